@@ -1,0 +1,115 @@
+package io.shortcutlens.explain;
+
+import io.shortcutlens.image.ImageTensor;
+import io.shortcutlens.maps.AttributionMap;
+import io.shortcutlens.model.ImageClassifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * LIME for images (Ribeiro, Singh &amp; Guestrin 2016, "Why Should I Trust You?"). The image is split into {@code K}
+ * segments; sample 0 keeps every segment, samples {@code 1 … n−1} keep each segment with probability ½ (bits drawn from
+ * a {@link SplittableRandom} seeded by the caller); switched-off segments take the replacement value in every channel.
+ * Each sample {@code z} is weighted {@code π(z) = exp(−d(z)²/σ²)} with {@code d} the cosine distance between {@code z}
+ * and the all-ones vector, and the target score is fitted by weighted ridge regression
+ * {@code f_c(z) ≈ b + z·β} ({@link WeightedRidge}); the map is {@code β}, one weight per segment, with {@code b} and
+ * the weighted R² kept.
+ *
+ * <p>Sample 0's score is the caller's base score, so an explanation costs {@code n − 1} forward passes, in batches.
+ */
+public final class LimeExplainer implements Explainer {
+
+    private final LimeParams params;
+    private final SuperpixelSegmenter segmenter;
+
+    public LimeExplainer(LimeParams params) {
+        this.params = params;
+        this.segmenter = new SuperpixelSegmenter(params.segmentation(), params.numFeatures());
+    }
+
+    @Override
+    public String method() {
+        return "lime";
+    }
+
+    @Override
+    public String paramsJson() {
+        return params.toJson();
+    }
+
+    @Override
+    public List<Explanation> explain(ImageTensor image, float[] baseScores, int[] targets, ImageClassifier model, long seed) {
+        return explain(image, segmenter.segment(image), baseScores, targets, model, seed);
+    }
+
+    /** As {@link #explain(ImageTensor, float[], int[], ImageClassifier, long)} with a given segmentation. */
+    public List<Explanation> explain(ImageTensor image, Segmentation segmentation, float[] baseScores, int[] targets,
+                                     ImageClassifier model, long seed) {
+        int k = segmentation.count();
+        int n = params.numSamples();
+        int[][] members = segmentation.members();
+        SplittableRandom random = new SplittableRandom(seed);
+        boolean[][] on = new boolean[n][k];
+        double[][] z = new double[n][k];
+        double[] weight = new double[n];
+        double sigma2 = params.kernelWidth() * params.kernelWidth();
+        for (int i = 0; i < n; i++) {
+            int ones = 0;
+            for (int j = 0; j < k; j++) {
+                on[i][j] = i == 0 || random.nextBoolean();
+                if (on[i][j]) {
+                    z[i][j] = 1;
+                    ones++;
+                }
+            }
+            double distance = ones == 0 ? 1.0 : 1.0 - Math.sqrt((double) ones / k);
+            weight[i] = Math.exp(-distance * distance / sigma2);
+        }
+        int plane = image.shape().pixels();
+        int channels = image.shape().channels();
+        float[] fill = new float[channels];
+        if (params.replacement() == null) {
+            fill = image.channelMeans();
+        } else {
+            java.util.Arrays.fill(fill, params.replacement());
+        }
+        float[] input = image.input();
+        float[] fillValues = fill;
+        float[] scores = PerturbationBatcher.scores(model, n - 1, params.batchSize(), (index, dest, offset) -> {
+            System.arraycopy(input, 0, dest, offset, input.length);
+            boolean[] sample = on[index + 1];
+            for (int j = 0; j < k; j++) {
+                if (!sample[j]) {
+                    for (int c = 0; c < channels; c++) {
+                        int base = offset + c * plane;
+                        float v = fillValues[c];
+                        for (int p : members[j]) {
+                            dest[base + p] = v;
+                        }
+                    }
+                }
+            }
+        });
+        WeightedRidge ridge = new WeightedRidge(z, weight, params.ridge());
+        int classes = model.numClasses();
+        int h = image.shape().height();
+        int w = image.shape().width();
+        List<Explanation> out = new ArrayList<>(targets.length);
+        for (int t : targets) {
+            double[] y = new double[n];
+            y[0] = baseScores[t];
+            for (int i = 1; i < n; i++) {
+                y[i] = scores[(i - 1) * classes + t];
+            }
+            WeightedRidge.Fit fit = ridge.fit(y);
+            float[] beta = new float[k];
+            for (int j = 0; j < k; j++) {
+                beta[j] = (float) fit.coefficients()[j];
+            }
+            AttributionMap map = AttributionMap.superpixels(h, w, segmentation.labels(), beta);
+            out.add(new Explanation(t, baseScores[t], map, fit.intercept(), fit.r2(), n - 1));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,123 @@
+package io.shortcutlens.model;
+
+import io.shortcutlens.image.InputShape;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link ImageClassifier} over a DL4J {@link MultiLayerNetwork} or {@link ComputationGraph}.
+ *
+ * <p>DL4J's {@code output} is synchronized per network instance, so task threads sharing one instance would take
+ * turns. The loaded network is kept as a prototype and each concurrent caller borrows a clone from a small pool:
+ * the file is read once per JVM, the parameters are copied once per concurrent thread.
+ */
+public final class Dl4jClassifier implements ImageClassifier {
+
+    private final Object prototype;
+    private final InputShape shape;
+    private final boolean flatInput;
+    private final int numClasses;
+    private final DataType dataType;
+    private final ConcurrentLinkedDeque<Object> idle = new ConcurrentLinkedDeque<>();
+
+    Dl4jClassifier(Object network, InputShape shape, boolean flatInput, int numClasses) {
+        if (!(network instanceof MultiLayerNetwork) && !(network instanceof ComputationGraph)) {
+            throw new IllegalArgumentException("expected a MultiLayerNetwork or ComputationGraph, found " + network.getClass().getName());
+        }
+        this.prototype = network;
+        this.shape = shape;
+        this.flatInput = flatInput;
+        this.numClasses = numClasses;
+        this.dataType = network instanceof MultiLayerNetwork m ? m.params().dataType() : ((ComputationGraph) network).params().dataType();
+        idle.push(network);
+    }
+
+    /** Wraps a network already in memory (tests, training code); the input layout is probed with one forward pass. */
+    public static Dl4jClassifier of(Object network, InputShape shape) {
+        Probe probe = probe(network, shape);
+        if (probe.error != null) {
+            throw new IllegalArgumentException("network does not accept input of shape " + shape + ": " + probe.error.getMessage(), probe.error);
+        }
+        return new Dl4jClassifier(network, shape, probe.flat, probe.numClasses);
+    }
+
+    /** Result of trying the network on zeros: whether it wants NCHW or flattened input, and its number of outputs. */
+    record Probe(boolean flat, int numClasses, Exception error) { }
+
+    static Probe probe(Object network, InputShape shape) {
+        Exception first = null;
+        for (boolean flat : new boolean[] {false, true}) {
+            try {
+                INDArray x = flat ? Nd4j.zeros(DataType.FLOAT, 1, shape.size()) : Nd4j.zeros(DataType.FLOAT, 1, shape.channels(), shape.height(), shape.width());
+                INDArray out = forward(network, x);
+                if (out.rank() != 2 || out.size(0) != 1) {
+                    throw new IllegalStateException("expected class scores of shape [1, classes], the network returned " + java.util.Arrays.toString(out.shape()));
+                }
+                return new Probe(flat, (int) out.size(1), null);
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        return new Probe(false, 0, first);
+    }
+
+    private static INDArray forward(Object network, INDArray x) {
+        if (network instanceof MultiLayerNetwork m) {
+            return m.output(x.castTo(m.params().dataType()), false);
+        }
+        ComputationGraph g = (ComputationGraph) network;
+        return g.outputSingle(false, x.castTo(g.params().dataType()));
+    }
+
+    @Override
+    public InputShape inputShape() {
+        return shape;
+    }
+
+    @Override
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** Whether the network takes images flattened to {@code [n, C·H·W]} rather than {@code [n, C, H, W]}. */
+    public boolean flatInput() {
+        return flatInput;
+    }
+
+    @Override
+    public float[] scores(float[] batch, int n) {
+        int size = shape.size();
+        if (batch.length < n * size) {
+            throw new IllegalArgumentException("batch of " + n + " images of shape " + shape + " needs " + (n * size) + " floats, found " + batch.length);
+        }
+        float[] data = batch.length == n * size ? batch : java.util.Arrays.copyOf(batch, n * size);
+        long[] dims = flatInput ? new long[] {n, size} : new long[] {n, shape.channels(), shape.height(), shape.width()};
+        INDArray x = Nd4j.create(data, dims, 'c');
+        Object net = borrow();
+        try {
+            INDArray out = forward(net, x);
+            return out.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        } finally {
+            idle.push(net);
+        }
+    }
+
+    private Object borrow() {
+        Object net = idle.poll();
+        if (net != null) {
+            return net;
+        }
+        return prototype instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) prototype).clone();
+    }
+
+    /** The network's parameter data type (FLOAT for models ShortcutLens trains). */
+    public DataType dataType() {
+        return dataType;
+    }
+}

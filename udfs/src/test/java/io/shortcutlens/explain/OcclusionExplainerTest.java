@@ -1,0 +1,131 @@
+package io.shortcutlens.explain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shortcutlens.image.ImageTensor;
+import io.shortcutlens.image.InputShape;
+import io.shortcutlens.maps.AttributionMap;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class OcclusionExplainerTest {
+
+    private static final InputShape SHAPE = new InputShape(3, 10, 13);
+
+    private static ImageTensor randomImage(long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[SHAPE.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextFloat();
+        }
+        return ImageTensor.ofInput(SHAPE, x);
+    }
+
+    /**
+     * Closed form for a linear score: occluding window w changes class c's score by
+     * Σ_{ch, p ∈ w} W[ch,p][c]·(x − fill_ch); a pixel's value is the mean over the windows that cover it.
+     */
+    private static double[] closedForm(LinearModel m, float[] x, double[] fill, int mask, int stride, int c) {
+        int h = SHAPE.height();
+        int w = SHAPE.width();
+        int plane = h * w;
+        double[] sum = new double[plane];
+        int[] count = new int[plane];
+        for (int oy = 0; ; oy += stride) {
+            for (int ox = 0; ; ox += stride) {
+                double delta = 0;
+                for (int ch = 0; ch < 3; ch++) {
+                    for (int y = oy; y < Math.min(h, oy + mask); y++) {
+                        for (int xx = ox; xx < Math.min(w, ox + mask); xx++) {
+                            int p = ch * plane + y * w + xx;
+                            delta += m.w[p][c] * (x[p] - fill[ch]);
+                        }
+                    }
+                }
+                for (int y = oy; y < Math.min(h, oy + mask); y++) {
+                    for (int xx = ox; xx < Math.min(w, ox + mask); xx++) {
+                        sum[y * w + xx] += delta;
+                        count[y * w + xx]++;
+                    }
+                }
+                if (ox + mask >= w) {
+                    break;
+                }
+            }
+            if (oy + mask >= h) {
+                break;
+            }
+        }
+        double[] out = new double[plane];
+        for (int i = 0; i < plane; i++) {
+            out[i] = count[i] == 0 ? 0 : sum[i] / count[i];
+        }
+        return out;
+    }
+
+    @Test
+    void occlusionOfLinearModelEqualsClosedFormWithConstantMask() {
+        LinearModel m = new LinearModel(SHAPE, 4, 11);
+        ImageTensor img = randomImage(1);
+        float[] base = m.classifier.scores(img.input(), 1);
+        int mask = 4;
+        int stride = 3;
+        OcclusionExplainer occ = new OcclusionExplainer(new OcclusionParams(mask, stride, 0.25f, 5));
+        List<Explanation> result = occ.explain(img, base, new int[] {0, 1, 2, 3}, m.classifier, 0);
+        for (Explanation e : result) {
+            double[] expected = closedForm(m, img.input(), new double[] {0.25, 0.25, 0.25}, mask, stride, e.target());
+            float[] actual = e.map().toPixels();
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-5, "class " + e.target() + " pixel " + i);
+            }
+            assertEquals(m.score(img.input(), e.target()), e.targetScore(), 1e-5);
+        }
+        // the last window on each axis is clipped: 10 rows → origins 0,3,6 (6+4 reaches 10); 13 cols → 0,3,6,9
+        assertEquals(3, result.get(0).map().gridRows());
+        assertEquals(4, result.get(0).map().gridCols());
+        assertEquals(12, result.get(0).forwardPasses());
+    }
+
+    @Test
+    void occlusionOfLinearModelEqualsClosedFormWithAutoMeanMaskAndGaps() {
+        LinearModel m = new LinearModel(SHAPE, 3, 12);
+        ImageTensor img = randomImage(2);
+        float[] base = m.classifier.scores(img.input(), 1);
+        float[] means = img.channelMeans();
+        double[] fill = {means[0], means[1], means[2]};
+        for (int[] ms : new int[][] {{3, 2}, {2, 3}, {5, 5}, {13, 1}}) {
+            OcclusionExplainer occ = new OcclusionExplainer(new OcclusionParams(ms[0], ms[1], null, 7));
+            Explanation e = occ.explain(img, base, new int[] {2}, m.classifier, 0).get(0);
+            double[] expected = closedForm(m, img.input(), fill, ms[0], ms[1], 2);
+            float[] actual = e.map().toPixels();
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-5, "mask " + ms[0] + " stride " + ms[1] + " pixel " + i);
+            }
+        }
+    }
+
+    @Test
+    void batchSizeDoesNotChangeTheMap() {
+        LinearModel m = new LinearModel(SHAPE, 2, 13);
+        ImageTensor img = randomImage(3);
+        float[] base = m.classifier.scores(img.input(), 1);
+        float[] one = new OcclusionExplainer(new OcclusionParams(4, 2, 0f, 1)).explain(img, base, new int[] {1}, m.classifier, 0).get(0).map().values();
+        float[] many = new OcclusionExplainer(new OcclusionParams(4, 2, 0f, 64)).explain(img, base, new int[] {1}, m.classifier, 0).get(0).map().values();
+        assertEquals(one.length, many.length);
+        for (int i = 0; i < one.length; i++) {
+            assertEquals(one[i], many[i], 1e-6);
+        }
+    }
+
+    @Test
+    void autoSizesFollowTheShorterSide() {
+        OcclusionParams p = OcclusionParams.defaults().resolve(new InputShape(3, 224, 300));
+        assertEquals(45, p.maskSize());
+        assertEquals(22, p.stride());
+        assertTrue(p.toJson().contains("\"mask_value\":\"auto\""));
+        assertFalse(AttributionMap.origins(224, 45, 22).length == 0);
+    }
+}
