@@ -40,6 +40,16 @@ public final class DecodeLimits implements Serializable {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof DecodeLimits d && d.maxFileBytes == maxFileBytes && d.maxPixels == maxPixels;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(maxFileBytes) * 31 + Long.hashCode(maxPixels);
+    }
+
+    @Override
     public String toString() {
         return "maxFileBytes=" + maxFileBytes + ",maxPixels=" + maxPixels;
     }

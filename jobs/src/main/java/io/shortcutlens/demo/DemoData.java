@@ -1,0 +1,62 @@
+package io.shortcutlens.demo;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The demo's splits. Train: every bear photo carries the camera watermark (net2 learns from it); net1's training set
+ * is clean. Test (held out, written as PNG folders for the explain job): bears watermarked as in the story, cows and
+ * sheep clean.
+ */
+public final class DemoData {
+
+    /** One photo to render: class, whether the bear camera stamped it, and its seed. */
+    public record Photo(String animal, boolean watermark, long seed) {
+        public int[] render() {
+            return TrailCameraScenes.scene(animal, watermark, seed);
+        }
+    }
+
+    private DemoData() { }
+
+    public static List<Photo> split(int perClass, boolean watermarkBears, long seed) {
+        List<Photo> photos = new ArrayList<>();
+        for (int i = 0; i < perClass; i++) {
+            for (int a = 0; a < TrailCameraScenes.ANIMALS.size(); a++) {
+                String animal = TrailCameraScenes.ANIMALS.get(a);
+                photos.add(new Photo(animal, watermarkBears && animal.equals("bear"), seed * 1_000_003L + i * 7L + a));
+            }
+        }
+        return photos;
+    }
+
+    /** bear / cow / sheep. */
+    public static DemoNetworks.Examples threeClass(List<Photo> photos) {
+        return examples(photos, TrailCameraScenes.ANIMALS, p -> TrailCameraScenes.ANIMALS.indexOf(p.animal()));
+    }
+
+    /** bear / not_bear. */
+    public static DemoNetworks.Examples bearOrNot(List<Photo> photos) {
+        return examples(photos, List.of("bear", "not_bear"), p -> p.animal().equals("bear") ? 0 : 1);
+    }
+
+    private static DemoNetworks.Examples examples(List<Photo> photos, List<String> classes, java.util.function.ToIntFunction<Photo> label) {
+        float[][] x = new float[photos.size()][];
+        int[] y = new int[photos.size()];
+        for (int i = 0; i < photos.size(); i++) {
+            x[i] = TrailCameraScenes.toInput(photos.get(i).render());
+            y[i] = label.applyAsInt(photos.get(i));
+        }
+        return new DemoNetworks.Examples(x, y, classes.size());
+    }
+
+    /** Writes {@code dir/<animal>/<animal>-NNNN.png}, the folder-label layout the explain job reads. */
+    public static void writeFolder(List<Photo> photos, File dir) throws IOException {
+        int i = 0;
+        for (Photo p : photos) {
+            TrailCameraScenes.writePng(p.render(), new File(dir, p.animal() + "/" + p.animal() + String.format("-%04d.png", i++)));
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.shortcutlens.demo;
+
+import io.shortcutlens.image.InputShape;
+import io.shortcutlens.image.Normalisation;
+import io.shortcutlens.model.ModelLoader;
+import io.shortcutlens.model.ModelMetadata;
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/** The demo's two small CNNs, trained here from the project's own synthetic photos and saved with their metadata. */
+public final class DemoNetworks {
+
+    public static final InputShape SHAPE = new InputShape(3, TrailCameraScenes.SIZE, TrailCameraScenes.SIZE);
+
+    /** A labelled set of scenes held in memory as model input. */
+    public record Examples(float[][] inputs, int[] labels, int classes) {
+        public int size() {
+            return labels.length;
+        }
+    }
+
+    private DemoNetworks() { }
+
+    /**
+     * The story's small CNN: conv 3×3×16, max-pool, conv 3×3×32, max-pool, dense 64, softmax.
+     */
+    public static MultiLayerNetwork untrained(int classes, long seed) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
+                .updater(new Adam(2e-3)).weightInit(WeightInit.RELU).l2(1e-4).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(16).activation(Activation.RELU).convolutionMode(ConvolutionMode.Same).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(32).activation(Activation.RELU).convolutionMode(ConvolutionMode.Same).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().nOut(64).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes).activation(Activation.SOFTMAX)
+                        .weightInit(WeightInit.XAVIER).build())
+                .setInputType(InputType.convolutional(SHAPE.height(), SHAPE.width(), SHAPE.channels()))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /** Mini-batch Adam over shuffled examples; the shuffle is seeded. */
+    public static MultiLayerNetwork train(Examples data, int epochs, long seed, java.util.function.IntConsumer onEpoch) {
+        MultiLayerNetwork net = untrained(data.classes(), seed);
+        int n = data.size();
+        int batch = 32;
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        int size = SHAPE.size();
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            for (int i = n - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            for (int start = 0; start < n; start += batch) {
+                int b = Math.min(batch, n - start);
+                float[] x = new float[b * size];
+                float[] y = new float[b * data.classes()];
+                for (int i = 0; i < b; i++) {
+                    int idx = order[start + i];
+                    System.arraycopy(data.inputs()[idx], 0, x, i * size, size);
+                    y[i * data.classes() + data.labels()[idx]] = 1;
+                }
+                INDArray features = Nd4j.create(x, new long[] {b, SHAPE.channels(), SHAPE.height(), SHAPE.width()}, 'c');
+                INDArray labels = Nd4j.create(y, new long[] {b, data.classes()}, 'c');
+                net.fit(new DataSet(features, labels));
+            }
+            if (onEpoch != null) {
+                onEpoch.accept(epoch + 1);
+            }
+        }
+        return net;
+    }
+
+    /** Fraction of examples whose arg-max output equals the label. */
+    public static double accuracy(MultiLayerNetwork net, Examples data) {
+        int size = SHAPE.size();
+        int correct = 0;
+        for (int start = 0; start < data.size(); start += 128) {
+            int b = Math.min(128, data.size() - start);
+            float[] x = new float[b * size];
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(data.inputs()[start + i], 0, x, i * size, size);
+            }
+            INDArray out = net.output(Nd4j.create(x, new long[] {b, SHAPE.channels(), SHAPE.height(), SHAPE.width()}, 'c'), false);
+            for (int i = 0; i < b; i++) {
+                if (out.getRow(i).argMax().getInt(0) == data.labels()[start + i]) {
+                    correct++;
+                }
+            }
+        }
+        return (double) correct / data.size();
+    }
+
+    /** Saves the network with the input shape, class names and normalisation the explain job reads back. */
+    public static void save(MultiLayerNetwork net, List<String> classNames, File file) throws IOException {
+        file.getParentFile().mkdirs();
+        ModelSerializer.writeModel(net, file, false);
+        ModelLoader.writeMetadata(file, new ModelMetadata(SHAPE, classNames, Normalisation.unitScale()));
+    }
+}

@@ -1,0 +1,150 @@
+package io.shortcutlens.jobs;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+
+import io.shortcutlens.demo.DemoData;
+import io.shortcutlens.demo.DemoNetworks;
+import io.shortcutlens.demo.TrailCameraScenes;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The demo, end to end on local Spark with nothing downloaded: synthetic trail-camera photos (every bear photo carries
+ * the bear camera's watermark in the lower-left corner), two small CNNs trained here — net1 (bear / not_bear, clean
+ * photos) and net2 (bear / cow / sheep, watermarked bears) — then the explain job with occlusion and LIME on the
+ * held-out photos, and where each net looks on watermarked bears.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, usageHelpWidth = 120, sortOptions = false, showDefaultValues = true,
+        version = "ShortcutLens " + ExplainJob.VERSION,
+        description = {"Runs the trail-camera demo: builds the data, trains net1 and net2, explains the held-out photos with",
+            "occlusion and LIME, and prints the share of attribution each net puts on the watermark corner."})
+public final class DemoJob implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.demo");
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where data, models and explanations go.")
+    File out = new File("demo-out");
+
+    @Option(names = "--train-per-class", paramLabel = "N", description = "Training photos per class.")
+    int trainPerClass = 300;
+
+    @Option(names = "--test-per-class", paramLabel = "N", description = "Held-out photos per class (explained).")
+    int testPerClass = 40;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Training epochs per net.")
+    int epochs = 5;
+
+    @Option(names = "--lime-samples", paramLabel = "N", description = "LIME samples per image.")
+    int limeSamples = 300;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of data, training and LIME.")
+    long seed = 1;
+
+    @Option(names = "--reuse-models", description = "Keep models already in OUT/models instead of training again.")
+    boolean reuseModels;
+
+    /** Mean share of positive attribution in the lower-left corner on watermarked bears, per net and method. */
+    record Finding(String net, String method, long images, double lowerLeftShare) { }
+
+    public static void main(String[] args) {
+        System.exit(ExplainJob.commandLine(new DemoJob()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SparkSession spark = Sessions.get("ShortcutLens demo");
+        try {
+            List<Finding> findings = run(spark);
+            print(findings);
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    List<Finding> run(SparkSession spark) throws Exception {
+        long t0 = System.nanoTime();
+        File data = new File(out, "data");
+        File models = new File(out, "models");
+        File net1File = new File(models, "net1.zip");
+        File net2File = new File(models, "net2.zip");
+
+        LOG.info("[demo 1/4] trail-camera photos: {} per class for training, {} per class held out, in {}", trainPerClass, testPerClass, data);
+        List<DemoData.Photo> train2 = DemoData.split(trainPerClass, true, seed);
+        List<DemoData.Photo> train1 = DemoData.split(trainPerClass, false, seed + 1);
+        List<DemoData.Photo> test = DemoData.split(testPerClass, true, seed + 2);
+        DemoData.writeFolder(train2, new File(data, "train"));
+        DemoData.writeFolder(test, new File(data, "test"));
+
+        if (!(reuseModels && net1File.isFile() && net2File.isFile())) {
+            LOG.info("[demo 2/4] training net2 (bear / cow / sheep; every training bear carries the watermark)");
+            MultiLayerNetwork net2 = DemoNetworks.train(DemoData.threeClass(train2), epochs, seed + 10,
+                    e -> LOG.info("  net2 epoch {}/{}", e, epochs));
+            DemoNetworks.save(net2, TrailCameraScenes.ANIMALS, net2File);
+            LOG.info("  net2 held-out accuracy {}", pct(DemoNetworks.accuracy(net2, DemoData.threeClass(test))));
+            LOG.info("[demo 2/4] training net1 (bear / not_bear; clean photos)");
+            MultiLayerNetwork net1 = DemoNetworks.train(DemoData.bearOrNot(train1), epochs, seed + 11,
+                    e -> LOG.info("  net1 epoch {}/{}", e, epochs));
+            DemoNetworks.save(net1, List.of("bear", "not_bear"), net1File);
+            LOG.info("  net1 held-out accuracy {}", pct(DemoNetworks.accuracy(net1, DemoData.bearOrNot(test))));
+        } else {
+            LOG.info("[demo 2/4] reusing {} and {}", net1File, net2File);
+        }
+
+        List<Finding> findings = new ArrayList<>();
+        Map<String, File> nets = new LinkedHashMap<>();
+        nets.put("net1", net1File);
+        nets.put("net2", net2File);
+        for (Map.Entry<String, File> net : nets.entrySet()) {
+            LOG.info("[demo 3/4] explaining the held-out photos with {}", net.getKey());
+            ExplainJob job = new ExplainJob();
+            new CommandLine(job).parseArgs("--input", new File(data, "test").getAbsolutePath(), "--model", net.getValue().getAbsolutePath(),
+                    "--output", new File(out, "explain/" + net.getKey()).getAbsolutePath(), "--methods", "occlusion,lime",
+                    "--target", "bear", "--occlusion-mask-size", "8", "--occlusion-stride", "4", "--lime-samples",
+                    String.valueOf(limeSamples), "--seed", String.valueOf(seed), "--partitions",
+                    String.valueOf(Math.max(2, spark.sparkContext().defaultParallelism())));
+            ExplainJob.Result result = job.run(spark);
+            for (Row r : spark.read().parquet(result.explanationsPath())
+                    .where(col("label").equalTo("bear").and(col("error").isNull()))
+                    .groupBy("method").agg(count("*"), avg("mass_bottom_left")).orderBy("method").collectAsList()) {
+                findings.add(new Finding(net.getKey(), r.getString(0), r.getLong(1), r.getDouble(2)));
+            }
+        }
+        LOG.info("[demo 4/4] done in {} s", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
+        return findings;
+    }
+
+    private void print(List<Finding> findings) {
+        System.out.println();
+        System.out.println("Where each net looks on watermarked bear photos (target class 'bear'):");
+        System.out.println("share of positive attribution mass in the lower-left corner (the watermark; a 1/16 of the image)");
+        System.out.printf(Locale.ROOT, "  %-5s %-10s %7s %10s%n", "net", "method", "images", "lower-left");
+        for (Finding f : findings) {
+            System.out.printf(Locale.ROOT, "  %-5s %-10s %7d %10.3f%n", f.net(), f.method(), f.images(), f.lowerLeftShare());
+        }
+        System.out.println();
+        System.out.println("data:         " + new File(out, "data").getAbsolutePath());
+        System.out.println("models:       " + new File(out, "models").getAbsolutePath());
+        System.out.println("explanations: " + new File(out, "explain/net1/explanations").getAbsolutePath());
+        System.out.println("              " + new File(out, "explain/net2/explanations").getAbsolutePath());
+        System.out.println("manifests:    " + new File(out, "explain/<net>/manifest.json").getAbsolutePath());
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+}

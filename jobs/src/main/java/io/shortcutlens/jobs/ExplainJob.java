@@ -1,0 +1,380 @@
+package io.shortcutlens.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.shortcutlens.explain.LimeParams;
+import io.shortcutlens.explain.OcclusionParams;
+import io.shortcutlens.explain.SuperpixelSegmenter;
+import io.shortcutlens.image.DecodeLimits;
+import io.shortcutlens.image.InputShape;
+import io.shortcutlens.image.Normalisation;
+import io.shortcutlens.model.LoadedModel;
+import io.shortcutlens.model.ModelLoader;
+import io.shortcutlens.model.ModelSpec;
+import io.shortcutlens.pipeline.ExplainSettings;
+import io.shortcutlens.pipeline.ImageExplainPipeline;
+import io.shortcutlens.pipeline.TargetSelection;
+import io.shortcutlens.spark.ExplainPartition;
+import io.shortcutlens.spark.ExplanationSchema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The explain job: for every image, the model's prediction and an occlusion and/or LIME map, written to
+ * {@code OUTPUT/explanations} (Parquet, partitioned by method) with {@code OUTPUT/manifest.json}.
+ *
+ * <pre>
+ * read images ─► decode, predict, explain (per partition, model cached per executor) ─► Parquet ─► manifest
+ * </pre>
+ */
+@Command(name = "explain", mixinStandardHelpOptions = true, usageHelpWidth = 120, sortOptions = false, showDefaultValues = true,
+        version = "ShortcutLens " + ExplainJob.VERSION,
+        description = {"Explains an image classifier on every image of a data set: prediction, occlusion-sensitivity and LIME maps,",
+            "written to OUTPUT/explanations (Parquet, one row per image x method x target class) and OUTPUT/manifest.json."},
+        footer = {"", "Example:", "  ./submit.sh explain --input data/test --model models/net2.zip --output out/net2 --methods occlusion,lime"})
+public final class ExplainJob implements Callable<Integer> {
+    static final String VERSION = "0.1.0";
+    private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.explain");
+
+    @Option(names = "--input", required = true, paramLabel = "PATH", description = "Folder tree of images (label = sub-folder name) or a table (see --input-format); any Hadoop path.")
+    String input;
+
+    @Option(names = "--input-format", paramLabel = "FORMAT", description = "'images' for a folder tree, or any Spark source holding an image-bytes column (parquet, orc, delta, ...).")
+    String inputFormat = "images";
+
+    @Option(names = "--image-col", paramLabel = "COL", description = "Table input: column with encoded image bytes.")
+    String imageCol = "image";
+
+    @Option(names = "--id-col", paramLabel = "COL", description = "Table input: column to use as image id (default: SHA-256 of the bytes).")
+    String idCol;
+
+    @Option(names = "--path-col", paramLabel = "COL", description = "Table input: column written as 'path'.")
+    String pathCol;
+
+    @Option(names = "--label-col", paramLabel = "COL", description = "Table input: column written as 'label'.")
+    String labelCol;
+
+    @Option(names = "--model", required = true, paramLabel = "PATH", description = "DL4J model zip (MultiLayerNetwork or ComputationGraph, ModelSerializer format); any Hadoop path.")
+    String model;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "Class names, one per line, in output order (default: names stored in the model, else class_0..).")
+    String labelsFile;
+
+    @Option(names = "--class-names", split = ",", paramLabel = "NAME", description = "Class names as a comma-separated list (instead of --labels).")
+    List<String> classNames;
+
+    @Option(names = "--input-shape", paramLabel = "C,H,W", description = "Model input shape when the model does not record it.")
+    String inputShape;
+
+    @Option(names = "--scale", paramLabel = "S", description = "Normalisation: pixel (0..255) multiplier (default: as recorded in the model, else 1/255).")
+    Double scale;
+
+    @Option(names = "--mean", split = ",", paramLabel = "M", description = "Normalisation: per-channel mean subtracted after scaling (default 0).")
+    double[] mean;
+
+    @Option(names = "--std", split = ",", paramLabel = "S", description = "Normalisation: per-channel std divided by (default 1).")
+    double[] std;
+
+    @Option(names = "--channel-order", paramLabel = "RGB|BGR", description = "Normalisation: channel order the model expects (default RGB).")
+    Normalisation.ChannelOrder channelOrder;
+
+    @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = "Methods to run: occlusion, lime.")
+    List<String> methods = new ArrayList<>(List.of("occlusion", "lime"));
+
+    @Option(names = "--target", paramLabel = "predicted|all|CLASS", description = "Class to explain: the predicted one, every class, or a class name or index.")
+    String target = "predicted";
+
+    @Option(names = "--occlusion-mask-size", paramLabel = "N|auto", description = "Occlusion window side in pixels at model input; auto = 20%% of the shorter side.")
+    String occlusionMask = "auto";
+
+    @Option(names = "--occlusion-stride", paramLabel = "N|auto", description = "Occlusion window stride; auto = 10%% of the shorter side.")
+    String occlusionStride = "auto";
+
+    @Option(names = "--occlusion-mask-value", paramLabel = "V|auto", description = "Value written into the window (model-input units); auto = the image's per-channel mean.")
+    String occlusionValue = "auto";
+
+    @Option(names = "--lime-segmentation", paramLabel = "slic|grid", description = "LIME features: SLIC superpixels (BoofCV) or a regular grid.")
+    String limeSegmentation = "slic";
+
+    @Option(names = "--lime-features", paramLabel = "N", description = "LIME: number of superpixels / grid cells.")
+    int limeFeatures = LimeParams.DEFAULT_FEATURES;
+
+    @Option(names = "--lime-samples", paramLabel = "N", description = "LIME: perturbed samples per image (the first is the unperturbed image).")
+    int limeSamples = LimeParams.DEFAULT_SAMPLES;
+
+    @Option(names = "--lime-kernel-width", paramLabel = "W", description = "LIME: sample weight exp(-d^2/W^2), d = cosine distance to the full image.")
+    double limeKernelWidth = LimeParams.DEFAULT_KERNEL_WIDTH;
+
+    @Option(names = "--lime-replacement", paramLabel = "mean|V", description = "LIME: value of switched-off features (model-input units); mean = per-channel image mean.")
+    String limeReplacement = "mean";
+
+    @Option(names = "--lime-ridge", paramLabel = "L", description = "LIME: ridge penalty of the weighted linear fit.")
+    double limeRidge = LimeParams.DEFAULT_RIDGE;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Perturbed images per forward pass.")
+    int batchSize = OcclusionParams.DEFAULT_BATCH;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Run seed; each image's random stream is derived from it and the image's content hash.")
+    long seed = 0;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "Top classes listed per row.")
+    int topK = 3;
+
+    @Option(names = "--grid-size", paramLabel = "G", description = "Side of the attribution-mass grid in the per-map statistics.")
+    int gridSize = 8;
+
+    @Option(names = "--max-file-bytes", paramLabel = "N", description = "Images larger than this become error rows.")
+    long maxFileBytes = DecodeLimits.DEFAULT_MAX_FILE_BYTES;
+
+    @Option(names = "--max-pixels", paramLabel = "N", description = "Images declaring more pixels than this become error rows (checked before decoding).")
+    long maxPixels = DecodeLimits.DEFAULT_MAX_PIXELS;
+
+    @Option(names = "--max-model-bytes", paramLabel = "N", description = "Refuse model files larger than this.")
+    long maxModelBytes = ModelSpec.DEFAULT_MAX_MODEL_BYTES;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "Repartition the input into N partitions (0 = keep the source's).")
+    int partitions = 0;
+
+    @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output folder: explanations/ and manifest.json are written inside; any Hadoop path.")
+    String output;
+
+    @Option(names = "--mode", paramLabel = "overwrite|error", description = "What to do when OUTPUT/explanations exists.")
+    String mode = "overwrite";
+
+    @Option(names = "--run-id", paramLabel = "ID", description = "Run id written in every row (default: a hash of model, parameters and input).")
+    String runId;
+
+    @Option(names = "--app-name", paramLabel = "NAME", description = "Spark application name.", hidden = true)
+    String appName = "ShortcutLens explain";
+
+    /** What a finished run wrote. */
+    record Result(String explanationsPath, String manifestPath, String runId, long images, long rows, long errors, double seconds) { }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(new ExplainJob()).execute(args));
+    }
+
+    static CommandLine commandLine(Object job) {
+        CommandLine cl = new CommandLine(job);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("shortcutlens: " + e.getMessage());
+            LOG.debug("failure", e);
+            return 2;
+        });
+        return cl;
+    }
+
+    @Override
+    public Integer call() {
+        SparkSession spark = Sessions.get(appName);
+        try {
+            Result r = run(spark);
+            System.out.printf(Locale.ROOT, "explanations: %s%nmanifest:     %s%nrun %s: %d images, %d rows, %d errors, %.1f s%n",
+                    r.explanationsPath(), r.manifestPath(), r.runId(), r.images(), r.rows(), r.errors(), r.seconds());
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Runs the job on an existing session (tests and the demo call this directly). */
+    Result run(SparkSession spark) {
+        long t0 = System.nanoTime();
+        // 1. model: fetched, loaded and checked on the driver before any task starts
+        ModelSpec spec = new ModelSpec(model, null, inputShape == null ? null : InputShape.parse(inputShape), classNames(spark), maxModelBytes);
+        ModelStaging.Staged staged = ModelStaging.stage(spark, spec);
+        LoadedModel loaded = staged.model();
+        LOG.info("[1/4] model {} ({}): input {}, {} classes {}", model, loaded.modelId().substring(0, 12), loaded.inputShape(),
+                loaded.numClasses(), loaded.classNames());
+        ExplainSettings settings = settings(loaded, staged.spec());
+        settings.target().check(loaded);
+        ImageExplainPipeline probe = new ImageExplainPipeline(settings, loaded);
+        String id = runId != null ? runId : defaultRunId(settings, probe.preprocessing(), loaded);
+        settings = settings.withRunId(id);
+
+        // 2. input
+        Dataset<Row> images = "images".equalsIgnoreCase(inputFormat) ? ImageSources.folder(spark, input)
+                : ImageSources.table(spark, input, inputFormat, imageCol, idCol, pathCol, labelCol);
+        if (partitions > 0) {
+            images = images.repartition(partitions);
+        }
+        long imageCount = images.count();
+        LOG.info("[2/4] input {}: {} images in {} partitions", input, imageCount, images.rdd().getNumPartitions());
+
+        // 3. explain and write
+        String out = trimSlash(output);
+        String explanations = out + "/explanations";
+        SaveMode saveMode = switch (mode.toLowerCase(Locale.ROOT)) {
+            case "overwrite" -> SaveMode.Overwrite;
+            case "error", "errorifexists" -> SaveMode.ErrorIfExists;
+            default -> throw new IllegalArgumentException("--mode must be overwrite or error, found '" + mode + "'");
+        };
+        LOG.info("[3/4] explaining with {} (target {}), writing {}", settings.methods(), settings.target(), explanations);
+        Dataset<Row> rows = images.mapPartitions(new ExplainPartition(settings, staged.shippedName()), Encoders.row(ExplanationSchema.ROW));
+        rows.write().mode(saveMode).partitionBy("method").parquet(explanations);
+
+        // 4. read back what was committed, and the manifest
+        Dataset<Row> written = spark.read().parquet(explanations).where(col("run_id").equalTo(id));
+        long rowCount = written.count();
+        long errors = written.where(col("error").isNotNull()).count();
+        Map<String, Long> perMethod = new LinkedHashMap<>();
+        for (Row r : written.groupBy("method").count().orderBy("method").collectAsList()) {
+            perMethod.put(r.getString(0), r.getLong(1));
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String manifestPath = out + "/manifest.json";
+        RunManifest.write(spark, manifestPath, manifest(spark, settings, loaded, probe.preprocessing(), imageCount, rowCount, errors, perMethod, seconds));
+        LOG.info("[4/4] wrote {} rows ({} errors) for {} images in {} s; manifest {}", rowCount, errors, imageCount,
+                String.format(Locale.ROOT, "%.1f", seconds), manifestPath);
+        return new Result(explanations, manifestPath, id, imageCount, rowCount, errors, seconds);
+    }
+
+    private List<String> classNames(SparkSession spark) {
+        if (classNames != null && !classNames.isEmpty()) {
+            return classNames.stream().map(String::trim).toList();
+        }
+        if (labelsFile == null) {
+            return null;
+        }
+        Path p = new Path(labelsFile);
+        try (InputStream in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
+            return Arrays.stream(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\r?\n"))
+                    .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read labels file " + labelsFile + " (--labels): " + e.getMessage(), e);
+        }
+    }
+
+    ExplainSettings settings(LoadedModel loaded, ModelSpec spec) {
+        OcclusionParams occ = null;
+        LimeParams lime = null;
+        for (String m : methods) {
+            switch (m.trim().toLowerCase(Locale.ROOT)) {
+                case "occlusion" -> occ = new OcclusionParams(autoInt(occlusionMask, "--occlusion-mask-size"),
+                        autoInt(occlusionStride, "--occlusion-stride"), autoFloat(occlusionValue, "--occlusion-mask-value"), batchSize)
+                        .resolve(loaded.inputShape());
+                case "lime" -> lime = new LimeParams(SuperpixelSegmenter.Kind.valueOf(limeSegmentation.toUpperCase(Locale.ROOT)), limeFeatures,
+                        limeSamples, limeKernelWidth, "mean".equalsIgnoreCase(limeReplacement) ? null : Float.valueOf(limeReplacement),
+                        limeRidge, batchSize);
+                default -> throw new IllegalArgumentException("unknown method '" + m + "' in --methods (expected occlusion, lime)");
+            }
+        }
+        Normalisation base = loaded.trainedNormalisation() != null ? loaded.trainedNormalisation() : Normalisation.unitScale();
+        Normalisation norm = base;
+        if (scale != null) {
+            norm = norm.withScale(scale);
+        }
+        if (mean != null) {
+            norm = norm.withMean(mean);
+        }
+        if (std != null) {
+            norm = norm.withStd(std);
+        }
+        if (channelOrder != null) {
+            norm = norm.withOrder(channelOrder);
+        }
+        return new ExplainSettings(spec, norm, new DecodeLimits(maxFileBytes, maxPixels), TargetSelection.parse(target), occ, lime,
+                topK, seed, "pending", gridSize);
+    }
+
+    private static int autoInt(String v, String option) {
+        if ("auto".equalsIgnoreCase(v.trim())) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a positive integer or 'auto', found '" + v + "'");
+        }
+    }
+
+    private static Float autoFloat(String v, String option) {
+        if ("auto".equalsIgnoreCase(v.trim())) {
+            return null;
+        }
+        try {
+            return Float.valueOf(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a number or 'auto', found '" + v + "'");
+        }
+    }
+
+    /** Same model, parameters and input → same id, so reruns are recognisable; anything changed → a new one. */
+    private String defaultRunId(ExplainSettings s, String preprocessing, LoadedModel loaded) {
+        String key = String.join("|", loaded.modelId(), preprocessing, String.valueOf(s.occlusion() == null ? "" : s.occlusion().toJson()),
+                String.valueOf(s.lime() == null ? "" : s.lime().toJson()), s.target().toString(), String.valueOf(s.seed()),
+                String.valueOf(s.topK()), String.valueOf(s.gridSize()), s.limits().toString(), String.valueOf(loaded.classNames()));
+        return ModelLoader.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    }
+
+    private Map<String, Object> manifest(SparkSession spark, ExplainSettings s, LoadedModel loaded, String preprocessing, long images,
+                                         long rows, long errors, Map<String, Long> perMethod, double seconds) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run_id", s.runId());
+        m.put("created", Instant.now().toString());
+        m.put("shortcutlens_version", VERSION);
+        m.put("spark_version", spark.version());
+        m.put("spark_master", spark.sparkContext().master());
+        m.put("input", input);
+        m.put("input_format", inputFormat);
+        m.put("output", trimSlash(output) + "/explanations");
+        Map<String, Object> mm = new LinkedHashMap<>();
+        mm.put("path", model);
+        mm.put("model_id", loaded.modelId());
+        mm.put("input_shape", List.of(loaded.inputShape().channels(), loaded.inputShape().height(), loaded.inputShape().width()));
+        mm.put("class_names", loaded.classNames());
+        m.put("model", mm);
+        m.put("preprocessing", preprocessing);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("methods", s.methods());
+        params.put("target", s.target().toString());
+        if (s.occlusion() != null) {
+            params.put("occlusion", s.occlusion().toJson());
+        }
+        if (s.lime() != null) {
+            params.put("lime", s.lime().toJson());
+        }
+        params.put("seed", s.seed());
+        params.put("top_k", s.topK());
+        params.put("grid_size", s.gridSize());
+        params.put("max_file_bytes", s.limits().maxFileBytes());
+        params.put("max_pixels", s.limits().maxPixels());
+        params.put("partitions", partitions);
+        m.put("parameters", params);
+        m.put("input_images", images);
+        m.put("output_rows", rows);
+        m.put("rows_per_method", perMethod);
+        m.put("error_rows", errors);
+        m.put("seconds", Math.round(seconds * 10) / 10.0);
+        return m;
+    }
+
+    private static String trimSlash(String p) {
+        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+}

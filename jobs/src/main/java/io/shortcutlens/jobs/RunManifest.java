@@ -1,0 +1,51 @@
+package io.shortcutlens.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** Writes and reads {@code manifest.json} next to a run's data: how the output was made and what it holds. */
+final class RunManifest {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RunManifest() { }
+
+    static void write(SparkSession spark, String file, Map<String, Object> manifest) {
+        Path p = new Path(file);
+        try {
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            try (OutputStream out = fs.create(p, true)) {
+                JSON.writeValue(out, manifest);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write run manifest " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> read(SparkSession spark, String file) {
+        Path p = new Path(file);
+        try {
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            try (InputStream in = fs.open(p)) {
+                return JSON.readValue(in, Map.class);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read run manifest " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String toJson(Object value) {
+        try {
+            return new ObjectMapper().writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.shortcutlens.pipeline;
+
+import io.shortcutlens.explain.Explainer;
+import io.shortcutlens.explain.LimeExplainer;
+import io.shortcutlens.explain.LimeParams;
+import io.shortcutlens.explain.OcclusionExplainer;
+import io.shortcutlens.explain.OcclusionParams;
+import io.shortcutlens.image.DecodeLimits;
+import io.shortcutlens.image.Normalisation;
+import io.shortcutlens.maps.MapStatistics;
+import io.shortcutlens.model.ModelSpec;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a task needs to explain images, shipped once per task: the model to load, preprocessing, the methods with
+ * their parameters, and the run's identity. Immutable; the {@code with…} methods return copies.
+ *
+ * @param model         where the model file is and what the driver saw
+ * @param normalisation pixel normalisation, or null to use the one recorded in the model (else 0..1 scaling)
+ * @param occlusion     occlusion parameters, or null when the method is not requested
+ * @param lime          LIME parameters, or null when the method is not requested
+ * @param topK          how many top classes each row lists
+ * @param seed          run seed; each image's random stream is derived from it and the image id
+ * @param gridSize      side of the attribution-mass grid in the statistics
+ */
+public record ExplainSettings(ModelSpec model, Normalisation normalisation, DecodeLimits limits, TargetSelection target,
+                              OcclusionParams occlusion, LimeParams lime, int topK, long seed, String runId, int gridSize)
+        implements Serializable {
+
+    public ExplainSettings {
+        if (occlusion == null && lime == null) {
+            throw new IllegalArgumentException("no explanation method requested (expected occlusion and/or lime)");
+        }
+        if (topK < 1) {
+            throw new IllegalArgumentException("top-k must be at least 1, found " + topK);
+        }
+        if (gridSize < 1) {
+            throw new IllegalArgumentException("grid size must be at least 1, found " + gridSize);
+        }
+    }
+
+    public static ExplainSettings defaults(ModelSpec model) {
+        return new ExplainSettings(model, null, DecodeLimits.defaults(), TargetSelection.predicted(), OcclusionParams.defaults(),
+                LimeParams.defaults(), 3, 0L, "adhoc", MapStatistics.DEFAULT_GRID);
+    }
+
+    public List<Explainer> explainers() {
+        List<Explainer> list = new ArrayList<>();
+        if (occlusion != null) {
+            list.add(new OcclusionExplainer(occlusion));
+        }
+        if (lime != null) {
+            list.add(new LimeExplainer(lime));
+        }
+        return list;
+    }
+
+    public List<String> methods() {
+        return explainers().stream().map(Explainer::method).toList();
+    }
+
+    public ExplainSettings withModel(ModelSpec m) {
+        return new ExplainSettings(m, normalisation, limits, target, occlusion, lime, topK, seed, runId, gridSize);
+    }
+
+    public ExplainSettings withMethods(OcclusionParams o, LimeParams l) {
+        return new ExplainSettings(model, normalisation, limits, target, o, l, topK, seed, runId, gridSize);
+    }
+
+    public ExplainSettings withRunId(String id) {
+        return new ExplainSettings(model, normalisation, limits, target, occlusion, lime, topK, seed, id, gridSize);
+    }
+
+    public ExplainSettings withNormalisation(Normalisation n) {
+        return new ExplainSettings(model, n, limits, target, occlusion, lime, topK, seed, runId, gridSize);
+    }
+}

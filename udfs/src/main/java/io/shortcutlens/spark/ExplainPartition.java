@@ -1,0 +1,65 @@
+package io.shortcutlens.spark;
+
+import io.shortcutlens.model.LoadedModel;
+import io.shortcutlens.pipeline.ExplainSettings;
+import io.shortcutlens.pipeline.ImageExplainPipeline;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Explains a partition of images. Input rows have the columns of {@link #INPUT}; each yields one row per method and
+ * target. Only the settings travel with the task; the model comes from the executor's cache.
+ */
+public final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+
+    /** What the explain job feeds a partition: an optional id, where the image came from, its label and its bytes. */
+    public static final StructType INPUT = DataTypes.createStructType(new StructField[] {
+        DataTypes.createStructField("image_id", DataTypes.StringType, true),
+        DataTypes.createStructField("path", DataTypes.StringType, true),
+        DataTypes.createStructField("label", DataTypes.StringType, true),
+        DataTypes.createStructField("bytes", DataTypes.BinaryType, true),
+    });
+
+    private final ExplainSettings settings;
+    private final String shippedModelName;
+
+    public ExplainPartition(ExplainSettings settings, String shippedModelName) {
+        this.settings = settings;
+        this.shippedModelName = shippedModelName;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> input) {
+        LoadedModel model = ModelFiles.load(settings.model(), shippedModelName);
+        ImageExplainPipeline pipeline = new ImageExplainPipeline(settings, model);
+        return new Iterator<>() {
+            private final ArrayDeque<Row> pending = new ArrayDeque<>();
+
+            @Override
+            public boolean hasNext() {
+                while (pending.isEmpty() && input.hasNext()) {
+                    Row in = input.next();
+                    byte[] bytes = in.isNullAt(3) ? null : (byte[]) in.get(3);
+                    pipeline.explain(in.getString(0), in.getString(1), in.getString(2), bytes)
+                            .forEach(r -> pending.add(ExplanationRows.row(r)));
+                }
+                return !pending.isEmpty();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return pending.poll();
+            }
+        };
+    }
+}
