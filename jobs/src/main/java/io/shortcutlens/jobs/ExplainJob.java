@@ -16,6 +16,7 @@ import io.shortcutlens.pipeline.ImageExplainPipeline;
 import io.shortcutlens.pipeline.TargetSelection;
 import io.shortcutlens.spark.ExplainPartition;
 import io.shortcutlens.spark.ExplanationSchema;
+import io.shortcutlens.spark.HadoopConf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -214,10 +215,15 @@ public final class ExplainJob implements Callable<Integer> {
         settings = settings.withRunId(id);
 
         // 2. input
-        Dataset<Row> images = "images".equalsIgnoreCase(inputFormat) ? ImageSources.folder(spark, input)
-                : ImageSources.table(spark, input, inputFormat, imageCol, idCol, pathCol, labelCol);
-        if (partitions > 0) {
-            images = images.repartition(partitions);
+        boolean folder = "images".equalsIgnoreCase(inputFormat);
+        Dataset<Row> images;
+        if (folder) {
+            images = ImageSources.folder(spark, input, partitions > 0 ? partitions : spark.sparkContext().defaultParallelism() * 4);
+        } else {
+            images = ImageSources.table(spark, input, inputFormat, imageCol, idCol, pathCol, labelCol);
+            if (partitions > 0) {
+                images = images.repartition(partitions);
+            }
         }
         long imageCount = images.count();
         LOG.info("[2/4] input {}: {} images in {} partitions", input, imageCount, images.rdd().getNumPartitions());
@@ -231,7 +237,8 @@ public final class ExplainJob implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--mode must be overwrite or error, found '" + mode + "'");
         };
         LOG.info("[3/4] explaining with {} (target {}), writing {}", settings.methods(), settings.target(), explanations);
-        Dataset<Row> rows = images.mapPartitions(new ExplainPartition(settings, staged.shippedName()), Encoders.row(ExplanationSchema.ROW));
+        Dataset<Row> rows = images.mapPartitions(new ExplainPartition(settings, staged.shippedName(),
+                folder ? new HadoopConf(spark.sparkContext().hadoopConfiguration()) : null), Encoders.row(ExplanationSchema.ROW));
         rows.write().mode(saveMode).partitionBy("method").parquet(explanations);
 
         // 4. read back what was committed, and the manifest

@@ -2,13 +2,19 @@ package io.shortcutlens.jobs;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.regexp_extract;
-import static org.apache.spark.sql.functions.when;
 
 import io.shortcutlens.spark.ExplainPartition;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.RowFactory;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -24,14 +30,58 @@ import org.apache.spark.sql.SparkSession;
 final class ImageSources {
     private ImageSources() { }
 
-    /** Every file under {@code root}, recursively, through Spark's binaryFile source (file:, hdfs:, s3a:, …). */
-    static Dataset<Row> folder(SparkSession spark, String root) {
-        String qualifiedRoot = qualify(spark, root);
-        Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(root);
-        Column parent = regexp_extract(col("path"), "^(.*)/[^/]*$", 1);
-        Column folderName = regexp_extract(col("path"), "([^/]+)/[^/]*$", 1);
-        Column label = when(parent.equalTo(lit(qualifiedRoot)), lit(null).cast("string")).otherwise(folderName);
-        return files.select(lit(null).cast("string").as("image_id"), col("path"), label.as("label"), col("content").as("bytes"));
+    /**
+     * Every file under {@code root} (a folder, a file, or a glob), recursively, listed on the driver with the Hadoop
+     * client (file:, hdfs:, s3a:, …). Hidden files and folders (names starting with '.' or '_') are skipped, as Spark's
+     * file sources do; empty files are kept, so they become error rows rather than vanishing. Bytes are read inside
+     * the tasks, after the size limit is checked.
+     */
+    static Dataset<Row> folder(SparkSession spark, String root, int slices) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        List<Row> files = new ArrayList<>();
+        try {
+            Path pattern = new Path(root);
+            FileSystem fs = pattern.getFileSystem(conf);
+            FileStatus[] matches = fs.globStatus(pattern);
+            if (matches == null || matches.length == 0) {
+                throw new IllegalArgumentException("input " + root + " does not exist (expected a folder of images, a file or a glob)");
+            }
+            for (FileStatus match : matches) {
+                Path base = fs.makeQualified(match.getPath());
+                if (match.isFile()) {
+                    files.add(RowFactory.create(null, base.toString(), null, null));
+                    continue;
+                }
+                RemoteIterator<LocatedFileStatus> it = fs.listFiles(base, true);
+                String basePath = base.toUri().getPath();
+                while (it.hasNext()) {
+                    LocatedFileStatus f = it.next();
+                    Path p = fs.makeQualified(f.getPath());
+                    String relative = p.toUri().getPath().substring(basePath.length());
+                    if (hidden(relative)) {
+                        continue;
+                    }
+                    Path parent = p.getParent();
+                    String label = parent.toUri().getPath().equals(basePath) ? null : parent.getName();
+                    files.add(RowFactory.create(null, p.toString(), label, null));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot list input " + root + ": " + e.getMessage(), e);
+        }
+        files.sort(Comparator.comparing(r -> r.getString(1)));
+        int n = Math.max(1, Math.min(slices, Math.max(1, files.size())));
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return spark.createDataFrame(jsc.parallelize(files, n), ExplainPartition.INPUT);
+    }
+
+    private static boolean hidden(String relativePath) {
+        for (String part : relativePath.split("/")) {
+            if (!part.isEmpty() && (part.startsWith(".") || part.startsWith("_"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A table with an image-bytes column and optional id, path and label columns. */
@@ -58,16 +108,5 @@ final class ImageSources {
         }
         require(columns, name, option, path);
         return col(name).cast("string");
-    }
-
-    static String qualify(SparkSession spark, String path) {
-        try {
-            Path p = new Path(path);
-            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            String q = fs.makeQualified(p).toString();
-            return q.endsWith("/") ? q.substring(0, q.length() - 1) : q;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot resolve input path " + path + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -57,8 +57,9 @@ public final class ModelLoader {
                 : meta != null && meta.inputShape() != null ? meta.inputShape() : inferShape(network, name);
         Dl4jClassifier.Probe probe = Dl4jClassifier.probe(network, shape);
         if (probe.error() != null) {
+            String recorded = meta != null && meta.inputShape() != null ? "the model records input " + meta.inputShape() + "; " : "";
             throw new ModelLoadException("model file " + name + " does not accept input of shape [N, " + shape.channels() + ", "
-                    + shape.height() + ", " + shape.width() + "] (" + expectedShape(network) + "): " + probe.error().getMessage(), probe.error());
+                    + shape.height() + ", " + shape.width() + "] (" + recorded + expectedShape(network) + "): " + probe.error().getMessage(), probe.error());
         }
         List<String> names = spec.classNamesOverride() != null ? spec.classNamesOverride()
                 : meta != null && meta.classNames() != null ? meta.classNames() : defaultNames(probe.numClasses());
@@ -145,8 +146,11 @@ public final class ModelLoader {
         try {
             if (network instanceof MultiLayerNetwork m) {
                 var layer = m.getLayerWiseConfigurations().getConf(0).getLayer();
+                if (layer instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer f) {
+                    return "its first layer " + layer.getClass().getSimpleName() + " expects " + f.getNIn() + " input channels";
+                }
                 if (layer instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer f) {
-                    return "its first layer " + layer.getClass().getSimpleName() + " expects nIn=" + f.getNIn();
+                    return "its first layer " + layer.getClass().getSimpleName() + " expects " + f.getNIn() + " input values";
                 }
             }
         } catch (RuntimeException ignored) {

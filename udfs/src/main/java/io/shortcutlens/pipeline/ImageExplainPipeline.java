@@ -105,6 +105,11 @@ public final class ImageExplainPipeline {
         return out;
     }
 
+    /** Error rows (one per method) for an image that could not even be read. */
+    public List<ExplanationRecord> failed(String imageId, String path, String label, String error) {
+        return failures(imageId != null ? imageId : "unread:" + path, path, label, System.nanoTime(), error);
+    }
+
     private List<ExplanationRecord> failures(String id, String path, String label, long t0, String error) {
         double ms = (System.nanoTime() - t0) / 1e6;
         List<ExplanationRecord> out = new ArrayList<>();

@@ -3,7 +3,13 @@ package io.shortcutlens.spark;
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.pipeline.ExplainSettings;
 import io.shortcutlens.pipeline.ImageExplainPipeline;
+import io.shortcutlens.pipeline.ExplanationRecord;
+import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -29,10 +35,16 @@ public final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
 
     private final ExplainSettings settings;
     private final String shippedModelName;
+    private final HadoopConf hadoop;
 
-    public ExplainPartition(ExplainSettings settings, String shippedModelName) {
+    /**
+     * @param hadoop when set, rows without bytes are read from their {@code path} inside the task (with the file-size
+     *               limit checked before reading); when null, rows without bytes become error rows
+     */
+    public ExplainPartition(ExplainSettings settings, String shippedModelName, HadoopConf hadoop) {
         this.settings = settings;
         this.shippedModelName = shippedModelName;
+        this.hadoop = hadoop;
     }
 
     @Override
@@ -46,9 +58,14 @@ public final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
             public boolean hasNext() {
                 while (pending.isEmpty() && input.hasNext()) {
                     Row in = input.next();
-                    byte[] bytes = in.isNullAt(3) ? null : (byte[]) in.get(3);
-                    pipeline.explain(in.getString(0), in.getString(1), in.getString(2), bytes)
-                            .forEach(r -> pending.add(ExplanationRows.row(r)));
+                    String path = in.getString(1);
+                    List<ExplanationRecord> records;
+                    if (!in.isNullAt(3) || hadoop == null) {
+                        records = pipeline.explain(in.getString(0), path, in.getString(2), in.isNullAt(3) ? null : (byte[]) in.get(3));
+                    } else {
+                        records = readAndExplain(pipeline, in.getString(0), path, in.getString(2));
+                    }
+                    records.forEach(r -> pending.add(ExplanationRows.row(r)));
                 }
                 return !pending.isEmpty();
             }
@@ -61,5 +78,25 @@ public final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
                 return pending.poll();
             }
         };
+    }
+
+    private List<ExplanationRecord> readAndExplain(ImageExplainPipeline pipeline, String id, String path, String label) {
+        long limit = settings.limits().maxFileBytes();
+        try {
+            Path p = new Path(path);
+            FileSystem fs = p.getFileSystem(hadoop.get());
+            long length = fs.getFileStatus(p).getLen();
+            if (length > limit) {
+                return pipeline.failed(id, path, label, "file is " + length + " bytes, over the limit of " + limit
+                        + " bytes (raise --max-file-bytes to accept it)");
+            }
+            byte[] bytes = new byte[(int) length];
+            try (FSDataInputStream in = fs.open(p)) {
+                in.readFully(0, bytes);
+            }
+            return pipeline.explain(id, path, label, bytes);
+        } catch (IOException | RuntimeException e) {
+            return pipeline.failed(id, path, label, "cannot read file: " + e);
+        }
     }
 }

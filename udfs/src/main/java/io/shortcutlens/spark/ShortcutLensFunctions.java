@@ -20,9 +20,9 @@ import org.apache.spark.sql.types.DataTypes;
  * Registers ShortcutLens's explainers as Spark SQL functions, for users' own jobs:
  * <pre>
  *   occlusion_map(image_bytes)                      -- settings' occlusion parameters
- *   occlusion_map(image_bytes, mask_size, stride)
+ *   occlusion_map_sized(image_bytes, mask_size, stride)
  *   lime_map(image_bytes)                           -- settings' LIME parameters
- *   lime_map(image_bytes, num_samples)
+ *   lime_map_sampled(image_bytes, num_samples)
  *   attribution_pixels(map)                         -- the full-resolution map, row-major array of floats
  * </pre>
  * Each explainer function returns the {@link ExplanationSchema#RESULT} struct for the settings' target (the predicted
@@ -41,11 +41,11 @@ public final class ShortcutLensFunctions {
         ExplainSettings occSettings = settings.withMethods(occ, null);
         ExplainSettings limeSettings = settings.withMethods(null, lime);
         spark.udf().register("occlusion_map", (UDF1<byte[], Row>) b -> explain(occSettings, shipped, b), ExplanationSchema.RESULT);
-        spark.udf().register("occlusion_map", (UDF3<byte[], Integer, Integer, Row>) (b, mask, stride) -> explain(
+        spark.udf().register("occlusion_map_sized", (UDF3<byte[], Integer, Integer, Row>) (b, mask, stride) -> explain(
                 occSettings.withMethods(new OcclusionParams(mask, stride, occ.maskValue(), occ.batchSize()), null), shipped, b),
                 ExplanationSchema.RESULT);
         spark.udf().register("lime_map", (UDF1<byte[], Row>) b -> explain(limeSettings, shipped, b), ExplanationSchema.RESULT);
-        spark.udf().register("lime_map", (UDF2<byte[], Integer, Row>) (b, n) -> explain(limeSettings.withMethods(null,
+        spark.udf().register("lime_map_sampled", (UDF2<byte[], Integer, Row>) (b, n) -> explain(limeSettings.withMethods(null,
                 new LimeParams(lime.segmentation(), lime.numFeatures(), n, lime.kernelWidth(), lime.replacement(), lime.ridge(),
                         lime.batchSize())), shipped, b), ExplanationSchema.RESULT);
         spark.udf().register("attribution_pixels", (UDF1<Row, float[]>) m -> m == null ? null : ExplanationRows.fromRow(m).toPixels(),

@@ -1,0 +1,254 @@
+package io.shortcutlens.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shortcutlens.demo.DemoData;
+import io.shortcutlens.demo.TrailCameraScenes;
+import io.shortcutlens.maps.AttributionMap;
+import io.shortcutlens.model.ModelLoadException;
+import io.shortcutlens.model.ModelRegistry;
+import io.shortcutlens.spark.ExplanationRows;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.imageio.ImageIO;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ExplainJobTest {
+
+    private static SparkSession spark;
+    private static String model;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        spark = TestSpark.session();
+        model = TestSpark.model().getAbsolutePath();
+    }
+
+    private static BufferedImage scene(long seed) {
+        int[] px = TrailCameraScenes.scene("cow", false, seed);
+        BufferedImage img = new BufferedImage(TrailCameraScenes.SIZE, TrailCameraScenes.SIZE, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(0, 0, TrailCameraScenes.SIZE, TrailCameraScenes.SIZE, px, 0, TrailCameraScenes.SIZE);
+        return img;
+    }
+
+    private static byte[] encode(BufferedImage img, String format) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertTrue(ImageIO.write(img, format, out), "no writer for " + format);
+        return out.toByteArray();
+    }
+
+    private static BufferedImage scaled(BufferedImage src, int w, int h, int type) {
+        BufferedImage img = new BufferedImage(w, h, type);
+        img.getGraphics().drawImage(src, 0, 0, w, h, null);
+        return img;
+    }
+
+    @Test
+    void mixedFolderGivesExactlyOneRowPerFilePerMethodWithClearErrors() throws Exception {
+        File dir = TestSpark.newDir("mixed");
+        File cls = new File(dir, "cow");
+        cls.mkdirs();
+        BufferedImage base = scene(5);
+        byte[] jpeg = encode(base, "jpg");
+        Map<String, String> expectedError = new TreeMap<>();
+        Files.write(new File(cls, "good.png").toPath(), encode(base, "png"));
+        expectedError.put("good.png", null);
+        Files.write(new File(cls, "good.jpg").toPath(), jpeg);
+        expectedError.put("good.jpg", null);
+        Files.write(new File(cls, "good.bmp").toPath(), encode(base, "bmp"));
+        expectedError.put("good.bmp", null);
+        Files.write(new File(cls, "good.gif").toPath(), encode(base, "gif"));
+        expectedError.put("good.gif", null);
+        Files.write(new File(cls, "truncated.jpg").toPath(), Arrays.copyOf(jpeg, jpeg.length / 2));
+        expectedError.put("truncated.jpg", "truncated");
+        Files.write(new File(cls, "zero.png").toPath(), new byte[0]);
+        expectedError.put("zero.png", "empty file");
+        Files.write(new File(cls, "notes.jpg").toPath(), "these are field notes, not a photo\n".getBytes(StandardCharsets.UTF_8));
+        expectedError.put("notes.jpg", "not a recognised image format");
+        Files.write(new File(cls, "one-pixel.png").toPath(), encode(scaled(base, 1, 1, BufferedImage.TYPE_INT_RGB), "png"));
+        expectedError.put("one-pixel.png", null);
+        Files.write(new File(cls, "gray.png").toPath(), encode(scaled(base, 40, 30, BufferedImage.TYPE_BYTE_GRAY), "png"));
+        expectedError.put("gray.png", null);
+        Files.write(new File(cls, "gray16.png").toPath(), encode(scaled(base, 20, 20, BufferedImage.TYPE_USHORT_GRAY), "png"));
+        expectedError.put("gray16.png", null);
+        Files.write(new File(cls, "rgba.png").toPath(), encode(scaled(base, 32, 32, BufferedImage.TYPE_INT_ARGB), "png"));
+        expectedError.put("rgba.png", null);
+        Files.write(new File(cls, "palette.png").toPath(), encode(scaled(base, 32, 32, BufferedImage.TYPE_BYTE_INDEXED), "png"));
+        expectedError.put("palette.png", null);
+
+        File out = TestSpark.newDir("mixed-out");
+        ExplainJob.Result result = TestSpark.explainJob("--input", dir.getAbsolutePath(), "--model", model, "--output", out.getAbsolutePath(),
+                "--lime-samples", "40", "--occlusion-mask-size", "8", "--occlusion-stride", "8").run(spark);
+
+        Dataset<Row> rows = spark.read().parquet(result.explanationsPath());
+        assertEquals(expectedError.size(), result.images());
+        assertEquals(expectedError.size() * 2L, rows.count(), "one row per file per method");
+        assertEquals(expectedError.size() * 2L, result.rows());
+        for (Row r : rows.select("path", "method", "error", "map", "label", "predicted_class").collectAsList()) {
+            String name = new File(r.getString(0)).getName();
+            assertTrue(expectedError.containsKey(name), "unexpected file " + name);
+            String want = expectedError.get(name);
+            String error = r.getString(2);
+            assertEquals("cow", r.getString(4));
+            if (want == null) {
+                assertNull(error, name + " " + r.getString(1) + ": " + error);
+                assertNotNull(r.get(3), name + " has a map");
+                assertNotNull(r.getString(5));
+            } else {
+                assertNotNull(error, name + " must carry an error");
+                assertTrue(error.contains(want), name + ": expected '" + want + "' in '" + error + "'");
+                assertNull(r.get(3));
+            }
+        }
+        long errorFiles = expectedError.values().stream().filter(v -> v != null).count();
+        assertEquals(errorFiles * 2, result.errors());
+        Map<String, Object> manifest = RunManifest.read(spark, result.manifestPath());
+        assertEquals(expectedError.size(), ((Number) manifest.get("input_images")).intValue());
+        assertEquals(errorFiles * 2, ((Number) manifest.get("error_rows")).intValue());
+        assertEquals(result.runId(), manifest.get("run_id"));
+        assertTrue(((Map<?, ?>) manifest.get("model")).get("model_id").toString().length() == 64);
+    }
+
+    private static Map<String, float[]> limeMaps(String explanations) {
+        Map<String, float[]> maps = new HashMap<>();
+        for (Row r : spark.read().parquet(explanations).where(col("method").equalTo("lime")).select("path", "map").collectAsList()) {
+            AttributionMap m = ExplanationRows.fromRow(r.getStruct(1));
+            maps.put(r.getString(0), m.toPixels());
+        }
+        return maps;
+    }
+
+    @Test
+    void limeMapsDoNotDependOnPartitioning() throws Exception {
+        File dir = TestSpark.newDir("determinism");
+        DemoData.writeFolder(DemoData.split(4, true, 21), dir);
+        List<Map<String, float[]>> runs = new ArrayList<>();
+        for (int partitions : new int[] {1, 4}) {
+            File out = TestSpark.newDir("determinism-out-" + partitions);
+            ExplainJob.Result r = TestSpark.explainJob("--input", dir.getAbsolutePath(), "--model", model, "--output", out.getAbsolutePath(),
+                    "--methods", "lime", "--lime-samples", "60", "--lime-ridge", "2", "--partitions", String.valueOf(partitions), "--seed", "9")
+                    .run(spark);
+            assertEquals(12, r.rows());
+            runs.add(limeMaps(r.explanationsPath()));
+        }
+        assertEquals(runs.get(0).keySet(), runs.get(1).keySet());
+        for (String path : runs.get(0).keySet()) {
+            assertArrayEquals(runs.get(0).get(path), runs.get(1).get(path), path);
+        }
+    }
+
+    @Test
+    void tableInputUsesItsColumnsAndTheModelIsLoadedOncePerJvm() throws Exception {
+        List<Row> data = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            data.add(RowFactory.create("img-" + i, i % 2 == 0 ? "cow" : "sheep", encode(scene(100 + i), "png")));
+        }
+        StructType schema = DataTypes.createStructType(List.of(DataTypes.createStructField("id", DataTypes.StringType, false),
+                DataTypes.createStructField("species", DataTypes.StringType, true),
+                DataTypes.createStructField("image", DataTypes.BinaryType, true)));
+        File table = new File(TestSpark.newDir("table"), "images.parquet");
+        spark.createDataFrame(data, schema).write().mode("overwrite").parquet(table.getAbsolutePath());
+        File out = TestSpark.newDir("table-out");
+        int loadsBefore = ModelRegistry.loadCount();
+        ExplainJob.Result r = TestSpark.explainJob("--input", table.getAbsolutePath(), "--input-format", "parquet", "--image-col", "image",
+                "--id-col", "id", "--label-col", "species", "--model", model, "--output", out.getAbsolutePath(),
+                "--methods", "occlusion", "--target", "all", "--partitions", "3", "--run-id", "table-run").run(spark);
+        assertTrue(ModelRegistry.loadCount() - loadsBefore <= 1, "model read once per JVM, not per task");
+        Dataset<Row> rows = spark.read().parquet(r.explanationsPath());
+        assertEquals(6 * 3, rows.count(), "target all: one row per class");
+        assertEquals(6, rows.select("image_id").distinct().where(col("image_id").startsWith("img-")).count());
+        assertEquals(3, rows.where(col("image_id").equalTo("img-1")).select("target_class").distinct().count());
+        assertEquals("sheep", rows.where(col("image_id").equalTo("img-1")).first().getAs("label"));
+        assertEquals("table-run", rows.first().getAs("run_id"));
+    }
+
+    @Test
+    void sqlFunctionsMatchTheJob() throws Exception {
+        File dir = TestSpark.newDir("sql");
+        DemoData.writeFolder(DemoData.split(1, true, 33), dir);
+        File out = TestSpark.newDir("sql-out");
+        ExplainJob.Result r = TestSpark.explainJob("--input", dir.getAbsolutePath(), "--model", model, "--output", out.getAbsolutePath(),
+                "--methods", "occlusion", "--occlusion-mask-size", "8", "--occlusion-stride", "4").run(spark);
+        Map<String, float[]> fromJob = new HashMap<>();
+        for (Row row : spark.read().parquet(r.explanationsPath()).select("path", "map").collectAsList()) {
+            fromJob.put(row.getString(0), ExplanationRows.fromRow(row.getStruct(1)).toPixels());
+        }
+        io.shortcutlens.spark.ShortcutLensFunctions.register(spark,
+                io.shortcutlens.pipeline.ExplainSettings.defaults(new io.shortcutlens.model.ModelSpec(model, null, null, null,
+                        io.shortcutlens.model.ModelSpec.DEFAULT_MAX_MODEL_BYTES)));
+        spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(dir.getAbsolutePath()).createOrReplaceTempView("photos");
+        List<Row> viaSql = spark.sql("SELECT path, attribution_pixels(occlusion_map_sized(content, 8, 4).map) AS pixels, "
+                + "occlusion_map(content).error AS err, lime_map_sampled(content, 30).fit_r2 AS r2 FROM photos").collectAsList();
+        assertEquals(3, viaSql.size());
+        for (Row row : viaSql) {
+            List<Float> px = row.getList(1);
+            float[] expected = fromJob.get(row.getString(0));
+            assertEquals(expected.length, px.size());
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], px.get(i), 0f);
+            }
+            assertNull(row.get(2));
+            assertFalse(row.isNullAt(3));
+        }
+    }
+
+    @Test
+    void wrongModelPathFailsFastNamingTheFile() throws Exception {
+        File out = new File(TestSpark.scratch(), "never-written");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> TestSpark.explainJob("--input", TestSpark.scratch().getAbsolutePath(),
+                "--model", "/nonexistent/models/bear.zip", "--output", out.getAbsolutePath()).run(spark));
+        assertTrue(e.getMessage().contains("/nonexistent/models/bear.zip"), e.getMessage());
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+        assertFalse(out.exists(), "nothing written");
+    }
+
+    @Test
+    void notAModelFailsFastNamingTheFile() throws Exception {
+        File fake = new File(TestSpark.newDir("fake"), "model.zip");
+        Files.writeString(fake.toPath(), "not a model");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> TestSpark.explainJob("--input", TestSpark.scratch().getAbsolutePath(),
+                "--model", fake.getAbsolutePath(), "--output", new File(TestSpark.scratch(), "x").getAbsolutePath()).run(spark));
+        assertTrue(e.getMessage().contains(fake.getAbsolutePath()) && e.getMessage().contains("not a zip"), e.getMessage());
+    }
+
+    @Test
+    void shapeMismatchFailsFastNamingFileAndBothShapes() throws Exception {
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> TestSpark.explainJob("--input", TestSpark.scratch().getAbsolutePath(),
+                "--model", model, "--input-shape", "1,28,28", "--output", new File(TestSpark.scratch(), "y").getAbsolutePath()).run(spark));
+        String m = e.getMessage();
+        assertTrue(m.contains(model), m);
+        assertTrue(m.contains("[N, 1, 28, 28]"), m);
+        assertTrue(m.contains("[3, 32, 32]"), m);
+    }
+
+    @Test
+    void classNamesMustMatchTheModelOutputs() {
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> TestSpark.explainJob("--input", TestSpark.scratch().getAbsolutePath(),
+                "--model", model, "--class-names", "bear,other", "--output", new File(TestSpark.scratch(), "z").getAbsolutePath()).run(spark));
+        assertTrue(e.getMessage().contains("3 outputs") && e.getMessage().contains("2 class names"), e.getMessage());
+    }
+}
