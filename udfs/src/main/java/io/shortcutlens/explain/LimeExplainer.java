@@ -68,14 +68,8 @@ public final class LimeExplainer implements Explainer {
         }
         int plane = image.shape().pixels();
         int channels = image.shape().channels();
-        float[] fill = new float[channels];
-        if (params.replacement() == null) {
-            fill = image.channelMeans();
-        } else {
-            java.util.Arrays.fill(fill, params.replacement());
-        }
+        float[] fillValues = image.fillValues(params.replacement());
         float[] input = image.input();
-        float[] fillValues = fill;
         float[] scores = PerturbationBatcher.scores(model, n - 1, params.batchSize(), (index, dest, offset) -> {
             System.arraycopy(input, 0, dest, offset, input.length);
             boolean[] sample = on[index + 1];

@@ -51,14 +51,8 @@ public final class OcclusionExplainer implements Explainer {
         int[] rows = AttributionMap.origins(h, p.maskSize(), p.stride());
         int[] cols = AttributionMap.origins(w, p.maskSize(), p.stride());
         int windows = rows.length * cols.length;
-        float[] fill = new float[shape.channels()];
-        if (p.maskValue() == null) {
-            fill = image.channelMeans();
-        } else {
-            java.util.Arrays.fill(fill, p.maskValue());
-        }
+        float[] fillValues = image.fillValues(p.maskValue());
         float[] input = image.input();
-        float[] fillValues = fill;
         float[] scores = PerturbationBatcher.scores(model, windows, p.batchSize(), (index, dest, offset) -> {
             System.arraycopy(input, 0, dest, offset, input.length);
             int y0 = rows[index / cols.length];

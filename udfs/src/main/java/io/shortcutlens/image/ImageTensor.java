@@ -51,4 +51,14 @@ public final class ImageTensor {
         }
         return means;
     }
+
+    /** Per-channel replacement values for perturbations: the constant in every channel, or the channel means when null. */
+    public float[] fillValues(Float constant) {
+        if (constant == null) {
+            return channelMeans();
+        }
+        float[] fill = new float[shape.channels()];
+        java.util.Arrays.fill(fill, constant);
+        return fill;
+    }
 }
