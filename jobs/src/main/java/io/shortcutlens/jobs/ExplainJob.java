@@ -361,10 +361,10 @@ public final class ExplainJob implements Callable<Integer> {
         params.put("methods", s.methods());
         params.put("target", s.target().toString());
         if (s.occlusion() != null) {
-            params.put("occlusion", s.occlusion().toJson());
+            params.put("occlusion", RunManifest.parse(s.occlusion().toJson()));
         }
         if (s.lime() != null) {
-            params.put("lime", s.lime().toJson());
+            params.put("lime", RunManifest.parse(s.lime().toJson()));
         }
         params.put("seed", s.seed());
         params.put("top_k", s.topK());

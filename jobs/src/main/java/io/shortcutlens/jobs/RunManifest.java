@@ -41,11 +41,13 @@ final class RunManifest {
         }
     }
 
-    static String toJson(Object value) {
+    /** A JSON object (a method's parameters) as a map, so the manifest nests it rather than quoting it. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> parse(String json) {
         try {
-            return new ObjectMapper().writeValueAsString(value);
+            return JSON.readValue(json, Map.class);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("not a JSON object: " + json, e);
         }
     }
 }

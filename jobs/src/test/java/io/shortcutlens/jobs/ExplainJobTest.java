@@ -131,6 +131,9 @@ class ExplainJobTest {
         assertEquals(errorFiles * 2, ((Number) manifest.get("error_rows")).intValue());
         assertEquals(result.runId(), manifest.get("run_id"));
         assertTrue(((Map<?, ?>) manifest.get("model")).get("model_id").toString().length() == 64);
+        Map<?, ?> params = (Map<?, ?>) manifest.get("parameters");
+        assertEquals(8, ((Map<?, ?>) params.get("occlusion")).get("mask_size"));
+        assertEquals(40, ((Map<?, ?>) params.get("lime")).get("num_samples"));
     }
 
     private static Map<String, float[]> limeMaps(String explanations) {

@@ -21,7 +21,6 @@ public final class Dl4jClassifier implements ImageClassifier {
     private final InputShape shape;
     private final boolean flatInput;
     private final int numClasses;
-    private final DataType dataType;
     private final ConcurrentLinkedDeque<Object> idle = new ConcurrentLinkedDeque<>();
 
     Dl4jClassifier(Object network, InputShape shape, boolean flatInput, int numClasses) {
@@ -32,7 +31,6 @@ public final class Dl4jClassifier implements ImageClassifier {
         this.shape = shape;
         this.flatInput = flatInput;
         this.numClasses = numClasses;
-        this.dataType = network instanceof MultiLayerNetwork m ? m.params().dataType() : ((ComputationGraph) network).params().dataType();
         idle.push(network);
     }
 
@@ -114,10 +112,5 @@ public final class Dl4jClassifier implements ImageClassifier {
             return net;
         }
         return prototype instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) prototype).clone();
-    }
-
-    /** The network's parameter data type (FLOAT for models ShortcutLens trains). */
-    public DataType dataType() {
-        return dataType;
     }
 }

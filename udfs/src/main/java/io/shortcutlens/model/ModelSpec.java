@@ -13,10 +13,6 @@ public record ModelSpec(String path, String modelId, InputShape inputShapeOverri
 
     public static final long DEFAULT_MAX_MODEL_BYTES = 2L * 1024 * 1024 * 1024;
 
-    public ModelSpec withPath(String newPath) {
-        return new ModelSpec(newPath, modelId, inputShapeOverride, classNamesOverride, maxModelBytes);
-    }
-
     public ModelSpec withModelId(String id) {
         return new ModelSpec(path, id, inputShapeOverride, classNamesOverride, maxModelBytes);
     }

@@ -61,19 +61,11 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
         return explainers().stream().map(Explainer::method).toList();
     }
 
-    public ExplainSettings withModel(ModelSpec m) {
-        return new ExplainSettings(m, normalisation, limits, target, occlusion, lime, topK, seed, runId, gridSize);
-    }
-
     public ExplainSettings withMethods(OcclusionParams o, LimeParams l) {
         return new ExplainSettings(model, normalisation, limits, target, o, l, topK, seed, runId, gridSize);
     }
 
     public ExplainSettings withRunId(String id) {
         return new ExplainSettings(model, normalisation, limits, target, occlusion, lime, topK, seed, id, gridSize);
-    }
-
-    public ExplainSettings withNormalisation(Normalisation n) {
-        return new ExplainSettings(model, n, limits, target, occlusion, lime, topK, seed, runId, gridSize);
     }
 }
