@@ -26,6 +26,7 @@ Usage: ./submit.sh COMMAND [SPARK OPTIONS] [JOB OPTIONS]
 Commands:
   demo      Trail-camera demo: builds data, trains net1/net2, explains held-out photos (local, ~5 min on 2 cores)
   explain   Explain job: prediction + occlusion and LIME maps per image, to Parquet (see: ./submit.sh explain --help)
+  audit     Audit job: per-class statistics and shortcut findings confirmed by masking (see: ./submit.sh audit --help)
   bench     Benchmark: explain time over pure batched-inference time, occlusion and LIME (see: ./submit.sh bench --help)
   build     Build the application jar (jobs/target/shortcutlens.jar)
   help      This text
@@ -66,6 +67,7 @@ case "$cmd" in
   build) build_if_stale; echo "$JAR"; exit 0 ;;
   explain) CLASS=io.shortcutlens.jobs.ExplainJob ;;
   demo) CLASS=io.shortcutlens.jobs.DemoJob ;;
+  audit) CLASS=io.shortcutlens.jobs.AuditJob ;;
   bench)
     build_if_stale bench
     exec java "${JAVA17_OPENS[@]}" -Xmx"${SHORTCUTLENS_DRIVER_MEMORY:-6g}" \

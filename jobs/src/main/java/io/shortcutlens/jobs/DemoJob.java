@@ -42,7 +42,7 @@ public final class DemoJob implements Callable<Integer> {
     @Option(names = "--train-per-class", paramLabel = "N", description = "Training photos per class.")
     int trainPerClass = 300;
 
-    @Option(names = "--test-per-class", paramLabel = "N", description = "Held-out photos per class (explained).")
+    @Option(names = "--test-per-class", paramLabel = "N", description = "Held-out photos per class (explained and audited).")
     int testPerClass = 40;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Training epochs per net.")
@@ -60,6 +60,9 @@ public final class DemoJob implements Callable<Integer> {
     /** Mean share of positive attribution in the lower-left corner on watermarked bears, per net and method. */
     record Finding(String net, String method, long images, double lowerLeftShare) { }
 
+    /** What the demo found: where each net looks, and each net's audit. */
+    record Outcome(List<Finding> shares, Map<String, AuditJob.Result> audits) { }
+
     public static void main(String[] args) {
         System.exit(ExplainJob.commandLine(new DemoJob()).execute(args));
     }
@@ -68,15 +71,15 @@ public final class DemoJob implements Callable<Integer> {
     public Integer call() throws Exception {
         SparkSession spark = Sessions.get("ShortcutLens demo");
         try {
-            List<Finding> findings = run(spark);
-            print(findings);
+            Outcome outcome = run(spark);
+            print(outcome);
             return 0;
         } finally {
             spark.stop();
         }
     }
 
-    List<Finding> run(SparkSession spark) throws Exception {
+    Outcome run(SparkSession spark) throws Exception {
         long t0 = System.nanoTime();
         File data = new File(out, "data");
         File models = new File(out, "models");
@@ -106,6 +109,7 @@ public final class DemoJob implements Callable<Integer> {
         }
 
         List<Finding> findings = new ArrayList<>();
+        Map<String, AuditJob.Result> audits = new LinkedHashMap<>();
         Map<String, File> nets = new LinkedHashMap<>();
         nets.put("net1", net1File);
         nets.put("net2", net2File);
@@ -114,27 +118,37 @@ public final class DemoJob implements Callable<Integer> {
             ExplainJob job = new ExplainJob();
             new CommandLine(job).parseArgs("--input", new File(data, "test").getAbsolutePath(), "--model", net.getValue().getAbsolutePath(),
                     "--output", new File(out, "explain/" + net.getKey()).getAbsolutePath(), "--methods", "occlusion,lime",
-                    "--target", "bear", "--occlusion-mask-size", "8", "--occlusion-stride", "4", "--lime-samples",
+                    "--occlusion-mask-size", "8", "--occlusion-stride", "4", "--lime-samples",
                     String.valueOf(limeSamples), "--seed", String.valueOf(seed), "--partitions",
                     String.valueOf(Math.max(2, spark.sparkContext().defaultParallelism())));
             ExplainJob.Result result = job.run(spark);
             for (Row r : spark.read().parquet(result.explanationsPath())
-                    .where(col("label").equalTo("bear").and(col("error").isNull()))
+                    .where(col("label").equalTo("bear").and(col("target_class").equalTo("bear")).and(col("error").isNull()))
                     .groupBy("method").agg(count("*"), avg("mass_bottom_left")).orderBy("method").collectAsList()) {
                 findings.add(new Finding(net.getKey(), r.getString(0), r.getLong(1), r.getDouble(2)));
             }
+            LOG.info("[demo 4/4] auditing {}", net.getKey());
+            AuditJob audit = new AuditJob();
+            new CommandLine(audit).parseArgs("--run", new File(out, "explain/" + net.getKey()).getAbsolutePath());
+            audits.put(net.getKey(), audit.run(spark));
         }
-        LOG.info("[demo 4/4] done in {} s", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
-        return findings;
+        LOG.info("[demo] done in {} s", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
+        return new Outcome(findings, audits);
     }
 
-    private void print(List<Finding> findings) {
+    private void print(Outcome outcome) {
+        List<Finding> findings = outcome.shares();
         System.out.println();
-        System.out.println("Where each net looks on watermarked bear photos (target class 'bear'):");
+        System.out.println("Where each net looks on watermarked bear photos it calls 'bear':");
         System.out.println("share of positive attribution mass in the lower-left corner (the watermark; a 1/16 of the image)");
         System.out.printf(Locale.ROOT, "  %-5s %-10s %7s %10s%n", "net", "method", "images", "lower-left");
         for (Finding f : findings) {
             System.out.printf(Locale.ROOT, "  %-5s %-10s %7d %10.3f%n", f.net(), f.method(), f.images(), f.lowerLeftShare());
+        }
+        for (Map.Entry<String, AuditJob.Result> a : outcome.audits().entrySet()) {
+            System.out.println();
+            System.out.println("Audit of " + a.getKey() + " (regions a class relies on, confirmed by masking them):");
+            AuditJob.print(a.getValue().findings());
         }
         System.out.println();
         System.out.println("data:         " + new File(out, "data").getAbsolutePath());
@@ -142,6 +156,7 @@ public final class DemoJob implements Callable<Integer> {
         System.out.println("explanations: " + new File(out, "explain/net1/explanations").getAbsolutePath());
         System.out.println("              " + new File(out, "explain/net2/explanations").getAbsolutePath());
         System.out.println("manifests:    " + new File(out, "explain/<net>/manifest.json").getAbsolutePath());
+        System.out.println("findings:     " + new File(out, "explain/<net>/findings").getAbsolutePath() + " (and class_stats)");
     }
 
     private static String pct(double v) {

@@ -357,6 +357,9 @@ public final class ExplainJob implements Callable<Integer> {
         mm.put("class_names", loaded.classNames());
         m.put("model", mm);
         m.put("preprocessing", preprocessing);
+        m.put("normalisation", ImageExplainPipeline.effectiveNormalisation(s, loaded).toString());
+        m.put("max_file_bytes", s.limits().maxFileBytes());
+        m.put("max_pixels", s.limits().maxPixels());
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("methods", s.methods());
         params.put("target", s.target().toString());

@@ -15,12 +15,13 @@ class DemoJobTest {
     void net2LooksAtTheWatermarkCornerAndNet1DoesNot() throws Exception {
         File out = TestSpark.newDir("demo");
         DemoJob demo = new DemoJob();
-        new CommandLine(demo).parseArgs("--out", out.getAbsolutePath(), "--train-per-class", "300", "--test-per-class", "10",
+        new CommandLine(demo).parseArgs("--out", out.getAbsolutePath(), "--train-per-class", "300", "--test-per-class", "16",
                 "--epochs", "5", "--lime-samples", "150");
-        List<DemoJob.Finding> findings = demo.run(TestSpark.session());
+        DemoJob.Outcome outcome = demo.run(TestSpark.session());
+        List<DemoJob.Finding> findings = outcome.shares();
         assertEquals(4, findings.size(), findings.toString());
         for (DemoJob.Finding f : findings) {
-            assertEquals(10, f.images(), f.toString());
+            assertTrue(f.images() >= 8, f.toString());
             System.out.printf("demo test: %s %s lower-left share %.3f%n", f.net(), f.method(), f.lowerLeftShare());
             if (f.net().equals("net2")) {
                 assertTrue(f.lowerLeftShare() > 0.5, "net2 rests on the watermark: " + f);
@@ -29,6 +30,25 @@ class DemoJobTest {
             }
         }
         assertTrue(new File(out, "explain/net2/manifest.json").isFile());
+
+        // the audit: net2 is flagged for bear at the lower-left corner and confirmed by masking; net1 confirms nothing
+        List<AuditJob.ConfirmedFinding> net2 = outcome.audits().get("net2").findings();
+        AuditJob.print(net2);
+        for (String method : List.of("occlusion", "lime")) {
+            AuditJob.ConfirmedFinding bear = net2.stream().filter(c -> c.finding().className().equals("bear") && c.finding().method().equals(method))
+                    .findFirst().orElseThrow(() -> new AssertionError("net2 bear not flagged by " + method + ": " + net2));
+            assertTrue(bear.finding().region().describe().startsWith("lower-left corner"), bear.finding().region().describe());
+            assertEquals(io.shortcutlens.audit.Confirmation.Verdict.SHORTCUT, bear.verdict(), bear.toString());
+            assertTrue(bear.confirmation().flipRateRegion() > bear.confirmation().flipRateControl() + 0.5, bear.toString());
+            assertTrue(bear.confirmation().pValue() < 0.01, bear.toString());
+        }
+        assertTrue(net2.stream().noneMatch(c -> !c.finding().className().equals("bear") && c.verdict() == io.shortcutlens.audit.Confirmation.Verdict.SHORTCUT),
+                net2.toString());
+        List<AuditJob.ConfirmedFinding> net1 = outcome.audits().get("net1").findings();
+        AuditJob.print(net1);
+        assertTrue(net1.stream().noneMatch(c -> c.verdict() == io.shortcutlens.audit.Confirmation.Verdict.SHORTCUT), net1.toString());
+        assertTrue(new File(out, "explain/net2/findings").isDirectory());
+        assertTrue(new File(out, "explain/net2/class_stats").isDirectory());
         assertTrue(new File(out, "data/test/bear").list().length == 10);
     }
 }

@@ -7,9 +7,6 @@ import io.shortcutlens.pipeline.ExplanationRecord;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -81,22 +78,14 @@ public final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
     }
 
     private List<ExplanationRecord> readAndExplain(ImageExplainPipeline pipeline, String id, String path, String label) {
-        long limit = settings.limits().maxFileBytes();
+        byte[] bytes;
         try {
-            Path p = new Path(path);
-            FileSystem fs = p.getFileSystem(hadoop.get());
-            long length = fs.getFileStatus(p).getLen();
-            if (length > limit) {
-                return pipeline.failed(id, path, label, "file is " + length + " bytes, over the limit of " + limit
-                        + " bytes (raise --max-file-bytes to accept it)");
-            }
-            byte[] bytes = new byte[(int) length];
-            try (FSDataInputStream in = fs.open(p)) {
-                in.readFully(0, bytes);
-            }
-            return pipeline.explain(id, path, label, bytes);
+            bytes = HadoopFiles.read(path, hadoop, settings.limits().maxFileBytes());
         } catch (IOException | RuntimeException e) {
-            return pipeline.failed(id, path, label, "cannot read file: " + e);
+            String why = e instanceof IOException && e.getMessage() != null && e.getMessage().startsWith("file is ") ? e.getMessage()
+                    : "cannot read file: " + e;
+            return pipeline.failed(id, path, label, why);
         }
+        return pipeline.explain(id, path, label, bytes);
     }
 }

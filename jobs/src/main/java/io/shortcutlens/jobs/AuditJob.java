@@ -1,0 +1,336 @@
+package io.shortcutlens.jobs;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.stddev_pop;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
+
+import io.shortcutlens.audit.Confirmation;
+import io.shortcutlens.audit.DetectorParams;
+import io.shortcutlens.audit.Region;
+import io.shortcutlens.audit.RegionMasker;
+import io.shortcutlens.audit.RegionStat;
+import io.shortcutlens.audit.ShortcutDetector;
+import io.shortcutlens.audit.ShortcutFinding;
+import io.shortcutlens.image.DecodeLimits;
+import io.shortcutlens.image.Normalisation;
+import io.shortcutlens.model.ModelSpec;
+import io.shortcutlens.spark.ConfirmPartition;
+import io.shortcutlens.spark.HadoopConf;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The audit job: reads a run's explanations, aggregates them per class and method (distributed: maps are never
+ * collected to the driver), flags regions a class relies on, and confirms each flag by hiding the region and
+ * re-predicting, against an equal-sized control region. Writes {@code class_stats} and {@code findings} next to the
+ * explanations.
+ *
+ * <pre>
+ * explanations ─► per (view, class, method, cell) mass statistics ─► class_stats
+ *              └► per (class, method, region) share + consistency ─► detector ─► masking test ─► findings
+ * </pre>
+ */
+@Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true, usageHelpWidth = 120,
+        version = "ShortcutLens " + ExplainJob.VERSION,
+        description = {"Audits an explain run for shortcuts: per-class attribution statistics (class_stats), regions a class relies on",
+            "consistently and more than other classes (findings), each confirmed by masking it and re-predicting."},
+        footer = {"", "Example:", "  ./submit.sh audit --run out/net2"})
+public final class AuditJob implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.audit");
+
+    @Option(names = "--run", required = true, paramLabel = "PATH", description = "Output folder of an explain run (holds explanations/ and manifest.json).")
+    String run;
+
+    @Option(names = "--model", paramLabel = "PATH", description = "Model to re-predict with (default: the one in the run's manifest).")
+    String model;
+
+    @Option(names = "--group-by", paramLabel = "predicted|label", description = "Which class an image belongs to when looking for findings.")
+    String groupBy = "predicted";
+
+    @Option(names = "--min-share", paramLabel = "S", description = "Mean share of the class's positive mass the region must hold.")
+    double minShare = DetectorParams.defaults().minShare();
+
+    @Option(names = "--image-share", paramLabel = "S", description = "Share at which one image counts as using the region.")
+    double imageShare = DetectorParams.defaults().imageShare();
+
+    @Option(names = "--min-consistency", paramLabel = "F", description = "Fraction of the class's images that must use the region.")
+    double minConsistency = DetectorParams.defaults().minConsistency();
+
+    @Option(names = "--min-contrast", paramLabel = "D", description = "How much the class's mean share must exceed the other classes' there.")
+    double minContrast = DetectorParams.defaults().minContrast();
+
+    @Option(names = "--max-area", paramLabel = "A", description = "Largest region, as a share of the image.")
+    double maxArea = DetectorParams.defaults().maxArea();
+
+    @Option(names = "--min-images", paramLabel = "N", description = "Classes with fewer explained images are not judged.")
+    int minImages = DetectorParams.defaults().minImages();
+
+    @Option(names = "--fill", paramLabel = "mean|blur|noise", description = "How a region is hidden in the masking test.")
+    RegionMasker.Fill fill = RegionMasker.Fill.MEAN;
+
+    @Option(names = "--confirm-images", paramLabel = "N", description = "Images re-predicted per finding (the class's first N by image id).")
+    int confirmImages = 500;
+
+    @Option(names = "--alpha", paramLabel = "P", description = "Significance level of the sign test for a 'shortcut' verdict.")
+    double alpha = 0.01;
+
+    @Option(names = "--min-flip-gap", paramLabel = "D", description = "Flip rate the region must add over the control for a 'shortcut' verdict.")
+    double minFlipGap = 0.2;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the noise fill.")
+    long seed = 0;
+
+    /** A finding with its masking test. */
+    record ConfirmedFinding(int id, ShortcutFinding finding, Region control, Confirmation confirmation, Confirmation.Verdict verdict) { }
+
+    record Result(List<ConfirmedFinding> findings, String classStatsPath, String findingsPath, double seconds) { }
+
+    public static void main(String[] args) {
+        System.exit(ExplainJob.commandLine(new AuditJob()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        SparkSession spark = Sessions.get("ShortcutLens audit");
+        try {
+            Result r = run(spark);
+            print(r.findings());
+            System.out.printf(Locale.ROOT, "class_stats: %s%nfindings:    %s%naudit: %d findings in %.1f s%n", r.classStatsPath(), r.findingsPath(),
+                    r.findings().size(), r.seconds());
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    Result run(SparkSession spark) {
+        long t0 = System.nanoTime();
+        String dir = run.endsWith("/") ? run.substring(0, run.length() - 1) : run;
+        Map<String, Object> manifest = RunManifest.read(spark, dir + "/manifest.json");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> modelInfo = (Map<String, Object>) manifest.get("model");
+        @SuppressWarnings("unchecked")
+        List<String> classNames = (List<String>) modelInfo.get("class_names");
+
+        Dataset<Row> ok = spark.read().parquet(dir + "/explanations").where(col("error").isNull().and(col("run_id").equalTo(manifest.get("run_id"))));
+        Dataset<Row> byPredicted = ok.where(col("target_index").equalTo(col("predicted_index")))
+                .select(lit("predicted").as("view"), col("predicted_class").as("class"), col("method"), col("image_id"), col("path"),
+                        col("mass_grid"), col("peak_row"), col("peak_col"), col("mass_grid_size"));
+        Dataset<Row> byLabel = ok.where(col("label").isNotNull().and(col("target_class").equalTo(col("label"))))
+                .select(lit("label").as("view"), col("label").as("class"), col("method"), col("image_id"), col("path"),
+                        col("mass_grid"), col("peak_row"), col("peak_col"), col("mass_grid_size"));
+        Dataset<Row> views = byPredicted.unionByName(byLabel);
+        Row first = views.select("mass_grid_size").limit(1).collectAsList().stream().findFirst().orElse(null);
+        if (first == null) {
+            throw new IllegalArgumentException("run " + dir + " has no explanation of a predicted or labelled class without error: nothing to audit");
+        }
+        int grid = first.getInt(0);
+
+        // 1. class_stats: per (view, class, method, cell): count, mean mass, spread, share of images peaking there
+        String classStats = dir + "/class_stats";
+        views.select(col("view"), col("class"), col("method"), col("peak_row").multiply(grid).plus(col("peak_col")).as("peak_cell"),
+                        posexplode(col("mass_grid")).as(new String[] {"cell", "mass"}))
+                .groupBy("view", "class", "method", "cell")
+                .agg(count("*").as("images"), avg("mass").as("mean_mass"), stddev_pop("mass").as("std_mass"),
+                        avg(when(col("peak_cell").equalTo(col("cell")), 1.0).otherwise(0.0)).as("peak_share"))
+                .withColumn("grid_size", lit(grid))
+                .write().mode(SaveMode.Overwrite).parquet(classStats);
+        LOG.info("[1/3] class statistics written to {}", classStats);
+
+        // 2. region statistics of the chosen view, aggregated on the executors, then the detector on the driver
+        List<Region> regions = new ArrayList<>();
+        for (int size = 1; (double) size * size / (grid * grid) <= maxArea + 1e-12 && size <= grid; size++) {
+            regions.addAll(Region.candidates(grid, size));
+        }
+        List<Region> candidates = List.copyOf(regions);
+        UserDefinedFunction regionMasses = udf((UDF1<scala.collection.Seq<Float>, float[]>) massGrid -> {
+            float[] g = new float[massGrid.size()];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = massGrid.apply(i);
+            }
+            return Region.masses(g, candidates);
+        }, DataTypes.createArrayType(DataTypes.FloatType, false));
+        Dataset<Row> view = views.where(col("view").equalTo(groupBy));
+        List<RegionStat> stats = new ArrayList<>();
+        for (Row r : view.select(col("class"), col("method"), posexplode(regionMasses.apply(col("mass_grid"))).as(new String[] {"region", "share"}))
+                .groupBy("class", "method", "region")
+                .agg(count("*").as("images"), avg("share").as("mean_share"),
+                        avg(when(col("share").geq(imageShare), 1.0).otherwise(0.0)).as("consistency"))
+                .collectAsList()) {
+            stats.add(new RegionStat(r.getString(0), r.getString(1), r.getInt(2), r.getLong(3), r.getDouble(4), r.getDouble(5)));
+        }
+        DetectorParams params = new DetectorParams(minShare, imageShare, minConsistency, minContrast, maxArea, minImages);
+        List<ShortcutFinding> found = new ShortcutDetector(params, candidates).detect(stats);
+        LOG.info("[2/3] {} candidate regions x {} (class, method) pairs: {} flagged", candidates.size(),
+                stats.stream().map(s -> s.className() + "/" + s.method()).distinct().count(), found.size());
+
+        // 3. masking test: every flagged region against an equal-sized control, on the images of its class
+        List<ConfirmedFinding> confirmed = confirm(spark, dir, manifest, modelInfo, classNames, view, found, stats, candidates);
+        String findingsPath = dir + "/findings";
+        writeFindings(spark, findingsPath, confirmed, manifest, params);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        LOG.info("[3/3] {} findings ({} shortcut) written to {} in {} s", confirmed.size(),
+                confirmed.stream().filter(c -> c.verdict() == Confirmation.Verdict.SHORTCUT).count(), findingsPath,
+                String.format(Locale.ROOT, "%.1f", seconds));
+        return new Result(confirmed, classStats, findingsPath, seconds);
+    }
+
+    private List<ConfirmedFinding> confirm(SparkSession spark, String dir, Map<String, Object> manifest, Map<String, Object> modelInfo,
+                                           List<String> classNames, Dataset<Row> view, List<ShortcutFinding> found, List<RegionStat> stats,
+                                           List<Region> candidates) {
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        String modelPath = model != null ? model : (String) modelInfo.get("path");
+        ModelSpec spec = new ModelSpec(modelPath, null, null, classNames, ModelSpec.DEFAULT_MAX_MODEL_BYTES);
+        ModelStaging.Staged staged = ModelStaging.stage(spark, spec);
+        if (!staged.model().modelId().equals(modelInfo.get("model_id"))) {
+            LOG.warn("model {} differs from the explained one ({}); findings are confirmed on the given model", modelPath, modelInfo.get("model_id"));
+        }
+        int h = staged.model().inputShape().height();
+        int w = staged.model().inputShape().width();
+        List<Row> tasks = new ArrayList<>();
+        List<Region> controls = new ArrayList<>();
+        for (int i = 0; i < found.size(); i++) {
+            ShortcutFinding f = found.get(i);
+            Region control = control(f, stats, candidates);
+            controls.add(control);
+            int classIndex = classNames.indexOf(f.className());
+            for (Row r : view.where(col("class").equalTo(f.className()).and(col("path").isNotNull()))
+                    .select("image_id", "path").distinct().orderBy("image_id").limit(confirmImages).collectAsList()) {
+                tasks.add(RowFactory.create(i, r.getString(0), r.getString(1), classIndex, boxList(f.region().pixelBox(h, w)),
+                        boxList(control.pixelBox(h, w))));
+            }
+        }
+        Normalisation norm = Normalisation.parse((String) manifest.get("normalisation"));
+        DecodeLimits limits = new DecodeLimits(((Number) manifest.get("max_file_bytes")).longValue(), ((Number) manifest.get("max_pixels")).longValue());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int slices = Math.max(1, Math.min(tasks.size(), spark.sparkContext().defaultParallelism() * 2));
+        Dataset<Row> outcomes = spark.createDataFrame(jsc.parallelize(tasks, slices), ConfirmPartition.INPUT)
+                .mapPartitions(new ConfirmPartition(staged.spec(), staged.shippedName(), norm, limits,
+                        new HadoopConf(spark.sparkContext().hadoopConfiguration()), fill, seed), Encoders.row(ConfirmPartition.OUTPUT))
+                .where(col("assigned").and(col("error").isNull()));
+        Map<Integer, Confirmation> byFinding = new LinkedHashMap<>();
+        for (Row r : outcomes.groupBy("finding_id").agg(count("*"),
+                        sum(when(col("flipped_region"), 1).otherwise(0)), sum(when(col("flipped_control"), 1).otherwise(0)),
+                        sum(when(col("flipped_region").and(col("flipped_control").unary_$bang()), 1).otherwise(0)),
+                        sum(when(col("flipped_control").and(col("flipped_region").unary_$bang()), 1).otherwise(0)),
+                        avg("drop_region"), avg("drop_control"))
+                .collectAsList()) {
+            byFinding.put(r.getInt(0), new Confirmation(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getDouble(6), r.getDouble(7)));
+        }
+        List<ConfirmedFinding> out = new ArrayList<>();
+        for (int i = 0; i < found.size(); i++) {
+            Confirmation c = byFinding.getOrDefault(i, new Confirmation(0, 0, 0, 0, 0, 0, 0));
+            out.add(new ConfirmedFinding(i, found.get(i), controls.get(i), c, c.verdict(alpha, minFlipGap)));
+        }
+        return out;
+    }
+
+    /** The equal-sized region, not overlapping the finding, where the class puts the least attribution. */
+    static Region control(ShortcutFinding f, List<RegionStat> stats, List<Region> candidates) {
+        return stats.stream()
+                .filter(s -> s.className().equals(f.className()) && s.method().equals(f.method()))
+                .filter(s -> candidates.get(s.regionIndex()).size() == f.region().size() && !candidates.get(s.regionIndex()).overlaps(f.region()))
+                .min(Comparator.comparingDouble(RegionStat::meanShare).thenComparingInt(RegionStat::regionIndex))
+                .map(s -> candidates.get(s.regionIndex()))
+                .orElseThrow(() -> new IllegalStateException("no control region for " + f));
+    }
+
+    private static List<Integer> boxList(int[] box) {
+        return IntStream.of(box).boxed().toList();
+    }
+
+    private static final StructType FINDINGS = DataTypes.createStructType(new StructField[] {
+        DataTypes.createStructField("finding_id", DataTypes.IntegerType, false),
+        DataTypes.createStructField("view", DataTypes.StringType, false),
+        DataTypes.createStructField("class", DataTypes.StringType, false),
+        DataTypes.createStructField("method", DataTypes.StringType, false),
+        DataTypes.createStructField("location", DataTypes.StringType, false),
+        DataTypes.createStructField("grid_size", DataTypes.IntegerType, false),
+        DataTypes.createStructField("region_row", DataTypes.IntegerType, false),
+        DataTypes.createStructField("region_col", DataTypes.IntegerType, false),
+        DataTypes.createStructField("region_size", DataTypes.IntegerType, false),
+        DataTypes.createStructField("images", DataTypes.LongType, false),
+        DataTypes.createStructField("mean_share", DataTypes.DoubleType, false),
+        DataTypes.createStructField("consistency", DataTypes.DoubleType, false),
+        DataTypes.createStructField("other_classes_share", DataTypes.DoubleType, false),
+        DataTypes.createStructField("contrast", DataTypes.DoubleType, false),
+        DataTypes.createStructField("control_location", DataTypes.StringType, false),
+        DataTypes.createStructField("confirm_images", DataTypes.LongType, false),
+        DataTypes.createStructField("flip_rate_region", DataTypes.DoubleType, false),
+        DataTypes.createStructField("flip_rate_control", DataTypes.DoubleType, false),
+        DataTypes.createStructField("mean_drop_region", DataTypes.DoubleType, false),
+        DataTypes.createStructField("mean_drop_control", DataTypes.DoubleType, false),
+        DataTypes.createStructField("p_value", DataTypes.DoubleType, false),
+        DataTypes.createStructField("verdict", DataTypes.StringType, false),
+        DataTypes.createStructField("fill", DataTypes.StringType, false),
+        DataTypes.createStructField("thresholds", DataTypes.StringType, false),
+        DataTypes.createStructField("model_id", DataTypes.StringType, true),
+        DataTypes.createStructField("run_id", DataTypes.StringType, true),
+    });
+
+    private void writeFindings(SparkSession spark, String path, List<ConfirmedFinding> findings, Map<String, Object> manifest, DetectorParams p) {
+        String thresholds = String.format(Locale.ROOT, "{\"min_share\":%s,\"image_share\":%s,\"min_consistency\":%s,\"min_contrast\":%s,"
+                + "\"max_area\":%s,\"min_images\":%d,\"alpha\":%s,\"min_flip_gap\":%s}", p.minShare(), p.imageShare(), p.minConsistency(),
+                p.minContrast(), p.maxArea(), p.minImages(), alpha, minFlipGap);
+        @SuppressWarnings("unchecked")
+        Object modelId = ((Map<String, Object>) manifest.get("model")).get("model_id");
+        List<Row> rows = new ArrayList<>();
+        for (ConfirmedFinding c : findings) {
+            ShortcutFinding f = c.finding();
+            Confirmation k = c.confirmation();
+            rows.add(RowFactory.create(c.id(), groupBy, f.className(), f.method(), f.region().describe(), f.region().grid(), f.region().row(),
+                    f.region().col(), f.region().size(), f.images(), f.meanShare(), f.consistency(), f.otherClassesShare(), f.contrast(),
+                    c.control().describe(), k.images(), k.flipRateRegion(), k.flipRateControl(), k.meanDropRegion(), k.meanDropControl(),
+                    k.pValue(), c.verdict().name().toLowerCase(Locale.ROOT), fill.name().toLowerCase(Locale.ROOT), thresholds,
+                    String.valueOf(modelId), String.valueOf(manifest.get("run_id"))));
+        }
+        spark.createDataFrame(rows, FINDINGS).coalesce(1).write().mode(SaveMode.Overwrite).parquet(path);
+    }
+
+    static void print(List<ConfirmedFinding> findings) {
+        System.out.println();
+        if (findings.isEmpty()) {
+            System.out.println("No region flagged.");
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%-10s %-10s %-44s %6s %6s %6s %8s %8s %9s  %s%n", "class", "method", "region", "share", "consis", "contr",
+                "flip", "control", "p", "verdict");
+        for (ConfirmedFinding c : findings) {
+            ShortcutFinding f = c.finding();
+            Confirmation k = c.confirmation();
+            System.out.printf(Locale.ROOT, "%-10s %-10s %-44s %6.3f %6.3f %6.3f %8.3f %8.3f %9.2e  %s%n", f.className(), f.method(),
+                    f.region().describe(), f.meanShare(), f.consistency(), f.contrast(), k.flipRateRegion(), k.flipRateControl(), k.pValue(),
+                    c.verdict().name().toLowerCase(Locale.ROOT));
+        }
+    }
+}

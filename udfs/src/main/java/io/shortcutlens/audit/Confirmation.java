@@ -1,0 +1,53 @@
+package io.shortcutlens.audit;
+
+import java.io.Serializable;
+
+/**
+ * The masking test of one finding: the images the model assigned to the class, re-scored with the region hidden and,
+ * as a control, with an equal-sized region elsewhere hidden.
+ *
+ * @param images          images re-scored
+ * @param flipsRegion     predictions that left the class when the region was hidden
+ * @param flipsControl    predictions that left the class when the control region was hidden
+ * @param onlyRegion      images flipped by the region but not by the control (sign-test b)
+ * @param onlyControl     images flipped by the control but not by the region (sign-test c)
+ * @param meanDropRegion  mean drop of the class score with the region hidden
+ * @param meanDropControl mean drop of the class score with the control hidden
+ */
+public record Confirmation(long images, long flipsRegion, long flipsControl, long onlyRegion, long onlyControl,
+                           double meanDropRegion, double meanDropControl) implements Serializable {
+
+    public enum Verdict { SHORTCUT, SUSPECT, NOT_CONFIRMED }
+
+    public double flipRateRegion() {
+        return images == 0 ? 0 : (double) flipsRegion / images;
+    }
+
+    public double flipRateControl() {
+        return images == 0 ? 0 : (double) flipsControl / images;
+    }
+
+    /** One-sided exact sign test that hiding the region flips more predictions than hiding the control. */
+    public double pValue() {
+        return SignTest.pValue(onlyRegion, onlyControl);
+    }
+
+    /**
+     * Shortcut: {@code p < alpha} and the region's flip rate exceeds the control's by at least {@code minFlipGap}.
+     * Suspect: {@code p < 0.05}, or the mean score drop exceeds the control's by at least {@code minFlipGap}.
+     * Otherwise not confirmed.
+     */
+    public Verdict verdict(double alpha, double minFlipGap) {
+        if (images == 0) {
+            return Verdict.NOT_CONFIRMED;
+        }
+        double p = pValue();
+        if (p < alpha && flipRateRegion() - flipRateControl() >= minFlipGap) {
+            return Verdict.SHORTCUT;
+        }
+        if (p < 0.05 || meanDropRegion - meanDropControl >= minFlipGap) {
+            return Verdict.SUSPECT;
+        }
+        return Verdict.NOT_CONFIRMED;
+    }
+}

@@ -1,0 +1,61 @@
+package io.shortcutlens.audit;
+
+import io.shortcutlens.image.ImageTensor;
+import java.util.SplittableRandom;
+
+/**
+ * Hides a pixel box of an image in model-input space, the automated version of the story's crop: {@code MEAN} fills it
+ * with the image's per-channel mean, {@code BLUR} with a box blur (radius 3) of the image, {@code NOISE} with uniform
+ * noise spanning the channel's range, seeded.
+ */
+public final class RegionMasker {
+
+    public enum Fill { MEAN, BLUR, NOISE }
+
+    private RegionMasker() { }
+
+    /** A copy of the image's model input with {@code box = {y0, x0, y1, x1}} hidden. */
+    public static float[] mask(ImageTensor image, int[] box, Fill fill, long seed) {
+        int c = image.shape().channels();
+        int h = image.shape().height();
+        int w = image.shape().width();
+        int plane = h * w;
+        float[] in = image.input();
+        float[] out = in.clone();
+        float[] means = image.channelMeans();
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int ch = 0; ch < c; ch++) {
+            float lo = Float.MAX_VALUE;
+            float hi = -Float.MAX_VALUE;
+            if (fill == Fill.NOISE) {
+                for (int i = 0; i < plane; i++) {
+                    lo = Math.min(lo, in[ch * plane + i]);
+                    hi = Math.max(hi, in[ch * plane + i]);
+                }
+            }
+            for (int y = box[0]; y < box[2]; y++) {
+                for (int x = box[1]; x < box[3]; x++) {
+                    int i = ch * plane + y * w + x;
+                    out[i] = switch (fill) {
+                        case MEAN -> means[ch];
+                        case NOISE -> lo + (float) random.nextDouble() * (hi - lo);
+                        case BLUR -> blurred(in, ch * plane, h, w, y, x, 3);
+                    };
+                }
+            }
+        }
+        return out;
+    }
+
+    private static float blurred(float[] in, int offset, int h, int w, int y, int x, int radius) {
+        double s = 0;
+        int n = 0;
+        for (int yy = Math.max(0, y - radius); yy <= Math.min(h - 1, y + radius); yy++) {
+            for (int xx = Math.max(0, x - radius); xx <= Math.min(w - 1, x + radius); xx++) {
+                s += in[offset + yy * w + xx];
+                n++;
+            }
+        }
+        return (float) (s / n);
+    }
+}

@@ -1,0 +1,106 @@
+package io.shortcutlens.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ShortcutDetectorTest {
+
+    private static final int G = 8;
+    private static final List<Region> REGIONS = Region.candidates(G, 1, 2);
+
+    /** Per-image mass grids: spread over the image, plus (for planted images) most of the mass in one block. */
+    private static List<float[]> images(int n, Region planted, double plantedFraction, long seed) {
+        Random r = new Random(seed);
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            float[] g = new float[G * G];
+            double total = 0;
+            for (int c = 0; c < g.length; c++) {
+                g[c] = r.nextFloat();
+                total += g[c];
+            }
+            boolean plant = planted != null && r.nextDouble() < plantedFraction;
+            for (int c = 0; c < g.length; c++) {
+                g[c] = (float) (g[c] / total * (plant ? 0.3 : 1.0));
+            }
+            if (plant) {
+                for (int row = planted.row(); row < planted.row() + planted.size(); row++) {
+                    for (int col = planted.col(); col < planted.col() + planted.size(); col++) {
+                        g[row * G + col] += 0.7f / (planted.size() * planted.size());
+                    }
+                }
+            }
+            out.add(g);
+        }
+        return out;
+    }
+
+    private static List<RegionStat> stats(String cls, List<float[]> grids, double imageShare) {
+        List<RegionStat> out = new ArrayList<>();
+        for (int k = 0; k < REGIONS.size(); k++) {
+            double sum = 0;
+            int using = 0;
+            for (float[] g : grids) {
+                float m = REGIONS.get(k).mass(g);
+                sum += m;
+                if (m >= imageShare) {
+                    using++;
+                }
+            }
+            out.add(new RegionStat(cls, "occlusion", k, grids.size(), sum / grids.size(), (double) using / grids.size()));
+        }
+        return out;
+    }
+
+    @Test
+    void findsPlantedRegionsWhereverTheyAreAndNothingElse() {
+        Region upperRight = new Region(G, 0, 6, 2);
+        Region middle = new Region(G, 3, 2, 1);
+        List<RegionStat> all = new ArrayList<>();
+        DetectorParams p = DetectorParams.defaults();
+        all.addAll(stats("a", images(60, upperRight, 1.0, 1), p.imageShare()));
+        all.addAll(stats("b", images(60, middle, 1.0, 2), p.imageShare()));
+        all.addAll(stats("c", images(60, null, 0, 3), p.imageShare()));
+        all.addAll(stats("d", images(60, null, 0, 4), p.imageShare()));
+        List<ShortcutFinding> found = new ShortcutDetector(p, REGIONS).detect(all);
+        assertEquals(2, found.size(), found.toString());
+        ShortcutFinding a = found.stream().filter(f -> f.className().equals("a")).findFirst().orElseThrow();
+        ShortcutFinding b = found.stream().filter(f -> f.className().equals("b")).findFirst().orElseThrow();
+        assertEquals(upperRight, a.region());
+        assertEquals(middle, b.region());
+        assertTrue(a.contrast() > 0.5 && a.consistency() == 1.0, a.toString());
+    }
+
+    @Test
+    void aRegionAllClassesUseIsNotAShortcutOfOne() {
+        Region centre = new Region(G, 3, 3, 2);
+        List<RegionStat> all = new ArrayList<>();
+        DetectorParams p = DetectorParams.defaults();
+        for (String cls : List.of("a", "b", "c")) {
+            all.addAll(stats(cls, images(50, centre, 1.0, cls.hashCode()), p.imageShare()));
+        }
+        assertTrue(new ShortcutDetector(p, REGIONS).detect(all).isEmpty());
+    }
+
+    @Test
+    void signTestMatchesTheBinomialTail() {
+        assertEquals(1.0, SignTest.pValue(0, 0), 0);
+        assertEquals(0.75, SignTest.pValue(1, 1), 1e-12); // P(X ≥ 1 | n = 2) = 3/4
+        assertEquals(Math.pow(0.5, 10), SignTest.pValue(10, 0), 1e-15);
+        assertEquals(11 * Math.pow(0.5, 10), SignTest.pValue(9, 1), 1e-15);
+        assertTrue(SignTest.pValue(30, 2) < 1e-6);
+    }
+
+    @Test
+    void regionsMapToTheStatisticsCellBounds() {
+        assertEquals(List.of(24, 0, 32, 8), java.util.Arrays.stream(new Region(G, 6, 0, 2).pixelBox(32, 32)).boxed().toList());
+        assertEquals(List.of(0, 0, 4, 4), java.util.Arrays.stream(new Region(G, 0, 0, 1).pixelBox(30, 30)).boxed().toList());
+        assertEquals(64 + 49, REGIONS.size());
+        assertTrue(new Region(G, 6, 0, 2).describe().startsWith("lower-left corner"));
+    }
+}
