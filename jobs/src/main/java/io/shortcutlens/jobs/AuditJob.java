@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -226,8 +225,8 @@ public final class AuditJob implements Callable<Integer> {
             int classIndex = classNames.indexOf(f.className());
             for (Row r : view.where(col("class").equalTo(f.className()).and(col("path").isNotNull()))
                     .select("image_id", "path").distinct().orderBy("image_id").limit(confirmImages).collectAsList()) {
-                tasks.add(RowFactory.create(i, r.getString(0), r.getString(1), classIndex, boxList(f.region().pixelBox(h, w)),
-                        boxList(control.pixelBox(h, w))));
+                tasks.add(RowFactory.create(i, r.getString(0), r.getString(1), classIndex, f.region().pixelBox(h, w),
+                        control.pixelBox(h, w)));
             }
         }
         Normalisation norm = Normalisation.parse((String) manifest.get("normalisation"));
@@ -263,10 +262,6 @@ public final class AuditJob implements Callable<Integer> {
                 .min(Comparator.comparingDouble(RegionStat::meanShare).thenComparingInt(RegionStat::regionIndex))
                 .map(s -> candidates.get(s.regionIndex()))
                 .orElseThrow(() -> new IllegalStateException("no control region for " + f));
-    }
-
-    private static List<Integer> boxList(int[] box) {
-        return IntStream.of(box).boxed().toList();
     }
 
     private static final StructType FINDINGS = DataTypes.createStructType(new StructField[] {
