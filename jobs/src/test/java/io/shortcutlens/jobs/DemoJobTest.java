@@ -50,6 +50,6 @@ class DemoJobTest {
         assertTrue(net1.stream().noneMatch(c -> c.finding().region().describe().startsWith("lower-left corner")), net1.toString());
         assertTrue(new File(out, "explain/net2/findings").isDirectory());
         assertTrue(new File(out, "explain/net2/class_stats").isDirectory());
-        assertTrue(new File(out, "data/test/bear").list().length == 10);
+        assertEquals(16, new File(out, "data/test/bear").list().length);
     }
 }
