@@ -18,9 +18,15 @@ import io.shortcutlens.audit.RegionStat;
 import io.shortcutlens.audit.ShortcutDetector;
 import io.shortcutlens.audit.ShortcutFinding;
 import io.shortcutlens.image.DecodeLimits;
+import io.shortcutlens.image.ImageDecoder;
+import io.shortcutlens.image.ImageTensor;
+import io.shortcutlens.image.InputShape;
 import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.model.ModelSpec;
+import io.shortcutlens.report.Heatmaps;
 import io.shortcutlens.spark.ConfirmPartition;
+import io.shortcutlens.spark.ExplanationRows;
+import io.shortcutlens.spark.HadoopFiles;
 import io.shortcutlens.spark.HadoopConf;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,8 +55,8 @@ import picocli.CommandLine.Option;
 /**
  * The audit job: reads a run's explanations, aggregates them per class and method (distributed: maps are never
  * collected to the driver), flags regions a class relies on, and confirms each flag by hiding the region and
- * re-predicting, against an equal-sized control region. Writes {@code class_stats} and {@code findings} next to the
- * explanations.
+ * re-predicting, against an equal-sized control region. Writes {@code class_stats}, {@code findings} and
+ * {@code report/index.html} next to the explanations.
  *
  * <pre>
  * explanations ─► per (view, class, method, cell) mass statistics ─► class_stats
@@ -110,7 +116,7 @@ public final class AuditJob implements Callable<Integer> {
     /** A finding with its masking test. */
     record ConfirmedFinding(int id, ShortcutFinding finding, Region control, Confirmation confirmation, Confirmation.Verdict verdict) { }
 
-    record Result(List<ConfirmedFinding> findings, String classStatsPath, String findingsPath, double seconds) { }
+    record Result(List<ConfirmedFinding> findings, String classStatsPath, String findingsPath, String reportPath, double seconds) { }
 
     public static void main(String[] args) {
         System.exit(ExplainJob.commandLine(new AuditJob()).execute(args));
@@ -122,8 +128,8 @@ public final class AuditJob implements Callable<Integer> {
         try {
             Result r = run(spark);
             print(r.findings());
-            System.out.printf(Locale.ROOT, "class_stats: %s%nfindings:    %s%naudit: %d findings in %.1f s%n", r.classStatsPath(), r.findingsPath(),
-                    r.findings().size(), r.seconds());
+            System.out.printf(Locale.ROOT, "class_stats: %s%nfindings:    %s%nreport:      %s%naudit: %d findings in %.1f s%n", r.classStatsPath(),
+                    r.findingsPath(), r.reportPath(), r.findings().size(), r.seconds());
             return 0;
         } finally {
             spark.stop();
@@ -142,10 +148,10 @@ public final class AuditJob implements Callable<Integer> {
         Dataset<Row> ok = spark.read().parquet(dir + "/explanations").where(col("error").isNull().and(col("run_id").equalTo(manifest.get("run_id"))));
         Dataset<Row> byPredicted = ok.where(col("target_index").equalTo(col("predicted_index")))
                 .select(lit("predicted").as("view"), col("predicted_class").as("class"), col("method"), col("image_id"), col("path"),
-                        col("mass_grid"), col("peak_row"), col("peak_col"), col("mass_grid_size"));
+                        col("mass_grid"), col("peak_row"), col("peak_col"), col("mass_grid_size"), col("map"));
         Dataset<Row> byLabel = ok.where(col("label").isNotNull().and(col("target_class").equalTo(col("label"))))
                 .select(lit("label").as("view"), col("label").as("class"), col("method"), col("image_id"), col("path"),
-                        col("mass_grid"), col("peak_row"), col("peak_col"), col("mass_grid_size"));
+                        col("mass_grid"), col("peak_row"), col("peak_col"), col("mass_grid_size"), col("map"));
         Dataset<Row> views = byPredicted.unionByName(byLabel);
         Row first = views.select("mass_grid_size").limit(1).collectAsList().stream().findFirst().orElse(null);
         if (first == null) {
@@ -162,7 +168,7 @@ public final class AuditJob implements Callable<Integer> {
                         avg(when(col("peak_cell").equalTo(col("cell")), 1.0).otherwise(0.0)).as("peak_share"))
                 .withColumn("grid_size", lit(grid))
                 .write().mode(SaveMode.Overwrite).parquet(classStats);
-        LOG.info("[1/3] class statistics written to {}", classStats);
+        LOG.info("[1/4] class statistics written to {}", classStats);
 
         // 2. region statistics of the chosen view, aggregated on the executors, then the detector on the driver
         List<Region> regions = new ArrayList<>();
@@ -188,18 +194,22 @@ public final class AuditJob implements Callable<Integer> {
         }
         DetectorParams params = new DetectorParams(minShare, imageShare, minConsistency, minContrast, maxArea, minImages);
         List<ShortcutFinding> found = new ShortcutDetector(params, candidates).detect(stats);
-        LOG.info("[2/3] {} candidate regions x {} (class, method) pairs: {} flagged", candidates.size(),
+        LOG.info("[2/4] {} candidate regions x {} (class, method) pairs: {} flagged", candidates.size(),
                 stats.stream().map(s -> s.className() + "/" + s.method()).distinct().count(), found.size());
 
         // 3. masking test: every flagged region against an equal-sized control, on the images of its class
         List<ConfirmedFinding> confirmed = confirm(spark, dir, manifest, modelInfo, classNames, view, found, stats, candidates);
         String findingsPath = dir + "/findings";
         writeFindings(spark, findingsPath, confirmed, manifest, params);
+        LOG.info("[3/4] {} findings ({} shortcut) written to {}", confirmed.size(),
+                confirmed.stream().filter(c -> c.verdict() == Confirmation.Verdict.SHORTCUT).count(), findingsPath);
+
+        // 4. the report
+        String reportPath = dir + "/report/index.html";
+        report(spark, reportPath, manifest, ok, view, confirmed, params);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        LOG.info("[3/3] {} findings ({} shortcut) written to {} in {} s", confirmed.size(),
-                confirmed.stream().filter(c -> c.verdict() == Confirmation.Verdict.SHORTCUT).count(), findingsPath,
-                String.format(Locale.ROOT, "%.1f", seconds));
-        return new Result(confirmed, classStats, findingsPath, seconds);
+        LOG.info("[4/4] report written to {}; audit took {} s", reportPath, String.format(Locale.ROOT, "%.1f", seconds));
+        return new Result(confirmed, classStats, findingsPath, reportPath, seconds);
     }
 
     private List<ConfirmedFinding> confirm(SparkSession spark, String dir, Map<String, Object> manifest, Map<String, Object> modelInfo,
@@ -254,6 +264,117 @@ public final class AuditJob implements Callable<Integer> {
         return out;
     }
 
+    /** Report pictures and tables: every query is bounded (aggregates, a few examples per finding, a sample per class). */
+    private void report(SparkSession spark, String path, Map<String, Object> manifest, Dataset<Row> ok, Dataset<Row> view,
+                        List<ConfirmedFinding> findings, DetectorParams params) {
+        @SuppressWarnings("unchecked")
+        List<Number> shapeList = (List<Number>) ((Map<String, Object>) manifest.get("model")).get("input_shape");
+        InputShape shape = new InputShape(shapeList.get(0).intValue(), shapeList.get(1).intValue(), shapeList.get(2).intValue());
+        Normalisation norm = Normalisation.parse((String) manifest.get("normalisation"));
+        DecodeLimits limits = new DecodeLimits(((Number) manifest.get("max_file_bytes")).longValue(), ((Number) manifest.get("max_pixels")).longValue());
+        ImageDecoder decoder = new ImageDecoder(limits);
+        HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        int h = shape.height();
+        int w = shape.width();
+        int th = Math.min(h, 48);
+        int tw = Math.min(w, 48);
+        int scale = Math.max(1, 160 / Math.max(th, tw));
+
+        // class mean maps, averaged on the executors at thumbnail size
+        UserDefinedFunction thumbnail = udf((UDF1<Row, float[]>) m -> Heatmaps.downsample(ExplanationRows.fromRow(m).toPixels(),
+                m.getInt(m.fieldIndex("height")), m.getInt(m.fieldIndex("width")), th, tw), DataTypes.createArrayType(DataTypes.FloatType, false));
+        Map<String, float[]> meanMaps = new java.util.TreeMap<>();
+        Map<String, Long> counts = new java.util.HashMap<>();
+        for (Row r : view.select(col("class"), col("method"), posexplode(thumbnail.apply(col("map"))).as(new String[] {"pos", "v"}))
+                .groupBy("class", "method", "pos").agg(avg("v"), count("*")).collectAsList()) {
+            String key = r.getString(0) + "\u0000" + r.getString(1);
+            meanMaps.computeIfAbsent(key, k -> new float[th * tw])[r.getInt(2)] = (float) r.getDouble(3);
+            counts.put(key, r.getLong(4));
+        }
+        Map<String, float[]> averageImages = new java.util.HashMap<>();
+        List<AuditReport.ClassPanel> classes = new ArrayList<>();
+        for (Map.Entry<String, float[]> e : meanMaps.entrySet()) {
+            String[] k = e.getKey().split("\u0000");
+            float[] avgImage = averageImages.computeIfAbsent(k[0], c -> averageImage(view, c, decoder, hadoop, shape, norm, th, tw));
+            classes.add(new AuditReport.ClassPanel(k[0], k[1], counts.get(e.getKey()),
+                    Heatmaps.dataUri(Heatmaps.overlay(avgImage, shape.channels(), e.getValue(), th, tw, scale))));
+        }
+
+        // examples: the images of the class that put the most mass into the flagged region
+        List<AuditReport.FindingPanel> panels = new ArrayList<>();
+        int exScale = Math.max(1, 160 / Math.max(h, w));
+        for (ConfirmedFinding c : findings) {
+            Region region = c.finding().region();
+            UserDefinedFunction regionMass = udf((UDF1<scala.collection.Seq<Float>, Float>) g -> {
+                float[] a = new float[g.size()];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = g.apply(i);
+                }
+                return region.mass(a);
+            }, DataTypes.FloatType);
+            List<String> uris = new ArrayList<>();
+            List<String> paths = new ArrayList<>();
+            for (Row r : view.where(col("class").equalTo(c.finding().className()).and(col("method").equalTo(c.finding().method()))
+                    .and(col("path").isNotNull()))
+                    .withColumn("region_mass", regionMass.apply(col("mass_grid"))).orderBy(col("region_mass").desc(), col("image_id"))
+                    .select("path", "map").limit(4).collectAsList()) {
+                try {
+                    ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(0), hadoop, limits.maxFileBytes()), shape, norm);
+                    uris.add(Heatmaps.dataUri(Heatmaps.overlay(img.pixels(), shape.channels(), ExplanationRows.fromRow(r.getStruct(1)).toPixels(), h, w, exScale)));
+                    paths.add(r.getString(0));
+                } catch (Exception e) {
+                    LOG.warn("report: cannot draw example {}: {}", r.getString(0), e.getMessage());
+                }
+            }
+            panels.add(new AuditReport.FindingPanel(c, uris, paths));
+        }
+
+        // confusion matrix over the explained images (one method's rows: one row per image)
+        Map<String, Map<String, Long>> confusion = new java.util.TreeMap<>();
+        String firstMethod = ok.select("method").distinct().orderBy("method").first().getString(0);
+        for (Row r : ok.where(col("method").equalTo(firstMethod).and(col("target_index").equalTo(col("predicted_index"))))
+                .groupBy("label", "predicted_class").count().collectAsList()) {
+            confusion.computeIfAbsent(r.isNullAt(0) ? "(no label)" : r.getString(0), k -> new java.util.TreeMap<>())
+                    .put(r.getString(1), r.getLong(2));
+        }
+        String thresholds = thresholdsJson(params);
+        AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, classes, new AuditReport.Confusion(confusion));
+    }
+
+    /** Mean display image of up to 24 images of the class (by image id), decoded on the driver, at thumbnail size. */
+    private static float[] averageImage(Dataset<Row> view, String cls, ImageDecoder decoder, HadoopConf hadoop, InputShape shape,
+                                        Normalisation norm, int th, int tw) {
+        float[] sum = new float[shape.channels() * th * tw];
+        int n = 0;
+        for (Row r : view.where(col("class").equalTo(cls).and(col("path").isNotNull())).select("image_id", "path").distinct()
+                .orderBy("image_id").limit(24).collectAsList()) {
+            try {
+                ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(1), hadoop, decoder.limits().maxFileBytes()), shape, norm);
+                int plane = shape.pixels();
+                for (int ch = 0; ch < shape.channels(); ch++) {
+                    float[] p = java.util.Arrays.copyOfRange(img.pixels(), ch * plane, (ch + 1) * plane);
+                    float[] d = Heatmaps.downsample(p, shape.height(), shape.width(), th, tw);
+                    for (int i = 0; i < d.length; i++) {
+                        sum[ch * th * tw + i] += d[i];
+                    }
+                }
+                n++;
+            } catch (Exception e) {
+                LOG.warn("report: cannot read {} for the average image: {}", r.getString(1), e.getMessage());
+            }
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] = n == 0 ? 128 : sum[i] / n;
+        }
+        return sum;
+    }
+
+    private String thresholdsJson(DetectorParams p) {
+        return String.format(Locale.ROOT, "{\"min_share\":%s,\"image_share\":%s,\"min_consistency\":%s,\"min_contrast\":%s,"
+                + "\"max_area\":%s,\"min_images\":%d,\"alpha\":%s,\"min_flip_gap\":%s}", p.minShare(), p.imageShare(), p.minConsistency(),
+                p.minContrast(), p.maxArea(), p.minImages(), alpha, minFlipGap);
+    }
+
     /** The equal-sized region, not overlapping the finding, where the class puts the least attribution. */
     static Region control(ShortcutFinding f, List<RegionStat> stats, List<Region> candidates) {
         return stats.stream()
@@ -294,9 +415,7 @@ public final class AuditJob implements Callable<Integer> {
     });
 
     private void writeFindings(SparkSession spark, String path, List<ConfirmedFinding> findings, Map<String, Object> manifest, DetectorParams p) {
-        String thresholds = String.format(Locale.ROOT, "{\"min_share\":%s,\"image_share\":%s,\"min_consistency\":%s,\"min_contrast\":%s,"
-                + "\"max_area\":%s,\"min_images\":%d,\"alpha\":%s,\"min_flip_gap\":%s}", p.minShare(), p.imageShare(), p.minConsistency(),
-                p.minContrast(), p.maxArea(), p.minImages(), alpha, minFlipGap);
+        String thresholds = thresholdsJson(p);
         @SuppressWarnings("unchecked")
         Object modelId = ((Map<String, Object>) manifest.get("model")).get("model_id");
         List<Row> rows = new ArrayList<>();

@@ -49,6 +49,13 @@ class DemoJobTest {
         assertTrue(net1.stream().noneMatch(c -> c.finding().className().equals("bear")), net1.toString());
         assertTrue(net1.stream().noneMatch(c -> c.finding().region().describe().startsWith("lower-left corner")), net1.toString());
         assertTrue(new File(out, "explain/net2/findings").isDirectory());
+
+        // the report opens from disk in a browser, with the findings table and the overlays
+        File report = new File(outcome.audits().get("net2").reportPath());
+        HeadlessChromium.Page page = HeadlessChromium.load(report, new File(out, "net2-report.png"));
+        assertTrue(page.dom().contains("id=\"findings\""), "findings table");
+        assertTrue(page.dom().split("class=\"overlay\"", -1).length - 1 >= 8, "example and class-mean overlays");
+        assertTrue(page.dom().contains("lower-left corner"), "the bear finding's region");
         assertTrue(new File(out, "explain/net2/class_stats").isDirectory());
         assertEquals(16, new File(out, "data/test/bear").list().length);
     }

@@ -1,0 +1,128 @@
+package io.shortcutlens.jobs;
+
+import io.shortcutlens.audit.Confirmation;
+import io.shortcutlens.audit.ShortcutFinding;
+import io.shortcutlens.report.Html;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The audit's static HTML report: one self-contained file (pictures inlined as PNG data URIs, no scripts, no external
+ * assets) that opens from disk. Every string that comes from data is escaped.
+ */
+final class AuditReport {
+
+    /** One class's mean map drawn over its average image, for one method. */
+    record ClassPanel(String className, String method, long images, String overlayUri) { }
+
+    /** A finding with its example overlays. */
+    record FindingPanel(AuditJob.ConfirmedFinding finding, List<String> exampleUris, List<String> examplePaths) { }
+
+    /** Image counts per (true label, predicted class). */
+    record Confusion(Map<String, Map<String, Long>> counts) { }
+
+    private AuditReport() { }
+
+    static void write(SparkSession spark, String file, Map<String, Object> manifest, String groupBy, String thresholds,
+                      List<FindingPanel> findings, List<ClassPanel> classes, Confusion confusion) {
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ShortcutLens audit</title>\n<style>")
+                .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
+                .append("td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}th{background:#eee}td.l,th.l{text-align:left}")
+                .append(".shortcut{color:#b00;font-weight:bold}.suspect{color:#b60}.not_confirmed{color:#777}")
+                .append("figure{display:inline-block;margin:4px;text-align:center;font-size:11px;max-width:220px;word-break:break-all}")
+                .append("img{image-rendering:pixelated;border:1px solid #999}</style></head><body>\n");
+        h.append("<h1>ShortcutLens audit</h1>\n<p>Run <code>").append(Html.text(manifest.get("run_id"))).append("</code> of model <code>")
+                .append(Html.text(((Map<?, ?>) manifest.get("model")).get("path"))).append("</code> on <code>")
+                .append(Html.text(manifest.get("input"))).append("</code>. Classes are the <b>").append(Html.text(groupBy))
+                .append("</b> class of each image; maps are drawn with the jet colormap at 50% opacity over the image.</p>\n");
+
+        h.append("<h2>Findings</h2>\n");
+        if (findings.isEmpty()) {
+            h.append("<p>No region flagged.</p>\n");
+        } else {
+            h.append("<table id=\"findings\"><tr><th class=\"l\">class</th><th class=\"l\">method</th><th class=\"l\">region</th><th>images</th>")
+                    .append("<th>mean share</th><th>consistency</th><th>others' share</th><th>contrast</th><th class=\"l\">control</th>")
+                    .append("<th>re-predicted</th><th>flip rate</th><th>control flip rate</th><th>score drop</th><th>control drop</th>")
+                    .append("<th>p</th><th class=\"l\">verdict</th></tr>\n");
+            for (FindingPanel p : findings) {
+                ShortcutFinding f = p.finding().finding();
+                Confirmation c = p.finding().confirmation();
+                String verdict = p.finding().verdict().name().toLowerCase(Locale.ROOT);
+                h.append("<tr><td class=\"l\">").append(Html.text(f.className())).append("</td><td class=\"l\">").append(Html.text(f.method()))
+                        .append("</td><td class=\"l\">").append(Html.text(f.region().describe())).append("</td><td>").append(f.images())
+                        .append("</td>").append(num(f.meanShare())).append(num(f.consistency())).append(num(f.otherClassesShare()))
+                        .append(num(f.contrast())).append("<td class=\"l\">").append(Html.text(p.finding().control().describe()))
+                        .append("</td><td>").append(c.images()).append("</td>").append(num(c.flipRateRegion())).append(num(c.flipRateControl()))
+                        .append(num(c.meanDropRegion())).append(num(c.meanDropControl()))
+                        .append("<td>").append(String.format(Locale.ROOT, "%.2e", c.pValue())).append("</td><td class=\"l ")
+                        .append(verdict).append("\">").append(Html.text(verdict)).append("</td></tr>\n");
+            }
+            h.append("</table>\n<p>Thresholds: <code>").append(Html.text(thresholds)).append("</code></p>\n");
+            for (FindingPanel p : findings) {
+                ShortcutFinding f = p.finding().finding();
+                h.append("<h3>").append(Html.text(f.className())).append(" · ").append(Html.text(f.method())).append(" · ")
+                        .append(Html.text(f.region().describe())).append("</h3>\n<div class=\"examples\">");
+                for (int i = 0; i < p.exampleUris().size(); i++) {
+                    h.append("<figure><img class=\"overlay\" alt=\"").append(Html.text(f.className())).append(" example\" src=\"")
+                            .append(p.exampleUris().get(i)).append("\"><figcaption>").append(Html.text(p.examplePaths().get(i)))
+                            .append("</figcaption></figure>");
+                }
+                h.append("</div>\n");
+            }
+        }
+
+        h.append("<h2>Class mean maps</h2>\n<div class=\"classes\">");
+        for (ClassPanel c : classes) {
+            h.append("<figure><img class=\"overlay\" alt=\"mean map of ").append(Html.text(c.className())).append("\" src=\"").append(c.overlayUri())
+                    .append("\"><figcaption>").append(Html.text(c.className())).append(" · ").append(Html.text(c.method())).append(" · ")
+                    .append(c.images()).append(" images</figcaption></figure>");
+        }
+        h.append("</div>\n");
+
+        h.append("<h2>Confusion matrix</h2>\n<table id=\"confusion\"><tr><th class=\"l\">label \\ predicted</th>");
+        TreeSet<String> predicted = new TreeSet<>();
+        confusion.counts().values().forEach(m -> predicted.addAll(m.keySet()));
+        for (String p : predicted) {
+            h.append("<th>").append(Html.text(p)).append("</th>");
+        }
+        h.append("</tr>\n");
+        for (Map.Entry<String, Map<String, Long>> row : confusion.counts().entrySet()) {
+            h.append("<tr><th class=\"l\">").append(Html.text(row.getKey())).append("</th>");
+            for (String p : predicted) {
+                h.append("<td>").append(row.getValue().getOrDefault(p, 0L)).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+
+        h.append("<h2>Run parameters</h2>\n<table id=\"parameters\">");
+        for (Map.Entry<String, Object> e : manifest.entrySet()) {
+            h.append("<tr><th class=\"l\">").append(Html.text(e.getKey())).append("</th><td class=\"l\"><code>").append(Html.text(e.getValue()))
+                    .append("</code></td></tr>\n");
+        }
+        h.append("</table>\n</body></html>\n");
+
+        Path p = new Path(file);
+        try {
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            try (OutputStream out = fs.create(p, true)) {
+                out.write(h.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write report " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "<td>%.3f</td>", v);
+    }
+}
