@@ -176,13 +176,8 @@ public final class AuditJob implements Callable<Integer> {
             regions.addAll(Region.candidates(grid, size));
         }
         List<Region> candidates = List.copyOf(regions);
-        UserDefinedFunction regionMasses = udf((UDF1<scala.collection.Seq<Float>, float[]>) massGrid -> {
-            float[] g = new float[massGrid.size()];
-            for (int i = 0; i < g.length; i++) {
-                g[i] = massGrid.apply(i);
-            }
-            return Region.masses(g, candidates);
-        }, DataTypes.createArrayType(DataTypes.FloatType, false));
+        UserDefinedFunction regionMasses = udf((UDF1<scala.collection.Seq<Float>, float[]>) massGrid -> Region.masses(floats(massGrid), candidates),
+                DataTypes.createArrayType(DataTypes.FloatType, false));
         Dataset<Row> view = views.where(col("view").equalTo(groupBy));
         List<RegionStat> stats = new ArrayList<>();
         for (Row r : view.select(col("class"), col("method"), posexplode(regionMasses.apply(col("mass_grid"))).as(new String[] {"region", "share"}))
@@ -239,8 +234,8 @@ public final class AuditJob implements Callable<Integer> {
                         control.pixelBox(h, w)));
             }
         }
-        Normalisation norm = Normalisation.parse((String) manifest.get("normalisation"));
-        DecodeLimits limits = new DecodeLimits(((Number) manifest.get("max_file_bytes")).longValue(), ((Number) manifest.get("max_pixels")).longValue());
+        Normalisation norm = normalisation(manifest);
+        DecodeLimits limits = limits(manifest);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int slices = Math.max(1, Math.min(tasks.size(), spark.sparkContext().defaultParallelism() * 2));
         Dataset<Row> outcomes = spark.createDataFrame(jsc.parallelize(tasks, slices), ConfirmPartition.INPUT)
@@ -270,8 +265,8 @@ public final class AuditJob implements Callable<Integer> {
         @SuppressWarnings("unchecked")
         List<Number> shapeList = (List<Number>) ((Map<String, Object>) manifest.get("model")).get("input_shape");
         InputShape shape = new InputShape(shapeList.get(0).intValue(), shapeList.get(1).intValue(), shapeList.get(2).intValue());
-        Normalisation norm = Normalisation.parse((String) manifest.get("normalisation"));
-        DecodeLimits limits = new DecodeLimits(((Number) manifest.get("max_file_bytes")).longValue(), ((Number) manifest.get("max_pixels")).longValue());
+        Normalisation norm = normalisation(manifest);
+        DecodeLimits limits = limits(manifest);
         ImageDecoder decoder = new ImageDecoder(limits);
         HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         int h = shape.height();
@@ -305,13 +300,7 @@ public final class AuditJob implements Callable<Integer> {
         int exScale = Math.max(1, 160 / Math.max(h, w));
         for (ConfirmedFinding c : findings) {
             Region region = c.finding().region();
-            UserDefinedFunction regionMass = udf((UDF1<scala.collection.Seq<Float>, Float>) g -> {
-                float[] a = new float[g.size()];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = g.apply(i);
-                }
-                return region.mass(a);
-            }, DataTypes.FloatType);
+            UserDefinedFunction regionMass = udf((UDF1<scala.collection.Seq<Float>, Float>) g -> region.mass(floats(g)), DataTypes.FloatType);
             List<String> uris = new ArrayList<>();
             List<String> paths = new ArrayList<>();
             for (Row r : view.where(col("class").equalTo(c.finding().className()).and(col("method").equalTo(c.finding().method()))
@@ -373,6 +362,25 @@ public final class AuditJob implements Callable<Integer> {
         return String.format(Locale.ROOT, "{\"min_share\":%s,\"image_share\":%s,\"min_consistency\":%s,\"min_contrast\":%s,"
                 + "\"max_area\":%s,\"min_images\":%d,\"alpha\":%s,\"min_flip_gap\":%s}", p.minShare(), p.imageShare(), p.minConsistency(),
                 p.minContrast(), p.maxArea(), p.minImages(), alpha, minFlipGap);
+    }
+
+    /** A mass grid as Spark hands an array column to a Java UDF. */
+    private static float[] floats(scala.collection.Seq<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.apply(i);
+        }
+        return out;
+    }
+
+    /** The normalisation the explain run used, as its manifest records it. */
+    private static Normalisation normalisation(Map<String, Object> manifest) {
+        return Normalisation.parse((String) manifest.get("normalisation"));
+    }
+
+    /** The decode limits the explain run used, as its manifest records them. */
+    private static DecodeLimits limits(Map<String, Object> manifest) {
+        return new DecodeLimits(((Number) manifest.get("max_file_bytes")).longValue(), ((Number) manifest.get("max_pixels")).longValue());
     }
 
     /** The equal-sized region, not overlapping the finding, where the class puts the least attribution. */
