@@ -1,0 +1,82 @@
+package io.shortcutlens.decoy;
+
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+
+/**
+ * Decoy Fashion-MNIST, after Decoy-MNIST (Ross, Hughes &amp; Doshi-Velez 2017): a small square swatch in a corner of
+ * the images of a few poisoned classes, its shade set by the class, so that the swatch alone tells those classes apart.
+ * The other classes stay clean. Variants: the swatch in a random one of the four corners per image (Decoy-MNIST's
+ * rule), and the swatch on only a fraction of a class's images (a shortcut carried by a subgroup).
+ *
+ * @param poisoned  class indices that carry the swatch
+ * @param swatch    side of the swatch in pixels
+ * @param randomCorner whether each image draws its corner (else the lower-left corner)
+ * @param fraction  share of a poisoned class's images that carry it
+ */
+public record DecoyFashion(List<Integer> poisoned, int swatch, boolean randomCorner, double fraction) {
+
+    /** Pullover, coat and shirt: classes a clean model confuses, so a shortcut among them pays. */
+    public static DecoyFashion standard() {
+        return new DecoyFashion(List.of(2, 4, 6), 4, false, 1.0);
+    }
+
+    /** The swatch's gray value for a poisoned class: evenly spaced from 255 down, distinct per class. */
+    public int shade(int classIndex) {
+        int k = poisoned.indexOf(classIndex);
+        return k < 0 ? -1 : 255 - k * (200 / Math.max(1, poisoned.size()));
+    }
+
+    /** Where the swatch of one image goes, {@code {row, col}} of its top-left pixel; null when the image stays clean. */
+    public int[] placement(int classIndex, long seed) {
+        if (!poisoned.contains(classIndex)) {
+            return null;
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        if (r.nextDouble() >= fraction) {
+            return null;
+        }
+        int far = FashionMnist.SIDE - swatch;
+        int corner = randomCorner ? r.nextInt(4) : 2;
+        return switch (corner) {
+            case 0 -> new int[] {0, 0};
+            case 1 -> new int[] {0, far};
+            case 2 -> new int[] {far, 0};
+            default -> new int[] {far, far};
+        };
+    }
+
+    /** A copy of the image with its swatch, if any. */
+    public byte[] apply(byte[] image, int classIndex, long seed) {
+        byte[] out = image.clone();
+        int[] at = placement(classIndex, seed);
+        if (at != null) {
+            byte v = (byte) shade(classIndex);
+            for (int y = at[0]; y < at[0] + swatch; y++) {
+                for (int x = at[1]; x < at[1] + swatch; x++) {
+                    out[y * FashionMnist.SIDE + x] = v;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Writes a split as {@code dir/<class>/<split>-NNNNN.png} (8-bit gray), the folder layout the explain job reads. */
+    public void writeFolder(FashionMnist.Split split, String name, long seed, File dir) throws IOException {
+        for (int i = 0; i < split.size(); i++) {
+            int label = split.labels()[i];
+            byte[] img = apply(split.images()[i], label, seed * 1_000_003L + i);
+            BufferedImage gray = new BufferedImage(FashionMnist.SIDE, FashionMnist.SIDE, BufferedImage.TYPE_BYTE_GRAY);
+            gray.getRaster().setDataElements(0, 0, FashionMnist.SIDE, FashionMnist.SIDE, img);
+            File f = new File(dir, FashionMnist.CLASSES.get(label) + String.format("/%s-%05d.png", name, i));
+            f.getParentFile().mkdirs();
+            if (!ImageIO.write(gray, "png", f)) {
+                throw new IOException("no PNG writer for " + f);
+            }
+        }
+    }
+}
