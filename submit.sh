@@ -27,6 +27,7 @@ Commands:
   demo      Trail-camera demo: builds data, trains net1/net2, explains held-out photos (local, ~5 min on 2 cores)
   explain   Explain job: prediction + occlusion and LIME maps per image, to Parquet (see: ./submit.sh explain --help)
   audit     Audit job: per-class statistics and shortcut findings confirmed by masking (see: ./submit.sh audit --help)
+  decoy     Decoy Fashion-MNIST benchmark: build, train decoy and clean CNNs, explain, audit, score (needs dataset-fashion-mnist)
   bench     Benchmark: explain time over pure batched-inference time, occlusion and LIME (see: ./submit.sh bench --help)
   build     Build the application jar (jobs/target/shortcutlens.jar)
   help      This text
@@ -68,6 +69,7 @@ case "$cmd" in
   explain) CLASS=io.shortcutlens.jobs.ExplainJob ;;
   demo) CLASS=io.shortcutlens.jobs.DemoJob ;;
   audit) CLASS=io.shortcutlens.jobs.AuditJob ;;
+  decoy) CLASS=io.shortcutlens.jobs.DecoyJob ;;
   bench)
     build_if_stale bench
     exec java "${JAVA17_OPENS[@]}" -Xmx"${SHORTCUTLENS_DRIVER_MEMORY:-6g}" \

@@ -49,7 +49,7 @@ public final class DemoData {
             x[i] = TrailCameraScenes.toInput(photos.get(i).render());
             y[i] = label.applyAsInt(photos.get(i));
         }
-        return new DemoNetworks.Examples(x, y, classes.size());
+        return new DemoNetworks.Examples(x, y, classes.size(), DemoNetworks.SHAPE);
     }
 
     /** Writes {@code dir/<animal>/<animal>-NNNN.png}, the folder-label layout the explain job reads. */

@@ -34,7 +34,7 @@ public final class DemoNetworks {
     public static final InputShape SHAPE = new InputShape(3, TrailCameraScenes.SIZE, TrailCameraScenes.SIZE);
 
     /** A labelled set of scenes held in memory as model input. */
-    public record Examples(float[][] inputs, int[] labels, int classes) {
+    public record Examples(float[][] inputs, int[] labels, int classes, InputShape shape) {
         public int size() {
             return labels.length;
         }
@@ -45,7 +45,7 @@ public final class DemoNetworks {
     /**
      * The story's small CNN: conv 3×3×16, max-pool, conv 3×3×32, max-pool, dense 64, softmax.
      */
-    public static MultiLayerNetwork untrained(int classes, long seed) {
+    public static MultiLayerNetwork untrained(InputShape shape, int classes, long seed) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
                 .updater(new Adam(2e-3)).weightInit(WeightInit.RELU).l2(1e-4).list()
                 .layer(new ConvolutionLayer.Builder(3, 3).nOut(16).activation(Activation.RELU).convolutionMode(ConvolutionMode.Same).build())
@@ -55,7 +55,7 @@ public final class DemoNetworks {
                 .layer(new DenseLayer.Builder().nOut(64).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes).activation(Activation.SOFTMAX)
                         .weightInit(WeightInit.XAVIER).build())
-                .setInputType(InputType.convolutional(SHAPE.height(), SHAPE.width(), SHAPE.channels()))
+                .setInputType(InputType.convolutional(shape.height(), shape.width(), shape.channels()))
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -64,7 +64,8 @@ public final class DemoNetworks {
 
     /** Mini-batch Adam over shuffled examples; the shuffle is seeded. */
     public static MultiLayerNetwork train(Examples data, int epochs, long seed, java.util.function.IntConsumer onEpoch) {
-        MultiLayerNetwork net = untrained(data.classes(), seed);
+        InputShape shape = data.shape();
+        MultiLayerNetwork net = untrained(shape, data.classes(), seed);
         int n = data.size();
         int batch = 32;
         int[] order = new int[n];
@@ -72,7 +73,7 @@ public final class DemoNetworks {
             order[i] = i;
         }
         SplittableRandom r = new SplittableRandom(seed);
-        int size = SHAPE.size();
+        int size = shape.size();
         for (int epoch = 0; epoch < epochs; epoch++) {
             for (int i = n - 1; i > 0; i--) {
                 int j = r.nextInt(i + 1);
@@ -89,7 +90,7 @@ public final class DemoNetworks {
                     System.arraycopy(data.inputs()[idx], 0, x, i * size, size);
                     y[i * data.classes() + data.labels()[idx]] = 1;
                 }
-                INDArray features = Nd4j.create(x, new long[] {b, SHAPE.channels(), SHAPE.height(), SHAPE.width()}, 'c');
+                INDArray features = Nd4j.create(x, new long[] {b, shape.channels(), shape.height(), shape.width()}, 'c');
                 INDArray labels = Nd4j.create(y, new long[] {b, data.classes()}, 'c');
                 net.fit(new DataSet(features, labels));
             }
@@ -102,7 +103,8 @@ public final class DemoNetworks {
 
     /** Fraction of examples whose arg-max output equals the label. */
     public static double accuracy(MultiLayerNetwork net, Examples data) {
-        int size = SHAPE.size();
+        InputShape shape = data.shape();
+        int size = shape.size();
         int correct = 0;
         for (int start = 0; start < data.size(); start += 128) {
             int b = Math.min(128, data.size() - start);
@@ -110,7 +112,7 @@ public final class DemoNetworks {
             for (int i = 0; i < b; i++) {
                 System.arraycopy(data.inputs()[start + i], 0, x, i * size, size);
             }
-            INDArray out = net.output(Nd4j.create(x, new long[] {b, SHAPE.channels(), SHAPE.height(), SHAPE.width()}, 'c'), false);
+            INDArray out = net.output(Nd4j.create(x, new long[] {b, shape.channels(), shape.height(), shape.width()}, 'c'), false);
             for (int i = 0; i < b; i++) {
                 if (out.getRow(i).argMax().getInt(0) == data.labels()[start + i]) {
                     correct++;
@@ -122,8 +124,12 @@ public final class DemoNetworks {
 
     /** Saves the network with the input shape, class names and normalisation the explain job reads back. */
     public static void save(MultiLayerNetwork net, List<String> classNames, File file) throws IOException {
+        save(net, SHAPE, classNames, file);
+    }
+
+    public static void save(MultiLayerNetwork net, InputShape shape, List<String> classNames, File file) throws IOException {
         file.getParentFile().mkdirs();
         ModelSerializer.writeModel(net, file, false);
-        ModelLoader.writeMetadata(file, new ModelMetadata(SHAPE, classNames, Normalisation.unitScale()));
+        ModelLoader.writeMetadata(file, new ModelMetadata(shape, classNames, Normalisation.unitScale()));
     }
 }

@@ -1,0 +1,158 @@
+package io.shortcutlens.jobs;
+
+import io.shortcutlens.audit.Confirmation;
+import io.shortcutlens.decoy.DecoyFashion;
+import io.shortcutlens.decoy.FashionMnist;
+import io.shortcutlens.demo.DemoNetworks;
+import io.shortcutlens.image.InputShape;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The Decoy Fashion-MNIST benchmark: builds the decoy data from the real Fashion-MNIST, trains one CNN on it and one on
+ * clean data (seeded; models stay out of git), explains the audited split with both, audits both runs, and prints
+ * precision and recall of the confirmed findings against the poisoned classes.
+ */
+@Command(name = "decoy", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true, usageHelpWidth = 120,
+        version = "ShortcutLens " + ExplainJob.VERSION,
+        description = "Decoy Fashion-MNIST: build, train a decoy and a clean CNN, explain, audit, and score the audit against the planted swatches.")
+public final class DecoyJob implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.decoy");
+    static final InputShape SHAPE = new InputShape(1, FashionMnist.SIDE, FashionMnist.SIDE);
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX files (Debian: dataset-fashion-mnist).")
+    File data = FashionMnist.DEFAULT_DIR;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where decoy data, models, explanations and audits go.")
+    File out = new File("decoy-out");
+
+    @Option(names = "--train-images", paramLabel = "N", description = "Training images used (0 = all 60,000).")
+    int trainImages = 12_000;
+
+    @Option(names = "--audit-per-class", paramLabel = "N", description = "Audited test images per class (0 = the whole test split).")
+    int auditPerClass = 100;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Training epochs.")
+    int epochs = 2;
+
+    @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = "Explanation methods audited separately.")
+    List<String> methods = new ArrayList<>(List.of("occlusion", "lime"));
+
+    @Option(names = "--lime-samples", paramLabel = "N", description = "LIME samples per image.")
+    int limeSamples = 200;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the swatches, training and LIME.")
+    long seed = 1;
+
+    /** Precision and recall of one model's confirmed findings for one method. */
+    record Score(String model, String method, List<String> flagged, double precision, double recall) { }
+
+    public static void main(String[] args) {
+        System.exit(ExplainJob.commandLine(new DecoyJob()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SparkSession spark = Sessions.get("ShortcutLens decoy");
+        try {
+            for (Score s : run(spark)) {
+                System.out.printf(Locale.ROOT, "%-6s %-10s confirmed shortcut classes %-40s precision %.2f recall %.2f%n", s.model(), s.method(),
+                        s.flagged(), s.precision(), s.recall());
+            }
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    List<Score> run(SparkSession spark) throws Exception {
+        DecoyFashion decoy = DecoyFashion.standard();
+        FashionMnist.Split train = FashionMnist.read(data, "train", trainImages);
+        FashionMnist.Split test = perClass(FashionMnist.read(data, "t10k", 0), auditPerClass);
+        File audited = new File(out, "data/test");
+        LOG.info("[decoy 1/4] {} training images, {} audited; poisoned classes {}", train.size(), test.size(),
+                decoy.poisoned().stream().map(FashionMnist.CLASSES::get).toList());
+        decoy.writeFolder(test, "test", seed + 1, audited);
+
+        Map<String, File> models = new LinkedHashMap<>();
+        for (String kind : List.of("decoy", "clean")) {
+            File file = new File(out, "models/" + kind + ".zip");
+            DemoNetworks.Examples examples = examples(train, kind.equals("decoy") ? decoy : null, seed);
+            LOG.info("[decoy 2/4] training the {} model", kind);
+            MultiLayerNetwork net = DemoNetworks.train(examples, epochs, seed + kind.hashCode(), e -> LOG.info("  {} epoch {}/{}", kind, e, epochs));
+            DemoNetworks.save(net, SHAPE, FashionMnist.CLASSES, file);
+            models.put(kind, file);
+        }
+        List<Score> scores = new ArrayList<>();
+        for (Map.Entry<String, File> m : models.entrySet()) {
+            File run = new File(out, "explain/" + m.getKey());
+            LOG.info("[decoy 3/4] explaining the audited split with the {} model", m.getKey());
+            ExplainJob explain = new ExplainJob();
+            new CommandLine(explain).parseArgs("--input", audited.getAbsolutePath(), "--model", m.getValue().getAbsolutePath(), "--output",
+                    run.getAbsolutePath(), "--methods", String.join(",", methods), "--occlusion-mask-size", "4", "--occlusion-stride", "2",
+                    "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed));
+            explain.run(spark);
+            LOG.info("[decoy 4/4] auditing the {} model", m.getKey());
+            AuditJob audit = new AuditJob();
+            new CommandLine(audit).parseArgs("--run", run.getAbsolutePath());
+            List<AuditJob.ConfirmedFinding> findings = audit.run(spark).findings();
+            AuditJob.print(findings);
+            for (String method : methods) {
+                List<String> flagged = findings.stream().filter(f -> f.finding().method().equals(method) && f.verdict() == Confirmation.Verdict.SHORTCUT)
+                        .map(f -> f.finding().className()).distinct().sorted().toList();
+                List<String> truth = m.getKey().equals("decoy") ? decoy.poisoned().stream().map(FashionMnist.CLASSES::get).toList() : List.of();
+                long hits = flagged.stream().filter(truth::contains).count();
+                double precision = flagged.isEmpty() ? (truth.isEmpty() ? 1 : 0) : (double) hits / flagged.size();
+                double recall = truth.isEmpty() ? 1 : (double) hits / truth.size();
+                scores.add(new Score(m.getKey(), method, flagged, precision, recall));
+            }
+        }
+        return scores;
+    }
+
+    private static DemoNetworks.Examples examples(FashionMnist.Split split, DecoyFashion decoy, long seed) {
+        float[][] x = new float[split.size()][];
+        for (int i = 0; i < split.size(); i++) {
+            byte[] img = decoy == null ? split.images()[i] : decoy.apply(split.images()[i], split.labels()[i], seed * 7_919L + i);
+            float[] f = new float[img.length];
+            for (int p = 0; p < img.length; p++) {
+                f[p] = (img[p] & 0xff) / 255f;
+            }
+            x[i] = f;
+        }
+        return new DemoNetworks.Examples(x, split.labels(), FashionMnist.CLASSES.size(), SHAPE);
+    }
+
+    /** The first {@code n} images of each class (all when n ≤ 0). */
+    private static FashionMnist.Split perClass(FashionMnist.Split split, int n) {
+        if (n <= 0) {
+            return split;
+        }
+        int[] taken = new int[FashionMnist.CLASSES.size()];
+        List<Integer> keep = new ArrayList<>();
+        for (int i = 0; i < split.size(); i++) {
+            if (taken[split.labels()[i]]++ < n) {
+                keep.add(i);
+            }
+        }
+        byte[][] x = new byte[keep.size()][];
+        int[] y = new int[keep.size()];
+        for (int i = 0; i < keep.size(); i++) {
+            x[i] = split.images()[keep.get(i)];
+            y[i] = split.labels()[keep.get(i)];
+        }
+        return new FashionMnist.Split(x, y);
+    }
+}
