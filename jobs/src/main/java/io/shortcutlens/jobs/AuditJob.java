@@ -138,6 +138,9 @@ public final class AuditJob implements Callable<Integer> {
 
     Result run(SparkSession spark) {
         long t0 = System.nanoTime();
+        if (!groupBy.equals("predicted") && !groupBy.equals("label")) {
+            throw new IllegalArgumentException("--group-by must be predicted or label, found '" + groupBy + "'");
+        }
         String dir = run.endsWith("/") ? run.substring(0, run.length() - 1) : run;
         Map<String, Object> manifest = RunManifest.read(spark, dir + "/manifest.json");
         @SuppressWarnings("unchecked")
