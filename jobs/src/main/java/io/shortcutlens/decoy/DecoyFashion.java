@@ -25,6 +25,24 @@ public record DecoyFashion(List<Integer> poisoned, int swatch, boolean randomCor
         return new DecoyFashion(List.of(2, 4, 6), 4, false, 1.0);
     }
 
+    /** Every poisoned class, the swatch in a random corner per image: Decoy-MNIST's own rule. */
+    public static DecoyFashion anyCorner() {
+        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, true, 1.0);
+    }
+
+    /** The swatch on 30% of the coats only: a shortcut carried by a subgroup. */
+    public static DecoyFashion subgroup() {
+        return new DecoyFashion(List.of(4), 4, false, 0.3);
+    }
+
+    /** Pixel boxes {@code {y0, x0, y1, x1}} (end exclusive) where a swatch can sit under this variant's rule. */
+    public List<int[]> swatchBoxes() {
+        int far = FashionMnist.SIDE - swatch;
+        List<int[]> corners = randomCorner ? List.of(new int[] {0, 0}, new int[] {0, far}, new int[] {far, 0}, new int[] {far, far})
+                : List.<int[]>of(new int[] {far, 0});
+        return corners.stream().map(c -> new int[] {c[0], c[1], c[0] + swatch, c[1] + swatch}).toList();
+    }
+
     /** The swatch's gray value for a poisoned class: evenly spaced from 255 down, distinct per class. */
     public int shade(int classIndex) {
         int k = poisoned.indexOf(classIndex);

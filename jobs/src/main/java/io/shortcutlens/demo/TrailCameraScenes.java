@@ -58,9 +58,15 @@ public final class TrailCameraScenes {
     }
 
     private static void drawAnimal(float[][] rgb, String animal, SplittableRandom r) {
-        // Kept right of the lower-left quarter so the watermark corner is background in every photo.
-        int cx = 18 + r.nextInt(7);
-        int cy = 18 + r.nextInt(5);
+        // Animals stand anywhere (they reach 10 px left and right of cx, 8 up and 7 down of cy), except in the
+        // lower-left quarter: the watermark corner is background in every photo. A placement that would reach into it
+        // is drawn again.
+        int cx;
+        int cy;
+        do {
+            cx = 10 + r.nextInt(12);
+            cy = 12 + r.nextInt(11);
+        } while (cx - 10 < WATERMARK && cy + 7 >= SIZE - WATERMARK);
         float[] fur = furColour(animal, r);
         switch (animal) {
             case "bear" -> {

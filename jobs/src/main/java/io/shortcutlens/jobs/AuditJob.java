@@ -17,6 +17,7 @@ import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.audit.RegionStat;
 import io.shortcutlens.audit.ShortcutDetector;
 import io.shortcutlens.audit.ShortcutFinding;
+import io.shortcutlens.audit.SubgroupDetector;
 import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.ImageDecoder;
 import io.shortcutlens.image.ImageTensor;
@@ -98,8 +99,19 @@ public final class AuditJob implements Callable<Integer> {
     @Option(names = "--min-images", paramLabel = "N", description = "Classes with fewer explained images are not judged.")
     int minImages = DetectorParams.defaults().minImages();
 
+    @Option(names = "--clusters", paramLabel = "K", description = {"KMeans clusters per (class, method) when looking for subgroups that share a",
+        "concentrated region (SpRAy); 0 skips the subgroup search."})
+    int clusters = 6;
+
     @Option(names = "--fill", paramLabel = "mean|blur|noise", description = "How a region is hidden in the masking test.")
     RegionMasker.Fill fill = RegionMasker.Fill.MEAN;
+
+    /** Which equal-sized region the masking test compares a finding with. */
+    enum Control { STRONGEST, WEAKEST }
+
+    @Option(names = "--control", paramLabel = "strongest|weakest", description = {"Control region of the masking test: the equal-sized region",
+        "with the most attribution outside the finding (strongest) or the least (weakest)."})
+    Control controlKind = Control.STRONGEST;
 
     @Option(names = "--confirm-images", paramLabel = "N", description = "Images re-predicted per finding (the class's first N by image id).")
     int confirmImages = 500;
@@ -113,10 +125,19 @@ public final class AuditJob implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the noise fill.")
     long seed = 0;
 
-    /** A finding with its masking test. */
-    record ConfirmedFinding(int id, ShortcutFinding finding, Region control, Confirmation confirmation, Confirmation.Verdict verdict) { }
+    /**
+     * A finding with its masking test. {@code scope} is "class" (the whole class) or "subgroup" (the images of
+     * {@code clusters} of the class, for the finding's method).
+     */
+    record ConfirmedFinding(int id, ShortcutFinding finding, String scope, List<Integer> clusters, long classImages, Region control,
+                            Confirmation confirmation, Confirmation.Verdict verdict) implements ConfirmedFindingScope { }
 
-    record Result(List<ConfirmedFinding> findings, String classStatsPath, String findingsPath, String reportPath, double seconds) { }
+    /** A flagged region waiting for its masking test, with the statistics of its group of images in every region. */
+    private record Suspect(ShortcutFinding finding, String scope, List<Integer> clusters, long classImages, List<RegionStat> groupStats)
+            implements ConfirmedFindingScope { }
+
+    record Result(List<ConfirmedFinding> findings, List<SubgroupDetector.Subgroup> subgroups, String classStatsPath, String findingsPath,
+                  String subgroupsPath, String reportPath, double seconds) { }
 
     public static void main(String[] args) {
         System.exit(ExplainJob.commandLine(new AuditJob()).execute(args));
@@ -195,23 +216,84 @@ public final class AuditJob implements Callable<Integer> {
         LOG.info("[2/4] {} candidate regions x {} (class, method) pairs: {} flagged", candidates.size(),
                 stats.stream().map(s -> s.className() + "/" + s.method()).distinct().count(), found.size());
 
-        // 3. masking test: every flagged region against an equal-sized control, on the images of its class
-        List<ConfirmedFinding> confirmed = confirm(spark, dir, manifest, modelInfo, classNames, view, found, stats, candidates);
+        List<Suspect> suspects = new ArrayList<>();
+        for (ShortcutFinding f : found) {
+            List<RegionStat> group = stats.stream().filter(s -> s.className().equals(f.className()) && s.method().equals(f.method())).toList();
+            suspects.add(new Suspect(f, "class", List.of(), f.images(), group));
+        }
+
+        // 3. subgroups (SpRAy): KMeans on each class's mass grids, clusters judged like classes, overlapping ones merged
+        String subgroupsPath = dir + "/subgroups";
+        List<SubgroupDetector.Subgroup> subgroups = List.of();
+        Dataset<Row> assigned = clusters > 0 ? SubgroupClustering.assign(view, clusters, seed, minImages) : null;
+        List<SubgroupDetector.ClusterStat> clusterStats = new ArrayList<>();
+        if (assigned != null) {
+            for (Row r : assigned.select(col("class"), col("method"), col(SubgroupClustering.CLUSTER),
+                            posexplode(regionMasses.apply(col("mass_grid"))).as(new String[] {"region", "share"}))
+                    .groupBy("class", "method", SubgroupClustering.CLUSTER, "region")
+                    .agg(count("*").as("images"), avg("share").as("mean_share"),
+                            avg(when(col("share").geq(imageShare), 1.0).otherwise(0.0)).as("consistency"))
+                    .collectAsList()) {
+                clusterStats.add(new SubgroupDetector.ClusterStat(r.getInt(2),
+                        new RegionStat(r.getString(0), r.getString(1), r.getInt(3), r.getLong(4), r.getDouble(5), r.getDouble(6))));
+            }
+            subgroups = new SubgroupDetector(params, candidates).detect(clusterStats, stats);
+            for (SubgroupDetector.Subgroup g : subgroups) {
+                if (!covered(g, found)) {
+                    suspects.add(new Suspect(g.finding(), "subgroup", g.clusters(), g.classImages(), g.regionStats()));
+                }
+            }
+            assigned.select("class", "method", SubgroupClustering.CLUSTER, "image_id", "path").write().mode(SaveMode.Overwrite)
+                    .parquet(dir + "/subgroup_members");
+        }
+        LOG.info("[3/5] {} concentrated subgroups ({} not covered by a class finding)", subgroups.size(),
+                suspects.stream().filter(x -> x.scope().equals("subgroup")).count());
+
+        // 4. masking test: every flagged region against an equal-sized control, on the images of its class or subgroup
+        List<ConfirmedFinding> confirmed = confirm(spark, manifest, modelInfo, classNames, view, assigned, suspects, candidates);
         String findingsPath = dir + "/findings";
         writeFindings(spark, findingsPath, confirmed, manifest, params);
-        LOG.info("[3/4] {} findings ({} shortcut) written to {}", confirmed.size(),
+        writeSubgroups(spark, subgroupsPath, clusterStats, subgroups, confirmed, candidates);
+        LOG.info("[4/5] {} findings ({} shortcut) written to {}", confirmed.size(),
                 confirmed.stream().filter(c -> c.verdict() == Confirmation.Verdict.SHORTCUT).count(), findingsPath);
 
-        // 4. the report
+        // 5. the report
         String reportPath = dir + "/report/index.html";
-        report(spark, reportPath, manifest, ok, view, confirmed, params);
+        report(spark, reportPath, manifest, ok, view, assigned, confirmed, subgroups, params);
+        if (assigned != null) {
+            assigned.unpersist();
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        LOG.info("[4/4] report written to {}; audit took {} s", reportPath, String.format(Locale.ROOT, "%.1f", seconds));
-        return new Result(confirmed, classStats, findingsPath, reportPath, seconds);
+        LOG.info("[5/5] report written to {}; audit took {} s", reportPath, String.format(Locale.ROOT, "%.1f", seconds));
+        return new Result(confirmed, subgroups, classStats, findingsPath, subgroupsPath, reportPath, seconds);
     }
 
-    private List<ConfirmedFinding> confirm(SparkSession spark, String dir, Map<String, Object> manifest, Map<String, Object> modelInfo,
-                                           List<String> classNames, Dataset<Row> view, List<ShortcutFinding> found, List<RegionStat> stats,
+    /** Whether a class-level finding of the same class and method already covers the subgroup's region. */
+    private static boolean covered(SubgroupDetector.Subgroup g, List<ShortcutFinding> found) {
+        return found.stream().anyMatch(f -> f.className().equals(g.finding().className()) && f.method().equals(g.finding().method())
+                && f.region().overlaps(g.finding().region()));
+    }
+
+    /** The images a finding concerns: its class, or its subgroup's clusters under its method. */
+    private static Dataset<Row> imagesOf(ConfirmedFindingScope f, Dataset<Row> view, Dataset<Row> assigned) {
+        Dataset<Row> rows = f.scope().equals("class")
+                ? view.where(col("class").equalTo(f.finding().className()))
+                : assigned.where(col("class").equalTo(f.finding().className()).and(col("method").equalTo(f.finding().method()))
+                        .and(col(SubgroupClustering.CLUSTER).isin(f.clusters().toArray())));
+        return rows.where(col("path").isNotNull());
+    }
+
+    /** What {@link #imagesOf} needs of a suspect or a confirmed finding. */
+    private interface ConfirmedFindingScope {
+        ShortcutFinding finding();
+
+        String scope();
+
+        List<Integer> clusters();
+    }
+
+    private List<ConfirmedFinding> confirm(SparkSession spark, Map<String, Object> manifest, Map<String, Object> modelInfo,
+                                           List<String> classNames, Dataset<Row> view, Dataset<Row> assigned, List<Suspect> found,
                                            List<Region> candidates) {
         if (found.isEmpty()) {
             return List.of();
@@ -227,12 +309,12 @@ public final class AuditJob implements Callable<Integer> {
         List<Row> tasks = new ArrayList<>();
         List<Region> controls = new ArrayList<>();
         for (int i = 0; i < found.size(); i++) {
-            ShortcutFinding f = found.get(i);
-            Region control = control(f, stats, candidates);
+            ShortcutFinding f = found.get(i).finding();
+            Region control = control(f, found.get(i).groupStats(), candidates, controlKind);
             controls.add(control);
             int classIndex = classNames.indexOf(f.className());
-            for (Row r : view.where(col("class").equalTo(f.className()).and(col("path").isNotNull()))
-                    .select("image_id", "path").distinct().orderBy("image_id").limit(confirmImages).collectAsList()) {
+            for (Row r : imagesOf(found.get(i), view, assigned).select("image_id", "path").distinct().orderBy("image_id").limit(confirmImages)
+                    .collectAsList()) {
                 tasks.add(RowFactory.create(i, r.getString(0), r.getString(1), classIndex, f.region().pixelBox(h, w),
                         control.pixelBox(h, w)));
             }
@@ -257,14 +339,15 @@ public final class AuditJob implements Callable<Integer> {
         List<ConfirmedFinding> out = new ArrayList<>();
         for (int i = 0; i < found.size(); i++) {
             Confirmation c = byFinding.getOrDefault(i, new Confirmation(0, 0, 0, 0, 0, 0, 0));
-            out.add(new ConfirmedFinding(i, found.get(i), controls.get(i), c, c.verdict(alpha, minFlipGap)));
+            Suspect x = found.get(i);
+            out.add(new ConfirmedFinding(i, x.finding(), x.scope(), x.clusters(), x.classImages(), controls.get(i), c, c.verdict(alpha, minFlipGap)));
         }
         return out;
     }
 
     /** Report pictures and tables: every query is bounded (aggregates, a few examples per finding, a sample per class). */
     private void report(SparkSession spark, String path, Map<String, Object> manifest, Dataset<Row> ok, Dataset<Row> view,
-                        List<ConfirmedFinding> findings, DetectorParams params) {
+                        Dataset<Row> assigned, List<ConfirmedFinding> findings, List<SubgroupDetector.Subgroup> subgroups, DetectorParams params) {
         @SuppressWarnings("unchecked")
         List<Number> shapeList = (List<Number>) ((Map<String, Object>) manifest.get("model")).get("input_shape");
         InputShape shape = new InputShape(shapeList.get(0).intValue(), shapeList.get(1).intValue(), shapeList.get(2).intValue());
@@ -306,8 +389,7 @@ public final class AuditJob implements Callable<Integer> {
             UserDefinedFunction regionMass = udf((UDF1<scala.collection.Seq<Float>, Float>) g -> region.mass(floats(g)), DataTypes.FloatType);
             List<String> uris = new ArrayList<>();
             List<String> paths = new ArrayList<>();
-            for (Row r : view.where(col("class").equalTo(c.finding().className()).and(col("method").equalTo(c.finding().method()))
-                    .and(col("path").isNotNull()))
+            for (Row r : imagesOf(c, view, assigned).where(col("method").equalTo(c.finding().method()))
                     .withColumn("region_mass", regionMass.apply(col("mass_grid"))).orderBy(col("region_mass").desc(), col("image_id"))
                     .select("path", "map").limit(4).collectAsList()) {
                 try {
@@ -330,7 +412,7 @@ public final class AuditJob implements Callable<Integer> {
                     .put(r.getString(1), r.getLong(2));
         }
         String thresholds = thresholdsJson(params);
-        AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, classes, new AuditReport.Confusion(confusion));
+        AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, classes, subgroups, new AuditReport.Confusion(confusion));
     }
 
     /** Mean display image of up to 24 images of the class (by image id), decoded on the driver, at thumbnail size. */
@@ -363,8 +445,9 @@ public final class AuditJob implements Callable<Integer> {
 
     private String thresholdsJson(DetectorParams p) {
         return String.format(Locale.ROOT, "{\"min_share\":%s,\"image_share\":%s,\"min_consistency\":%s,\"min_contrast\":%s,"
-                + "\"max_area\":%s,\"min_images\":%d,\"alpha\":%s,\"min_flip_gap\":%s}", p.minShare(), p.imageShare(), p.minConsistency(),
-                p.minContrast(), p.maxArea(), p.minImages(), alpha, minFlipGap);
+                + "\"max_area\":%s,\"min_images\":%d,\"alpha\":%s,\"min_flip_gap\":%s,\"control\":\"%s\",\"clusters\":%d}", p.minShare(),
+                p.imageShare(), p.minConsistency(), p.minContrast(), p.maxArea(), p.minImages(), alpha, minFlipGap,
+                controlKind.name().toLowerCase(Locale.ROOT), clusters);
     }
 
     /** A mass grid as Spark hands an array column to a Java UDF. */
@@ -386,12 +469,20 @@ public final class AuditJob implements Callable<Integer> {
         return new DecodeLimits(((Number) manifest.get("max_file_bytes")).longValue(), ((Number) manifest.get("max_pixels")).longValue());
     }
 
-    /** The equal-sized region, not overlapping the finding, where the class puts the least attribution. */
-    static Region control(ShortcutFinding f, List<RegionStat> stats, List<Region> candidates) {
-        return stats.stream()
-                .filter(s -> s.className().equals(f.className()) && s.method().equals(f.method()))
+    /**
+     * The control of a masking test: an equal-sized region not overlapping the finding — by default the one where the
+     * group of images puts the most attribution after the finding ({@link Control#STRONGEST}: the region must matter
+     * more than anything else of its size, so a part of an object that the whole object would explain as well is not
+     * confirmed), or the one where it puts the least ({@link Control#WEAKEST}: hiding just anything does not flip).
+     */
+    static Region control(ShortcutFinding f, List<RegionStat> groupStats, List<Region> candidates, Control kind) {
+        Comparator<RegionStat> order = Comparator.comparingDouble(RegionStat::meanShare);
+        if (kind == Control.STRONGEST) {
+            order = order.reversed();
+        }
+        return groupStats.stream()
                 .filter(s -> candidates.get(s.regionIndex()).size() == f.region().size() && !candidates.get(s.regionIndex()).overlaps(f.region()))
-                .min(Comparator.comparingDouble(RegionStat::meanShare).thenComparingInt(RegionStat::regionIndex))
+                .min(order.thenComparingInt(RegionStat::regionIndex))
                 .map(s -> candidates.get(s.regionIndex()))
                 .orElseThrow(() -> new IllegalStateException("no control region for " + f));
     }
@@ -401,6 +492,9 @@ public final class AuditJob implements Callable<Integer> {
         DataTypes.createStructField("view", DataTypes.StringType, false),
         DataTypes.createStructField("class", DataTypes.StringType, false),
         DataTypes.createStructField("method", DataTypes.StringType, false),
+        DataTypes.createStructField("scope", DataTypes.StringType, false),
+        DataTypes.createStructField("clusters", DataTypes.createArrayType(DataTypes.IntegerType, false), false),
+        DataTypes.createStructField("class_images", DataTypes.LongType, false),
         DataTypes.createStructField("location", DataTypes.StringType, false),
         DataTypes.createStructField("grid_size", DataTypes.IntegerType, false),
         DataTypes.createStructField("region_row", DataTypes.IntegerType, false),
@@ -433,7 +527,8 @@ public final class AuditJob implements Callable<Integer> {
         for (ConfirmedFinding c : findings) {
             ShortcutFinding f = c.finding();
             Confirmation k = c.confirmation();
-            rows.add(RowFactory.create(c.id(), groupBy, f.className(), f.method(), f.region().describe(), f.region().grid(), f.region().row(),
+            rows.add(RowFactory.create(c.id(), groupBy, f.className(), f.method(), c.scope(), c.clusters().toArray(new Integer[0]), c.classImages(),
+                    f.region().describe(), f.region().grid(), f.region().row(),
                     f.region().col(), f.region().size(), f.images(), f.meanShare(), f.consistency(), f.otherClassesShare(), f.contrast(),
                     c.control().describe(), k.images(), k.flipRateRegion(), k.flipRateControl(), k.meanDropRegion(), k.meanDropControl(),
                     k.pValue(), c.verdict().name().toLowerCase(Locale.ROOT), fill.name().toLowerCase(Locale.ROOT), thresholds,
@@ -442,18 +537,68 @@ public final class AuditJob implements Callable<Integer> {
         spark.createDataFrame(rows, FINDINGS).coalesce(1).write().mode(SaveMode.Overwrite).parquet(path);
     }
 
+    private static final StructType SUBGROUPS = DataTypes.createStructType(new StructField[] {
+        DataTypes.createStructField("class", DataTypes.StringType, false),
+        DataTypes.createStructField("method", DataTypes.StringType, false),
+        DataTypes.createStructField("cluster", DataTypes.IntegerType, false),
+        DataTypes.createStructField("images", DataTypes.LongType, false),
+        DataTypes.createStructField("class_images", DataTypes.LongType, false),
+        DataTypes.createStructField("top_region", DataTypes.StringType, false),
+        DataTypes.createStructField("top_region_share", DataTypes.DoubleType, false),
+        DataTypes.createStructField("top_region_consistency", DataTypes.DoubleType, false),
+        DataTypes.createStructField("subgroup_location", DataTypes.StringType, true),
+        DataTypes.createStructField("subgroup_images", DataTypes.LongType, true),
+        DataTypes.createStructField("finding_id", DataTypes.IntegerType, true),
+    });
+
+    /**
+     * One row per cluster: its size, the small region holding most of its mass, and — when it belongs to a
+     * concentrated subgroup — the subgroup's region and size and the finding whose masking test covers it.
+     */
+    private void writeSubgroups(SparkSession spark, String path, List<SubgroupDetector.ClusterStat> clusterStats,
+                                List<SubgroupDetector.Subgroup> subgroups, List<ConfirmedFinding> findings, List<Region> candidates) {
+        Map<String, List<RegionStat>> byCluster = new java.util.TreeMap<>();
+        Map<String, Long> classImages = new java.util.HashMap<>();
+        for (SubgroupDetector.ClusterStat c : clusterStats) {
+            RegionStat s = c.stat();
+            byCluster.computeIfAbsent(s.className() + "\u0000" + s.method() + "\u0000" + c.cluster(), k -> new ArrayList<>()).add(s);
+        }
+        for (Map.Entry<String, List<RegionStat>> e : byCluster.entrySet()) {
+            String[] k = e.getKey().split("\u0000");
+            classImages.merge(k[0] + "\u0000" + k[1], e.getValue().get(0).images(), Long::sum);
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<String, List<RegionStat>> e : byCluster.entrySet()) {
+            String[] k = e.getKey().split("\u0000");
+            int cluster = Integer.parseInt(k[2]);
+            RegionStat top = e.getValue().stream().filter(s -> candidates.get(s.regionIndex()).area() <= maxArea + 1e-12)
+                    .max(Comparator.comparingDouble(RegionStat::meanShare).thenComparing(s -> -s.regionIndex())).orElseThrow();
+            SubgroupDetector.Subgroup g = subgroups.stream().filter(x -> x.finding().className().equals(k[0]) && x.finding().method().equals(k[1])
+                    && x.clusters().contains(cluster)).findFirst().orElse(null);
+            Integer findingId = g == null ? null : findings.stream().filter(f -> f.finding().className().equals(k[0])
+                    && f.finding().method().equals(k[1]) && f.finding().region().overlaps(g.finding().region())
+                    && (f.scope().equals("class") || f.clusters().contains(cluster))).map(ConfirmedFinding::id).findFirst().orElse(null);
+            rows.add(RowFactory.create(k[0], k[1], cluster, top.images(), classImages.get(k[0] + "\u0000" + k[1]),
+                    candidates.get(top.regionIndex()).describe(), top.meanShare(), top.consistency(),
+                    g == null ? null : g.finding().region().describe(), g == null ? null : g.finding().images(), findingId));
+        }
+        spark.createDataFrame(rows, SUBGROUPS).coalesce(1).write().mode(SaveMode.Overwrite).parquet(path);
+    }
+
     static void print(List<ConfirmedFinding> findings) {
         System.out.println();
         if (findings.isEmpty()) {
             System.out.println("No region flagged.");
             return;
         }
-        System.out.printf(Locale.ROOT, "%-10s %-10s %-44s %6s %6s %6s %8s %8s %9s  %s%n", "class", "method", "region", "share", "consis", "contr",
-                "flip", "control", "p", "verdict");
+        System.out.printf(Locale.ROOT, "%-10s %-10s %-14s %-44s %6s %6s %6s %8s %8s %9s  %s%n", "class", "method", "scope", "region", "share",
+                "consis", "contr", "flip", "control", "p", "verdict");
         for (ConfirmedFinding c : findings) {
             ShortcutFinding f = c.finding();
             Confirmation k = c.confirmation();
-            System.out.printf(Locale.ROOT, "%-10s %-10s %-44s %6.3f %6.3f %6.3f %8.3f %8.3f %9.2e  %s%n", f.className(), f.method(),
+            String scope = c.scope().equals("class") ? "class (" + c.classImages() + ")"
+                    : "subgroup " + f.images() + "/" + c.classImages();
+            System.out.printf(Locale.ROOT, "%-10s %-10s %-14s %-44s %6.3f %6.3f %6.3f %8.3f %8.3f %9.2e  %s%n", f.className(), f.method(), scope,
                     f.region().describe(), f.meanShare(), f.consistency(), f.contrast(), k.flipRateRegion(), k.flipRateControl(), k.pValue(),
                     c.verdict().name().toLowerCase(Locale.ROOT));
         }

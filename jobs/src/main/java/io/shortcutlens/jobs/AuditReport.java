@@ -2,6 +2,7 @@ package io.shortcutlens.jobs;
 
 import io.shortcutlens.audit.Confirmation;
 import io.shortcutlens.audit.ShortcutFinding;
+import io.shortcutlens.audit.SubgroupDetector;
 import io.shortcutlens.report.Html;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,7 +33,7 @@ final class AuditReport {
     private AuditReport() { }
 
     static void write(SparkSession spark, String file, Map<String, Object> manifest, String groupBy, String thresholds,
-                      List<FindingPanel> findings, List<ClassPanel> classes, Confusion confusion) {
+                      List<FindingPanel> findings, List<ClassPanel> classes, List<SubgroupDetector.Subgroup> subgroups, Confusion confusion) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ShortcutLens audit</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
@@ -49,7 +50,8 @@ final class AuditReport {
         if (findings.isEmpty()) {
             h.append("<p>No region flagged.</p>\n");
         } else {
-            h.append("<table id=\"findings\"><tr><th class=\"l\">class</th><th class=\"l\">method</th><th class=\"l\">region</th><th>images</th>")
+            h.append("<table id=\"findings\"><tr><th class=\"l\">class</th><th class=\"l\">method</th><th class=\"l\">scope</th>")
+                    .append("<th class=\"l\">region</th><th>images</th>")
                     .append("<th>mean share</th><th>consistency</th><th>others' share</th><th>contrast</th><th class=\"l\">control</th>")
                     .append("<th>re-predicted</th><th>flip rate</th><th>control flip rate</th><th>score drop</th><th>control drop</th>")
                     .append("<th>p</th><th class=\"l\">verdict</th></tr>\n");
@@ -58,6 +60,7 @@ final class AuditReport {
                 Confirmation c = p.finding().confirmation();
                 String verdict = p.finding().verdict().name().toLowerCase(Locale.ROOT);
                 h.append("<tr><td class=\"l\">").append(Html.text(f.className())).append("</td><td class=\"l\">").append(Html.text(f.method()))
+                        .append("</td><td class=\"l\">").append(Html.text(scope(p.finding())))
                         .append("</td><td class=\"l\">").append(Html.text(f.region().describe())).append("</td><td>").append(f.images())
                         .append("</td>").append(num(f.meanShare())).append(num(f.consistency())).append(num(f.otherClassesShare()))
                         .append(num(f.contrast())).append("<td class=\"l\">").append(Html.text(p.finding().control().describe()))
@@ -70,6 +73,7 @@ final class AuditReport {
             for (FindingPanel p : findings) {
                 ShortcutFinding f = p.finding().finding();
                 h.append("<h3>").append(Html.text(f.className())).append(" · ").append(Html.text(f.method())).append(" · ")
+                        .append(Html.text(scope(p.finding()))).append(" · ")
                         .append(Html.text(f.region().describe())).append("</h3>\n<div class=\"examples\">");
                 for (int i = 0; i < p.exampleUris().size(); i++) {
                     h.append("<figure><img class=\"overlay\" alt=\"").append(Html.text(f.className())).append(" example\" src=\"")
@@ -78,6 +82,24 @@ final class AuditReport {
                 }
                 h.append("</div>\n");
             }
+        }
+
+        h.append("<h2>Subgroups</h2>\n<p>Images of each class clustered by where their attribution lies (KMeans on the mass grids);")
+                .append(" clusters that share a concentrated region, merged. A subgroup inside a class finding is tested with it.</p>\n");
+        if (subgroups.isEmpty()) {
+            h.append("<p>No concentrated subgroup.</p>\n");
+        } else {
+            h.append("<table id=\"subgroups\"><tr><th class=\"l\">class</th><th class=\"l\">method</th><th class=\"l\">region</th>")
+                    .append("<th>images</th><th>of class</th><th>share of class</th><th>mean share</th><th>consistency</th>")
+                    .append("<th class=\"l\">clusters</th></tr>\n");
+            for (SubgroupDetector.Subgroup g : subgroups) {
+                ShortcutFinding f = g.finding();
+                h.append("<tr><td class=\"l\">").append(Html.text(f.className())).append("</td><td class=\"l\">").append(Html.text(f.method()))
+                        .append("</td><td class=\"l\">").append(Html.text(f.region().describe())).append("</td><td>").append(f.images())
+                        .append("</td><td>").append(g.classImages()).append("</td>").append(num(g.fractionOfClass())).append(num(f.meanShare()))
+                        .append(num(f.consistency())).append("<td class=\"l\">").append(Html.text(g.clusters())).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
         }
 
         h.append("<h2>Class mean maps</h2>\n<div class=\"classes\">");
@@ -120,6 +142,10 @@ final class AuditReport {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write report " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String scope(AuditJob.ConfirmedFinding c) {
+        return c.scope().equals("class") ? "whole class" : "subgroup of " + c.finding().images() + " / " + c.classImages();
     }
 
     private static String num(double v) {

@@ -56,8 +56,35 @@ public final class DecoyJob implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the swatches, training and LIME.")
     long seed = 1;
 
-    /** Precision and recall of one model's confirmed findings for one method. */
+    @Option(names = "--variant", paramLabel = "standard|random-corner|subgroup", description = {"standard: pullover, coat and shirt carry the",
+        "swatch in the lower-left corner; random-corner: every class, in a random corner per image; subgroup: 30% of the coats."})
+    String variant = "standard";
+
+    @Option(names = "--skip-clean", description = "Train and audit the decoy model only.")
+    boolean skipClean;
+
+    /**
+     * Precision and recall of one model's confirmed findings for one method: a class counts when a finding confirmed
+     * as a shortcut (for the whole class or a subgroup of it) covers a place where the variant puts the swatch.
+     */
     record Score(String model, String method, List<String> flagged, double precision, double recall) { }
+
+    /** Under the subgroup variant: the size of the confirmed subgroup against the number of images carrying the swatch. */
+    record SubgroupSize(String method, String className, long reported, long truth, long membersWithSwatch) { }
+
+    /** How long one model's explain and audit took, and over how many maps. */
+    record Timing(String model, long maps, double explainSeconds, double auditSeconds) { }
+
+    record Outcome(List<Score> scores, List<SubgroupSize> subgroups, List<Timing> timings) { }
+
+    static DecoyFashion variant(String name) {
+        return switch (name) {
+            case "standard" -> DecoyFashion.standard();
+            case "random-corner" -> DecoyFashion.anyCorner();
+            case "subgroup" -> DecoyFashion.subgroup();
+            default -> throw new IllegalArgumentException("--variant must be standard, random-corner or subgroup, found '" + name + "'");
+        };
+    }
 
     public static void main(String[] args) {
         System.exit(ExplainJob.commandLine(new DecoyJob()).execute(args));
@@ -67,9 +94,19 @@ public final class DecoyJob implements Callable<Integer> {
     public Integer call() throws Exception {
         SparkSession spark = Sessions.get("ShortcutLens decoy");
         try {
-            for (Score s : run(spark)) {
+            Outcome o = run(spark);
+            System.out.println();
+            for (Score s : o.scores()) {
                 System.out.printf(Locale.ROOT, "%-6s %-10s confirmed shortcut classes %-40s precision %.2f recall %.2f%n", s.model(), s.method(),
                         s.flagged(), s.precision(), s.recall());
+            }
+            for (Timing t : o.timings()) {
+                System.out.printf(Locale.ROOT, "%-6s %d maps: explain %.0f s, audit %.0f s%n", t.model(), t.maps(), t.explainSeconds(), t.auditSeconds());
+            }
+            for (SubgroupSize g : o.subgroups()) {
+                System.out.printf(Locale.ROOT, "%-10s %-8s subgroup of %d images reported; %d audited images carry the swatch (%.1f%% off);"
+                        + " %d of the reported carry it%n", g.method(), g.className(), g.reported(), g.truth(),
+                        100.0 * (g.reported() - g.truth()) / Math.max(1, g.truth()), g.membersWithSwatch());
             }
             return 0;
         } finally {
@@ -77,17 +114,23 @@ public final class DecoyJob implements Callable<Integer> {
         }
     }
 
-    List<Score> run(SparkSession spark) throws Exception {
-        DecoyFashion decoy = DecoyFashion.standard();
+    Outcome run(SparkSession spark) throws Exception {
+        DecoyFashion decoy = variant(variant);
         FashionMnist.Split train = FashionMnist.read(data, "train", trainImages);
         FashionMnist.Split test = perClass(FashionMnist.read(data, "t10k", 0), auditPerClass);
         File audited = new File(out, "data/test");
         LOG.info("[decoy 1/4] {} training images, {} audited; poisoned classes {}", train.size(), test.size(),
                 decoy.poisoned().stream().map(FashionMnist.CLASSES::get).toList());
         decoy.writeFolder(test, "test", seed + 1, audited);
+        java.util.Set<String> swatched = new java.util.HashSet<>();
+        for (int i = 0; i < test.size(); i++) {
+            if (decoy.placement(test.labels()[i], (seed + 1) * 1_000_003L + i) != null) {
+                swatched.add(FashionMnist.CLASSES.get(test.labels()[i]) + String.format("/test-%05d.png", i));
+            }
+        }
 
         Map<String, File> models = new LinkedHashMap<>();
-        for (String kind : List.of("decoy", "clean")) {
+        for (String kind : skipClean ? List.of("decoy") : List.of("decoy", "clean")) {
             File file = new File(out, "models/" + kind + ".zip");
             DemoNetworks.Examples examples = examples(train, kind.equals("decoy") ? decoy : null, seed);
             LOG.info("[decoy 2/4] training the {} model", kind);
@@ -96,6 +139,8 @@ public final class DecoyJob implements Callable<Integer> {
             models.put(kind, file);
         }
         List<Score> scores = new ArrayList<>();
+        List<SubgroupSize> sizes = new ArrayList<>();
+        List<Timing> timings = new ArrayList<>();
         for (Map.Entry<String, File> m : models.entrySet()) {
             File run = new File(out, "explain/" + m.getKey());
             LOG.info("[decoy 3/4] explaining the audited split with the {} model", m.getKey());
@@ -103,23 +148,53 @@ public final class DecoyJob implements Callable<Integer> {
             new CommandLine(explain).parseArgs("--input", audited.getAbsolutePath(), "--model", m.getValue().getAbsolutePath(), "--output",
                     run.getAbsolutePath(), "--methods", String.join(",", methods), "--occlusion-mask-size", "4", "--occlusion-stride", "2",
                     "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed));
-            explain.run(spark);
+            ExplainJob.Result explained = explain.run(spark);
             LOG.info("[decoy 4/4] auditing the {} model", m.getKey());
             AuditJob audit = new AuditJob();
             new CommandLine(audit).parseArgs("--run", run.getAbsolutePath());
-            List<AuditJob.ConfirmedFinding> findings = audit.run(spark).findings();
+            AuditJob.Result report = audit.run(spark);
+            List<AuditJob.ConfirmedFinding> findings = report.findings();
+            timings.add(new Timing(m.getKey(), explained.rows() - explained.errors(), explained.seconds(), report.seconds()));
             AuditJob.print(findings);
             for (String method : methods) {
-                List<String> flagged = findings.stream().filter(f -> f.finding().method().equals(method) && f.verdict() == Confirmation.Verdict.SHORTCUT)
-                        .map(f -> f.finding().className()).distinct().sorted().toList();
+                List<AuditJob.ConfirmedFinding> confirmed = findings.stream()
+                        .filter(f -> f.finding().method().equals(method) && f.verdict() == Confirmation.Verdict.SHORTCUT).toList();
+                List<String> flagged = confirmed.stream().filter(f -> atSwatch(f, decoy) || !decoy.poisoned().contains(
+                        FashionMnist.CLASSES.indexOf(f.finding().className()))).map(f -> f.finding().className()).distinct().sorted().toList();
                 List<String> truth = m.getKey().equals("decoy") ? decoy.poisoned().stream().map(FashionMnist.CLASSES::get).toList() : List.of();
                 long hits = flagged.stream().filter(truth::contains).count();
                 double precision = flagged.isEmpty() ? (truth.isEmpty() ? 1 : 0) : (double) hits / flagged.size();
                 double recall = truth.isEmpty() ? 1 : (double) hits / truth.size();
                 scores.add(new Score(m.getKey(), method, flagged, precision, recall));
+                if (m.getKey().equals("decoy") && decoy.fraction() < 1) {
+                    for (AuditJob.ConfirmedFinding f : confirmed) {
+                        if (f.scope().equals("subgroup") && atSwatch(f, decoy)) {
+                            sizes.add(subgroupSize(spark, run, f, swatched));
+                        }
+                    }
+                }
             }
         }
-        return scores;
+        return new Outcome(scores, sizes, timings);
+    }
+
+    /** Whether the finding's region covers a place where the variant puts the swatch. */
+    static boolean atSwatch(AuditJob.ConfirmedFinding f, DecoyFashion decoy) {
+        int[] r = f.finding().region().pixelBox(FashionMnist.SIDE, FashionMnist.SIDE);
+        return decoy.swatchBoxes().stream().anyMatch(b -> r[0] < b[2] && b[0] < r[2] && r[1] < b[3] && b[1] < r[3]);
+    }
+
+    /** The confirmed subgroup's members (from the audit's subgroup_members) against the images that carry the swatch. */
+    private static SubgroupSize subgroupSize(SparkSession spark, File run, AuditJob.ConfirmedFinding f, java.util.Set<String> swatched) {
+        List<String> members = spark.read().parquet(new File(run, "subgroup_members").getAbsolutePath())
+                .where(org.apache.spark.sql.functions.col("class").equalTo(f.finding().className())
+                        .and(org.apache.spark.sql.functions.col("method").equalTo(f.finding().method()))
+                        .and(org.apache.spark.sql.functions.col("cluster").isin(f.clusters().toArray())))
+                .select("path").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        long withSwatch = members.stream().filter(p -> swatched.stream().anyMatch(p::endsWith)).count();
+        String prefix = f.finding().className() + "/";
+        long truth = swatched.stream().filter(p -> p.startsWith(prefix)).count();
+        return new SubgroupSize(f.finding().method(), f.finding().className(), members.size(), truth, withSwatch);
     }
 
     private static DemoNetworks.Examples examples(FashionMnist.Split split, DecoyFashion decoy, long seed) {

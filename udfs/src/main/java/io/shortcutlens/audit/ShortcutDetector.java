@@ -10,7 +10,8 @@ import java.util.Map;
  * Flags (class, method, region) triples from aggregated region statistics. No location is preferred: every candidate
  * region is judged by the same four figures — mean share, consistency across the class's images, contrast with the
  * other classes' mean share in the same region, and area. Overlapping flagged regions of one class and method are
- * reduced to the one with the largest mean share.
+ * reduced to the one with the largest mean share. {@link #judge} applies the same rules to any group of images, which
+ * is how subgroups of a class are judged.
  */
 public final class ShortcutDetector {
 
@@ -25,49 +26,84 @@ public final class ShortcutDetector {
     }
 
     public List<ShortcutFinding> detect(List<RegionStat> stats) {
-        // mean share of every (method, region) per class, to compare a class with the others
-        Map<String, Map<String, RegionStat>> byMethodRegion = new HashMap<>();
+        Map<String, Double> others = otherClassesShares(stats);
+        Map<String, List<RegionStat>> byClassMethod = new java.util.TreeMap<>();
         for (RegionStat s : stats) {
             if (s.images() >= params.minImages()) {
-                byMethodRegion.computeIfAbsent(s.method() + "#" + s.regionIndex(), k -> new HashMap<>()).put(s.className(), s);
+                byClassMethod.computeIfAbsent(s.className() + "\u0000" + s.method(), k -> new ArrayList<>()).add(s);
             }
         }
+        List<ShortcutFinding> kept = new ArrayList<>();
+        for (List<RegionStat> group : byClassMethod.values()) {
+            kept.addAll(judge(group, others));
+        }
+        kept.sort(ORDER);
+        return kept;
+    }
+
+    /**
+     * Mean share of every (method, region) over the classes other than each class, from classes with at least
+     * {@code minImages} images; keyed by {@link #key(String, String, int)}.
+     */
+    public Map<String, Double> otherClassesShares(List<RegionStat> stats) {
+        Map<String, Map<String, Double>> byMethodRegion = new HashMap<>();
+        for (RegionStat s : stats) {
+            if (s.images() >= params.minImages()) {
+                byMethodRegion.computeIfAbsent(s.method() + "#" + s.regionIndex(), k -> new HashMap<>()).put(s.className(), s.meanShare());
+            }
+        }
+        Map<String, Double> out = new HashMap<>();
+        for (RegionStat s : stats) {
+            Map<String, Double> perClass = byMethodRegion.getOrDefault(s.method() + "#" + s.regionIndex(), Map.of());
+            double sum = 0;
+            int n = 0;
+            for (Map.Entry<String, Double> o : perClass.entrySet()) {
+                if (!o.getKey().equals(s.className())) {
+                    sum += o.getValue();
+                    n++;
+                }
+            }
+            out.put(key(s.className(), s.method(), s.regionIndex()), n == 0 ? 0 : sum / n);
+        }
+        return out;
+    }
+
+    static String key(String className, String method, int regionIndex) {
+        return className + "\u0000" + method + "\u0000" + regionIndex;
+    }
+
+    /**
+     * The findings of one group of images — a class, or a subgroup of one — under one method: regions passing every
+     * threshold, strongest first, overlapping ones reduced to the strongest (then to its tightest block). The group's
+     * size is not judged here.
+     */
+    public List<ShortcutFinding> judge(List<RegionStat> group, Map<String, Double> otherShares) {
         List<ShortcutFinding> candidates = new ArrayList<>();
-        for (Map<String, RegionStat> perClass : byMethodRegion.values()) {
-            for (RegionStat s : perClass.values()) {
-                Region region = regions.get(s.regionIndex());
-                if (region.area() > params.maxArea() + 1e-12) {
-                    continue;
-                }
-                double others = 0;
-                int n = 0;
-                for (RegionStat o : perClass.values()) {
-                    if (!o.className().equals(s.className())) {
-                        others += o.meanShare();
-                        n++;
-                    }
-                }
-                double otherShare = n == 0 ? 0 : others / n;
-                double contrast = s.meanShare() - otherShare;
-                if (s.meanShare() >= params.minShare() && s.consistency() >= params.minConsistency() && contrast >= params.minContrast()) {
-                    candidates.add(new ShortcutFinding(s.className(), s.method(), region, s.images(), s.meanShare(), s.consistency(),
-                            otherShare, contrast));
-                }
+        for (RegionStat s : group) {
+            Region region = regions.get(s.regionIndex());
+            if (region.area() > params.maxArea() + 1e-12) {
+                continue;
+            }
+            double otherShare = otherShares.getOrDefault(key(s.className(), s.method(), s.regionIndex()), 0.0);
+            double contrast = s.meanShare() - otherShare;
+            if (s.meanShare() >= params.minShare() && s.consistency() >= params.minConsistency() && contrast >= params.minContrast()) {
+                candidates.add(new ShortcutFinding(s.className(), s.method(), region, s.images(), s.meanShare(), s.consistency(),
+                        otherShare, contrast));
             }
         }
-        candidates.sort(Comparator.comparingDouble(ShortcutFinding::meanShare).reversed()
-                .thenComparing(ShortcutFinding::className).thenComparing(ShortcutFinding::method)
-                .thenComparingInt(f -> f.region().size()).thenComparingInt(f -> f.region().row()).thenComparingInt(f -> f.region().col()));
+        candidates.sort(ORDER);
         List<ShortcutFinding> kept = new ArrayList<>();
         for (ShortcutFinding f : candidates) {
-            boolean covered = kept.stream().anyMatch(k -> k.className().equals(f.className()) && k.method().equals(f.method())
-                    && k.region().overlaps(f.region()));
-            if (!covered) {
+            if (kept.stream().noneMatch(k -> k.region().overlaps(f.region()))) {
                 kept.add(tightest(f, candidates));
             }
         }
         return kept;
     }
+
+    private static final Comparator<ShortcutFinding> ORDER = Comparator.comparingDouble(ShortcutFinding::meanShare).reversed()
+            .thenComparing(ShortcutFinding::className).thenComparing(ShortcutFinding::method)
+            .thenComparingInt(f -> f.region().size()).thenComparingInt(f -> f.region().row()).thenComparingInt(f -> f.region().col());
 
     /**
      * A larger block always holds at least the share of a smaller one inside it; report the smallest flagged block
@@ -77,8 +113,7 @@ public final class ShortcutDetector {
     private static ShortcutFinding tightest(ShortcutFinding f, List<ShortcutFinding> candidates) {
         ShortcutFinding best = f;
         for (ShortcutFinding c : candidates) {
-            if (c.className().equals(f.className()) && c.method().equals(f.method()) && f.region().contains(c.region())
-                    && c.region().size() < best.region().size() && c.meanShare() >= TIGHT_SHARE * f.meanShare()) {
+            if (f.region().contains(c.region()) && c.region().size() < best.region().size() && c.meanShare() >= TIGHT_SHARE * f.meanShare()) {
                 best = c;
             }
         }

@@ -87,6 +87,63 @@ class ShortcutDetectorTest {
         assertTrue(new ShortcutDetector(p, REGIONS).detect(all).isEmpty());
     }
 
+    private static List<SubgroupDetector.ClusterStat> clusterStats(String cls, int cluster, List<float[]> grids, double imageShare) {
+        return stats(cls, grids, imageShare).stream().map(s -> new SubgroupDetector.ClusterStat(cluster, s)).toList();
+    }
+
+    @Test
+    void aSwatchInARandomCornerIsFoundAsOneSubgroupPerCorner() {
+        DetectorParams p = DetectorParams.defaults();
+        List<Region> corners = List.of(new Region(G, 0, 0, 1), new Region(G, 0, 7, 1), new Region(G, 7, 0, 1), new Region(G, 7, 7, 1));
+        List<float[]> classA = new ArrayList<>();
+        List<SubgroupDetector.ClusterStat> clusters = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            List<float[]> members = images(20, corners.get(k), 1.0, 10 + k);
+            classA.addAll(members);
+            clusters.addAll(clusterStats("a", k, members, p.imageShare()));
+        }
+        List<RegionStat> classStats = new ArrayList<>(stats("a", classA, p.imageShare()));
+        for (String clean : List.of("b", "c")) {
+            List<float[]> grids = images(80, null, 0, clean.hashCode());
+            classStats.addAll(stats(clean, grids, p.imageShare()));
+            clusters.addAll(clusterStats(clean, 0, grids.subList(0, 40), p.imageShare()));
+            clusters.addAll(clusterStats(clean, 1, grids.subList(40, 80), p.imageShare()));
+        }
+        assertTrue(new ShortcutDetector(p, REGIONS).detect(classStats).isEmpty(), "no single corner holds the class's mass");
+        List<SubgroupDetector.Subgroup> found = new SubgroupDetector(p, REGIONS).detect(clusters, classStats);
+        assertEquals(4, found.size(), found.toString());
+        for (SubgroupDetector.Subgroup s : found) {
+            assertEquals("a", s.finding().className());
+            assertEquals(20, s.finding().images());
+            assertEquals(80, s.classImages());
+            assertEquals(corners.get(s.clusters().get(0)), s.finding().region());
+        }
+    }
+
+    @Test
+    void aSubgroupSplitByTheClusteringIsReportedWhole() {
+        DetectorParams p = DetectorParams.defaults();
+        Region tag = new Region(G, 1, 5, 2);
+        List<float[]> tagged = images(18, tag, 1.0, 21);
+        List<float[]> plain = images(42, null, 0, 22);
+        List<SubgroupDetector.ClusterStat> clusters = new ArrayList<>();
+        clusters.addAll(clusterStats("a", 0, plain.subList(0, 21), p.imageShare()));
+        clusters.addAll(clusterStats("a", 1, tagged.subList(0, 9), p.imageShare()));
+        clusters.addAll(clusterStats("a", 2, plain.subList(21, 42), p.imageShare()));
+        clusters.addAll(clusterStats("a", 3, tagged.subList(9, 18), p.imageShare()));
+        List<float[]> classA = new ArrayList<>(plain);
+        classA.addAll(tagged);
+        List<RegionStat> classStats = new ArrayList<>(stats("a", classA, p.imageShare()));
+        classStats.addAll(stats("b", images(60, null, 0, 23), p.imageShare()));
+        List<SubgroupDetector.Subgroup> found = new SubgroupDetector(p, REGIONS).detect(clusters, classStats);
+        assertEquals(1, found.size(), found.toString());
+        SubgroupDetector.Subgroup s = found.get(0);
+        assertEquals(List.of(1, 3), s.clusters());
+        assertEquals(18, s.finding().images());
+        assertEquals(0.3, s.fractionOfClass(), 1e-12);
+        assertEquals(tag, s.finding().region());
+    }
+
     @Test
     void signTestMatchesTheBinomialTail() {
         assertEquals(1.0, SignTest.pValue(0, 0), 0);
