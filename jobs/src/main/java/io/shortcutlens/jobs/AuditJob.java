@@ -17,6 +17,7 @@ import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.audit.RegionStat;
 import io.shortcutlens.audit.ShortcutDetector;
 import io.shortcutlens.audit.ShortcutFinding;
+import io.shortcutlens.audit.SignTest;
 import io.shortcutlens.audit.SubgroupDetector;
 import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.ImageDecoder;
@@ -116,7 +117,8 @@ public final class AuditJob implements Callable<Integer> {
     @Option(names = "--confirm-images", paramLabel = "N", description = "Images re-predicted per finding (the class's first N by image id).")
     int confirmImages = 500;
 
-    @Option(names = "--alpha", paramLabel = "P", description = "Significance level of the sign test for a 'shortcut' verdict.")
+    @Option(names = "--alpha", paramLabel = "P", description = {"Significance level of the sign test for a 'shortcut' verdict, over all the",
+        "audit's findings together (Holm-Bonferroni)."})
     double alpha = 0.01;
 
     @Option(names = "--min-flip-gap", paramLabel = "D", description = "Flip rate the region must add over the control for a 'shortcut' verdict.")
@@ -130,7 +132,7 @@ public final class AuditJob implements Callable<Integer> {
      * {@code clusters} of the class, for the finding's method).
      */
     record ConfirmedFinding(int id, ShortcutFinding finding, String scope, List<Integer> clusters, long classImages, Region control,
-                            Confirmation confirmation, Confirmation.Verdict verdict) implements ConfirmedFindingScope { }
+                            Confirmation confirmation, double pAdjusted, Confirmation.Verdict verdict) implements ConfirmedFindingScope { }
 
     /** A flagged region waiting for its masking test, with the statistics of its group of images in every region. */
     private record Suspect(ShortcutFinding finding, String scope, List<Integer> clusters, long classImages, List<RegionStat> groupStats)
@@ -337,10 +339,16 @@ public final class AuditJob implements Callable<Integer> {
             byFinding.put(r.getInt(0), new Confirmation(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getDouble(6), r.getDouble(7)));
         }
         List<ConfirmedFinding> out = new ArrayList<>();
+        double[] p = new double[found.size()];
+        for (int i = 0; i < found.size(); i++) {
+            p[i] = byFinding.getOrDefault(i, new Confirmation(0, 0, 0, 0, 0, 0, 0)).pValue();
+        }
+        double[] adjusted = SignTest.holm(p);
         for (int i = 0; i < found.size(); i++) {
             Confirmation c = byFinding.getOrDefault(i, new Confirmation(0, 0, 0, 0, 0, 0, 0));
             Suspect x = found.get(i);
-            out.add(new ConfirmedFinding(i, x.finding(), x.scope(), x.clusters(), x.classImages(), controls.get(i), c, c.verdict(alpha, minFlipGap)));
+            out.add(new ConfirmedFinding(i, x.finding(), x.scope(), x.clusters(), x.classImages(), controls.get(i), c, adjusted[i],
+                    c.verdict(adjusted[i], alpha, minFlipGap)));
         }
         return out;
     }
@@ -512,6 +520,7 @@ public final class AuditJob implements Callable<Integer> {
         DataTypes.createStructField("mean_drop_region", DataTypes.DoubleType, false),
         DataTypes.createStructField("mean_drop_control", DataTypes.DoubleType, false),
         DataTypes.createStructField("p_value", DataTypes.DoubleType, false),
+        DataTypes.createStructField("p_adjusted", DataTypes.DoubleType, false),
         DataTypes.createStructField("verdict", DataTypes.StringType, false),
         DataTypes.createStructField("fill", DataTypes.StringType, false),
         DataTypes.createStructField("thresholds", DataTypes.StringType, false),
@@ -531,7 +540,7 @@ public final class AuditJob implements Callable<Integer> {
                     f.region().describe(), f.region().grid(), f.region().row(),
                     f.region().col(), f.region().size(), f.images(), f.meanShare(), f.consistency(), f.otherClassesShare(), f.contrast(),
                     c.control().describe(), k.images(), k.flipRateRegion(), k.flipRateControl(), k.meanDropRegion(), k.meanDropControl(),
-                    k.pValue(), c.verdict().name().toLowerCase(Locale.ROOT), fill.name().toLowerCase(Locale.ROOT), thresholds,
+                    k.pValue(), c.pAdjusted(), c.verdict().name().toLowerCase(Locale.ROOT), fill.name().toLowerCase(Locale.ROOT), thresholds,
                     String.valueOf(modelId), String.valueOf(manifest.get("run_id"))));
         }
         spark.createDataFrame(rows, FINDINGS).coalesce(1).write().mode(SaveMode.Overwrite).parquet(path);
@@ -591,15 +600,16 @@ public final class AuditJob implements Callable<Integer> {
             System.out.println("No region flagged.");
             return;
         }
-        System.out.printf(Locale.ROOT, "%-10s %-10s %-14s %-44s %6s %6s %6s %8s %8s %9s  %s%n", "class", "method", "scope", "region", "share",
-                "consis", "contr", "flip", "control", "p", "verdict");
+        System.out.printf(Locale.ROOT, "%-10s %-10s %-14s %-44s %6s %6s %6s %8s %8s %9s %9s  %s%n", "class", "method", "scope", "region", "share",
+                "consis", "contr", "flip", "control", "p", "p (Holm)", "verdict");
         for (ConfirmedFinding c : findings) {
             ShortcutFinding f = c.finding();
             Confirmation k = c.confirmation();
             String scope = c.scope().equals("class") ? "class (" + c.classImages() + ")"
                     : "subgroup " + f.images() + "/" + c.classImages();
-            System.out.printf(Locale.ROOT, "%-10s %-10s %-14s %-44s %6.3f %6.3f %6.3f %8.3f %8.3f %9.2e  %s%n", f.className(), f.method(), scope,
-                    f.region().describe(), f.meanShare(), f.consistency(), f.contrast(), k.flipRateRegion(), k.flipRateControl(), k.pValue(),
+            System.out.printf(Locale.ROOT, "%-10s %-10s %-14s %-44s %6.3f %6.3f %6.3f %8.3f %8.3f %9.2e %9.2e  %s%n", f.className(), f.method(),
+                    scope, f.region().describe(), f.meanShare(), f.consistency(), f.contrast(), k.flipRateRegion(), k.flipRateControl(), k.pValue(),
+                    c.pAdjusted(),
                     c.verdict().name().toLowerCase(Locale.ROOT));
         }
     }

@@ -54,7 +54,7 @@ final class AuditReport {
                     .append("<th class=\"l\">region</th><th>images</th>")
                     .append("<th>mean share</th><th>consistency</th><th>others' share</th><th>contrast</th><th class=\"l\">control</th>")
                     .append("<th>re-predicted</th><th>flip rate</th><th>control flip rate</th><th>score drop</th><th>control drop</th>")
-                    .append("<th>p</th><th class=\"l\">verdict</th></tr>\n");
+                    .append("<th>p</th><th>p (Holm)</th><th class=\"l\">verdict</th></tr>\n");
             for (FindingPanel p : findings) {
                 ShortcutFinding f = p.finding().finding();
                 Confirmation c = p.finding().confirmation();
@@ -66,7 +66,8 @@ final class AuditReport {
                         .append(num(f.contrast())).append("<td class=\"l\">").append(Html.text(p.finding().control().describe()))
                         .append("</td><td>").append(c.images()).append("</td>").append(num(c.flipRateRegion())).append(num(c.flipRateControl()))
                         .append(num(c.meanDropRegion())).append(num(c.meanDropControl()))
-                        .append("<td>").append(String.format(Locale.ROOT, "%.2e", c.pValue())).append("</td><td class=\"l ")
+                        .append("<td>").append(String.format(Locale.ROOT, "%.2e", c.pValue())).append("</td>")
+                        .append("<td>").append(String.format(Locale.ROOT, "%.2e", p.finding().pAdjusted())).append("</td><td class=\"l ")
                         .append(verdict).append("\">").append(Html.text(verdict)).append("</td></tr>\n");
             }
             h.append("</table>\n<p>Thresholds: <code>").append(Html.text(thresholds)).append("</code></p>\n");

@@ -159,10 +159,11 @@ public final class DecoyJob implements Callable<Integer> {
             for (String method : methods) {
                 List<AuditJob.ConfirmedFinding> confirmed = findings.stream()
                         .filter(f -> f.finding().method().equals(method) && f.verdict() == Confirmation.Verdict.SHORTCUT).toList();
-                List<String> flagged = confirmed.stream().filter(f -> atSwatch(f, decoy) || !decoy.poisoned().contains(
-                        FashionMnist.CLASSES.indexOf(f.finding().className()))).map(f -> f.finding().className()).distinct().sorted().toList();
+                List<String> flagged = confirmed.stream().map(f -> f.finding().className()).distinct().sorted().toList();
                 List<String> truth = m.getKey().equals("decoy") ? decoy.poisoned().stream().map(FashionMnist.CLASSES::get).toList() : List.of();
-                long hits = flagged.stream().filter(truth::contains).count();
+                // a hit: a poisoned class confirmed where the swatch is; anything else confirmed is a false alarm
+                long hits = flagged.stream().filter(c -> truth.contains(c) && confirmed.stream()
+                        .anyMatch(f -> f.finding().className().equals(c) && atSwatch(f, decoy))).count();
                 double precision = flagged.isEmpty() ? (truth.isEmpty() ? 1 : 0) : (double) hits / flagged.size();
                 double recall = truth.isEmpty() ? 1 : (double) hits / truth.size();
                 scores.add(new Score(m.getKey(), method, flagged, precision, recall));

@@ -33,19 +33,18 @@ public record Confirmation(long images, long flipsRegion, long flipsControl, lon
     }
 
     /**
-     * Shortcut: {@code p < alpha} and the region's flip rate exceeds the control's by at least {@code minFlipGap}.
-     * Suspect: {@code p < 0.05}, or the mean score drop exceeds the control's by at least {@code minFlipGap}.
-     * Otherwise not confirmed.
+     * Shortcut: the p-value adjusted for the audit's many tests ({@link SignTest#holm}) is below {@code alpha} and the
+     * region's flip rate exceeds the control's by at least {@code minFlipGap}. Suspect: the unadjusted p is below 0.05,
+     * or the mean score drop exceeds the control's by at least {@code minFlipGap}. Otherwise not confirmed.
      */
-    public Verdict verdict(double alpha, double minFlipGap) {
+    public Verdict verdict(double adjustedP, double alpha, double minFlipGap) {
         if (images == 0) {
             return Verdict.NOT_CONFIRMED;
         }
-        double p = pValue();
-        if (p < alpha && flipRateRegion() - flipRateControl() >= minFlipGap) {
+        if (adjustedP < alpha && flipRateRegion() - flipRateControl() >= minFlipGap) {
             return Verdict.SHORTCUT;
         }
-        if (p < 0.05 || meanDropRegion - meanDropControl >= minFlipGap) {
+        if (pValue() < 0.05 || meanDropRegion - meanDropControl >= minFlipGap) {
             return Verdict.SUSPECT;
         }
         return Verdict.NOT_CONFIRMED;

@@ -21,6 +21,28 @@ public final class SignTest {
         return Math.min(1.0, total);
     }
 
+    /**
+     * Holm–Bonferroni adjusted p-values: the audit tests many (class or subgroup, method, region) candidates, so a
+     * verdict at level alpha uses these, which bound the chance of any false confirmation among them by alpha.
+     * {@code adjusted[i] = max over j ranked at or before i of min(1, (m − rank_j) · p_j)}, ranks from 0 by ascending p.
+     */
+    public static double[] holm(double[] p) {
+        int m = p.length;
+        Integer[] order = new Integer[m];
+        for (int i = 0; i < m; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(p[a], p[b]));
+        double[] out = new double[m];
+        double running = 0;
+        for (int rank = 0; rank < m; rank++) {
+            int i = order[rank];
+            running = Math.max(running, Math.min(1.0, (m - rank) * p[i]));
+            out[i] = running;
+        }
+        return out;
+    }
+
     private static double logChoose(long n, long k) {
         return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
     }

@@ -151,6 +151,12 @@ class ShortcutDetectorTest {
         assertEquals(Math.pow(0.5, 10), SignTest.pValue(10, 0), 1e-15);
         assertEquals(11 * Math.pow(0.5, 10), SignTest.pValue(9, 1), 1e-15);
         assertTrue(SignTest.pValue(30, 2) < 1e-6);
+        // Holm: sorted p 0.01, 0.02, 0.04 with m = 3 -> 0.03, max(0.03, 0.04), max(0.04, 0.04); the order of the input is kept
+        double[] adjusted = SignTest.holm(new double[] {0.04, 0.01, 0.02});
+        assertEquals(0.04, adjusted[0], 1e-15);
+        assertEquals(0.03, adjusted[1], 1e-15);
+        assertEquals(0.04, adjusted[2], 1e-15);
+        assertEquals(1.0, SignTest.holm(new double[] {0.5, 0.6})[1], 0);
     }
 
     @Test
