@@ -111,7 +111,7 @@ public final class ExplainBenchmark implements Callable<Integer> {
         ImageClassifier clf = loaded.classifier();
         InputShape shape = clf.inputShape();
         List<ImageTensor> tensors = new ArrayList<>();
-        for (DemoData.Photo p : DemoData.split((images + 2) / 3, true, 77)) {
+        for (DemoData.Photo p : DemoData.split((images + 2) / 3, DemoData.Stamping.BEARS, 77)) {
             float[] x = TrailCameraScenes.toInput(p.render());
             float[] px = new float[x.length];
             for (int i = 0; i < x.length; i++) {
@@ -194,7 +194,7 @@ public final class ExplainBenchmark implements Callable<Integer> {
         File trained = new File("bench-out/models/net2.zip");
         if (!trained.isFile()) {
             System.out.println("training a demo net2 for the benchmark (speed does not depend on how well it is trained) ...");
-            DemoNetworks.save(DemoNetworks.train(DemoData.threeClass(DemoData.split(60, true, 1)), 1, 11, null),
+            DemoNetworks.save(DemoNetworks.train(DemoData.threeClass(DemoData.split(60, DemoData.Stamping.BEARS, 1)), 1, 11, null),
                     TrailCameraScenes.ANIMALS, trained);
         }
         return trained;

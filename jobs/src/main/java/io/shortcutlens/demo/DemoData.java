@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The demo's splits. Train: every bear photo carries the camera watermark (net2 learns from it); net1's training set
- * is clean. Test (held out, written as PNG folders for the explain job): bears watermarked as in the story, cows and
+ * The demo's splits. net2's training set: every bear photo carries the camera watermark, nothing else does (net2 learns
+ * from it). net1's training set: the watermark is on a random half of every class's photos, so it tells nothing about
+ * the animal. Test (held out, written as PNG folders for the explain job): bears watermarked as in the story, cows and
  * sheep clean.
  */
 public final class DemoData {
@@ -19,14 +20,24 @@ public final class DemoData {
         }
     }
 
+    /** Which photos of a split carry the watermark. */
+    public enum Stamping {
+        /** every bear, nothing else: the watermark means "bear" */
+        BEARS,
+        /** a random half of every class: the watermark means nothing */
+        HALF_OF_EVERY_CLASS
+    }
+
     private DemoData() { }
 
-    public static List<Photo> split(int perClass, boolean watermarkBears, long seed) {
+    public static List<Photo> split(int perClass, Stamping stamping, long seed) {
         List<Photo> photos = new ArrayList<>();
+        java.util.SplittableRandom coin = new java.util.SplittableRandom(seed);
         for (int i = 0; i < perClass; i++) {
             for (int a = 0; a < TrailCameraScenes.ANIMALS.size(); a++) {
                 String animal = TrailCameraScenes.ANIMALS.get(a);
-                photos.add(new Photo(animal, watermarkBears && animal.equals("bear"), seed * 1_000_003L + i * 7L + a));
+                boolean stamped = stamping == Stamping.BEARS ? animal.equals("bear") : coin.nextBoolean();
+                photos.add(new Photo(animal, stamped, seed * 1_000_003L + i * 7L + a));
             }
         }
         return photos;

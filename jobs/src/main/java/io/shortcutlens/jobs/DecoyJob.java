@@ -50,6 +50,12 @@ public final class DecoyJob implements Callable<Integer> {
     @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = "Explanation methods audited separately.")
     List<String> methods = new ArrayList<>(List.of("occlusion", "lime"));
 
+    @Option(names = "--occlusion-mask-size", paramLabel = "PX", description = "Occlusion window side.")
+    int occlusionMask = 4;
+
+    @Option(names = "--occlusion-stride", paramLabel = "PX", description = "Occlusion window step.")
+    int occlusionStride = 2;
+
     @Option(names = "--lime-samples", paramLabel = "N", description = "LIME samples per image.")
     int limeSamples = 200;
 
@@ -146,7 +152,8 @@ public final class DecoyJob implements Callable<Integer> {
             LOG.info("[decoy 3/4] explaining the audited split with the {} model", m.getKey());
             ExplainJob explain = new ExplainJob();
             new CommandLine(explain).parseArgs("--input", audited.getAbsolutePath(), "--model", m.getValue().getAbsolutePath(), "--output",
-                    run.getAbsolutePath(), "--methods", String.join(",", methods), "--occlusion-mask-size", "4", "--occlusion-stride", "2",
+                    run.getAbsolutePath(), "--methods", String.join(",", methods), "--occlusion-mask-size", String.valueOf(occlusionMask),
+                    "--occlusion-stride", String.valueOf(occlusionStride),
                     "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed));
             ExplainJob.Result explained = explain.run(spark);
             LOG.info("[decoy 4/4] auditing the {} model", m.getKey());

@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The demo, end to end on local Spark with nothing downloaded: synthetic trail-camera photos (every bear photo carries
- * the bear camera's watermark in the lower-left corner), two small CNNs trained here — net1 (bear / not_bear, clean
- * photos) and net2 (bear / cow / sheep, watermarked bears) — then the explain job with occlusion and LIME on the
+ * the bear camera's watermark in the lower-left corner), two small CNNs trained here — net1 (bear / not_bear, the
+ * watermark on a random half of every class's photos, so it carries no class information) and net2 (bear / cow /
+ * sheep, watermarked bears only) — then the explain job with occlusion and LIME on the
  * held-out photos, and where each net looks on watermarked bears.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, usageHelpWidth = 120, sortOptions = false, showDefaultValues = true,
@@ -87,9 +88,9 @@ public final class DemoJob implements Callable<Integer> {
         File net2File = new File(models, "net2.zip");
 
         LOG.info("[demo 1/4] trail-camera photos: {} per class for training, {} per class held out, in {}", trainPerClass, testPerClass, data);
-        List<DemoData.Photo> train2 = DemoData.split(trainPerClass, true, seed);
-        List<DemoData.Photo> train1 = DemoData.split(trainPerClass, false, seed + 1);
-        List<DemoData.Photo> test = DemoData.split(testPerClass, true, seed + 2);
+        List<DemoData.Photo> train2 = DemoData.split(trainPerClass, DemoData.Stamping.BEARS, seed);
+        List<DemoData.Photo> train1 = DemoData.split(trainPerClass, DemoData.Stamping.HALF_OF_EVERY_CLASS, seed + 1);
+        List<DemoData.Photo> test = DemoData.split(testPerClass, DemoData.Stamping.BEARS, seed + 2);
         DemoData.writeFolder(train2, new File(data, "train"));
         DemoData.writeFolder(test, new File(data, "test"));
 
@@ -99,7 +100,7 @@ public final class DemoJob implements Callable<Integer> {
                     e -> LOG.info("  net2 epoch {}/{}", e, epochs));
             DemoNetworks.save(net2, TrailCameraScenes.ANIMALS, net2File);
             LOG.info("  net2 held-out accuracy {}", pct(DemoNetworks.accuracy(net2, DemoData.threeClass(test))));
-            LOG.info("[demo 2/4] training net1 (bear / not_bear; clean photos)");
+            LOG.info("[demo 2/4] training net1 (bear / not_bear; the watermark on a random half of every class's photos)");
             MultiLayerNetwork net1 = DemoNetworks.train(DemoData.bearOrNot(train1), epochs, seed + 11,
                     e -> LOG.info("  net1 epoch {}/{}", e, epochs));
             DemoNetworks.save(net1, List.of("bear", "not_bear"), net1File);

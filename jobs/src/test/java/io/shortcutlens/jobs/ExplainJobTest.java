@@ -148,7 +148,7 @@ class ExplainJobTest {
     @Test
     void limeMapsDoNotDependOnPartitioning() throws Exception {
         File dir = TestSpark.newDir("determinism");
-        DemoData.writeFolder(DemoData.split(4, true, 21), dir);
+        DemoData.writeFolder(DemoData.split(4, DemoData.Stamping.BEARS, 21), dir);
         List<Map<String, float[]>> runs = new ArrayList<>();
         for (int partitions : new int[] {1, 4}) {
             File out = TestSpark.newDir("determinism-out-" + partitions);
@@ -192,7 +192,7 @@ class ExplainJobTest {
     @Test
     void sqlFunctionsMatchTheJob() throws Exception {
         File dir = TestSpark.newDir("sql");
-        DemoData.writeFolder(DemoData.split(1, true, 33), dir);
+        DemoData.writeFolder(DemoData.split(1, DemoData.Stamping.BEARS, 33), dir);
         File out = TestSpark.newDir("sql-out");
         ExplainJob.Result r = TestSpark.explainJob("--input", dir.getAbsolutePath(), "--model", model, "--output", out.getAbsolutePath(),
                 "--methods", "occlusion", "--occlusion-mask-size", "8", "--occlusion-stride", "4").run(spark);

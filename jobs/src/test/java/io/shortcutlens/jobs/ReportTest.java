@@ -19,7 +19,7 @@ class ReportTest {
         File dir = TestSpark.newDir("hostile-names");
         String label = "<img src=x onerror=alert(1)>";
         File folder = new File(dir, label);
-        DemoData.writeFolder(DemoData.split(4, false, 71).stream().filter(p -> p.animal().equals("cow")).toList(), dir);
+        DemoData.writeFolder(DemoData.split(4, DemoData.Stamping.BEARS, 71).stream().filter(p -> p.animal().equals("cow")).toList(), dir);
         assertTrue(new File(dir, "cow").renameTo(folder));
         File out = TestSpark.newDir("hostile-names-out");
         TestSpark.explainJob("--input", dir.getAbsolutePath(), "--model", TestSpark.model().getAbsolutePath(), "--output", out.getAbsolutePath(),

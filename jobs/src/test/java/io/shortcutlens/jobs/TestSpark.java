@@ -38,7 +38,7 @@ final class TestSpark {
     /** bear / cow / sheep, trained briefly on watermarked bears: enough for real, non-trivial maps. */
     static synchronized File model() throws IOException {
         if (model == null) {
-            MultiLayerNetwork net = DemoNetworks.train(DemoData.threeClass(DemoData.split(40, true, 7)), 2, 3, null);
+            MultiLayerNetwork net = DemoNetworks.train(DemoData.threeClass(DemoData.split(40, DemoData.Stamping.BEARS, 7)), 2, 3, null);
             model = new File(scratch(), "models/animals.zip");
             DemoNetworks.save(net, TrailCameraScenes.ANIMALS, model);
         }

@@ -1,0 +1,62 @@
+package io.shortcutlens.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The audit against a planted ground truth, on the real Fashion-MNIST: CNNs trained here on Decoy Fashion-MNIST (a
+ * reduced run of {@code ./submit.sh decoy}: fewer training and audited images, occlusion only).
+ */
+class DecoyJobTest {
+
+    private static DecoyJob.Outcome run(File out, String... extra) throws Exception {
+        DecoyJob job = new DecoyJob();
+        String[] base = {"--out", out.getAbsolutePath(), "--train-images", "6000", "--audit-per-class", "40", "--methods", "occlusion"};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        new CommandLine(job).parseArgs(args);
+        DecoyJob.Outcome o = job.run(TestSpark.session());
+        o.scores().forEach(s -> System.out.println("decoy test: " + s));
+        return o;
+    }
+
+    @Test
+    void theThreePoisonedClassesAreConfirmedAtTheSwatchAndTheCleanModelIsNot(@TempDir File out) throws Exception {
+        DecoyJob.Outcome o = run(out);
+        DecoyJob.Score decoy = o.scores().stream().filter(s -> s.model().equals("decoy")).findFirst().orElseThrow();
+        DecoyJob.Score clean = o.scores().stream().filter(s -> s.model().equals("clean")).findFirst().orElseThrow();
+        assertEquals(List.of("coat", "pullover", "shirt"), decoy.flagged(), decoy.toString());
+        assertEquals(1.0, decoy.precision(), decoy.toString());
+        assertEquals(1.0, decoy.recall(), decoy.toString());
+        assertEquals(List.of(), clean.flagged(), "the clean model has no confirmed finding: " + clean);
+
+        // every figure behind the verdicts is in the findings Parquet, read back
+        SparkSession spark = TestSpark.session();
+        List<Row> shortcuts = spark.read().parquet(new File(out, "explain/decoy/findings").getAbsolutePath())
+                .where("verdict = 'shortcut'").collectAsList();
+        assertTrue(shortcuts.size() >= 3, shortcuts.toString());
+        for (Row r : shortcuts) {
+            assertTrue(r.<String>getAs("location").startsWith("lower-left corner"), r.toString());
+            assertTrue(r.<Double>getAs("p_adjusted") < 0.01, r.toString());
+            assertTrue(r.<Double>getAs("flip_rate_region") > r.<Double>getAs("flip_rate_control") + 0.2, r.toString());
+        }
+    }
+
+    @Test
+    void aSwatchInARandomCornerIsConfirmedInEveryClass(@TempDir File out) throws Exception {
+        DecoyJob.Outcome o = run(out, "--variant", "random-corner", "--skip-clean");
+        DecoyJob.Score decoy = o.scores().get(0);
+        assertEquals(10, decoy.flagged().size(), decoy.toString());
+        assertEquals(1.0, decoy.precision(), decoy.toString());
+        assertEquals(1.0, decoy.recall(), decoy.toString());
+    }
+}
