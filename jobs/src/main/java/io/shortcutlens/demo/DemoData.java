@@ -18,6 +18,11 @@ public final class DemoData {
         public int[] render() {
             return TrailCameraScenes.scene(animal, watermark, seed);
         }
+
+        /** The animal's bounding box, {@code {x0, y0, x1, y1}} as fractions of the image. */
+        public double[] box() {
+            return TrailCameraScenes.render(animal, watermark, seed).box();
+        }
     }
 
     /** Which photos of a split carry the watermark. */
@@ -63,11 +68,15 @@ public final class DemoData {
         return new DemoNetworks.Examples(x, y, classes.size(), DemoNetworks.SHAPE);
     }
 
-    /** Writes {@code dir/<animal>/<animal>-NNNN.png}, the folder-label layout the explain job reads. */
-    public static void writeFolder(List<Photo> photos, File dir) throws IOException {
+    /** Writes {@code dir/<animal>/<animal>-NNNN.png}, the folder-label layout the explain job reads; returns the files in order. */
+    public static List<File> writeFolder(List<Photo> photos, File dir) throws IOException {
+        List<File> files = new ArrayList<>();
         int i = 0;
         for (Photo p : photos) {
-            TrailCameraScenes.writePng(p.render(), new File(dir, p.animal() + "/" + p.animal() + String.format("-%04d.png", i++)));
+            File f = new File(dir, p.animal() + "/" + p.animal() + String.format("-%04d.png", i++));
+            TrailCameraScenes.writePng(p.render(), f);
+            files.add(f);
         }
+        return files;
     }
 }

@@ -22,8 +22,18 @@ public final class TrailCameraScenes {
 
     private TrailCameraScenes() { }
 
+    /**
+     * A rendered scene: packed RGB, row-major, and the animal's bounding box as fractions of the image
+     * {@code {x0, y0, x1, y1}} (end exclusive): the object annotation the audit's relevance mass uses.
+     */
+    public record Scene(int[] packed, double[] box) { }
+
     /** One scene as packed RGB, row-major. */
     public static int[] scene(String animal, boolean watermark, long seed) {
+        return render(animal, watermark, seed).packed();
+    }
+
+    public static Scene render(String animal, boolean watermark, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int n = SIZE;
         float[][] rgb = new float[3][n * n];
@@ -40,7 +50,8 @@ public final class TrailCameraScenes {
                 }
             }
         }
-        drawAnimal(rgb, animal, r);
+        int[] box = {n, n, -1, -1};
+        drawAnimal(rgb, animal, r, box);
         float light = 0.75f + 0.5f * (float) r.nextDouble();
         for (int k = 0; k < 3; k++) {
             for (int i = 0; i < n * n; i++) {
@@ -54,10 +65,10 @@ public final class TrailCameraScenes {
         for (int i = 0; i < n * n; i++) {
             packed[i] = (clamp(rgb[0][i]) << 16) | (clamp(rgb[1][i]) << 8) | clamp(rgb[2][i]);
         }
-        return packed;
+        return new Scene(packed, new double[] {box[0] / (double) n, box[1] / (double) n, (box[2] + 1) / (double) n, (box[3] + 1) / (double) n});
     }
 
-    private static void drawAnimal(float[][] rgb, String animal, SplittableRandom r) {
+    private static void drawAnimal(float[][] rgb, String animal, SplittableRandom r, int[] box) {
         // Animals stand anywhere (they reach 10 px left and right of cx, 8 up and 7 down of cy), except in the
         // lower-left quarter: the watermark corner is background in every photo. A placement that would reach into it
         // is drawn again.
@@ -72,37 +83,37 @@ public final class TrailCameraScenes {
             case "bear" -> {
                 int rx = 6 + r.nextInt(2);
                 int ry = 4 + r.nextInt(2);
-                ellipse(rgb, cx, cy, rx, ry, fur);
+                ellipse(rgb, cx, cy, rx, ry, fur, box);
                 int hx = cx + (r.nextBoolean() ? rx : -rx);
-                ellipse(rgb, hx, cy - ry + 1, 3, 3, fur);
-                ellipse(rgb, hx - 2, cy - ry - 2, 1, 1, fur);
-                ellipse(rgb, hx + 2, cy - ry - 2, 1, 1, fur);
-                rect(rgb, cx - rx + 1, cy + ry - 1, 2, 3, fur);
-                rect(rgb, cx + rx - 3, cy + ry - 1, 2, 3, fur);
+                ellipse(rgb, hx, cy - ry + 1, 3, 3, fur, box);
+                ellipse(rgb, hx - 2, cy - ry - 2, 1, 1, fur, box);
+                ellipse(rgb, hx + 2, cy - ry - 2, 1, 1, fur, box);
+                rect(rgb, cx - rx + 1, cy + ry - 1, 2, 3, fur, box);
+                rect(rgb, cx + rx - 3, cy + ry - 1, 2, 3, fur, box);
             }
             case "cow" -> {
                 int w = 12 + r.nextInt(3);
                 int h = 6;
-                rect(rgb, cx - w / 2, cy - h / 2, w, h, fur);
+                rect(rgb, cx - w / 2, cy - h / 2, w, h, fur, box);
                 float[] patch = fur[0] > 150 ? new float[] {30, 25, 25} : new float[] {235, 235, 230};
                 for (int p = 0; p < 3; p++) {
-                    ellipse(rgb, cx - w / 2 + 2 + r.nextInt(w - 3), cy - 1 + r.nextInt(3), 1 + r.nextInt(2), 1, patch);
+                    ellipse(rgb, cx - w / 2 + 2 + r.nextInt(w - 3), cy - 1 + r.nextInt(3), 1 + r.nextInt(2), 1, patch, box);
                 }
                 int hx = r.nextBoolean() ? cx + w / 2 + 1 : cx - w / 2 - 3;
-                rect(rgb, hx, cy - h / 2 - 2, 3, 4, fur);
+                rect(rgb, hx, cy - h / 2 - 2, 3, 4, fur, box);
                 for (int leg = 0; leg < 4; leg++) {
-                    rect(rgb, cx - w / 2 + 1 + leg * (w - 2) / 4, cy + h / 2, 1, 4, fur);
+                    rect(rgb, cx - w / 2 + 1 + leg * (w - 2) / 4, cy + h / 2, 1, 4, fur, box);
                 }
             }
             default -> {
                 for (int b = 0; b < 7; b++) {
-                    ellipse(rgb, cx - 5 + r.nextInt(11), cy - 2 + r.nextInt(4), 2 + r.nextInt(2), 2 + r.nextInt(2), fur);
+                    ellipse(rgb, cx - 5 + r.nextInt(11), cy - 2 + r.nextInt(4), 2 + r.nextInt(2), 2 + r.nextInt(2), fur, box);
                 }
                 float[] face = {35, 30, 30};
                 int hx = r.nextBoolean() ? cx + 7 : cx - 7;
-                ellipse(rgb, hx, cy - 2, 2, 2, face);
+                ellipse(rgb, hx, cy - 2, 2, 2, face, box);
                 for (int leg = 0; leg < 4; leg++) {
-                    rect(rgb, cx - 4 + leg * 3, cy + 3, 1, 4, face);
+                    rect(rgb, cx - 4 + leg * 3, cy + 3, 1, 4, face, box);
                 }
             }
         }
@@ -137,7 +148,8 @@ public final class TrailCameraScenes {
         }
     }
 
-    private static void ellipse(float[][] rgb, int cx, int cy, int rx, int ry, float[] c) {
+    /** Draws an ellipse and grows {@code box} ({minX, minY, maxX, maxY}) by the pixels it covers. */
+    private static void ellipse(float[][] rgb, int cx, int cy, int rx, int ry, float[] c, int[] box) {
         for (int y = cy - ry; y <= cy + ry; y++) {
             for (int x = cx - rx; x <= cx + rx; x++) {
                 double dy = (y - cy) / (double) Math.max(ry, 1);
@@ -146,19 +158,28 @@ public final class TrailCameraScenes {
                     for (int k = 0; k < 3; k++) {
                         rgb[k][y * SIZE + x] = c[k];
                     }
+                    grow(box, x, y);
                 }
             }
         }
     }
 
-    private static void rect(float[][] rgb, int x0, int y0, int w, int h, float[] c) {
+    private static void rect(float[][] rgb, int x0, int y0, int w, int h, float[] c, int[] box) {
         for (int y = Math.max(0, y0); y < Math.min(SIZE, y0 + h); y++) {
             for (int x = Math.max(0, x0); x < Math.min(SIZE, x0 + w); x++) {
                 for (int k = 0; k < 3; k++) {
                     rgb[k][y * SIZE + x] = c[k];
                 }
+                grow(box, x, y);
             }
         }
+    }
+
+    private static void grow(int[] box, int x, int y) {
+        box[0] = Math.min(box[0], x);
+        box[1] = Math.min(box[1], y);
+        box[2] = Math.max(box[2], x);
+        box[3] = Math.max(box[3], y);
     }
 
     private static int clamp(float v) {

@@ -124,6 +124,13 @@ public final class AuditJob implements Callable<Integer> {
     @Option(names = "--min-flip-gap", paramLabel = "D", description = "Flip rate the region must add over the control for a 'shortcut' verdict.")
     double minFlipGap = 0.2;
 
+    @Option(names = "--annotations", paramLabel = "TABLE", description = {"Object boxes: a table with a 'path' (as in the explanations) and a",
+        "'box' column (x0, y0, x1, y1 as fractions of the image). Adds relevance mass and the pointing game per image and class."})
+    String annotations;
+
+    @Option(names = "--annotations-format", paramLabel = "FORMAT", description = "Spark data source of --annotations.")
+    String annotationsFormat = "parquet";
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the noise fill.")
     long seed = 0;
 
@@ -138,8 +145,11 @@ public final class AuditJob implements Callable<Integer> {
     private record Suspect(ShortcutFinding finding, String scope, List<Integer> clusters, long classImages, List<RegionStat> groupStats)
             implements ConfirmedFindingScope { }
 
-    record Result(List<ConfirmedFinding> findings, List<SubgroupDetector.Subgroup> subgroups, String classStatsPath, String findingsPath,
-                  String subgroupsPath, String reportPath, double seconds) { }
+    record Result(List<ConfirmedFinding> findings, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes, String classStatsPath,
+                  String findingsPath, String subgroupsPath, String reportPath, double seconds) { }
+
+    /** How a class's maps of one method agree with its annotated object boxes. */
+    record BoxAgreement(String className, String method, long images, double relevanceMass, double pointingGame) { }
 
     public static void main(String[] args) {
         System.exit(ExplainJob.commandLine(new AuditJob()).execute(args));
@@ -259,15 +269,57 @@ public final class AuditJob implements Callable<Integer> {
         LOG.info("[4/5] {} findings ({} shortcut) written to {}", confirmed.size(),
                 confirmed.stream().filter(c -> c.verdict() == Confirmation.Verdict.SHORTCUT).count(), findingsPath);
 
+        // annotations: relevance mass inside the object box and the pointing game, per image and per class
+        List<BoxAgreement> boxes = annotations == null ? List.of() : boxes(spark, dir, view);
+
         // 5. the report
         String reportPath = dir + "/report/index.html";
-        report(spark, reportPath, manifest, ok, view, assigned, confirmed, subgroups, params);
+        report(spark, reportPath, manifest, ok, view, assigned, confirmed, subgroups, boxes, params);
         if (assigned != null) {
             assigned.unpersist();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         LOG.info("[5/5] report written to {}; audit took {} s", reportPath, String.format(Locale.ROOT, "%.1f", seconds));
-        return new Result(confirmed, subgroups, classStats, findingsPath, subgroupsPath, reportPath, seconds);
+        return new Result(confirmed, subgroups, boxes, classStats, findingsPath, subgroupsPath, reportPath, seconds);
+    }
+
+    /**
+     * Joins the view with the annotation table on {@code path}, scores every map against its box on the executors
+     * (writes {@code box_scores}, one row per image and method) and returns the per-class means (written as
+     * {@code box_agreement}).
+     */
+    private List<BoxAgreement> boxes(SparkSession spark, String dir, Dataset<Row> view) {
+        Dataset<Row> table = spark.read().format(annotationsFormat).load(annotations);
+        for (String c : List.of("path", "box")) {
+            if (!java.util.Arrays.asList(table.columns()).contains(c)) {
+                throw new IllegalArgumentException("annotations " + annotations + " have no '" + c + "' column; expected 'path' (as in the"
+                        + " explanations) and 'box' (x0, y0, x1, y1 as fractions of the image), found " + java.util.Arrays.toString(table.columns()));
+            }
+        }
+        UserDefinedFunction score = udf((org.apache.spark.sql.api.java.UDF2<Row, scala.collection.Seq<Double>, float[]>) (m, box) -> {
+            double[] b = new double[box.size()];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = box.apply(i);
+            }
+            return io.shortcutlens.maps.BoxScores.score(ExplanationRows.fromRow(m).toPixels(), m.getInt(m.fieldIndex("height")),
+                    m.getInt(m.fieldIndex("width")), b);
+        }, DataTypes.createArrayType(DataTypes.FloatType, false));
+        Dataset<Row> scored = view.join(table.select(col("path"), col("box").cast("array<double>").as("box")), "path")
+                .withColumn("s", score.apply(col("map"), col("box")))
+                .select(col("image_id"), col("path"), col("class"), col("method"), col("box"), col("s").getItem(0).as("relevance_mass"),
+                        col("s").getItem(1).equalTo(1f).as("pointing_hit"));
+        scored.write().mode(SaveMode.Overwrite).parquet(dir + "/box_scores");
+        Dataset<Row> perClass = spark.read().parquet(dir + "/box_scores").groupBy("class", "method")
+                .agg(count("*").as("images"), avg("relevance_mass").as("relevance_mass"),
+                        avg(when(col("pointing_hit"), 1.0).otherwise(0.0)).as("pointing_game"))
+                .orderBy("class", "method");
+        perClass.coalesce(1).write().mode(SaveMode.Overwrite).parquet(dir + "/box_agreement");
+        List<BoxAgreement> out = new ArrayList<>();
+        for (Row r : perClass.collectAsList()) {
+            out.add(new BoxAgreement(r.getString(0), r.getString(1), r.getLong(2), r.getDouble(3), r.getDouble(4)));
+        }
+        LOG.info("[boxes] {} (class, method) pairs scored against their object boxes, written to {}/box_agreement", out.size(), dir);
+        return out;
     }
 
     /** Whether a class-level finding of the same class and method already covers the subgroup's region. */
@@ -355,7 +407,8 @@ public final class AuditJob implements Callable<Integer> {
 
     /** Report pictures and tables: every query is bounded (aggregates, a few examples per finding, a sample per class). */
     private void report(SparkSession spark, String path, Map<String, Object> manifest, Dataset<Row> ok, Dataset<Row> view,
-                        Dataset<Row> assigned, List<ConfirmedFinding> findings, List<SubgroupDetector.Subgroup> subgroups, DetectorParams params) {
+                        Dataset<Row> assigned, List<ConfirmedFinding> findings, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes,
+                        DetectorParams params) {
         @SuppressWarnings("unchecked")
         List<Number> shapeList = (List<Number>) ((Map<String, Object>) manifest.get("model")).get("input_shape");
         InputShape shape = new InputShape(shapeList.get(0).intValue(), shapeList.get(1).intValue(), shapeList.get(2).intValue());
@@ -420,7 +473,7 @@ public final class AuditJob implements Callable<Integer> {
                     .put(r.getString(1), r.getLong(2));
         }
         String thresholds = thresholdsJson(params);
-        AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, classes, subgroups, new AuditReport.Confusion(confusion));
+        AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, classes, subgroups, boxes, new AuditReport.Confusion(confusion));
     }
 
     /** Mean display image of up to 24 images of the class (by image id), decoded on the driver, at thumbnail size. */

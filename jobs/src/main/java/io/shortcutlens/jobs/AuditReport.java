@@ -33,7 +33,8 @@ final class AuditReport {
     private AuditReport() { }
 
     static void write(SparkSession spark, String file, Map<String, Object> manifest, String groupBy, String thresholds,
-                      List<FindingPanel> findings, List<ClassPanel> classes, List<SubgroupDetector.Subgroup> subgroups, Confusion confusion) {
+                      List<FindingPanel> findings, List<ClassPanel> classes, List<SubgroupDetector.Subgroup> subgroups,
+                      List<AuditJob.BoxAgreement> boxes, Confusion confusion) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ShortcutLens audit</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
@@ -99,6 +100,18 @@ final class AuditReport {
                         .append("</td><td class=\"l\">").append(Html.text(f.region().describe())).append("</td><td>").append(f.images())
                         .append("</td><td>").append(g.classImages()).append("</td>").append(num(g.fractionOfClass())).append(num(f.meanShare()))
                         .append(num(f.consistency())).append("<td class=\"l\">").append(Html.text(g.clusters())).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
+
+        if (!boxes.isEmpty()) {
+            h.append("<h2>Object boxes</h2>\n<p>Relevance mass: share of positive attribution inside the annotated box. Pointing game: share")
+                    .append(" of images whose map peaks inside it.</p>\n<table id=\"boxes\"><tr><th class=\"l\">class</th><th class=\"l\">method</th>")
+                    .append("<th>images</th><th>relevance mass</th><th>pointing game</th></tr>\n");
+            for (AuditJob.BoxAgreement b : boxes) {
+                h.append("<tr><td class=\"l\">").append(Html.text(b.className())).append("</td><td class=\"l\">").append(Html.text(b.method()))
+                        .append("</td><td>").append(b.images()).append("</td>").append(num(b.relevanceMass())).append(num(b.pointingGame()))
+                        .append("</tr>\n");
             }
             h.append("</table>\n");
         }

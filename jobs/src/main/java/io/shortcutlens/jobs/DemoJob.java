@@ -92,7 +92,8 @@ public final class DemoJob implements Callable<Integer> {
         List<DemoData.Photo> train1 = DemoData.split(trainPerClass, DemoData.Stamping.HALF_OF_EVERY_CLASS, seed + 1);
         List<DemoData.Photo> test = DemoData.split(testPerClass, DemoData.Stamping.BEARS, seed + 2);
         DemoData.writeFolder(train2, new File(data, "train"));
-        DemoData.writeFolder(test, new File(data, "test"));
+        List<File> testFiles = DemoData.writeFolder(test, new File(data, "test"));
+        String boxes = writeBoxes(spark, test, testFiles, new File(data, "test-boxes"));
 
         if (!(reuseModels && net1File.isFile() && net2File.isFile())) {
             LOG.info("[demo 2/4] training net2 (bear / cow / sheep; every training bear carries the watermark)");
@@ -130,11 +131,29 @@ public final class DemoJob implements Callable<Integer> {
             }
             LOG.info("[demo 4/4] auditing {}", net.getKey());
             AuditJob audit = new AuditJob();
-            new CommandLine(audit).parseArgs("--run", new File(out, "explain/" + net.getKey()).getAbsolutePath());
+            new CommandLine(audit).parseArgs("--run", new File(out, "explain/" + net.getKey()).getAbsolutePath(), "--annotations", boxes);
             audits.put(net.getKey(), audit.run(spark));
         }
         LOG.info("[demo] done in {} s", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
         return new Outcome(findings, audits);
+    }
+
+    /** The held-out animals' bounding boxes as an annotation table (path as the explain job writes it, box). */
+    private static String writeBoxes(SparkSession spark, List<DemoData.Photo> photos, List<File> files, File dir) throws java.io.IOException {
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < photos.size(); i++) {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(files.get(i).getAbsolutePath());
+            double[] box = photos.get(i).box();
+            rows.add(org.apache.spark.sql.RowFactory.create(p.getFileSystem(conf).makeQualified(p).toString(),
+                    java.util.Arrays.stream(box).boxed().toArray(Double[]::new)));
+        }
+        org.apache.spark.sql.types.StructType schema = org.apache.spark.sql.types.DataTypes.createStructType(List.of(
+                org.apache.spark.sql.types.DataTypes.createStructField("path", org.apache.spark.sql.types.DataTypes.StringType, false),
+                org.apache.spark.sql.types.DataTypes.createStructField("box",
+                        org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.DoubleType, false), false)));
+        spark.createDataFrame(rows, schema).coalesce(1).write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(dir.getAbsolutePath());
+        return dir.getAbsolutePath();
     }
 
     private void print(Outcome outcome) {
@@ -150,6 +169,11 @@ public final class DemoJob implements Callable<Integer> {
             System.out.println();
             System.out.println("Audit of " + a.getKey() + " (regions a class relies on, confirmed by masking them):");
             AuditJob.print(a.getValue().findings());
+            System.out.println("Agreement with the animals' bounding boxes (relevance mass inside the box; pointing game):");
+            for (AuditJob.BoxAgreement b : a.getValue().boxes()) {
+                System.out.printf(Locale.ROOT, "  %-9s %-10s %4d images  relevance mass %.3f  pointing game %.3f%n", b.className(), b.method(),
+                        b.images(), b.relevanceMass(), b.pointingGame());
+            }
         }
         System.out.println();
         System.out.println("data:         " + new File(out, "data").getAbsolutePath());
