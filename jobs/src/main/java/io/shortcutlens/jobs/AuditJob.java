@@ -138,12 +138,24 @@ public final class AuditJob implements Callable<Integer> {
      * A finding with its masking test. {@code scope} is "class" (the whole class) or "subgroup" (the images of
      * {@code clusters} of the class, for the finding's method).
      */
-    record ConfirmedFinding(int id, ShortcutFinding finding, String scope, List<Integer> clusters, long classImages, Region control,
-                            Confirmation confirmation, double pAdjusted, Confirmation.Verdict verdict) implements ConfirmedFindingScope { }
+    record ConfirmedFinding(int id, ShortcutFinding finding, String scope, List<Integer> clusters, long classImages, List<Place> places,
+                            Confirmation confirmation, double pAdjusted, Confirmation.Verdict verdict) {
+        /** The control region of the (first) place. */
+        Region control() {
+            return places.get(0).control();
+        }
+    }
+
+    /**
+     * Where a finding's images are masked: the region, the clusters whose images it concerns (empty: the whole class)
+     * and its control region. A class or subgroup finding has one place; a "places" finding — a class whose
+     * concentrated subgroups sit in several places, like a swatch in a random corner — has one per subgroup, and its
+     * masking test pools them, each image masked at its own subgroup's region.
+     */
+    record Place(Region region, List<Integer> clusters, Region control) { }
 
     /** A flagged region waiting for its masking test, with the statistics of its group of images in every region. */
-    private record Suspect(ShortcutFinding finding, String scope, List<Integer> clusters, long classImages, List<RegionStat> groupStats)
-            implements ConfirmedFindingScope { }
+    private record Suspect(ShortcutFinding finding, String scope, List<Integer> clusters, long classImages, List<Place> places) { }
 
     record Result(List<ConfirmedFinding> findings, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes, String classStatsPath,
                   String findingsPath, String subgroupsPath, String reportPath, double seconds) { }
@@ -231,7 +243,7 @@ public final class AuditJob implements Callable<Integer> {
         List<Suspect> suspects = new ArrayList<>();
         for (ShortcutFinding f : found) {
             List<RegionStat> group = stats.stream().filter(s -> s.className().equals(f.className()) && s.method().equals(f.method())).toList();
-            suspects.add(new Suspect(f, "class", List.of(), f.images(), group));
+            suspects.add(new Suspect(f, "class", List.of(), f.images(), List.of(new Place(f.region(), List.of(), control(f, group, candidates, controlKind)))));
         }
 
         // 3. subgroups (SpRAy): KMeans on each class's mass grids, clusters judged like classes, overlapping ones merged
@@ -250,16 +262,26 @@ public final class AuditJob implements Callable<Integer> {
                         new RegionStat(r.getString(0), r.getString(1), r.getInt(3), r.getLong(4), r.getDouble(5), r.getDouble(6))));
             }
             subgroups = new SubgroupDetector(params, candidates).detect(clusterStats, stats);
+            Map<String, List<SubgroupDetector.Subgroup>> uncovered = new java.util.TreeMap<>();
             for (SubgroupDetector.Subgroup g : subgroups) {
                 if (!covered(g, found)) {
-                    suspects.add(new Suspect(g.finding(), "subgroup", g.clusters(), g.classImages(), g.regionStats()));
+                    ShortcutFinding f = g.finding();
+                    suspects.add(new Suspect(f, "subgroup", g.clusters(), g.classImages(),
+                            List.of(new Place(f.region(), g.clusters(), control(f, g.regionStats(), candidates, controlKind)))));
+                    uncovered.computeIfAbsent(f.className() + "\u0000" + f.method(), k -> new ArrayList<>()).add(g);
+                }
+            }
+            for (List<SubgroupDetector.Subgroup> several : uncovered.values()) {
+                if (several.size() >= 2) {
+                    suspects.add(places(several, candidates));
                 }
             }
             assigned.select("class", "method", SubgroupClustering.CLUSTER, "image_id", "path").write().mode(SaveMode.Overwrite)
                     .parquet(dir + "/subgroup_members");
         }
-        LOG.info("[3/5] {} concentrated subgroups ({} not covered by a class finding)", subgroups.size(),
-                suspects.stream().filter(x -> x.scope().equals("subgroup")).count());
+        LOG.info("[3/5] {} concentrated subgroups ({} not covered by a class finding; {} classes with subgroups in several places)",
+                subgroups.size(), suspects.stream().filter(x -> x.scope().equals("subgroup")).count(),
+                suspects.stream().filter(x -> x.scope().equals("places")).count());
 
         // 4. masking test: every flagged region against an equal-sized control, on the images of its class or subgroup
         List<ConfirmedFinding> confirmed = confirm(spark, manifest, modelInfo, classNames, view, assigned, suspects, candidates);
@@ -328,22 +350,42 @@ public final class AuditJob implements Callable<Integer> {
                 && f.region().overlaps(g.finding().region()));
     }
 
-    /** The images a finding concerns: its class, or its subgroup's clusters under its method. */
-    private static Dataset<Row> imagesOf(ConfirmedFindingScope f, Dataset<Row> view, Dataset<Row> assigned) {
-        Dataset<Row> rows = f.scope().equals("class")
-                ? view.where(col("class").equalTo(f.finding().className()))
-                : assigned.where(col("class").equalTo(f.finding().className()).and(col("method").equalTo(f.finding().method()))
-                        .and(col(SubgroupClustering.CLUSTER).isin(f.clusters().toArray())));
-        return rows.where(col("path").isNotNull());
+    /**
+     * One finding for the concentrated subgroups of one class and method that sit in several places: its figures are
+     * the image-weighted means of theirs, its region the largest subgroup's, and each subgroup is one place.
+     */
+    private Suspect places(List<SubgroupDetector.Subgroup> several, List<Region> candidates) {
+        long n = 0;
+        double share = 0;
+        double consistency = 0;
+        double others = 0;
+        double contrast = 0;
+        SubgroupDetector.Subgroup largest = several.get(0);
+        List<Integer> clustersOfAll = new ArrayList<>();
+        List<Place> places = new ArrayList<>();
+        for (SubgroupDetector.Subgroup g : several) {
+            ShortcutFinding f = g.finding();
+            n += f.images();
+            share += f.images() * f.meanShare();
+            consistency += f.images() * f.consistency();
+            others += f.images() * f.otherClassesShare();
+            contrast += f.images() * f.contrast();
+            largest = f.images() > largest.finding().images() ? g : largest;
+            clustersOfAll.addAll(g.clusters());
+            places.add(new Place(f.region(), g.clusters(), control(f, g.regionStats(), candidates, controlKind)));
+        }
+        ShortcutFinding f = largest.finding();
+        return new Suspect(new ShortcutFinding(f.className(), f.method(), f.region(), n, share / n, consistency / n, others / n, contrast / n),
+                "places", clustersOfAll, largest.classImages(), places);
     }
 
-    /** What {@link #imagesOf} needs of a suspect or a confirmed finding. */
-    private interface ConfirmedFindingScope {
-        ShortcutFinding finding();
-
-        String scope();
-
-        List<Integer> clusters();
+    /** The images a place of a finding concerns: the whole class, or the place's clusters under the finding's method. */
+    private static Dataset<Row> imagesOf(ShortcutFinding f, Place place, Dataset<Row> view, Dataset<Row> assigned) {
+        Dataset<Row> rows = place.clusters().isEmpty()
+                ? view.where(col("class").equalTo(f.className()))
+                : assigned.where(col("class").equalTo(f.className()).and(col("method").equalTo(f.method()))
+                        .and(col(SubgroupClustering.CLUSTER).isin(place.clusters().toArray())));
+        return rows.where(col("path").isNotNull());
     }
 
     private List<ConfirmedFinding> confirm(SparkSession spark, Map<String, Object> manifest, Map<String, Object> modelInfo,
@@ -361,16 +403,16 @@ public final class AuditJob implements Callable<Integer> {
         int h = staged.model().inputShape().height();
         int w = staged.model().inputShape().width();
         List<Row> tasks = new ArrayList<>();
-        List<Region> controls = new ArrayList<>();
         for (int i = 0; i < found.size(); i++) {
             ShortcutFinding f = found.get(i).finding();
-            Region control = control(f, found.get(i).groupStats(), candidates, controlKind);
-            controls.add(control);
             int classIndex = classNames.indexOf(f.className());
-            for (Row r : imagesOf(found.get(i), view, assigned).select("image_id", "path").distinct().orderBy("image_id").limit(confirmImages)
-                    .collectAsList()) {
-                tasks.add(RowFactory.create(i, r.getString(0), r.getString(1), classIndex, f.region().pixelBox(h, w),
-                        control.pixelBox(h, w)));
+            List<Place> places = found.get(i).places();
+            for (Place place : places) {
+                for (Row r : imagesOf(f, place, view, assigned).select("image_id", "path").distinct().orderBy("image_id")
+                        .limit(Math.max(1, confirmImages / places.size())).collectAsList()) {
+                    tasks.add(RowFactory.create(i, r.getString(0), r.getString(1), classIndex, place.region().pixelBox(h, w),
+                            place.control().pixelBox(h, w)));
+                }
             }
         }
         Normalisation norm = normalisation(manifest);
@@ -392,6 +434,7 @@ public final class AuditJob implements Callable<Integer> {
         }
         List<ConfirmedFinding> out = new ArrayList<>();
         double[] p = new double[found.size()];
+        // findings are listed strongest verdict first, then by adjusted p
         for (int i = 0; i < found.size(); i++) {
             p[i] = byFinding.getOrDefault(i, new Confirmation(0, 0, 0, 0, 0, 0, 0)).pValue();
         }
@@ -399,9 +442,10 @@ public final class AuditJob implements Callable<Integer> {
         for (int i = 0; i < found.size(); i++) {
             Confirmation c = byFinding.getOrDefault(i, new Confirmation(0, 0, 0, 0, 0, 0, 0));
             Suspect x = found.get(i);
-            out.add(new ConfirmedFinding(i, x.finding(), x.scope(), x.clusters(), x.classImages(), controls.get(i), c, adjusted[i],
+            out.add(new ConfirmedFinding(i, x.finding(), x.scope(), x.clusters(), x.classImages(), x.places(), c, adjusted[i],
                     c.verdict(adjusted[i], alpha, minFlipGap)));
         }
+        out.sort(Comparator.comparing(ConfirmedFinding::verdict).thenComparingDouble(ConfirmedFinding::pAdjusted).thenComparingInt(ConfirmedFinding::id));
         return out;
     }
 
@@ -446,13 +490,17 @@ public final class AuditJob implements Callable<Integer> {
         List<AuditReport.FindingPanel> panels = new ArrayList<>();
         int exScale = Math.max(1, 160 / Math.max(h, w));
         for (ConfirmedFinding c : findings) {
-            Region region = c.finding().region();
-            UserDefinedFunction regionMass = udf((UDF1<scala.collection.Seq<Float>, Float>) g -> region.mass(floats(g)), DataTypes.FloatType);
             List<String> uris = new ArrayList<>();
             List<String> paths = new ArrayList<>();
-            for (Row r : imagesOf(c, view, assigned).where(col("method").equalTo(c.finding().method()))
-                    .withColumn("region_mass", regionMass.apply(col("mass_grid"))).orderBy(col("region_mass").desc(), col("image_id"))
-                    .select("path", "map").limit(4).collectAsList()) {
+            List<Row> examples = new ArrayList<>();
+            for (Place place : c.places()) {
+                Region region = place.region();
+                UserDefinedFunction regionMass = udf((UDF1<scala.collection.Seq<Float>, Float>) g -> region.mass(floats(g)), DataTypes.FloatType);
+                examples.addAll(imagesOf(c.finding(), place, view, assigned).where(col("method").equalTo(c.finding().method()))
+                        .withColumn("region_mass", regionMass.apply(col("mass_grid"))).orderBy(col("region_mass").desc(), col("image_id"))
+                        .select("path", "map").limit(Math.max(1, 4 / c.places().size())).collectAsList());
+            }
+            for (Row r : examples) {
                 try {
                     ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(0), hadoop, limits.maxFileBytes()), shape, norm);
                     uris.add(Heatmaps.dataUri(Heatmaps.overlay(img.pixels(), shape.channels(), ExplanationRows.fromRow(r.getStruct(1)).toPixels(), h, w, exScale)));
@@ -557,6 +605,7 @@ public final class AuditJob implements Callable<Integer> {
         DataTypes.createStructField("clusters", DataTypes.createArrayType(DataTypes.IntegerType, false), false),
         DataTypes.createStructField("class_images", DataTypes.LongType, false),
         DataTypes.createStructField("location", DataTypes.StringType, false),
+        DataTypes.createStructField("places", DataTypes.createArrayType(DataTypes.StringType, false), false),
         DataTypes.createStructField("grid_size", DataTypes.IntegerType, false),
         DataTypes.createStructField("region_row", DataTypes.IntegerType, false),
         DataTypes.createStructField("region_col", DataTypes.IntegerType, false),
@@ -590,7 +639,8 @@ public final class AuditJob implements Callable<Integer> {
             ShortcutFinding f = c.finding();
             Confirmation k = c.confirmation();
             rows.add(RowFactory.create(c.id(), groupBy, f.className(), f.method(), c.scope(), c.clusters().toArray(new Integer[0]), c.classImages(),
-                    f.region().describe(), f.region().grid(), f.region().row(),
+                    f.region().describe(), c.places().stream().map(x -> x.region().describe()).toArray(String[]::new), f.region().grid(),
+                    f.region().row(),
                     f.region().col(), f.region().size(), f.images(), f.meanShare(), f.consistency(), f.otherClassesShare(), f.contrast(),
                     c.control().describe(), k.images(), k.flipRateRegion(), k.flipRateControl(), k.meanDropRegion(), k.meanDropControl(),
                     k.pValue(), c.pAdjusted(), c.verdict().name().toLowerCase(Locale.ROOT), fill.name().toLowerCase(Locale.ROOT), thresholds,
@@ -638,8 +688,8 @@ public final class AuditJob implements Callable<Integer> {
             SubgroupDetector.Subgroup g = subgroups.stream().filter(x -> x.finding().className().equals(k[0]) && x.finding().method().equals(k[1])
                     && x.clusters().contains(cluster)).findFirst().orElse(null);
             Integer findingId = g == null ? null : findings.stream().filter(f -> f.finding().className().equals(k[0])
-                    && f.finding().method().equals(k[1]) && f.finding().region().overlaps(g.finding().region())
-                    && (f.scope().equals("class") || f.clusters().contains(cluster))).map(ConfirmedFinding::id).findFirst().orElse(null);
+                    && f.finding().method().equals(k[1]) && !f.scope().equals("places") && f.places().stream().anyMatch(x -> x.region().overlaps(g.finding().region())
+                    && (x.clusters().isEmpty() || x.clusters().contains(cluster)))).map(ConfirmedFinding::id).findFirst().orElse(null);
             rows.add(RowFactory.create(k[0], k[1], cluster, top.images(), classImages.get(k[0] + "\u0000" + k[1]),
                     candidates.get(top.regionIndex()).describe(), top.meanShare(), top.consistency(),
                     g == null ? null : g.finding().region().describe(), g == null ? null : g.finding().images(), findingId));
@@ -658,10 +708,15 @@ public final class AuditJob implements Callable<Integer> {
         for (ConfirmedFinding c : findings) {
             ShortcutFinding f = c.finding();
             Confirmation k = c.confirmation();
-            String scope = c.scope().equals("class") ? "class (" + c.classImages() + ")"
-                    : "subgroup " + f.images() + "/" + c.classImages();
+            String scope = switch (c.scope()) {
+                case "class" -> "class (" + c.classImages() + ")";
+                case "places" -> c.places().size() + " places " + f.images() + "/" + c.classImages();
+                default -> "subgroup " + f.images() + "/" + c.classImages();
+            };
+            String where = c.places().size() == 1 ? f.region().describe()
+                    : String.join(", ", c.places().stream().map(x -> x.region().describe().replaceAll(" \\(.*", "")).toList());
             System.out.printf(Locale.ROOT, "%-10s %-10s %-14s %-44s %6.3f %6.3f %6.3f %8.3f %8.3f %9.2e %9.2e  %s%n", f.className(), f.method(),
-                    scope, f.region().describe(), f.meanShare(), f.consistency(), f.contrast(), k.flipRateRegion(), k.flipRateControl(), k.pValue(),
+                    scope, where, f.meanShare(), f.consistency(), f.contrast(), k.flipRateRegion(), k.flipRateControl(), k.pValue(),
                     c.pAdjusted(),
                     c.verdict().name().toLowerCase(Locale.ROOT));
         }

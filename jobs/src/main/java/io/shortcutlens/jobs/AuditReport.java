@@ -38,7 +38,7 @@ final class AuditReport {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ShortcutLens audit</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
-                .append("td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}th{background:#eee}td.l,th.l{text-align:left}")
+                .append("td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}.place{white-space:nowrap}small{color:#555}th{background:#eee}td.l,th.l{text-align:left}")
                 .append(".shortcut{color:#b00;font-weight:bold}.suspect{color:#b60}.not_confirmed{color:#777}")
                 .append("figure{display:inline-block;margin:4px;text-align:center;font-size:11px;max-width:220px;word-break:break-all}")
                 .append("img{image-rendering:pixelated;border:1px solid #999}</style></head><body>\n");
@@ -62,9 +62,9 @@ final class AuditReport {
                 String verdict = p.finding().verdict().name().toLowerCase(Locale.ROOT);
                 h.append("<tr><td class=\"l\">").append(Html.text(f.className())).append("</td><td class=\"l\">").append(Html.text(f.method()))
                         .append("</td><td class=\"l\">").append(Html.text(scope(p.finding())))
-                        .append("</td><td class=\"l\">").append(Html.text(f.region().describe())).append("</td><td>").append(f.images())
+                        .append("</td><td class=\"l\">").append(String.join("<br>", p.finding().places().stream().map(x -> region(x.region().describe())).toList())).append("</td><td>").append(f.images())
                         .append("</td>").append(num(f.meanShare())).append(num(f.consistency())).append(num(f.otherClassesShare()))
-                        .append(num(f.contrast())).append("<td class=\"l\">").append(Html.text(p.finding().control().describe()))
+                        .append(num(f.contrast())).append("<td class=\"l\">").append(String.join("<br>", p.finding().places().stream().map(x -> region(x.control().describe())).toList()))
                         .append("</td><td>").append(c.images()).append("</td>").append(num(c.flipRateRegion())).append(num(c.flipRateControl()))
                         .append(num(c.meanDropRegion())).append(num(c.meanDropControl()))
                         .append("<td>").append(String.format(Locale.ROOT, "%.2e", c.pValue())).append("</td>")
@@ -158,8 +158,20 @@ final class AuditReport {
         }
     }
 
+    /** "lower-left corner (grid rows 6-7, cols 0-1 of 8)" as the place in words, the grid cells below it in small type. */
+    private static String region(String described) {
+        int cut = described.indexOf(" (");
+        return cut < 0 ? Html.text(described)
+                : "<span class=\"place\">" + Html.text(described.substring(0, cut)) + "</span><br><small>" + Html.text(described.substring(cut + 2,
+                        described.length() - 1)) + "</small>";
+    }
+
     private static String scope(AuditJob.ConfirmedFinding c) {
-        return c.scope().equals("class") ? "whole class" : "subgroup of " + c.finding().images() + " / " + c.classImages();
+        return switch (c.scope()) {
+            case "class" -> "whole class";
+            case "places" -> c.places().size() + " subgroups, " + c.finding().images() + " / " + c.classImages();
+            default -> "subgroup of " + c.finding().images() + " / " + c.classImages();
+        };
     }
 
     private static String num(double v) {

@@ -186,10 +186,12 @@ public final class DecoyJob implements Callable<Integer> {
         return new Outcome(scores, sizes, timings);
     }
 
-    /** Whether the finding's region covers a place where the variant puts the swatch. */
+    /** Whether every place of the finding covers a place where the variant puts the swatch. */
     static boolean atSwatch(AuditJob.ConfirmedFinding f, DecoyFashion decoy) {
-        int[] r = f.finding().region().pixelBox(FashionMnist.SIDE, FashionMnist.SIDE);
-        return decoy.swatchBoxes().stream().anyMatch(b -> r[0] < b[2] && b[0] < r[2] && r[1] < b[3] && b[1] < r[3]);
+        return f.places().stream().allMatch(place -> {
+            int[] r = place.region().pixelBox(FashionMnist.SIDE, FashionMnist.SIDE);
+            return decoy.swatchBoxes().stream().anyMatch(b -> r[0] < b[2] && b[0] < r[2] && r[1] < b[3] && b[1] < r[3]);
+        });
     }
 
     /** The confirmed subgroup's members (from the audit's subgroup_members) against the images that carry the swatch. */
