@@ -139,7 +139,7 @@ public final class AuditJob implements Callable<Integer> {
      * {@code clusters} of the class, for the finding's method).
      */
     record ConfirmedFinding(int id, ShortcutFinding finding, String scope, List<Integer> clusters, long classImages, List<Place> places,
-                            Confirmation confirmation, double pAdjusted, Confirmation.Verdict verdict) {
+                            Confirmation confirmation, double pAdjusted, Double objectOverlap, Confirmation.Verdict verdict) {
         /** The control region of the (first) place. */
         Region control() {
             return places.get(0).control();
@@ -419,7 +419,9 @@ public final class AuditJob implements Callable<Integer> {
         DecodeLimits limits = limits(manifest);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int slices = Math.max(1, Math.min(tasks.size(), spark.sparkContext().defaultParallelism() * 2));
-        Dataset<Row> outcomes = spark.createDataFrame(jsc.parallelize(tasks, slices), ConfirmPartition.INPUT)
+        Dataset<Row> taskRows = spark.createDataFrame(jsc.parallelize(tasks, slices), ConfirmPartition.INPUT);
+        Map<Integer, Double> overlaps = annotations == null ? Map.of() : objectOverlaps(spark, taskRows, h, w);
+        Dataset<Row> outcomes = taskRows
                 .mapPartitions(new ConfirmPartition(staged.spec(), staged.shippedName(), norm, limits,
                         new HadoopConf(spark.sparkContext().hadoopConfiguration()), fill, seed), Encoders.row(ConfirmPartition.OUTPUT))
                 .where(col("assigned").and(col("error").isNull()));
@@ -442,10 +444,30 @@ public final class AuditJob implements Callable<Integer> {
         for (int i = 0; i < found.size(); i++) {
             Confirmation c = byFinding.getOrDefault(i, new Confirmation(0, 0, 0, 0, 0, 0, 0));
             Suspect x = found.get(i);
-            out.add(new ConfirmedFinding(i, x.finding(), x.scope(), x.clusters(), x.classImages(), x.places(), c, adjusted[i],
-                    c.verdict(adjusted[i], alpha, minFlipGap)));
+            Confirmation.Verdict verdict = c.verdict(adjusted[i], alpha, minFlipGap);
+            Double overlap = annotations == null ? null : overlaps.getOrDefault(i, 0.0);
+            if (overlap != null && overlap >= OBJECT_OVERLAP && verdict != Confirmation.Verdict.NOT_CONFIRMED) {
+                verdict = Confirmation.Verdict.ON_OBJECT;
+            }
+            out.add(new ConfirmedFinding(i, x.finding(), x.scope(), x.clusters(), x.classImages(), x.places(), c, adjusted[i], overlap, verdict));
         }
         out.sort(Comparator.comparing(ConfirmedFinding::verdict).thenComparingDouble(ConfirmedFinding::pAdjusted).thenComparingInt(ConfirmedFinding::id));
+        return out;
+    }
+
+    /** A finding whose region lies at least this much inside its images' object boxes is about the object. */
+    static final double OBJECT_OVERLAP = 0.5;
+
+    /** Per finding: the mean share of its region inside the annotated object box of each re-predicted image. */
+    private Map<Integer, Double> objectOverlaps(SparkSession spark, Dataset<Row> taskRows, int h, int w) {
+        Dataset<Row> table = spark.read().format(annotationsFormat).load(annotations).select(col("path"), col("box").cast("array<double>").as("box"));
+        UserDefinedFunction overlap = udf((org.apache.spark.sql.api.java.UDF2<scala.collection.Seq<Integer>, scala.collection.Seq<Double>, Double>) (r, b) ->
+                io.shortcutlens.maps.BoxScores.overlap(new int[] {r.apply(0), r.apply(1), r.apply(2), r.apply(3)}, h, w,
+                        new double[] {b.apply(0), b.apply(1), b.apply(2), b.apply(3)}), DataTypes.DoubleType);
+        Map<Integer, Double> out = new java.util.HashMap<>();
+        for (Row r : taskRows.join(table, "path").groupBy("finding_id").agg(avg(overlap.apply(col("region_box"), col("box")))).collectAsList()) {
+            out.put(r.getInt(0), r.getDouble(1));
+        }
         return out;
     }
 
@@ -623,6 +645,7 @@ public final class AuditJob implements Callable<Integer> {
         DataTypes.createStructField("mean_drop_control", DataTypes.DoubleType, false),
         DataTypes.createStructField("p_value", DataTypes.DoubleType, false),
         DataTypes.createStructField("p_adjusted", DataTypes.DoubleType, false),
+        DataTypes.createStructField("object_overlap", DataTypes.DoubleType, true),
         DataTypes.createStructField("verdict", DataTypes.StringType, false),
         DataTypes.createStructField("fill", DataTypes.StringType, false),
         DataTypes.createStructField("thresholds", DataTypes.StringType, false),
@@ -643,7 +666,7 @@ public final class AuditJob implements Callable<Integer> {
                     f.region().row(),
                     f.region().col(), f.region().size(), f.images(), f.meanShare(), f.consistency(), f.otherClassesShare(), f.contrast(),
                     c.control().describe(), k.images(), k.flipRateRegion(), k.flipRateControl(), k.meanDropRegion(), k.meanDropControl(),
-                    k.pValue(), c.pAdjusted(), c.verdict().name().toLowerCase(Locale.ROOT), fill.name().toLowerCase(Locale.ROOT), thresholds,
+                    k.pValue(), c.pAdjusted(), c.objectOverlap(), c.verdict().name().toLowerCase(Locale.ROOT), fill.name().toLowerCase(Locale.ROOT), thresholds,
                     String.valueOf(modelId), String.valueOf(manifest.get("run_id"))));
         }
         spark.createDataFrame(rows, FINDINGS).coalesce(1).write().mode(SaveMode.Overwrite).parquet(path);

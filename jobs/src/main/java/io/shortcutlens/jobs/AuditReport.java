@@ -39,7 +39,7 @@ final class AuditReport {
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ShortcutLens audit</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
                 .append("td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}.place{white-space:nowrap}small{color:#555}th{background:#eee}td.l,th.l{text-align:left}")
-                .append(".shortcut{color:#b00;font-weight:bold}.suspect{color:#b60}.not_confirmed{color:#777}")
+                .append(".shortcut{color:#b00;font-weight:bold}.suspect{color:#b60}.not_confirmed{color:#777}.on_object{color:#262}")
                 .append("figure{display:inline-block;margin:4px;text-align:center;font-size:11px;max-width:220px;word-break:break-all}")
                 .append("img{image-rendering:pixelated;border:1px solid #999}</style></head><body>\n");
         h.append("<h1>ShortcutLens audit</h1>\n<p>Run <code>").append(Html.text(manifest.get("run_id"))).append("</code> of model <code>")

@@ -175,9 +175,11 @@ public final class DecoyJob implements Callable<Integer> {
                 double recall = truth.isEmpty() ? 1 : (double) hits / truth.size();
                 scores.add(new Score(m.getKey(), method, flagged, precision, recall));
                 if (m.getKey().equals("decoy") && decoy.fraction() < 1) {
-                    for (AuditJob.ConfirmedFinding f : confirmed) {
-                        if (f.scope().equals("subgroup") && atSwatch(f, decoy)) {
-                            sizes.add(subgroupSize(spark, run, f, swatched));
+                    // every concentrated subgroup of a poisoned class at the swatch, confirmed or not, against the truth
+                    for (io.shortcutlens.audit.SubgroupDetector.Subgroup g : report.subgroups()) {
+                        io.shortcutlens.audit.ShortcutFinding f = g.finding();
+                        if (f.method().equals(method) && truth.contains(f.className()) && atSwatch(f.region(), decoy)) {
+                            sizes.add(subgroupSize(spark, run, f, g.clusters(), swatched));
                         }
                     }
                 }
@@ -188,23 +190,26 @@ public final class DecoyJob implements Callable<Integer> {
 
     /** Whether every place of the finding covers a place where the variant puts the swatch. */
     static boolean atSwatch(AuditJob.ConfirmedFinding f, DecoyFashion decoy) {
-        return f.places().stream().allMatch(place -> {
-            int[] r = place.region().pixelBox(FashionMnist.SIDE, FashionMnist.SIDE);
-            return decoy.swatchBoxes().stream().anyMatch(b -> r[0] < b[2] && b[0] < r[2] && r[1] < b[3] && b[1] < r[3]);
-        });
+        return f.places().stream().allMatch(place -> atSwatch(place.region(), decoy));
+    }
+
+    static boolean atSwatch(io.shortcutlens.audit.Region region, DecoyFashion decoy) {
+        int[] r = region.pixelBox(FashionMnist.SIDE, FashionMnist.SIDE);
+        return decoy.swatchBoxes().stream().anyMatch(b -> r[0] < b[2] && b[0] < r[2] && r[1] < b[3] && b[1] < r[3]);
     }
 
     /** The confirmed subgroup's members (from the audit's subgroup_members) against the images that carry the swatch. */
-    private static SubgroupSize subgroupSize(SparkSession spark, File run, AuditJob.ConfirmedFinding f, java.util.Set<String> swatched) {
+    private static SubgroupSize subgroupSize(SparkSession spark, File run, io.shortcutlens.audit.ShortcutFinding f, List<Integer> clusters,
+                                             java.util.Set<String> swatched) {
         List<String> members = spark.read().parquet(new File(run, "subgroup_members").getAbsolutePath())
-                .where(org.apache.spark.sql.functions.col("class").equalTo(f.finding().className())
-                        .and(org.apache.spark.sql.functions.col("method").equalTo(f.finding().method()))
-                        .and(org.apache.spark.sql.functions.col("cluster").isin(f.clusters().toArray())))
+                .where(org.apache.spark.sql.functions.col("class").equalTo(f.className())
+                        .and(org.apache.spark.sql.functions.col("method").equalTo(f.method()))
+                        .and(org.apache.spark.sql.functions.col("cluster").isin(clusters.toArray())))
                 .select("path").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
         long withSwatch = members.stream().filter(p -> swatched.stream().anyMatch(p::endsWith)).count();
-        String prefix = f.finding().className() + "/";
+        String prefix = f.className() + "/";
         long truth = swatched.stream().filter(p -> p.startsWith(prefix)).count();
-        return new SubgroupSize(f.finding().method(), f.finding().className(), members.size(), truth, withSwatch);
+        return new SubgroupSize(f.method(), f.className(), members.size(), truth, withSwatch);
     }
 
     private static DemoNetworks.Examples examples(FashionMnist.Split split, DecoyFashion decoy, long seed) {

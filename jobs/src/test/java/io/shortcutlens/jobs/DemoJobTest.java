@@ -45,10 +45,20 @@ class DemoJobTest {
         // net2's other classes are animals standing anywhere: nothing else of net2 is confirmed
         assertTrue(net2.stream().filter(c -> c.verdict() == io.shortcutlens.audit.Confirmation.Verdict.SHORTCUT)
                 .allMatch(c -> c.finding().className().equals("bear") && c.finding().region().describe().startsWith("lower-left corner")), net2.toString());
-        // net1 learnt that the watermark says nothing: no finding of it is confirmed
+        // net1 learnt that the watermark says nothing: no shortcut (a region inside the annotated animals is 'on_object')
         List<AuditJob.ConfirmedFinding> net1 = outcome.audits().get("net1").findings();
         AuditJob.print(net1);
         assertTrue(net1.stream().noneMatch(c -> c.verdict() == io.shortcutlens.audit.Confirmation.Verdict.SHORTCUT), net1.toString());
+        // the animals' boxes: net2's bear maps miss the bear (they are on the watermark), its cow maps are on the cow
+        for (AuditJob.BoxAgreement b : outcome.audits().get("net2").boxes()) {
+            System.out.println("demo test: net2 " + b);
+            if (b.className().equals("bear")) {
+                assertTrue(b.relevanceMass() < 0.1 && b.pointingGame() < 0.1, b.toString());
+            } else if (b.className().equals("cow")) {
+                assertTrue(b.relevanceMass() > 0.5 && b.pointingGame() > 0.8, b.toString());
+            }
+        }
+        assertEquals(6, outcome.audits().get("net2").boxes().size());
         assertTrue(new File(out, "explain/net2/findings").isDirectory());
 
         // the report opens from disk in a browser, with the findings table and the overlays

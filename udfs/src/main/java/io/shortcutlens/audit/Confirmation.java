@@ -17,7 +17,11 @@ import java.io.Serializable;
 public record Confirmation(long images, long flipsRegion, long flipsControl, long onlyRegion, long onlyControl,
                            double meanDropRegion, double meanDropControl) implements Serializable {
 
-    public enum Verdict { SHORTCUT, SUSPECT, NOT_CONFIRMED }
+    /**
+     * SHORTCUT and SUSPECT as {@link #verdict} decides; ON_OBJECT when object boxes are annotated and the region lies
+     * mostly inside them: the model does rely on the region, and the region is the object itself.
+     */
+    public enum Verdict { SHORTCUT, SUSPECT, ON_OBJECT, NOT_CONFIRMED }
 
     public double flipRateRegion() {
         return images == 0 ? 0 : (double) flipsRegion / images;

@@ -40,4 +40,24 @@ public final class BoxScores {
         boolean hit = px >= box[0] && px < box[2] && py >= box[1] && py < box[3];
         return new float[] {total == 0 ? 0f : (float) (inside / total), hit ? 1f : 0f};
     }
+
+    /**
+     * Share of a region's pixels ({@code {y0, x0, y1, x1}}, end exclusive, in pixels of an {@code height × width}
+     * image) whose centres lie inside the box ({@code {x0, y0, x1, y1}} as fractions).
+     */
+    public static double overlap(int[] region, int height, int width, double[] box) {
+        long inside = 0;
+        long all = 0;
+        for (int y = region[0]; y < region[2]; y++) {
+            double cy = (y + 0.5) / height;
+            for (int x = region[1]; x < region[3]; x++) {
+                double cx = (x + 0.5) / width;
+                all++;
+                if (cx >= box[0] && cx < box[2] && cy >= box[1] && cy < box[3]) {
+                    inside++;
+                }
+            }
+        }
+        return all == 0 ? 0 : (double) inside / all;
+    }
 }

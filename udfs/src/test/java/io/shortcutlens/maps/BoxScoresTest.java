@@ -27,6 +27,13 @@ class BoxScoresTest {
     }
 
     @Test
+    void regionOverlapCountsPixelCentres() {
+        // region rows 0-3, cols 0-3 of an 8x8 image; box = left half, top quarter -> rows 0-1, cols 0-3: 8 of 16 pixels
+        assertEquals(0.5, BoxScores.overlap(new int[] {0, 0, 4, 4}, 8, 8, new double[] {0, 0, 0.5, 0.25}), 1e-12);
+        assertEquals(0.0, BoxScores.overlap(new int[] {4, 4, 8, 8}, 8, 8, new double[] {0, 0, 0.5, 0.5}), 1e-12);
+    }
+
+    @Test
     void aMalformedBoxIsRefusedWithItsValues() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BoxScores.score(new float[4], 2, 2, new double[] {0.5, 0, 0.2, 1}));
         assertEquals(true, e.getMessage().contains("[0.5, 0.0, 0.2, 1.0]"), e.getMessage());
