@@ -12,14 +12,15 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The audit against a planted ground truth, on the real Fashion-MNIST: CNNs trained here on Decoy Fashion-MNIST (a
- * reduced run of {@code ./submit.sh decoy}: fewer training and audited images, occlusion only).
+ * The audit against a planted ground truth, on the real Fashion-MNIST: CNNs trained here on Decoy Fashion-MNIST (the
+ * default {@code ./submit.sh decoy} — 12,000 training images, 2 epochs, 100 audited images per class — with occlusion
+ * only).
  */
 class DecoyJobTest {
 
     private static DecoyJob.Outcome run(File out, String... extra) throws Exception {
         DecoyJob job = new DecoyJob();
-        String[] base = {"--out", out.getAbsolutePath(), "--train-images", "6000", "--audit-per-class", "40", "--methods", "occlusion"};
+        String[] base = {"--out", out.getAbsolutePath(), "--train-images", "12000", "--audit-per-class", "100", "--methods", "occlusion"};
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
