@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * clustered by their attribution grids (the audit uses Spark MLlib's KMeans), each cluster is judged by the same rules
  * as a whole class, and clusters of one class and method whose flagged regions overlap are merged into one subgroup —
  * so a shortcut that sits in one of a few places (one subgroup per place) or in a fifth of a class is found, and a
- * subgroup that KMeans split in two is reported whole. A subgroup's figures are exact: region shares and consistencies
+ * subgroup that KMeans split in two is reported whole — including a part whose maps are less concentrated but look at
+ * the same place ({@link #joinFollowers}). A subgroup's figures are exact: region shares and consistencies
  * are means over images, so the figures of merged clusters are their image-weighted means.
  */
 public final class SubgroupDetector {
@@ -29,10 +30,12 @@ public final class SubgroupDetector {
     }
 
     private final DetectorParams params;
+    private final List<Region> regions;
     private final ShortcutDetector detector;
 
     public SubgroupDetector(DetectorParams params, List<Region> regions) {
         this.params = params;
+        this.regions = regions;
         this.detector = new ShortcutDetector(params, regions);
     }
 
@@ -59,6 +62,7 @@ public final class SubgroupDetector {
                 }
             }
             for (List<Integer> group : overlapping(flagged)) {
+                joinFollowers(group, flagged, clusters);
                 List<RegionStat> union = union(group, clusters);
                 if (union.get(0).images() < params.minImages()) {
                     continue;
@@ -72,6 +76,32 @@ public final class SubgroupDetector {
             }
         }
         return out;
+    }
+
+    /**
+     * A cluster that was not flagged itself joins a group when the group's place is its own strongest small region
+     * and at least {@code minConsistency} of its images use that place: the place is where those images look too,
+     * only less exclusively (KMeans may cut a subgroup by how concentrated its maps are, not only by where).
+     */
+    private void joinFollowers(List<Integer> group, Map<Integer, List<ShortcutFinding>> flagged, Map<Integer, List<RegionStat>> clusters) {
+        List<Region> places = group.stream().flatMap(id -> flagged.get(id).stream()).map(ShortcutFinding::region).toList();
+        for (Map.Entry<Integer, List<RegionStat>> c : clusters.entrySet()) {
+            if (flagged.containsKey(c.getKey()) || group.contains(c.getKey())) {
+                continue;
+            }
+            RegionStat strongest = c.getValue().stream().filter(s -> regions.get(s.regionIndex()).area() <= params.maxArea() + 1e-12)
+                    .max(java.util.Comparator.comparingDouble(RegionStat::meanShare)).orElse(null);
+            if (strongest == null) {
+                continue;
+            }
+            Region top = regions.get(strongest.regionIndex());
+            boolean follows = places.stream().anyMatch(p -> p.overlaps(top) && c.getValue().stream()
+                    .anyMatch(s -> regions.get(s.regionIndex()).equals(p) && s.consistency() >= params.minConsistency()));
+            if (follows) {
+                group.add(c.getKey());
+            }
+        }
+        java.util.Collections.sort(group);
     }
 
     /** Flagged clusters joined whenever a flagged region of one overlaps a flagged region of another (transitively). */

@@ -15,6 +15,11 @@ class ShortcutDetectorTest {
 
     /** Per-image mass grids: spread over the image, plus (for planted images) most of the mass in one block. */
     private static List<float[]> images(int n, Region planted, double plantedFraction, long seed) {
+        return images(n, planted, plantedFraction, 0.7, seed);
+    }
+
+    /** As above with {@code weight} of each planted image's mass in the block. */
+    private static List<float[]> images(int n, Region planted, double plantedFraction, double weight, long seed) {
         Random r = new Random(seed);
         List<float[]> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -26,12 +31,12 @@ class ShortcutDetectorTest {
             }
             boolean plant = planted != null && r.nextDouble() < plantedFraction;
             for (int c = 0; c < g.length; c++) {
-                g[c] = (float) (g[c] / total * (plant ? 0.3 : 1.0));
+                g[c] = (float) (g[c] / total * (plant ? 1 - weight : 1.0));
             }
             if (plant) {
                 for (int row = planted.row(); row < planted.row() + planted.size(); row++) {
                     for (int col = planted.col(); col < planted.col() + planted.size(); col++) {
-                        g[row * G + col] += 0.7f / (planted.size() * planted.size());
+                        g[row * G + col] += (float) weight / (planted.size() * planted.size());
                     }
                 }
             }
@@ -131,16 +136,20 @@ class ShortcutDetectorTest {
         clusters.addAll(clusterStats("a", 1, tagged.subList(0, 9), p.imageShare()));
         clusters.addAll(clusterStats("a", 2, plain.subList(21, 42), p.imageShare()));
         clusters.addAll(clusterStats("a", 3, tagged.subList(9, 18), p.imageShare()));
+        // a part of the subgroup whose maps are less concentrated on the tag (share about 0.3, under --min-share) follows it
+        List<float[]> faint = images(12, tag, 1.0, 0.3, 24);
+        clusters.addAll(clusterStats("a", 4, faint, p.imageShare()));
         List<float[]> classA = new ArrayList<>(plain);
         classA.addAll(tagged);
+        classA.addAll(faint);
         List<RegionStat> classStats = new ArrayList<>(stats("a", classA, p.imageShare()));
         classStats.addAll(stats("b", images(60, null, 0, 23), p.imageShare()));
         List<SubgroupDetector.Subgroup> found = new SubgroupDetector(p, REGIONS).detect(clusters, classStats);
         assertEquals(1, found.size(), found.toString());
         SubgroupDetector.Subgroup s = found.get(0);
-        assertEquals(List.of(1, 3), s.clusters());
-        assertEquals(18, s.finding().images());
-        assertEquals(0.3, s.fractionOfClass(), 1e-12);
+        assertEquals(List.of(1, 3, 4), s.clusters());
+        assertEquals(30, s.finding().images());
+        assertEquals(30 / 72.0, s.fractionOfClass(), 1e-12);
         assertEquals(tag, s.finding().region());
     }
 
