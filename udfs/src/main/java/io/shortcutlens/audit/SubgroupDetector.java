@@ -68,7 +68,8 @@ public final class SubgroupDetector {
                     continue;
                 }
                 for (ShortcutFinding f : detector.judge(union, others)) {
-                    boolean memberFlaggedThere = group.stream().anyMatch(id -> flagged.get(id).stream().anyMatch(m -> m.region().overlaps(f.region())));
+                    boolean memberFlaggedThere = group.stream().filter(flagged::containsKey)
+                            .anyMatch(id -> flagged.get(id).stream().anyMatch(m -> m.region().overlaps(f.region())));
                     if (memberFlaggedThere) {
                         out.add(new Subgroup(f, group, classImages, union));
                     }
