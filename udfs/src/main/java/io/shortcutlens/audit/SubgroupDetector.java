@@ -61,19 +61,30 @@ public final class SubgroupDetector {
                     flagged.put(id, f);
                 }
             }
-            for (List<Integer> group : overlapping(flagged)) {
+            for (List<Integer> flaggedGroup : overlapping(flagged)) {
+                // with the clusters that follow its place, unless they dilute it below the thresholds
+                List<Integer> group = new ArrayList<>(flaggedGroup);
                 joinFollowers(group, flagged, clusters);
-                List<RegionStat> union = union(group, clusters);
-                if (union.get(0).images() < params.minImages()) {
-                    continue;
-                }
-                for (ShortcutFinding f : detector.judge(union, others)) {
-                    boolean memberFlaggedThere = group.stream().filter(flagged::containsKey)
-                            .anyMatch(id -> flagged.get(id).stream().anyMatch(m -> m.region().overlaps(f.region())));
-                    if (memberFlaggedThere) {
-                        out.add(new Subgroup(f, group, classImages, union));
-                    }
-                }
+                List<Subgroup> found = judgeGroup(group, flagged, clusters, others, classImages);
+                out.addAll(found.isEmpty() && group.size() > flaggedGroup.size()
+                        ? judgeGroup(flaggedGroup, flagged, clusters, others, classImages) : found);
+            }
+        }
+        return out;
+    }
+
+    private List<Subgroup> judgeGroup(List<Integer> group, Map<Integer, List<ShortcutFinding>> flagged, Map<Integer, List<RegionStat>> clusters,
+                                      Map<String, Double> others, long classImages) {
+        List<Subgroup> out = new ArrayList<>();
+        List<RegionStat> union = union(group, clusters);
+        if (union.get(0).images() < params.minImages()) {
+            return out;
+        }
+        for (ShortcutFinding f : detector.judge(union, others)) {
+            boolean memberFlaggedThere = group.stream().filter(flagged::containsKey)
+                    .anyMatch(id -> flagged.get(id).stream().anyMatch(m -> m.region().overlaps(f.region())));
+            if (memberFlaggedThere) {
+                out.add(new Subgroup(f, group, classImages, union));
             }
         }
         return out;

@@ -152,6 +152,18 @@ class ShortcutDetectorTest {
         assertEquals(30, s.finding().images());
         assertEquals(30 / 72.0, s.fractionOfClass(), 1e-12);
         assertEquals(tag, s.finding().region());
+
+        // followers that would dilute the subgroup below --min-share are left out rather than losing the subgroup
+        List<SubgroupDetector.ClusterStat> diluted = new ArrayList<>(clusters);
+        List<float[]> many = images(200, tag, 1.0, 0.23, 25);
+        diluted.addAll(clusterStats("a", 5, many, p.imageShare()));
+        List<float[]> classA2 = new ArrayList<>(classA);
+        classA2.addAll(many);
+        List<RegionStat> classStats2 = new ArrayList<>(stats("a", classA2, p.imageShare()));
+        classStats2.addAll(stats("b", images(60, null, 0, 23), p.imageShare()));
+        List<SubgroupDetector.Subgroup> kept = new SubgroupDetector(p, REGIONS).detect(diluted, classStats2);
+        assertEquals(1, kept.size(), kept.toString());
+        assertEquals(List.of(1, 3), kept.get(0).clusters());
     }
 
     @Test
