@@ -155,7 +155,9 @@ public final class AuditJob implements Callable<Integer> {
     record Place(Region region, List<Integer> clusters, Region control) { }
 
     /** A flagged region waiting for its masking test, with the statistics of its group of images in every region. */
-    private record Suspect(ShortcutFinding finding, String scope, List<Integer> clusters, long classImages, List<Place> places) { }
+    /** {@code parts}: for a "places" finding, the subgroup suspects whose masking outcomes it pools (it re-predicts nothing itself). */
+    private record Suspect(ShortcutFinding finding, String scope, List<Integer> clusters, long classImages, List<Place> places,
+                           List<Integer> parts) { }
 
     record Result(List<ConfirmedFinding> findings, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes, String classStatsPath,
                   String findingsPath, String subgroupsPath, String reportPath, double seconds) { }
@@ -243,7 +245,7 @@ public final class AuditJob implements Callable<Integer> {
         List<Suspect> suspects = new ArrayList<>();
         for (ShortcutFinding f : found) {
             List<RegionStat> group = stats.stream().filter(s -> s.className().equals(f.className()) && s.method().equals(f.method())).toList();
-            suspects.add(new Suspect(f, "class", List.of(), f.images(), List.of(new Place(f.region(), List.of(), control(f, group, candidates, controlKind)))));
+            suspects.add(new Suspect(f, "class", List.of(), f.images(), List.of(new Place(f.region(), List.of(), control(f, group, candidates, controlKind))), List.of()));
         }
 
         // 3. subgroups (SpRAy): KMeans on each class's mass grids, clusters judged like classes, overlapping ones merged
@@ -262,18 +264,18 @@ public final class AuditJob implements Callable<Integer> {
                         new RegionStat(r.getString(0), r.getString(1), r.getInt(3), r.getLong(4), r.getDouble(5), r.getDouble(6))));
             }
             subgroups = new SubgroupDetector(params, candidates).detect(clusterStats, stats);
-            Map<String, List<SubgroupDetector.Subgroup>> uncovered = new java.util.TreeMap<>();
+            Map<String, List<Integer>> uncovered = new java.util.TreeMap<>();
             for (SubgroupDetector.Subgroup g : subgroups) {
                 if (!covered(g, found)) {
                     ShortcutFinding f = g.finding();
+                    uncovered.computeIfAbsent(f.className() + "\u0000" + f.method(), k -> new ArrayList<>()).add(suspects.size());
                     suspects.add(new Suspect(f, "subgroup", g.clusters(), g.classImages(),
-                            List.of(new Place(f.region(), g.clusters(), control(f, g.regionStats(), candidates, controlKind)))));
-                    uncovered.computeIfAbsent(f.className() + "\u0000" + f.method(), k -> new ArrayList<>()).add(g);
+                            List.of(new Place(f.region(), g.clusters(), control(f, g.regionStats(), candidates, controlKind))), List.of()));
                 }
             }
-            for (List<SubgroupDetector.Subgroup> several : uncovered.values()) {
+            for (List<Integer> several : uncovered.values()) {
                 if (several.size() >= 2) {
-                    suspects.add(places(several, candidates));
+                    suspects.add(places(several, suspects));
                 }
             }
             assigned.select("class", "method", SubgroupClustering.CLUSTER, "image_id", "path").write().mode(SaveMode.Overwrite)
@@ -354,16 +356,17 @@ public final class AuditJob implements Callable<Integer> {
      * One finding for the concentrated subgroups of one class and method that sit in several places: its figures are
      * the image-weighted means of theirs, its region the largest subgroup's, and each subgroup is one place.
      */
-    private Suspect places(List<SubgroupDetector.Subgroup> several, List<Region> candidates) {
+    private static Suspect places(List<Integer> parts, List<Suspect> suspects) {
         long n = 0;
         double share = 0;
         double consistency = 0;
         double others = 0;
         double contrast = 0;
-        SubgroupDetector.Subgroup largest = several.get(0);
+        Suspect largest = suspects.get(parts.get(0));
         List<Integer> clustersOfAll = new ArrayList<>();
         List<Place> places = new ArrayList<>();
-        for (SubgroupDetector.Subgroup g : several) {
+        for (int part : parts) {
+            Suspect g = suspects.get(part);
             ShortcutFinding f = g.finding();
             n += f.images();
             share += f.images() * f.meanShare();
@@ -372,11 +375,11 @@ public final class AuditJob implements Callable<Integer> {
             contrast += f.images() * f.contrast();
             largest = f.images() > largest.finding().images() ? g : largest;
             clustersOfAll.addAll(g.clusters());
-            places.add(new Place(f.region(), g.clusters(), control(f, g.regionStats(), candidates, controlKind)));
+            places.addAll(g.places());
         }
         ShortcutFinding f = largest.finding();
         return new Suspect(new ShortcutFinding(f.className(), f.method(), f.region(), n, share / n, consistency / n, others / n, contrast / n),
-                "places", clustersOfAll, largest.classImages(), places);
+                "places", clustersOfAll, largest.classImages(), places, parts);
     }
 
     /** The images a place of a finding concerns: the whole class, or the place's clusters under the finding's method. */
@@ -406,7 +409,7 @@ public final class AuditJob implements Callable<Integer> {
         for (int i = 0; i < found.size(); i++) {
             ShortcutFinding f = found.get(i).finding();
             int classIndex = classNames.indexOf(f.className());
-            List<Place> places = found.get(i).places();
+            List<Place> places = found.get(i).parts().isEmpty() ? found.get(i).places() : List.of();
             for (Place place : places) {
                 for (Row r : imagesOf(f, place, view, assigned).select("image_id", "path").distinct().orderBy("image_id")
                         .limit(Math.max(1, confirmImages / places.size())).collectAsList()) {
@@ -420,7 +423,7 @@ public final class AuditJob implements Callable<Integer> {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int slices = Math.max(1, Math.min(tasks.size(), spark.sparkContext().defaultParallelism() * 2));
         Dataset<Row> taskRows = spark.createDataFrame(jsc.parallelize(tasks, slices), ConfirmPartition.INPUT);
-        Map<Integer, Double> overlaps = annotations == null ? Map.of() : objectOverlaps(spark, taskRows, h, w);
+        Map<Integer, Double> overlaps = annotations == null ? new java.util.HashMap<>() : objectOverlaps(spark, taskRows, h, w);
         Dataset<Row> outcomes = taskRows
                 .mapPartitions(new ConfirmPartition(staged.spec(), staged.shippedName(), norm, limits,
                         new HadoopConf(spark.sparkContext().hadoopConfiguration()), fill, seed), Encoders.row(ConfirmPartition.OUTPUT))
@@ -433,6 +436,22 @@ public final class AuditJob implements Callable<Integer> {
                         avg("drop_region"), avg("drop_control"))
                 .collectAsList()) {
             byFinding.put(r.getInt(0), new Confirmation(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getDouble(6), r.getDouble(7)));
+        }
+        for (int i = 0; i < found.size(); i++) {
+            List<Integer> parts = found.get(i).parts();
+            if (!parts.isEmpty()) {
+                byFinding.put(i, Confirmation.pool(parts.stream().map(k -> byFinding.getOrDefault(k, new Confirmation(0, 0, 0, 0, 0, 0, 0))).toList()));
+                double weighted = 0;
+                long n = 0;
+                for (int k : parts) {
+                    long images = byFinding.get(k) == null ? 0 : byFinding.get(k).images();
+                    weighted += images * overlaps.getOrDefault(k, 0.0);
+                    n += images;
+                }
+                if (annotations != null) {
+                    overlaps.put(i, n == 0 ? 0 : weighted / n);
+                }
+            }
         }
         List<ConfirmedFinding> out = new ArrayList<>();
         double[] p = new double[found.size()];

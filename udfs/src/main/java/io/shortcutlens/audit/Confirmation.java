@@ -23,6 +23,22 @@ public record Confirmation(long images, long flipsRegion, long flipsControl, lon
      */
     public enum Verdict { SHORTCUT, SUSPECT, ON_OBJECT, NOT_CONFIRMED }
 
+    /** The masking test of several disjoint groups of images taken together: counts add, mean drops are image-weighted. */
+    public static Confirmation pool(java.util.List<Confirmation> parts) {
+        long n = 0, fr = 0, fc = 0, or = 0, oc = 0;
+        double dr = 0, dc = 0;
+        for (Confirmation c : parts) {
+            n += c.images;
+            fr += c.flipsRegion;
+            fc += c.flipsControl;
+            or += c.onlyRegion;
+            oc += c.onlyControl;
+            dr += c.images * c.meanDropRegion;
+            dc += c.images * c.meanDropControl;
+        }
+        return new Confirmation(n, fr, fc, or, oc, n == 0 ? 0 : dr / n, n == 0 ? 0 : dc / n);
+    }
+
     public double flipRateRegion() {
         return images == 0 ? 0 : (double) flipsRegion / images;
     }

@@ -179,6 +179,8 @@ class ShortcutDetectorTest {
         assertEquals(0.03, adjusted[1], 1e-15);
         assertEquals(0.04, adjusted[2], 1e-15);
         assertEquals(1.0, SignTest.holm(new double[] {0.5, 0.6})[1], 0);
+        Confirmation pooled = Confirmation.pool(List.of(new Confirmation(10, 8, 1, 7, 0, 0.5, 0.1), new Confirmation(30, 12, 3, 10, 1, 0.3, 0.0)));
+        assertEquals(new Confirmation(40, 20, 4, 17, 1, (10 * 0.5 + 30 * 0.3) / 40, 0.025), pooled);
     }
 
     @Test
