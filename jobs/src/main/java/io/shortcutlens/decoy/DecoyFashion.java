@@ -83,8 +83,12 @@ public record DecoyFashion(List<Integer> poisoned, int swatch, boolean randomCor
         return out;
     }
 
-    /** Writes a split as {@code dir/<class>/<split>-NNNNN.png} (8-bit gray), the folder layout the explain job reads. */
-    public void writeFolder(FashionMnist.Split split, String name, long seed, File dir) throws IOException {
+    /**
+     * Writes a split as {@code dir/<class>/<split>-NNNNN.png} (8-bit gray), the folder layout the explain job reads, and
+     * returns the files in the split's order.
+     */
+    public List<File> writeFolder(FashionMnist.Split split, String name, long seed, File dir) throws IOException {
+        List<File> files = new java.util.ArrayList<>();
         for (int i = 0; i < split.size(); i++) {
             int label = split.labels()[i];
             byte[] img = apply(split.images()[i], label, seed * 1_000_003L + i);
@@ -95,6 +99,24 @@ public record DecoyFashion(List<Integer> poisoned, int swatch, boolean randomCor
             if (!ImageIO.write(gray, "png", f)) {
                 throw new IOException("no PNG writer for " + f);
             }
+            files.add(f);
         }
+        return files;
+    }
+
+    /**
+     * The garment's mask as a PNG (255 where the clean image is not black, 0 elsewhere): the object annotation of an
+     * image, drawn before any swatch, so that a swatch lying on the garment's own pixels still counts as on it.
+     */
+    public static byte[] garmentMask(byte[] clean) throws IOException {
+        byte[] m = new byte[clean.length];
+        for (int i = 0; i < clean.length; i++) {
+            m[i] = clean[i] != 0 ? (byte) 255 : 0;
+        }
+        BufferedImage gray = new BufferedImage(FashionMnist.SIDE, FashionMnist.SIDE, BufferedImage.TYPE_BYTE_GRAY);
+        gray.getRaster().setDataElements(0, 0, FashionMnist.SIDE, FashionMnist.SIDE, m);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        ImageIO.write(gray, "png", png);
+        return png.toByteArray();
     }
 }

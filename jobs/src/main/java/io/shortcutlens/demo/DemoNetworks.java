@@ -103,9 +103,19 @@ public final class DemoNetworks {
 
     /** Fraction of examples whose arg-max output equals the label. */
     public static double accuracy(MultiLayerNetwork net, Examples data) {
+        int[] predicted = predictions(net, data);
+        int correct = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            correct += predicted[i] == data.labels()[i] ? 1 : 0;
+        }
+        return (double) correct / data.size();
+    }
+
+    /** The arg-max class of every example, in batches of 128. */
+    public static int[] predictions(MultiLayerNetwork net, Examples data) {
         InputShape shape = data.shape();
         int size = shape.size();
-        int correct = 0;
+        int[] predicted = new int[data.size()];
         for (int start = 0; start < data.size(); start += 128) {
             int b = Math.min(128, data.size() - start);
             float[] x = new float[b * size];
@@ -114,12 +124,10 @@ public final class DemoNetworks {
             }
             INDArray out = net.output(Nd4j.create(x, new long[] {b, shape.channels(), shape.height(), shape.width()}, 'c'), false);
             for (int i = 0; i < b; i++) {
-                if (out.getRow(i).argMax().getInt(0) == data.labels()[start + i]) {
-                    correct++;
-                }
+                predicted[start + i] = out.getRow(i).argMax().getInt(0);
             }
         }
-        return (double) correct / data.size();
+        return predicted;
     }
 
     /** Saves the network with the input shape, class names and normalisation the explain job reads back. */

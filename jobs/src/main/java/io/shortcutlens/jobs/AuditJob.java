@@ -104,7 +104,8 @@ public final class AuditJob implements Callable<Integer> {
         "concentrated region (SpRAy); 0 skips the subgroup search."})
     int clusters = 6;
 
-    @Option(names = "--fill", paramLabel = "mean|blur|noise", description = "How a region is hidden in the masking test.")
+    @Option(names = "--fill", paramLabel = "mean|blur|noise|zero", description = {"How a region is hidden in the masking test: the image's mean,",
+        "a blur, noise, or 0 in model-input units (a mean fill cannot hide a tag whose shade is the image's mean)."})
     RegionMasker.Fill fill = RegionMasker.Fill.MEAN;
 
     /** Which equal-sized region the masking test compares a finding with. */
@@ -124,8 +125,9 @@ public final class AuditJob implements Callable<Integer> {
     @Option(names = "--min-flip-gap", paramLabel = "D", description = "Flip rate the region must add over the control for a 'shortcut' verdict.")
     double minFlipGap = 0.2;
 
-    @Option(names = "--annotations", paramLabel = "TABLE", description = {"Object boxes: a table with a 'path' (as in the explanations) and a",
-        "'box' column (x0, y0, x1, y1 as fractions of the image). Adds relevance mass and the pointing game per image and class."})
+    @Option(names = "--annotations", paramLabel = "TABLE", description = {"Objects: a table with a 'path' (as in the explanations) and a 'box'",
+        "(x0, y0, x1, y1 as fractions of the image) and/or a 'mask' column (an encoded image, non-zero = object). Adds relevance",
+        "mass and the pointing game per image and class; a confirmed region whose evidence lies on the objects is 'on_object'."})
     String annotations;
 
     @Option(names = "--annotations-format", paramLabel = "FORMAT", description = "Spark data source of --annotations.")
@@ -189,6 +191,9 @@ public final class AuditJob implements Callable<Integer> {
             throw new IllegalArgumentException("--group-by must be predicted or label, found '" + groupBy + "'");
         }
         String dir = run.endsWith("/") ? run.substring(0, run.length() - 1) : run;
+        if (annotations != null) {
+            Annotations.read(spark, annotations, annotationsFormat); // a wrong table fails before any work
+        }
         Map<String, Object> manifest = RunManifest.read(spark, dir + "/manifest.json");
         @SuppressWarnings("unchecked")
         Map<String, Object> modelInfo = (Map<String, Object>) manifest.get("model");
@@ -313,25 +318,14 @@ public final class AuditJob implements Callable<Integer> {
      * {@code box_agreement}).
      */
     private List<BoxAgreement> boxes(SparkSession spark, String dir, Dataset<Row> view) {
-        Dataset<Row> table = spark.read().format(annotationsFormat).load(annotations);
-        for (String c : List.of("path", "box")) {
-            if (!java.util.Arrays.asList(table.columns()).contains(c)) {
-                throw new IllegalArgumentException("annotations " + annotations + " have no '" + c + "' column; expected 'path' (as in the"
-                        + " explanations) and 'box' (x0, y0, x1, y1 as fractions of the image), found " + java.util.Arrays.toString(table.columns()));
-            }
-        }
-        UserDefinedFunction score = udf((org.apache.spark.sql.api.java.UDF2<Row, scala.collection.Seq<Double>, float[]>) (m, box) -> {
-            double[] b = new double[box.size()];
-            for (int i = 0; i < b.length; i++) {
-                b[i] = box.apply(i);
-            }
-            return io.shortcutlens.maps.BoxScores.score(ExplanationRows.fromRow(m).toPixels(), m.getInt(m.fieldIndex("height")),
-                    m.getInt(m.fieldIndex("width")), b);
-        }, DataTypes.createArrayType(DataTypes.FloatType, false));
-        Dataset<Row> scored = view.join(table.select(col("path"), col("box").cast("array<double>").as("box")), "path")
-                .withColumn("s", score.apply(col("map"), col("box")))
-                .select(col("image_id"), col("path"), col("class"), col("method"), col("box"), col("s").getItem(0).as("relevance_mass"),
-                        col("s").getItem(1).equalTo(1f).as("pointing_hit"));
+        Dataset<Row> table = Annotations.read(spark, annotations, annotationsFormat);
+        UserDefinedFunction score = udf((org.apache.spark.sql.api.java.UDF4<Row, scala.collection.Seq<Object>, byte[], String, float[]>) (m, box, mask, path) ->
+                io.shortcutlens.maps.ObjectScores.score(ExplanationRows.fromRow(m).toPixels(), m.getInt(m.fieldIndex("height")),
+                        m.getInt(m.fieldIndex("width")), Annotations.object(box, mask, path)), DataTypes.createArrayType(DataTypes.FloatType, false));
+        Dataset<Row> scored = view.join(table, "path")
+                .withColumn("s", score.apply(col("map"), col("box"), col("mask"), col("path")))
+                .select(col("image_id"), col("path"), col("class"), col("method"), col("box"), col("mask").isNotNull().as("masked"),
+                        col("s").getItem(0).as("relevance_mass"), col("s").getItem(1).equalTo(1f).as("pointing_hit"));
         scored.write().mode(SaveMode.Overwrite).parquet(dir + "/box_scores");
         Dataset<Row> perClass = spark.read().parquet(dir + "/box_scores").groupBy("class", "method")
                 .agg(count("*").as("images"), avg("relevance_mass").as("relevance_mass"),
@@ -423,7 +417,7 @@ public final class AuditJob implements Callable<Integer> {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int slices = Math.max(1, Math.min(tasks.size(), spark.sparkContext().defaultParallelism() * 2));
         Dataset<Row> taskRows = spark.createDataFrame(jsc.parallelize(tasks, slices), ConfirmPartition.INPUT);
-        Map<Integer, Double> overlaps = annotations == null ? new java.util.HashMap<>() : objectOverlaps(spark, taskRows, h, w);
+        Map<Integer, Double> overlaps = annotations == null ? new java.util.HashMap<>() : objectOverlaps(spark, taskRows, found, view, h, w);
         Dataset<Row> outcomes = taskRows
                 .mapPartitions(new ConfirmPartition(staged.spec(), staged.shippedName(), norm, limits,
                         new HadoopConf(spark.sparkContext().hadoopConfiguration()), fill, seed), Encoders.row(ConfirmPartition.OUTPUT))
@@ -474,17 +468,37 @@ public final class AuditJob implements Callable<Integer> {
         return out;
     }
 
-    /** A finding whose region lies at least this much inside its images' object boxes is about the object. */
+    /** A finding whose evidence inside its region lies at least this much on its images' annotated objects is about the object. */
     static final double OBJECT_OVERLAP = 0.5;
 
-    /** Per finding: the mean share of its region inside the annotated object box of each re-predicted image. */
-    private Map<Integer, Double> objectOverlaps(SparkSession spark, Dataset<Row> taskRows, int h, int w) {
-        Dataset<Row> table = spark.read().format(annotationsFormat).load(annotations).select(col("path"), col("box").cast("array<double>").as("box"));
-        UserDefinedFunction overlap = udf((org.apache.spark.sql.api.java.UDF2<scala.collection.Seq<Integer>, scala.collection.Seq<Double>, Double>) (r, b) ->
-                io.shortcutlens.maps.BoxScores.overlap(new int[] {r.apply(0), r.apply(1), r.apply(2), r.apply(3)}, h, w,
-                        new double[] {b.apply(0), b.apply(1), b.apply(2), b.apply(3)}), DataTypes.DoubleType);
+    /**
+     * Per finding: over its re-predicted images, the mean share of the finding's evidence inside its region that lies on
+     * the annotated object (the map's positive mass there, or the region's area where the map has none): a corner
+     * region that is partly garment is on the object only when the map's evidence in it is on the garment.
+     */
+    private Map<Integer, Double> objectOverlaps(SparkSession spark, Dataset<Row> taskRows, List<Suspect> found, Dataset<Row> view, int h, int w) {
+        Dataset<Row> table = Annotations.read(spark, annotations, annotationsFormat);
+        List<Row> methods = new ArrayList<>();
+        for (int i = 0; i < found.size(); i++) {
+            methods.add(RowFactory.create(i, found.get(i).finding().method()));
+        }
+        Dataset<Row> methodOf = spark.createDataFrame(methods, DataTypes.createStructType(List.of(
+                DataTypes.createStructField("finding_id", DataTypes.IntegerType, false),
+                DataTypes.createStructField("method", DataTypes.StringType, false))));
+        UserDefinedFunction overlap = udf((org.apache.spark.sql.api.java.UDF5<scala.collection.Seq<Integer>, Row, scala.collection.Seq<Object>, byte[], String, Double>)
+                (r, m, box, mask, path) -> {
+                    int mh = m == null ? h : m.getInt(m.fieldIndex("height"));
+                    int mw = m == null ? w : m.getInt(m.fieldIndex("width"));
+                    int[] region = {r.apply(0) * mh / h, r.apply(1) * mw / w, (r.apply(2) * mh + h - 1) / h, (r.apply(3) * mw + w - 1) / w};
+                    return io.shortcutlens.maps.ObjectScores.overlap(region, mh, mw, Annotations.object(box, mask, path),
+                            m == null ? null : ExplanationRows.fromRow(m).toPixels());
+                }, DataTypes.DoubleType);
+        Dataset<Row> maps = taskRows.join(methodOf, "finding_id")
+                .join(view.select("image_id", "method", "map"), scala.collection.JavaConverters.asScalaBuffer(List.of("image_id", "method")).toSeq(), "left")
+                .join(table, "path");
         Map<Integer, Double> out = new java.util.HashMap<>();
-        for (Row r : taskRows.join(table, "path").groupBy("finding_id").agg(avg(overlap.apply(col("region_box"), col("box")))).collectAsList()) {
+        for (Row r : maps.groupBy("finding_id").agg(avg(overlap.apply(col("region_box"), col("map"), col("box"), col("mask"), col("path"))))
+                .collectAsList()) {
             out.put(r.getInt(0), r.getDouble(1));
         }
         return out;
@@ -745,8 +759,8 @@ public final class AuditJob implements Callable<Integer> {
             System.out.println("No region flagged.");
             return;
         }
-        System.out.printf(Locale.ROOT, "%-10s %-10s %-14s %-44s %6s %6s %6s %8s %8s %9s %9s  %s%n", "class", "method", "scope", "region", "share",
-                "consis", "contr", "flip", "control", "p", "p (Holm)", "verdict");
+        System.out.printf(Locale.ROOT, "%-10s %-10s %-14s %-44s %6s %6s %6s %8s %8s %9s %9s %6s  %s%n", "class", "method", "scope", "region", "share",
+                "consis", "contr", "flip", "control", "p", "p (Holm)", "object", "verdict");
         for (ConfirmedFinding c : findings) {
             ShortcutFinding f = c.finding();
             Confirmation k = c.confirmation();
@@ -757,10 +771,10 @@ public final class AuditJob implements Callable<Integer> {
             };
             String where = c.places().size() == 1 ? f.region().describe()
                     : String.join(", ", c.places().stream().map(x -> x.region().describe().replaceAll(" \\(.*", "")).toList());
-            System.out.printf(Locale.ROOT, "%-10s %-10s %-14s %-44s %6.3f %6.3f %6.3f %8.3f %8.3f %9.2e %9.2e  %s%n", f.className(), f.method(),
+            String object = c.objectOverlap() == null ? "-" : String.format(Locale.ROOT, "%.2f", c.objectOverlap());
+            System.out.printf(Locale.ROOT, "%-10s %-10s %-14s %-44s %6.3f %6.3f %6.3f %8.3f %8.3f %9.2e %9.2e %6s  %s%n", f.className(), f.method(),
                     scope, where, f.meanShare(), f.consistency(), f.contrast(), k.flipRateRegion(), k.flipRateControl(), k.pValue(),
-                    c.pAdjusted(),
-                    c.verdict().name().toLowerCase(Locale.ROOT));
+                    c.pAdjusted(), object, c.verdict().name().toLowerCase(Locale.ROOT));
         }
     }
 }

@@ -105,8 +105,8 @@ final class AuditReport {
         }
 
         if (!boxes.isEmpty()) {
-            h.append("<h2>Object boxes</h2>\n<p>Relevance mass: share of positive attribution inside the annotated box. Pointing game: share")
-                    .append(" of images whose map peaks inside it.</p>\n<table id=\"boxes\"><tr><th class=\"l\">class</th><th class=\"l\">method</th>")
+            h.append("<h2>Objects</h2>\n<p>Relevance mass: share of positive attribution on the annotated object (box or mask). Pointing game: share")
+                    .append(" of images whose map peaks on it.</p>\n<table id=\"boxes\"><tr><th class=\"l\">class</th><th class=\"l\">method</th>")
                     .append("<th>images</th><th>relevance mass</th><th>pointing game</th></tr>\n");
             for (AuditJob.BoxAgreement b : boxes) {
                 h.append("<tr><td class=\"l\">").append(Html.text(b.className())).append("</td><td class=\"l\">").append(Html.text(b.method()))

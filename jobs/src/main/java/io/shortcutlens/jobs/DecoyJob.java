@@ -66,6 +66,11 @@ public final class DecoyJob implements Callable<Integer> {
         "swatch in the lower-left corner; random-corner: every class, in a random corner per image; subgroup: 30% of the coats."})
     String variant = "standard";
 
+    @Option(names = "--hide", paramLabel = "mean|zero", description = {"What stands in for hidden pixels, in occlusion windows, switched-off",
+        "LIME superpixels and the audit's masking test: the image's mean, or 0 (Fashion-MNIST's black background). Under",
+        "random-corner some swatch shades (bag 95, ankle-boot 75) equal their images' mean, so only zero hides them."})
+    String hide = "mean";
+
     @Option(names = "--skip-clean", description = "Train and audit the decoy model only.")
     boolean skipClean;
 
@@ -81,7 +86,17 @@ public final class DecoyJob implements Callable<Integer> {
     /** How long one model's explain and audit took, and over how many maps. */
     record Timing(String model, long maps, double explainSeconds, double auditSeconds) { }
 
-    record Outcome(List<Score> scores, List<SubgroupSize> subgroups, List<Timing> timings) { }
+    /**
+     * The ground truth of the decoy model's dependence, measured without any explanation: of a poisoned class's audited
+     * images that carry the swatch and are predicted right, how many change prediction when the swatch is removed.
+     */
+    record Reliance(String className, long swatched, long rightWithSwatch, long changedWithout) {
+        double share() {
+            return rightWithSwatch == 0 ? 0 : (double) changedWithout / rightWithSwatch;
+        }
+    }
+
+    record Outcome(List<Score> scores, List<SubgroupSize> subgroups, List<Timing> timings, List<Reliance> reliance) { }
 
     static DecoyFashion variant(String name) {
         return switch (name) {
@@ -109,6 +124,10 @@ public final class DecoyJob implements Callable<Integer> {
             for (Timing t : o.timings()) {
                 System.out.printf(Locale.ROOT, "%-6s %d maps: explain %.0f s, audit %.0f s%n", t.model(), t.maps(), t.explainSeconds(), t.auditSeconds());
             }
+            for (Reliance r : o.reliance()) {
+                System.out.printf(Locale.ROOT, "decoy model, %-10s removing the swatch changes %3d of %3d right predictions (%.2f)%n", r.className(),
+                        r.changedWithout(), r.rightWithSwatch(), r.share());
+            }
             for (SubgroupSize g : o.subgroups()) {
                 System.out.printf(Locale.ROOT, "%-10s %-8s subgroup of %d images reported; %d audited images carry the swatch (%.1f%% off);"
                         + " %d of the reported carry it%n", g.method(), g.className(), g.reported(), g.truth(),
@@ -122,12 +141,22 @@ public final class DecoyJob implements Callable<Integer> {
 
     Outcome run(SparkSession spark) throws Exception {
         DecoyFashion decoy = variant(variant);
+        if (!hide.equals("mean") && !hide.equals("zero")) {
+            throw new IllegalArgumentException("--hide must be mean or zero, found '" + hide + "'");
+        }
+        String hidden = hide.equals("zero") ? "0" : "auto";
         FashionMnist.Split train = FashionMnist.read(data, "train", trainImages);
         FashionMnist.Split test = perClass(FashionMnist.read(data, "t10k", 0), auditPerClass);
         File audited = new File(out, "data/test");
         LOG.info("[decoy 1/4] {} training images, {} audited; poisoned classes {}", train.size(), test.size(),
                 decoy.poisoned().stream().map(FashionMnist.CLASSES::get).toList());
-        decoy.writeFolder(test, "test", seed + 1, audited);
+        List<File> files = decoy.writeFolder(test, "test", seed + 1, audited);
+        // the garments' masks, drawn from the clean images: the audit tells a confirmed region on the garment from one beside it
+        List<org.apache.spark.sql.Row> objects = new ArrayList<>();
+        for (int i = 0; i < test.size(); i++) {
+            objects.add(Annotations.row(spark.sparkContext().hadoopConfiguration(), files.get(i), null, DecoyFashion.garmentMask(test.images()[i])));
+        }
+        String annotations = Annotations.write(spark, objects, new File(out, "data/test-objects"));
         java.util.Set<String> swatched = new java.util.HashSet<>();
         for (int i = 0; i < test.size(); i++) {
             if (decoy.placement(test.labels()[i], (seed + 1) * 1_000_003L + i) != null) {
@@ -136,13 +165,17 @@ public final class DecoyJob implements Callable<Integer> {
         }
 
         Map<String, File> models = new LinkedHashMap<>();
+        List<Reliance> reliance = List.of();
         for (String kind : skipClean ? List.of("decoy") : List.of("decoy", "clean")) {
             File file = new File(out, "models/" + kind + ".zip");
-            DemoNetworks.Examples examples = examples(train, kind.equals("decoy") ? decoy : null, seed);
+            DemoNetworks.Examples examples = examples(train, kind.equals("decoy") ? decoy : null, seed * 7_919L, 1);
             LOG.info("[decoy 2/4] training the {} model", kind);
             MultiLayerNetwork net = DemoNetworks.train(examples, epochs, seed + kind.hashCode(), e -> LOG.info("  {} epoch {}/{}", kind, e, epochs));
             DemoNetworks.save(net, SHAPE, FashionMnist.CLASSES, file);
             models.put(kind, file);
+            if (kind.equals("decoy")) {
+                reliance = reliance(net, test, decoy, seed);
+            }
         }
         List<Score> scores = new ArrayList<>();
         List<SubgroupSize> sizes = new ArrayList<>();
@@ -153,12 +186,12 @@ public final class DecoyJob implements Callable<Integer> {
             ExplainJob explain = new ExplainJob();
             new CommandLine(explain).parseArgs("--input", audited.getAbsolutePath(), "--model", m.getValue().getAbsolutePath(), "--output",
                     run.getAbsolutePath(), "--methods", String.join(",", methods), "--occlusion-mask-size", String.valueOf(occlusionMask),
-                    "--occlusion-stride", String.valueOf(occlusionStride),
-                    "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed));
+                    "--occlusion-stride", String.valueOf(occlusionStride), "--occlusion-mask-value", hidden,
+                    "--lime-replacement", hidden.equals("auto") ? "mean" : hidden, "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed));
             ExplainJob.Result explained = explain.run(spark);
             LOG.info("[decoy 4/4] auditing the {} model", m.getKey());
             AuditJob audit = new AuditJob();
-            new CommandLine(audit).parseArgs("--run", run.getAbsolutePath());
+            ExplainJob.commandLine(audit).parseArgs("--run", run.getAbsolutePath(), "--fill", hide, "--annotations", annotations);
             AuditJob.Result report = audit.run(spark);
             List<AuditJob.ConfirmedFinding> findings = report.findings();
             timings.add(new Timing(m.getKey(), explained.rows() - explained.errors(), explained.seconds(), report.seconds()));
@@ -185,7 +218,30 @@ public final class DecoyJob implements Callable<Integer> {
                 }
             }
         }
-        return new Outcome(scores, sizes, timings);
+        return new Outcome(scores, sizes, timings, reliance);
+    }
+
+    /** Per poisoned class: the decoy model's predictions on the audited images with their swatch and without it. */
+    private static List<Reliance> reliance(MultiLayerNetwork net, FashionMnist.Split test, DecoyFashion decoy, long seed) {
+        int[] withSwatch = DemoNetworks.predictions(net, examples(test, decoy, (seed + 1) * 1_000_003L, 1));
+        int[] without = DemoNetworks.predictions(net, examples(test, null, 0, 1));
+        List<Reliance> out = new ArrayList<>();
+        for (int c : decoy.poisoned()) {
+            long swatched = 0;
+            long right = 0;
+            long changed = 0;
+            for (int i = 0; i < test.size(); i++) {
+                if (test.labels()[i] == c && decoy.placement(c, (seed + 1) * 1_000_003L + i) != null) {
+                    swatched++;
+                    if (withSwatch[i] == c) {
+                        right++;
+                        changed += without[i] != c ? 1 : 0;
+                    }
+                }
+            }
+            out.add(new Reliance(FashionMnist.CLASSES.get(c), swatched, right, changed));
+        }
+        return out;
     }
 
     /** Whether every place of the finding covers a place where the variant puts the swatch. */
@@ -212,10 +268,11 @@ public final class DecoyJob implements Callable<Integer> {
         return new SubgroupSize(f.method(), f.className(), members.size(), truth, withSwatch);
     }
 
-    private static DemoNetworks.Examples examples(FashionMnist.Split split, DecoyFashion decoy, long seed) {
+    /** Model inputs of a split, image i carrying its swatch drawn with seed {@code base + step * i} (none without a decoy). */
+    private static DemoNetworks.Examples examples(FashionMnist.Split split, DecoyFashion decoy, long base, long step) {
         float[][] x = new float[split.size()][];
         for (int i = 0; i < split.size(); i++) {
-            byte[] img = decoy == null ? split.images()[i] : decoy.apply(split.images()[i], split.labels()[i], seed * 7_919L + i);
+            byte[] img = decoy == null ? split.images()[i] : decoy.apply(split.images()[i], split.labels()[i], base + step * i);
             float[] f = new float[img.length];
             for (int p = 0; p < img.length; p++) {
                 f[p] = (img[p] & 0xff) / 255f;

@@ -143,17 +143,9 @@ public final class DemoJob implements Callable<Integer> {
         org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < photos.size(); i++) {
-            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(files.get(i).getAbsolutePath());
-            double[] box = photos.get(i).box();
-            rows.add(org.apache.spark.sql.RowFactory.create(p.getFileSystem(conf).makeQualified(p).toString(),
-                    java.util.Arrays.stream(box).boxed().toArray(Double[]::new)));
+            rows.add(Annotations.row(conf, files.get(i), photos.get(i).box(), null));
         }
-        org.apache.spark.sql.types.StructType schema = org.apache.spark.sql.types.DataTypes.createStructType(List.of(
-                org.apache.spark.sql.types.DataTypes.createStructField("path", org.apache.spark.sql.types.DataTypes.StringType, false),
-                org.apache.spark.sql.types.DataTypes.createStructField("box",
-                        org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.DoubleType, false), false)));
-        spark.createDataFrame(rows, schema).coalesce(1).write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(dir.getAbsolutePath());
-        return dir.getAbsolutePath();
+        return Annotations.write(spark, rows, dir);
     }
 
     private void print(Outcome outcome) {

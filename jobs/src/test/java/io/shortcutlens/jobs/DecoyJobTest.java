@@ -13,8 +13,8 @@ import picocli.CommandLine;
 
 /**
  * The audit against a planted ground truth, on the real Fashion-MNIST: CNNs trained here on Decoy Fashion-MNIST (the
- * default {@code ./submit.sh decoy} — 12,000 training images, 2 epochs, 100 audited images per class — with occlusion
- * only).
+ * default {@code ./submit.sh decoy} — 12,000 training images, 2 epochs, 100 audited images per class, the garments'
+ * masks as object annotations — with occlusion only).
  */
 class DecoyJobTest {
 
@@ -38,13 +38,20 @@ class DecoyJobTest {
         assertEquals(List.of("coat", "pullover", "shirt"), decoy.flagged(), decoy.toString());
         assertEquals(1.0, decoy.precision(), decoy.toString());
         assertEquals(1.0, decoy.recall(), decoy.toString());
-        // The clean model has no shortcut at the swatch corner. (A decisive part of a garment can still be confirmed on it,
-        // e.g. a dress hem in one CI run: without object annotations the audit cannot tell a part of the object from a
-        // shortcut; see the README.)
+        // The clean model has no shortcut anywhere. A decisive part of a garment can be confirmed by masking on it (a dress
+        // hem in one CI run); the garment masks the decoy job writes as annotations make that 'on_object', not a shortcut.
+        assertEquals(List.of(), clean.flagged(), clean.toString());
         List<Row> cleanConfirmed = TestSpark.session().read().parquet(new File(out, "explain/clean/findings").getAbsolutePath())
                 .where("verdict = 'shortcut'").collectAsList();
         System.out.println("decoy test: clean model confirmed " + cleanConfirmed);
-        assertTrue(cleanConfirmed.stream().noneMatch(r -> r.<String>getAs("location").startsWith("lower-left corner")), cleanConfirmed.toString());
+        assertEquals(List.of(), cleanConfirmed);
+        for (Row r : TestSpark.session().read().parquet(new File(out, "explain/clean/findings").getAbsolutePath())
+                .where("verdict = 'on_object'").collectAsList()) {
+            System.out.println("decoy test: clean model relies on a garment part: " + r);
+            assertTrue(r.<Double>getAs("object_overlap") >= AuditJob.OBJECT_OVERLAP, r.toString());
+        }
+        // the garment masks were read: every audited image has its relevance mass on the garment
+        assertEquals(1000L, TestSpark.session().read().parquet(new File(out, "explain/decoy/box_scores").getAbsolutePath()).count());
 
         // every figure behind the verdicts is in the findings Parquet, read back
         SparkSession spark = TestSpark.session();
@@ -55,6 +62,8 @@ class DecoyJobTest {
             assertTrue(r.<String>getAs("location").startsWith("lower-left corner"), r.toString());
             assertTrue(r.<Double>getAs("p_adjusted") < 0.01, r.toString());
             assertTrue(r.<Double>getAs("flip_rate_region") > r.<Double>getAs("flip_rate_control") + 0.2, r.toString());
+            // the swatch's evidence lies beside the garment, not on it
+            assertTrue(r.<Double>getAs("object_overlap") < AuditJob.OBJECT_OVERLAP, r.toString());
         }
     }
 }

@@ -39,5 +39,34 @@ class ReportTest {
         assertFalse(page.dom().contains("<img src=\"x\""), "no injected image after load");
         assertTrue(page.dom().contains("id=\"confusion\""), "confusion matrix present");
         List.of("&lt;img src=x onerror=alert(1)&gt;").forEach(s -> assertTrue(page.dom().contains(s), s));
+
+        // object masks as annotations: a mask covering each whole image holds all of its mass and its peak
+        java.awt.image.BufferedImage full = new java.awt.image.BufferedImage(3, 2, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 2; y++) {
+            for (int x = 0; x < 3; x++) {
+                full.getRaster().setSample(x, y, 0, 1);
+            }
+        }
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(full, "png", png);
+        List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+        for (File f : folder.listFiles()) {
+            rows.add(Annotations.row(TestSpark.session().sparkContext().hadoopConfiguration(), f, null, png.toByteArray()));
+        }
+        String masks = Annotations.write(TestSpark.session(), rows, new File(out, "masks"));
+        AuditJob withMasks = new AuditJob();
+        new CommandLine(withMasks).parseArgs("--run", out.getAbsolutePath(), "--min-images", "1", "--annotations", masks);
+        List<AuditJob.BoxAgreement> agreement = withMasks.run(TestSpark.session()).boxes();
+        assertFalse(agreement.isEmpty());
+        for (AuditJob.BoxAgreement b : agreement) {
+            assertTrue(b.relevanceMass() == 1.0 && b.pointingGame() == 1.0, b.toString());
+        }
+        // a table with neither a box nor a mask column is refused with what is expected
+        String bare = new File(out, "bare").getAbsolutePath();
+        TestSpark.session().read().parquet(masks).select("path").write().parquet(bare);
+        AuditJob wrong = new AuditJob();
+        new CommandLine(wrong).parseArgs("--run", out.getAbsolutePath(), "--min-images", "1", "--annotations", bare);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> wrong.run(TestSpark.session()));
+        assertTrue(e.getMessage().contains("'mask'") && e.getMessage().contains(bare), e.getMessage());
     }
 }

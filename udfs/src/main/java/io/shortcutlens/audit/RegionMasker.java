@@ -6,11 +6,13 @@ import java.util.SplittableRandom;
 /**
  * Hides a pixel box of an image in model-input space, the automated version of the story's crop: {@code MEAN} fills it
  * with the image's per-channel mean, {@code BLUR} with a box blur (radius 3) of the image, {@code NOISE} with uniform
- * noise spanning the channel's range, seeded.
+ * noise spanning the channel's range, seeded, {@code ZERO} with 0 in model-input units (black for inputs scaled to
+ * [0, 1], the normalisation mean for standardised ones). A mean fill hides nothing where the region's content already
+ * has the image's mean value: a gray tag on an image of the same mean brightness survives it, a zero fill does not.
  */
 public final class RegionMasker {
 
-    public enum Fill { MEAN, BLUR, NOISE }
+    public enum Fill { MEAN, BLUR, NOISE, ZERO }
 
     private RegionMasker() { }
 
@@ -38,6 +40,7 @@ public final class RegionMasker {
                     int i = ch * plane + y * w + x;
                     out[i] = switch (fill) {
                         case MEAN -> means[ch];
+                        case ZERO -> 0f;
                         case NOISE -> lo + (float) random.nextDouble() * (hi - lo);
                         case BLUR -> blurred(in, ch * plane, h, w, y, x, 3);
                     };
