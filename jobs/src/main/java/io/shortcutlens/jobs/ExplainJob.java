@@ -63,6 +63,10 @@ public final class ExplainJob implements Callable<Integer> {
     @Option(names = "--input-format", paramLabel = "FORMAT", description = "'images' for a folder tree, or any Spark source holding an image-bytes column (parquet, orc, delta, ...).")
     String inputFormat = "images";
 
+    @Option(names = "--where", paramLabel = "SQL", description = {"Spark SQL condition selecting input rows, e.g. \"dt = '2026-11-26'\": a table's",
+        "columns, or for a folder tree path, label and its key=value folder names (Hive-style partitions)."})
+    String where;
+
     @Option(names = "--image-col", paramLabel = "COL", description = "Table input: column with encoded image bytes.")
     String imageCol = "image";
 
@@ -218,9 +222,9 @@ public final class ExplainJob implements Callable<Integer> {
         boolean folder = "images".equalsIgnoreCase(inputFormat);
         Dataset<Row> images;
         if (folder) {
-            images = ImageSources.folder(spark, input, partitions > 0 ? partitions : spark.sparkContext().defaultParallelism() * 4);
+            images = ImageSources.folder(spark, input, partitions > 0 ? partitions : spark.sparkContext().defaultParallelism() * 4, where);
         } else {
-            images = ImageSources.table(spark, input, inputFormat, imageCol, idCol, pathCol, labelCol);
+            images = ImageSources.table(spark, input, inputFormat, imageCol, idCol, pathCol, labelCol, where);
             if (partitions > 0) {
                 images = images.repartition(partitions);
             }
@@ -349,6 +353,7 @@ public final class ExplainJob implements Callable<Integer> {
         m.put("spark_master", spark.sparkContext().master());
         m.put("input", input);
         m.put("input_format", inputFormat);
+        m.put("input_where", where);
         m.put("output", trimSlash(output) + "/explanations");
         Map<String, Object> mm = new LinkedHashMap<>();
         mm.put("path", model);

@@ -34,11 +34,14 @@ final class ImageSources {
      * Every file under {@code root} (a folder, a file, or a glob), recursively, listed on the driver with the Hadoop
      * client (file:, hdfs:, s3a:, …). Hidden files and folders (names starting with '.' or '_') are skipped, as Spark's
      * file sources do; empty files are kept, so they become error rows rather than vanishing. Bytes are read inside
-     * the tasks, after the size limit is checked.
+     * the tasks, after the size limit is checked. Folders named {@code key=value} (Hive-style partitions, e.g.
+     * {@code dt=2026-11-26}) are columns that {@code where} (a Spark SQL condition, or null) can select on, with
+     * {@code path} and {@code label}; such a folder is never an image's label.
      */
-    static Dataset<Row> folder(SparkSession spark, String root, int slices) {
+    static Dataset<Row> folder(SparkSession spark, String root, int slices, String where) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<Row> files = new ArrayList<>();
+        List<java.util.Map<String, String>> partitions = new ArrayList<>();
         try {
             Path pattern = new Path(root);
             FileSystem fs = pattern.getFileSystem(conf);
@@ -50,6 +53,7 @@ final class ImageSources {
                 Path base = fs.makeQualified(match.getPath());
                 if (match.isFile()) {
                     files.add(RowFactory.create(null, base.toString(), null, null));
+                    partitions.add(java.util.Map.of());
                     continue;
                 }
                 RemoteIterator<LocatedFileStatus> it = fs.listFiles(base, true);
@@ -62,17 +66,75 @@ final class ImageSources {
                         continue;
                     }
                     Path parent = p.getParent();
-                    String label = parent.toUri().getPath().equals(basePath) ? null : parent.getName();
+                    String label = parent.toUri().getPath().equals(basePath) || partition(parent.getName()) != null ? null : parent.getName();
                     files.add(RowFactory.create(null, p.toString(), label, null));
+                    java.util.Map<String, String> values = new java.util.TreeMap<>();
+                    for (String part : relative.split("/")) {
+                        String[] kv = partition(part);
+                        if (kv != null) {
+                            values.put(kv[0], kv[1]);
+                        }
+                    }
+                    partitions.add(values);
                 }
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot list input " + root + ": " + e.getMessage(), e);
         }
+        if (where != null) {
+            files = select(spark, files, partitions, where, root);
+        }
         files.sort(Comparator.comparing(r -> r.getString(1)));
         int n = Math.max(1, Math.min(slices, Math.max(1, files.size())));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         return spark.createDataFrame(jsc.parallelize(files, n), ExplainPartition.INPUT);
+    }
+
+    /** {@code {key, value}} of a folder named {@code key=value}, else null. */
+    private static String[] partition(String name) {
+        int eq = name.indexOf('=');
+        return eq > 0 && !name.startsWith(".") && !name.startsWith("_") ? new String[] {name.substring(0, eq), name.substring(eq + 1)} : null;
+    }
+
+    /** The listed files that satisfy {@code where}, evaluated by Spark over path, label and the partition columns. */
+    private static List<Row> select(SparkSession spark, List<Row> files, List<java.util.Map<String, String>> partitions, String where, String root) {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+        partitions.forEach(m -> keys.addAll(m.keySet()));
+        keys.removeAll(List.of("path", "label"));
+        List<org.apache.spark.sql.types.StructField> fields = new ArrayList<>(List.of(
+                org.apache.spark.sql.types.DataTypes.createStructField("path", org.apache.spark.sql.types.DataTypes.StringType, false),
+                org.apache.spark.sql.types.DataTypes.createStructField("label", org.apache.spark.sql.types.DataTypes.StringType, true)));
+        keys.forEach(k -> fields.add(org.apache.spark.sql.types.DataTypes.createStructField(k, org.apache.spark.sql.types.DataTypes.StringType, true)));
+        List<Row> listed = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            List<Object> values = new ArrayList<>(List.of(files.get(i).getString(1)));
+            values.add(files.get(i).getString(2));
+            for (String k : keys) {
+                values.add(partitions.get(i).get(k));
+            }
+            listed.add(RowFactory.create(values.toArray()));
+        }
+        Dataset<Row> table = spark.createDataFrame(listed, org.apache.spark.sql.types.DataTypes.createStructType(fields));
+        List<Row> kept = new ArrayList<>();
+        for (Row r : filter(table, where, root).select("path", "label").collectAsList()) {
+            kept.add(RowFactory.create(null, r.getString(0), r.getString(1), null));
+        }
+        return kept;
+    }
+
+    /** {@code table.where(where)}, or an error that names the input and the columns the condition may use. */
+    static Dataset<Row> filter(Dataset<Row> table, String where, String input) {
+        try {
+            Dataset<Row> selected = table.where(where);
+            selected.queryExecution().assertAnalyzed();
+            return selected;
+        } catch (Exception e) {
+            if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
+                throw e;
+            }
+            throw new IllegalArgumentException("--where \"" + where + "\" does not apply to input " + input + ": " + e.getMessage().split("\n")[0]
+                    + "; its columns are " + Arrays.asList(table.columns()), e);
+        }
     }
 
     private static boolean hidden(String relativePath) {
@@ -86,8 +148,11 @@ final class ImageSources {
 
     /** A table with an image-bytes column and optional id, path and label columns. */
     static Dataset<Row> table(SparkSession spark, String path, String format, String imageCol, String idCol, String pathCol,
-                              String labelCol) {
+                              String labelCol, String where) {
         Dataset<Row> table = spark.read().format(format).load(path);
+        if (where != null) {
+            table = filter(table, where, path);
+        }
         List<String> columns = Arrays.asList(table.columns());
         require(columns, imageCol, "--image-col", path);
         Column id = optional(columns, idCol, "--id-col", path);

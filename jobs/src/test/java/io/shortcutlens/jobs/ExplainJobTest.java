@@ -190,6 +190,27 @@ class ExplainJobTest {
     }
 
     @Test
+    void whereSelectsDatePartitionsOfAFolderTree() throws Exception {
+        File lake = TestSpark.newDir("lake");
+        DemoData.writeFolder(DemoData.split(1, DemoData.Stamping.BEARS, 41), new File(lake, "dt=2026-11-25"));
+        DemoData.writeFolder(DemoData.split(2, DemoData.Stamping.BEARS, 42), new File(lake, "dt=2026-11-26"));
+        File out = TestSpark.newDir("lake-out");
+        ExplainJob.Result r = TestSpark.explainJob("--input", lake.getAbsolutePath(), "--where", "dt = '2026-11-26' AND label != 'sheep'",
+                "--model", model, "--output", out.getAbsolutePath(), "--methods", "occlusion", "--occlusion-mask-size", "16",
+                "--occlusion-stride", "16").run(spark);
+        List<Row> rows = spark.read().parquet(r.explanationsPath()).select("path", "label").collectAsList();
+        assertEquals(4, rows.size(), rows.toString()); // 2 bears and 2 cows of the 26th
+        for (Row row : rows) {
+            assertTrue(row.getString(0).contains("/dt=2026-11-26/"), row.toString());
+            assertTrue(List.of("bear", "cow").contains(row.getString(1)), row.toString());
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TestSpark.explainJob(
+                "--input", lake.getAbsolutePath(), "--where", "day = '2026-11-26'", "--model", model, "--output", out.getAbsolutePath(),
+                "--methods", "occlusion").run(spark));
+        assertTrue(e.getMessage().contains("[path, label, dt]"), e.getMessage());
+    }
+
+    @Test
     void sqlFunctionsMatchTheJob() throws Exception {
         File dir = TestSpark.newDir("sql");
         DemoData.writeFolder(DemoData.split(1, DemoData.Stamping.BEARS, 33), dir);
