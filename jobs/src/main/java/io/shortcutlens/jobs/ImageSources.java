@@ -90,10 +90,10 @@ final class ImageSources {
         return spark.createDataFrame(jsc.parallelize(files, n), ExplainPartition.INPUT);
     }
 
-    /** {@code {key, value}} of a folder named {@code key=value}, else null. */
+    /** {@code {key, value}} of a folder named {@code key=value} with an identifier as key (Hive-style), else null. */
     private static String[] partition(String name) {
         int eq = name.indexOf('=');
-        return eq > 0 && !name.startsWith(".") && !name.startsWith("_") ? new String[] {name.substring(0, eq), name.substring(eq + 1)} : null;
+        return eq > 0 && name.substring(0, eq).matches("[A-Za-z][A-Za-z0-9_]*") ? new String[] {name.substring(0, eq), name.substring(eq + 1)} : null;
     }
 
     /** The listed files that satisfy {@code where}, evaluated by Spark over path, label and the partition columns. */

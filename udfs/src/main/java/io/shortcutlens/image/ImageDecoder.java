@@ -62,6 +62,7 @@ public final class ImageDecoder implements Serializable {
             throw new ImageDecodeException("file is " + bytes.length + " bytes, over the limit of " + limits.maxFileBytes()
                     + " bytes (raise --max-file-bytes to accept it)");
         }
+        checkPngChunks(bytes);
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -98,6 +99,34 @@ public final class ImageDecoder implements Serializable {
         } catch (IOException | RuntimeException e) {
             throw new ImageDecodeException("truncated or corrupt image data: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
+    }
+
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    /**
+     * For a PNG, checks every complete chunk's CRC (ImageIO's PNG reader does not): a damaged header or palette would
+     * otherwise decode into a plausible but wrong picture. Truncation is left to the reader, which reports it.
+     */
+    static void checkPngChunks(byte[] bytes) throws ImageDecodeException {
+        if (bytes.length < PNG_SIGNATURE.length || !java.util.Arrays.equals(bytes, 0, PNG_SIGNATURE.length, PNG_SIGNATURE, 0, PNG_SIGNATURE.length)) {
+            return;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        int at = PNG_SIGNATURE.length;
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        while (at + 12 <= bytes.length) {
+            long length = b.getInt(at) & 0xffffffffL;
+            if (at + 12 + length > bytes.length) {
+                return;
+            }
+            crc.reset();
+            crc.update(bytes, at + 4, (int) length + 4);
+            if ((int) crc.getValue() != b.getInt(at + 8 + (int) length)) {
+                String type = new String(bytes, at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+                throw new ImageDecodeException("corrupt PNG: chunk " + type.replaceAll("[^A-Za-z]", "?") + " at byte " + at + " fails its CRC check");
+            }
+            at += 12 + (int) length;
         }
     }
 
