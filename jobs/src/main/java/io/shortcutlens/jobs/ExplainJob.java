@@ -1,5 +1,6 @@
 package io.shortcutlens.jobs;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
 import io.shortcutlens.explain.LimeParams;
@@ -14,6 +15,7 @@ import io.shortcutlens.model.ModelSpec;
 import io.shortcutlens.pipeline.ExplainSettings;
 import io.shortcutlens.pipeline.ImageExplainPipeline;
 import io.shortcutlens.pipeline.TargetSelection;
+import io.shortcutlens.spark.ContentIds;
 import io.shortcutlens.spark.ExplainPartition;
 import io.shortcutlens.spark.ExplanationSchema;
 import io.shortcutlens.spark.HadoopConf;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -42,7 +45,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The explain job: for every image, the model's prediction and an occlusion and/or LIME map, written to
- * {@code OUTPUT/explanations} (Parquet, partitioned by method) with {@code OUTPUT/manifest.json}.
+ * {@code OUTPUT/explanations} (Parquet, partitioned by run id and method) with {@code OUTPUT/manifest.json}.
  *
  * <pre>
  * read images ─► decode, predict, explain (per partition, model cached per executor) ─► Parquet ─► manifest
@@ -163,7 +166,9 @@ public final class ExplainJob implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output folder: explanations/ and manifest.json are written inside; any Hadoop path.")
     String output;
 
-    @Option(names = "--mode", paramLabel = "overwrite|error", description = "What to do when OUTPUT/explanations exists.")
+    @Option(names = "--mode", paramLabel = "overwrite|append-new|error", description = {"When OUTPUT/explanations exists: overwrite this",
+        "run's partitions (other runs' stay), append-new (explain only the images this run has not explained yet: same content,",
+        "model and parameters = same row; a scheduled rerun is idempotent), or error."})
     String mode = "overwrite";
 
     @Option(names = "--run-id", paramLabel = "ID", description = "Run id written in every row (default: a hash of model, parameters and input).")
@@ -173,7 +178,8 @@ public final class ExplainJob implements Callable<Integer> {
     String appName = "ShortcutLens explain";
 
     /** What a finished run wrote. */
-    record Result(String explanationsPath, String manifestPath, String runId, long images, long rows, long errors, double seconds) { }
+    /** @param rows the run's rows after this invocation; {@code newRows} those it added */
+    record Result(String explanationsPath, String manifestPath, String runId, long images, long rows, long newRows, long errors, double seconds) { }
 
     public static void main(String[] args) {
         System.exit(commandLine(new ExplainJob()).execute(args));
@@ -235,19 +241,48 @@ public final class ExplainJob implements Callable<Integer> {
         // 3. explain and write
         String out = trimSlash(output);
         String explanations = out + "/explanations";
-        SaveMode saveMode = switch (mode.toLowerCase(Locale.ROOT)) {
-            case "overwrite" -> SaveMode.Overwrite;
-            case "error", "errorifexists" -> SaveMode.ErrorIfExists;
-            default -> throw new IllegalArgumentException("--mode must be overwrite or error, found '" + mode + "'");
-        };
-        LOG.info("[3/4] explaining with {} (target {}), writing {}", settings.methods(), settings.target(), explanations);
+        String writeMode = mode.toLowerCase(Locale.ROOT);
+        if (!List.of("overwrite", "append-new", "error").contains(writeMode)) {
+            throw new IllegalArgumentException("--mode must be overwrite, append-new or error, found '" + mode + "'");
+        }
+        Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+        Path explanationsDir = new Path(explanations);
+        boolean exists;
+        try {
+            org.apache.hadoop.fs.FileSystem fs = explanationsDir.getFileSystem(hadoopConf);
+            exists = fs.exists(new Path(explanationsDir, "_SUCCESS"));
+            org.apache.hadoop.fs.FileStatus[] old = fs.globStatus(new Path(explanationsDir, "method=*"));
+            if (old != null && old.length > 0) {
+                throw new IllegalArgumentException("output " + explanations + " holds explanations partitioned by method only (ShortcutLens"
+                        + " before run_id partitions); move it away or choose another --output");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot check output " + explanations + ": " + e.getMessage(), e);
+        }
+        long before = exists ? spark.read().parquet(explanations).where(col("run_id").equalTo(id)).count() : 0;
+        if (writeMode.equals("append-new") && exists) {
+            // the key of a row is (image content, run id = model and parameters, method): skip the images this run has
+            Dataset<Row> known = spark.read().parquet(explanations).where(col("run_id").equalTo(id)).select("image_id").distinct();
+            images = images.mapPartitions(new ContentIds(folder ? new HadoopConf(hadoopConf) : null, settings.limits().maxFileBytes()),
+                            Encoders.row(ExplainPartition.INPUT))
+                    .join(broadcast(known), "image_id", "left_anti")
+                    .select("image_id", "path", "label", "bytes");
+        }
+        LOG.info("[3/4] explaining with {} (target {}), writing {} ({})", settings.methods(), settings.target(), explanations, writeMode);
         Dataset<Row> rows = images.mapPartitions(new ExplainPartition(settings, staged.shippedName(),
-                folder ? new HadoopConf(spark.sparkContext().hadoopConfiguration()) : null), Encoders.row(ExplanationSchema.ROW));
-        rows.write().mode(saveMode).partitionBy("method").parquet(explanations);
+                folder ? new HadoopConf(hadoopConf) : null), Encoders.row(ExplanationSchema.ROW));
+        // partitions (run_id, method): an overwrite replaces only this run's, older runs stay readable beside it
+        switch (writeMode) {
+            case "overwrite" -> rows.write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
+                    .partitionBy("run_id", "method").parquet(explanations);
+            case "append-new" -> rows.write().mode(SaveMode.Append).partitionBy("run_id", "method").parquet(explanations);
+            default -> rows.write().mode(SaveMode.ErrorIfExists).partitionBy("run_id", "method").parquet(explanations);
+        }
 
         // 4. read back what was committed, and the manifest
         Dataset<Row> written = spark.read().parquet(explanations).where(col("run_id").equalTo(id));
         long rowCount = written.count();
+        long newRows = writeMode.equals("append-new") ? rowCount - before : rowCount;
         long errors = written.where(col("error").isNotNull()).count();
         Map<String, Long> perMethod = new LinkedHashMap<>();
         for (Row r : written.groupBy("method").count().orderBy("method").collectAsList()) {
@@ -255,10 +290,10 @@ public final class ExplainJob implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         String manifestPath = out + "/manifest.json";
-        RunManifest.write(spark, manifestPath, manifest(spark, settings, loaded, probe.preprocessing(), imageCount, rowCount, errors, perMethod, seconds));
-        LOG.info("[4/4] wrote {} rows ({} errors) for {} images in {} s; manifest {}", rowCount, errors, imageCount,
+        RunManifest.write(spark, manifestPath, manifest(spark, settings, loaded, probe.preprocessing(), imageCount, rowCount, newRows, errors, perMethod, seconds));
+        LOG.info("[4/4] wrote {} new rows; the run holds {} rows ({} errors) for {} images, {} s; manifest {}", newRows, rowCount, errors, imageCount,
                 String.format(Locale.ROOT, "%.1f", seconds), manifestPath);
-        return new Result(explanations, manifestPath, id, imageCount, rowCount, errors, seconds);
+        return new Result(explanations, manifestPath, id, imageCount, rowCount, newRows, errors, seconds);
     }
 
     private List<String> classNames(SparkSession spark) {
@@ -340,11 +375,12 @@ public final class ExplainJob implements Callable<Integer> {
         String key = String.join("|", loaded.modelId(), preprocessing, String.valueOf(s.occlusion() == null ? "" : s.occlusion().toJson()),
                 String.valueOf(s.lime() == null ? "" : s.lime().toJson()), s.target().toString(), String.valueOf(s.seed()),
                 String.valueOf(s.topK()), String.valueOf(s.gridSize()), s.limits().toString(), String.valueOf(loaded.classNames()));
-        return ModelLoader.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        // a letter first: the run id is a partition folder (run_id=...), and Spark reads all-digit folder values as numbers
+        return "r" + ModelLoader.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     private Map<String, Object> manifest(SparkSession spark, ExplainSettings s, LoadedModel loaded, String preprocessing, long images,
-                                         long rows, long errors, Map<String, Long> perMethod, double seconds) {
+                                         long rows, long newRows, long errors, Map<String, Long> perMethod, double seconds) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run_id", s.runId());
         m.put("created", Instant.now().toString());
@@ -382,7 +418,9 @@ public final class ExplainJob implements Callable<Integer> {
         params.put("partitions", partitions);
         m.put("parameters", params);
         m.put("input_images", images);
+        m.put("mode", mode.toLowerCase(Locale.ROOT));
         m.put("output_rows", rows);
+        m.put("new_rows", newRows);
         m.put("rows_per_method", perMethod);
         m.put("error_rows", errors);
         m.put("seconds", Math.round(seconds * 10) / 10.0);

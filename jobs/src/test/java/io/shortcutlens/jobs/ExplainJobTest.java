@@ -190,6 +190,44 @@ class ExplainJobTest {
     }
 
     @Test
+    void appendNewRerunsAreIdempotentAndIncremental() throws Exception {
+        File lake = TestSpark.newDir("incremental");
+        DemoData.writeFolder(DemoData.split(4, DemoData.Stamping.BEARS, 51), lake); // 12 images
+        File out = TestSpark.newDir("incremental-out");
+        String[] args = {"--input", lake.getAbsolutePath(), "--model", model, "--output", out.getAbsolutePath(), "--methods", "occlusion,lime",
+            "--occlusion-mask-size", "16", "--occlusion-stride", "16", "--lime-samples", "20", "--mode", "append-new"};
+        ExplainJob.Result first = TestSpark.explainJob(args).run(spark);
+        assertEquals(24, first.newRows());
+        // the same input, model and parameters again: nothing new, no duplicate
+        ExplainJob.Result again = TestSpark.explainJob(args).run(spark);
+        assertEquals(first.runId(), again.runId());
+        assertEquals(0, again.newRows());
+        assertEquals(24, again.rows());
+        // ten new images (new content; the folder layout names them apart): exactly ten new rows per method
+        File extra = new File(lake, "extra");
+        DemoData.writeFolder(DemoData.split(4, DemoData.Stamping.BEARS, 52).subList(0, 10), extra);
+        ExplainJob.Result more = TestSpark.explainJob(args).run(spark);
+        assertEquals(20, more.newRows());
+        Dataset<Row> run = spark.read().parquet(more.explanationsPath()).where(col("run_id").equalTo(more.runId()));
+        assertEquals(22, run.where(col("method").equalTo("occlusion")).count());
+        assertEquals(22, run.where(col("method").equalTo("lime")).count());
+        assertEquals(44, run.select("image_id", "method").distinct().count(), "no (image, method) twice");
+        // a changed parameter is a new run: everything explained again under its id, the old run left as it was
+        String[] changed = args.clone();
+        changed[9] = "8";
+        ExplainJob.Result other = TestSpark.explainJob(changed).run(spark);
+        assertTrue(!other.runId().equals(first.runId()), other.runId());
+        assertEquals(44, other.newRows());
+        assertEquals(88, spark.read().parquet(other.explanationsPath()).count());
+        // overwrite recomputes this run's partitions only
+        String[] overwrite = changed.clone();
+        overwrite[overwrite.length - 1] = "overwrite";
+        ExplainJob.Result replaced = TestSpark.explainJob(overwrite).run(spark);
+        assertEquals(44, replaced.rows());
+        assertEquals(88, spark.read().parquet(replaced.explanationsPath()).count());
+    }
+
+    @Test
     void whereSelectsDatePartitionsOfAFolderTree() throws Exception {
         File lake = TestSpark.newDir("lake");
         DemoData.writeFolder(DemoData.split(1, DemoData.Stamping.BEARS, 41), new File(lake, "dt=2026-11-25"));

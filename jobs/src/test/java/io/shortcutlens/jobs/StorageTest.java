@@ -81,7 +81,7 @@ class StorageTest {
         assertEquals(0, result.errors());
         for (String method : List.of("occlusion", "lime")) {
             long bytes;
-            try (Stream<java.nio.file.Path> files = Files.walk(new File(out, "explanations/method=" + method).toPath())) {
+            try (Stream<java.nio.file.Path> files = Files.walk(new File(out, "explanations/run_id=" + result.runId() + "/method=" + method).toPath())) {
                 bytes = files.filter(p -> p.toString().endsWith(".parquet")).mapToLong(p -> p.toFile().length()).sum();
             }
             double perRow = (double) bytes / n;
