@@ -32,11 +32,16 @@ final class SubgroupClustering {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<Row> groups = features.groupBy("class", "method").count().where(col("count").geq(minImages)).orderBy("class", "method").collectAsList();
         Dataset<Row> assigned = null;
+        int clustered = 0;
         for (Row g : groups) {
             Dataset<Row> part = features.where(col("class").equalTo(g.getString(0)).and(col("method").equalTo(g.getString(1))));
-            int clusters = (int) Math.max(1, Math.min(k, g.getLong(2) / 2));
+            int clusters = (int) Math.min(k, g.getLong(2) / 2);
+            if (clusters < 2) {
+                continue; // too few images to split (MLlib's KMeans needs k ≥ 2)
+            }
             KMeansModel model = new KMeans().setK(clusters).setSeed(seed).setMaxIter(30).setFeaturesCol("features").setPredictionCol(CLUSTER).fit(part);
             Dataset<Row> a = model.transform(part).drop("features");
+            clustered++;
             assigned = assigned == null ? a : assigned.unionByName(a);
         }
         if (assigned == null) {
@@ -44,7 +49,7 @@ final class SubgroupClustering {
             return null;
         }
         assigned = assigned.persist(StorageLevel.MEMORY_AND_DISK());
-        LOG.info("[subgroups] {} (class, method) groups clustered, k = {}", groups.size(), k);
+        LOG.info("[subgroups] {} (class, method) groups clustered, k = {}", clustered, k);
         assigned.count();
         features.unpersist();
         return assigned;
