@@ -271,12 +271,22 @@ public final class ExplainJob implements Callable<Integer> {
         LOG.info("[3/4] explaining with {} (target {}), writing {} ({})", settings.methods(), settings.target(), explanations, writeMode);
         Dataset<Row> rows = images.mapPartitions(new ExplainPartition(settings, staged.shippedName(),
                 folder ? new HadoopConf(hadoopConf) : null), Encoders.row(ExplanationSchema.ROW));
-        // partitions (run_id, method): an overwrite replaces only this run's, older runs stay readable beside it
-        switch (writeMode) {
-            case "overwrite" -> rows.write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
-                    .partitionBy("run_id", "method").parquet(explanations);
-            case "append-new" -> rows.write().mode(SaveMode.Append).partitionBy("run_id", "method").parquet(explanations);
-            default -> rows.write().mode(SaveMode.ErrorIfExists).partitionBy("run_id", "method").parquet(explanations);
+        // partitions (run_id, method): an overwrite replaces only this run's, older runs stay readable beside it.
+        // A retried task (a lost executor) leaves no duplicate: only committed task outputs become visible.
+        long failedAttempts;
+        long executorsLost;
+        try (TaskRetries retries = new TaskRetries(spark)) {
+            switch (writeMode) {
+                case "overwrite" -> rows.write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
+                        .partitionBy("run_id", "method").parquet(explanations);
+                case "append-new" -> rows.write().mode(SaveMode.Append).partitionBy("run_id", "method").parquet(explanations);
+                default -> rows.write().mode(SaveMode.ErrorIfExists).partitionBy("run_id", "method").parquet(explanations);
+            }
+            failedAttempts = retries.failedAttempts();
+            executorsLost = retries.executorsLost();
+        }
+        if (failedAttempts > 0) {
+            LOG.warn("[3/4] {} task attempts failed and were retried ({} executors lost)", failedAttempts, executorsLost);
         }
 
         // 4. read back what was committed, and the manifest
@@ -290,7 +300,8 @@ public final class ExplainJob implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         String manifestPath = out + "/manifest.json";
-        RunManifest.write(spark, manifestPath, manifest(spark, settings, loaded, probe.preprocessing(), imageCount, rowCount, newRows, errors, perMethod, seconds));
+        RunManifest.write(spark, manifestPath, manifest(spark, settings, loaded, probe.preprocessing(), imageCount, rowCount, newRows, errors, perMethod, seconds,
+                failedAttempts, executorsLost));
         LOG.info("[4/4] wrote {} new rows; the run holds {} rows ({} errors) for {} images, {} s; manifest {}", newRows, rowCount, errors, imageCount,
                 String.format(Locale.ROOT, "%.1f", seconds), manifestPath);
         return new Result(explanations, manifestPath, id, imageCount, rowCount, newRows, errors, seconds);
@@ -380,7 +391,8 @@ public final class ExplainJob implements Callable<Integer> {
     }
 
     private Map<String, Object> manifest(SparkSession spark, ExplainSettings s, LoadedModel loaded, String preprocessing, long images,
-                                         long rows, long newRows, long errors, Map<String, Long> perMethod, double seconds) {
+                                         long rows, long newRows, long errors, Map<String, Long> perMethod, double seconds,
+                                         long failedAttempts, long executorsLost) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run_id", s.runId());
         m.put("created", Instant.now().toString());
@@ -423,6 +435,8 @@ public final class ExplainJob implements Callable<Integer> {
         m.put("new_rows", newRows);
         m.put("rows_per_method", perMethod);
         m.put("error_rows", errors);
+        m.put("failed_task_attempts", failedAttempts);
+        m.put("executors_lost", executorsLost);
         m.put("seconds", Math.round(seconds * 10) / 10.0);
         return m;
     }

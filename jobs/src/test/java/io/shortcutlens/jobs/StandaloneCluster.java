@@ -88,17 +88,26 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Runs {@code ./submit.sh ARGS} against this cluster (embedded spark-submit, client mode) and returns its exit code. */
     int submit(File log, String... args) throws IOException, InterruptedException {
+        return finish(startSubmit(log, args), log);
+    }
+
+    /** Starts {@code ./submit.sh ARGS} (its output to {@code log}) and returns at once. */
+    Process startSubmit(File log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("bash", new File(root(), "submit.sh").getAbsolutePath()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).directory(root());
         pb.environment().remove("SPARK_HOME"); // embedded spark-submit from the project's jars
         pb.environment().put("SHORTCUTLENS_DRIVER_MEMORY", "1g");
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        Process p = pb.start();
+        return pb.start();
+    }
+
+    /** Waits (15 minutes at most) for a submission and returns its exit code. */
+    static int finish(Process p, File log) throws InterruptedException {
         if (!p.waitFor(15, java.util.concurrent.TimeUnit.MINUTES)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            throw new IllegalStateException("submit.sh " + String.join(" ", args) + " did not finish in 15 minutes; log " + log);
+            throw new IllegalStateException("submit.sh did not finish in 15 minutes; log " + log);
         }
         return p.exitValue();
     }
@@ -110,6 +119,27 @@ final class StandaloneCluster implements AutoCloseable {
             p.toHandle().descendants().filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).forEach(out::add);
         }
         return out;
+    }
+
+    /** The stderr log of an executor JVM (WORKER_DIR/APP_ID/EXECUTOR_ID/stderr), found from its command line. */
+    File executorLog(ProcessHandle executor) {
+        String[] args = executor.info().arguments().orElse(new String[0]);
+        String id = null;
+        String app = null;
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--executor-id")) {
+                id = args[i + 1];
+            } else if (args[i].equals("--app-id")) {
+                app = args[i + 1];
+            }
+        }
+        for (File worker : home.getParentFile().listFiles((d, n) -> n.startsWith("worker-") && d.isDirectory())) {
+            File f = new File(worker, app + "/" + id + "/stderr");
+            if (f.isFile()) {
+                return f;
+            }
+        }
+        throw new IllegalStateException("no log for executor " + id + " of " + app);
     }
 
     @Override

@@ -21,10 +21,61 @@ import org.junit.jupiter.api.Test;
  * writes for the same input.
  */
 class StandaloneClusterIT {
+    private static File work;
+    private static StandaloneCluster cluster;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void startCluster() throws Exception {
+        work = TestSpark.newDir("standalone");
+        cluster = StandaloneCluster.start(work, 2, 1, "1500m", Map.of());
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void anExecutorKilledMidJobLosesNoRowAndDuplicatesNone() throws Exception {
+        File images = new File(work, "kill-images");
+        DemoData.writeFolder(DemoData.split(20, DemoData.Stamping.BEARS, 91), images); // 60 images
+        File out = new File(work, "kill-out");
+        File log = new File(work, "kill.log");
+        Process p = cluster.startSubmit(log, "explain", "--master", cluster.masterUrl, "--conf", "spark.executor.memory=1g", "--conf",
+                "spark.cores.max=2", "--input", images.getAbsolutePath(), "--model", TestSpark.model().getAbsolutePath(), "--output",
+                out.getAbsolutePath(), "--methods", "occlusion,lime", "--occlusion-mask-size", "8", "--occlusion-stride", "4",
+                "--lime-samples", "300", "--partitions", "12");
+        // once the explain stage runs, kill an executor JVM in the middle of a task of it
+        long deadline = System.currentTimeMillis() + 600_000;
+        while (!Files.readString(log.toPath()).contains("[3/4]") && p.isAlive() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        List<ProcessHandle> executors = cluster.executors();
+        assertEquals(2, executors.size(), "two executors before the kill:\n" + tail(log));
+        ProcessHandle victim = executors.get(0);
+        File stderr = cluster.executorLog(victim);
+        long started = tasksStarted(stderr);
+        while (tasksStarted(stderr) == started && p.isAlive() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(500);
+        victim.destroyForcibly();
+        assertEquals(0, StandaloneCluster.finish(p, log), "the job survives a lost executor:\n" + tail(log));
+
+        Dataset<Row> rows = TestSpark.session().read().parquet(new File(out, "explanations").getAbsolutePath());
+        assertEquals(120, rows.count(), "60 images x 2 methods, no row lost");
+        assertEquals(120, rows.select("image_id", "method").distinct().count(), "no (image, method) twice");
+        Map<String, Object> manifest = RunManifest.read(TestSpark.session(), new File(out, "manifest.json").getAbsolutePath());
+        System.out.println("executor kill: failed task attempts " + manifest.get("failed_task_attempts") + ", executors lost "
+                + manifest.get("executors_lost"));
+        assertTrue(((Number) manifest.get("failed_task_attempts")).longValue() > 0, manifest.toString());
+        assertTrue(((Number) manifest.get("executors_lost")).longValue() >= 1, manifest.toString());
+    }
 
     @Test
     void clusterOutputEqualsLocalOutput() throws Exception {
-        File work = TestSpark.newDir("standalone");
         File images = new File(work, "images");
         DemoData.writeFolder(DemoData.split(4, DemoData.Stamping.BEARS, 81), images); // 12 images
         String model = TestSpark.model().getAbsolutePath();
@@ -32,16 +83,16 @@ class StandaloneClusterIT {
             "--occlusion-stride", "4", "--lime-samples", "40", "--partitions", "4"};
 
         File clusterOut = new File(work, "cluster-out");
-        try (StandaloneCluster cluster = StandaloneCluster.start(work, 2, 1, "1500m", Map.of())) {
+        {
             File log = new File(work, "explain.log");
             int rc = cluster.submit(log, concat(new String[] {"explain", "--master", cluster.masterUrl, "--conf", "spark.executor.memory=1g",
                 "--conf", "spark.cores.max=2", "--conf", "spark.executorEnv.OMP_NUM_THREADS=1"}, concat(job, "--output", clusterOut.getAbsolutePath())));
             assertEquals(0, rc, "explain on the cluster failed:\n" + tail(log));
             String manifest = Files.readString(new File(clusterOut, "manifest.json").toPath());
             assertTrue(manifest.contains("\"spark_master\" : \"" + cluster.masterUrl + "\""), manifest);
-            for (int i = 0; i < 2; i++) { // each worker launched an executor JVM for the application
+            for (int i = 0; i < 2; i++) { // each worker launched executor JVMs
                 File[] apps = new File(work, "worker-" + i).listFiles((d, n) -> n.startsWith("app-"));
-                assertTrue(apps != null && apps.length == 1, "worker " + i + " ran no executor");
+                assertTrue(apps != null && apps.length >= 1, "worker " + i + " ran no executor");
             }
             File auditLog = new File(work, "audit.log");
             rc = cluster.submit(auditLog, "audit", "--master", cluster.masterUrl, "--conf", "spark.executor.memory=1g", "--conf", "spark.cores.max=2",
@@ -68,6 +119,10 @@ class StandaloneClusterIT {
                     r.isNullAt(5) ? List.of() : r.getList(5), r.isNullAt(6) ? "" : r.getString(6)));
         }
         return out;
+    }
+
+    private static long tasksStarted(File executorLog) throws java.io.IOException {
+        return executorLog.isFile() ? Files.readAllLines(executorLog.toPath()).stream().filter(l -> l.contains("Running task")).count() : 0;
     }
 
     private static String[] concat(String[] a, String... b) {
