@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -21,6 +25,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 
 /**
  * Turns what the user points at into rows of {@link ExplainPartition#INPUT}: a folder tree of images (label = the
@@ -41,7 +47,7 @@ final class ImageSources {
     static Dataset<Row> folder(SparkSession spark, String root, int slices, String where) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<Row> files = new ArrayList<>();
-        List<java.util.Map<String, String>> partitions = new ArrayList<>();
+        List<Map<String, String>> partitions = new ArrayList<>();
         try {
             Path pattern = new Path(root);
             FileSystem fs = pattern.getFileSystem(conf);
@@ -53,7 +59,7 @@ final class ImageSources {
                 Path base = fs.makeQualified(match.getPath());
                 if (match.isFile()) {
                     files.add(RowFactory.create(null, base.toString(), null, null));
-                    partitions.add(java.util.Map.of());
+                    partitions.add(Map.of());
                     continue;
                 }
                 RemoteIterator<LocatedFileStatus> it = fs.listFiles(base, true);
@@ -68,7 +74,7 @@ final class ImageSources {
                     Path parent = p.getParent();
                     String label = parent.toUri().getPath().equals(basePath) || partition(parent.getName()) != null ? null : parent.getName();
                     files.add(RowFactory.create(null, p.toString(), label, null));
-                    java.util.Map<String, String> values = new java.util.TreeMap<>();
+                    Map<String, String> values = new TreeMap<>();
                     for (String part : relative.split("/")) {
                         String[] kv = partition(part);
                         if (kv != null) {
@@ -97,14 +103,14 @@ final class ImageSources {
     }
 
     /** The listed files that satisfy {@code where}, evaluated by Spark over path, label and the partition columns. */
-    private static List<Row> select(SparkSession spark, List<Row> files, List<java.util.Map<String, String>> partitions, String where, String root) {
-        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+    private static List<Row> select(SparkSession spark, List<Row> files, List<Map<String, String>> partitions, String where, String root) {
+        SortedSet<String> keys = new TreeSet<>();
         partitions.forEach(m -> keys.addAll(m.keySet()));
         keys.removeAll(List.of("path", "label"));
-        List<org.apache.spark.sql.types.StructField> fields = new ArrayList<>(List.of(
-                org.apache.spark.sql.types.DataTypes.createStructField("path", org.apache.spark.sql.types.DataTypes.StringType, false),
-                org.apache.spark.sql.types.DataTypes.createStructField("label", org.apache.spark.sql.types.DataTypes.StringType, true)));
-        keys.forEach(k -> fields.add(org.apache.spark.sql.types.DataTypes.createStructField(k, org.apache.spark.sql.types.DataTypes.StringType, true)));
+        List<StructField> fields = new ArrayList<>(List.of(
+                DataTypes.createStructField("path", DataTypes.StringType, false),
+                DataTypes.createStructField("label", DataTypes.StringType, true)));
+        keys.forEach(k -> fields.add(DataTypes.createStructField(k, DataTypes.StringType, true)));
         List<Row> listed = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             List<Object> values = new ArrayList<>(List.of(files.get(i).getString(1)));
@@ -114,7 +120,7 @@ final class ImageSources {
             }
             listed.add(RowFactory.create(values.toArray()));
         }
-        Dataset<Row> table = spark.createDataFrame(listed, org.apache.spark.sql.types.DataTypes.createStructType(fields));
+        Dataset<Row> table = spark.createDataFrame(listed, DataTypes.createStructType(fields));
         List<Row> kept = new ArrayList<>();
         for (Row r : filter(table, where, root).select("path", "label").collectAsList()) {
             kept.add(RowFactory.create(null, r.getString(0), r.getString(1), null));
