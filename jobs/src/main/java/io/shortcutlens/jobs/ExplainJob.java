@@ -259,8 +259,9 @@ public final class ExplainJob implements Callable<Integer> {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot check output " + explanations + ": " + e.getMessage(), e);
         }
-        long before = exists ? spark.read().parquet(explanations).where(col("run_id").equalTo(id)).count() : 0;
+        long before = 0;
         if (writeMode.equals("append-new") && exists) {
+            before = spark.read().parquet(explanations).where(col("run_id").equalTo(id)).count();
             // the key of a row is (image content, run id = model and parameters, method): skip the images this run has
             Dataset<Row> known = spark.read().parquet(explanations).where(col("run_id").equalTo(id)).select("image_id").distinct();
             images = images.mapPartitions(new ContentIds(folder ? new HadoopConf(hadoopConf) : null, settings.limits().maxFileBytes()),

@@ -59,7 +59,7 @@ public final class ImageExplainPipeline {
      */
     public List<ExplanationRecord> explain(String imageId, String path, String label, byte[] bytes) {
         long t0 = System.nanoTime();
-        String id = imageId != null ? imageId : bytes == null ? "missing:" + path : ModelLoader.sha256(bytes);
+        String id = imageId != null ? imageId : imageId(path, bytes);
         if (bytes == null) {
             return failures(id, path, label, t0, "no image bytes (null value in the image column)");
         }
@@ -107,7 +107,17 @@ public final class ImageExplainPipeline {
 
     /** Error rows (one per method) for an image that could not even be read. */
     public List<ExplanationRecord> failed(String imageId, String path, String label, String error) {
-        return failures(imageId != null ? imageId : "unread:" + path, path, label, System.nanoTime(), error);
+        return failures(imageId != null ? imageId : unreadId(path), path, label, System.nanoTime(), error);
+    }
+
+    /** The id of an image without a given one: the SHA-256 of its bytes (a rerun's key), or its path when it has none. */
+    public static String imageId(String path, byte[] bytes) {
+        return bytes == null ? "missing:" + path : ModelLoader.sha256(bytes);
+    }
+
+    /** The id of an image whose file could not be read. */
+    public static String unreadId(String path) {
+        return "unread:" + path;
     }
 
     private List<ExplanationRecord> failures(String id, String path, String label, long t0, String error) {

@@ -1,6 +1,6 @@
 package io.shortcutlens.spark;
 
-import io.shortcutlens.model.ModelLoader;
+import io.shortcutlens.pipeline.ImageExplainPipeline;
 import java.io.IOException;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -9,8 +9,8 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * Gives every input row ({@link ExplainPartition#INPUT}) its image id before anything is explained, so that a rerun
- * can skip the images it has already explained: the given id, else the SHA-256 of the bytes (the id the explain
- * pipeline writes). Rows of a folder tree are read here (size limit checked first) and keep their bytes, so the
+ * can skip the images it has already explained: the given id, else the id the explain pipeline writes
+ * ({@link ImageExplainPipeline#imageId}). Rows of a folder tree are read here (size limit checked first) and keep their bytes, so the
  * explain step does not read them again; a file that cannot be read gets the id its error row will carry.
  */
 public final class ContentIds implements MapPartitionsFunction<Row, Row> {
@@ -45,11 +45,10 @@ public final class ContentIds implements MapPartitionsFunction<Row, Row> {
                     try {
                         bytes = HadoopFiles.read(path, hadoop, maxFileBytes);
                     } catch (IOException | RuntimeException e) {
-                        return RowFactory.create("unread:" + path, path, in.getString(2), null);
+                        return RowFactory.create(ImageExplainPipeline.unreadId(path), path, in.getString(2), null);
                     }
                 }
-                String id = bytes == null ? "missing:" + path : ModelLoader.sha256(bytes);
-                return RowFactory.create(id, path, in.getString(2), bytes);
+                return RowFactory.create(ImageExplainPipeline.imageId(path, bytes), path, in.getString(2), bytes);
             }
         };
     }
