@@ -13,26 +13,39 @@ import javax.imageio.ImageIO;
  * The other classes stay clean. Variants: the swatch in a random one of the four corners per image (Decoy-MNIST's
  * rule), and the swatch on only a fraction of a class's images (a shortcut carried by a subgroup).
  *
+ * <p>With ten poisoned classes, ten shades of one square are hard for a small CNN to tell apart, the dim ones hardest
+ * (it learns the garment for those instead, and the swatch stops being a shortcut the model uses). A coded swatch draws
+ * each class's own 4×4 pattern of white pixels instead: just as predictive, as easy to learn for every class.
+ *
  * @param poisoned  class indices that carry the swatch
  * @param swatch    side of the swatch in pixels
  * @param randomCorner whether each image draws its corner (else the lower-left corner)
  * @param fraction  share of a poisoned class's images that carry it
+ * @param coded     whether the swatch is a white pattern per class (else a square of the class's shade)
  */
-public record DecoyFashion(List<Integer> poisoned, int swatch, boolean randomCorner, double fraction) {
+public record DecoyFashion(List<Integer> poisoned, int swatch, boolean randomCorner, double fraction, boolean coded) {
+
+    /** Ten 16-bit patterns, 8 pixels set in each, any two differing in at least 8 pixels (found greedily, in order). */
+    private static final int[] CODES = codes(10, 8);
 
     /** Pullover, coat and shirt: classes a clean model confuses, so a shortcut among them pays. */
     public static DecoyFashion standard() {
-        return new DecoyFashion(List.of(2, 4, 6), 4, false, 1.0);
+        return new DecoyFashion(List.of(2, 4, 6), 4, false, 1.0, false);
     }
 
-    /** Every poisoned class, the swatch in a random corner per image: Decoy-MNIST's own rule. */
+    /** Every class poisoned, the swatch in a random corner per image (Decoy-MNIST's own rule), coded per class. */
     public static DecoyFashion anyCorner() {
-        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, true, 1.0);
+        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, true, 1.0, true);
+    }
+
+    /** The same, with Decoy-MNIST's shades instead of patterns. */
+    public static DecoyFashion anyCornerShaded() {
+        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, true, 1.0, false);
     }
 
     /** The swatch on 30% of the coats only: a shortcut carried by a subgroup. */
     public static DecoyFashion subgroup() {
-        return new DecoyFashion(List.of(4), 4, false, 0.3);
+        return new DecoyFashion(List.of(4), 4, false, 0.3, false);
     }
 
     /** Pixel boxes {@code {y0, x0, y1, x1}} (end exclusive) where a swatch can sit under this variant's rule. */
@@ -47,6 +60,37 @@ public record DecoyFashion(List<Integer> poisoned, int swatch, boolean randomCor
     public int shade(int classIndex) {
         int k = poisoned.indexOf(classIndex);
         return k < 0 ? -1 : 255 - k * (200 / Math.max(1, poisoned.size()));
+    }
+
+    /** The gray value of the swatch pixel at {@code (dy, dx)} inside the swatch of a poisoned class. */
+    public int swatchPixel(int classIndex, int dy, int dx) {
+        if (!coded) {
+            return shade(classIndex);
+        }
+        int k = poisoned.indexOf(classIndex);
+        int bit = (dy * swatch + dx) % 16;
+        return (CODES[k % CODES.length] >> bit & 1) == 1 ? 255 : 0;
+    }
+
+    static int[] codes(int count, int distance) {
+        int[] out = new int[count];
+        int n = 0;
+        for (int c = 0; c < 1 << 16 && n < count; c++) {
+            if (Integer.bitCount(c) != 8) {
+                continue;
+            }
+            boolean far = true;
+            for (int i = 0; i < n && far; i++) {
+                far = Integer.bitCount(c ^ out[i]) >= distance;
+            }
+            if (far) {
+                out[n++] = c;
+            }
+        }
+        if (n < count) {
+            throw new IllegalStateException("only " + n + " patterns at distance " + distance);
+        }
+        return out;
     }
 
     /** Where the swatch of one image goes, {@code {row, col}} of its top-left pixel; null when the image stays clean. */
@@ -73,10 +117,9 @@ public record DecoyFashion(List<Integer> poisoned, int swatch, boolean randomCor
         byte[] out = image.clone();
         int[] at = placement(classIndex, seed);
         if (at != null) {
-            byte v = (byte) shade(classIndex);
             for (int y = at[0]; y < at[0] + swatch; y++) {
                 for (int x = at[1]; x < at[1] + swatch; x++) {
-                    out[y * FashionMnist.SIDE + x] = v;
+                    out[y * FashionMnist.SIDE + x] = (byte) swatchPixel(classIndex, y - at[0], x - at[1]);
                 }
             }
         }

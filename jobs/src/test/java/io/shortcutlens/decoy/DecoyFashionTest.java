@@ -56,14 +56,14 @@ class DecoyFashionTest {
 
     @Test
     void randomCornerAndPartialVariants() {
-        DecoyFashion anyCorner = new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, true, 1.0);
+        DecoyFashion anyCorner = DecoyFashion.anyCorner();
         Set<String> corners = new HashSet<>();
         for (long s = 0; s < 200; s++) {
             int[] at = anyCorner.placement(3, s);
             corners.add(at[0] + "," + at[1]);
         }
         assertEquals(Set.of("0,0", "0,24", "24,0", "24,24"), corners);
-        DecoyFashion partial = new DecoyFashion(List.of(4), 4, false, 0.3);
+        DecoyFashion partial = DecoyFashion.subgroup();
         int carried = 0;
         for (long s = 0; s < 2000; s++) {
             if (partial.placement(4, s) != null) {
@@ -75,5 +75,34 @@ class DecoyFashionTest {
         assertNull(partial.placement(5, 1));
         assertNotEquals(-1, partial.shade(4));
         assertTrue(partial.shade(5) < 0);
+    }
+
+    @Test
+    void codedSwatchesAreTenDistinctWhitePatterns() {
+        DecoyFashion coded = DecoyFashion.anyCorner();
+        Set<String> patterns = new HashSet<>();
+        for (int c = 0; c < 10; c++) {
+            StringBuilder b = new StringBuilder();
+            int white = 0;
+            for (int dy = 0; dy < 4; dy++) {
+                for (int dx = 0; dx < 4; dx++) {
+                    int v = coded.swatchPixel(c, dy, dx);
+                    assertTrue(v == 0 || v == 255);
+                    white += v == 255 ? 1 : 0;
+                    b.append(v == 255 ? '#' : '.');
+                }
+            }
+            assertEquals(8, white, "class " + c + " " + b);
+            patterns.add(b.toString());
+        }
+        assertEquals(10, patterns.size());
+        byte[] blank = new byte[28 * 28];
+        byte[] tagged = coded.apply(blank, 7, 3);
+        int[] at = coded.placement(7, 3);
+        for (int dy = 0; dy < 4; dy++) {
+            for (int dx = 0; dx < 4; dx++) {
+                assertEquals(coded.swatchPixel(7, dy, dx), tagged[(at[0] + dy) * 28 + at[1] + dx] & 0xff);
+            }
+        }
     }
 }
