@@ -37,6 +37,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -250,6 +251,7 @@ public final class ExplainJob implements Callable<Integer> {
         boolean exists;
         try {
             org.apache.hadoop.fs.FileSystem fs = explanationsDir.getFileSystem(hadoopConf);
+            clearInterruptedWrites(fs, explanationsDir);
             exists = fs.exists(new Path(explanationsDir, "_SUCCESS"));
             org.apache.hadoop.fs.FileStatus[] old = fs.globStatus(new Path(explanationsDir, "method=*"));
             if (old != null && old.length > 0) {
@@ -270,8 +272,9 @@ public final class ExplainJob implements Callable<Integer> {
                     .select("image_id", "path", "label", "bytes");
         }
         LOG.info("[3/4] explaining with {} (target {}), writing {} ({})", settings.methods(), settings.target(), explanations, writeMode);
+        CollectionAccumulator<String> devices = spark.sparkContext().collectionAccumulator("shortcutlens task devices");
         Dataset<Row> rows = images.mapPartitions(new ExplainPartition(settings, staged.shippedName(),
-                folder ? new HadoopConf(hadoopConf) : null), Encoders.row(ExplanationSchema.ROW));
+                folder ? new HadoopConf(hadoopConf) : null, devices), Encoders.row(ExplanationSchema.ROW));
         // partitions (run_id, method): an overwrite replaces only this run's, older runs stay readable beside it.
         // A retried task (a lost executor) leaves no duplicate: only committed task outputs become visible.
         long failedAttempts;
@@ -302,7 +305,7 @@ public final class ExplainJob implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         String manifestPath = out + "/manifest.json";
         RunManifest.write(spark, manifestPath, manifest(spark, settings, loaded, probe.preprocessing(), imageCount, rowCount, newRows, errors, perMethod, seconds,
-                failedAttempts, executorsLost));
+                failedAttempts, executorsLost, new java.util.TreeSet<>(devices.value())));
         LOG.info("[4/4] wrote {} new rows; the run holds {} rows ({} errors) for {} images, {} s; manifest {}", newRows, rowCount, errors, imageCount,
                 String.format(Locale.ROOT, "%.1f", seconds), manifestPath);
         return new Result(explanations, manifestPath, id, imageCount, rowCount, newRows, errors, seconds);
@@ -393,7 +396,7 @@ public final class ExplainJob implements Callable<Integer> {
 
     private Map<String, Object> manifest(SparkSession spark, ExplainSettings s, LoadedModel loaded, String preprocessing, long images,
                                          long rows, long newRows, long errors, Map<String, Long> perMethod, double seconds,
-                                         long failedAttempts, long executorsLost) {
+                                         long failedAttempts, long executorsLost, java.util.Set<String> taskDevices) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run_id", s.runId());
         m.put("created", Instant.now().toString());
@@ -438,8 +441,28 @@ public final class ExplainJob implements Callable<Integer> {
         m.put("error_rows", errors);
         m.put("failed_task_attempts", failedAttempts);
         m.put("executors_lost", executorsLost);
+        m.put("task_devices", taskDevices);
         m.put("seconds", Math.round(seconds * 10) / 10.0);
         return m;
+    }
+
+    /**
+     * Removes what a run whose driver died while writing left behind: task output that was never committed (Spark's
+     * committers keep it under {@code _temporary} and {@code .spark-staging-*}, hidden from readers). A later append
+     * would otherwise commit it as its own, and rows would appear twice. One writer per output folder at a time.
+     */
+    static void clearInterruptedWrites(org.apache.hadoop.fs.FileSystem fs, Path dir) throws IOException {
+        if (!fs.exists(dir)) {
+            return;
+        }
+        org.apache.hadoop.fs.FileStatus[] leftovers = fs.listStatus(dir, p -> p.getName().equals("_temporary") || p.getName().startsWith(".spark-staging-"));
+        for (org.apache.hadoop.fs.FileStatus f : leftovers) {
+            LOG.warn("removing {}: uncommitted output of an interrupted run", f.getPath());
+            fs.delete(f.getPath(), true);
+        }
+        if (leftovers.length > 0 && fs.listStatus(dir).length == 0) {
+            fs.delete(dir, false); // nothing was ever committed here
+        }
     }
 
     private static String trimSlash(String p) {

@@ -33,6 +33,12 @@ final class StandaloneCluster implements AutoCloseable {
 
     static StandaloneCluster start(File work, int workers, int coresPerWorker, String workerMemory, Map<String, String> workerEnv)
             throws IOException, InterruptedException {
+        return start(work, workers, coresPerWorker, workerMemory, workerEnv, Map.of());
+    }
+
+    /** @param workerConf Spark properties of the workers (e.g. the resources they offer), given as their properties file */
+    static StandaloneCluster start(File work, int workers, int coresPerWorker, String workerMemory, Map<String, String> workerEnv,
+                                   Map<String, String> workerConf) throws IOException, InterruptedException {
         File root = root();
         File cp = new File(root, "jobs/target/embedded-classpath.txt");
         if (!cp.isFile()) {
@@ -56,12 +62,16 @@ final class StandaloneCluster implements AutoCloseable {
             c.launch(work, "master", "org.apache.spark.deploy.master.Master", Map.of(), "--host", "127.0.0.1", "--port",
                     String.valueOf(masterPort), "--webui-port", String.valueOf(freePort()));
             waitForPort(masterPort, 120_000);
+            File props = new File(work, "worker.properties");
+            StringBuilder p = new StringBuilder();
+            workerConf.forEach((k, v) -> p.append(k).append('=').append(v).append('\n'));
+            Files.writeString(props.toPath(), p.toString());
             for (int i = 0; i < workers; i++) {
                 File dir = new File(work, "worker-" + i);
                 dir.mkdirs();
                 c.launch(work, "worker-" + i, "org.apache.spark.deploy.worker.Worker", workerEnv, "--host", "127.0.0.1", "--cores",
                         String.valueOf(coresPerWorker), "--memory", workerMemory, "--work-dir", dir.getAbsolutePath(), "--webui-port",
-                        String.valueOf(freePort()), c.masterUrl);
+                        String.valueOf(freePort()), "--properties-file", props.getAbsolutePath(), c.masterUrl);
             }
             return c;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -155,6 +165,25 @@ final class StandaloneCluster implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** The last 4,000 characters of a log, for failure messages. */
+    static String tail(File log) throws IOException {
+        String s = Files.readString(log.toPath());
+        return s.substring(Math.max(0, s.length() - 4000));
+    }
+
+    /** Kills a submission (the driver JVM and the shell around it) at once, as a lost node would. */
+    static void kill(Process submit) throws InterruptedException {
+        submit.descendants().forEach(ProcessHandle::destroyForcibly);
+        submit.destroyForcibly();
+        submit.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     static int freePort() throws IOException {

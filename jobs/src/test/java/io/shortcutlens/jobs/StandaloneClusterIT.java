@@ -3,6 +3,8 @@ package io.shortcutlens.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.shortcutlens.jobs.StandaloneCluster.concat;
+import static io.shortcutlens.jobs.StandaloneCluster.tail;
 
 import io.shortcutlens.demo.DemoData;
 import java.io.File;
@@ -125,14 +127,4 @@ class StandaloneClusterIT {
         return executorLog.isFile() ? Files.readAllLines(executorLog.toPath()).stream().filter(l -> l.contains("Running task")).count() : 0;
     }
 
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static String tail(File log) throws java.io.IOException {
-        String s = Files.readString(log.toPath());
-        return s.substring(Math.max(0, s.length() - 4000));
-    }
 }

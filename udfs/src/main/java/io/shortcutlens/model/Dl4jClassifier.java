@@ -13,7 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>DL4J's {@code output} is synchronized per network instance, so task threads sharing one instance would take
  * turns. The loaded network is kept as a prototype and each concurrent caller borrows a clone from a small pool:
- * the file is read once per JVM, the parameters are copied once per concurrent thread.
+ * the file is read once per JVM, the parameters are copied once per concurrent thread and device (a task bound to a
+ * GPU by {@link io.shortcutlens.spark.GpuBinder} borrows copies made on its own device).
  */
 public final class Dl4jClassifier implements ImageClassifier {
 
@@ -21,7 +22,8 @@ public final class Dl4jClassifier implements ImageClassifier {
     private final InputShape shape;
     private final boolean flatInput;
     private final int numClasses;
-    private final ConcurrentLinkedDeque<Object> idle = new ConcurrentLinkedDeque<>();
+    /** Idle copies per ND4J device (always 0 on the CPU backend): a copy's parameters live on the device it was made on. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, ConcurrentLinkedDeque<Object>> idle = new java.util.concurrent.ConcurrentHashMap<>();
 
     Dl4jClassifier(Object network, InputShape shape, boolean flatInput, int numClasses) {
         if (!(network instanceof MultiLayerNetwork) && !(network instanceof ComputationGraph)) {
@@ -31,7 +33,7 @@ public final class Dl4jClassifier implements ImageClassifier {
         this.shape = shape;
         this.flatInput = flatInput;
         this.numClasses = numClasses;
-        idle.push(network);
+        idle.computeIfAbsent(Nd4j.getAffinityManager().getDeviceForCurrentThread(), d -> new ConcurrentLinkedDeque<>()).push(network);
     }
 
     /** Wraps a network already in memory (tests, training code); the input layout is probed with one forward pass. */
@@ -97,20 +99,17 @@ public final class Dl4jClassifier implements ImageClassifier {
         float[] data = batch.length == n * size ? batch : java.util.Arrays.copyOf(batch, n * size);
         long[] dims = flatInput ? new long[] {n, size} : new long[] {n, shape.channels(), shape.height(), shape.width()};
         INDArray x = Nd4j.create(data, dims, 'c');
-        Object net = borrow();
+        ConcurrentLinkedDeque<Object> pool = idle.computeIfAbsent(Nd4j.getAffinityManager().getDeviceForCurrentThread(),
+                d -> new ConcurrentLinkedDeque<>());
+        Object net = pool.poll();
+        if (net == null) {
+            net = prototype instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) prototype).clone();
+        }
         try {
             INDArray out = forward(net, x);
             return out.castTo(DataType.FLOAT).dup('c').data().asFloat();
         } finally {
-            idle.push(net);
+            pool.push(net);
         }
-    }
-
-    private Object borrow() {
-        Object net = idle.poll();
-        if (net != null) {
-            return net;
-        }
-        return prototype instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) prototype).clone();
     }
 }

@@ -64,6 +64,7 @@ public final class ConfirmPartition implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
+        GpuBinder.bindTask();
         LoadedModel loaded = ModelFiles.load(model, shippedModelName);
         ImageDecoder decoder = new ImageDecoder(limits);
         return new Iterator<>() {

@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * Explains a partition of images. Input rows have the columns of {@link #INPUT}; each yields one row per method and
@@ -33,19 +34,27 @@ public final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
     private final ExplainSettings settings;
     private final String shippedModelName;
     private final HadoopConf hadoop;
+    private final CollectionAccumulator<String> devices;
 
     /**
-     * @param hadoop when set, rows without bytes are read from their {@code path} inside the task (with the file-size
-     *               limit checked before reading); when null, rows without bytes become error rows
+     * @param hadoop  when set, rows without bytes are read from their {@code path} inside the task (with the file-size
+     *                limit checked before reading); when null, rows without bytes become error rows
+     * @param devices when set, each task adds its {@link GpuBinder.Binding#describe() binding} (the job's manifest
+     *                lists them)
      */
-    public ExplainPartition(ExplainSettings settings, String shippedModelName, HadoopConf hadoop) {
+    public ExplainPartition(ExplainSettings settings, String shippedModelName, HadoopConf hadoop, CollectionAccumulator<String> devices) {
         this.settings = settings;
         this.shippedModelName = shippedModelName;
         this.hadoop = hadoop;
+        this.devices = devices;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
+        GpuBinder.Binding binding = GpuBinder.bindTask();
+        if (devices != null) {
+            devices.add(binding.describe());
+        }
         LoadedModel model = ModelFiles.load(settings.model(), shippedModelName);
         ImageExplainPipeline pipeline = new ImageExplainPipeline(settings, model);
         return new Iterator<>() {

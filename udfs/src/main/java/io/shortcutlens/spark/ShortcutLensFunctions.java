@@ -55,6 +55,7 @@ public final class ShortcutLensFunctions {
     private static final ConcurrentHashMap<ExplainSettings, ImageExplainPipeline> PIPELINES = new ConcurrentHashMap<>();
 
     private static Row explain(ExplainSettings settings, String shipped, byte[] bytes) {
+        GpuBinder.bindTask();
         ImageExplainPipeline pipeline = PIPELINES.computeIfAbsent(settings, s -> {
             LoadedModel model = ModelFiles.load(s.model(), shipped);
             return new ImageExplainPipeline(s, model);
