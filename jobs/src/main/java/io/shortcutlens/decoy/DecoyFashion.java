@@ -13,9 +13,9 @@ import javax.imageio.ImageIO;
  * The other classes stay clean. Variants: the swatch in a random one of the four corners per image (Decoy-MNIST's
  * rule), and the swatch on only a fraction of a class's images (a shortcut carried by a subgroup).
  *
- * <p>With ten poisoned classes, ten shades of one square are hard for a small CNN to tell apart, the dim ones hardest
- * (it learns the garment for those instead, and the swatch stops being a shortcut the model uses). A coded swatch draws
- * each class's own 4×4 pattern of white pixels instead: just as predictive, as easy to learn for every class.
+ * <p>A coded swatch draws each class's own 4×4 pattern of white pixels instead of a shade: as predictive, but not
+ * ordered, so that no class's swatch looks like "no swatch, only darker" (with shades, removing the swatch of the
+ * dimmest classes changes nothing the model reads).
  *
  * @param poisoned  class indices that carry the swatch
  * @param swatch    side of the swatch in pixels
@@ -33,14 +33,14 @@ public record DecoyFashion(List<Integer> poisoned, int swatch, boolean randomCor
         return new DecoyFashion(List.of(2, 4, 6), 4, false, 1.0, false);
     }
 
-    /** Every class poisoned, the swatch in a random corner per image (Decoy-MNIST's own rule), coded per class. */
+    /** Every class poisoned, the swatch in a random corner per image: Decoy-MNIST's own rule. */
     public static DecoyFashion anyCorner() {
-        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, true, 1.0, true);
+        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, true, 1.0, false);
     }
 
-    /** The same, with Decoy-MNIST's shades instead of patterns. */
-    public static DecoyFashion anyCornerShaded() {
-        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, true, 1.0, false);
+    /** The same with a white pattern per class instead of a shade. */
+    public static DecoyFashion anyCornerCoded() {
+        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, true, 1.0, true);
     }
 
     /** The swatch on 30% of the coats only: a shortcut carried by a subgroup. */

@@ -62,14 +62,14 @@ public final class DecoyJob implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the swatches, training and LIME.")
     long seed = 1;
 
-    @Option(names = "--variant", paramLabel = "standard|random-corner|random-corner-shaded|subgroup", description = {"standard: pullover,",
-        "coat and shirt carry the swatch in the lower-left corner; random-corner: every class, in a random corner per image,",
-        "a white 4x4 pattern per class; random-corner-shaded: the same with Decoy-MNIST's shades; subgroup: 30% of the coats."})
+    @Option(names = "--variant", paramLabel = "standard|random-corner|random-corner-coded|subgroup", description = {"standard: pullover,",
+        "coat and shirt carry the swatch in the lower-left corner; random-corner: every class, in a random corner per image;",
+        "random-corner-coded: the same with a white 4x4 pattern per class instead of a shade; subgroup: 30% of the coats."})
     String variant = "standard";
 
     @Option(names = "--hide", paramLabel = "mean|zero", description = {"What stands in for hidden pixels, in occlusion windows, switched-off",
         "LIME superpixels and the audit's masking test: the image's mean, or 0 (Fashion-MNIST's black background). Under",
-        "random-corner-shaded some swatch shades (bag 95, ankle-boot 75) equal their images' mean, so only zero hides them."})
+        "random-corner some swatch shades (bag 95, ankle-boot 75) equal their images' mean, so only zero hides them."})
     String hide = "mean";
 
     @Option(names = "--skip-clean", description = "Train and audit the decoy model only.")
@@ -103,9 +103,9 @@ public final class DecoyJob implements Callable<Integer> {
         return switch (name) {
             case "standard" -> DecoyFashion.standard();
             case "random-corner" -> DecoyFashion.anyCorner();
-            case "random-corner-shaded" -> DecoyFashion.anyCornerShaded();
+            case "random-corner-coded" -> DecoyFashion.anyCornerCoded();
             case "subgroup" -> DecoyFashion.subgroup();
-            default -> throw new IllegalArgumentException("--variant must be standard, random-corner, random-corner-shaded or subgroup, found '" + name + "'");
+            default -> throw new IllegalArgumentException("--variant must be standard, random-corner, random-corner-coded or subgroup, found '" + name + "'");
         };
     }
 

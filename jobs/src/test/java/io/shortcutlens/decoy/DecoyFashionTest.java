@@ -79,7 +79,7 @@ class DecoyFashionTest {
 
     @Test
     void codedSwatchesAreTenDistinctWhitePatterns() {
-        DecoyFashion coded = DecoyFashion.anyCorner();
+        DecoyFashion coded = DecoyFashion.anyCornerCoded();
         Set<String> patterns = new HashSet<>();
         for (int c = 0; c < 10; c++) {
             StringBuilder b = new StringBuilder();
