@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * the file is read once per JVM, the parameters are copied once per concurrent thread and device (a task bound to a
  * GPU by {@link io.shortcutlens.spark.GpuBinder} borrows copies made on its own device).
  */
-public final class Dl4jClassifier implements ImageClassifier {
+public final class Dl4jClassifier implements ImageClassifier, Differentiable {
 
     private final Object prototype;
     private final InputShape shape;
@@ -73,6 +73,37 @@ public final class Dl4jClassifier implements ImageClassifier {
         }
         ComputationGraph g = (ComputationGraph) network;
         return g.outputSingle(false, x.castTo(g.params().dataType()));
+    }
+
+    private volatile Dl4jGradients gradients;
+
+    /** The logit-gradient view of this network, built on first use (gradient methods only). */
+    private Dl4jGradients gradients() {
+        Dl4jGradients g = gradients;
+        if (g == null) {
+            synchronized (this) {
+                if (gradients == null) {
+                    gradients = Dl4jGradients.of(prototype, shape, flatInput);
+                }
+                g = gradients;
+            }
+        }
+        return g;
+    }
+
+    @Override
+    public float[] logits(float[] batch, int n) {
+        return gradients().logits(batch, n);
+    }
+
+    @Override
+    public float[] inputGradients(float[] batch, int n, int[] targets) {
+        return gradients().inputGradients(batch, n, targets);
+    }
+
+    @Override
+    public FeatureGradients featureGradients(float[] batch, int n, int[] targets, String layer) {
+        return gradients().featureGradients(batch, n, targets, layer);
     }
 
     @Override

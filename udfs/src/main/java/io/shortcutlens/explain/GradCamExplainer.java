@@ -1,0 +1,91 @@
+package io.shortcutlens.explain;
+
+import io.shortcutlens.image.ImageTensor;
+import io.shortcutlens.image.InputShape;
+import io.shortcutlens.maps.AttributionMap;
+import io.shortcutlens.model.Differentiable;
+import io.shortcutlens.model.ImageClassifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Grad-CAM (Selvaraju et al. 2017): for the target class's logit {@code y}, the feature maps {@code A_k} of a layer
+ * (by default the last whose output is still larger than 1×1, as MATLAB's {@code gradCAM} picks it) are weighted by
+ * {@code α_k = mean over positions of ∂y/∂A_k}, summed, passed through ReLU and upsampled bilinearly to the input
+ * size. One forward and one backward pass per image and target.
+ */
+public final class GradCamExplainer implements Explainer {
+
+    private final String layer;
+
+    /** @param layer feature layer name, or null for the automatic choice */
+    public GradCamExplainer(String layer) {
+        this.layer = layer;
+    }
+
+    @Override
+    public String method() {
+        return "gradcam";
+    }
+
+    @Override
+    public String paramsJson() {
+        return layer == null ? "{\"layer\":\"auto\"}" : "{\"layer\":\"" + layer.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    }
+
+    @Override
+    public List<Explanation> explain(ImageTensor image, float[] baseScores, int[] targets, ImageClassifier model, long seed) {
+        Differentiable d = GradientExplainer.differentiable(model, method());
+        InputShape shape = image.shape();
+        List<Explanation> out = new ArrayList<>();
+        for (int t : targets) {
+            Differentiable.FeatureGradients fg = d.featureGradients(image.input(), 1, new int[] {t}, layer);
+            float[] cam = cam(fg, 0);
+            float[] up = upsample(cam, fg.height(), fg.width(), shape.height(), shape.width());
+            out.add(new Explanation(t, baseScores[t], AttributionMap.windowGrid(shape.height(), shape.width(), 1, 1, up), null, null, 1));
+        }
+        return out;
+    }
+
+    /** ReLU(Σ_k α_k A_k) for image {@code i} of the batch, at the feature maps' resolution. */
+    public static float[] cam(Differentiable.FeatureGradients fg, int i) {
+        int hw = fg.height() * fg.width();
+        int base = i * fg.channels() * hw;
+        float[] cam = new float[hw];
+        for (int k = 0; k < fg.channels(); k++) {
+            double alpha = 0;
+            for (int p = 0; p < hw; p++) {
+                alpha += fg.gradients()[base + k * hw + p];
+            }
+            alpha /= hw;
+            for (int p = 0; p < hw; p++) {
+                cam[p] += (float) (alpha * fg.activations()[base + k * hw + p]);
+            }
+        }
+        for (int p = 0; p < hw; p++) {
+            cam[p] = Math.max(0f, cam[p]);
+        }
+        return cam;
+    }
+
+    /** Bilinear resize, pixel centres aligned (half-pixel offsets), edges clamped. */
+    static float[] upsample(float[] src, int h, int w, int outH, int outW) {
+        float[] dst = new float[outH * outW];
+        for (int y = 0; y < outH; y++) {
+            double sy = Math.min(h - 1, Math.max(0, (y + 0.5) * h / outH - 0.5));
+            int y0 = (int) Math.floor(sy);
+            int y1 = Math.min(h - 1, y0 + 1);
+            double fy = sy - y0;
+            for (int x = 0; x < outW; x++) {
+                double sx = Math.min(w - 1, Math.max(0, (x + 0.5) * w / outW - 0.5));
+                int x0 = (int) Math.floor(sx);
+                int x1 = Math.min(w - 1, x0 + 1);
+                double fx = sx - x0;
+                double top = src[y0 * w + x0] * (1 - fx) + src[y0 * w + x1] * fx;
+                double bottom = src[y1 * w + x0] * (1 - fx) + src[y1 * w + x1] * fx;
+                dst[y * outW + x] = (float) (top * (1 - fy) + bottom * fy);
+            }
+        }
+        return dst;
+    }
+}

@@ -1,0 +1,34 @@
+package io.shortcutlens.model;
+
+/**
+ * A classifier that can say how its class logits (the scores before any softmax) change with its input and with a
+ * layer's feature maps: what gradient attribution and Grad-CAM need. Safe to call from several task threads at once.
+ */
+public interface Differentiable {
+
+    /** Logits of {@code n} images laid out as in {@link ImageClassifier#scores}: {@code n × numClasses}, row-major. */
+    float[] logits(float[] batch, int n);
+
+    /**
+     * Gradient of each image's target logit with respect to its input: {@code n × C × H × W} floats, image {@code i}
+     * differentiated for class {@code targets[i]}.
+     */
+    float[] inputGradients(float[] batch, int n, int[] targets);
+
+    /**
+     * A layer's feature maps and the gradient of each image's target logit with respect to them.
+     *
+     * @param layer a layer name, or null for the last layer whose output still has spatial size above 1×1
+     */
+    FeatureGradients featureGradients(float[] batch, int n, int[] targets, String layer);
+
+    /**
+     * @param layer       the layer's name (or its index when unnamed)
+     * @param channels    feature maps per image
+     * @param height      feature map height
+     * @param width       feature map width
+     * @param activations {@code n × channels × height × width}
+     * @param gradients   same layout: d(target logit) / d(activation)
+     */
+    record FeatureGradients(String layer, int channels, int height, int width, float[] activations, float[] gradients) { }
+}

@@ -1,0 +1,187 @@
+package io.shortcutlens.model;
+
+import io.shortcutlens.image.InputShape;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link Differentiable} over a DL4J {@link MultiLayerNetwork} whose last layer is an {@link OutputLayer}. DL4J
+ * backpropagates from external errors only through layers without a loss, so the network is rebuilt once with its
+ * output layer as a dense layer with identity activation and the same parameters: its outputs are the logits, and
+ * backpropagating a one-hot error through it gives d(logit)/d(anything below). Copies are pooled per calling thread
+ * like the classifier's.
+ */
+public final class Dl4jGradients implements Differentiable {
+
+    private final MultiLayerNetwork prototype;
+    private final InputShape shape;
+    private final boolean flatInput;
+    private final int numClasses;
+    private final ConcurrentLinkedDeque<MultiLayerNetwork> idle = new ConcurrentLinkedDeque<>();
+
+    private Dl4jGradients(MultiLayerNetwork logits, InputShape shape, boolean flatInput, int numClasses) {
+        this.prototype = logits;
+        this.shape = shape;
+        this.flatInput = flatInput;
+        this.numClasses = numClasses;
+        idle.push(logits);
+    }
+
+    /**
+     * @throws UnsupportedOperationException for a network these gradients cannot be taken through, naming the methods
+     *                                       that work on any model
+     */
+    public static Dl4jGradients of(Object network, InputShape shape, boolean flatInput) {
+        if (!(network instanceof MultiLayerNetwork net)) {
+            throw new UnsupportedOperationException("gradient methods (Grad-CAM, saliency, integrated gradients, SmoothGrad) need a DL4J"
+                    + " MultiLayerNetwork; this model is a " + network.getClass().getSimpleName() + ": use occlusion or lime");
+        }
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+        int last = conf.getConfs().size() - 1;
+        NeuralNetConfiguration lastConf = conf.getConf(last);
+        if (!(lastConf.getLayer() instanceof OutputLayer out)) {
+            throw new UnsupportedOperationException("gradient methods need a network ending in an OutputLayer (dense + activation);"
+                    + " this one ends in " + lastConf.getLayer().getClass().getSimpleName() + ": use occlusion or lime");
+        }
+        DenseLayer logits = new DenseLayer.Builder().nIn(out.getNIn()).nOut(out.getNOut()).activation(Activation.IDENTITY)
+                .hasBias(out.hasBias()).build();
+        logits.setLayerName(out.getLayerName());
+        lastConf.setLayer(logits);
+        MultiLayerNetwork m = new MultiLayerNetwork(conf);
+        m.init(net.params().dup(), false);
+        m.initGradientsView(); // layers write parameter gradients there while backpropagating
+        return new Dl4jGradients(m, shape, flatInput, (int) out.getNOut());
+    }
+
+    @Override
+    public float[] logits(float[] batch, int n) {
+        MultiLayerNetwork m = borrow();
+        try {
+            return floats(m.output(input(batch, n, m), false));
+        } finally {
+            idle.push(m);
+        }
+    }
+
+    @Override
+    public float[] inputGradients(float[] batch, int n, int[] targets) {
+        MultiLayerNetwork m = borrow();
+        try {
+            m.setInput(input(batch, n, m));
+            m.feedForward(false, false);
+            return floats(backpropTo(m, -1, oneHot(n, targets, m)));
+        } finally {
+            m.clear();
+            idle.push(m);
+        }
+    }
+
+    @Override
+    public FeatureGradients featureGradients(float[] batch, int n, int[] targets, String layer) {
+        MultiLayerNetwork m = borrow();
+        try {
+            m.setInput(input(batch, n, m));
+            List<INDArray> acts = m.feedForward(false, false);
+            int k = featureLayer(m, acts, layer);
+            INDArray a = acts.get(k + 1);
+            INDArray g = backpropTo(m, k, oneHot(n, targets, m));
+            String name = m.getLayer(k).conf().getLayer().getLayerName();
+            return new FeatureGradients(name != null ? name : String.valueOf(k), (int) a.size(1), (int) a.size(2), (int) a.size(3), floats(a),
+                    floats(g));
+        } finally {
+            m.clear();
+            idle.push(m);
+        }
+    }
+
+    /** The layer index: by name, else the last one whose output is a feature map larger than 1×1. */
+    private static int featureLayer(MultiLayerNetwork m, List<INDArray> acts, String layer) {
+        int found = -1;
+        for (int i = 0; i < m.getnLayers(); i++) {
+            INDArray a = acts.get(i + 1);
+            boolean spatial = a.rank() == 4 && a.size(2) * a.size(3) > 1;
+            String name = m.getLayer(i).conf().getLayer().getLayerName();
+            if (layer != null && (layer.equals(name) || layer.equals(String.valueOf(i)))) {
+                if (!spatial) {
+                    throw new IllegalArgumentException("layer '" + layer + "' outputs " + java.util.Arrays.toString(a.shape())
+                            + ", not feature maps [n, channels, height, width] larger than 1x1");
+                }
+                return i;
+            }
+            if (layer == null && spatial) {
+                found = i;
+            }
+        }
+        if (layer != null) {
+            throw new IllegalArgumentException("no layer named '" + layer + "'; layers: " + layerNames(m));
+        }
+        if (found < 0) {
+            throw new IllegalArgumentException("the network has no layer with feature maps larger than 1x1 (Grad-CAM needs one)");
+        }
+        return found;
+    }
+
+    private static List<String> layerNames(MultiLayerNetwork m) {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < m.getnLayers(); i++) {
+            String name = m.getLayer(i).conf().getLayer().getLayerName();
+            names.add(i + ":" + (name != null ? name : m.getLayer(i).getClass().getSimpleName()));
+        }
+        return names;
+    }
+
+    /** Backpropagates {@code eps} (at the logits) down to the output of layer {@code k} (k = -1: the network input). */
+    private static INDArray backpropTo(MultiLayerNetwork m, int k, INDArray eps) {
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        long n = eps.size(0);
+        for (int j = m.getnLayers() - 1; j > k; j--) {
+            Layer layer = m.getLayer(j);
+            eps = layer.backpropGradient(eps, mgr).getSecond();
+            InputPreProcessor pp = m.getLayerWiseConfigurations().getInputPreProcess(j);
+            if (pp != null) {
+                eps = pp.backprop(eps, (int) n, mgr);
+            }
+        }
+        return eps;
+    }
+
+    private INDArray oneHot(int n, int[] targets, MultiLayerNetwork m) {
+        INDArray eps = Nd4j.zeros(m.params().dataType(), n, numClasses);
+        for (int i = 0; i < n; i++) {
+            eps.putScalar(i, targets[i], 1.0);
+        }
+        return eps;
+    }
+
+    private INDArray input(float[] batch, int n, MultiLayerNetwork m) {
+        int size = shape.size();
+        float[] data = batch.length == n * size ? batch : java.util.Arrays.copyOf(batch, n * size);
+        long[] dims = flatInput ? new long[] {n, size} : new long[] {n, shape.channels(), shape.height(), shape.width()};
+        return Nd4j.create(data, dims, 'c').castTo(m.params().dataType());
+    }
+
+    private static float[] floats(INDArray a) {
+        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    private MultiLayerNetwork borrow() {
+        MultiLayerNetwork m = idle.poll();
+        if (m == null) {
+            m = prototype.clone();
+            m.initGradientsView();
+        }
+        return m;
+    }
+}
