@@ -3,6 +3,8 @@ package io.shortcutlens.jobs;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
+import io.shortcutlens.explain.GradCamParams;
+import io.shortcutlens.explain.GradientParams;
 import io.shortcutlens.explain.LimeParams;
 import io.shortcutlens.explain.OcclusionParams;
 import io.shortcutlens.explain.SuperpixelSegmenter;
@@ -107,7 +109,8 @@ public final class ExplainJob implements Callable<Integer> {
     @Option(names = "--channel-order", paramLabel = "RGB|BGR", description = "Normalisation: channel order the model expects (default RGB).")
     Normalisation.ChannelOrder channelOrder;
 
-    @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = "Methods to run: occlusion, lime.")
+    @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = {"Methods to run: occlusion, lime (any model); gradcam,",
+        "saliency, input-x-gradient, integrated-gradients, smoothgrad (DL4J MultiLayerNetworks ending in an OutputLayer)."})
     List<String> methods = new ArrayList<>(List.of("occlusion", "lime"));
 
     @Option(names = "--target", paramLabel = "predicted|all|CLASS", description = "Class to explain: the predicted one, every class, or a class name or index.")
@@ -121,6 +124,22 @@ public final class ExplainJob implements Callable<Integer> {
 
     @Option(names = "--occlusion-mask-value", paramLabel = "V|auto", description = "Value written into the window (model-input units); auto = the image's per-channel mean.")
     String occlusionValue = "auto";
+
+    @Option(names = "--gradcam-layer", paramLabel = "NAME|auto", description = {"Grad-CAM feature layer; auto = the last layer whose",
+        "output is still larger than 1x1 (as MATLAB's gradCAM)."})
+    String gradCamLayer = "auto";
+
+    @Option(names = "--ig-steps", paramLabel = "N", description = "Integrated gradients: steps along the path from the baseline.")
+    int igSteps = 32;
+
+    @Option(names = "--ig-baseline", paramLabel = "V", description = "Integrated gradients: baseline value of every input element (model-input units).")
+    float igBaseline = 0f;
+
+    @Option(names = "--smoothgrad-samples", paramLabel = "N", description = "SmoothGrad: noisy copies averaged per image.")
+    int smoothGradSamples = 25;
+
+    @Option(names = "--smoothgrad-noise", paramLabel = "S", description = "SmoothGrad: noise standard deviation as a share of the image's input range.")
+    double smoothGradNoise = 0.15;
 
     @Option(names = "--lime-segmentation", paramLabel = "slic|grid", description = "LIME features: SLIC superpixels (BoofCV) or a regular grid.")
     String limeSegmentation = "slic";
@@ -221,6 +240,16 @@ public final class ExplainJob implements Callable<Integer> {
                 loaded.numClasses(), loaded.classNames());
         ExplainSettings settings = settings(loaded, staged.spec());
         settings.target().check(loaded);
+        if (settings.needsGradients()) { // fail before any task: gradients need a network DL4J can backpropagate through
+            if (!(loaded.classifier() instanceof io.shortcutlens.model.Differentiable d)) {
+                throw new IllegalArgumentException("model " + model + " gives no gradients: use --methods occlusion,lime");
+            }
+            try {
+                d.logits(new float[loaded.inputShape().size()], 1);
+            } catch (UnsupportedOperationException e) {
+                throw new IllegalArgumentException("model " + model + ": " + e.getMessage(), e);
+            }
+        }
         ImageExplainPipeline probe = new ImageExplainPipeline(settings, loaded);
         String id = runId != null ? runId : defaultRunId(settings, probe.preprocessing(), loaded);
         settings = settings.withRunId(id);
@@ -330,15 +359,21 @@ public final class ExplainJob implements Callable<Integer> {
     ExplainSettings settings(LoadedModel loaded, ModelSpec spec) {
         OcclusionParams occ = null;
         LimeParams lime = null;
+        GradCamParams gradCam = null;
+        List<GradientParams> gradients = new ArrayList<>();
         for (String m : methods) {
-            switch (m.trim().toLowerCase(Locale.ROOT)) {
+            String method = m.trim().toLowerCase(Locale.ROOT);
+            switch (method) {
                 case "occlusion" -> occ = new OcclusionParams(autoInt(occlusionMask, "--occlusion-mask-size"),
                         autoInt(occlusionStride, "--occlusion-stride"), autoFloat(occlusionValue, "--occlusion-mask-value"), batchSize)
                         .resolve(loaded.inputShape());
                 case "lime" -> lime = new LimeParams(SuperpixelSegmenter.Kind.valueOf(limeSegmentation.toUpperCase(Locale.ROOT)), limeFeatures,
                         limeSamples, limeKernelWidth, "mean".equalsIgnoreCase(limeReplacement) ? null : Float.valueOf(limeReplacement),
                         limeRidge, batchSize);
-                default -> throw new IllegalArgumentException("unknown method '" + m + "' in --methods (expected occlusion, lime)");
+                case "gradcam" -> gradCam = new GradCamParams("auto".equalsIgnoreCase(gradCamLayer.trim()) ? null : gradCamLayer.trim());
+                case "saliency", "input-x-gradient", "integrated-gradients", "smoothgrad" -> gradients.add(new GradientParams(method, igSteps,
+                        igBaseline, smoothGradSamples, smoothGradNoise, batchSize));
+                default -> throw new IllegalArgumentException("unknown method '" + m + "' in --methods (expected " + ExplainSettings.METHODS + ")");
             }
         }
         Normalisation base = loaded.trainedNormalisation() != null ? loaded.trainedNormalisation() : Normalisation.unitScale();
@@ -356,7 +391,7 @@ public final class ExplainJob implements Callable<Integer> {
             norm = norm.withOrder(channelOrder);
         }
         return new ExplainSettings(spec, norm, new DecodeLimits(maxFileBytes, maxPixels), TargetSelection.parse(target), occ, lime,
-                topK, seed, "pending", gridSize);
+                gradients, gradCam, topK, seed, "pending", gridSize);
     }
 
     private static int autoInt(String v, String option) {
@@ -389,7 +424,9 @@ public final class ExplainJob implements Callable<Integer> {
     private String defaultRunId(ExplainSettings s, String preprocessing, LoadedModel loaded) {
         String key = String.join("|", loaded.modelId(), preprocessing, String.valueOf(s.occlusion() == null ? "" : s.occlusion().toJson()),
                 String.valueOf(s.lime() == null ? "" : s.lime().toJson()), s.target().toString(), String.valueOf(s.seed()),
-                String.valueOf(s.topK()), String.valueOf(s.gridSize()), s.limits().toString(), String.valueOf(loaded.classNames()));
+                String.valueOf(s.topK()), String.valueOf(s.gridSize()), s.limits().toString(), String.valueOf(loaded.classNames()))
+                + (s.needsGradients() ? "|" + (s.gradCam() == null ? "" : s.gradCam().toJson()) + "|"
+                + s.gradients().stream().map(g -> g.method() + g.toJson()).toList() : "");
         // a letter first: the run id is a partition folder (run_id=...), and Spark reads all-digit folder values as numbers
         return "r" + ModelLoader.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
@@ -425,6 +462,12 @@ public final class ExplainJob implements Callable<Integer> {
         }
         if (s.lime() != null) {
             params.put("lime", RunManifest.parse(s.lime().toJson()));
+        }
+        if (s.gradCam() != null) {
+            params.put("gradcam", RunManifest.parse(s.gradCam().toJson()));
+        }
+        for (GradientParams g : s.gradients()) {
+            params.put(g.method(), RunManifest.parse(g.toJson()));
         }
         params.put("seed", s.seed());
         params.put("top_k", s.topK());

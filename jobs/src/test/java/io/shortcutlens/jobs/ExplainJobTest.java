@@ -279,6 +279,46 @@ class ExplainJobTest {
     }
 
     @Test
+    void gradientMethodsWriteOnePixelMapPerImage() throws Exception {
+        File dir = TestSpark.newDir("gradients");
+        io.shortcutlens.demo.DemoData.writeFolder(io.shortcutlens.demo.DemoData.split(2, io.shortcutlens.demo.DemoData.Stamping.BEARS, 71), dir);
+        File out = TestSpark.newDir("gradients-out");
+        ExplainJob.Result r = TestSpark.explainJob("--input", dir.getAbsolutePath(), "--model", model, "--output", out.getAbsolutePath(),
+                "--methods", "gradcam,saliency,input-x-gradient,integrated-gradients,smoothgrad", "--ig-steps", "16", "--smoothgrad-samples", "8")
+                .run(spark);
+        Dataset<Row> rows = spark.read().parquet(r.explanationsPath());
+        rows.where("error IS NOT NULL").select("path", "method", "error").show(false);
+        assertEquals(0, rows.where("error IS NOT NULL").count());
+        assertEquals(30, rows.count(), "6 images x 5 methods");
+        for (Row row : rows.select("method", "map.kind", "map.height", "map.width", "map.window", "map.values").collectAsList()) {
+            assertEquals("WINDOW_GRID", row.getString(1), row.getString(0));
+            assertEquals(1, row.getInt(4), "one value per pixel");
+            assertEquals(row.getInt(2) * row.getInt(3), row.getList(5).size());
+        }
+        String manifest = Files.readString(new File(r.manifestPath()).toPath());
+        assertTrue(manifest.contains("\"integrated-gradients\" : {") && manifest.contains("\"gradcam\" : {"), manifest);
+    }
+
+    @Test
+    void gradientMethodsOnAComputationGraphFailBeforeAnyTaskNamingTheMethodsThatWork() throws Exception {
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(1)
+                .graphBuilder().addInputs("in")
+                .addLayer("conv", new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nIn(3).nOut(4).build(), "in")
+                .addLayer("pool", new org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer.Builder().build(), "conv")
+                .addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nIn(4).nOut(3)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").build();
+        org.deeplearning4j.nn.graph.ComputationGraph graph = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+        graph.init();
+        File file = new File(TestSpark.newDir("graph-model"), "graph.zip");
+        org.deeplearning4j.util.ModelSerializer.writeModel(graph, file, false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestSpark.explainJob("--input",
+                TestSpark.scratch().getAbsolutePath(), "--model", file.getAbsolutePath(), "--input-shape", "3,32,32", "--output",
+                TestSpark.newDir("graph-out").getAbsolutePath(), "--methods", "gradcam").run(spark));
+        assertTrue(e.getMessage().contains(file.getPath()) && e.getMessage().contains("occlusion"), e.getMessage());
+    }
+
+    @Test
     void wrongModelPathFailsFastNamingTheFile() throws Exception {
         File out = new File(TestSpark.scratch(), "never-written");
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> TestSpark.explainJob("--input", TestSpark.scratch().getAbsolutePath(),

@@ -16,11 +16,10 @@ import java.util.List;
  */
 public final class GradCamExplainer implements Explainer {
 
-    private final String layer;
+    private final GradCamParams params;
 
-    /** @param layer feature layer name, or null for the automatic choice */
-    public GradCamExplainer(String layer) {
-        this.layer = layer;
+    public GradCamExplainer(GradCamParams params) {
+        this.params = params;
     }
 
     @Override
@@ -30,7 +29,7 @@ public final class GradCamExplainer implements Explainer {
 
     @Override
     public String paramsJson() {
-        return layer == null ? "{\"layer\":\"auto\"}" : "{\"layer\":\"" + layer.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        return params.toJson();
     }
 
     @Override
@@ -39,7 +38,7 @@ public final class GradCamExplainer implements Explainer {
         InputShape shape = image.shape();
         List<Explanation> out = new ArrayList<>();
         for (int t : targets) {
-            Differentiable.FeatureGradients fg = d.featureGradients(image.input(), 1, new int[] {t}, layer);
+            Differentiable.FeatureGradients fg = d.featureGradients(image.input(), 1, new int[] {t}, params.layer());
             float[] cam = cam(fg, 0);
             float[] up = upsample(cam, fg.height(), fg.width(), shape.height(), shape.width());
             out.add(new Explanation(t, baseScores[t], AttributionMap.windowGrid(shape.height(), shape.width(), 1, 1, up), null, null, 1));

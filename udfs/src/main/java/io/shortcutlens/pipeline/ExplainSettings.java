@@ -1,6 +1,10 @@
 package io.shortcutlens.pipeline;
 
 import io.shortcutlens.explain.Explainer;
+import io.shortcutlens.explain.GradCamExplainer;
+import io.shortcutlens.explain.GradCamParams;
+import io.shortcutlens.explain.GradientExplainer;
+import io.shortcutlens.explain.GradientParams;
 import io.shortcutlens.explain.LimeExplainer;
 import io.shortcutlens.explain.LimeParams;
 import io.shortcutlens.explain.OcclusionExplainer;
@@ -21,17 +25,21 @@ import java.util.List;
  * @param normalisation pixel normalisation, or null to use the one recorded in the model (else 0..1 scaling)
  * @param occlusion     occlusion parameters, or null when the method is not requested
  * @param lime          LIME parameters, or null when the method is not requested
+ * @param gradients     gradient methods requested (saliency, input × gradient, integrated gradients, SmoothGrad), maybe none
+ * @param gradCam       Grad-CAM parameters, or null when the method is not requested
  * @param topK          how many top classes each row lists
  * @param seed          run seed; each image's random stream is derived from it and the image id
  * @param gridSize      side of the attribution-mass grid in the statistics
  */
 public record ExplainSettings(ModelSpec model, Normalisation normalisation, DecodeLimits limits, TargetSelection target,
-                              OcclusionParams occlusion, LimeParams lime, int topK, long seed, String runId, int gridSize)
+                              OcclusionParams occlusion, LimeParams lime, List<GradientParams> gradients, GradCamParams gradCam, int topK,
+                              long seed, String runId, int gridSize)
         implements Serializable {
 
     public ExplainSettings {
-        if (occlusion == null && lime == null) {
-            throw new IllegalArgumentException("no explanation method requested (expected occlusion and/or lime)");
+        gradients = gradients == null ? List.of() : List.copyOf(gradients);
+        if (occlusion == null && lime == null && gradients.isEmpty() && gradCam == null) {
+            throw new IllegalArgumentException("no explanation method requested (expected one or more of " + METHODS + ")");
         }
         if (topK < 1) {
             throw new IllegalArgumentException("top-k must be at least 1, found " + topK);
@@ -41,9 +49,18 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
         }
     }
 
+    /** Every method the explain job knows, in the order its rows are written. */
+    public static final List<String> METHODS = List.of("occlusion", "lime", "gradcam", "saliency", "input-x-gradient", "integrated-gradients",
+            "smoothgrad");
+
     public static ExplainSettings defaults(ModelSpec model) {
         return new ExplainSettings(model, null, DecodeLimits.defaults(), TargetSelection.predicted(), OcclusionParams.defaults(),
-                LimeParams.defaults(), 3, 0L, "adhoc", MapStatistics.DEFAULT_GRID);
+                LimeParams.defaults(), List.of(), null, 3, 0L, "adhoc", MapStatistics.DEFAULT_GRID);
+    }
+
+    /** Whether a requested method needs the model's gradients. */
+    public boolean needsGradients() {
+        return gradCam != null || !gradients.isEmpty();
     }
 
     public List<Explainer> explainers() {
@@ -54,6 +71,12 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
         if (lime != null) {
             list.add(new LimeExplainer(lime));
         }
+        if (gradCam != null) {
+            list.add(new GradCamExplainer(gradCam));
+        }
+        for (GradientParams g : gradients) {
+            list.add(new GradientExplainer(g));
+        }
         return list;
     }
 
@@ -61,11 +84,12 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
         return explainers().stream().map(Explainer::method).toList();
     }
 
+    /** A copy with only these perturbation methods (no gradient method). */
     public ExplainSettings withMethods(OcclusionParams o, LimeParams l) {
-        return new ExplainSettings(model, normalisation, limits, target, o, l, topK, seed, runId, gridSize);
+        return new ExplainSettings(model, normalisation, limits, target, o, l, List.of(), null, topK, seed, runId, gridSize);
     }
 
     public ExplainSettings withRunId(String id) {
-        return new ExplainSettings(model, normalisation, limits, target, occlusion, lime, topK, seed, id, gridSize);
+        return new ExplainSettings(model, normalisation, limits, target, occlusion, lime, gradients, gradCam, topK, seed, id, gridSize);
     }
 }

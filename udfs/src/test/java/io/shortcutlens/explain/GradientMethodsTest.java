@@ -181,7 +181,7 @@ class GradientMethodsTest {
         float[] x = d.getFeatures().dup('c').data().asFloat();
         int target = d.getLabels().argMax(1).getInt(0);
         float[] base = classifier.scores(x, 1);
-        float[] map = new GradCamExplainer(null).explain(ImageTensor.ofInput(SHAPE, x), base, new int[] {target}, classifier, 0).get(0).map()
+        float[] map = new GradCamExplainer(new GradCamParams(null)).explain(ImageTensor.ofInput(SHAPE, x), base, new int[] {target}, classifier, 0).get(0).map()
                 .toPixels();
         int best = 0;
         for (int p = 1; p < map.length; p++) {
