@@ -125,8 +125,8 @@ public final class ExplainJob implements Callable<Integer> {
     @Option(names = "--occlusion-mask-value", paramLabel = "V|auto", description = "Value written into the window (model-input units); auto = the image's per-channel mean.")
     String occlusionValue = "auto";
 
-    @Option(names = "--gradcam-layer", paramLabel = "NAME|auto", description = {"Grad-CAM feature layer; auto = the last layer whose",
-        "output is still larger than 1x1 (as MATLAB's gradCAM)."})
+    @Option(names = "--gradcam-layer", paramLabel = "NAME|auto", description = {"Grad-CAM feature layer (name or index); auto = the last",
+        "convolution whose output is still larger than 1x1 (MATLAB's gradCAM: the last such ReLU)."})
     String gradCamLayer = "auto";
 
     @Option(names = "--ig-steps", paramLabel = "N", description = "Integrated gradients: steps along the path from the baseline.")

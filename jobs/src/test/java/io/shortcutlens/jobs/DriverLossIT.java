@@ -12,36 +12,25 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The driver of an explain job on a standalone cluster killed while its tasks write: readers of the explanations see
- * the previous complete state (or nothing, on a first run), never part of a run; the same command run again completes
- * with every image exactly once per method. Both write modes: append-new (a first run) and overwrite (a new run id
- * beside a complete one).
+ * The driver of an explain job (submit.sh, its own JVM, local[2]) killed with SIGKILL while its tasks write: readers of
+ * the explanations see the previous complete state (or nothing, on a first run), never part of a run; the same command
+ * run again completes with every image exactly once per method. Both write modes: append-new (a first run) and
+ * overwrite (a new run id beside a complete one). Executor loss on a real cluster is {@link StandaloneClusterIT}'s.
  */
 class DriverLossIT {
     private static final int IMAGES = 36;
     private static File work;
-    private static StandaloneCluster cluster;
 
     @BeforeAll
-    static void startCluster() throws Exception {
+    static void prepare() throws Exception {
         work = TestSpark.newDir("driver-loss");
-        cluster = StandaloneCluster.start(work, 2, 1, "1500m", Map.of());
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test
@@ -50,8 +39,7 @@ class DriverLossIT {
         DemoData.writeFolder(DemoData.split(IMAGES / 3, DemoData.Stamping.BEARS, 17), images);
         File out = new File(work, "out");
         File explanations = new File(out, "explanations");
-        String[] job = {"explain", "--master", cluster.masterUrl, "--conf", "spark.executor.memory=1g", "--conf", "spark.cores.max=2",
-            "--input", images.getAbsolutePath(), "--model", TestSpark.model().getAbsolutePath(), "--output", out.getAbsolutePath(),
+        String[] job = {"explain", "--master", "local[2]", "--input", images.getAbsolutePath(), "--model", TestSpark.model().getAbsolutePath(), "--output", out.getAbsolutePath(),
             "--methods", "occlusion", "--occlusion-mask-size", "4", "--partitions", "12"};
 
         // 1. a first run, append-new, killed once some of its tasks have written: nothing is visible
@@ -61,7 +49,7 @@ class DriverLossIT {
         assertFalse(new File(out, "manifest.json").exists(), "no manifest for a run that did not finish");
 
         // 2. the same command again: complete, each image once
-        assertEquals(0, cluster.submit(new File(work, "first-rerun.log"), first), tail(new File(work, "first-rerun.log")));
+        assertEquals(0, StandaloneCluster.submitLocal(new File(work, "first-rerun.log"), first), tail(new File(work, "first-rerun.log")));
         List<Row> runs = countsByRun(explanations);
         assertEquals(1, runs.size(), runs.toString());
         String firstRun = runs.get(0).getString(0);
@@ -75,7 +63,7 @@ class DriverLossIT {
         assertTrue(Files.readString(new File(out, "manifest.json").toPath()).contains(firstRun), "the manifest still describes the first run");
 
         // 4. the second command again: both runs complete, side by side
-        assertEquals(0, cluster.submit(new File(work, "second-rerun.log"), second), tail(new File(work, "second-rerun.log")));
+        assertEquals(0, StandaloneCluster.submitLocal(new File(work, "second-rerun.log"), second), tail(new File(work, "second-rerun.log")));
         List<Row> after = countsByRun(explanations);
         assertEquals(2, after.size(), after.toString());
         for (Row r : after) {
@@ -92,7 +80,7 @@ class DriverLossIT {
     private static void killWhileWriting(String[] args, String name) throws Exception {
         File log = new File(work, name + ".log");
         File explanations = new File(args[indexOf(args, "--output") + 1], "explanations");
-        Process p = cluster.startSubmit(log, args);
+        Process p = StandaloneCluster.startSubmitLocal(log, args);
         long deadline = System.currentTimeMillis() + 300_000;
         while (uncommittedParts(explanations) < 3) {
             assertTrue(p.isAlive(), "the job ended before it could be killed:\n" + tail(log));

@@ -103,6 +103,16 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Starts {@code ./submit.sh ARGS} (its output to {@code log}) and returns at once. */
     Process startSubmit(File log, String... args) throws IOException {
+        return startSubmitLocal(log, args);
+    }
+
+    /** Runs {@code ./submit.sh ARGS} without a cluster (the arguments say the master) and returns its exit code. */
+    static int submitLocal(File log, String... args) throws IOException, InterruptedException {
+        return finish(startSubmitLocal(log, args), log);
+    }
+
+    /** Starts {@code ./submit.sh ARGS} as its own process tree, output to {@code log}, and returns at once. */
+    static Process startSubmitLocal(File log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("bash", new File(root(), "submit.sh").getAbsolutePath()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).directory(root());

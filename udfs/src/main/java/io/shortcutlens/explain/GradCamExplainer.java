@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * Grad-CAM (Selvaraju et al. 2017): for the target class's logit {@code y}, the feature maps {@code A_k} of a layer
- * (by default the last whose output is still larger than 1×1, as MATLAB's {@code gradCAM} picks it) are weighted by
- * {@code α_k = mean over positions of ∂y/∂A_k}, summed, passed through ReLU and upsampled bilinearly to the input
- * size. One forward and one backward pass per image and target.
+ * (by default the last convolution whose output is still larger than 1×1, as MATLAB's {@code gradCAM} picks its
+ * last ReLU) are weighted by
+ * {@code α_k = mean over positions of ∂y/∂A_k}, summed, passed through ReLU, less its minimum (see {@link #floorAtMinimum}) and upsampled bilinearly to the input size. One forward and one backward pass per image and target.
  */
 public final class GradCamExplainer implements Explainer {
 
@@ -39,7 +39,7 @@ public final class GradCamExplainer implements Explainer {
         List<Explanation> out = new ArrayList<>();
         for (int t : targets) {
             Differentiable.FeatureGradients fg = d.featureGradients(image.input(), 1, new int[] {t}, params.layer());
-            float[] cam = cam(fg, 0);
+            float[] cam = floorAtMinimum(cam(fg, 0));
             float[] up = upsample(cam, fg.height(), fg.width(), shape.height(), shape.width());
             out.add(new Explanation(t, baseScores[t], AttributionMap.windowGrid(shape.height(), shape.width(), 1, 1, up), null, null, 1));
         }
@@ -65,6 +65,22 @@ public final class GradCamExplainer implements Explainer {
             cam[p] = Math.max(0f, cam[p]);
         }
         return cam;
+    }
+
+    /**
+     * The map less its smallest value: an offset shared by every position says nothing about where the evidence is,
+     * yet would spread the map's mass over the whole image (viewers min-max scale Grad-CAM for the same reason).
+     */
+    static float[] floorAtMinimum(float[] cam) {
+        float min = Float.POSITIVE_INFINITY;
+        for (float v : cam) {
+            min = Math.min(min, v);
+        }
+        float[] out = new float[cam.length];
+        for (int p = 0; p < cam.length; p++) {
+            out[p] = cam[p] - min;
+        }
+        return out;
     }
 
     /** Bilinear resize, pixel centres aligned (half-pixel offsets), edges clamped. */

@@ -56,7 +56,8 @@ public final class Dl4jGradients implements Differentiable {
                     + " this one ends in " + lastConf.getLayer().getClass().getSimpleName() + ": use occlusion or lime");
         }
         DenseLayer logits = new DenseLayer.Builder().nIn(out.getNIn()).nOut(out.getNOut()).activation(Activation.IDENTITY)
-                .hasBias(out.hasBias()).build();
+                .hasBias(out.hasBias()).updater(new org.nd4j.linalg.learning.config.NoOp()).biasUpdater(new org.nd4j.linalg.learning.config.NoOp())
+                .build(); // never trained; DL4J still asks every layer for its updater when a copy is made
         logits.setLayerName(out.getLayerName());
         lastConf.setLayer(logits);
         MultiLayerNetwork m = new MultiLayerNetwork(conf);
@@ -106,9 +107,14 @@ public final class Dl4jGradients implements Differentiable {
         }
     }
 
-    /** The layer index: by name, else the last one whose output is a feature map larger than 1×1. */
+    /**
+     * The layer index: by name, else the last convolution (or activation) layer whose output is a feature map larger
+     * than 1×1 — MATLAB's choice, the last ReLU with non-singleton spatial size, where DL4J fuses the ReLU into the
+     * convolution — else the last layer of any kind with such output.
+     */
     private static int featureLayer(MultiLayerNetwork m, List<INDArray> acts, String layer) {
         int found = -1;
+        int foundAny = -1;
         for (int i = 0; i < m.getnLayers(); i++) {
             INDArray a = acts.get(i + 1);
             boolean spatial = a.rank() == 4 && a.size(2) * a.size(3) > 1;
@@ -121,16 +127,20 @@ public final class Dl4jGradients implements Differentiable {
                 return i;
             }
             if (layer == null && spatial) {
-                found = i;
+                foundAny = i;
+                org.deeplearning4j.nn.conf.layers.Layer conf = m.getLayer(i).conf().getLayer();
+                if (conf instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer || conf instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer) {
+                    found = i;
+                }
             }
         }
         if (layer != null) {
             throw new IllegalArgumentException("no layer named '" + layer + "'; layers: " + layerNames(m));
         }
-        if (found < 0) {
+        if (found < 0 && foundAny < 0) {
             throw new IllegalArgumentException("the network has no layer with feature maps larger than 1x1 (Grad-CAM needs one)");
         }
-        return found;
+        return found >= 0 ? found : foundAny;
     }
 
     private static List<String> layerNames(MultiLayerNetwork m) {
