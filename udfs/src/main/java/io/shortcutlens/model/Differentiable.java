@@ -23,6 +23,18 @@ public interface Differentiable {
     FeatureGradients featureGradients(float[] batch, int n, int[] targets, String layer);
 
     /**
+     * For deep dream: each image's mean activation of one channel of a layer, and its gradient with respect to the
+     * input ({@code n × C × H × W}).
+     *
+     * @param layer   layer name or index (as {@link #featureGradients} takes it); null: the automatic Grad-CAM layer
+     * @param channel channel of that layer (classes: see {@link #inputGradients})
+     */
+    ChannelGradients channelGradients(float[] batch, int n, String layer, int channel);
+
+    /** @param means each image's mean activation of the channel; @param gradients d(mean)/d(input) */
+    record ChannelGradients(String layer, float[] means, float[] gradients) { }
+
+    /**
      * @param layer       the layer's name (or its index when unnamed)
      * @param channels    feature maps per image
      * @param height      feature map height

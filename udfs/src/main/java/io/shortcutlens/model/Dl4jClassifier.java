@@ -107,6 +107,11 @@ public final class Dl4jClassifier implements ImageClassifier, Differentiable {
     }
 
     @Override
+    public ChannelGradients channelGradients(float[] batch, int n, String layer, int channel) {
+        return gradients().channelGradients(batch, n, layer, channel);
+    }
+
+    @Override
     public InputShape inputShape() {
         return shape;
     }

@@ -107,6 +107,34 @@ public final class Dl4jGradients implements Differentiable {
         }
     }
 
+    @Override
+    public ChannelGradients channelGradients(float[] batch, int n, String layer, int channel) {
+        MultiLayerNetwork m = borrow();
+        try {
+            m.setInput(input(batch, n, m));
+            List<INDArray> acts = m.feedForward(false, false);
+            int k = featureLayer(m, acts, layer);
+            INDArray a = acts.get(k + 1);
+            if (channel < 0 || channel >= a.size(1)) {
+                throw new IllegalArgumentException("layer " + k + " has " + a.size(1) + " channels; channel " + channel + " does not exist");
+            }
+            long hw = a.size(2) * a.size(3);
+            INDArray eps = Nd4j.zeros(a.dataType(), a.shape());
+            float[] means = new float[n];
+            for (int i = 0; i < n; i++) {
+                eps.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.point(channel)).assign(1.0 / hw);
+                means[i] = a.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.point(channel)).meanNumber()
+                        .floatValue();
+            }
+            INDArray g = backpropFrom(m, k, -1, eps);
+            String name = m.getLayer(k).conf().getLayer().getLayerName();
+            return new ChannelGradients(name != null ? name : String.valueOf(k), means, floats(g));
+        } finally {
+            m.clear();
+            idle.push(m);
+        }
+    }
+
     /**
      * The layer index: by name, else the last convolution (or activation) layer whose output is a feature map larger
      * than 1×1 — MATLAB's choice, the last ReLU with non-singleton spatial size, where DL4J fuses the ReLU into the
@@ -154,9 +182,14 @@ public final class Dl4jGradients implements Differentiable {
 
     /** Backpropagates {@code eps} (at the logits) down to the output of layer {@code k} (k = -1: the network input). */
     private static INDArray backpropTo(MultiLayerNetwork m, int k, INDArray eps) {
+        return backpropFrom(m, m.getnLayers() - 1, k, eps);
+    }
+
+    /** Backpropagates {@code eps}, an error at the output of layer {@code top}, down to the output of layer {@code k}. */
+    private static INDArray backpropFrom(MultiLayerNetwork m, int top, int k, INDArray eps) {
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         long n = eps.size(0);
-        for (int j = m.getnLayers() - 1; j > k; j--) {
+        for (int j = top; j > k; j--) {
             Layer layer = m.getLayer(j);
             eps = layer.backpropGradient(eps, mgr).getSecond();
             InputPreProcessor pp = m.getLayerWiseConfigurations().getInputPreProcess(j);

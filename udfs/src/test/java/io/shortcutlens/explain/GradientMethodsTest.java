@@ -160,10 +160,15 @@ class GradientMethodsTest {
                     cam[p] += (float) (w.getDouble(k, target) * a.getDouble(0, k, p / a.size(3), p % a.size(3)));
                 }
             }
+            for (int p = 0; p < hw; p++) {
+                cam[p] = Math.max(0, cam[p]);
+            }
+            // both as the explainer stores them (less their minimum), then scaled to a maximum of 1
+            cam = GradCamExplainer.floorAtMinimum(cam);
+            gradCam = GradCamExplainer.floorAtMinimum(gradCam);
             float camMax = 0;
             float gcMax = 0;
             for (int p = 0; p < hw; p++) {
-                cam[p] = Math.max(0, cam[p]);
                 camMax = Math.max(camMax, cam[p]);
                 gcMax = Math.max(gcMax, gradCam[p]);
             }
@@ -172,6 +177,25 @@ class GradientMethodsTest {
                 assertEquals(cam[p] / camMax, gradCam[p] / gcMax, 1e-4, "image " + i + " position " + p);
             }
         }
+    }
+
+    @Test
+    void deepDreamRaisesTheChannelsMeanActivationFivefold() {
+        Dl4jClassifier classifier = Dl4jClassifier.of(cnn, SHAPE);
+        float[] start = squares(1, 55).getFeatures().dup('c').data().asFloat();
+        int checked = 0;
+        for (int channel = 0; channel < 6; channel++) {
+            float before = classifier.channelGradients(start, 1, "0", channel).means()[0];
+            if (before <= 1e-3) {
+                continue; // a channel silent on the start image: any rise is an infinite ratio, tells nothing
+            }
+            float[] dreamed = DeepDream.of("0", channel).dream(classifier, SHAPE, start);
+            float after = classifier.channelGradients(dreamed, 1, "0", channel).means()[0];
+            System.out.printf("deep dream channel %d: mean activation %.4f -> %.4f (%.1fx)%n", channel, before, after, after / before);
+            assertTrue(after >= 5 * before, "channel " + channel + ": " + before + " -> " + after);
+            checked++;
+        }
+        assertTrue(checked >= 2, "channels active on the start image: " + checked);
     }
 
     @Test
