@@ -148,7 +148,68 @@ public final class ExplainBenchmark implements Callable<Integer> {
         }
         System.out.println("overhead = explain time / pure batched inference time for the same forward passes in the same batch sizes;");
         System.out.println("vs full batch = the same, with inference in full batches of --batch-size.");
+        gradientMethods(clf, tensors, base, shape);
         return 0;
+    }
+
+    /**
+     * Grad-CAM (one forward and one backward pass per image) and integrated gradients (32 steps: 33 path points per
+     * image, batched) against plain inference of the same images: one image per pass, and the path points in batches.
+     */
+    private void gradientMethods(ImageClassifier clf, List<ImageTensor> tensors, float[][] base, InputShape shape) {
+        if (!(clf instanceof io.shortcutlens.model.Differentiable)) {
+            System.out.println("gradient methods: this model gives no gradients");
+            return;
+        }
+        List<Explainer> gradient = List.of(new io.shortcutlens.explain.GradCamExplainer(new io.shortcutlens.explain.GradCamParams(null)),
+                new io.shortcutlens.explain.GradientExplainer(new io.shortcutlens.explain.GradientParams("integrated-gradients", 32, 0f, 1, 0,
+                        batchSize)));
+        System.out.printf(Locale.ROOT, "%-22s %10s %12s %14s %16s%n", "method", "images/s", "explain s", "inference s", "explain/inference");
+        for (Explainer e : gradient) {
+            e.explain(tensors.get(0), base[0], new int[] {0}, clf, 0L); // warm-up
+            double[] ratios = new double[repeats];
+            double[] explainS = new double[repeats];
+            double[] inferS = new double[repeats];
+            for (int r = 0; r < repeats; r++) {
+                long t0 = System.nanoTime();
+                int passes = 0;
+                for (int i = 0; i < tensors.size(); i++) {
+                    passes = e.explain(tensors.get(i), base[i], new int[] {0}, clf, 1000L + i).get(0).forwardPasses();
+                }
+                explainS[r] = (System.nanoTime() - t0) / 1e9;
+                // plain inference of the same inputs: one image per pass (Grad-CAM), or the path points in batches (IG)
+                int size = shape.size();
+                long t1 = System.nanoTime();
+                for (int i = 0; i < tensors.size(); i++) {
+                    float[] x = tensors.get(i).input();
+                    if (passes == 1) {
+                        clf.scores(x, 1);
+                    } else {
+                        for (int done = 0; done < passes; done += batchSize) {
+                            int n = Math.min(batchSize, passes - done);
+                            float[] batch = new float[n * size];
+                            for (int j = 0; j < n; j++) {
+                                System.arraycopy(x, 0, batch, j * size, size);
+                            }
+                            clf.scores(batch, n);
+                        }
+                    }
+                }
+                inferS[r] = (System.nanoTime() - t1) / 1e9;
+                ratios[r] = explainS[r] / inferS[r];
+            }
+            int mid = repeats / 2;
+            Integer[] order = new Integer[repeats];
+            for (int r = 0; r < repeats; r++) {
+                order[r] = r;
+            }
+            Arrays.sort(order, (a, b) -> Double.compare(ratios[a], ratios[b]));
+            int m = order[mid];
+            System.out.printf(Locale.ROOT, "%-22s %10.1f %12.3f %14.3f %16.2f%n", e.method(), tensors.size() / explainS[m], explainS[m], inferS[m],
+                    ratios[m]);
+        }
+        System.out.println("explain/inference = gradient method time / plain inference of the same inputs (Grad-CAM: one image per pass;");
+        System.out.println("integrated gradients: its 33 path points per image in batches of --batch-size), median of --repeats.");
     }
 
     private Measure measure(Explainer explainer, ImageClassifier clf, List<ImageTensor> tensors, float[][] base, InputShape shape) {

@@ -20,7 +20,8 @@ class DecoyJobTest {
 
     private static DecoyJob.Outcome run(File out, String... extra) throws Exception {
         DecoyJob job = new DecoyJob();
-        String[] base = {"--out", out.getAbsolutePath(), "--train-images", "12000", "--audit-per-class", "100", "--methods", "occlusion"};
+        String[] base = {"--out", out.getAbsolutePath(), "--train-images", "12000", "--audit-per-class", "100", "--methods", "occlusion",
+            "--occlusion-stride", "4"};
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
