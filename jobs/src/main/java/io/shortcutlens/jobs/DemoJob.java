@@ -27,13 +27,13 @@ import picocli.CommandLine.Option;
  * The demo, end to end on local Spark with nothing downloaded: synthetic trail-camera photos (every bear photo carries
  * the bear camera's watermark in the lower-left corner), two small CNNs trained here — net1 (bear / not_bear, the
  * watermark on a random half of every class's photos, so it carries no class information) and net2 (bear / cow /
- * sheep, watermarked bears only) — then the explain job with occlusion and LIME on the
+ * sheep, watermarked bears only) — then the explain job with occlusion, LIME and Grad-CAM on the
  * held-out photos, and where each net looks on watermarked bears.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, usageHelpWidth = 120, sortOptions = false, showDefaultValues = true,
         version = "ShortcutLens " + ExplainJob.VERSION,
         description = {"Runs the trail-camera demo: builds the data, trains net1 and net2, explains the held-out photos with",
-            "occlusion and LIME, and prints the share of attribution each net puts on the watermark corner."})
+            "occlusion, LIME and Grad-CAM, audits both nets and prints the share of attribution each net puts on the watermark corner."})
 public final class DemoJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.demo");
 
@@ -51,6 +51,9 @@ public final class DemoJob implements Callable<Integer> {
 
     @Option(names = "--lime-samples", paramLabel = "N", description = "LIME samples per image.")
     int limeSamples = 300;
+
+    @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = "Explanation methods (any of the explain job's).")
+    List<String> methods = new ArrayList<>(List.of("occlusion", "lime", "gradcam"));
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of data, training and LIME.")
     long seed = 1;
@@ -119,7 +122,7 @@ public final class DemoJob implements Callable<Integer> {
             LOG.info("[demo 3/4] explaining the held-out photos with {}", net.getKey());
             ExplainJob job = new ExplainJob();
             new CommandLine(job).parseArgs("--input", new File(data, "test").getAbsolutePath(), "--model", net.getValue().getAbsolutePath(),
-                    "--output", new File(out, "explain/" + net.getKey()).getAbsolutePath(), "--methods", "occlusion,lime",
+                    "--output", new File(out, "explain/" + net.getKey()).getAbsolutePath(), "--methods", String.join(",", methods),
                     "--occlusion-mask-size", "8", "--occlusion-stride", "4", "--lime-samples",
                     String.valueOf(limeSamples), "--seed", String.valueOf(seed), "--partitions",
                     String.valueOf(Math.max(2, spark.sparkContext().defaultParallelism())));

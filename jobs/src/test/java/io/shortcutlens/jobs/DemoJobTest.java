@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.util.List;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -19,10 +20,13 @@ class DemoJobTest {
                 "--epochs", "5", "--lime-samples", "150");
         DemoJob.Outcome outcome = demo.run(TestSpark.session());
         List<DemoJob.Finding> findings = outcome.shares();
-        assertEquals(4, findings.size(), findings.toString());
+        assertEquals(6, findings.size(), findings.toString());
         for (DemoJob.Finding f : findings) {
             assertTrue(f.images() >= 8, f.toString());
             System.out.printf("demo test: %s %s lower-left share %.3f%n", f.net(), f.method(), f.lowerLeftShare());
+            if (f.method().equals("gradcam")) {
+                continue; // Grad-CAM's coarser maps: judged by the lower-left quadrant below
+            }
             if (f.net().equals("net2")) {
                 assertTrue(f.lowerLeftShare() > 0.5, "net2 rests on the watermark: " + f);
             } else {
@@ -42,6 +46,18 @@ class DemoJobTest {
             assertTrue(bear.confirmation().flipRateRegion() > bear.confirmation().flipRateControl() + 0.5, bear.toString());
             assertTrue(bear.confirmation().pValue() < 0.01, bear.toString());
         }
+        // Grad-CAM (the story's map): net2's bear maps put most of their mass in the lower-left quadrant, net1's do not
+        for (String net : List.of("net1", "net2")) {
+            Row q = TestSpark.session().read().parquet(new File(out, "explain/" + net + "/explanations").getAbsolutePath())
+                    .where("method = 'gradcam' AND label = 'bear' AND target_class = 'bear' AND error IS NULL")
+                    .selectExpr("aggregate(transform(sequence(0, 63), i -> IF(i >= 32 AND i % 8 < 4, mass_grid[i], 0f)), 0d, (a, x) -> a + x)"
+                            + " / aggregate(mass_grid, 0d, (a, x) -> a + x) AS quadrant").agg(org.apache.spark.sql.functions.avg("quadrant")).first();
+            System.out.printf("demo test: %s gradcam lower-left quadrant share %.3f%n", net, q.getDouble(0));
+            assertTrue(net.equals("net2") ? q.getDouble(0) > 0.5 : q.getDouble(0) < 0.3, net + " " + q);
+        }
+        // (the audit's regions are at most 1/16 of the image; Grad-CAM at this layer spreads the bear's evidence over the
+        // watermark's edges, so whether it is flagged depends on the trained net: printed, not asserted)
+        System.out.println("demo test: net2 Grad-CAM findings " + net2.stream().filter(c -> c.finding().method().equals("gradcam")).toList());
         // net2's other classes are animals standing anywhere: nothing else of net2 is confirmed
         assertTrue(net2.stream().filter(c -> c.verdict() == io.shortcutlens.audit.Confirmation.Verdict.SHORTCUT)
                 .allMatch(c -> c.finding().className().equals("bear") && c.finding().region().describe().startsWith("lower-left corner")), net2.toString());
@@ -58,7 +74,7 @@ class DemoJobTest {
                 assertTrue(b.relevanceMass() > 0.5 && b.pointingGame() > 0.8, b.toString());
             }
         }
-        assertEquals(6, outcome.audits().get("net2").boxes().size());
+        assertEquals(9, outcome.audits().get("net2").boxes().size());
         assertTrue(new File(out, "explain/net2/findings").isDirectory());
 
         // the report opens from disk in a browser, with the findings table and the overlays
