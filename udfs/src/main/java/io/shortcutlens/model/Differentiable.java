@@ -18,7 +18,7 @@ public interface Differentiable {
     /**
      * A layer's feature maps and the gradient of each image's target logit with respect to them.
      *
-     * @param layer a layer name, or null for the last layer whose output still has spatial size above 1×1
+     * @param layer a layer name or index, or null for the last convolution whose output is still larger than 1×1
      */
     FeatureGradients featureGradients(float[] batch, int n, int[] targets, String layer);
 
@@ -31,7 +31,11 @@ public interface Differentiable {
      */
     ChannelGradients channelGradients(float[] batch, int n, String layer, int channel);
 
-    /** @param means each image's mean activation of the channel; @param gradients d(mean)/d(input) */
+    /**
+     * @param layer     the layer's name (or its index when unnamed)
+     * @param means     each image's mean activation of the channel
+     * @param gradients d(mean) / d(input), {@code n × C × H × W}
+     */
     record ChannelGradients(String layer, float[] means, float[] gradients) { }
 
     /**
