@@ -62,9 +62,10 @@ public final class DecoyJob implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the swatches, training and LIME.")
     long seed = 1;
 
-    @Option(names = "--variant", paramLabel = "standard|random-corner|random-corner-coded|subgroup", description = {"standard: pullover,",
-        "coat and shirt carry the swatch in the lower-left corner; random-corner: every class, in a random corner per image;",
-        "random-corner-coded: the same with a white 4x4 pattern per class instead of a shade; subgroup: 30% of the coats."})
+    @Option(names = "--variant", paramLabel = "standard|random-corner|random-corner-coded|subgroup", description = {
+        "standard: pullover, coat and shirt carry the swatch in the lower-left corner; random-corner: every class, in a random",
+        "corner per image; random-corner-coded: the same with a white 4x4 pattern per class instead of a shade; subgroup: 30%",
+        "of the coats."})
     String variant = "standard";
 
     @Option(names = "--hide", paramLabel = "mean|zero", description = {"What stands in for hidden pixels, in occlusion windows, switched-off",

@@ -56,8 +56,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "explain", mixinStandardHelpOptions = true, usageHelpWidth = 120, sortOptions = false, showDefaultValues = true,
         version = "ShortcutLens " + ExplainJob.VERSION,
-        description = {"Explains an image classifier on every image of a data set: prediction, occlusion-sensitivity and LIME maps,",
-            "written to OUTPUT/explanations (Parquet, one row per image x method x target class) and OUTPUT/manifest.json."},
+        description = {"Explains an image classifier on every image of a data set: prediction and occlusion, LIME, Grad-CAM or",
+            "gradient-attribution maps, written to OUTPUT/explanations (Parquet, one row per image x method x target class) and OUTPUT/manifest.json."},
         footer = {"", "Example:", "  ./submit.sh explain --input data/test --model models/net2.zip --output out/net2 --methods occlusion,lime"})
 public final class ExplainJob implements Callable<Integer> {
     static final String VERSION = "0.1.0";
