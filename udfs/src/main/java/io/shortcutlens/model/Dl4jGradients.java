@@ -91,30 +91,37 @@ public final class Dl4jGradients implements Differentiable {
 
     @Override
     public FeatureGradients featureGradients(float[] batch, int n, int[] targets, String layer) {
+        return atLayer(batch, n, layer, (m, k, a) -> new FeatureGradients(layerName(m, k), (int) a.size(1), (int) a.size(2), (int) a.size(3),
+                floats(a), floats(backpropTo(m, k, oneHot(n, targets, m)))));
+    }
+
+    /** What a method computes from a network after a forward pass, at the chosen layer {@code k} with output {@code a}. */
+    private interface AtLayer<T> {
+        T apply(MultiLayerNetwork m, int k, INDArray a);
+    }
+
+    /** Borrows a copy, runs the batch forward keeping every layer's input, picks the layer and applies {@code f}. */
+    private <T> T atLayer(float[] batch, int n, String layer, AtLayer<T> f) {
         MultiLayerNetwork m = borrow();
         try {
             m.setInput(input(batch, n, m));
             List<INDArray> acts = m.feedForward(false, false);
             int k = featureLayer(m, acts, layer);
-            INDArray a = acts.get(k + 1);
-            INDArray g = backpropTo(m, k, oneHot(n, targets, m));
-            String name = m.getLayer(k).conf().getLayer().getLayerName();
-            return new FeatureGradients(name != null ? name : String.valueOf(k), (int) a.size(1), (int) a.size(2), (int) a.size(3), floats(a),
-                    floats(g));
+            return f.apply(m, k, acts.get(k + 1));
         } finally {
             m.clear();
             idle.push(m);
         }
     }
 
+    private static String layerName(MultiLayerNetwork m, int k) {
+        String name = m.getLayer(k).conf().getLayer().getLayerName();
+        return name != null ? name : String.valueOf(k);
+    }
+
     @Override
     public ChannelGradients channelGradients(float[] batch, int n, String layer, int channel) {
-        MultiLayerNetwork m = borrow();
-        try {
-            m.setInput(input(batch, n, m));
-            List<INDArray> acts = m.feedForward(false, false);
-            int k = featureLayer(m, acts, layer);
-            INDArray a = acts.get(k + 1);
+        return atLayer(batch, n, layer, (m, k, a) -> {
             if (channel < 0 || channel >= a.size(1)) {
                 throw new IllegalArgumentException("layer " + k + " has " + a.size(1) + " channels; channel " + channel + " does not exist");
             }
@@ -126,13 +133,8 @@ public final class Dl4jGradients implements Differentiable {
                 means[i] = a.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.point(channel)).meanNumber()
                         .floatValue();
             }
-            INDArray g = backpropFrom(m, k, -1, eps);
-            String name = m.getLayer(k).conf().getLayer().getLayerName();
-            return new ChannelGradients(name != null ? name : String.valueOf(k), means, floats(g));
-        } finally {
-            m.clear();
-            idle.push(m);
-        }
+            return new ChannelGradients(layerName(m, k), means, floats(backpropFrom(m, k, -1, eps)));
+        });
     }
 
     /**
