@@ -25,7 +25,8 @@ Usage: ./submit.sh COMMAND [SPARK OPTIONS] [JOB OPTIONS]
 
 Commands:
   demo      Trail-camera demo: builds data, trains net1/net2, explains held-out photos (local, ~5 min on 2 cores)
-  explain   Explain job: prediction + occlusion and LIME maps per image, to Parquet (see: ./submit.sh explain --help)
+  explain   Explain job: prediction + occlusion, LIME, Grad-CAM, gradient maps per image, to Parquet (see: ./submit.sh explain --help)
+  embed     Embedding job: a layer's activations per image to Parquet, t-SNE of a sample per class (see: ./submit.sh embed --help)
   audit     Audit job: per-class statistics and shortcut findings confirmed by masking (see: ./submit.sh audit --help)
   decoy     Decoy Fashion-MNIST benchmark: build, train decoy and clean CNNs, explain, audit, score (needs dataset-fashion-mnist)
   bench     Benchmark: explain time over pure batched-inference time, occlusion and LIME (see: ./submit.sh bench --help)
@@ -69,6 +70,7 @@ case "$cmd" in
   explain) CLASS=io.shortcutlens.jobs.ExplainJob ;;
   demo) CLASS=io.shortcutlens.jobs.DemoJob ;;
   audit) CLASS=io.shortcutlens.jobs.AuditJob ;;
+  embed) CLASS=io.shortcutlens.jobs.EmbedJob ;;
   decoy) CLASS=io.shortcutlens.jobs.DecoyJob ;;
   bench)
     build_if_stale bench

@@ -32,6 +32,29 @@ public interface Differentiable {
     ChannelGradients channelGradients(float[] batch, int n, String layer, int channel);
 
     /**
+     * A layer's output per image, as MATLAB's {@code activations} gives it.
+     *
+     * @param layer a layer name or index; {@value #PENULTIMATE}: the layer that feeds the output layer (an embedding);
+     *              null: the automatic Grad-CAM layer (see {@link #featureGradients})
+     */
+    LayerActivations activations(float[] batch, int n, String layer);
+
+    /** The layer name {@link #activations} reads as "the input of the output layer". */
+    String PENULTIMATE = "penultimate";
+
+    /**
+     * @param layer    the layer's name (or its index when unnamed)
+     * @param channels channels of a feature map, or the width of a dense layer (then height = width = 1)
+     * @param values   {@code n × channels × height × width}
+     */
+    record LayerActivations(String layer, int channels, int height, int width, float[] values) {
+        /** Values per image. */
+        public int size() {
+            return channels * height * width;
+        }
+    }
+
+    /**
      * @param layer     the layer's name (or its index when unnamed)
      * @param means     each image's mean activation of the channel
      * @param gradients d(mean) / d(input), {@code n × C × H × W}

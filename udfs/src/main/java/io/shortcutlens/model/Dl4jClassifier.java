@@ -112,6 +112,11 @@ public final class Dl4jClassifier implements ImageClassifier, Differentiable {
     }
 
     @Override
+    public LayerActivations activations(float[] batch, int n, String layer) {
+        return gradients().activations(batch, n, layer);
+    }
+
+    @Override
     public InputShape inputShape() {
         return shape;
     }

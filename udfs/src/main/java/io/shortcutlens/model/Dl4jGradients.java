@@ -95,6 +95,17 @@ public final class Dl4jGradients implements Differentiable {
                 floats(a), floats(backpropTo(m, k, oneHot(n, targets, m)))));
     }
 
+    @Override
+    public LayerActivations activations(float[] batch, int n, String layer) {
+        return atLayer(batch, n, layer, false, (m, k, a) -> {
+            long[] s = a.shape();
+            int channels = (int) s[1];
+            int height = s.length == 4 ? (int) s[2] : 1;
+            int width = s.length == 4 ? (int) s[3] : 1;
+            return new LayerActivations(layerName(m, k), channels, height, width, floats(a));
+        });
+    }
+
     /** What a method computes from a network after a forward pass, at the chosen layer {@code k} with output {@code a}. */
     private interface AtLayer<T> {
         T apply(MultiLayerNetwork m, int k, INDArray a);
@@ -102,11 +113,18 @@ public final class Dl4jGradients implements Differentiable {
 
     /** Borrows a copy, runs the batch forward keeping every layer's input, picks the layer and applies {@code f}. */
     private <T> T atLayer(float[] batch, int n, String layer, AtLayer<T> f) {
+        return atLayer(batch, n, layer, true, f);
+    }
+
+    private <T> T atLayer(float[] batch, int n, String layer, boolean spatialOnly, AtLayer<T> f) {
         MultiLayerNetwork m = borrow();
         try {
             m.setInput(input(batch, n, m));
             List<INDArray> acts = m.feedForward(false, false);
-            int k = featureLayer(m, acts, layer);
+            int k = PENULTIMATE.equals(layer) ? m.getnLayers() - 2 : featureLayer(m, acts, layer, spatialOnly);
+            if (k < 0) {
+                throw new IllegalArgumentException("the network has no layer before its output layer; layers: " + layerNames(m));
+            }
             return f.apply(m, k, acts.get(k + 1));
         } finally {
             m.clear();
@@ -142,7 +160,7 @@ public final class Dl4jGradients implements Differentiable {
      * than 1×1 — MATLAB's choice, the last ReLU with non-singleton spatial size, where DL4J fuses the ReLU into the
      * convolution — else the last layer of any kind with such output.
      */
-    private static int featureLayer(MultiLayerNetwork m, List<INDArray> acts, String layer) {
+    private static int featureLayer(MultiLayerNetwork m, List<INDArray> acts, String layer, boolean spatialOnly) {
         int found = -1;
         int foundAny = -1;
         for (int i = 0; i < m.getnLayers(); i++) {
@@ -150,7 +168,7 @@ public final class Dl4jGradients implements Differentiable {
             boolean spatial = a.rank() == 4 && a.size(2) * a.size(3) > 1;
             String name = m.getLayer(i).conf().getLayer().getLayerName();
             if (layer != null && (layer.equals(name) || layer.equals(String.valueOf(i)))) {
-                if (!spatial) {
+                if (spatialOnly && !spatial) {
                     throw new IllegalArgumentException("layer '" + layer + "' outputs " + java.util.Arrays.toString(a.shape())
                             + ", not feature maps [n, channels, height, width] larger than 1x1");
                 }

@@ -1,0 +1,244 @@
+package io.shortcutlens.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.row_number;
+
+import io.shortcutlens.embed.Tsne;
+import io.shortcutlens.image.DecodeLimits;
+import io.shortcutlens.model.Differentiable;
+import io.shortcutlens.model.LoadedModel;
+import io.shortcutlens.model.ModelSpec;
+import io.shortcutlens.spark.EmbedPartition;
+import io.shortcutlens.spark.HadoopConf;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The embedding job: one layer's activations per image (by default the penultimate layer, the input of the output
+ * layer) with the model's prediction, to Parquet; then t-SNE of a sample per class, written beside it for the audit
+ * report's plot, with how well the 2-D points separate the classes (leave-one-out k-nearest-neighbour accuracy).
+ */
+@Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true, usageHelpWidth = 120,
+        version = "ShortcutLens " + ExplainJob.VERSION,
+        description = {"Writes a layer's activations per image (an embedding) to OUTPUT/embeddings and a t-SNE map of a sample",
+            "per class to OUTPUT/tsne (Parquet); the audit draws it with --embeddings OUTPUT."})
+public final class EmbedJob implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.embed");
+
+    @Option(names = "--input", required = true, paramLabel = "PATH", description = "Folder tree of images (label = sub-folder name) or a table (see --input-format); any Hadoop path.")
+    String input;
+
+    @Option(names = "--input-format", paramLabel = "FORMAT", description = "'images' for a folder tree, or any Spark source holding an image-bytes column.")
+    String inputFormat = "images";
+
+    @Option(names = "--image-col", paramLabel = "COL", description = "Table input: column with encoded image bytes.")
+    String imageCol = "image";
+
+    @Option(names = "--label-col", paramLabel = "COL", description = "Table input: column written as 'label'.")
+    String labelCol = "label";
+
+    @Option(names = "--where", paramLabel = "SQL", description = "Spark SQL condition selecting input rows.")
+    String where;
+
+    @Option(names = "--model", required = true, paramLabel = "PATH", description = "DL4J MultiLayerNetwork zip (its recorded input shape, classes and normalisation are used).")
+    String model;
+
+    @Option(names = "--layer", paramLabel = "NAME|penultimate|auto", description = {"Layer whose activations are the embedding (name or index);",
+        "penultimate = the input of the output layer; auto = the Grad-CAM layer (last convolution larger than 1x1)."})
+    String layer = Differentiable.PENULTIMATE;
+
+    @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output folder: embeddings/, tsne/ and embed-manifest.json (replaced on a rerun).")
+    String output;
+
+    @Option(names = "--tsne-per-class", paramLabel = "N", description = "Images per class in the t-SNE sample (first N by image id); 0 = no t-SNE.")
+    int tsnePerClass = 100;
+
+    @Option(names = "--tsne-perplexity", paramLabel = "P", description = "t-SNE perplexity (effective number of neighbours).")
+    double perplexity = 30;
+
+    @Option(names = "--tsne-iterations", paramLabel = "N", description = "t-SNE gradient steps.")
+    int iterations = 1000;
+
+    @Option(names = "--class-by", paramLabel = "label|predicted", description = "Class of an image for the per-class sample and the neighbour accuracy.")
+    String classBy = "label";
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Images per forward pass.")
+    int batchSize = 64;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "Input partitions (folder input; 0 = four per core).")
+    int partitions;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the t-SNE start.")
+    long seed = 0;
+
+    /**
+     * @param knn2d      leave-one-out 5-NN accuracy of the t-SNE points (NaN without t-SNE)
+     * @param knnFull    the same in the layer's own space, for comparison
+     */
+    record Result(String embeddingsPath, String tsnePath, String layer, int dimension, long images, long errors, int sampled, double knn2d,
+                  double knnFull, double seconds) { }
+
+    static final StructType TSNE = DataTypes.createStructType(new StructField[] {
+        DataTypes.createStructField("image_id", DataTypes.StringType, false),
+        DataTypes.createStructField("path", DataTypes.StringType, true),
+        DataTypes.createStructField("label", DataTypes.StringType, true),
+        DataTypes.createStructField("predicted_class", DataTypes.StringType, true),
+        DataTypes.createStructField("x", DataTypes.DoubleType, false),
+        DataTypes.createStructField("y", DataTypes.DoubleType, false),
+    });
+
+    /** Neighbours in the accuracy printed and recorded. */
+    static final int NEIGHBOURS = 5;
+
+    public static void main(String[] args) {
+        System.exit(ExplainJob.commandLine(new EmbedJob()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        SparkSession spark = Sessions.get("ShortcutLens embed");
+        try {
+            Result r = run(spark);
+            System.out.printf(Locale.ROOT, "embeddings: %s (layer %s, %d values per image; %d images, %d errors)%n", r.embeddingsPath(), r.layer(),
+                    r.dimension(), r.images(), r.errors());
+            if (r.sampled() > 0) {
+                System.out.printf(Locale.ROOT, "t-SNE:      %s (%d images); %d-NN accuracy %.3f in 2-D, %.3f in the layer's space%n", r.tsnePath(),
+                        r.sampled(), NEIGHBOURS, r.knn2d(), r.knnFull());
+            }
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    Result run(SparkSession spark) {
+        long t0 = System.nanoTime();
+        if (!List.of("label", "predicted").contains(classBy)) {
+            throw new IllegalArgumentException("--class-by must be label or predicted, found '" + classBy + "'");
+        }
+        ModelStaging.Staged staged = ModelStaging.stage(spark, new ModelSpec(model, null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES));
+        LoadedModel loaded = staged.model();
+        String layerArg = "auto".equalsIgnoreCase(layer) ? null : layer;
+        Differentiable.LayerActivations probe;
+        try { // fail before any task: a model without layers to read, or a layer that is not there
+            if (!(loaded.classifier() instanceof Differentiable d)) {
+                throw new IllegalArgumentException("it is not a DL4J MultiLayerNetwork");
+            }
+            probe = d.activations(new float[loaded.inputShape().size()], 1, layerArg);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            throw new IllegalArgumentException("model " + model + " gives no activations of layer '" + layer + "': " + e.getMessage(), e);
+        }
+        LOG.info("[1/3] model {}: layer {} gives {} values per image ({}x{}x{})", model, probe.layer(), probe.size(), probe.channels(),
+                probe.height(), probe.width());
+
+        boolean folder = "images".equalsIgnoreCase(inputFormat);
+        Dataset<Row> images = folder
+                ? ImageSources.folder(spark, input, partitions > 0 ? partitions : spark.sparkContext().defaultParallelism() * 4, where)
+                : ImageSources.table(spark, input, inputFormat, imageCol, null, null, labelCol, where);
+        String out = output.replaceAll("/+$", "");
+        String embeddings = out + "/embeddings";
+        HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        images.mapPartitions(new EmbedPartition(staged.spec(), staged.shippedName(), null, DecodeLimits.defaults(), layerArg, batchSize,
+                        folder ? hadoop : null), Encoders.row(EmbedPartition.ROW))
+                .write().mode(SaveMode.Overwrite).parquet(embeddings);
+        Dataset<Row> written = spark.read().parquet(embeddings);
+        long count = written.count();
+        long errors = written.where(col("error").isNotNull()).count();
+        LOG.info("[2/3] wrote {} embeddings ({} errors) to {}", count, errors, embeddings);
+
+        String tsnePath = out + "/tsne";
+        int sampled = 0;
+        double knn2d = Double.NaN;
+        double knnFull = Double.NaN;
+        Tsne tsne = new Tsne(perplexity, iterations, 200, seed);
+        if (tsnePerClass > 0) {
+            String classCol = classBy.equals("label") ? "label" : "predicted_class";
+            List<Row> sample = written.where(col("error").isNull())
+                    .withColumn("class", coalesce(col(classCol), col("predicted_class")))
+                    .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy("image_id")))
+                    .where(col("rank").leq(tsnePerClass)).orderBy("class", "image_id")
+                    .select("image_id", "path", "label", "predicted_class", "class", "embedding").collectAsList();
+            sampled = sample.size();
+            if (sampled < 4) {
+                throw new IllegalArgumentException("t-SNE needs at least 4 embedded images, found " + sampled + " (use --tsne-per-class 0 to skip it)");
+            }
+            float[][] x = new float[sampled][];
+            String[] classes = new String[sampled];
+            double[][] full = new double[sampled][];
+            for (int i = 0; i < sampled; i++) {
+                List<Float> e = sample.get(i).getList(5);
+                x[i] = new float[e.size()];
+                full[i] = new double[e.size()];
+                for (int k = 0; k < x[i].length; k++) {
+                    x[i][k] = e.get(k);
+                    full[i][k] = e.get(k);
+                }
+                classes[i] = sample.get(i).getString(4);
+            }
+            LOG.info("[3/3] t-SNE of {} images ({} per class at most), perplexity {}, {} iterations", sampled, tsnePerClass, perplexity, iterations);
+            double[] y = tsne.embed(x);
+            double[][] points = new double[sampled][];
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < sampled; i++) {
+                points[i] = new double[] {y[2 * i], y[2 * i + 1]};
+                Row s = sample.get(i);
+                rows.add(RowFactory.create(s.getString(0), s.getString(1), s.getString(2), s.getString(3), y[2 * i], y[2 * i + 1]));
+            }
+            knn2d = Tsne.knnAccuracy(points, classes, NEIGHBOURS);
+            knnFull = Tsne.knnAccuracy(full, classes, NEIGHBOURS);
+            spark.createDataFrame(rows, TSNE).coalesce(1).write().mode(SaveMode.Overwrite).parquet(tsnePath);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("job", "embed");
+        manifest.put("shortcutlens_version", ExplainJob.VERSION);
+        manifest.put("created", Instant.now().toString());
+        manifest.put("input", input);
+        manifest.put("model", Map.of("path", model, "model_id", loaded.modelId()));
+        manifest.put("layer", probe.layer());
+        manifest.put("dimension", probe.size());
+        manifest.put("images", count);
+        manifest.put("errors", errors);
+        if (sampled > 0) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("per_class", tsnePerClass);
+            t.put("class_by", classBy);
+            t.put("points", sampled);
+            t.put("perplexity", tsne.perplexity());
+            t.put("iterations", tsne.iterations());
+            t.put("learning_rate", tsne.learningRate());
+            t.put("seed", seed);
+            t.put("knn_k", NEIGHBOURS);
+            t.put("knn_accuracy_2d", knn2d);
+            t.put("knn_accuracy_layer", knnFull);
+            manifest.put("tsne", t);
+        }
+        manifest.put("seconds", seconds);
+        RunManifest.write(spark, out + "/embed-manifest.json", manifest);
+        if (sampled > 0) {
+            LOG.info("[3/3] t-SNE: {}-NN accuracy {} in 2-D, {} in the layer's space; {}", NEIGHBOURS, String.format(Locale.ROOT, "%.3f", knn2d),
+                    String.format(Locale.ROOT, "%.3f", knnFull), tsnePath);
+        }
+        return new Result(embeddings, sampled > 0 ? tsnePath : null, probe.layer(), probe.size(), count, errors, sampled, knn2d, knnFull, seconds);
+    }
+}
