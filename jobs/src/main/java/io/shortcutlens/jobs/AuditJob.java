@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
@@ -24,6 +25,7 @@ import io.shortcutlens.image.ImageDecoder;
 import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.image.Normalisation;
+import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.model.ModelSpec;
 import io.shortcutlens.report.Heatmaps;
 import io.shortcutlens.spark.ConfirmPartition;
@@ -46,6 +48,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -133,8 +136,26 @@ public final class AuditJob implements Callable<Integer> {
     @Option(names = "--annotations-format", paramLabel = "FORMAT", description = "Spark data source of --annotations.")
     String annotationsFormat = "parquet";
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of the noise fill.")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the noise fill and of deep dream's starting noise.")
     long seed = 0;
+
+    @Option(names = "--embeddings", paramLabel = "PATH", description = {"Output folder of the embed job: the report draws its t-SNE map",
+        "(coloured by class, misclassified images marked)."})
+    String embeddings;
+
+    @Option(names = "--dream-layer", paramLabel = "NAME|auto", description = {"Layer whose channels the report's deep dream raises;",
+        "auto = the Grad-CAM layer (the last convolution larger than 1x1)."})
+    String dreamLayer = "auto";
+
+    @Option(names = "--dream-channels", paramLabel = "N", description = "Deep dream of the N channels of the layer most active on the starting noise (0 = none).")
+    int dreamChannels = 8;
+
+    @Option(names = "--dream-classes", negatable = true, fallbackValue = "true", description = "Deep dream of each class's output too.")
+    boolean dreamClasses = true;
+
+    @Option(names = "--activations-layer", paramLabel = "NAME|auto", description = {"Layer shown for one image per class (channels",
+        "tiled, the strongest channel over the image); auto = the Grad-CAM layer; none = no activations."})
+    String activationsLayer = "auto";
 
     /**
      * A finding with its masking test. {@code scope} is "class" (the whole class) or "subgroup" (the images of
@@ -162,7 +183,7 @@ public final class AuditJob implements Callable<Integer> {
                            List<Integer> parts) { }
 
     record Result(List<ConfirmedFinding> findings, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes, String classStatsPath,
-                  String findingsPath, String subgroupsPath, String reportPath, double seconds) { }
+                  String findingsPath, String subgroupsPath, String reportPath, ModelInternals.Internals internals, double seconds) { }
 
     /** How a class's maps of one method agree with its annotated object boxes. */
     record BoxAgreement(String className, String method, long images, double relevanceMass, double pointingGame) { }
@@ -303,13 +324,14 @@ public final class AuditJob implements Callable<Integer> {
 
         // 5. the report
         String reportPath = dir + "/report/index.html";
-        report(spark, reportPath, manifest, ok, view, assigned, confirmed, subgroups, boxes, params);
+        ModelInternals.Internals internals = report(spark, reportPath, manifest, modelInfo, classNames, ok, view, assigned, confirmed, subgroups,
+                boxes, params);
         if (assigned != null) {
             assigned.unpersist();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         LOG.info("[5/5] report written to {}; audit took {} s", reportPath, String.format(Locale.ROOT, "%.1f", seconds));
-        return new Result(confirmed, subgroups, boxes, classStats, findingsPath, subgroupsPath, reportPath, seconds);
+        return new Result(confirmed, subgroups, boxes, classStats, findingsPath, subgroupsPath, reportPath, internals, seconds);
     }
 
     /**
@@ -391,12 +413,7 @@ public final class AuditJob implements Callable<Integer> {
         if (found.isEmpty()) {
             return List.of();
         }
-        String modelPath = model != null ? model : (String) modelInfo.get("path");
-        ModelSpec spec = new ModelSpec(modelPath, null, null, classNames, ModelSpec.DEFAULT_MAX_MODEL_BYTES);
-        ModelStaging.Staged staged = ModelStaging.stage(spark, spec);
-        if (!staged.model().modelId().equals(modelInfo.get("model_id"))) {
-            LOG.warn("model {} differs from the explained one ({}); findings are confirmed on the given model", modelPath, modelInfo.get("model_id"));
-        }
+        ModelStaging.Staged staged = stageModel(spark, modelInfo, classNames);
         int h = staged.model().inputShape().height();
         int w = staged.model().inputShape().width();
         List<Row> tasks = new ArrayList<>();
@@ -504,10 +521,22 @@ public final class AuditJob implements Callable<Integer> {
         return out;
     }
 
+    /** The model to re-predict with (--model, else the explained one), loaded on the driver and shipped to the executors. */
+    private ModelStaging.Staged stageModel(SparkSession spark, Map<String, Object> modelInfo, List<String> classNames) {
+        String modelPath = model != null ? model : (String) modelInfo.get("path");
+        ModelSpec spec = new ModelSpec(modelPath, null, null, classNames, ModelSpec.DEFAULT_MAX_MODEL_BYTES);
+        ModelStaging.Staged staged = ModelStaging.stage(spark, spec);
+        if (!staged.model().modelId().equals(modelInfo.get("model_id"))) {
+            LOG.warn("model {} differs from the explained one ({}); findings are confirmed on the given model", modelPath, modelInfo.get("model_id"));
+        }
+        return staged;
+    }
+
     /** Report pictures and tables: every query is bounded (aggregates, a few examples per finding, a sample per class). */
-    private void report(SparkSession spark, String path, Map<String, Object> manifest, Dataset<Row> ok, Dataset<Row> view,
-                        Dataset<Row> assigned, List<ConfirmedFinding> findings, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes,
-                        DetectorParams params) {
+    private ModelInternals.Internals report(SparkSession spark, String path, Map<String, Object> manifest, Map<String, Object> modelInfo,
+                                            List<String> classNames, Dataset<Row> ok, Dataset<Row> view, Dataset<Row> assigned,
+                                            List<ConfirmedFinding> findings, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes,
+                                            DetectorParams params) {
         @SuppressWarnings("unchecked")
         List<Number> shapeList = (List<Number>) ((Map<String, Object>) manifest.get("model")).get("input_shape");
         InputShape shape = new InputShape(shapeList.get(0).intValue(), shapeList.get(1).intValue(), shapeList.get(2).intValue());
@@ -576,7 +605,52 @@ public final class AuditJob implements Callable<Integer> {
                     .put(r.getString(1), r.getLong(2));
         }
         String thresholds = thresholdsJson(params);
-        AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, classes, subgroups, boxes, new AuditReport.Confusion(confusion));
+        ModelInternals.Internals internals = internals(spark, modelInfo, classNames, view, decoder, hadoop, shape, norm);
+        AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, classes, subgroups, boxes, new AuditReport.Confusion(confusion),
+                internals);
+        return internals;
+    }
+
+    /** Deep dream, activations of one image per class, and the t-SNE map: what the model's inside shows. */
+    private ModelInternals.Internals internals(SparkSession spark, Map<String, Object> modelInfo, List<String> classNames, Dataset<Row> view,
+                                              ImageDecoder decoder, HadoopConf hadoop, InputShape shape, Normalisation norm) {
+        List<String> notes = new ArrayList<>();
+        ModelInternals.TsnePlot tsne = null;
+        if (embeddings != null) {
+            tsne = ModelInternals.tsne(spark, embeddings);
+        }
+        boolean activations = !"none".equalsIgnoreCase(activationsLayer);
+        List<ModelInternals.DreamTile> dreams = new ArrayList<>();
+        List<ModelInternals.ActivationPanel> panels = new ArrayList<>();
+        if (dreamChannels > 0 || dreamClasses || activations) {
+            LoadedModel loaded = stageModel(spark, modelInfo, classNames).model();
+            if (!(loaded.classifier() instanceof io.shortcutlens.model.Differentiable net)) {
+                notes.add("Deep dream and activations need a DL4J MultiLayerNetwork; this model gives no gradients.");
+            } else {
+                try {
+                    long t0 = System.nanoTime();
+                    dreams.addAll(ModelInternals.dreams(net, loaded, norm, auto(dreamLayer), dreamChannels, dreamClasses, seed));
+                    LOG.info("report: deep dream of {} objectives in {} s", dreams.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+                    if (activations) {
+                        // the class's first image by id
+                        for (Row r : view.where(col("path").isNotNull()).select("class", "image_id", "path").distinct()
+                                .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy("image_id", "path")))
+                                .where(col("rank").equalTo(1)).orderBy("class").select("class", "path").collectAsList()) {
+                            ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(1), hadoop, decoder.limits().maxFileBytes()), shape, norm);
+                            panels.add(ModelInternals.activations(net, shape, r.getString(0), r.getString(1), img, auto(activationsLayer)));
+                        }
+                    }
+                } catch (IllegalArgumentException | UnsupportedOperationException | java.io.IOException | io.shortcutlens.image.ImageDecodeException e) {
+                    notes.add("Deep dream / activations: " + e.getMessage());
+                    LOG.warn("report: {}", e.getMessage());
+                }
+            }
+        }
+        return new ModelInternals.Internals(dreams, panels, tsne, notes);
+    }
+
+    private static String auto(String layer) {
+        return layer == null || "auto".equalsIgnoreCase(layer.trim()) ? null : layer.trim();
     }
 
     /** Mean display image of up to 24 images of the class (by image id), decoded on the driver, at thumbnail size. */

@@ -3,6 +3,7 @@ package io.shortcutlens.jobs;
 import io.shortcutlens.audit.Confirmation;
 import io.shortcutlens.audit.ShortcutFinding;
 import io.shortcutlens.audit.SubgroupDetector;
+import io.shortcutlens.report.Heatmaps;
 import io.shortcutlens.report.Html;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,7 +35,7 @@ final class AuditReport {
 
     static void write(SparkSession spark, String file, Map<String, Object> manifest, String groupBy, String thresholds,
                       List<FindingPanel> findings, List<ClassPanel> classes, List<SubgroupDetector.Subgroup> subgroups,
-                      List<AuditJob.BoxAgreement> boxes, Confusion confusion) {
+                      List<AuditJob.BoxAgreement> boxes, Confusion confusion, ModelInternals.Internals internals) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ShortcutLens audit</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
@@ -140,6 +141,8 @@ final class AuditReport {
         }
         h.append("</table>\n");
 
+        insideTheModel(h, internals);
+
         h.append("<h2>Run parameters</h2>\n<table id=\"parameters\">");
         for (Map.Entry<String, Object> e : manifest.entrySet()) {
             h.append("<tr><th class=\"l\">").append(Html.text(e.getKey())).append("</th><td class=\"l\"><code>").append(Html.text(e.getValue()))
@@ -150,11 +153,74 @@ final class AuditReport {
         Path p = new Path(file);
         try {
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            Path dreams = new Path(p.getParent(), "deep-dream");
+            fs.delete(p, false); // with its checksum file, on a local disk
+            fs.delete(dreams, true);
+            if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
+                fs = local.getRawFileSystem(); // no .crc files beside a report people open and copy
+            }
             try (OutputStream out = fs.create(p, true)) {
                 out.write(h.toString().getBytes(StandardCharsets.UTF_8));
             }
+            // the deep dream tiles also as PNG files beside the report, for slides and tickets
+            for (ModelInternals.DreamTile d : internals.dreams()) {
+                try (OutputStream out = fs.create(new Path(dreams, dreamFile(d)), true)) {
+                    out.write(d.png());
+                }
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot write report " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** "layer1-channel-3.png", "class-bear.png". */
+    static String dreamFile(ModelInternals.DreamTile d) {
+        String name = d.objective().startsWith("class ") ? d.objective() : d.layer() + " " + d.objective();
+        return name.replaceAll("[^A-Za-z0-9_.]+", "-") + ".png";
+    }
+
+    /** Deep dream tiles, activations of one image per class, the t-SNE map. */
+    private static void insideTheModel(StringBuilder h, ModelInternals.Internals in) {
+        if (in.dreams().isEmpty() && in.activations().isEmpty() && in.tsne() == null && in.notes().isEmpty()) {
+            return;
+        }
+        h.append("<h2>Inside the model</h2>\n");
+        for (String note : in.notes()) {
+            h.append("<p class=\"note\">").append(Html.text(note)).append("</p>\n");
+        }
+        if (!in.dreams().isEmpty()) {
+            h.append("<h3>Deep dream</h3>\n<p>Images that raise a channel's mean activation (or a class's score) most, by gradient ascent from")
+                    .append(" the same noise over 3 pyramid levels (scale 1.4, 10 steps each), for the channels most active on that noise; each tile rescaled to its own range; under each, the objective before → after. Also in")
+                    .append(" <code>deep-dream/</code> beside this report.</p>\n<div id=\"dreams\">");
+            for (ModelInternals.DreamTile d : in.dreams()) {
+                h.append("<figure><img class=\"dream\" alt=\"deep dream ").append(Html.text(d.objective())).append("\" src=\"")
+                        .append(Heatmaps.dataUri(d.png())).append("\"><figcaption>").append(Html.text(d.layer())).append(" · ")
+                        .append(Html.text(d.objective())).append("<br>").append(String.format(Locale.ROOT, "%.3g → %.3g", d.before(), d.after()))
+                        .append("</figcaption></figure>");
+            }
+            h.append("</div>\n");
+        }
+        if (!in.activations().isEmpty()) {
+            ModelInternals.ActivationPanel first = in.activations().get(0);
+            h.append("<h3>Activations</h3>\n<p>Layer <code>").append(Html.text(first.layer())).append("</code> (").append(first.channels())
+                    .append(" channels of ").append(first.height()).append("×").append(first.width()).append(") on the first image of each")
+                    .append(" class: the image, every channel (one grey scale for all), and the channel with the strongest activation,")
+                    .append(" upsampled over the image.</p>\n<table id=\"activations\">");
+            for (ModelInternals.ActivationPanel a : in.activations()) {
+                h.append("<tr><th class=\"l\">").append(Html.text(a.className())).append("<br><small>").append(Html.text(a.path()))
+                        .append("</small></th><td><img alt=\"image\" src=\"").append(a.imageUri()).append("\"></td><td><img class=\"tiles\" alt=\"")
+                        .append(a.channels()).append(" channels\" src=\"").append(a.tilesUri()).append("\"></td><td><img alt=\"strongest channel\" src=\"")
+                        .append(a.strongestUri()).append("\"><br><small>channel ").append(a.strongest()).append("</small></td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
+        if (in.tsne() != null) {
+            ModelInternals.TsnePlot t = in.tsne();
+            h.append("<h3>t-SNE of the embeddings</h3>\n<p>Layer <code>").append(Html.text(t.layer())).append("</code>, ").append(t.points())
+                    .append(" images (").append(t.misclassified()).append(" misclassified, marked ×) from <code>").append(Html.text(t.source()))
+                    .append("</code>. Leave-one-out 5-nearest-neighbour accuracy: ").append(String.format(Locale.ROOT, "%.3f", t.knn2d()))
+                    .append(" on the map, ").append(String.format(Locale.ROOT, "%.3f", t.knnLayer())).append(" in the layer's own space.</p>\n")
+                    .append(t.svg()).append("\n");
         }
     }
 

@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * the bear camera's watermark in the lower-left corner), two small CNNs trained here — net1 (bear / not_bear, the
  * watermark on a random half of every class's photos, so it carries no class information) and net2 (bear / cow /
  * sheep, watermarked bears only) — then the explain job with occlusion, LIME and Grad-CAM on the
- * held-out photos, and where each net looks on watermarked bears.
+ * held-out photos, where each net looks on watermarked bears, each net's embedding and t-SNE map, and each net's audit
+ * (whose report shows deep dream, activations and the t-SNE map too).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, usageHelpWidth = 120, sortOptions = false, showDefaultValues = true,
         version = "ShortcutLens " + ExplainJob.VERSION,
@@ -64,8 +65,8 @@ public final class DemoJob implements Callable<Integer> {
     /** Mean share of positive attribution in the lower-left corner on watermarked bears, per net and method. */
     record Finding(String net, String method, long images, double lowerLeftShare) { }
 
-    /** What the demo found: where each net looks, and each net's audit. */
-    record Outcome(List<Finding> shares, Map<String, AuditJob.Result> audits) { }
+    /** What the demo found: where each net looks, each net's embedding (with its t-SNE) and each net's audit. */
+    record Outcome(List<Finding> shares, Map<String, EmbedJob.Result> embeddings, Map<String, AuditJob.Result> audits) { }
 
     public static void main(String[] args) {
         System.exit(ExplainJob.commandLine(new DemoJob()).execute(args));
@@ -115,6 +116,7 @@ public final class DemoJob implements Callable<Integer> {
 
         List<Finding> findings = new ArrayList<>();
         Map<String, AuditJob.Result> audits = new LinkedHashMap<>();
+        Map<String, EmbedJob.Result> embeddings = new LinkedHashMap<>();
         Map<String, File> nets = new LinkedHashMap<>();
         nets.put("net1", net1File);
         nets.put("net2", net2File);
@@ -132,13 +134,20 @@ public final class DemoJob implements Callable<Integer> {
                     .groupBy("method").agg(count("*"), avg("mass_bottom_left")).orderBy("method").collectAsList()) {
                 findings.add(new Finding(net.getKey(), r.getString(0), r.getLong(1), r.getDouble(2)));
             }
+            LOG.info("[demo 4/4] embedding the held-out photos with {} (penultimate layer) and their t-SNE map", net.getKey());
+            EmbedJob embed = new EmbedJob();
+            File embedOut = new File(out, "embed/" + net.getKey());
+            new CommandLine(embed).parseArgs("--input", new File(data, "test").getAbsolutePath(), "--model", net.getValue().getAbsolutePath(),
+                    "--output", embedOut.getAbsolutePath(), "--seed", String.valueOf(seed));
+            embeddings.put(net.getKey(), embed.run(spark));
             LOG.info("[demo 4/4] auditing {}", net.getKey());
             AuditJob audit = new AuditJob();
-            new CommandLine(audit).parseArgs("--run", new File(out, "explain/" + net.getKey()).getAbsolutePath(), "--annotations", boxes);
+            new CommandLine(audit).parseArgs("--run", new File(out, "explain/" + net.getKey()).getAbsolutePath(), "--annotations", boxes,
+                    "--embeddings", embedOut.getAbsolutePath());
             audits.put(net.getKey(), audit.run(spark));
         }
         LOG.info("[demo] done in {} s", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
-        return new Outcome(findings, audits);
+        return new Outcome(findings, embeddings, audits);
     }
 
     /** The held-out animals' bounding boxes as an annotation table (path as the explain job writes it, box). */
@@ -160,6 +169,12 @@ public final class DemoJob implements Callable<Integer> {
         for (Finding f : findings) {
             System.out.printf(Locale.ROOT, "  %-5s %-10s %7d %10.3f%n", f.net(), f.method(), f.images(), f.lowerLeftShare());
         }
+        System.out.println();
+        System.out.println("t-SNE of each net's penultimate layer on the held-out photos (leave-one-out 5-NN accuracy by true class):");
+        for (Map.Entry<String, EmbedJob.Result> e : outcome.embeddings().entrySet()) {
+            System.out.printf(Locale.ROOT, "  %-5s layer %-8s %3d images  2-D %.3f  layer space %.3f%n", e.getKey(), e.getValue().layer(),
+                    e.getValue().sampled(), e.getValue().knn2d(), e.getValue().knnFull());
+        }
         for (Map.Entry<String, AuditJob.Result> a : outcome.audits().entrySet()) {
             System.out.println();
             System.out.println("Audit of " + a.getKey() + " (regions a class relies on, confirmed by masking them):");
@@ -177,6 +192,8 @@ public final class DemoJob implements Callable<Integer> {
         System.out.println("              " + new File(out, "explain/net2/explanations").getAbsolutePath());
         System.out.println("manifests:    " + new File(out, "explain/<net>/manifest.json").getAbsolutePath());
         System.out.println("findings:     " + new File(out, "explain/<net>/findings").getAbsolutePath() + " (and class_stats)");
+        System.out.println("embeddings:   " + new File(out, "embed/<net>/embeddings").getAbsolutePath() + " (and tsne)");
+        System.out.println("reports:      " + new File(out, "explain/<net>/report/index.html").getAbsolutePath());
     }
 
     private static String pct(double v) {

@@ -84,6 +84,31 @@ class DemoJobTest {
         assertTrue(page.dom().split("class=\"overlay\"", -1).length - 1 >= 8, "example and class-mean overlays");
         assertTrue(page.dom().contains("lower-left corner"), "the bear finding's region");
         assertTrue(new File(out, "explain/net2/class_stats").isDirectory());
+
+        // t-SNE of net2's penultimate layer: the classes stay apart in 2-D (leave-one-out 5-NN accuracy by true class)
+        EmbedJob.Result embedded = outcome.embeddings().get("net2");
+        System.out.printf("demo test: net2 t-SNE of %s (%d values) over %d images: 5-NN accuracy %.3f in 2-D, %.3f in the layer%n",
+                embedded.layer(), embedded.dimension(), embedded.sampled(), embedded.knn2d(), embedded.knnFull());
+        assertEquals(48, embedded.sampled());
+        assertEquals(48, TestSpark.session().read().parquet(embedded.embeddingsPath()).where("error IS NULL AND size(embedding) = 64").count());
+        assertTrue(embedded.knn2d() > 0.8, "t-SNE separates bear, cow and sheep: " + embedded);
+        // deep dream: every dreamed channel's mean activation at least 5x its value on the starting noise; the tiles in the report
+        ModelInternals.Internals inside = outcome.audits().get("net2").internals();
+        List<ModelInternals.DreamTile> channels = inside.dreams().stream().filter(d -> d.objective().startsWith("channel")).toList();
+        assertEquals(8, channels.size(), inside.dreams().toString());
+        for (ModelInternals.DreamTile d : inside.dreams()) {
+            System.out.printf("demo test: deep dream %s %s: %.3f -> %.3f%n", d.layer(), d.objective(), d.before(), d.after());
+            if (d.objective().startsWith("channel")) {
+                assertTrue(d.before() > 0 && d.after() >= 5 * d.before(), d.objective() + ": " + d.before() + " -> " + d.after());
+            } else {
+                assertTrue(d.after() > d.before(), d.objective() + ": " + d.before() + " -> " + d.after());
+            }
+        }
+        assertEquals(3, inside.activations().size(), "one image per class through the Grad-CAM layer");
+        assertEquals(inside.dreams().size(), new File(report.getParentFile(), "deep-dream").list().length, "PNG tiles beside the report");
+        assertEquals(inside.dreams().size(), page.dom().split("class=\"dream\"", -1).length - 1, "deep dream tiles in the report");
+        assertTrue(page.dom().contains("id=\"activations\""), "activations table");
+        assertEquals(48, page.dom().split("class=\"pt ", -1).length - 1, "t-SNE points in the report");
         assertEquals(16, new File(out, "data/test/bear").list().length);
     }
 }

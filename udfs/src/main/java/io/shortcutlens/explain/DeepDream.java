@@ -10,8 +10,12 @@ import io.shortcutlens.model.Differentiable;
  * value. The network takes one input size, so a coarse level is a smaller image upsampled for the forward pass, with
  * its gradient brought back down.
  *
- * @param layer      layer name or index; null: the automatic Grad-CAM layer (the last convolution larger than 1×1)
- * @param channel    channel whose mean activation is raised
+ * <p>With {@code layer} = {@value #CLASS_SCORES}, the objective is a class's logit instead (MATLAB's deep dream of a
+ * class output): the picture the network finds most typical of the class.
+ *
+ * @param layer      layer name or index; null: the automatic Grad-CAM layer (the last convolution larger than 1×1);
+ *                   {@value #CLASS_SCORES}: the class logits
+ * @param channel    channel whose mean activation is raised (a class index for {@value #CLASS_SCORES})
  * @param levels     pyramid levels (MATLAB: 3)
  * @param scale      size ratio between levels (MATLAB: 1.4)
  * @param iterations steps per level (MATLAB: 10)
@@ -26,9 +30,43 @@ public record DeepDream(String layer, int channel, int levels, double scale, int
         }
     }
 
+    /** The {@code layer} that stands for the class logits. */
+    public static final String CLASS_SCORES = "class-scores";
+
     /** MATLAB's defaults for a channel: 3 levels, scale 1.4, 10 iterations. */
     public static DeepDream of(String layer, int channel) {
         return new DeepDream(layer, channel, 3, 1.4, 10, 0.05);
+    }
+
+    /** The same with another step (a share of the starting image's input range). */
+    public DeepDream withStep(double step) {
+        return new DeepDream(layer, channel, levels, scale, iterations, step);
+    }
+
+    /** MATLAB's defaults for a class's logit. */
+    public static DeepDream ofClass(int classIndex) {
+        return of(CLASS_SCORES, classIndex);
+    }
+
+    /** The objective at one image: the channel's mean activation, or the class's logit. */
+    public float objective(Differentiable model, float[] image) {
+        if (CLASS_SCORES.equals(layer)) {
+            float[] logits = model.logits(image, 1);
+            checkClass(logits.length);
+            return logits[channel];
+        }
+        return model.channelGradients(image, 1, layer, channel).means()[0];
+    }
+
+    private void checkClass(int classes) {
+        if (channel < 0 || channel >= classes) {
+            throw new IllegalArgumentException("the model has " + classes + " classes; class " + channel + " does not exist");
+        }
+    }
+
+    private float[] gradient(Differentiable model, float[] image) {
+        return CLASS_SCORES.equals(layer) ? model.inputGradients(image, 1, new int[] {channel})
+                : model.channelGradients(image, 1, layer, channel).gradients();
     }
 
     /** The dreamed image (model-input units, same layout as {@code start}). */
@@ -43,6 +81,9 @@ public record DeepDream(String layer, int channel, int levels, double scale, int
             hi = Math.max(hi, v);
         }
         double step = stepSize * Math.max(1e-6, hi - lo);
+        if (CLASS_SCORES.equals(layer)) {
+            checkClass(model.logits(start, 1).length);
+        }
         // the starting image at the coarsest level
         int[] hs = new int[levels];
         int[] ws = new int[levels];
@@ -60,7 +101,7 @@ public record DeepDream(String layer, int channel, int levels, double scale, int
             }
             for (int it = 0; it < iterations; it++) {
                 float[] full = resize(image, c, hs[l], ws[l], h, w);
-                float[] g = model.channelGradients(full, 1, layer, channel).gradients();
+                float[] g = gradient(model, full);
                 float[] gl = resize(g, c, h, w, hs[l], ws[l]);
                 double meanAbs = 0;
                 for (float v : gl) {

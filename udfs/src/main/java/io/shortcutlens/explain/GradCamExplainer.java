@@ -84,7 +84,7 @@ public final class GradCamExplainer implements Explainer {
     }
 
     /** Bilinear resize, pixel centres aligned (half-pixel offsets), edges clamped. */
-    static float[] upsample(float[] src, int h, int w, int outH, int outW) {
+    public static float[] upsample(float[] src, int h, int w, int outH, int outW) {
         float[] dst = new float[outH * outW];
         for (int y = 0; y < outH; y++) {
             double sy = Math.min(h - 1, Math.max(0, (y + 0.5) * h / outH - 0.5));

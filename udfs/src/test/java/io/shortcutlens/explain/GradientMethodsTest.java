@@ -199,6 +199,30 @@ class GradientMethodsTest {
     }
 
     @Test
+    void deepDreamOfAClassMakesTheNetworkPredictThatClass() {
+        Dl4jClassifier classifier = Dl4jClassifier.of(cnn, SHAPE);
+        // MATLAB's start: noise; here uniform over the training images' value range, no square anywhere
+        SplittableRandom r = new SplittableRandom(56);
+        float[] start = new float[SHAPE.size()];
+        for (int p = 0; p < start.length; p++) {
+            start[p] = (float) r.nextDouble();
+        }
+        int classes = classifier.logits(start, 1).length;
+        for (int c = 0; c < classes; c++) {
+            DeepDream dream = DeepDream.ofClass(c);
+            float before = dream.objective(classifier, start);
+            float[] logits = classifier.logits(dream.dream(classifier, SHAPE, start), 1);
+            int best = 0;
+            for (int k = 1; k < classes; k++) {
+                best = logits[k] > logits[best] ? k : best;
+            }
+            System.out.printf("deep dream class %d: logit %.3f -> %.3f%n", c, before, logits[c]);
+            assertEquals(c, best, "class " + c + " dreamed, logits " + java.util.Arrays.toString(logits));
+            assertTrue(logits[c] > before + 1, "class " + c + ": " + before + " -> " + logits[c]);
+        }
+    }
+
+    @Test
     void gradCamPointsAtTheSquareAndGradientMethodsRefuseModelsWithoutGradients() {
         Dl4jClassifier classifier = Dl4jClassifier.of(gap, SHAPE);
         DataSet d = squares(1, 44);
