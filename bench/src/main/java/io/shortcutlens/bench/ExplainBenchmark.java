@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
  * interleaved, repeated, and the median ratio is reported.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true, usageHelpWidth = 120,
-        description = "Measures explanation time over pure batched-inference time for occlusion and LIME on the demo model.")
+        description = {"Measures explanation time over pure batched-inference time for occlusion and LIME, and for Grad-CAM",
+        "and integrated gradients, on the demo model."})
 public final class ExplainBenchmark implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "FILE", description = "Model zip; default: demo-out/models/net2.zip if present, else a demo net2 trained now into bench-out/.")
@@ -152,64 +153,92 @@ public final class ExplainBenchmark implements Callable<Integer> {
         return 0;
     }
 
+    /** One timed comparison: an explanation and the plain inference it is measured against. */
+    private record GradientCase(String name, Runnable explain, Runnable infer) { }
+
     /**
-     * Grad-CAM (one forward and one backward pass per image) and integrated gradients (32 steps: 33 path points per
-     * image, batched) against plain inference of the same images: one image per pass, and the path points in batches.
+     * Grad-CAM (one forward and one backward pass per batch of images) and integrated gradients (32 steps: 33 path
+     * points per image, batched) against plain inference of the same inputs in the same batches: Grad-CAM one image
+     * per pass and 16 per pass (the explain job's group of images), the path points in batches of --batch-size.
      */
     private void gradientMethods(ImageClassifier clf, List<ImageTensor> tensors, float[][] base, InputShape shape) {
         if (!(clf instanceof io.shortcutlens.model.Differentiable)) {
             System.out.println("gradient methods: this model gives no gradients");
             return;
         }
-        List<Explainer> gradient = List.of(new io.shortcutlens.explain.GradCamExplainer(new io.shortcutlens.explain.GradCamParams(null)),
-                new io.shortcutlens.explain.GradientExplainer(new io.shortcutlens.explain.GradientParams("integrated-gradients", 32, 0f, 1, 0,
-                        batchSize)));
-        System.out.printf(Locale.ROOT, "%-22s %10s %12s %14s %16s%n", "method", "images/s", "explain s", "inference s", "explain/inference");
-        for (Explainer e : gradient) {
-            e.explain(tensors.get(0), base[0], new int[] {0}, clf, 0L); // warm-up
+        Explainer gradCam = new io.shortcutlens.explain.GradCamExplainer(new io.shortcutlens.explain.GradCamParams(null));
+        Explainer ig = new io.shortcutlens.explain.GradientExplainer(new io.shortcutlens.explain.GradientParams("integrated-gradients", 32, 0f, 1, 0,
+                batchSize));
+        int size = shape.size();
+        int group = 16;
+        int igPoints = 33;
+        List<GradientCase> cases = List.of(
+                new GradientCase("gradcam, 1 image/pass", () -> {
+                    for (int i = 0; i < tensors.size(); i++) {
+                        gradCam.explain(tensors.get(i), base[i], new int[] {0}, clf, 0L);
+                    }
+                }, () -> inferInGroups(clf, tensors, 1, size)),
+                new GradientCase("gradcam, 16 images/pass", () -> {
+                    for (int start = 0; start < tensors.size(); start += group) {
+                        int end = Math.min(tensors.size(), start + group);
+                        List<float[]> scores = new java.util.ArrayList<>();
+                        List<int[]> targets = new java.util.ArrayList<>();
+                        for (int i = start; i < end; i++) {
+                            scores.add(base[i]);
+                            targets.add(new int[] {0});
+                        }
+                        gradCam.explainAll(tensors.subList(start, end), scores, targets, clf, new long[end - start]);
+                    }
+                }, () -> inferInGroups(clf, tensors, group, size)),
+                new GradientCase("integrated-gradients 32", () -> {
+                    for (int i = 0; i < tensors.size(); i++) {
+                        ig.explain(tensors.get(i), base[i], new int[] {0}, clf, 1000L + i);
+                    }
+                }, () -> {
+                    for (ImageTensor t : tensors) {
+                        inferInGroups(clf, java.util.Collections.nCopies(igPoints, t), batchSize, size);
+                    }
+                }));
+        System.out.printf(Locale.ROOT, "%-26s %10s %12s %14s %16s%n", "method", "images/s", "explain s", "inference s", "explain/inference");
+        for (GradientCase c : cases) {
+            c.explain().run(); // warm-up
+            c.infer().run();
             double[] ratios = new double[repeats];
             double[] explainS = new double[repeats];
             double[] inferS = new double[repeats];
             for (int r = 0; r < repeats; r++) {
                 long t0 = System.nanoTime();
-                int passes = 0;
-                for (int i = 0; i < tensors.size(); i++) {
-                    passes = e.explain(tensors.get(i), base[i], new int[] {0}, clf, 1000L + i).get(0).forwardPasses();
-                }
+                c.explain().run();
                 explainS[r] = (System.nanoTime() - t0) / 1e9;
-                // plain inference of the same inputs: one image per pass (Grad-CAM), or the path points in batches (IG)
-                int size = shape.size();
                 long t1 = System.nanoTime();
-                for (int i = 0; i < tensors.size(); i++) {
-                    float[] x = tensors.get(i).input();
-                    if (passes == 1) {
-                        clf.scores(x, 1);
-                    } else {
-                        for (int done = 0; done < passes; done += batchSize) {
-                            int n = Math.min(batchSize, passes - done);
-                            float[] batch = new float[n * size];
-                            for (int j = 0; j < n; j++) {
-                                System.arraycopy(x, 0, batch, j * size, size);
-                            }
-                            clf.scores(batch, n);
-                        }
-                    }
-                }
+                c.infer().run();
                 inferS[r] = (System.nanoTime() - t1) / 1e9;
                 ratios[r] = explainS[r] / inferS[r];
             }
-            int mid = repeats / 2;
             Integer[] order = new Integer[repeats];
             for (int r = 0; r < repeats; r++) {
                 order[r] = r;
             }
             Arrays.sort(order, (a, b) -> Double.compare(ratios[a], ratios[b]));
-            int m = order[mid];
-            System.out.printf(Locale.ROOT, "%-22s %10.1f %12.3f %14.3f %16.2f%n", e.method(), tensors.size() / explainS[m], explainS[m], inferS[m],
+            int m = order[repeats / 2];
+            System.out.printf(Locale.ROOT, "%-26s %10.1f %12.3f %14.3f %16.2f%n", c.name(), tensors.size() / explainS[m], explainS[m], inferS[m],
                     ratios[m]);
         }
-        System.out.println("explain/inference = gradient method time / plain inference of the same inputs (Grad-CAM: one image per pass;");
-        System.out.println("integrated gradients: its 33 path points per image in batches of --batch-size), median of --repeats.");
+        System.out.println("explain/inference = gradient method time / plain inference of the same inputs in the same batches (Grad-CAM:");
+        System.out.println("the images, 1 or 16 per pass; integrated gradients: its 33 path points per image in batches of --batch-size),");
+        System.out.println("median of --repeats.");
+    }
+
+    /** Plain inference of {@code tensors}, {@code perPass} inputs per forward pass. */
+    private static void inferInGroups(ImageClassifier clf, List<ImageTensor> tensors, int perPass, int size) {
+        for (int start = 0; start < tensors.size(); start += perPass) {
+            int n = Math.min(perPass, tensors.size() - start);
+            float[] batch = new float[n * size];
+            for (int j = 0; j < n; j++) {
+                System.arraycopy(tensors.get(start + j).input(), 0, batch, j * size, size);
+            }
+            clf.scores(batch, n);
+        }
     }
 
     private Measure measure(Explainer explainer, ImageClassifier clf, List<ImageTensor> tensors, float[][] base, InputShape shape) {

@@ -25,4 +25,61 @@ public interface Explainer {
      * @param seed       seed of this image's random stream (explainers that sample use nothing else)
      */
     List<Explanation> explain(ImageTensor image, float[] baseScores, int[] targets, ImageClassifier model, long seed);
+
+    /**
+     * True when {@link #explainAll} sends several images through the model together (one pass per image methods:
+     * Grad-CAM, saliency); false when it would only loop over {@link #explain}.
+     */
+    default boolean batchesImages() {
+        return false;
+    }
+
+    /**
+     * Explains several images; element {@code i} of the result is what {@link #explain} gives for image {@code i}.
+     * The default explains them one by one.
+     */
+    default List<List<Explanation>> explainAll(List<ImageTensor> images, List<float[]> baseScores, List<int[]> targets, ImageClassifier model,
+                                               long[] seeds) {
+        List<List<Explanation>> out = new java.util.ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            out.add(explain(images.get(i), baseScores.get(i), targets.get(i), model, seeds[i]));
+        }
+        return out;
+    }
+
+    /** What one pass of a batch of (image, target) pairs gives per pair (see {@link #pairwise}). */
+    interface PairPass {
+        List<float[]> run(float[] batch, int n, int[] targets);
+    }
+
+    /**
+     * Every (image, target) pair of {@code images} through {@code pass}, {@code perPass} pairs at a time: the results
+     * per image, per target, in order.
+     */
+    static List<List<float[]>> pairwise(List<ImageTensor> images, List<int[]> targets, int perPass, PairPass pass) {
+        List<int[]> pairs = new java.util.ArrayList<>();
+        List<List<float[]>> out = new java.util.ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            out.add(new java.util.ArrayList<>());
+            for (int t : targets.get(i)) {
+                pairs.add(new int[] {i, t});
+            }
+        }
+        for (int start = 0; start < pairs.size(); start += perPass) {
+            int n = Math.min(perPass, pairs.size() - start);
+            int size = images.get(pairs.get(start)[0]).input().length;
+            float[] batch = new float[n * size];
+            int[] t = new int[n];
+            for (int j = 0; j < n; j++) {
+                int[] pair = pairs.get(start + j);
+                System.arraycopy(images.get(pair[0]).input(), 0, batch, j * size, size);
+                t[j] = pair[1];
+            }
+            List<float[]> results = pass.run(batch, n, t);
+            for (int j = 0; j < n; j++) {
+                out.get(pairs.get(start + j)[0]).add(results.get(j));
+            }
+        }
+        return out;
+    }
 }

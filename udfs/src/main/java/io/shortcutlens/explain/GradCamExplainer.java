@@ -12,7 +12,8 @@ import java.util.List;
  * Grad-CAM (Selvaraju et al. 2017): for the target class's logit {@code y}, the feature maps {@code A_k} of a layer
  * (by default the last convolution whose output is still larger than 1×1, as MATLAB's {@code gradCAM} picks its
  * last ReLU) are weighted by
- * {@code α_k = mean over positions of ∂y/∂A_k}, summed, passed through ReLU, less its minimum (see {@link #floorAtMinimum}) and upsampled bilinearly to the input size. One forward and one backward pass per image and target.
+ * {@code α_k = mean over positions of ∂y/∂A_k}, summed, passed through ReLU, less its minimum (see {@link #floorAtMinimum}) and upsampled bilinearly to the input size. One forward and one backward pass per batch of images (and targets): the images of a partition go through the
+ * network together.
  */
 public final class GradCamExplainer implements Explainer {
 
@@ -32,16 +33,42 @@ public final class GradCamExplainer implements Explainer {
         return params.toJson();
     }
 
+    /** (image, target) pairs per forward and backward pass. */
+    static final int PAIRS_PER_PASS = 32;
+
     @Override
     public List<Explanation> explain(ImageTensor image, float[] baseScores, int[] targets, ImageClassifier model, long seed) {
+        return explainAll(List.of(image), List.of(baseScores), List.of(targets), model, new long[] {seed}).get(0);
+    }
+
+    @Override
+    public boolean batchesImages() {
+        return true;
+    }
+
+    /** One forward and one backward pass for up to {@value #PAIRS_PER_PASS} (image, target) pairs. */
+    @Override
+    public List<List<Explanation>> explainAll(List<ImageTensor> images, List<float[]> baseScores, List<int[]> targets, ImageClassifier model,
+                                              long[] seeds) {
         Differentiable d = GradientExplainer.differentiable(model, method());
-        InputShape shape = image.shape();
-        List<Explanation> out = new ArrayList<>();
-        for (int t : targets) {
-            Differentiable.FeatureGradients fg = d.featureGradients(image.input(), 1, new int[] {t}, params.layer());
-            float[] cam = floorAtMinimum(cam(fg, 0));
-            float[] up = upsample(cam, fg.height(), fg.width(), shape.height(), shape.width());
-            out.add(new Explanation(t, baseScores[t], AttributionMap.windowGrid(shape.height(), shape.width(), 1, 1, up), null, null, 1));
+        InputShape shape = images.get(0).shape();
+        List<List<float[]>> maps = Explainer.pairwise(images, targets, PAIRS_PER_PASS, (batch, n, t) -> {
+            Differentiable.FeatureGradients fg = d.featureGradients(batch, n, t, params.layer());
+            List<float[]> up = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                up.add(upsample(floorAtMinimum(cam(fg, j)), fg.height(), fg.width(), shape.height(), shape.width()));
+            }
+            return up;
+        });
+        List<List<Explanation>> out = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            List<Explanation> e = new ArrayList<>();
+            int[] ts = targets.get(i);
+            for (int k = 0; k < ts.length; k++) {
+                e.add(new Explanation(ts[k], baseScores.get(i)[ts[k]], AttributionMap.windowGrid(shape.height(), shape.width(), 1, 1,
+                        maps.get(i).get(k)), null, null, 1));
+            }
+            out.add(e);
         }
         return out;
     }

@@ -49,8 +49,63 @@ public final class GradientExplainer implements Explainer {
                 + ") does not give: use occlusion or lime");
     }
 
+    /** Saliency and input × gradient: one backward pass per image, so the images of a partition go through together. */
+    @Override
+    public boolean batchesImages() {
+        return params.method().equals("saliency") || params.method().equals("input-x-gradient");
+    }
+
+    @Override
+    public List<List<Explanation>> explainAll(List<ImageTensor> images, List<float[]> baseScores, List<int[]> targets, ImageClassifier model,
+                                              long[] seeds) {
+        if (!batchesImages()) {
+            return Explainer.super.explainAll(images, baseScores, targets, model, seeds);
+        }
+        Differentiable d = differentiable(model, method());
+        boolean timesInput = params.method().equals("input-x-gradient");
+        List<List<float[]>> grads = Explainer.pairwise(images, targets, params.batchSize(), (batch, n, t) -> {
+            float[] g = d.inputGradients(batch, n, t);
+            int size = batch.length / n;
+            List<float[]> per = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                float[] one = java.util.Arrays.copyOfRange(g, j * size, (j + 1) * size);
+                if (timesInput) {
+                    for (int i = 0; i < size; i++) {
+                        one[i] *= batch[j * size + i];
+                    }
+                }
+                per.add(one);
+            }
+            return per;
+        });
+        List<List<Explanation>> out = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            List<Explanation> e = new ArrayList<>();
+            int[] ts = targets.get(i);
+            for (int k = 0; k < ts.length; k++) {
+                e.add(explanation(images.get(i).shape(), ts[k], baseScores.get(i), grads.get(i).get(k), 1));
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    /** The per-input attribution summed over channels, as a one-value-per-pixel map. */
+    private static Explanation explanation(InputShape shape, int target, float[] baseScores, float[] perInput, int passes) {
+        float[] map = new float[shape.pixels()];
+        for (int c = 0; c < shape.channels(); c++) {
+            for (int p = 0; p < map.length; p++) {
+                map[p] += perInput[c * map.length + p];
+            }
+        }
+        return new Explanation(target, baseScores[target], AttributionMap.windowGrid(shape.height(), shape.width(), 1, 1, map), null, null, passes);
+    }
+
     @Override
     public List<Explanation> explain(ImageTensor image, float[] baseScores, int[] targets, ImageClassifier model, long seed) {
+        if (batchesImages()) {
+            return explainAll(List.of(image), List.of(baseScores), List.of(targets), model, new long[] {seed}).get(0);
+        }
         Differentiable d = differentiable(model, method());
         InputShape shape = image.shape();
         float[] x = image.input();
@@ -59,17 +114,6 @@ public final class GradientExplainer implements Explainer {
         for (int t : targets) {
             float[] perInput;
             switch (params.method()) {
-                case "saliency" -> {
-                    perInput = d.inputGradients(x, 1, new int[] {t});
-                    passes = 1;
-                }
-                case "input-x-gradient" -> {
-                    perInput = d.inputGradients(x, 1, new int[] {t});
-                    for (int i = 0; i < x.length; i++) {
-                        perInput[i] *= x[i];
-                    }
-                    passes = 1;
-                }
                 case "integrated-gradients" -> {
                     int m = params.steps();
                     float[] mean = meanGradient(d, x.length, m + 1, t, (k, dest, off) -> {
@@ -102,13 +146,7 @@ public final class GradientExplainer implements Explainer {
                     passes = s;
                 }
             }
-            float[] map = new float[shape.pixels()];
-            for (int c = 0; c < shape.channels(); c++) {
-                for (int p = 0; p < map.length; p++) {
-                    map[p] += perInput[c * map.length + p];
-                }
-            }
-            out.add(new Explanation(t, baseScores[t], AttributionMap.windowGrid(shape.height(), shape.width(), 1, 1, map), null, null, passes));
+            out.add(explanation(shape, t, baseScores, perInput, passes));
         }
         return out;
     }

@@ -53,27 +53,132 @@ public final class ImageExplainPipeline {
     }
 
     /**
+     * One image as the pipeline takes it.
+     *
+     * @param imageId   the id to write, or null to use the content hash of {@code bytes}
+     * @param readError why the file could not be read (then {@code bytes} is null and the image becomes error rows)
+     */
+    public record Input(String imageId, String path, String label, byte[] bytes, String readError) {
+        public Input(String imageId, String path, String label, byte[] bytes) {
+            this(imageId, path, label, bytes, null);
+        }
+    }
+
+    /**
      * Explains one image.
      *
      * @param imageId the id to write, or null to use the content hash of {@code bytes}
      */
     public List<ExplanationRecord> explain(String imageId, String path, String label, byte[] bytes) {
+        return explainAll(List.of(new Input(imageId, path, label, bytes)));
+    }
+
+    /**
+     * Explains several images: each decoded and predicted, then each method over all of them (methods that
+     * {@link Explainer#batchesImages() batch images} send them through the model together: their maps equal the
+     * one-image maps to float rounding). The rows come per image, per method, as {@link #explain} gives them; a
+     * failure stays with its image.
+     */
+    public List<ExplanationRecord> explainAll(List<Input> inputs) {
         long t0 = System.nanoTime();
-        String id = imageId != null ? imageId : imageId(path, bytes);
-        if (bytes == null) {
-            return failures(id, path, label, t0, "no image bytes (null value in the image column)");
+        int n = inputs.size();
+        List<List<ExplanationRecord>> rows = new ArrayList<>();
+        String[] ids = new String[n];
+        ImageTensor[] images = new ImageTensor[n];
+        List<Integer> decoded = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Input in = inputs.get(i);
+            rows.add(new ArrayList<>());
+            if (in.readError() != null) {
+                ids[i] = in.imageId() != null ? in.imageId() : unreadId(in.path());
+                rows.set(i, failures(ids[i], in.path(), in.label(), t0, in.readError()));
+                continue;
+            }
+            ids[i] = in.imageId() != null ? in.imageId() : imageId(in.path(), in.bytes());
+            if (in.bytes() == null) {
+                rows.set(i, failures(ids[i], in.path(), in.label(), t0, "no image bytes (null value in the image column)"));
+                continue;
+            }
+            try {
+                images[i] = decoder.decode(in.bytes(), model.inputShape(), normalisation);
+                decoded.add(i);
+            } catch (ImageDecodeException e) {
+                rows.set(i, failures(ids[i], in.path(), in.label(), t0, e.getMessage()));
+            }
         }
-        ImageTensor image;
-        float[] scores;
-        try {
-            image = decoder.decode(bytes, model.inputShape(), normalisation);
-            scores = model.classifier().scores(image.input(), 1);
-        } catch (ImageDecodeException e) {
-            return failures(id, path, label, t0, e.getMessage());
-        } catch (RuntimeException e) {
-            return failures(id, path, label, t0, "prediction failed: " + e);
+        String[] predictionErrors = new String[n];
+        float[][] scores = predict(images, decoded, predictionErrors);
+        List<Integer> ok = new ArrayList<>();
+        for (int i : decoded) {
+            if (scores[i] == null) {
+                rows.set(i, failures(ids[i], inputs.get(i).path(), inputs.get(i).label(), t0, "prediction failed: " + predictionErrors[i]));
+            } else {
+                ok.add(i);
+            }
         }
-        double sharedMs = (System.nanoTime() - t0) / 1e6;
+        if (ok.isEmpty()) {
+            return flatten(rows);
+        }
+        double sharedMs = (System.nanoTime() - t0) / 1e6 / ok.size();
+        List<ImageTensor> okImages = new ArrayList<>();
+        List<float[]> okScores = new ArrayList<>();
+        List<int[]> okTargets = new ArrayList<>();
+        long[] seeds = new long[ok.size()];
+        for (int k = 0; k < ok.size(); k++) {
+            int i = ok.get(k);
+            okImages.add(images[i]);
+            okScores.add(scores[i]);
+            okTargets.add(settings.target().resolve(model, argmax(scores[i])));
+            seeds[k] = Seeds.forImage(ids[i], settings.seed());
+        }
+        for (Explainer explainer : explainers) {
+            List<List<Explanation>> all = null;
+            double ms = 0;
+            if (explainer.batchesImages() && ok.size() > 1) {
+                long t1 = System.nanoTime();
+                try {
+                    all = explainer.explainAll(okImages, okScores, okTargets, model.classifier(), seeds);
+                    ms = (System.nanoTime() - t1) / 1e6 / ok.size();
+                } catch (RuntimeException e) {
+                    all = null; // one image's failure: explained one by one below, so that it stays with that image
+                }
+            }
+            for (int k = 0; k < ok.size(); k++) {
+                int i = ok.get(k);
+                Input in = inputs.get(i);
+                long t1 = System.nanoTime();
+                try {
+                    List<Explanation> explanations = all != null ? all.get(k)
+                            : explainer.explain(okImages.get(k), okScores.get(k), okTargets.get(k), model.classifier(), seeds[k]);
+                    double imageMs = sharedMs / explainers.size() + (all != null ? ms : (System.nanoTime() - t1) / 1e6);
+                    rows.get(i).addAll(records(ids[i], in, scores[i], explainer, explanations, imageMs));
+                } catch (RuntimeException e) {
+                    rows.get(i).add(ExplanationRecord.failure(ids[i], in.path(), in.label(), explainer.method(), explainer.paramsJson(), preprocessing,
+                            model.modelId(), settings.runId(), (System.nanoTime() - t1) / 1e6, explainer.method() + " failed: " + e));
+                }
+            }
+        }
+        return flatten(rows);
+    }
+
+    /**
+     * Scores of the decoded images, one image per pass: a prediction (and every map computed from it) must not depend
+     * on which images share a partition, and a batched pass sums in another order. A failing image's scores stay
+     * null, its error noted.
+     */
+    private float[][] predict(ImageTensor[] images, List<Integer> decoded, String[] errors) {
+        float[][] scores = new float[images.length][];
+        for (int i : decoded) {
+            try {
+                scores[i] = model.classifier().scores(images[i].input(), 1);
+            } catch (RuntimeException e) {
+                errors[i] = e.toString();
+            }
+        }
+        return scores;
+    }
+
+    private List<ExplanationRecord> records(String id, Input in, float[] scores, Explainer explainer, List<Explanation> explanations, double ms) {
         int predicted = argmax(scores);
         int[] top = topK(scores, Math.min(settings.topK(), scores.length));
         String[] topNames = Arrays.stream(top).mapToObj(model::className).toArray(String[]::new);
@@ -81,33 +186,22 @@ public final class ImageExplainPipeline {
         for (int i = 0; i < top.length; i++) {
             topScores[i] = scores[top[i]];
         }
-        int[] targets = settings.target().resolve(model, predicted);
-        long seed = Seeds.forImage(id, settings.seed());
         List<ExplanationRecord> out = new ArrayList<>();
-        for (Explainer explainer : explainers) {
-            long t1 = System.nanoTime();
-            try {
-                List<Explanation> explanations = explainer.explain(image, scores, targets, model.classifier(), seed);
-                double ms = sharedMs / explainers.size() + (System.nanoTime() - t1) / 1e6;
-                for (Explanation e : explanations) {
-                    float[] pixels = e.map().toPixels();
-                    MapStatistics stats = MapStatistics.of(pixels, e.map().height(), e.map().width(), settings.gridSize());
-                    out.add(new ExplanationRecord(id, path, label, predicted, model.className(predicted), scores[predicted], top,
-                            topNames, topScores, explainer.method(), explainer.paramsJson(), e.target(),
-                            model.className(e.target()), e.targetScore(), e.map(), e.intercept(), e.r2(), stats, preprocessing,
-                            model.modelId(), settings.runId(), ms / explanations.size(), e.forwardPasses(), null));
-                }
-            } catch (RuntimeException e) {
-                out.add(ExplanationRecord.failure(id, path, label, explainer.method(), explainer.paramsJson(), preprocessing,
-                        model.modelId(), settings.runId(), (System.nanoTime() - t1) / 1e6, explainer.method() + " failed: " + e));
-            }
+        for (Explanation e : explanations) {
+            float[] pixels = e.map().toPixels();
+            MapStatistics stats = MapStatistics.of(pixels, e.map().height(), e.map().width(), settings.gridSize());
+            out.add(new ExplanationRecord(id, in.path(), in.label(), predicted, model.className(predicted), scores[predicted], top, topNames,
+                    topScores, explainer.method(), explainer.paramsJson(), e.target(), model.className(e.target()), e.targetScore(), e.map(),
+                    e.intercept(), e.r2(), stats, preprocessing, model.modelId(), settings.runId(), ms / explanations.size(), e.forwardPasses(),
+                    null));
         }
         return out;
     }
 
-    /** Error rows (one per method) for an image that could not even be read. */
-    public List<ExplanationRecord> failed(String imageId, String path, String label, String error) {
-        return failures(imageId != null ? imageId : unreadId(path), path, label, System.nanoTime(), error);
+    private static List<ExplanationRecord> flatten(List<List<ExplanationRecord>> rows) {
+        List<ExplanationRecord> out = new ArrayList<>();
+        rows.forEach(out::addAll);
+        return out;
     }
 
     /** The id of an image without a given one: the SHA-256 of its bytes (a rerun's key), or its path when it has none. */

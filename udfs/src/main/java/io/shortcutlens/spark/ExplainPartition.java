@@ -3,7 +3,7 @@ package io.shortcutlens.spark;
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.pipeline.ExplainSettings;
 import io.shortcutlens.pipeline.ImageExplainPipeline;
-import io.shortcutlens.pipeline.ExplanationRecord;
+import java.util.ArrayList;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -30,6 +30,9 @@ public final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
         DataTypes.createStructField("label", DataTypes.StringType, true),
         DataTypes.createStructField("bytes", DataTypes.BinaryType, true),
     });
+
+    /** Images decoded, predicted and (where a method batches images) explained together. */
+    static final int IMAGES_PER_GROUP = 16;
 
     private final ExplainSettings settings;
     private final String shippedModelName;
@@ -63,15 +66,12 @@ public final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
             @Override
             public boolean hasNext() {
                 while (pending.isEmpty() && input.hasNext()) {
-                    Row in = input.next();
-                    String path = in.getString(1);
-                    List<ExplanationRecord> records;
-                    if (!in.isNullAt(3) || hadoop == null) {
-                        records = pipeline.explain(in.getString(0), path, in.getString(2), in.isNullAt(3) ? null : (byte[]) in.get(3));
-                    } else {
-                        records = readAndExplain(pipeline, in.getString(0), path, in.getString(2));
+                    // a group of images at a time: predicted in one pass, and sent together through methods that batch images
+                    List<ImageExplainPipeline.Input> group = new ArrayList<>();
+                    while (group.size() < IMAGES_PER_GROUP && input.hasNext()) {
+                        group.add(read(input.next()));
                     }
-                    records.forEach(r -> pending.add(ExplanationRows.row(r)));
+                    pipeline.explainAll(group).forEach(r -> pending.add(ExplanationRows.row(r)));
                 }
                 return !pending.isEmpty();
             }
@@ -86,15 +86,20 @@ public final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
         };
     }
 
-    private List<ExplanationRecord> readAndExplain(ImageExplainPipeline pipeline, String id, String path, String label) {
-        byte[] bytes;
+    /** The row as the pipeline takes it, its bytes read from its path inside the task when the row has none. */
+    private ImageExplainPipeline.Input read(Row in) {
+        String id = in.getString(0);
+        String path = in.getString(1);
+        String label = in.getString(2);
+        if (!in.isNullAt(3) || hadoop == null) {
+            return new ImageExplainPipeline.Input(id, path, label, in.isNullAt(3) ? null : (byte[]) in.get(3));
+        }
         try {
-            bytes = HadoopFiles.read(path, hadoop, settings.limits().maxFileBytes());
+            return new ImageExplainPipeline.Input(id, path, label, HadoopFiles.read(path, hadoop, settings.limits().maxFileBytes()));
         } catch (IOException | RuntimeException e) {
             String why = e instanceof IOException && e.getMessage() != null && e.getMessage().startsWith("file is ") ? e.getMessage()
                     : "cannot read file: " + e;
-            return pipeline.failed(id, path, label, why);
+            return new ImageExplainPipeline.Input(id, path, label, null, why);
         }
-        return pipeline.explain(id, path, label, bytes);
     }
 }

@@ -8,6 +8,7 @@ import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.model.Differentiable;
 import io.shortcutlens.model.Dl4jClassifier;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -196,6 +197,46 @@ class GradientMethodsTest {
             checked++;
         }
         assertTrue(checked >= 2, "channels active on the start image: " + checked);
+    }
+
+    @Test
+    void gradCamAndSaliencyBatchedAcrossImagesEqualOneImageAtATime() {
+        Dl4jClassifier classifier = Dl4jClassifier.of(cnn, SHAPE);
+        float[] all21 = squares(21, 77).getFeatures().dup('c').data().asFloat();
+        List<io.shortcutlens.image.ImageTensor> images = new java.util.ArrayList<>();
+        List<float[]> scores = new java.util.ArrayList<>();
+        List<int[]> targets = new java.util.ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            float[] x = java.util.Arrays.copyOfRange(all21, i * SHAPE.size(), (i + 1) * SHAPE.size());
+            images.add(io.shortcutlens.image.ImageTensor.ofInput(SHAPE, x));
+            scores.add(classifier.scores(x, 1));
+            // every second image explained for all three classes: 43 (image, target) pairs, two Grad-CAM passes; maps equal
+            // to float rounding (the batched products sum in another order)
+            targets.add(i % 2 == 0 ? new int[] {0, 1, 2} : new int[] {i % 3});
+        }
+        long[] seeds = new long[21];
+        for (Explainer e : List.of(new GradCamExplainer(new GradCamParams(null)), new GradientExplainer(GradientParams.defaults("saliency")),
+                new GradientExplainer(GradientParams.defaults("input-x-gradient")))) {
+            assertTrue(e.batchesImages(), e.method());
+            List<List<Explanation>> all = e.explainAll(images, scores, targets, classifier, seeds);
+            assertEquals(21, all.size());
+            for (int i = 0; i < 21; i++) {
+                List<Explanation> one = e.explain(images.get(i), scores.get(i), targets.get(i), classifier, 0L);
+                assertEquals(one.size(), all.get(i).size());
+                for (int k = 0; k < one.size(); k++) {
+                    assertEquals(one.get(k).target(), all.get(i).get(k).target());
+                    float[] a = one.get(k).map().toPixels();
+                    float[] b = all.get(i).get(k).map().toPixels();
+                    float scale = 1e-12f;
+                    for (float v : a) {
+                        scale = Math.max(scale, Math.abs(v));
+                    }
+                    for (int p = 0; p < a.length; p++) {
+                        assertEquals(a[p], b[p], 1e-4 * scale, e.method() + " image " + i + " target " + k + " pixel " + p);
+                    }
+                }
+            }
+        }
     }
 
     @Test
