@@ -110,7 +110,7 @@ public final class ExplainJob implements Callable<Integer> {
     Normalisation.ChannelOrder channelOrder;
 
     @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = {"Methods to run: occlusion, lime (any model); gradcam,",
-        "saliency, input-x-gradient, integrated-gradients, smoothgrad (DL4J MultiLayerNetworks ending in an OutputLayer)."})
+        "saliency, input-x-gradient, integrated-gradients, smoothgrad, activations (DL4J MultiLayerNetworks ending in an OutputLayer)."})
     List<String> methods = new ArrayList<>(List.of("occlusion", "lime"));
 
     @Option(names = "--target", paramLabel = "predicted|all|CLASS", description = "Class to explain: the predicted one, every class, or a class name or index.")
@@ -128,6 +128,10 @@ public final class ExplainJob implements Callable<Integer> {
     @Option(names = "--gradcam-layer", paramLabel = "NAME|auto", description = {"Grad-CAM feature layer (name or index); auto = the last",
         "convolution whose output is still larger than 1x1 (MATLAB's gradCAM: the last such ReLU)."})
     String gradCamLayer = "auto";
+
+    @Option(names = "--activations-layer", paramLabel = "NAME|auto", description = {"activations: the layer whose strongest channel (the one",
+        "holding its largest activation) is upsampled over the image; auto = the Grad-CAM layer."})
+    String activationsLayer = "auto";
 
     @Option(names = "--ig-steps", paramLabel = "N", description = "Integrated gradients: steps along the path from the baseline.")
     int igSteps = 32;
@@ -360,6 +364,7 @@ public final class ExplainJob implements Callable<Integer> {
         OcclusionParams occ = null;
         LimeParams lime = null;
         GradCamParams gradCam = null;
+        io.shortcutlens.explain.ActivationParams activations = null;
         List<GradientParams> gradients = new ArrayList<>();
         for (String m : methods) {
             String method = m.trim().toLowerCase(Locale.ROOT);
@@ -371,6 +376,8 @@ public final class ExplainJob implements Callable<Integer> {
                         limeSamples, limeKernelWidth, "mean".equalsIgnoreCase(limeReplacement) ? null : Float.valueOf(limeReplacement),
                         limeRidge, batchSize);
                 case "gradcam" -> gradCam = new GradCamParams("auto".equalsIgnoreCase(gradCamLayer.trim()) ? null : gradCamLayer.trim());
+                case "activations" -> activations = new io.shortcutlens.explain.ActivationParams("auto".equalsIgnoreCase(activationsLayer.trim()) ? null
+                        : activationsLayer.trim());
                 case "saliency", "input-x-gradient", "integrated-gradients", "smoothgrad" -> gradients.add(new GradientParams(method, igSteps,
                         igBaseline, smoothGradSamples, smoothGradNoise, batchSize));
                 default -> throw new IllegalArgumentException("unknown method '" + m + "' in --methods (expected " + ExplainSettings.METHODS + ")");
@@ -391,7 +398,7 @@ public final class ExplainJob implements Callable<Integer> {
             norm = norm.withOrder(channelOrder);
         }
         return new ExplainSettings(spec, norm, new DecodeLimits(maxFileBytes, maxPixels), TargetSelection.parse(target), occ, lime,
-                gradients, gradCam, topK, seed, "pending", gridSize);
+                gradients, gradCam, activations, topK, seed, "pending", gridSize);
     }
 
     private static int autoInt(String v, String option) {
@@ -426,7 +433,8 @@ public final class ExplainJob implements Callable<Integer> {
                 String.valueOf(s.lime() == null ? "" : s.lime().toJson()), s.target().toString(), String.valueOf(s.seed()),
                 String.valueOf(s.topK()), String.valueOf(s.gridSize()), s.limits().toString(), String.valueOf(loaded.classNames()))
                 + (s.needsGradients() ? "|" + (s.gradCam() == null ? "" : s.gradCam().toJson()) + "|"
-                + s.gradients().stream().map(g -> g.method() + g.toJson()).toList() : "");
+                + s.gradients().stream().map(g -> g.method() + g.toJson()).toList() : "")
+                + (s.activations() != null ? "|activations" + s.activations().toJson() : "");
         // a letter first: the run id is a partition folder (run_id=...), and Spark reads all-digit folder values as numbers
         return "r" + ModelLoader.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
@@ -462,6 +470,9 @@ public final class ExplainJob implements Callable<Integer> {
         }
         if (s.lime() != null) {
             params.put("lime", RunManifest.parse(s.lime().toJson()));
+        }
+        if (s.activations() != null) {
+            params.put("activations", RunManifest.parse(s.activations().toJson()));
         }
         if (s.gradCam() != null) {
             params.put("gradcam", RunManifest.parse(s.gradCam().toJson()));

@@ -1,5 +1,6 @@
 package io.shortcutlens.jobs;
 
+import io.shortcutlens.explain.ActivationExplainer;
 import io.shortcutlens.explain.DeepDream;
 import io.shortcutlens.explain.GradCamExplainer;
 import io.shortcutlens.image.ImageTensor;
@@ -116,17 +117,8 @@ final class ModelInternals {
     /** One image per class through {@code layer}: the channels tiled, the strongest channel upsampled over the image. */
     static ActivationPanel activations(Differentiable net, InputShape shape, String className, String path, ImageTensor image, String layer) {
         Differentiable.LayerActivations a = net.activations(image.input(), 1, layer);
-        int hw = a.height() * a.width();
-        int strongest = 0;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < a.values().length; i++) {
-            if (a.values()[i] > max) {
-                max = a.values()[i];
-                strongest = i / hw;
-            }
-        }
-        float[] channel = java.util.Arrays.copyOfRange(a.values(), strongest * hw, (strongest + 1) * hw);
-        float[] over = GradCamExplainer.upsample(channel, a.height(), a.width(), shape.height(), shape.width());
+        int strongest = ActivationExplainer.strongestChannelIndex(a, 0);
+        float[] over = GradCamExplainer.upsample(ActivationExplainer.strongestChannel(a, 0), a.height(), a.width(), shape.height(), shape.width());
         int scale = Math.max(1, 128 / Math.max(shape.height(), shape.width()));
         int tileScale = Math.max(1, 48 / Math.max(a.height(), a.width()));
         return new ActivationPanel(className, path, a.layer(), a.channels(), a.height(), a.width(), strongest,

@@ -47,6 +47,25 @@ public interface Explainer {
         return out;
     }
 
+    /**
+     * One-value-per-pixel maps, per image and target as {@link #pairwise} gives them, as explanations of one pass each
+     * (stored as 1×1 window grids).
+     */
+    static List<List<Explanation>> pixelMaps(List<ImageTensor> images, List<float[]> baseScores, List<int[]> targets, List<List<float[]>> maps) {
+        List<List<Explanation>> out = new java.util.ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            io.shortcutlens.image.InputShape shape = images.get(i).shape();
+            List<Explanation> e = new java.util.ArrayList<>();
+            int[] ts = targets.get(i);
+            for (int k = 0; k < ts.length; k++) {
+                e.add(new Explanation(ts[k], baseScores.get(i)[ts[k]], io.shortcutlens.maps.AttributionMap.windowGrid(shape.height(), shape.width(),
+                        1, 1, maps.get(i).get(k)), null, null, 1));
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
     /** What one pass of a batch of (image, target) pairs gives per pair (see {@link #pairwise}). */
     interface PairPass {
         List<float[]> run(float[] batch, int n, int[] targets);

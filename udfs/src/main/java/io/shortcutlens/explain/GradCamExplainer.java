@@ -60,17 +60,7 @@ public final class GradCamExplainer implements Explainer {
             }
             return up;
         });
-        List<List<Explanation>> out = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            List<Explanation> e = new ArrayList<>();
-            int[] ts = targets.get(i);
-            for (int k = 0; k < ts.length; k++) {
-                e.add(new Explanation(ts[k], baseScores.get(i)[ts[k]], AttributionMap.windowGrid(shape.height(), shape.width(), 1, 1,
-                        maps.get(i).get(k)), null, null, 1));
-            }
-            out.add(e);
-        }
-        return out;
+        return Explainer.pixelMaps(images, baseScores, targets, maps);
     }
 
     /** ReLU(Σ_k α_k A_k) for image {@code i} of the batch, at the feature maps' resolution. */

@@ -62,6 +62,7 @@ public final class GradientExplainer implements Explainer {
             return Explainer.super.explainAll(images, baseScores, targets, model, seeds);
         }
         Differentiable d = differentiable(model, method());
+        InputShape shape = images.get(0).shape();
         boolean timesInput = params.method().equals("input-x-gradient");
         List<List<float[]>> grads = Explainer.pairwise(images, targets, params.batchSize(), (batch, n, t) -> {
             float[] g = d.inputGradients(batch, n, t);
@@ -74,31 +75,22 @@ public final class GradientExplainer implements Explainer {
                         one[i] *= batch[j * size + i];
                     }
                 }
-                per.add(one);
+                per.add(sumChannels(shape, one));
             }
             return per;
         });
-        List<List<Explanation>> out = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            List<Explanation> e = new ArrayList<>();
-            int[] ts = targets.get(i);
-            for (int k = 0; k < ts.length; k++) {
-                e.add(explanation(images.get(i).shape(), ts[k], baseScores.get(i), grads.get(i).get(k), 1));
-            }
-            out.add(e);
-        }
-        return out;
+        return Explainer.pixelMaps(images, baseScores, targets, grads);
     }
 
-    /** The per-input attribution summed over channels, as a one-value-per-pixel map. */
-    private static Explanation explanation(InputShape shape, int target, float[] baseScores, float[] perInput, int passes) {
+    /** The per-input attribution summed over channels: one value per pixel. */
+    private static float[] sumChannels(InputShape shape, float[] perInput) {
         float[] map = new float[shape.pixels()];
         for (int c = 0; c < shape.channels(); c++) {
             for (int p = 0; p < map.length; p++) {
                 map[p] += perInput[c * map.length + p];
             }
         }
-        return new Explanation(target, baseScores[target], AttributionMap.windowGrid(shape.height(), shape.width(), 1, 1, map), null, null, passes);
+        return map;
     }
 
     @Override
@@ -146,7 +138,8 @@ public final class GradientExplainer implements Explainer {
                     passes = s;
                 }
             }
-            out.add(explanation(shape, t, baseScores, perInput, passes));
+            out.add(new Explanation(t, baseScores[t], AttributionMap.windowGrid(shape.height(), shape.width(), 1, 1, sumChannels(shape, perInput)),
+                    null, null, passes));
         }
         return out;
     }

@@ -1,6 +1,8 @@
 package io.shortcutlens.pipeline;
 
 import io.shortcutlens.explain.Explainer;
+import io.shortcutlens.explain.ActivationExplainer;
+import io.shortcutlens.explain.ActivationParams;
 import io.shortcutlens.explain.GradCamExplainer;
 import io.shortcutlens.explain.GradCamParams;
 import io.shortcutlens.explain.GradientExplainer;
@@ -27,18 +29,19 @@ import java.util.List;
  * @param lime          LIME parameters, or null when the method is not requested
  * @param gradients     gradient methods requested (saliency, input × gradient, integrated gradients, SmoothGrad), maybe none
  * @param gradCam       Grad-CAM parameters, or null when the method is not requested
+ * @param activations   the activations method's parameters (strongest channel of a layer), or null
  * @param topK          how many top classes each row lists
  * @param seed          run seed; each image's random stream is derived from it and the image id
  * @param gridSize      side of the attribution-mass grid in the statistics
  */
 public record ExplainSettings(ModelSpec model, Normalisation normalisation, DecodeLimits limits, TargetSelection target,
-                              OcclusionParams occlusion, LimeParams lime, List<GradientParams> gradients, GradCamParams gradCam, int topK,
-                              long seed, String runId, int gridSize)
+                              OcclusionParams occlusion, LimeParams lime, List<GradientParams> gradients, GradCamParams gradCam,
+                              ActivationParams activations, int topK, long seed, String runId, int gridSize)
         implements Serializable {
 
     public ExplainSettings {
         gradients = gradients == null ? List.of() : List.copyOf(gradients);
-        if (occlusion == null && lime == null && gradients.isEmpty() && gradCam == null) {
+        if (occlusion == null && lime == null && gradients.isEmpty() && gradCam == null && activations == null) {
             throw new IllegalArgumentException("no explanation method requested (expected one or more of " + METHODS + ")");
         }
         if (topK < 1) {
@@ -51,16 +54,16 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
 
     /** Every method the explain job knows, in the order its rows are written. */
     public static final List<String> METHODS = List.of("occlusion", "lime", "gradcam", "saliency", "input-x-gradient", "integrated-gradients",
-            "smoothgrad");
+            "smoothgrad", "activations");
 
     public static ExplainSettings defaults(ModelSpec model) {
         return new ExplainSettings(model, null, DecodeLimits.defaults(), TargetSelection.predicted(), OcclusionParams.defaults(),
-                LimeParams.defaults(), List.of(), null, 3, 0L, "adhoc", MapStatistics.DEFAULT_GRID);
+                LimeParams.defaults(), List.of(), null, null, 3, 0L, "adhoc", MapStatistics.DEFAULT_GRID);
     }
 
-    /** Whether a requested method needs the model's gradients. */
+    /** Whether a requested method needs the model's gradients (or its layers: {@code activations}). */
     public boolean needsGradients() {
-        return gradCam != null || !gradients.isEmpty();
+        return gradCam != null || !gradients.isEmpty() || activations != null;
     }
 
     public List<Explainer> explainers() {
@@ -77,6 +80,9 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
         for (GradientParams g : gradients) {
             list.add(new GradientExplainer(g));
         }
+        if (activations != null) {
+            list.add(new ActivationExplainer(activations));
+        }
         return list;
     }
 
@@ -86,10 +92,10 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
 
     /** A copy with only these perturbation methods (no gradient method). */
     public ExplainSettings withMethods(OcclusionParams o, LimeParams l) {
-        return new ExplainSettings(model, normalisation, limits, target, o, l, List.of(), null, topK, seed, runId, gridSize);
+        return new ExplainSettings(model, normalisation, limits, target, o, l, List.of(), null, null, topK, seed, runId, gridSize);
     }
 
     public ExplainSettings withRunId(String id) {
-        return new ExplainSettings(model, normalisation, limits, target, occlusion, lime, gradients, gradCam, topK, seed, id, gridSize);
+        return new ExplainSettings(model, normalisation, limits, target, occlusion, lime, gradients, gradCam, activations, topK, seed, id, gridSize);
     }
 }

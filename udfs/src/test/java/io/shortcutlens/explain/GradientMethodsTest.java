@@ -200,7 +200,7 @@ class GradientMethodsTest {
     }
 
     @Test
-    void gradCamAndSaliencyBatchedAcrossImagesEqualOneImageAtATime() {
+    void imageBatchedMethodsEqualOneImageAtATime() {
         Dl4jClassifier classifier = Dl4jClassifier.of(cnn, SHAPE);
         float[] all21 = squares(21, 77).getFeatures().dup('c').data().asFloat();
         List<io.shortcutlens.image.ImageTensor> images = new java.util.ArrayList<>();
@@ -216,7 +216,7 @@ class GradientMethodsTest {
         }
         long[] seeds = new long[21];
         for (Explainer e : List.of(new GradCamExplainer(new GradCamParams(null)), new GradientExplainer(GradientParams.defaults("saliency")),
-                new GradientExplainer(GradientParams.defaults("input-x-gradient")))) {
+                new GradientExplainer(GradientParams.defaults("input-x-gradient")), new ActivationExplainer(new ActivationParams(null)))) {
             assertTrue(e.batchesImages(), e.method());
             List<List<Explanation>> all = e.explainAll(images, scores, targets, classifier, seeds);
             assertEquals(21, all.size());
@@ -235,6 +235,30 @@ class GradientMethodsTest {
                         assertEquals(a[p], b[p], 1e-4 * scale, e.method() + " image " + i + " target " + k + " pixel " + p);
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void activationsMapIsTheLayersStrongestChannelUpsampled() {
+        Dl4jClassifier classifier = Dl4jClassifier.of(cnn, SHAPE);
+        for (int image = 0; image < 4; image++) {
+            float[] x = squares(1, 91 + image).getFeatures().dup('c').data().asFloat();
+            // the layer's output straight from DL4J, and the channel holding its largest value
+            float[] act = cnn.feedForwardToLayer(0, Nd4j.create(x, new long[] {1, 1, 16, 16}, 'c'), false).get(1).dup('c').data().asFloat();
+            long[] shape = cnn.feedForwardToLayer(0, Nd4j.create(x, new long[] {1, 1, 16, 16}, 'c'), false).get(1).shape();
+            int hw = (int) (shape[2] * shape[3]);
+            int best = 0;
+            for (int p = 1; p < act.length; p++) {
+                best = act[p] > act[best] ? p : best;
+            }
+            int channel = best / hw;
+            float[] expected = GradCamExplainer.upsample(java.util.Arrays.copyOfRange(act, channel * hw, (channel + 1) * hw), (int) shape[2],
+                    (int) shape[3], 16, 16);
+            float[] map = new ActivationExplainer(new ActivationParams("0")).explain(io.shortcutlens.image.ImageTensor.ofInput(SHAPE, x),
+                    classifier.scores(x, 1), new int[] {0}, classifier, 0L).get(0).map().toPixels();
+            for (int p = 0; p < map.length; p++) {
+                assertEquals(expected[p], map[p], 1e-5, "image " + image + " pixel " + p + " (channel " + channel + ")");
             }
         }
     }

@@ -1,0 +1,81 @@
+package io.shortcutlens.explain;
+
+import io.shortcutlens.image.ImageTensor;
+import io.shortcutlens.image.InputShape;
+import io.shortcutlens.maps.AttributionMap;
+import io.shortcutlens.model.Differentiable;
+import io.shortcutlens.model.ImageClassifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The strongest channel of a layer, upsampled over the image: the story's {@code activations} step
+ * ({@code [~, c] = max(max(max(act)))}, the channel holding the layer's largest single activation, then
+ * {@code imresize} to the image size, here bilinear). Not an attribution of a class: the same map for every target. One
+ * forward pass per batch of images.
+ */
+public final class ActivationExplainer implements Explainer {
+
+    private final ActivationParams params;
+
+    public ActivationExplainer(ActivationParams params) {
+        this.params = params;
+    }
+
+    @Override
+    public String method() {
+        return "activations";
+    }
+
+    @Override
+    public String paramsJson() {
+        return params.toJson();
+    }
+
+    @Override
+    public List<Explanation> explain(ImageTensor image, float[] baseScores, int[] targets, ImageClassifier model, long seed) {
+        return explainAll(List.of(image), List.of(baseScores), List.of(targets), model, new long[] {seed}).get(0);
+    }
+
+    @Override
+    public boolean batchesImages() {
+        return true;
+    }
+
+    @Override
+    public List<List<Explanation>> explainAll(List<ImageTensor> images, List<float[]> baseScores, List<int[]> targets, ImageClassifier model,
+                                              long[] seeds) {
+        Differentiable d = GradientExplainer.differentiable(model, method());
+        InputShape shape = images.get(0).shape();
+        List<List<float[]>> maps = Explainer.pairwise(images, targets, GradCamExplainer.PAIRS_PER_PASS, (batch, n, t) -> {
+            Differentiable.LayerActivations a = d.activations(batch, n, params.layer());
+            List<float[]> up = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                float[] channel = strongestChannel(a, j);
+                up.add(GradCamExplainer.upsample(channel, a.height(), a.width(), shape.height(), shape.width()));
+            }
+            return up;
+        });
+        return Explainer.pixelMaps(images, baseScores, targets, maps);
+    }
+
+    /** Image {@code i}'s channel with the largest single activation (the first such channel on ties). */
+    public static float[] strongestChannel(Differentiable.LayerActivations a, int i) {
+        int hw = a.height() * a.width();
+        int offset = i * a.size() + strongestChannelIndex(a, i) * hw;
+        return java.util.Arrays.copyOfRange(a.values(), offset, offset + hw);
+    }
+
+    /** The index of image {@code i}'s strongest channel. */
+    public static int strongestChannelIndex(Differentiable.LayerActivations a, int i) {
+        int hw = a.height() * a.width();
+        int offset = i * a.size();
+        int best = 0;
+        for (int p = 1; p < a.size(); p++) {
+            if (a.values()[offset + p] > a.values()[offset + best]) {
+                best = p;
+            }
+        }
+        return best / hw;
+    }
+}

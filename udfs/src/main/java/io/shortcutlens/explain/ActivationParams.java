@@ -1,0 +1,11 @@
+package io.shortcutlens.explain;
+
+import java.io.Serializable;
+
+/** The activations method's one parameter: the layer's name or index, or null for the Grad-CAM layer. */
+public record ActivationParams(String layer) implements Serializable {
+
+    public String toJson() {
+        return "{\"layer\":\"" + (layer == null ? "auto" : layer.replace("\\", "\\\\").replace("\"", "\\\"")) + "\",\"channel\":\"strongest\"}";
+    }
+}
