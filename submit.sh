@@ -24,12 +24,12 @@ usage() {
 Usage: ./submit.sh COMMAND [SPARK OPTIONS] [JOB OPTIONS]
 
 Commands:
-  demo      Trail-camera demo: builds data, trains net1/net2, explains held-out photos (local, ~5 min on 2 cores)
+  demo      Trail-camera demo: builds data, trains net1/net2, explains, embeds and audits held-out photos (local, ~8 min on 2 cores)
   explain   Explain job: prediction + occlusion, LIME, Grad-CAM, gradient maps per image, to Parquet (see: ./submit.sh explain --help)
   embed     Embedding job: a layer's activations per image to Parquet, t-SNE of a sample per class (see: ./submit.sh embed --help)
   audit     Audit job: per-class statistics and shortcut findings confirmed by masking (see: ./submit.sh audit --help)
   decoy     Decoy Fashion-MNIST benchmark: build, train decoy and clean CNNs, explain, audit, score (needs dataset-fashion-mnist)
-  bench     Benchmark: explain time over pure batched-inference time, occlusion and LIME (see: ./submit.sh bench --help)
+  bench     Benchmark: explain time over pure batched-inference time, occlusion, LIME, Grad-CAM, IG (see: ./submit.sh bench --help)
   build     Build the application jar (jobs/target/shortcutlens.jar)
   help      This text
 

@@ -31,6 +31,7 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -45,20 +46,8 @@ import picocli.CommandLine.Option;
 public final class EmbedJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.embed");
 
-    @Option(names = "--input", required = true, paramLabel = "PATH", description = "Folder tree of images (label = sub-folder name) or a table (see --input-format); any Hadoop path.")
-    String input;
-
-    @Option(names = "--input-format", paramLabel = "FORMAT", description = "'images' for a folder tree, or any Spark source holding an image-bytes column.")
-    String inputFormat = "images";
-
-    @Option(names = "--image-col", paramLabel = "COL", description = "Table input: column with encoded image bytes.")
-    String imageCol = "image";
-
-    @Option(names = "--label-col", paramLabel = "COL", description = "Table input: column written as 'label'.")
-    String labelCol = "label";
-
-    @Option(names = "--where", paramLabel = "SQL", description = "Spark SQL condition selecting input rows.")
-    String where;
+    @Mixin
+    ImageInput source = new ImageInput();
 
     @Option(names = "--model", required = true, paramLabel = "PATH", description = "DL4J MultiLayerNetwork zip (its recorded input shape, classes and normalisation are used).")
     String model;
@@ -84,9 +73,6 @@ public final class EmbedJob implements Callable<Integer> {
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Images per forward pass.")
     int batchSize = 64;
-
-    @Option(names = "--partitions", paramLabel = "N", description = "Input partitions (folder input; 0 = four per core).")
-    int partitions;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the t-SNE start.")
     long seed = 0;
@@ -151,10 +137,8 @@ public final class EmbedJob implements Callable<Integer> {
         LOG.info("[1/3] model {}: layer {} gives {} values per image ({}x{}x{})", model, probe.layer(), probe.size(), probe.channels(),
                 probe.height(), probe.width());
 
-        boolean folder = "images".equalsIgnoreCase(inputFormat);
-        Dataset<Row> images = folder
-                ? ImageSources.folder(spark, input, partitions > 0 ? partitions : spark.sparkContext().defaultParallelism() * 4, where)
-                : ImageSources.table(spark, input, inputFormat, imageCol, null, null, labelCol, where);
+        boolean folder = source.folder();
+        Dataset<Row> images = source.read(spark);
         String out = output.replaceAll("/+$", "");
         String embeddings = out + "/embeddings";
         HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
@@ -213,7 +197,7 @@ public final class EmbedJob implements Callable<Integer> {
         manifest.put("job", "embed");
         manifest.put("shortcutlens_version", ExplainJob.VERSION);
         manifest.put("created", Instant.now().toString());
-        manifest.put("input", input);
+        manifest.put("input", source.input);
         manifest.put("model", Map.of("path", model, "model_id", loaded.modelId()));
         manifest.put("layer", probe.layer());
         manifest.put("dimension", probe.size());

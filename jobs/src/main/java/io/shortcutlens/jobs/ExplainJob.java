@@ -44,6 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -63,27 +64,8 @@ public final class ExplainJob implements Callable<Integer> {
     static final String VERSION = "0.1.0";
     private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.explain");
 
-    @Option(names = "--input", required = true, paramLabel = "PATH", description = "Folder tree of images (label = sub-folder name) or a table (see --input-format); any Hadoop path.")
-    String input;
-
-    @Option(names = "--input-format", paramLabel = "FORMAT", description = "'images' for a folder tree, or any Spark source holding an image-bytes column (parquet, orc, delta, ...).")
-    String inputFormat = "images";
-
-    @Option(names = "--where", paramLabel = "SQL", description = {"Spark SQL condition selecting input rows, e.g. \"dt = '2026-11-26'\": a table's",
-        "columns, or for a folder tree path, label and its key=value folder names (Hive-style partitions)."})
-    String where;
-
-    @Option(names = "--image-col", paramLabel = "COL", description = "Table input: column with encoded image bytes.")
-    String imageCol = "image";
-
-    @Option(names = "--id-col", paramLabel = "COL", description = "Table input: column to use as image id (default: SHA-256 of the bytes).")
-    String idCol;
-
-    @Option(names = "--path-col", paramLabel = "COL", description = "Table input: column written as 'path'.")
-    String pathCol;
-
-    @Option(names = "--label-col", paramLabel = "COL", description = "Table input: column written as 'label'.")
-    String labelCol;
+    @Mixin
+    ImageInput source = new ImageInput();
 
     @Option(names = "--model", required = true, paramLabel = "PATH", description = "DL4J model zip (MultiLayerNetwork or ComputationGraph, ModelSerializer format); any Hadoop path.")
     String model;
@@ -184,9 +166,6 @@ public final class ExplainJob implements Callable<Integer> {
     @Option(names = "--max-model-bytes", paramLabel = "N", description = "Refuse model files larger than this.")
     long maxModelBytes = ModelSpec.DEFAULT_MAX_MODEL_BYTES;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "Repartition the input into N partitions (0 = keep the source's).")
-    int partitions = 0;
-
     @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output folder: explanations/ and manifest.json are written inside; any Hadoop path.")
     String output;
 
@@ -259,18 +238,10 @@ public final class ExplainJob implements Callable<Integer> {
         settings = settings.withRunId(id);
 
         // 2. input
-        boolean folder = "images".equalsIgnoreCase(inputFormat);
-        Dataset<Row> images;
-        if (folder) {
-            images = ImageSources.folder(spark, input, partitions > 0 ? partitions : spark.sparkContext().defaultParallelism() * 4, where);
-        } else {
-            images = ImageSources.table(spark, input, inputFormat, imageCol, idCol, pathCol, labelCol, where);
-            if (partitions > 0) {
-                images = images.repartition(partitions);
-            }
-        }
+        boolean folder = source.folder();
+        Dataset<Row> images = source.read(spark);
         long imageCount = images.count();
-        LOG.info("[2/4] input {}: {} images in {} partitions", input, imageCount, images.rdd().getNumPartitions());
+        LOG.info("[2/4] input {}: {} images in {} partitions", source.input, imageCount, images.rdd().getNumPartitions());
 
         // 3. explain and write
         String out = trimSlash(output);
@@ -448,9 +419,9 @@ public final class ExplainJob implements Callable<Integer> {
         m.put("shortcutlens_version", VERSION);
         m.put("spark_version", spark.version());
         m.put("spark_master", spark.sparkContext().master());
-        m.put("input", input);
-        m.put("input_format", inputFormat);
-        m.put("input_where", where);
+        m.put("input", source.input);
+        m.put("input_format", source.inputFormat);
+        m.put("input_where", source.where);
         m.put("output", trimSlash(output) + "/explanations");
         Map<String, Object> mm = new LinkedHashMap<>();
         mm.put("path", model);
@@ -485,7 +456,7 @@ public final class ExplainJob implements Callable<Integer> {
         params.put("grid_size", s.gridSize());
         params.put("max_file_bytes", s.limits().maxFileBytes());
         params.put("max_pixels", s.limits().maxPixels());
-        params.put("partitions", partitions);
+        params.put("partitions", source.partitions);
         m.put("parameters", params);
         m.put("input_images", images);
         m.put("mode", mode.toLowerCase(Locale.ROOT));

@@ -1,10 +1,7 @@
 package io.shortcutlens.explain;
 
-import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
-import io.shortcutlens.maps.AttributionMap;
 import io.shortcutlens.model.Differentiable;
-import io.shortcutlens.model.ImageClassifier;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +11,7 @@ import java.util.List;
  * {@code imresize} to the image size, here bilinear). Not an attribution of a class: the same map for every target. One
  * forward pass per batch of images.
  */
-public final class ActivationExplainer implements Explainer {
+public final class ActivationExplainer extends ImageBatchedExplainer {
 
     private final ActivationParams params;
 
@@ -33,30 +30,13 @@ public final class ActivationExplainer implements Explainer {
     }
 
     @Override
-    public List<Explanation> explain(ImageTensor image, float[] baseScores, int[] targets, ImageClassifier model, long seed) {
-        return explainAll(List.of(image), List.of(baseScores), List.of(targets), model, new long[] {seed}).get(0);
-    }
-
-    @Override
-    public boolean batchesImages() {
-        return true;
-    }
-
-    @Override
-    public List<List<Explanation>> explainAll(List<ImageTensor> images, List<float[]> baseScores, List<int[]> targets, ImageClassifier model,
-                                              long[] seeds) {
-        Differentiable d = GradientExplainer.differentiable(model, method());
-        InputShape shape = images.get(0).shape();
-        List<List<float[]>> maps = Explainer.pairwise(images, targets, GradCamExplainer.PAIRS_PER_PASS, (batch, n, t) -> {
-            Differentiable.LayerActivations a = d.activations(batch, n, params.layer());
-            List<float[]> up = new ArrayList<>();
-            for (int j = 0; j < n; j++) {
-                float[] channel = strongestChannel(a, j);
-                up.add(GradCamExplainer.upsample(channel, a.height(), a.width(), shape.height(), shape.width()));
-            }
-            return up;
-        });
-        return Explainer.pixelMaps(images, baseScores, targets, maps);
+    protected List<float[]> maps(Differentiable d, float[] batch, int n, int[] targets, InputShape shape) {
+        Differentiable.LayerActivations a = d.activations(batch, n, params.layer());
+        List<float[]> up = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            up.add(GradCamExplainer.upsample(strongestChannel(a, j), a.height(), a.width(), shape.height(), shape.width()));
+        }
+        return up;
     }
 
     /** Image {@code i}'s channel with the largest single activation (the first such channel on ties). */

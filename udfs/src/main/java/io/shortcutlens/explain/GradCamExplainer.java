@@ -1,21 +1,18 @@
 package io.shortcutlens.explain;
 
-import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
-import io.shortcutlens.maps.AttributionMap;
 import io.shortcutlens.model.Differentiable;
-import io.shortcutlens.model.ImageClassifier;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Grad-CAM (Selvaraju et al. 2017): for the target class's logit {@code y}, the feature maps {@code A_k} of a layer
- * (by default the last convolution whose output is still larger than 1×1, as MATLAB's {@code gradCAM} picks its
- * last ReLU) are weighted by
- * {@code α_k = mean over positions of ∂y/∂A_k}, summed, passed through ReLU, less its minimum (see {@link #floorAtMinimum}) and upsampled bilinearly to the input size. One forward and one backward pass per batch of images (and targets): the images of a partition go through the
- * network together.
+ * (by default the last convolution whose output is still larger than 1×1, as MATLAB's {@code gradCAM} picks its last
+ * ReLU) are weighted by {@code α_k = mean over positions of ∂y/∂A_k}, summed, passed through ReLU, less its minimum
+ * (see {@link #floorAtMinimum}) and upsampled bilinearly to the input size. One forward and one backward pass per
+ * batch of (image, target) pairs: the images of a partition go through the network together.
  */
-public final class GradCamExplainer implements Explainer {
+public final class GradCamExplainer extends ImageBatchedExplainer {
 
     private final GradCamParams params;
 
@@ -33,34 +30,15 @@ public final class GradCamExplainer implements Explainer {
         return params.toJson();
     }
 
-    /** (image, target) pairs per forward and backward pass. */
-    static final int PAIRS_PER_PASS = 32;
-
+    /** One forward and one backward pass for the batch: the feature maps and their gradients, a CAM per pair. */
     @Override
-    public List<Explanation> explain(ImageTensor image, float[] baseScores, int[] targets, ImageClassifier model, long seed) {
-        return explainAll(List.of(image), List.of(baseScores), List.of(targets), model, new long[] {seed}).get(0);
-    }
-
-    @Override
-    public boolean batchesImages() {
-        return true;
-    }
-
-    /** One forward and one backward pass for up to {@value #PAIRS_PER_PASS} (image, target) pairs. */
-    @Override
-    public List<List<Explanation>> explainAll(List<ImageTensor> images, List<float[]> baseScores, List<int[]> targets, ImageClassifier model,
-                                              long[] seeds) {
-        Differentiable d = GradientExplainer.differentiable(model, method());
-        InputShape shape = images.get(0).shape();
-        List<List<float[]>> maps = Explainer.pairwise(images, targets, PAIRS_PER_PASS, (batch, n, t) -> {
-            Differentiable.FeatureGradients fg = d.featureGradients(batch, n, t, params.layer());
-            List<float[]> up = new ArrayList<>();
-            for (int j = 0; j < n; j++) {
-                up.add(upsample(floorAtMinimum(cam(fg, j)), fg.height(), fg.width(), shape.height(), shape.width()));
-            }
-            return up;
-        });
-        return Explainer.pixelMaps(images, baseScores, targets, maps);
+    protected List<float[]> maps(Differentiable d, float[] batch, int n, int[] targets, InputShape shape) {
+        Differentiable.FeatureGradients fg = d.featureGradients(batch, n, targets, params.layer());
+        List<float[]> up = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            up.add(upsample(floorAtMinimum(cam(fg, j)), fg.height(), fg.width(), shape.height(), shape.width()));
+        }
+        return up;
     }
 
     /** ReLU(Σ_k α_k A_k) for image {@code i} of the batch, at the feature maps' resolution. */
