@@ -91,7 +91,7 @@ public final class ExplainJob implements Callable<Integer> {
     @Option(names = "--channel-order", paramLabel = "RGB|BGR", description = "Normalisation: channel order the model expects (default RGB).")
     Normalisation.ChannelOrder channelOrder;
 
-    @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = {"Methods to run: occlusion, lime (any model); gradcam,",
+    @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = {"Methods to run: occlusion, lime, kernelshap (any model); gradcam,",
         "saliency, input-x-gradient, integrated-gradients, smoothgrad, activations (DL4J MultiLayerNetworks ending in an OutputLayer)."})
     List<String> methods = new ArrayList<>(List.of("occlusion", "lime"));
 
@@ -144,6 +144,10 @@ public final class ExplainJob implements Callable<Integer> {
 
     @Option(names = "--lime-ridge", paramLabel = "L", description = "LIME: ridge penalty of the weighted linear fit.")
     double limeRidge = LimeParams.DEFAULT_RIDGE;
+
+    @Option(names = "--shap-samples", paramLabel = "N", description = {"KernelSHAP: coalitions per image (all-on and all-off included), over",
+        "LIME's superpixels (--lime-segmentation, --lime-features, --lime-replacement)."})
+    int shapSamples = LimeParams.DEFAULT_SAMPLES;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Perturbed images per forward pass.")
     int batchSize = OcclusionParams.DEFAULT_BATCH;
@@ -335,6 +339,7 @@ public final class ExplainJob implements Callable<Integer> {
         OcclusionParams occ = null;
         LimeParams lime = null;
         GradCamParams gradCam = null;
+        io.shortcutlens.explain.KernelShapParams kernelShap = null;
         io.shortcutlens.explain.ActivationParams activations = null;
         List<GradientParams> gradients = new ArrayList<>();
         for (String m : methods) {
@@ -346,6 +351,9 @@ public final class ExplainJob implements Callable<Integer> {
                 case "lime" -> lime = new LimeParams(SuperpixelSegmenter.Kind.valueOf(limeSegmentation.toUpperCase(Locale.ROOT)), limeFeatures,
                         limeSamples, limeKernelWidth, "mean".equalsIgnoreCase(limeReplacement) ? null : Float.valueOf(limeReplacement),
                         limeRidge, batchSize);
+                case "kernelshap" -> kernelShap = new io.shortcutlens.explain.KernelShapParams(SuperpixelSegmenter.Kind.valueOf(
+                        limeSegmentation.toUpperCase(Locale.ROOT)), limeFeatures, shapSamples,
+                        "mean".equalsIgnoreCase(limeReplacement) ? null : Float.valueOf(limeReplacement), batchSize);
                 case "gradcam" -> gradCam = new GradCamParams("auto".equalsIgnoreCase(gradCamLayer.trim()) ? null : gradCamLayer.trim());
                 case "activations" -> activations = new io.shortcutlens.explain.ActivationParams("auto".equalsIgnoreCase(activationsLayer.trim()) ? null
                         : activationsLayer.trim());
@@ -369,7 +377,7 @@ public final class ExplainJob implements Callable<Integer> {
             norm = norm.withOrder(channelOrder);
         }
         return new ExplainSettings(spec, norm, new DecodeLimits(maxFileBytes, maxPixels), TargetSelection.parse(target), occ, lime,
-                gradients, gradCam, activations, topK, seed, "pending", gridSize);
+                kernelShap, gradients, gradCam, activations, topK, seed, "pending", gridSize);
     }
 
     private static int autoInt(String v, String option) {
@@ -405,7 +413,8 @@ public final class ExplainJob implements Callable<Integer> {
                 String.valueOf(s.topK()), String.valueOf(s.gridSize()), s.limits().toString(), String.valueOf(loaded.classNames()))
                 + (s.needsGradients() ? "|" + (s.gradCam() == null ? "" : s.gradCam().toJson()) + "|"
                 + s.gradients().stream().map(g -> g.method() + g.toJson()).toList() : "")
-                + (s.activations() != null ? "|activations" + s.activations().toJson() : "");
+                + (s.activations() != null ? "|activations" + s.activations().toJson() : "")
+                + (s.kernelShap() != null ? "|kernelshap" + s.kernelShap().toJson() : "");
         // a letter first: the run id is a partition folder (run_id=...), and Spark reads all-digit folder values as numbers
         return "r" + ModelLoader.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
@@ -441,6 +450,9 @@ public final class ExplainJob implements Callable<Integer> {
         }
         if (s.lime() != null) {
             params.put("lime", RunManifest.parse(s.lime().toJson()));
+        }
+        if (s.kernelShap() != null) {
+            params.put("kernelshap", RunManifest.parse(s.kernelShap().toJson()));
         }
         if (s.activations() != null) {
             params.put("activations", RunManifest.parse(s.activations().toJson()));

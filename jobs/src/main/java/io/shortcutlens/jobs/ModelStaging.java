@@ -22,9 +22,18 @@ final class ModelStaging {
 
     private ModelStaging() { }
 
+    /** Copies already shipped, per application and content name: Spark refuses the same file name from another path. */
+    private static final java.util.Map<String, String> SHIPPED = new java.util.concurrent.ConcurrentHashMap<>();
+
     static Staged stage(SparkSession spark, ModelSpec spec) {
         File local = fetch(spark, spec.path());
         LoadedModel model = ModelLoader.load(local, spec);
+        // Named by content so two models with the same file name never collide in SparkFiles.
+        String shippedName = model.modelId().substring(0, 16) + "-" + local.getName();
+        String key = spark.sparkContext().applicationId() + "/" + shippedName;
+        if (SHIPPED.containsKey(key)) { // the same model a second time in this application (the audit's report after its masking test)
+            return new Staged(model, spec.withModelId(model.modelId()), shippedName);
+        }
         File dir;
         try {
             dir = Files.createTempDirectory("shortcutlens-model-").toFile();
@@ -32,8 +41,6 @@ final class ModelStaging {
         } catch (IOException e) {
             throw new ModelLoadException("cannot create a temporary folder for model " + spec.path() + ": " + e.getMessage(), e);
         }
-        // Named by content so two models with the same file name never collide in SparkFiles.
-        String shippedName = model.modelId().substring(0, 16) + "-" + local.getName();
         File shipped = new File(dir, shippedName);
         try {
             Files.copy(local.toPath(), shipped.toPath(), StandardCopyOption.REPLACE_EXISTING);
@@ -42,6 +49,7 @@ final class ModelStaging {
         }
         shipped.deleteOnExit();
         spark.sparkContext().addFile(shipped.getAbsolutePath());
+        SHIPPED.put(key, shipped.getAbsolutePath());
         return new Staged(model, spec.withModelId(model.modelId()), shippedName);
     }
 

@@ -301,6 +301,28 @@ class ExplainJobTest {
     }
 
     @Test
+    void kernelShapRowsSumToTheScoreGapTheirEfficiency() throws Exception {
+        File dir = TestSpark.newDir("kernelshap");
+        io.shortcutlens.demo.DemoData.writeFolder(io.shortcutlens.demo.DemoData.split(2, io.shortcutlens.demo.DemoData.Stamping.BEARS, 72), dir);
+        ExplainJob.Result r = TestSpark.explainJob("--input", dir.getAbsolutePath(), "--model", model, "--output",
+                TestSpark.newDir("kernelshap-out").getAbsolutePath(), "--methods", "kernelshap", "--shap-samples", "120", "--lime-features", "16")
+                .run(spark);
+        List<Row> rows = spark.read().parquet(r.explanationsPath()).select("method", "error", "target_score", "fit_intercept", "map.kind", "map.values")
+                .collectAsList();
+        assertEquals(6, rows.size());
+        for (Row row : rows) {
+            assertEquals("kernelshap", row.getString(0));
+            assertTrue(row.isNullAt(1), String.valueOf(row.get(1)));
+            assertEquals("SUPERPIXELS", row.getString(4));
+            double sum = 0;
+            for (Object v : row.getList(5)) {
+                sum += ((Number) v).doubleValue();
+            }
+            assertEquals(row.getFloat(2) - row.getDouble(3), sum, 1e-4, "Shapley values sum to f(x) - f(all segments off)");
+        }
+    }
+
+    @Test
     void gradientMethodsOnAComputationGraphFailBeforeAnyTaskNamingTheMethodsThatWork() throws Exception {
         org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(1)
                 .graphBuilder().addInputs("in")

@@ -18,14 +18,13 @@ import java.util.SplittableRandom;
  *
  * <p>Sample 0's score is the caller's base score, so an explanation costs {@code n − 1} forward passes, in batches.
  */
-public final class LimeExplainer implements Explainer {
+public final class LimeExplainer extends SegmentExplainer {
 
     private final LimeParams params;
-    private final SuperpixelSegmenter segmenter;
 
     public LimeExplainer(LimeParams params) {
+        super(params.segmentation(), params.numFeatures());
         this.params = params;
-        this.segmenter = new SuperpixelSegmenter(params.segmentation(), params.numFeatures());
     }
 
     @Override
@@ -39,16 +38,10 @@ public final class LimeExplainer implements Explainer {
     }
 
     @Override
-    public List<Explanation> explain(ImageTensor image, float[] baseScores, int[] targets, ImageClassifier model, long seed) {
-        return explain(image, segmenter.segment(image), baseScores, targets, model, seed);
-    }
-
-    /** As {@link #explain(ImageTensor, float[], int[], ImageClassifier, long)} with a given segmentation. */
     public List<Explanation> explain(ImageTensor image, Segmentation segmentation, float[] baseScores, int[] targets,
                                      ImageClassifier model, long seed) {
         int k = segmentation.count();
         int n = params.numSamples();
-        int[][] members = segmentation.members();
         SplittableRandom random = new SplittableRandom(seed);
         boolean[][] on = new boolean[n][k];
         double[][] z = new double[n][k];
@@ -66,25 +59,7 @@ public final class LimeExplainer implements Explainer {
             double distance = ones == 0 ? 1.0 : 1.0 - Math.sqrt((double) ones / k);
             weight[i] = Math.exp(-distance * distance / sigma2);
         }
-        int plane = image.shape().pixels();
-        int channels = image.shape().channels();
-        float[] fillValues = image.fillValues(params.replacement());
-        float[] input = image.input();
-        float[] scores = PerturbationBatcher.scores(model, n - 1, params.batchSize(), (index, dest, offset) -> {
-            System.arraycopy(input, 0, dest, offset, input.length);
-            boolean[] sample = on[index + 1];
-            for (int j = 0; j < k; j++) {
-                if (!sample[j]) {
-                    for (int c = 0; c < channels; c++) {
-                        int base = offset + c * plane;
-                        float v = fillValues[c];
-                        for (int p : members[j]) {
-                            dest[base + p] = v;
-                        }
-                    }
-                }
-            }
-        });
+        float[] scores = SegmentMasking.scores(image, segmentation, on, 1, params.replacement(), model, params.batchSize());
         WeightedRidge ridge = new WeightedRidge(z, weight, params.ridge());
         int classes = model.numClasses();
         int h = image.shape().height();

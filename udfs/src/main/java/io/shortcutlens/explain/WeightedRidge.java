@@ -96,6 +96,11 @@ final class WeightedRidge {
         return new Fit(beta, intercept, r2);
     }
 
+    /** The solution of {@code A x = b} for a symmetric positive (semi-)definite {@code A}, by Cholesky. */
+    static double[] solveSymmetric(double[][] a, double[] b) {
+        return solve(cholesky(a), b);
+    }
+
     /** Lower-triangular L with A = L·Lᵀ (only the lower triangle of A is read). */
     private static double[][] cholesky(double[][] a) {
         int k = a.length;

@@ -4,6 +4,8 @@ import io.shortcutlens.explain.Explainer;
 import io.shortcutlens.explain.ActivationExplainer;
 import io.shortcutlens.explain.ActivationParams;
 import io.shortcutlens.explain.GradCamExplainer;
+import io.shortcutlens.explain.KernelShapExplainer;
+import io.shortcutlens.explain.KernelShapParams;
 import io.shortcutlens.explain.GradCamParams;
 import io.shortcutlens.explain.GradientExplainer;
 import io.shortcutlens.explain.GradientParams;
@@ -27,6 +29,7 @@ import java.util.List;
  * @param normalisation pixel normalisation, or null to use the one recorded in the model (else 0..1 scaling)
  * @param occlusion     occlusion parameters, or null when the method is not requested
  * @param lime          LIME parameters, or null when the method is not requested
+ * @param kernelShap    KernelSHAP parameters, or null when the method is not requested
  * @param gradients     gradient methods requested (saliency, input × gradient, integrated gradients, SmoothGrad), maybe none
  * @param gradCam       Grad-CAM parameters, or null when the method is not requested
  * @param activations   the activations method's parameters (strongest channel of a layer), or null
@@ -35,13 +38,13 @@ import java.util.List;
  * @param gridSize      side of the attribution-mass grid in the statistics
  */
 public record ExplainSettings(ModelSpec model, Normalisation normalisation, DecodeLimits limits, TargetSelection target,
-                              OcclusionParams occlusion, LimeParams lime, List<GradientParams> gradients, GradCamParams gradCam,
-                              ActivationParams activations, int topK, long seed, String runId, int gridSize)
+                              OcclusionParams occlusion, LimeParams lime, KernelShapParams kernelShap, List<GradientParams> gradients,
+                              GradCamParams gradCam, ActivationParams activations, int topK, long seed, String runId, int gridSize)
         implements Serializable {
 
     public ExplainSettings {
         gradients = gradients == null ? List.of() : List.copyOf(gradients);
-        if (occlusion == null && lime == null && gradients.isEmpty() && gradCam == null && activations == null) {
+        if (occlusion == null && lime == null && kernelShap == null && gradients.isEmpty() && gradCam == null && activations == null) {
             throw new IllegalArgumentException("no explanation method requested (expected one or more of " + METHODS + ")");
         }
         if (topK < 1) {
@@ -53,12 +56,12 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
     }
 
     /** Every method the explain job knows, in the order its rows are written. */
-    public static final List<String> METHODS = List.of("occlusion", "lime", "gradcam", "saliency", "input-x-gradient", "integrated-gradients",
+    public static final List<String> METHODS = List.of("occlusion", "lime", "kernelshap", "gradcam", "saliency", "input-x-gradient", "integrated-gradients",
             "smoothgrad", "activations");
 
     public static ExplainSettings defaults(ModelSpec model) {
         return new ExplainSettings(model, null, DecodeLimits.defaults(), TargetSelection.predicted(), OcclusionParams.defaults(),
-                LimeParams.defaults(), List.of(), null, null, 3, 0L, "adhoc", MapStatistics.DEFAULT_GRID);
+                LimeParams.defaults(), null, List.of(), null, null, 3, 0L, "adhoc", MapStatistics.DEFAULT_GRID);
     }
 
     /** Whether a requested method needs the model's gradients (or its layers: {@code activations}). */
@@ -73,6 +76,9 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
         }
         if (lime != null) {
             list.add(new LimeExplainer(lime));
+        }
+        if (kernelShap != null) {
+            list.add(new KernelShapExplainer(kernelShap));
         }
         if (gradCam != null) {
             list.add(new GradCamExplainer(gradCam));
@@ -92,10 +98,11 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
 
     /** A copy with only these perturbation methods (no gradient method). */
     public ExplainSettings withMethods(OcclusionParams o, LimeParams l) {
-        return new ExplainSettings(model, normalisation, limits, target, o, l, List.of(), null, null, topK, seed, runId, gridSize);
+        return new ExplainSettings(model, normalisation, limits, target, o, l, null, List.of(), null, null, topK, seed, runId, gridSize);
     }
 
     public ExplainSettings withRunId(String id) {
-        return new ExplainSettings(model, normalisation, limits, target, occlusion, lime, gradients, gradCam, activations, topK, seed, id, gridSize);
+        return new ExplainSettings(model, normalisation, limits, target, occlusion, lime, kernelShap, gradients, gradCam, activations, topK, seed, id,
+                gridSize);
     }
 }

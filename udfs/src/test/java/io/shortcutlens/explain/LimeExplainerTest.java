@@ -44,7 +44,7 @@ class LimeExplainerTest {
     }
 
     /** Switching off segment k changes a linear score by Σ_{ch, p ∈ S_k} W[ch,p][c]·(x_p − fill_ch): LIME's exact weights. */
-    private static double[] segmentContributions(LinearModel m, ImageTensor img, Segmentation seg, int c) {
+    static double[] segmentContributions(LinearModel m, ImageTensor img, Segmentation seg, int c) {
         float[] fill = img.channelMeans();
         int plane = img.shape().pixels();
         double[] out = new double[seg.count()];
