@@ -215,6 +215,9 @@ public final class AuditJob implements Callable<Integer> {
         if (annotations != null) {
             Annotations.read(spark, annotations, annotationsFormat); // a wrong table fails before any work
         }
+        if (embeddings != null) { // so does a wrong embedding folder
+            ModelInternals.checkEmbeddings(spark, embeddings);
+        }
         Map<String, Object> manifest = RunManifest.read(spark, dir + "/manifest.json");
         @SuppressWarnings("unchecked")
         Map<String, Object> modelInfo = (Map<String, Object>) manifest.get("model");

@@ -127,15 +127,28 @@ final class ModelInternals {
                 Heatmaps.dataUri(Heatmaps.overlay(image.pixels(), shape.channels(), over, shape.height(), shape.width(), scale)));
     }
 
+    /** Fails, saying what is expected, unless {@code embedOutput} holds the embed job's manifest with a t-SNE. */
+    static void checkEmbeddings(SparkSession spark, String embedOutput) {
+        String dir = embedOutput.replaceAll("/+$", "");
+        Map<String, Object> manifest;
+        try {
+            manifest = RunManifest.read(spark, dir + "/embed-manifest.json");
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("--embeddings " + embedOutput + " is not an embed job's output (no readable embed-manifest.json;"
+                    + " run ./submit.sh embed --output " + embedOutput + " first)", e);
+        }
+        if (manifest.get("tsne") == null) {
+            throw new IllegalArgumentException("embedding output " + dir + " has no t-SNE (it was run with --tsne-per-class 0)");
+        }
+    }
+
     /** The embedding job's t-SNE points (OUTPUT/tsne) and manifest, drawn as an SVG scatter coloured by true class. */
     static TsnePlot tsne(SparkSession spark, String embedOutput) {
         String dir = embedOutput.replaceAll("/+$", "");
+        checkEmbeddings(spark, dir);
         Map<String, Object> manifest = RunManifest.read(spark, dir + "/embed-manifest.json");
         @SuppressWarnings("unchecked")
         Map<String, Object> t = (Map<String, Object>) manifest.get("tsne");
-        if (t == null) {
-            throw new IllegalArgumentException("embedding output " + dir + " has no t-SNE (it was run with --tsne-per-class 0)");
-        }
         List<Row> rows = spark.read().parquet(dir + "/tsne").orderBy("image_id").collectAsList();
         return new TsnePlot(dir, String.valueOf(manifest.get("layer")), rows.size(),
                 rows.stream().filter(ModelInternals::misclassified).count(), ((Number) t.get("knn_accuracy_2d")).doubleValue(),

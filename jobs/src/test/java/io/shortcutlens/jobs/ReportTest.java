@@ -68,5 +68,11 @@ class ReportTest {
         new CommandLine(wrong).parseArgs("--run", out.getAbsolutePath(), "--min-images", "1", "--annotations", bare);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> wrong.run(TestSpark.session()));
         assertTrue(e.getMessage().contains("'mask'") && e.getMessage().contains(bare), e.getMessage());
+        // so is a folder that is not the embed job's output, before any work
+        AuditJob noEmbeddings = new AuditJob();
+        String missing = new File(out, "no-such-embeddings").getAbsolutePath();
+        new CommandLine(noEmbeddings).parseArgs("--run", out.getAbsolutePath(), "--embeddings", missing);
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> noEmbeddings.run(TestSpark.session()));
+        assertTrue(e.getMessage().contains(missing) && e.getMessage().contains("submit.sh embed"), e.getMessage());
     }
 }
