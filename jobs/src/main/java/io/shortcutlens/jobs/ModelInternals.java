@@ -67,12 +67,14 @@ final class ModelInternals {
         float[] white = new float[shape.size()];
         java.util.Arrays.fill(white, 255);
         white = norm.apply(white, shape.channels(), shape.pixels());
-        double step = 0.05 * Math.abs(white[0] - black[0]) / Math.max(1e-12, range(start));
+        double step = 0.05 * Math.abs(white[0] - black[0]) / Math.max(1e-12, spread(start));
         List<DeepDream> jobs = new ArrayList<>();
         List<String> names = new ArrayList<>();
+        String layerName = DeepDream.CLASS_SCORES;
         if (channels > 0) {
             // a channel silent on the noise has no gradient to climb: dream the most active ones
             Differentiable.LayerActivations a = net.activations(start, 1, layer);
+            layerName = a.layer();
             int hw = a.height() * a.width();
             double[] means = new double[a.channels()];
             for (int i = 0; i < a.values().length; i++) {
@@ -91,7 +93,6 @@ final class ModelInternals {
                 names.add("class " + model.className(c));
             }
         }
-        String layerName = channels > 0 ? net.activations(start, 1, layer).layer() : DeepDream.CLASS_SCORES;
         List<DreamTile> out = new ArrayList<>();
         int scale = Math.max(1, 96 / Math.max(shape.height(), shape.width()));
         for (int i = 0; i < jobs.size(); i++) {
@@ -104,14 +105,9 @@ final class ModelInternals {
         return out;
     }
 
-    private static double range(float[] v) {
-        float lo = Float.POSITIVE_INFINITY;
-        float hi = Float.NEGATIVE_INFINITY;
-        for (float x : v) {
-            lo = Math.min(lo, x);
-            hi = Math.max(hi, x);
-        }
-        return hi - lo;
+    private static double spread(float[] v) {
+        float[] r = Heatmaps.range(v);
+        return r[1] - r[0];
     }
 
     /** One image per class through {@code layer}: the channels tiled, the strongest channel upsampled over the image. */

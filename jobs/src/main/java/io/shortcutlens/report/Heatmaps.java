@@ -102,7 +102,8 @@ public final class Heatmaps {
         return img;
     }
 
-    private static float[] range(float[] values) {
+    /** {lowest, highest} of the values. */
+    public static float[] range(float[] values) {
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
         for (float v : values) {
