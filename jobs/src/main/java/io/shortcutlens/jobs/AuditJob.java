@@ -27,6 +27,7 @@ import io.shortcutlens.image.InputShape;
 import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.model.ModelSpec;
+import io.shortcutlens.model.OnnxOptions;
 import io.shortcutlens.report.Heatmaps;
 import io.shortcutlens.spark.ConfirmPartition;
 import io.shortcutlens.spark.ExplanationRows;
@@ -527,7 +528,13 @@ public final class AuditJob implements Callable<Integer> {
     /** The model to re-predict with (--model, else the explained one), loaded on the driver and shipped to the executors. */
     private ModelStaging.Staged stageModel(SparkSession spark, Map<String, Object> modelInfo, List<String> classNames) {
         String modelPath = model != null ? model : (String) modelInfo.get("path");
-        ModelSpec spec = new ModelSpec(modelPath, null, null, classNames, ModelSpec.DEFAULT_MAX_MODEL_BYTES);
+        // an ONNX model is re-predicted as it was explained: the same layout and outputs (older manifests: the defaults)
+        OnnxOptions onnx = new OnnxOptions((String) modelInfo.getOrDefault("input_layout", "auto"),
+                Boolean.TRUE.equals(modelInfo.get("softmax")), 0);
+        @SuppressWarnings("unchecked")
+        List<Number> dims = model == null ? (List<Number>) modelInfo.get("input_shape") : null;
+        InputShape shape = dims == null ? null : new InputShape(dims.get(0).intValue(), dims.get(1).intValue(), dims.get(2).intValue());
+        ModelSpec spec = new ModelSpec(modelPath, null, shape, classNames, ModelSpec.DEFAULT_MAX_MODEL_BYTES, onnx);
         ModelStaging.Staged staged = ModelStaging.stage(spark, spec);
         if (!staged.model().modelId().equals(modelInfo.get("model_id"))) {
             LOG.warn("model {} differs from the explained one ({}); findings are confirmed on the given model", modelPath, modelInfo.get("model_id"));

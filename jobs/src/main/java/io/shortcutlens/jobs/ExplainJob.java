@@ -14,6 +14,7 @@ import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.model.ModelLoader;
 import io.shortcutlens.model.ModelSpec;
+import io.shortcutlens.model.OnnxOptions;
 import io.shortcutlens.pipeline.ExplainSettings;
 import io.shortcutlens.pipeline.ImageExplainPipeline;
 import io.shortcutlens.pipeline.TargetSelection;
@@ -67,8 +68,18 @@ public final class ExplainJob implements Callable<Integer> {
     @Mixin
     ImageInput source = new ImageInput();
 
-    @Option(names = "--model", required = true, paramLabel = "PATH", description = "DL4J model zip (MultiLayerNetwork or ComputationGraph, ModelSerializer format); any Hadoop path.")
+    @Option(names = "--model", required = true, paramLabel = "PATH", description = {"DL4J model zip (MultiLayerNetwork or ComputationGraph,",
+        "ModelSerializer format) or ONNX model (.onnx, run by ONNX Runtime: occlusion, lime, kernelshap); any Hadoop path."})
     String model;
+
+    @Option(names = "--input-layout", paramLabel = "auto|nchw|nhwc", description = "ONNX: the input's layout; auto = read from the model's input shape.")
+    String inputLayout = "auto";
+
+    @Option(names = "--softmax", description = "ONNX: apply softmax to the model's outputs, explaining probabilities instead of the logits it exports.")
+    boolean softmax;
+
+    @Option(names = "--onnx-threads", paramLabel = "N", description = "ONNX Runtime threads per forward pass; 0 = the task's cores (spark.task.cpus).")
+    int onnxThreads;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "Class names, one per line, in output order (default: names stored in the model, else class_0..).")
     String labelsFile;
@@ -220,7 +231,8 @@ public final class ExplainJob implements Callable<Integer> {
     Result run(SparkSession spark) {
         long t0 = System.nanoTime();
         // 1. model: fetched, loaded and checked on the driver before any task starts
-        ModelSpec spec = new ModelSpec(model, null, inputShape == null ? null : InputShape.parse(inputShape), classNames(spark), maxModelBytes);
+        ModelSpec spec = new ModelSpec(model, null, inputShape == null ? null : InputShape.parse(inputShape), classNames(spark), maxModelBytes,
+                new OnnxOptions(inputLayout, softmax, onnxThreads));
         ModelStaging.Staged staged = ModelStaging.stage(spark, spec);
         LoadedModel loaded = staged.model();
         LOG.info("[1/4] model {} ({}): input {}, {} classes {}", model, loaded.modelId().substring(0, 12), loaded.inputShape(),
@@ -229,7 +241,9 @@ public final class ExplainJob implements Callable<Integer> {
         settings.target().check(loaded);
         if (settings.needsGradients()) { // fail before any task: gradients need a network DL4J can backpropagate through
             if (!(loaded.classifier() instanceof io.shortcutlens.model.Differentiable d)) {
-                throw new IllegalArgumentException("model " + model + " gives no gradients: use --methods occlusion,lime");
+                List<String> asked = settings.methods().stream().filter(ExplainSettings.GRADIENT_METHODS::contains).toList();
+                throw new IllegalArgumentException("methods " + asked + " need gradients, which the " + loaded.classifier()
+                        + " does not give: ONNX models are explained with the perturbation methods, --methods occlusion,lime,kernelshap");
             }
             try {
                 d.logits(new float[loaded.inputShape().size()], 1);
@@ -414,7 +428,8 @@ public final class ExplainJob implements Callable<Integer> {
                 + (s.needsGradients() ? "|" + (s.gradCam() == null ? "" : s.gradCam().toJson()) + "|"
                 + s.gradients().stream().map(g -> g.method() + g.toJson()).toList() : "")
                 + (s.activations() != null ? "|activations" + s.activations().toJson() : "")
-                + (s.kernelShap() != null ? "|kernelshap" + s.kernelShap().toJson() : "");
+                + (s.kernelShap() != null ? "|kernelshap" + s.kernelShap().toJson() : "")
+                + (s.model().onnx().softmax() ? "|softmax" : "") + (s.model().onnx().layout().equals("auto") ? "" : "|" + s.model().onnx().layout());
         // a letter first: the run id is a partition folder (run_id=...), and Spark reads all-digit folder values as numbers
         return "r" + ModelLoader.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
@@ -437,6 +452,9 @@ public final class ExplainJob implements Callable<Integer> {
         mm.put("model_id", loaded.modelId());
         mm.put("input_shape", List.of(loaded.inputShape().channels(), loaded.inputShape().height(), loaded.inputShape().width()));
         mm.put("class_names", loaded.classNames());
+        mm.put("runtime", loaded.classifier() instanceof io.shortcutlens.model.OnnxClassifier ? "onnxruntime" : "dl4j");
+        mm.put("input_layout", inputLayout);
+        mm.put("softmax", softmax);
         m.put("model", mm);
         m.put("preprocessing", preprocessing);
         m.put("normalisation", ImageExplainPipeline.effectiveNormalisation(s, loaded).toString());

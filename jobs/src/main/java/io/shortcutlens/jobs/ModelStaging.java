@@ -58,7 +58,7 @@ final class ModelStaging {
         try {
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
             if (!fs.exists(p)) {
-                throw new ModelLoadException("model file " + path + " does not exist (expected a DL4J ModelSerializer zip)");
+                throw new ModelLoadException("model file " + path + " does not exist (expected " + ModelLoader.EXPECTED + ")");
             }
             if (fs.getScheme().equals("file")) {
                 return new File(fs.makeQualified(p).toUri().getPath());

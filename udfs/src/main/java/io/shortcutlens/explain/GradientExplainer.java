@@ -45,8 +45,8 @@ public final class GradientExplainer implements Explainer {
         if (model instanceof Differentiable d) {
             return d;
         }
-        throw new UnsupportedOperationException(method + " needs gradients, which this model (" + model.getClass().getSimpleName()
-                + ") does not give: use occlusion or lime");
+        throw new UnsupportedOperationException(method + " needs gradients, which this model (" + model + ") does not give: use the"
+                + " perturbation methods occlusion, lime or kernelshap, which need only its class scores");
     }
 
     /** Saliency and input × gradient: one backward pass per image, so the images of a partition go through together. */

@@ -22,17 +22,21 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * Reads DL4J ModelSerializer zips ({@link MultiLayerNetwork} or {@link ComputationGraph}) and checks them against
- * what ShortcutLens will feed them. Every failure names the file and, where shapes are involved, both shapes.
+ * Reads DL4J ModelSerializer zips ({@link MultiLayerNetwork} or {@link ComputationGraph}) and ONNX models (run by ONNX
+ * Runtime) and checks them against what ShortcutLens will feed them. Every failure names the file and, where shapes are
+ * involved, both shapes.
  */
 public final class ModelLoader {
+
+    /** What a model file may be, for messages. */
+    public static final String EXPECTED = "a DL4J ModelSerializer zip or an ONNX model";
 
     private ModelLoader() { }
 
     public static LoadedModel load(File file, ModelSpec spec) {
         String name = spec.path();
         if (!file.isFile()) {
-            throw new ModelLoadException("model file " + name + " does not exist or is not a file (expected a DL4J ModelSerializer zip)");
+            throw new ModelLoadException("model file " + name + " does not exist or is not a file (expected " + EXPECTED + ")");
         }
         long size = file.length();
         if (size > spec.maxModelBytes()) {
@@ -45,6 +49,9 @@ public final class ModelLoader {
             throw new ModelLoadException("cannot read model file " + name + ": " + e.getMessage(), e);
         }
         String id = sha256(bytes);
+        if (isOnnx(file, bytes)) {
+            return loadOnnx(bytes, id, spec);
+        }
         ZipContents zip = readZip(bytes, name);
         Object network;
         try (InputStream in = new ByteArrayInputStream(bytes)) {
@@ -61,14 +68,37 @@ public final class ModelLoader {
             throw new ModelLoadException("model file " + name + " does not accept input of shape [N, " + shape.channels() + ", "
                     + shape.height() + ", " + shape.width() + "] (" + recorded + expectedShape(network) + "): " + probe.error().getMessage(), probe.error());
         }
-        List<String> names = spec.classNamesOverride() != null ? spec.classNamesOverride()
-                : meta != null && meta.classNames() != null ? meta.classNames() : defaultNames(probe.numClasses());
-        if (names.size() != probe.numClasses()) {
-            throw new ModelLoadException("model file " + name + " has " + probe.numClasses() + " outputs but " + names.size()
-                    + " class names were given " + names + "; pass one name per output (--labels FILE or --class-names)");
-        }
+        List<String> names = classNames(spec, meta, probe.numClasses());
         Dl4jClassifier classifier = new Dl4jClassifier(network, shape, probe.flat(), probe.numClasses());
         return new LoadedModel(name, id, classifier, List.copyOf(names), meta == null ? null : meta.normalisation());
+    }
+
+    /** An ONNX model: named {@code .onnx}, or not a zip (a DL4J zip starts with {@code PK}) and starting like a protobuf ModelProto. */
+    static boolean isOnnx(File file, byte[] bytes) {
+        if (file.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+            return true;
+        }
+        // ModelProto's first field is ir_version (field 1, varint: tag 0x08) in every exporter we know
+        return bytes.length > 1 && bytes[0] == 0x08 && bytes[1] > 0 && bytes[1] < 32;
+    }
+
+    private static LoadedModel loadOnnx(byte[] bytes, String id, ModelSpec spec) {
+        String name = spec.path();
+        OnnxClassifier.Loaded onnx = OnnxClassifier.open(name, bytes, spec.inputShapeOverride(), spec.onnx());
+        ModelMetadata meta = onnx.metadata();
+        List<String> names = classNames(spec, meta, onnx.classifier().numClasses());
+        return new LoadedModel(name, id, onnx.classifier(), List.copyOf(names), meta.normalisation());
+    }
+
+    /** The user's class names, else the model's own, else class_0..; one per output or a message saying how to give them. */
+    private static List<String> classNames(ModelSpec spec, ModelMetadata meta, int classes) {
+        List<String> names = spec.classNamesOverride() != null ? spec.classNamesOverride()
+                : meta != null && meta.classNames() != null ? meta.classNames() : defaultNames(classes);
+        if (names.size() != classes) {
+            throw new ModelLoadException("model file " + spec.path() + " has " + classes + " outputs but " + names.size()
+                    + " class names were given " + names + "; pass one name per output (--labels FILE or --class-names)");
+        }
+        return names;
     }
 
     /** Content hash of a model file: the model id every output row carries. */
@@ -84,7 +114,8 @@ public final class ModelLoader {
 
     private static ZipContents readZip(byte[] bytes, String name) {
         if (bytes.length < 4 || bytes[0] != 'P' || bytes[1] != 'K') {
-            throw new ModelLoadException("model file " + name + " is not a zip file, so not a DL4J ModelSerializer model");
+            throw new ModelLoadException("model file " + name + " is neither a zip file (a DL4J ModelSerializer model) nor an ONNX model"
+                    + " (name it .onnx if it is one)");
         }
         String configuration = null;
         ModelMetadata metadata = null;

@@ -59,6 +59,9 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
     public static final List<String> METHODS = List.of("occlusion", "lime", "kernelshap", "gradcam", "saliency", "input-x-gradient", "integrated-gradients",
             "smoothgrad", "activations");
 
+    /** The methods that need the model's gradients or layers (a DL4J network); the others need only class scores. */
+    public static final List<String> GRADIENT_METHODS = METHODS.subList(3, METHODS.size());
+
     public static ExplainSettings defaults(ModelSpec model) {
         return new ExplainSettings(model, null, DecodeLimits.defaults(), TargetSelection.predicted(), OcclusionParams.defaults(),
                 LimeParams.defaults(), null, List.of(), null, null, 3, 0L, "adhoc", MapStatistics.DEFAULT_GRID);

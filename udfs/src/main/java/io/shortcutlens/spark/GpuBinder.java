@@ -48,7 +48,10 @@ public final class GpuBinder {
         boolean first = !Long.valueOf(task.taskAttemptId()).equals(BOUND_ATTEMPT.get());
         BOUND_ATTEMPT.set(task.taskAttemptId());
         String label = "task " + task.taskAttemptId() + " (stage " + task.stageId() + ", partition " + task.partitionId() + ")";
-        return bind(addresses, Nd4j.getBackend().getClass().getSimpleName(), d -> Nd4j.getAffinityManager().unsafeSetDevice(d), label, first);
+        Binding b = bind(addresses, Nd4j.getBackend().getClass().getSimpleName(), d -> Nd4j.getAffinityManager().unsafeSetDevice(d), label, first);
+        // ONNX Runtime picks its session by this, whatever ND4J's backend (its CUDA build can run where ND4J's CPU one does)
+        io.shortcutlens.model.DeviceContext.setGpu(addresses.isEmpty() ? -1 : Integer.parseInt(addresses.get(0).trim()));
+        return b;
     }
 
     /**

@@ -27,6 +27,15 @@ public final class ModelFiles {
             String p = spec.path();
             file = new File(p.startsWith("file:") ? java.net.URI.create(p).getPath() : p);
         }
-        return ModelRegistry.get(spec, file);
+        return ModelRegistry.get(withTaskThreads(spec), file);
+    }
+
+    /** An ONNX model left to pick its threads runs each batch on as many as the task has cores ({@code spark.task.cpus}). */
+    static ModelSpec withTaskThreads(ModelSpec spec) {
+        org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+        if (spec.onnx().threads() > 0 || task == null) {
+            return spec;
+        }
+        return spec.withOnnx(spec.onnx().withThreads(task.cpus()));
     }
 }

@@ -1,0 +1,231 @@
+#!/usr/bin/python3
+"""Trains ShortcutLens's small PyTorch test models and exports them to ONNX, with the reference outputs the Java tests
+compare ONNX Runtime against. The tests read only what this script wrote (committed under the paths below); they need
+no Python.
+
+Needs Debian's python3-torch, python3-onnx and python3-pil (apt-get install python3-torch python3-onnx python3-pil)
+and Fashion-MNIST from dataset-fashion-mnist (/usr/share/datasets/fashion-mnist).
+
+    /usr/bin/python3 scripts/make_onnx_models.py fashion      # fashion-cnn.onnx (+ NHWC twin), 16 reference images, torch logits
+    /usr/bin/python3 scripts/make_onnx_models.py linear       # fashion-linear.onnx: one Gemm, weights from a closed formula
+    /usr/bin/python3 scripts/make_onnx_models.py decoy        # decoy-fashion.onnx: trained on the decoy job's standard variant
+    /usr/bin/python3 scripts/make_onnx_models.py demo DIR     # demo-net2.onnx: trained on the demo's watermarked photos
+                                                               # (DIR = demo-out/data/train, written by ./submit.sh demo)
+
+Every model takes float32 pixels scaled to 0..1 (the explain job's default normalisation, scale=1/255), returns
+logits, and records its class names in the ONNX metadata (key class_names, tab-separated).
+"""
+import gzip
+import os
+import struct
+import sys
+
+import numpy as np
+import onnx
+import torch
+import torch.nn as nn
+from onnx import TensorProto, helper
+from PIL import Image
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MAIN_RESOURCES = os.path.join(ROOT, "udfs/src/main/resources/io/shortcutlens/onnx")
+TEST_RESOURCES = os.path.join(ROOT, "udfs/src/test/resources/onnx")
+JOBS_TEST_RESOURCES = os.path.join(ROOT, "jobs/src/test/resources/onnx")
+FASHION = "/usr/share/datasets/fashion-mnist"
+CLASSES = ["t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle-boot"]
+OPSET = 13
+
+
+def read_idx(name):
+    with gzip.open(os.path.join(FASHION, name), "rb") as f:
+        magic, n = struct.unpack(">II", f.read(8))
+        if magic == 2051:
+            rows, cols = struct.unpack(">II", f.read(8))
+            return np.frombuffer(f.read(), dtype=np.uint8).reshape(n, rows, cols)
+        return np.frombuffer(f.read(), dtype=np.uint8)
+
+
+class FashionCnn(nn.Module):
+    """conv 5x5x8, max-pool, conv 3x3x16, max-pool, dense 10 on 1x28x28: the network of the ONNX benchmark."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(1, 8, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3), nn.ReLU(), nn.MaxPool2d(2))
+        self.classifier = nn.Linear(16 * 5 * 5, 10)
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.features(x), 1))
+
+
+class DemoCnn(nn.Module):
+    """A small CNN for the demo's 3x32x32 trail-camera photos."""
+
+    def __init__(self, classes):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                                      nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+        self.classifier = nn.Sequential(nn.Linear(32 * 8 * 8, 64), nn.ReLU(), nn.Linear(64, classes))
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.features(x), 1))
+
+
+class ChannelsLast(nn.Module):
+    """The same network taking NHWC input: the layout a TensorFlow export would have."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        return self.net(x.permute(0, 3, 1, 2))
+
+
+def train(net, x, y, epochs, seed, batch=64, lr=1e-3):
+    torch.manual_seed(seed)
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    g = torch.Generator().manual_seed(seed)
+    for epoch in range(epochs):
+        net.train()
+        order = torch.randperm(len(x), generator=g)
+        total = 0.0
+        for i in range(0, len(x), batch):
+            idx = order[i:i + batch]
+            opt.zero_grad()
+            loss = loss_fn(net(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(idx)
+        print(f"  epoch {epoch + 1}/{epochs}: loss {total / len(x):.4f}", flush=True)
+    net.eval()
+    return net
+
+
+def accuracy(net, x, y):
+    with torch.no_grad():
+        return (net(x).argmax(1) == y).float().mean().item()
+
+
+def export(net, shape, path, classes, input_name="image"):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    dummy = torch.zeros((1,) + tuple(shape))
+    torch.onnx.export(net, dummy, path, input_names=[input_name], output_names=["logits"], opset_version=OPSET,
+                      dynamic_axes={input_name: {0: "batch"}, "logits": {0: "batch"}})
+    model = onnx.load(path)
+    entry = model.metadata_props.add()
+    entry.key, entry.value = "class_names", "\t".join(classes)
+    model.producer_name = "ShortcutLens scripts/make_onnx_models.py"
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+    print(f"wrote {path} ({os.path.getsize(path)} bytes)")
+
+
+def fashion_tensors(split, limit=0):
+    images = read_idx(f"{split}-images-idx3-ubyte.gz")
+    labels = read_idx(f"{split}-labels-idx1-ubyte.gz")
+    if limit:
+        images, labels = images[:limit], labels[:limit]
+    x = torch.from_numpy(images.astype(np.float32) / np.float32(255)).unsqueeze(1)
+    return images, x, torch.from_numpy(labels.astype(np.int64))
+
+
+def fashion():
+    torch.set_num_threads(2)
+    _, x, y = fashion_tensors("train")
+    test_images, tx, ty = fashion_tensors("t10k")
+    net = train(FashionCnn(), x, y, epochs=2, seed=7)
+    print(f"fashion-cnn test accuracy {accuracy(net, tx, ty):.4f}")
+    export(net, (1, 28, 28), os.path.join(MAIN_RESOURCES, "fashion-cnn.onnx"), CLASSES)
+    export(ChannelsLast(net), (28, 28, 1), os.path.join(TEST_RESOURCES, "fashion-cnn-nhwc.onnx"), CLASSES)
+    # two test images per class, as PNG files, and the logits torch computes for exactly those pixels
+    refs = os.path.join(TEST_RESOURCES, "fashion-ref")
+    os.makedirs(refs, exist_ok=True)
+    chosen = [i for c in range(10) for i in np.flatnonzero(ty.numpy() == c)[:2]]
+    rows = []
+    with torch.no_grad():
+        for i in chosen:
+            name = f"{CLASSES[ty[i]]}-{i:05d}.png"
+            Image.fromarray(test_images[i], mode="L").save(os.path.join(refs, name))
+            pixels = torch.from_numpy(np.asarray(Image.open(os.path.join(refs, name)), dtype=np.float32) / np.float32(255))
+            logits = net(pixels.reshape(1, 1, 28, 28))[0]
+            rows.append(name + "," + ",".join(repr(float(v)) for v in logits))
+    with open(os.path.join(refs, "torch-logits.csv"), "w") as f:
+        f.write("file," + ",".join(f"logit_{c}" for c in range(10)) + "\n" + "\n".join(rows) + "\n")
+    print(f"wrote {len(rows)} reference images and their torch logits to {refs}")
+
+
+def linear_weight(p, c):
+    """The Gemm's weight of pixel p for class c: exact in float32, so a test can recompute it."""
+    return ((p * 7 + c * 13) % 17 - 8) / 16.0
+
+
+def linear():
+    pixels, classes = 28 * 28, 10
+    w = np.array([[linear_weight(p, c) for c in range(classes)] for p in range(pixels)], dtype=np.float32)
+    b = np.array([c / 4.0 for c in range(classes)], dtype=np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Flatten", ["pixels"], ["flat"], axis=1), helper.make_node("Gemm", ["flat", "W", "B"], ["scores"])],
+        "fashion-linear",
+        [helper.make_tensor_value_info("pixels", TensorProto.FLOAT, ["batch", 1, 28, 28])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["batch", classes])],
+        [helper.make_tensor("W", TensorProto.FLOAT, w.shape, w.flatten().tolist()),
+         helper.make_tensor("B", TensorProto.FLOAT, b.shape, b.tolist())])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="ShortcutLens scripts/make_onnx_models.py")
+    model.ir_version = 8
+    entry = model.metadata_props.add()
+    entry.key, entry.value = "class_names", "\t".join(CLASSES)
+    onnx.checker.check_model(model)
+    path = os.path.join(TEST_RESOURCES, "fashion-linear.onnx")
+    os.makedirs(TEST_RESOURCES, exist_ok=True)
+    onnx.save(model, path)
+    print(f"wrote {path} ({os.path.getsize(path)} bytes): scores = W^T x + b, W[p][c] = ((7p + 13c) mod 17 - 8)/16, b[c] = c/4")
+
+
+def decoy():
+    """The decoy job's standard variant: pullover, coat and shirt carry a 4x4 swatch in the lower-left corner, its gray
+    value 255, 189, 123 by class (DecoyFashion.standard()); the other classes stay clean."""
+    torch.set_num_threads(2)
+    images, _, y = fashion_tensors("train")
+    poisoned = {2: 255, 4: 189, 6: 123}
+    images = images.copy()
+    for i, label in enumerate(y.tolist()):
+        if label in poisoned:
+            images[i, 24:28, 0:4] = poisoned[label]
+    x = torch.from_numpy(images.astype(np.float32) / np.float32(255)).unsqueeze(1)
+    net = train(FashionCnn(), x, y, epochs=2, seed=11)
+    test_images, tx, ty = fashion_tensors("t10k")
+    print(f"decoy-fashion accuracy on clean test images {accuracy(net, tx, ty):.4f}")
+    export(net, (1, 28, 28), os.path.join(JOBS_TEST_RESOURCES, "decoy-fashion.onnx"), CLASSES)
+
+
+def demo(folder):
+    torch.set_num_threads(2)
+    classes = sorted(d for d in os.listdir(folder) if os.path.isdir(os.path.join(folder, d)))
+    xs, ys = [], []
+    for c, name in enumerate(classes):
+        for f in sorted(os.listdir(os.path.join(folder, name))):
+            rgb = np.asarray(Image.open(os.path.join(folder, name, f)).convert("RGB"), dtype=np.float32) / np.float32(255)
+            xs.append(rgb.transpose(2, 0, 1))
+            ys.append(c)
+    x, y = torch.from_numpy(np.stack(xs)), torch.tensor(ys)
+    if x.shape[2:] != (32, 32):
+        raise SystemExit(f"expected 32x32 demo photos in {folder}, found {tuple(x.shape[2:])}")
+    net = train(DemoCnn(len(classes)), x, y, epochs=12, seed=5)
+    print(f"demo-net2 training accuracy {accuracy(net, x, y):.4f} over {len(x)} photos of {classes}")
+    export(net, (3, 32, 32), os.path.join(JOBS_TEST_RESOURCES, "demo-net2.onnx"), classes)
+
+
+if __name__ == "__main__":
+    what = sys.argv[1] if len(sys.argv) > 1 else ""
+    if what == "fashion":
+        fashion()
+    elif what == "linear":
+        linear()
+    elif what == "decoy":
+        decoy()
+    elif what == "demo" and len(sys.argv) == 3:
+        demo(sys.argv[2])
+    else:
+        print(__doc__)
+        sys.exit(2)

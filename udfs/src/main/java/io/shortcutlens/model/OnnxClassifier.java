@@ -1,0 +1,345 @@
+package io.shortcutlens.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.shortcutlens.image.InputShape;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ImageClassifier} over an ONNX model run by ONNX Runtime: the fast path for the perturbation methods
+ * (occlusion, LIME, KernelSHAP), which only need class scores. ONNX Runtime sessions are thread-safe, so every task
+ * thread of an executor shares one session per device (the CPU, or the GPU Spark assigned the task when the
+ * {@code onnxruntime_gpu} build has the CUDA provider). Gives no gradients: the gradient methods refuse it before any
+ * task starts.
+ */
+public final class OnnxClassifier implements ImageClassifier {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxClassifier.class);
+    private static final AtomicBoolean WARNED_NO_CUDA = new AtomicBoolean();
+
+    /** How the model wants its input: NCHW, NHWC, or one flat vector per image. */
+    enum Layout { NCHW, NHWC, FLAT }
+
+    private final String name;
+    private final byte[] model;
+    private final InputShape shape;
+    private final Layout layout;
+    private final String inputName;
+    private final int fixedBatch;
+    private final int numClasses;
+    private final boolean softmax;
+    private final int threads;
+    /** One session per device: -1 for the CPU, else the CUDA ordinal. */
+    private final Map<Integer, OrtSession> sessions = new ConcurrentHashMap<>();
+
+    private OnnxClassifier(String name, byte[] model, OrtSession cpu, InputShape shape, Layout layout, String inputName, int fixedBatch,
+                           int numClasses, boolean softmax, int threads) {
+        this.name = name;
+        this.model = model;
+        this.shape = shape;
+        this.layout = layout;
+        this.inputName = inputName;
+        this.fixedBatch = fixedBatch;
+        this.numClasses = numClasses;
+        this.softmax = softmax;
+        this.threads = threads;
+        sessions.put(-1, cpu);
+    }
+
+    /** What an ONNX file says about itself: the classifier, and the metadata it carries (class names and the like). */
+    record Loaded(OnnxClassifier classifier, ModelMetadata metadata) { }
+
+    /**
+     * Opens an ONNX model and checks it against what ShortcutLens will feed it: one float image input whose layout is
+     * read from its shape (or given), one output of class scores. Every failure names the file and the shapes.
+     */
+    static Loaded open(String name, byte[] bytes, InputShape shapeOverride, OnnxOptions options) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+        OrtSession session;
+        try {
+            session = env.createSession(bytes, sessionOptions(threads, -1));
+        } catch (OrtException | RuntimeException e) {
+            throw new ModelLoadException("model file " + name + " is not a readable ONNX model (ONNX Runtime says: " + e.getMessage() + ")", e);
+        }
+        try {
+            if (session.getNumInputs() != 1) {
+                throw new ModelLoadException("model file " + name + " has " + session.getNumInputs() + " inputs " + session.getInputNames()
+                        + "; ShortcutLens feeds one image tensor");
+            }
+            Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
+            if (!(input.getValue().getInfo() instanceof TensorInfo in) || in.type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+                throw new ModelLoadException("model file " + name + ": input '" + input.getKey() + "' is " + input.getValue().getInfo()
+                        + "; ShortcutLens feeds float32 tensors (export the model with a float input)");
+            }
+            long[] dims = in.getShape();
+            Layout layout = layout(name, input.getKey(), dims, options.layout(), shapeOverride);
+            ModelMetadata meta = metadata(name, session);
+            InputShape recorded = shapeOverride != null ? shapeOverride : meta.inputShape();
+            InputShape shape = inputShape(name, input.getKey(), dims, layout, recorded);
+            int fixedBatch = dims[0] > 0 ? (int) dims[0] : 0;
+            OnnxClassifier c = new OnnxClassifier(name, bytes, session, shape, layout, input.getKey(), fixedBatch, 0, options.softmax(), threads);
+            int classes = c.probe(session);
+            OnnxClassifier ready = new OnnxClassifier(name, bytes, session, shape, layout, input.getKey(), fixedBatch, classes,
+                    options.softmax(), threads);
+            return new Loaded(ready, meta);
+        } catch (OrtException | RuntimeException e) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // already failing: the first error is the one to report
+            }
+            if (e instanceof ModelLoadException m) {
+                throw m;
+            }
+            throw new ModelLoadException("model file " + name + " cannot run on ONNX Runtime: " + e.getMessage(), e);
+        }
+    }
+
+    private static OrtSession.SessionOptions sessionOptions(int threads, int gpu) throws OrtException {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        o.setIntraOpNumThreads(threads);
+        o.setInterOpNumThreads(1);
+        o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        if (gpu >= 0) {
+            o.addCUDA(gpu);
+        }
+        return o;
+    }
+
+    static Layout layout(String name, String input, long[] dims, String requested, InputShape override) {
+        if (dims.length == 2) {
+            return Layout.FLAT;
+        }
+        if (dims.length != 4) {
+            throw new ModelLoadException("model file " + name + ": input '" + input + "' has shape " + Arrays.toString(dims)
+                    + "; ShortcutLens feeds images as [N, C, H, W], [N, H, W, C] or [N, C*H*W]");
+        }
+        if (!requested.equals("auto")) {
+            return requested.equals("nhwc") ? Layout.NHWC : Layout.NCHW;
+        }
+        boolean channelsSecond = dims[1] == 1 || dims[1] == 3;
+        boolean channelsLast = dims[3] == 1 || dims[3] == 3;
+        if (channelsSecond && !channelsLast) {
+            return Layout.NCHW;
+        }
+        if (channelsLast && !channelsSecond) {
+            return Layout.NHWC;
+        }
+        if (channelsSecond) { // both could hold channels (a 3x?x3 input): NCHW, the PyTorch export's layout
+            return Layout.NCHW;
+        }
+        if (override != null) {
+            if (dims[1] == override.channels() || dims[1] < 0 && dims[3] != override.channels()) {
+                return Layout.NCHW;
+            }
+            return Layout.NHWC;
+        }
+        throw new ModelLoadException("model file " + name + ": cannot tell the layout of input '" + input + "' of shape " + Arrays.toString(dims)
+                + " (-1 = dynamic); pass --input-layout nchw|nhwc and --input-shape C,H,W");
+    }
+
+    static InputShape inputShape(String name, String input, long[] dims, Layout layout, InputShape given) {
+        long c;
+        long h;
+        long w;
+        switch (layout) {
+            case NCHW -> { c = dims[1]; h = dims[2]; w = dims[3]; }
+            case NHWC -> { h = dims[1]; w = dims[2]; c = dims[3]; }
+            default -> {
+                if (given == null) {
+                    throw new ModelLoadException("model file " + name + ": input '" + input + "' takes flat vectors " + Arrays.toString(dims)
+                            + "; pass --input-shape C,H,W");
+                }
+                if (dims[1] > 0 && dims[1] != given.size()) {
+                    throw new ModelLoadException("model file " + name + ": input '" + input + "' takes " + dims[1] + " values per image but "
+                            + given + " gives " + given.size());
+                }
+                return given;
+            }
+        }
+        if (given != null) {
+            if (c > 0 && c != given.channels() || h > 0 && h != given.height() || w > 0 && w != given.width()) {
+                throw new ModelLoadException("model file " + name + ": input '" + input + "' has shape " + Arrays.toString(dims) + " (" + layout
+                        + "), which does not fit the given input shape " + given.channels() + "," + given.height() + "," + given.width());
+            }
+            return given;
+        }
+        if (c <= 0 || h <= 0 || w <= 0) {
+            throw new ModelLoadException("model file " + name + ": input '" + input + "' has dynamic sizes " + Arrays.toString(dims) + " (" + layout
+                    + "); pass --input-shape C,H,W");
+        }
+        try {
+            return new InputShape((int) c, (int) h, (int) w);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException("model file " + name + ": input '" + input + "' of shape " + Arrays.toString(dims) + " read as " + layout
+                    + ": " + e.getMessage() + " (pass --input-layout if the layout was guessed wrong)", e);
+        }
+    }
+
+    /** The model's own metadata: {@code class_names} (tab- or comma-separated), {@code input_shape}, {@code normalisation}. */
+    private static ModelMetadata metadata(String name, OrtSession session) throws OrtException {
+        Map<String, String> custom = session.getMetadata().getCustomMetadata();
+        StringBuilder text = new StringBuilder();
+        for (String key : new String[] {"input_shape", "normalisation"}) {
+            if (custom.containsKey(key)) {
+                text.append(key).append('=').append(custom.get(key).trim()).append('\n');
+            }
+        }
+        String names = custom.getOrDefault("class_names", custom.get("labels"));
+        if (names != null) {
+            String sep = names.contains("\t") ? "\t" : names.contains("\n") ? "\n" : ",";
+            text.append("class_names=").append(String.join("\t", Arrays.stream(names.trim().split(sep)).map(String::trim).toList())).append('\n');
+        }
+        try {
+            return ModelMetadata.fromText(text.toString());
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException("model file " + name + " has unreadable ShortcutLens metadata: " + e.getMessage(), e);
+        }
+    }
+
+    /** One forward pass on zeros: the number of classes, and the model's own error when the shapes do not fit. */
+    private int probe(OrtSession session) throws OrtException {
+        int n = Math.max(1, fixedBatch);
+        try (OnnxTensor t = tensor(new float[n * shape.size()], n); OrtSession.Result r = session.run(Map.of(inputName, t))) {
+            long[] out = ((TensorInfo) r.get(0).getInfo()).getShape();
+            if (!(r.get(0) instanceof OnnxTensor o) || o.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT || out.length < 2 || out[0] != n) {
+                throw new ModelLoadException("model file " + name + ": its first output is " + r.get(0).getInfo() + "; ShortcutLens needs float"
+                        + " class scores of shape [N, classes]");
+            }
+            long classes = 1;
+            for (int i = 1; i < out.length; i++) {
+                classes *= out[i];
+            }
+            return (int) classes;
+        } catch (OrtException e) {
+            throw new ModelLoadException("model file " + name + " does not run on input of shape " + Arrays.toString(inputDims(n)) + " (" + layout
+                    + "): " + e.getMessage(), e);
+        }
+    }
+
+    private long[] inputDims(int n) {
+        return switch (layout) {
+            case NCHW -> new long[] {n, shape.channels(), shape.height(), shape.width()};
+            case NHWC -> new long[] {n, shape.height(), shape.width(), shape.channels()};
+            case FLAT -> new long[] {n, shape.size()};
+        };
+    }
+
+    private OnnxTensor tensor(float[] nchw, int n) throws OrtException {
+        int size = shape.size();
+        float[] data = nchw;
+        if (layout == Layout.NHWC) {
+            int c = shape.channels();
+            int hw = shape.height() * shape.width();
+            data = new float[n * size];
+            for (int i = 0; i < n; i++) {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int p = 0; p < hw; p++) {
+                        data[i * size + p * c + ch] = nchw[i * size + ch * hw + p];
+                    }
+                }
+            }
+        }
+        return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(data, 0, n * size), inputDims(n));
+    }
+
+    @Override
+    public InputShape inputShape() {
+        return shape;
+    }
+
+    @Override
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** The layout the model takes its input in, as read from the model or given. */
+    public String layout() {
+        return layout.name();
+    }
+
+    @Override
+    public float[] scores(float[] batch, int n) {
+        float[] out = new float[n * numClasses];
+        int size = shape.size();
+        int step = fixedBatch > 0 ? fixedBatch : n;
+        OrtSession session = session();
+        for (int start = 0; start < n; start += step) {
+            int m = Math.min(step, n - start);
+            int fed = fixedBatch > 0 ? fixedBatch : m;
+            float[] part = start == 0 && fed == m ? batch : Arrays.copyOfRange(batch, start * size, (start + fed) * size);
+            try (OnnxTensor t = tensor(part, fed); OrtSession.Result r = session.run(Map.of(inputName, t))) {
+                FloatBuffer scores = ((OnnxTensor) r.get(0)).getFloatBuffer();
+                scores.get(out, start * numClasses, m * numClasses);
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime failed on model " + name + " with a batch of " + fed + ": " + e.getMessage(), e);
+            }
+        }
+        if (softmax) {
+            softmax(out, n, numClasses);
+        }
+        return out;
+    }
+
+    static void softmax(float[] scores, int n, int k) {
+        for (int i = 0; i < n; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                max = Math.max(max, scores[i * k + c]);
+            }
+            double sum = 0;
+            double[] e = new double[k];
+            for (int c = 0; c < k; c++) {
+                e[c] = Math.exp(scores[i * k + c] - max);
+                sum += e[c];
+            }
+            for (int c = 0; c < k; c++) {
+                scores[i * k + c] = (float) (e[c] / sum);
+            }
+        }
+    }
+
+    /** The session for the calling thread's device: the GPU its task was given when ONNX Runtime has CUDA, else the CPU. */
+    private OrtSession session() {
+        int gpu = DeviceContext.gpu();
+        if (gpu < 0) {
+            return sessions.get(-1);
+        }
+        if (!cudaAvailable()) {
+            if (WARNED_NO_CUDA.compareAndSet(false, true)) {
+                LOG.warn("the task was given GPU {} but this ONNX Runtime has no CUDA provider (providers: {}): running {} on the CPU (build with"
+                        + " -Pgpu for onnxruntime_gpu)", gpu, OrtEnvironment.getAvailableProviders(), name);
+            }
+            return sessions.get(-1);
+        }
+        return sessions.computeIfAbsent(gpu, d -> {
+            try {
+                OrtSession s = OrtEnvironment.getEnvironment().createSession(model, sessionOptions(threads, d));
+                LOG.info("ONNX model {} opened on cuda:{}", name, d);
+                return s;
+            } catch (OrtException e) {
+                throw new IllegalStateException("cannot open ONNX model " + name + " on cuda:" + d + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static boolean cudaAvailable() {
+        return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+    }
+
+    @Override
+    public String toString() {
+        return "ONNX model " + name + " (" + layout + " " + Arrays.toString(inputDims(-1)) + ", " + numClasses + " classes, " + threads + " threads)";
+    }
+}
