@@ -65,6 +65,19 @@ public final class ExplainBenchmark implements Callable<Integer> {
     @Option(names = "--lime-features", paramLabel = "N", description = "LIME superpixels.")
     int limeFeatures = LimeParams.DEFAULT_FEATURES;
 
+    @Option(names = "--onnx", negatable = true, description = {"Also compare ONNX Runtime with DL4J on the small Fashion-MNIST CNN (conv 5x5x8,",
+        "max-pool, conv 3x3x16, max-pool, dense 10; 1x28x28) and time occlusion, LIME and KernelSHAP on the ONNX model."})
+    boolean onnx = true;
+
+    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads in the ONNX comparison (DL4J: OMP_NUM_THREADS).")
+    int threads = 2;
+
+    @Option(names = "--onnx-batch", paramLabel = "N", description = "Images per forward pass in the ONNX comparison (169 = one occlusion map's windows).")
+    int onnxBatch = 169;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "ONNX comparison: seconds of inference per measurement.")
+    double seconds = 2;
+
     /** Scores pre-built inputs in a recorded sequence of batch sizes: the inference an explainer issued, and nothing else. */
     static final class RecordingClassifier implements ImageClassifier {
         private final ImageClassifier inner;
@@ -150,6 +163,9 @@ public final class ExplainBenchmark implements Callable<Integer> {
         System.out.println("overhead = explain time / pure batched inference time for the same forward passes in the same batch sizes;");
         System.out.println("vs full batch = the same, with inference in full batches of --batch-size.");
         gradientMethods(clf, tensors, base, shape);
+        if (onnx) {
+            new OnnxComparison(threads, onnxBatch, seconds, repeats, images, limeSamples).run();
+        }
         return 0;
     }
 
@@ -242,6 +258,11 @@ public final class ExplainBenchmark implements Callable<Integer> {
     }
 
     private Measure measure(Explainer explainer, ImageClassifier clf, List<ImageTensor> tensors, float[][] base, InputShape shape) {
+        return measure(explainer, clf, tensors, base, shape, batchSize);
+    }
+
+    /** Explains {@code tensors} (class 0), then replays the forward passes the explainer issued as plain inference. */
+    static Measure measure(Explainer explainer, ImageClassifier clf, List<ImageTensor> tensors, float[][] base, InputShape shape, int batchSize) {
         RecordingClassifier recorder = new RecordingClassifier(clf);
         long t0 = System.nanoTime();
         for (int i = 0; i < tensors.size(); i++) {
