@@ -114,6 +114,8 @@ class ExplainTransformerTest {
                 }
             }
         }
+        String plan = fitted.transform(images()).select("occlusion.predicted_class", "occlusion.map").queryExecution().optimizedPlan().toString();
+        assertEquals(1, plan.split("UDF\\(", -1).length - 1, "two fields of a struct, one explanation per image: " + plan);
         System.out.println("ImageExplainer vs explain job, max |difference| per method: " + maxDiff);
         maxDiff.values().forEach(d -> assertTrue(d <= 1e-6, "max difference " + maxDiff));
     }
