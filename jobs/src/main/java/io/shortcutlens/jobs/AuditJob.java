@@ -33,6 +33,7 @@ import io.shortcutlens.spark.ConfirmPartition;
 import io.shortcutlens.spark.ExplanationRows;
 import io.shortcutlens.spark.HadoopFiles;
 import io.shortcutlens.spark.HadoopConf;
+import io.shortcutlens.spark.ModelStaging;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -11,6 +11,7 @@ import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.model.ModelSpec;
 import io.shortcutlens.spark.EmbedPartition;
 import io.shortcutlens.spark.HadoopConf;
+import io.shortcutlens.spark.ModelStaging;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

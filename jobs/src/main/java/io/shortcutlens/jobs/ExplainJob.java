@@ -22,6 +22,7 @@ import io.shortcutlens.spark.ContentIds;
 import io.shortcutlens.spark.ExplainPartition;
 import io.shortcutlens.spark.ExplanationSchema;
 import io.shortcutlens.spark.HadoopConf;
+import io.shortcutlens.spark.ModelStaging;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -101,7 +101,12 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
 
     /** A copy with only these perturbation methods (no gradient method). */
     public ExplainSettings withMethods(OcclusionParams o, LimeParams l) {
-        return new ExplainSettings(model, normalisation, limits, target, o, l, null, List.of(), null, null, topK, seed, runId, gridSize);
+        return withMethods(o, l, null);
+    }
+
+    /** A copy with only these perturbation methods (no gradient method); null ones are not run. */
+    public ExplainSettings withMethods(OcclusionParams o, LimeParams l, KernelShapParams k) {
+        return new ExplainSettings(model, normalisation, limits, target, o, l, k, List.of(), null, null, topK, seed, runId, gridSize);
     }
 
     public ExplainSettings withRunId(String id) {

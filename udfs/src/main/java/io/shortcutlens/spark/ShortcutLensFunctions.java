@@ -1,14 +1,10 @@
 package io.shortcutlens.spark;
 
+import io.shortcutlens.explain.KernelShapParams;
 import io.shortcutlens.explain.LimeParams;
 import io.shortcutlens.explain.OcclusionParams;
-import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.pipeline.ExplainSettings;
-import io.shortcutlens.pipeline.ExplanationRecord;
-import io.shortcutlens.pipeline.ImageExplainPipeline;
 import java.io.File;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
@@ -23,6 +19,7 @@ import org.apache.spark.sql.types.DataTypes;
  *   occlusion_map_sized(image_bytes, mask_size, stride)
  *   lime_map(image_bytes)                           -- settings' LIME parameters
  *   lime_map_sampled(image_bytes, num_samples)
+ *   kernelshap_map(image_bytes)                     -- settings' KernelSHAP parameters
  *   attribution_pixels(map)                         -- the full-resolution map, row-major array of floats
  * </pre>
  * Each explainer function returns the {@link ExplanationSchema#RESULT} struct for the settings' target (the predicted
@@ -38,29 +35,19 @@ public final class ShortcutLensFunctions {
         String shipped = new File(java.net.URI.create(modelPath.contains(":") ? modelPath : "file:" + new File(modelPath).getAbsolutePath()).getPath()).getName();
         OcclusionParams occ = settings.occlusion() != null ? settings.occlusion() : OcclusionParams.defaults();
         LimeParams lime = settings.lime() != null ? settings.lime() : LimeParams.defaults();
+        KernelShapParams shap = settings.kernelShap() != null ? settings.kernelShap() : KernelShapParams.defaults();
         ExplainSettings occSettings = settings.withMethods(occ, null);
         ExplainSettings limeSettings = settings.withMethods(null, lime);
-        spark.udf().register("occlusion_map", (UDF1<byte[], Row>) b -> explain(occSettings, shipped, b), ExplanationSchema.RESULT);
-        spark.udf().register("occlusion_map_sized", (UDF3<byte[], Integer, Integer, Row>) (b, mask, stride) -> explain(
+        spark.udf().register("occlusion_map", new ExplainFunction(occSettings, shipped), ExplanationSchema.RESULT);
+        spark.udf().register("occlusion_map_sized", (UDF3<byte[], Integer, Integer, Row>) (b, mask, stride) -> ExplainFunction.result(
                 occSettings.withMethods(new OcclusionParams(mask, stride, occ.maskValue(), occ.batchSize()), null), shipped, b),
                 ExplanationSchema.RESULT);
-        spark.udf().register("lime_map", (UDF1<byte[], Row>) b -> explain(limeSettings, shipped, b), ExplanationSchema.RESULT);
-        spark.udf().register("lime_map_sampled", (UDF2<byte[], Integer, Row>) (b, n) -> explain(limeSettings.withMethods(null,
+        spark.udf().register("lime_map", new ExplainFunction(limeSettings, shipped), ExplanationSchema.RESULT);
+        spark.udf().register("lime_map_sampled", (UDF2<byte[], Integer, Row>) (b, n) -> ExplainFunction.result(limeSettings.withMethods(null,
                 new LimeParams(lime.segmentation(), lime.numFeatures(), n, lime.kernelWidth(), lime.replacement(), lime.ridge(),
                         lime.batchSize())), shipped, b), ExplanationSchema.RESULT);
+        spark.udf().register("kernelshap_map", new ExplainFunction(settings.withMethods(null, null, shap), shipped), ExplanationSchema.RESULT);
         spark.udf().register("attribution_pixels", (UDF1<Row, float[]>) m -> m == null ? null : ExplanationRows.fromRow(m).toPixels(),
                 DataTypes.createArrayType(DataTypes.FloatType, false));
-    }
-
-    private static final ConcurrentHashMap<ExplainSettings, ImageExplainPipeline> PIPELINES = new ConcurrentHashMap<>();
-
-    private static Row explain(ExplainSettings settings, String shipped, byte[] bytes) {
-        GpuBinder.bindTask();
-        ImageExplainPipeline pipeline = PIPELINES.computeIfAbsent(settings, s -> {
-            LoadedModel model = ModelFiles.load(s.model(), shipped);
-            return new ImageExplainPipeline(s, model);
-        });
-        List<ExplanationRecord> records = pipeline.explain(null, null, null, bytes);
-        return ExplanationRows.result(records.get(0));
     }
 }

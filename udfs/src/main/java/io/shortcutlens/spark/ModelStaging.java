@@ -1,4 +1,4 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.spark;
 
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.model.ModelLoadException;
@@ -14,18 +14,20 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Driver-side model handling: fetches the model from any Hadoop path, loads and checks it before a task starts
- * (so a wrong path or shape fails fast), and ships one content-named copy to every executor with {@code addFile}.
+ * (so a wrong path or shape fails fast), and ships one content-named copy to every executor with {@code addFile}, once per
+ * application: the jobs and the Spark ML {@code ImageExplainer} share it.
  */
-final class ModelStaging {
+public final class ModelStaging {
 
-    record Staged(LoadedModel model, ModelSpec spec, String shippedName) { }
+    /** The model as the driver loaded it, its spec with the content hash, and the name it was shipped under. */
+    public record Staged(LoadedModel model, ModelSpec spec, String shippedName) { }
 
     private ModelStaging() { }
 
     /** Copies already shipped, per application and content name: Spark refuses the same file name from another path. */
     private static final java.util.Map<String, String> SHIPPED = new java.util.concurrent.ConcurrentHashMap<>();
 
-    static Staged stage(SparkSession spark, ModelSpec spec) {
+    public static Staged stage(SparkSession spark, ModelSpec spec) {
         File local = fetch(spark, spec.path());
         LoadedModel model = ModelLoader.load(local, spec);
         // Named by content so two models with the same file name never collide in SparkFiles.

@@ -1,0 +1,305 @@
+package io.shortcutlens.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shortcutlens.demo.DemoData;
+import io.shortcutlens.explain.KernelShapParams;
+import io.shortcutlens.explain.SuperpixelSegmenter;
+import io.shortcutlens.image.DecodeLimits;
+import io.shortcutlens.maps.MapStatistics;
+import io.shortcutlens.ml.ImageExplainer;
+import io.shortcutlens.model.ModelLoadException;
+import io.shortcutlens.model.ModelSpec;
+import io.shortcutlens.pipeline.ExplainSettings;
+import io.shortcutlens.pipeline.TargetSelection;
+import io.shortcutlens.spark.ExplanationRows;
+import io.shortcutlens.spark.ExplanationSchema;
+import io.shortcutlens.spark.ShortcutLensFunctions;
+import java.io.File;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import scala.collection.JavaConverters;
+
+/**
+ * The Spark ML {@link ImageExplainer} on a real local[2] session: inside a Pipeline, saved and loaded, and giving the
+ * explain job's values for the same folder and parameters (the job's Parquet read back).
+ */
+class ExplainTransformerTest {
+
+    private static final List<String> METHODS = List.of("occlusion", "lime", "kernelshap");
+
+    private static SparkSession spark;
+    private static String model;
+    private static File folder;
+    /** The explain job's rows: method → file name → row. */
+    private static final Map<String, Map<String, Row>> JOB = new HashMap<>();
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        spark = TestSpark.session();
+        model = TestSpark.model().getAbsolutePath();
+        folder = TestSpark.newDir("ml-images");
+        List<File> pngs = DemoData.writeFolder(DemoData.split(1, DemoData.Stamping.BEARS, 44), folder); // bear, cow, sheep
+        byte[] png = Files.readAllBytes(pngs.get(0).toPath());
+        Files.write(new File(pngs.get(0).getParentFile(), "broken.png").toPath(), Arrays.copyOf(png, png.length / 2));
+        ExplainJob.Result r = TestSpark.explainJob("--input", folder.getAbsolutePath(), "--model", model, "--output",
+                TestSpark.newDir("ml-job-out").getAbsolutePath(), "--methods", String.join(",", METHODS), "--occlusion-mask-size", "8",
+                "--occlusion-stride", "4", "--lime-samples", "40", "--lime-features", "16", "--shap-samples", "60", "--seed", "7",
+                "--partitions", "1").run(spark);
+        assertEquals(4 * 3, r.rows());
+        for (Row row : spark.read().parquet(r.explanationsPath()).collectAsList()) {
+            JOB.computeIfAbsent(row.getAs("method"), m -> new HashMap<>()).put(name(row.getAs("path")), row);
+        }
+    }
+
+    /** The job's parameters above, as a stage adding column {@code method}. */
+    private static ImageExplainer explainer(String method) {
+        return new ImageExplainer().setModelPath(model).setMethod(method).setOutputCol(method).setOcclusionMaskSize(8).setOcclusionStride(4)
+                .setLimeSamples(40).setLimeFeatures(16).setShapSamples(60).setSeed(7);
+    }
+
+    private static Dataset<Row> images() {
+        return spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(folder.getAbsolutePath());
+    }
+
+    private static String name(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    @Test
+    void pipelineOfExplainersGivesTheJobsValuesAndErrorStructsForACorruptFile() {
+        PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {explainer("occlusion"), explainer("lime"), explainer("kernelshap")})
+                .fit(images());
+        List<Row> rows = fitted.transform(images()).select("path", "occlusion", "lime", "kernelshap").collectAsList();
+        assertEquals(4, rows.size());
+        Map<String, Double> maxDiff = new HashMap<>();
+        for (Row row : rows) {
+            String file = name(row.getString(0));
+            for (String method : METHODS) {
+                Row mine = row.getAs(method);
+                Row job = JOB.get(method).get(file);
+                assertNotNull(job, file + " " + method);
+                maxDiff.merge(method, compare(job, mine, file + " " + method), Math::max);
+                if (file.equals("broken.png")) {
+                    assertNotNull(mine.getAs("error"), "a corrupt file gives an error struct");
+                    assertNull(mine.getAs("map"));
+                } else {
+                    assertNull(mine.getAs("error"), file + " " + method);
+                    Row map = mine.getAs("map");
+                    float[] pixels = ExplanationRows.fromRow(map).toPixels();
+                    float[] jobPixels = ExplanationRows.fromRow(job.getAs("map")).toPixels();
+                    assertArrayEquals(jobPixels, pixels, 1e-6f, file + " " + method + ": full-resolution map");
+                }
+            }
+        }
+        String plan = fitted.transform(images()).select("occlusion.predicted_class", "occlusion.map").queryExecution().optimizedPlan().toString();
+        assertEquals(1, plan.split("UDF\\(", -1).length - 1, "two fields of a struct, one explanation per image: " + plan);
+        System.out.println("ImageExplainer vs explain job, max |difference| per method: " + maxDiff);
+        maxDiff.values().forEach(d -> assertTrue(d <= 1e-6, "max difference " + maxDiff));
+    }
+
+    @Test
+    void anotherSeedGivesOtherLimeValuesSoTheComparisonCanFail() {
+        double maxDiff = 0;
+        for (Row row : explainer("lime").setSeed(8).transform(images()).where(col("lime.error").isNull()).select("path", "lime").collectAsList()) {
+            Row job = JOB.get("lime").get(name(row.getString(0)));
+            float[] mine = ExplanationRows.fromRow(((Row) row.getAs("lime")).getAs("map")).toPixels();
+            float[] theirs = ExplanationRows.fromRow(job.getAs("map")).toPixels();
+            for (int i = 0; i < mine.length; i++) {
+                maxDiff = Math.max(maxDiff, Math.abs(mine[i] - theirs[i]));
+            }
+        }
+        assertTrue(maxDiff > 1e-3, "seed 8 and the job's seed 7 gave the same LIME maps (max difference " + maxDiff + ")");
+    }
+
+    @Test
+    void savedAndLoadedKeepEveryParamAndGiveTheSameOutput() throws Exception {
+        ImageExplainer lime = explainer("lime").setTarget("cow").setLimeReplacement("0.25").setLimeKernelWidth(0.5).setLimeRidge(2)
+                .setLimeSegmentation("grid").setScale(1 / 255.0).setTopK(2).setGridSize(4).setBatchSize(16).setOutputCol("e");
+        File dir = TestSpark.newDir("ml-saved");
+        String stagePath = new File(dir, "lime").getAbsolutePath();
+        lime.write().overwrite().save(stagePath);
+        ImageExplainer loaded = ImageExplainer.load(stagePath);
+        assertSameParams(lime, loaded);
+        assertSameOutput(lime, loaded, "e");
+
+        ImageExplainer shap = explainer("kernelshap").setOutputCol("e");
+        PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {shap}).fit(images());
+        String pipelinePath = new File(dir, "pipeline").getAbsolutePath();
+        fitted.write().overwrite().save(pipelinePath);
+        PipelineModel back = PipelineModel.load(pipelinePath);
+        assertEquals(1, back.stages().length);
+        assertSameParams(shap, (ImageExplainer) back.stages()[0]);
+        assertSameOutput(fitted, back, "e");
+    }
+
+    @Test
+    void sqlKernelShapMapGivesTheJobsValues() {
+        ExplainSettings settings = new ExplainSettings(new ModelSpec(model, null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES), null,
+                DecodeLimits.defaults(), TargetSelection.predicted(), null, null, new KernelShapParams(SuperpixelSegmenter.Kind.SLIC, 16, 60,
+                null, 64), List.of(), null, null, 3, 7L, "sql", MapStatistics.DEFAULT_GRID);
+        ShortcutLensFunctions.register(spark, settings);
+        images().createOrReplaceTempView("ml_photos");
+        double maxDiff = 0;
+        for (Row row : spark.sql("SELECT path, kernelshap_map(content) AS e FROM ml_photos").collectAsList()) {
+            String file = name(row.getString(0));
+            maxDiff = Math.max(maxDiff, compare(JOB.get("kernelshap").get(file), row.getAs("e"), "SQL " + file));
+        }
+        assertTrue(maxDiff <= 1e-6, "max difference " + maxDiff);
+    }
+
+    @Test
+    void wrongModelPathFailsAtTransformNamingTheFile() {
+        ImageExplainer wrong = new ImageExplainer().setModelPath("/nonexistent/models/bear.zip").setMethod("lime");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> wrong.transform(images()));
+        assertTrue(e.getMessage().contains("/nonexistent/models/bear.zip") && e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void schemaErrorsSayWhatToDo() {
+        Dataset<Row> paths = images().select(col("path"), col("path").as("content"));
+        String notBinary = assertThrows(IllegalArgumentException.class, () -> explainer("lime").transformSchema(paths.schema())).getMessage();
+        assertTrue(notBinary.contains("'content' is string, expected binary") && notBinary.contains("binaryFile"), notBinary);
+        String missing = assertThrows(IllegalArgumentException.class, () -> explainer("lime").setInputCol("image")
+                .transformSchema(images().schema())).getMessage();
+        assertTrue(missing.contains("'image' not found") && missing.contains("setInputCol"), missing);
+        String taken = assertThrows(IllegalArgumentException.class, () -> explainer("lime").setOutputCol("path")
+                .transformSchema(images().schema())).getMessage();
+        assertTrue(taken.contains("'path' already exists") && taken.contains("setOutputCol"), taken);
+        String all = assertThrows(IllegalArgumentException.class, () -> explainer("lime").setTarget("all")
+                .transformSchema(images().schema())).getMessage();
+        assertTrue(all.contains("target 'all'"), all);
+        String noModel = assertThrows(IllegalArgumentException.class, () -> new ImageExplainer().transformSchema(images().schema())).getMessage();
+        assertTrue(noModel.contains("setModelPath"), noModel);
+        String method = assertThrows(IllegalArgumentException.class, () -> new ImageExplainer().setMethod("shap")).getMessage();
+        assertTrue(method.contains("'shap'") && method.contains("kernelshap"), method);
+        StructField added = explainer("lime").transformSchema(images().schema()).apply("lime");
+        assertEquals(ExplanationSchema.RESULT, added.dataType());
+    }
+
+    private static void assertSameParams(ImageExplainer expected, ImageExplainer actual) {
+        assertEquals(expected.uid(), actual.uid());
+        assertEquals(26, expected.params().length, "a new param: add it to the checks of this test");
+        for (Param<?> p : expected.params()) {
+            Param<Object> q = (Param<Object>) actual.getParam(p.name());
+            assertEquals(expected.isSet(p), actual.isSet(q), p.name());
+            assertEquals(expected.isDefined(p), actual.isDefined(q), p.name());
+            if (expected.isDefined(p)) {
+                assertEquals(expected.getOrDefault(p), actual.getOrDefault(q), p.name());
+            }
+        }
+    }
+
+    private static final Comparator<Row> BY_PATH = Comparator.comparing(r -> r.getString(0));
+
+    private static void assertSameOutput(Transformer expected, Transformer actual, String column) {
+        // sorted here, not by Spark: a sort would sample its input, explaining every image once more
+        List<Row> a = expected.transform(images()).select("path", column).collectAsList().stream().sorted(BY_PATH).toList();
+        List<Row> b = actual.transform(images()).select("path", column).collectAsList().stream().sorted(BY_PATH).toList();
+        assertEquals(4, a.size());
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).getString(0), b.get(i).getString(0));
+            assertEquals(0.0, compare(a.get(i).getAs(column), b.get(i).getAs(column), a.get(i).getString(0)), "identical output");
+        }
+    }
+
+    /**
+     * Compares every field of the result struct but {@code elapsed_ms} ({@code expected} may be a whole explanations row):
+     * non-numbers must be equal; returns the largest absolute difference between numbers.
+     */
+    private static double compare(Row expected, Row actual, String where) {
+        double max = 0;
+        for (StructField f : ExplanationSchema.RESULT.fields()) {
+            if (!f.name().equals("elapsed_ms")) {
+                max = Math.max(max, compareValues(expected.getAs(f.name()), actual.getAs(f.name()), where + " " + f.name()));
+            }
+        }
+        return max;
+    }
+
+    private static double compareValues(Object a, Object b, String where) {
+        if (a == null || b == null) {
+            assertEquals(a, b, where);
+            return 0;
+        }
+        if (a instanceof Row ra) {
+            double max = 0;
+            for (StructField f : ra.schema().fields()) {
+                max = Math.max(max, compareValues(ra.getAs(f.name()), ((Row) b).getAs(f.name()), where + "." + f.name()));
+            }
+            return max;
+        }
+        if (a instanceof scala.collection.Seq<?> sa) {
+            List<?> la = JavaConverters.seqAsJavaList(sa);
+            List<?> lb = JavaConverters.seqAsJavaList((scala.collection.Seq<?>) b);
+            assertEquals(la.size(), lb.size(), where + " length");
+            double max = 0;
+            for (int i = 0; i < la.size(); i++) {
+                max = Math.max(max, compareValues(la.get(i), lb.get(i), where + "[" + i + "]"));
+            }
+            return max;
+        }
+        if (a instanceof byte[] ba) {
+            assertArrayEquals(ba, (byte[]) b, where);
+            return 0;
+        }
+        if (a instanceof Float || a instanceof Double) {
+            return Math.abs(((Number) a).doubleValue() - ((Number) b).doubleValue());
+        }
+        assertEquals(a, b, where);
+        return 0;
+    }
+
+    @Test
+    void defaultsAreTheExplainJobs() {
+        ExplainJob job = TestSpark.explainJob("--input", "x", "--model", "m", "--output", "o");
+        ImageExplainer d = new ImageExplainer();
+        assertEquals("content", d.getInputCol());
+        assertEquals(job.target, d.getTarget());
+        assertEquals(job.seed, d.getSeed());
+        assertEquals(job.batchSize, d.getBatchSize());
+        assertEquals(job.topK, d.getTopK());
+        assertEquals(job.gridSize, d.getGridSize());
+        assertEquals(job.limeSegmentation, d.getLimeSegmentation());
+        assertEquals(job.limeFeatures, d.getLimeFeatures());
+        assertEquals(job.limeSamples, d.getLimeSamples());
+        assertEquals(job.limeKernelWidth, d.getLimeKernelWidth());
+        assertEquals(job.limeReplacement, d.getLimeReplacement());
+        assertEquals(job.limeRidge, d.getLimeRidge());
+        assertEquals(job.shapSamples, d.getShapSamples());
+        assertEquals(job.occlusionValue, d.getOcclusionMaskValue());
+        assertEquals("auto", job.occlusionMask);
+        assertEquals(0, d.getOcclusionMaskSize(), "0 = auto");
+        assertEquals(job.gradCamLayer, d.getGradCamLayer());
+        assertEquals(job.activationsLayer, d.getActivationsLayer());
+        assertEquals(job.igSteps, d.getIgSteps());
+        assertEquals(job.igBaseline, (float) d.getIgBaseline());
+        assertEquals(job.smoothGradSamples, d.getSmoothGradSamples());
+        assertEquals(job.smoothGradNoise, d.getSmoothGradNoise());
+        assertEquals(job.methods.get(0), d.getMethod());
+        assertFalse(d.isDefined(d.scale()), "scale unset: the model's recorded normalisation, as the job");
+    }
+}
