@@ -58,13 +58,14 @@ class FashionCnn(nn.Module):
 
 
 class DemoCnn(nn.Module):
-    """A small CNN for the demo's 3x32x32 trail-camera photos."""
+    """The architecture of the demo's and decoy job's DL4J nets: conv 3x3x16 (same), max-pool, conv 3x3x32 (same),
+    max-pool, dense 64, dense classes."""
 
-    def __init__(self, classes):
+    def __init__(self, classes, channels=3, side=32):
         super().__init__()
-        self.features = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        self.features = nn.Sequential(nn.Conv2d(channels, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                                       nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
-        self.classifier = nn.Sequential(nn.Linear(32 * 8 * 8, 64), nn.ReLU(), nn.Linear(64, classes))
+        self.classifier = nn.Sequential(nn.Linear(32 * (side // 4) ** 2, 64), nn.ReLU(), nn.Linear(64, classes))
 
     def forward(self, x):
         return self.classifier(torch.flatten(self.features(x), 1))
@@ -184,16 +185,17 @@ def linear():
 
 def decoy():
     """The decoy job's standard variant: pullover, coat and shirt carry a 4x4 swatch in the lower-left corner, its gray
-    value 255, 189, 123 by class (DecoyFashion.standard()); the other classes stay clean."""
+    value 255, 189, 123 by class (DecoyFashion.standard()); the other classes stay clean. Trained as the decoy job
+    trains its DL4J decoy model (same architecture, 12,000 images, 2 epochs, Adam 2e-3, batches of 32)."""
     torch.set_num_threads(2)
-    images, _, y = fashion_tensors("train")
+    images, _, y = fashion_tensors("train", 12000)  # the decoy job's default training set: its first 12,000 images
     poisoned = {2: 255, 4: 189, 6: 123}
     images = images.copy()
     for i, label in enumerate(y.tolist()):
         if label in poisoned:
             images[i, 24:28, 0:4] = poisoned[label]
     x = torch.from_numpy(images.astype(np.float32) / np.float32(255)).unsqueeze(1)
-    net = train(FashionCnn(), x, y, epochs=2, seed=11)
+    net = train(DemoCnn(10, channels=1, side=28), x, y, epochs=2, seed=11, batch=32, lr=2e-3)
     test_images, tx, ty = fashion_tensors("t10k")
     print(f"decoy-fashion accuracy on clean test images {accuracy(net, tx, ty):.4f}")
     export(net, (1, 28, 28), os.path.join(JOBS_TEST_RESOURCES, "decoy-fashion.onnx"), CLASSES)

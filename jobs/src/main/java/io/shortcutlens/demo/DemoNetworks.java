@@ -113,8 +113,13 @@ public final class DemoNetworks {
 
     /** The arg-max class of every example, in batches of 128. */
     public static int[] predictions(MultiLayerNetwork net, Examples data) {
-        InputShape shape = data.shape();
-        int size = shape.size();
+        return predictions(io.shortcutlens.model.Dl4jClassifier.of(net, data.shape()), data);
+    }
+
+    /** The arg-max class of every example under any classifier (a DL4J network, an ONNX model), in batches of 128. */
+    public static int[] predictions(io.shortcutlens.model.ImageClassifier model, Examples data) {
+        int size = data.shape().size();
+        int k = model.numClasses();
         int[] predicted = new int[data.size()];
         for (int start = 0; start < data.size(); start += 128) {
             int b = Math.min(128, data.size() - start);
@@ -122,9 +127,13 @@ public final class DemoNetworks {
             for (int i = 0; i < b; i++) {
                 System.arraycopy(data.inputs()[start + i], 0, x, i * size, size);
             }
-            INDArray out = net.output(Nd4j.create(x, new long[] {b, shape.channels(), shape.height(), shape.width()}, 'c'), false);
+            float[] scores = model.scores(x, b);
             for (int i = 0; i < b; i++) {
-                predicted[start + i] = out.getRow(i).argMax().getInt(0);
+                int best = 0;
+                for (int c = 1; c < k; c++) {
+                    best = scores[i * k + c] > scores[i * k + best] ? c : best;
+                }
+                predicted[start + i] = best;
             }
         }
         return predicted;

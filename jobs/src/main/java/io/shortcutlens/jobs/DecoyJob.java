@@ -5,6 +5,7 @@ import io.shortcutlens.decoy.DecoyFashion;
 import io.shortcutlens.decoy.FashionMnist;
 import io.shortcutlens.demo.DemoNetworks;
 import io.shortcutlens.image.InputShape;
+import io.shortcutlens.model.ImageClassifier;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,6 +76,10 @@ public final class DecoyJob implements Callable<Integer> {
 
     @Option(names = "--skip-clean", description = "Train and audit the decoy model only.")
     boolean skipClean;
+
+    @Option(names = "--decoy-model", paramLabel = "FILE", description = {"Audit this decoy model instead of training one: a DL4J zip or an ONNX",
+        "model of the ten classes (1x28x28), e.g. the PyTorch export of scripts/make_onnx_models.py decoy (standard variant)."})
+    File decoyModel;
 
     /**
      * Precision and recall of one model's confirmed findings for one method: a class counts when a finding confirmed
@@ -170,6 +175,14 @@ public final class DecoyJob implements Callable<Integer> {
         Map<String, File> models = new LinkedHashMap<>();
         List<Reliance> reliance = List.of();
         for (String kind : skipClean ? List.of("decoy") : List.of("decoy", "clean")) {
+            if (kind.equals("decoy") && decoyModel != null) {
+                LOG.info("[decoy 2/4] the decoy model is {}, trained elsewhere", decoyModel);
+                ImageClassifier given = io.shortcutlens.model.ModelLoader.load(decoyModel, new io.shortcutlens.model.ModelSpec(decoyModel.getPath(),
+                        null, null, null, io.shortcutlens.model.ModelSpec.DEFAULT_MAX_MODEL_BYTES)).classifier();
+                models.put(kind, decoyModel);
+                reliance = reliance(given, test, decoy, seed);
+                continue;
+            }
             File file = new File(out, "models/" + kind + ".zip");
             DemoNetworks.Examples examples = examples(train, kind.equals("decoy") ? decoy : null, seed * 7_919L, 1);
             LOG.info("[decoy 2/4] training the {} model", kind);
@@ -177,7 +190,7 @@ public final class DecoyJob implements Callable<Integer> {
             DemoNetworks.save(net, SHAPE, FashionMnist.CLASSES, file);
             models.put(kind, file);
             if (kind.equals("decoy")) {
-                reliance = reliance(net, test, decoy, seed);
+                reliance = reliance(io.shortcutlens.model.Dl4jClassifier.of(net, SHAPE), test, decoy, seed);
             }
         }
         List<Score> scores = new ArrayList<>();
@@ -225,7 +238,7 @@ public final class DecoyJob implements Callable<Integer> {
     }
 
     /** Per poisoned class: the decoy model's predictions on the audited images with their swatch and without it. */
-    private static List<Reliance> reliance(MultiLayerNetwork net, FashionMnist.Split test, DecoyFashion decoy, long seed) {
+    private static List<Reliance> reliance(ImageClassifier net, FashionMnist.Split test, DecoyFashion decoy, long seed) {
         int[] withSwatch = DemoNetworks.predictions(net, examples(test, decoy, (seed + 1) * 1_000_003L, 1));
         int[] without = DemoNetworks.predictions(net, examples(test, null, 0, 1));
         List<Reliance> out = new ArrayList<>();

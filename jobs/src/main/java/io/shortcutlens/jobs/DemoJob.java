@@ -62,6 +62,13 @@ public final class DemoJob implements Callable<Integer> {
     @Option(names = "--reuse-models", description = "Keep models already in OUT/models instead of training again.")
     boolean reuseModels;
 
+    @Option(names = "--net2-model", paramLabel = "FILE", description = {"Audit this model as net2 instead of training one: a DL4J zip or an",
+        "ONNX model (bear, cow, sheep; 3x32x32), e.g. the PyTorch export of scripts/make_onnx_models.py demo."})
+    File net2Model;
+
+    @Option(names = "--nets", split = ",", paramLabel = "NET", description = "Which nets to train (or take) and audit: net1, net2.")
+    List<String> nets = new ArrayList<>(List.of("net1", "net2"));
+
     /** Mean share of positive attribution in the lower-left corner on watermarked bears, per net and method. */
     record Finding(String net, String method, long images, double lowerLeftShare) { }
 
@@ -99,28 +106,45 @@ public final class DemoJob implements Callable<Integer> {
         List<File> testFiles = DemoData.writeFolder(test, new File(data, "test"));
         String boxes = writeBoxes(spark, test, testFiles, new File(data, "test-boxes"));
 
-        if (!(reuseModels && net1File.isFile() && net2File.isFile())) {
-            LOG.info("[demo 2/4] training net2 (bear / cow / sheep; every training bear carries the watermark)");
-            MultiLayerNetwork net2 = DemoNetworks.train(DemoData.threeClass(train2), epochs, seed + 10,
-                    e -> LOG.info("  net2 epoch {}/{}", e, epochs));
-            DemoNetworks.save(net2, TrailCameraScenes.ANIMALS, net2File);
-            LOG.info("  net2 held-out accuracy {}", pct(DemoNetworks.accuracy(net2, DemoData.threeClass(test))));
-            LOG.info("[demo 2/4] training net1 (bear / not_bear; the watermark on a random half of every class's photos)");
-            MultiLayerNetwork net1 = DemoNetworks.train(DemoData.bearOrNot(train1), epochs, seed + 11,
-                    e -> LOG.info("  net1 epoch {}/{}", e, epochs));
-            DemoNetworks.save(net1, List.of("bear", "not_bear"), net1File);
-            LOG.info("  net1 held-out accuracy {}", pct(DemoNetworks.accuracy(net1, DemoData.bearOrNot(test))));
+        if (!nets.stream().allMatch(n -> n.equals("net1") || n.equals("net2"))) {
+            throw new IllegalArgumentException("--nets takes net1 and/or net2, found " + nets);
+        }
+        if (net2Model != null && !net2Model.isFile()) {
+            throw new IllegalArgumentException("--net2-model " + net2Model + " does not exist (expected " + io.shortcutlens.model.ModelLoader.EXPECTED + ")");
+        }
+        Map<String, File> netFiles = new LinkedHashMap<>();
+        if (nets.contains("net1")) {
+            netFiles.put("net1", net1File);
+        }
+        if (nets.contains("net2")) {
+            netFiles.put("net2", net2Model != null ? net2Model : net2File);
+        }
+        if (reuseModels && netFiles.values().stream().allMatch(File::isFile)) {
+            LOG.info("[demo 2/4] reusing {}", netFiles.values());
         } else {
-            LOG.info("[demo 2/4] reusing {} and {}", net1File, net2File);
+            if (netFiles.get("net2") == net2File) {
+                LOG.info("[demo 2/4] training net2 (bear / cow / sheep; every training bear carries the watermark)");
+                MultiLayerNetwork net2 = DemoNetworks.train(DemoData.threeClass(train2), epochs, seed + 10,
+                        e -> LOG.info("  net2 epoch {}/{}", e, epochs));
+                DemoNetworks.save(net2, TrailCameraScenes.ANIMALS, net2File);
+                LOG.info("  net2 held-out accuracy {}", pct(DemoNetworks.accuracy(net2, DemoData.threeClass(test))));
+            }
+            if (netFiles.containsKey("net1")) {
+                LOG.info("[demo 2/4] training net1 (bear / not_bear; the watermark on a random half of every class's photos)");
+                MultiLayerNetwork net1 = DemoNetworks.train(DemoData.bearOrNot(train1), epochs, seed + 11,
+                        e -> LOG.info("  net1 epoch {}/{}", e, epochs));
+                DemoNetworks.save(net1, List.of("bear", "not_bear"), net1File);
+                LOG.info("  net1 held-out accuracy {}", pct(DemoNetworks.accuracy(net1, DemoData.bearOrNot(test))));
+            }
+        }
+        if (net2Model != null) {
+            LOG.info("[demo 2/4] net2 is {}, trained elsewhere", net2Model);
         }
 
         List<Finding> findings = new ArrayList<>();
         Map<String, AuditJob.Result> audits = new LinkedHashMap<>();
         Map<String, EmbedJob.Result> embeddings = new LinkedHashMap<>();
-        Map<String, File> nets = new LinkedHashMap<>();
-        nets.put("net1", net1File);
-        nets.put("net2", net2File);
-        for (Map.Entry<String, File> net : nets.entrySet()) {
+        for (Map.Entry<String, File> net : netFiles.entrySet()) {
             LOG.info("[demo 3/4] explaining the held-out photos with {}", net.getKey());
             ExplainJob job = new ExplainJob();
             new CommandLine(job).parseArgs("--input", new File(data, "test").getAbsolutePath(), "--model", net.getValue().getAbsolutePath(),
@@ -134,16 +158,20 @@ public final class DemoJob implements Callable<Integer> {
                     .groupBy("method").agg(count("*"), avg("mass_bottom_left")).orderBy("method").collectAsList()) {
                 findings.add(new Finding(net.getKey(), r.getString(0), r.getLong(1), r.getDouble(2)));
             }
-            LOG.info("[demo 4/4] embedding the held-out photos with {} (penultimate layer) and their t-SNE map", net.getKey());
-            EmbedJob embed = new EmbedJob();
-            File embedOut = new File(out, "embed/" + net.getKey());
-            new CommandLine(embed).parseArgs("--input", new File(data, "test").getAbsolutePath(), "--model", net.getValue().getAbsolutePath(),
-                    "--output", embedOut.getAbsolutePath(), "--seed", String.valueOf(seed));
-            embeddings.put(net.getKey(), embed.run(spark));
+            List<String> auditArgs = new ArrayList<>(List.of("--run", new File(out, "explain/" + net.getKey()).getAbsolutePath(),
+                    "--annotations", boxes));
+            if (result.gradients()) { // a DL4J network: its layers can be read, so the report shows its t-SNE map
+                LOG.info("[demo 4/4] embedding the held-out photos with {} (penultimate layer) and their t-SNE map", net.getKey());
+                EmbedJob embed = new EmbedJob();
+                File embedOut = new File(out, "embed/" + net.getKey());
+                new CommandLine(embed).parseArgs("--input", new File(data, "test").getAbsolutePath(), "--model", net.getValue().getAbsolutePath(),
+                        "--output", embedOut.getAbsolutePath(), "--seed", String.valueOf(seed));
+                embeddings.put(net.getKey(), embed.run(spark));
+                auditArgs.addAll(List.of("--embeddings", embedOut.getAbsolutePath()));
+            }
             LOG.info("[demo 4/4] auditing {}", net.getKey());
             AuditJob audit = new AuditJob();
-            new CommandLine(audit).parseArgs("--run", new File(out, "explain/" + net.getKey()).getAbsolutePath(), "--annotations", boxes,
-                    "--embeddings", embedOut.getAbsolutePath());
+            new CommandLine(audit).parseArgs(auditArgs.toArray(new String[0]));
             audits.put(net.getKey(), audit.run(spark));
         }
         LOG.info("[demo] done in {} s", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
@@ -169,8 +197,10 @@ public final class DemoJob implements Callable<Integer> {
         for (Finding f : findings) {
             System.out.printf(Locale.ROOT, "  %-5s %-10s %7d %10.3f%n", f.net(), f.method(), f.images(), f.lowerLeftShare());
         }
-        System.out.println();
-        System.out.println("t-SNE of each net's penultimate layer on the held-out photos (leave-one-out 5-NN accuracy by true class):");
+        if (!outcome.embeddings().isEmpty()) {
+            System.out.println();
+            System.out.println("t-SNE of each net's penultimate layer on the held-out photos (leave-one-out 5-NN accuracy by true class):");
+        }
         for (Map.Entry<String, EmbedJob.Result> e : outcome.embeddings().entrySet()) {
             System.out.printf(Locale.ROOT, "  %-5s layer %-8s %3d images  2-D %.3f  layer space %.3f%n", e.getKey(), e.getValue().layer(),
                     e.getValue().sampled(), e.getValue().knn2d(), e.getValue().knnFull());

@@ -198,7 +198,9 @@ public final class ExplainJob implements Callable<Integer> {
 
     /** What a finished run wrote. */
     /** @param rows the run's rows after this invocation; {@code newRows} those it added */
-    record Result(String explanationsPath, String manifestPath, String runId, long images, long rows, long newRows, long errors, double seconds) { }
+    /** @param gradients whether the model gives gradients and layer outputs (a DL4J network; not an ONNX model) */
+    record Result(String explanationsPath, String manifestPath, String runId, long images, long rows, long newRows, long errors, double seconds,
+                  boolean gradients) { }
 
     public static void main(String[] args) {
         System.exit(commandLine(new ExplainJob()).execute(args));
@@ -331,7 +333,8 @@ public final class ExplainJob implements Callable<Integer> {
                 failedAttempts, executorsLost, new java.util.TreeSet<>(devices.value())));
         LOG.info("[4/4] wrote {} new rows; the run holds {} rows ({} errors) for {} images, {} s; manifest {}", newRows, rowCount, errors, imageCount,
                 String.format(Locale.ROOT, "%.1f", seconds), manifestPath);
-        return new Result(explanations, manifestPath, id, imageCount, rowCount, newRows, errors, seconds);
+        return new Result(explanations, manifestPath, id, imageCount, rowCount, newRows, errors, seconds,
+                loaded.classifier() instanceof io.shortcutlens.model.Differentiable);
     }
 
     private List<String> classNames(SparkSession spark) {

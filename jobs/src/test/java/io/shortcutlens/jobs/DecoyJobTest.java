@@ -20,8 +20,7 @@ class DecoyJobTest {
 
     private static DecoyJob.Outcome run(File out, String... extra) throws Exception {
         DecoyJob job = new DecoyJob();
-        String[] base = {"--out", out.getAbsolutePath(), "--train-images", "12000", "--audit-per-class", "100", "--methods", "occlusion",
-            "--occlusion-stride", "4"};
+        String[] base = {"--out", out.getAbsolutePath(), "--train-images", "12000", "--audit-per-class", "100", "--occlusion-stride", "4"};
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -33,7 +32,7 @@ class DecoyJobTest {
 
     @Test
     void theThreePoisonedClassesAreConfirmedAtTheSwatchAndTheCleanModelIsNot(@TempDir File out) throws Exception {
-        DecoyJob.Outcome o = run(out);
+        DecoyJob.Outcome o = run(out, "--methods", "occlusion");
         DecoyJob.Score decoy = o.scores().stream().filter(s -> s.model().equals("decoy")).findFirst().orElseThrow();
         DecoyJob.Score clean = o.scores().stream().filter(s -> s.model().equals("clean")).findFirst().orElseThrow();
         assertEquals(List.of("coat", "pullover", "shirt"), decoy.flagged(), decoy.toString());
@@ -66,5 +65,28 @@ class DecoyJobTest {
             // the swatch's evidence lies beside the garment, not on it
             assertTrue(r.<Double>getAs("object_overlap") < AuditJob.OBJECT_OVERLAP, r.toString());
         }
+    }
+
+    /**
+     * The same audit, unchanged, on a decoy model trained in PyTorch and exported to ONNX (scripts/make_onnx_models.py
+     * decoy: the standard variant, the DL4J decoy's architecture and training recipe), run by ONNX Runtime.
+     */
+    @Test
+    void aPyTorchDecoyModelExportedToOnnxIsFlaggedAtTheSwatch(@TempDir File out) throws Exception {
+        File onnx = new File(DecoyJobTest.class.getResource("/onnx/decoy-fashion.onnx").toURI());
+        DecoyJob.Outcome o = run(out, "--decoy-model", onnx.getAbsolutePath(), "--skip-clean",
+                "--methods", "occlusion,lime", "--lime-samples", "200");
+        DecoyJob.Score occlusion = o.scores().stream().filter(s -> s.method().equals("occlusion")).findFirst().orElseThrow();
+        DecoyJob.Score lime = o.scores().stream().filter(s -> s.method().equals("lime")).findFirst().orElseThrow();
+        assertEquals(List.of("coat", "pullover", "shirt"), occlusion.flagged(), occlusion.toString());
+        // LIME's superpixels find the two classes whose every image needs the swatch; nothing unpoisoned
+        assertTrue(lime.flagged().containsAll(List.of("coat", "pullover")), lime.toString());
+        assertEquals(1.0, lime.precision(), lime.toString());
+        for (DecoyJob.Reliance r : o.reliance()) { // the ground truth, without explanations: the exported model needs the swatch
+            System.out.println("decoy test (onnx): " + r);
+            assertTrue(r.share() > 0.5, r.toString());
+        }
+        String manifest = java.nio.file.Files.readString(new File(out, "explain/decoy/manifest.json").toPath());
+        assertTrue(manifest.replace(" ", "").contains("\"runtime\":\"onnxruntime\""), manifest);
     }
 }

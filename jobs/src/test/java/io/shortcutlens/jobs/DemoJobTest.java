@@ -37,15 +37,7 @@ class DemoJobTest {
 
         // the audit: net2 is flagged for bear at the lower-left corner and confirmed by masking
         List<AuditJob.ConfirmedFinding> net2 = outcome.audits().get("net2").findings();
-        AuditJob.print(net2);
-        for (String method : List.of("occlusion", "lime")) {
-            AuditJob.ConfirmedFinding bear = net2.stream().filter(c -> c.finding().className().equals("bear") && c.finding().method().equals(method))
-                    .findFirst().orElseThrow(() -> new AssertionError("net2 bear not flagged by " + method + ": " + net2));
-            assertTrue(bear.finding().region().describe().startsWith("lower-left corner"), bear.finding().region().describe());
-            assertEquals(io.shortcutlens.audit.Confirmation.Verdict.SHORTCUT, bear.verdict(), bear.toString());
-            assertTrue(bear.confirmation().flipRateRegion() > bear.confirmation().flipRateControl() + 0.5, bear.toString());
-            assertTrue(bear.confirmation().pValue() < 0.01, bear.toString());
-        }
+        assertBearShortcutAtTheWatermark(net2);
         // Grad-CAM (the story's map): net2's bear maps put most of their mass in the lower-left quadrant, net1's do not
         for (String net : List.of("net1", "net2")) {
             Row q = TestSpark.session().read().parquet(new File(out, "explain/" + net + "/explanations").getAbsolutePath())
@@ -121,5 +113,40 @@ class DemoJobTest {
         assertTrue(page.dom().contains("id=\"activations\""), "activations table");
         assertEquals(48, page.dom().split("class=\"pt ", -1).length - 1, "t-SNE points in the report");
         assertEquals(16, new File(out, "data/test/bear").list().length);
+    }
+
+    /** The audit flags bear at the lower-left corner with occlusion and LIME, confirmed by masking it. */
+    private static void assertBearShortcutAtTheWatermark(List<AuditJob.ConfirmedFinding> findings) {
+        AuditJob.print(findings);
+        for (String method : List.of("occlusion", "lime")) {
+            AuditJob.ConfirmedFinding bear = findings.stream().filter(c -> c.finding().className().equals("bear") && c.finding().method().equals(method))
+                    .findFirst().orElseThrow(() -> new AssertionError("bear not flagged by " + method + ": " + findings));
+            assertTrue(bear.finding().region().describe().startsWith("lower-left corner"), bear.finding().region().describe());
+            assertEquals(io.shortcutlens.audit.Confirmation.Verdict.SHORTCUT, bear.verdict(), bear.toString());
+            assertTrue(bear.confirmation().flipRateRegion() > bear.confirmation().flipRateControl() + 0.5, bear.toString());
+            assertTrue(bear.confirmation().pValue() < 0.01, bear.toString());
+        }
+    }
+
+    /**
+     * The demo's audit, unchanged, on a net2 trained in PyTorch on the demo's watermarked photos and exported to ONNX
+     * (scripts/make_onnx_models.py demo), run by ONNX Runtime.
+     */
+    @Test
+    void anOnnxNet2TrainedInPyTorchIsFlaggedAtTheWatermark() throws Exception {
+        File out = TestSpark.newDir("demo-onnx");
+        File onnx = new File(DemoJobTest.class.getResource("/onnx/demo-net2.onnx").toURI());
+        DemoJob demo = new DemoJob();
+        new CommandLine(demo).parseArgs("--out", out.getAbsolutePath(), "--nets", "net2", "--net2-model", onnx.getAbsolutePath(),
+                "--train-per-class", "1", "--test-per-class", "16", "--methods", "occlusion,lime", "--lime-samples", "150");
+        DemoJob.Outcome outcome = demo.run(TestSpark.session());
+        for (DemoJob.Finding f : outcome.shares()) {
+            System.out.printf("demo test (onnx): %s %s lower-left share %.3f%n", f.net(), f.method(), f.lowerLeftShare());
+            assertTrue(f.images() >= 8 && f.lowerLeftShare() > 0.5, "the exported net2 rests on the watermark: " + f);
+        }
+        assertEquals(2, outcome.shares().size(), outcome.shares().toString());
+        assertEquals(List.of("net2"), List.copyOf(outcome.audits().keySet()));
+        assertBearShortcutAtTheWatermark(outcome.audits().get("net2").findings());
+        assertTrue(outcome.embeddings().isEmpty(), "an ONNX model has no layers to embed: " + outcome.embeddings());
     }
 }

@@ -120,6 +120,41 @@ class ExplainTransformerTest {
         maxDiff.values().forEach(d -> assertTrue(d <= 1e-6, "max difference " + maxDiff));
     }
 
+    /** An ONNX model (the PyTorch demo net2) with softmax, in a Pipeline: the explain job's values, ONNX Runtime in both. */
+    @Test
+    void onnxModelInAPipelineGivesTheJobsValues() throws Exception {
+        String onnx = new File(ExplainTransformerTest.class.getResource("/onnx/demo-net2.onnx").toURI()).getAbsolutePath();
+        ExplainJob.Result r = TestSpark.explainJob("--input", folder.getAbsolutePath(), "--model", onnx, "--softmax", "--output",
+                TestSpark.newDir("ml-onnx-job").getAbsolutePath(), "--methods", "occlusion,kernelshap", "--occlusion-mask-size", "8",
+                "--occlusion-stride", "4", "--lime-features", "16", "--shap-samples", "60", "--seed", "7", "--partitions", "1").run(spark);
+        Map<String, Row> job = new HashMap<>();
+        for (Row row : spark.read().parquet(r.explanationsPath()).collectAsList()) {
+            job.put(row.getAs("method") + "/" + name(row.getAs("path")), row);
+        }
+        List<ImageExplainer> stages = List.of(explainer("occlusion"), explainer("kernelshap"));
+        stages.forEach(e -> e.setModelPath(onnx).setSoftmax(true));
+        File saved = TestSpark.newDir("ml-onnx-pipeline");
+        new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(images()).write().overwrite().save(saved.getAbsolutePath());
+        PipelineModel back = PipelineModel.load(saved.getAbsolutePath());
+        assertTrue(((ImageExplainer) back.stages()[0]).getSoftmax(), "softmax survives save and load");
+        double maxDiff = 0;
+        int compared = 0;
+        for (Row row : back.transform(images()).select("path", "occlusion", "kernelshap").collectAsList()) {
+            for (String method : List.of("occlusion", "kernelshap")) {
+                Row mine = row.getAs(method);
+                Row theirs = job.get(method + "/" + name(row.getString(0)));
+                maxDiff = Math.max(maxDiff, compare(theirs, mine, "onnx " + method + " " + row.getString(0)));
+                if (mine.getAs("error") == null) {
+                    compared++;
+                    float score = mine.getAs("target_score");
+                    assertTrue(score > 0 && score <= 1, "softmax gives probabilities: " + score);
+                }
+            }
+        }
+        assertEquals(6, compared);
+        assertTrue(maxDiff <= 1e-6, "max difference " + maxDiff);
+    }
+
     @Test
     void anotherSeedGivesOtherLimeValuesSoTheComparisonCanFail() {
         double maxDiff = 0;
@@ -137,7 +172,7 @@ class ExplainTransformerTest {
     @Test
     void savedAndLoadedKeepEveryParamAndGiveTheSameOutput() throws Exception {
         ImageExplainer lime = explainer("lime").setTarget("cow").setLimeReplacement("0.25").setLimeKernelWidth(0.5).setLimeRidge(2)
-                .setLimeSegmentation("grid").setScale(1 / 255.0).setTopK(2).setGridSize(4).setBatchSize(16).setOutputCol("e");
+                .setLimeSegmentation("grid").setScale(1 / 255.0).setTopK(2).setGridSize(4).setBatchSize(16).setInputLayout("nchw").setOutputCol("e");
         File dir = TestSpark.newDir("ml-saved");
         String stagePath = new File(dir, "lime").getAbsolutePath();
         lime.write().overwrite().save(stagePath);
@@ -201,7 +236,7 @@ class ExplainTransformerTest {
 
     private static void assertSameParams(ImageExplainer expected, ImageExplainer actual) {
         assertEquals(expected.uid(), actual.uid());
-        assertEquals(26, expected.params().length, "a new param: add it to the checks of this test");
+        assertEquals(28, expected.params().length, "a new param: add it to the checks of this test");
         for (Param<?> p : expected.params()) {
             Param<Object> q = (Param<Object>) actual.getParam(p.name());
             assertEquals(expected.isSet(p), actual.isSet(q), p.name());

@@ -73,6 +73,8 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
     private final DoubleParam scale;
     private final IntParam topK;
     private final IntParam gridSize;
+    private final Param<String> inputLayout;
+    private final org.apache.spark.ml.param.BooleanParam softmax;
     private final IntParam occlusionMaskSize;
     private final IntParam occlusionStride;
     private final Param<String> occlusionMaskValue;
@@ -99,7 +101,8 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
         this.uid = uid;
         inputCol = new Param<>(this, "inputCol", "column of encoded image bytes (PNG, JPEG, BMP, GIF, ...), binary");
         outputCol = new Param<>(this, "outputCol", "column added: the explanation struct (prediction, target, map, statistics, error)");
-        modelPath = new Param<>(this, "modelPath", "DL4J model zip (MultiLayerNetwork or ComputationGraph, ModelSerializer format); any Hadoop path");
+        modelPath = new Param<>(this, "modelPath", "DL4J model zip (MultiLayerNetwork or ComputationGraph, ModelSerializer format)"
+                + " or ONNX model (.onnx, run by ONNX Runtime: occlusion, lime, kernelshap); any Hadoop path");
         method = new Param<>(this, "method", "explanation method, one of " + METHODS + "; gradient methods need a DL4J MultiLayerNetwork"
                 + " ending in an OutputLayer", ParamValidators.inArray(METHODS.toArray(new String[0])));
         target = new Param<>(this, "target", "class to explain: 'predicted', or a class name or index");
@@ -109,6 +112,9 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
                 ParamValidators.gt(0));
         topK = new IntParam(this, "topK", "top classes listed in the struct's top_k", ParamValidators.gtEq(1));
         gridSize = new IntParam(this, "gridSize", "side of the attribution-mass grid in the struct's statistics", ParamValidators.gtEq(1));
+        inputLayout = new Param<>(this, "inputLayout", "ONNX: the input's layout, 'auto' (read from the model), 'nchw' or 'nhwc'",
+                ParamValidators.inArray(new String[] {"auto", "nchw", "nhwc"}));
+        softmax = new org.apache.spark.ml.param.BooleanParam(this, "softmax", "ONNX: apply softmax to the model's outputs (explain probabilities, not logits)");
         occlusionMaskSize = new IntParam(this, "occlusionMaskSize", "occlusion window side in pixels at model input; 0 = auto, 20% of the"
                 + " shorter side", ParamValidators.gtEq(0));
         occlusionStride = new IntParam(this, "occlusionStride", "occlusion window stride; 0 = auto, 10% of the shorter side",
@@ -147,6 +153,8 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
         setDefault(batchSize, OcclusionParams.DEFAULT_BATCH);
         setDefault(topK, 3);
         setDefault(gridSize, MapStatistics.DEFAULT_GRID);
+        setDefault(inputLayout, "auto");
+        setDefault(softmax, false);
         setDefault(occlusionMaskSize, 0);
         setDefault(occlusionStride, 0);
         setDefault(occlusionMaskValue, "auto");
@@ -178,7 +186,8 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema(), true);
         ModelStaging.Staged staged = ModelStaging.stage(dataset.sparkSession(),
-                new ModelSpec(getModelPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES));
+                new ModelSpec(getModelPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES,
+                        new io.shortcutlens.model.OnnxOptions(getInputLayout(), getSoftmax(), 0)));
         LoadedModel model = staged.model();
         ExplainSettings settings = settings(model, staged.spec());
         settings.target().check(model);
@@ -422,6 +431,32 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
 
     public ImageExplainer setGridSize(int value) {
         set(gridSize, value);
+        return this;
+    }
+
+    public Param<String> inputLayout() {
+        return inputLayout;
+    }
+
+    public String getInputLayout() {
+        return getOrDefault(inputLayout);
+    }
+
+    public ImageExplainer setInputLayout(String value) {
+        set(inputLayout, value);
+        return this;
+    }
+
+    public org.apache.spark.ml.param.BooleanParam softmax() {
+        return softmax;
+    }
+
+    public boolean getSoftmax() {
+        return (Boolean) getOrDefault(softmax);
+    }
+
+    public ImageExplainer setSoftmax(boolean value) {
+        set(softmax, value);
         return this;
     }
 
