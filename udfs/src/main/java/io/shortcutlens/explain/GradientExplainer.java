@@ -45,7 +45,8 @@ public final class GradientExplainer implements Explainer {
         if (model instanceof Differentiable d) {
             return d;
         }
-        throw new UnsupportedOperationException(method + " needs gradients, which this model (" + model + ") does not give: use the"
+        String what = model instanceof io.shortcutlens.model.OnnxClassifier ? model.toString() : model.getClass().getSimpleName();
+        throw new UnsupportedOperationException(method + " needs gradients, which this model (" + what + ") does not give: use the"
                 + " perturbation methods occlusion, lime or kernelshap, which need only its class scores");
     }
 

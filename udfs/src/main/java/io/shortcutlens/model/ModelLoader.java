@@ -114,8 +114,8 @@ public final class ModelLoader {
 
     private static ZipContents readZip(byte[] bytes, String name) {
         if (bytes.length < 4 || bytes[0] != 'P' || bytes[1] != 'K') {
-            throw new ModelLoadException("model file " + name + " is neither a zip file (a DL4J ModelSerializer model) nor an ONNX model"
-                    + " (name it .onnx if it is one)");
+            throw new ModelLoadException("model file " + name + " is not a zip file, so not a DL4J ModelSerializer model, and not an ONNX"
+                    + " model either (name it .onnx if it is one)");
         }
         String configuration = null;
         ModelMetadata metadata = null;

@@ -109,6 +109,12 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
         return new ExplainSettings(model, normalisation, limits, target, o, l, k, List.of(), null, null, topK, seed, runId, gridSize);
     }
 
+    /** The same settings for another model spec (the driver's checked one, carrying the content hash). */
+    public ExplainSettings withModel(ModelSpec spec) {
+        return new ExplainSettings(spec, normalisation, limits, target, occlusion, lime, kernelShap, gradients, gradCam, activations, topK, seed,
+                runId, gridSize);
+    }
+
     public ExplainSettings withRunId(String id) {
         return new ExplainSettings(model, normalisation, limits, target, occlusion, lime, kernelShap, gradients, gradCam, activations, topK, seed, id,
                 gridSize);

@@ -4,7 +4,6 @@ import io.shortcutlens.explain.KernelShapParams;
 import io.shortcutlens.explain.LimeParams;
 import io.shortcutlens.explain.OcclusionParams;
 import io.shortcutlens.pipeline.ExplainSettings;
-import java.io.File;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
@@ -28,11 +27,14 @@ import org.apache.spark.sql.types.DataTypes;
 public final class ShortcutLensFunctions {
     private ShortcutLensFunctions() { }
 
-    /** Ships the model file with the session and registers the functions. */
-    public static void register(SparkSession spark, ExplainSettings settings) {
-        String modelPath = settings.model().path();
-        spark.sparkContext().addFile(modelPath);
-        String shipped = new File(java.net.URI.create(modelPath.contains(":") ? modelPath : "file:" + new File(modelPath).getAbsolutePath()).getPath()).getName();
+    /**
+     * Loads and checks the model on the driver (a wrong path or shape fails here, not in a task), ships it once per
+     * application and registers the functions.
+     */
+    public static void register(SparkSession spark, ExplainSettings given) {
+        ModelStaging.Staged staged = ModelStaging.stage(spark, given.model());
+        String shipped = staged.shippedName();
+        ExplainSettings settings = given.withModel(staged.spec());
         OcclusionParams occ = settings.occlusion() != null ? settings.occlusion() : OcclusionParams.defaults();
         LimeParams lime = settings.lime() != null ? settings.lime() : LimeParams.defaults();
         KernelShapParams shap = settings.kernelShap() != null ? settings.kernelShap() : KernelShapParams.defaults();

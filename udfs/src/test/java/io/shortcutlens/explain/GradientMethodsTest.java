@@ -321,6 +321,6 @@ class GradientMethodsTest {
         };
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> new GradientExplainer(GradientParams.defaults("saliency")).explain(ImageTensor.ofInput(SHAPE, x), base, new int[] {0}, opaque, 0));
-        assertTrue(e.getMessage().contains("occlusion or lime"), e.getMessage());
+        assertTrue(e.getMessage().contains("occlusion, lime or kernelshap"), e.getMessage());
     }
 }
