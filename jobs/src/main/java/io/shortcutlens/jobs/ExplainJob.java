@@ -241,19 +241,7 @@ public final class ExplainJob implements Callable<Integer> {
         LOG.info("[1/4] model {} ({}): input {}, {} classes {}", model, loaded.modelId().substring(0, 12), loaded.inputShape(),
                 loaded.numClasses(), loaded.classNames());
         ExplainSettings settings = settings(loaded, staged.spec());
-        settings.target().check(loaded);
-        if (settings.needsGradients()) { // fail before any task: gradients need a network DL4J can backpropagate through
-            if (!(loaded.classifier() instanceof io.shortcutlens.model.Differentiable d)) {
-                List<String> asked = settings.methods().stream().filter(ExplainSettings.GRADIENT_METHODS::contains).toList();
-                throw new IllegalArgumentException("methods " + asked + " need gradients, which the " + loaded.classifier()
-                        + " does not give: ONNX models are explained with the perturbation methods, --methods occlusion,lime,kernelshap");
-            }
-            try {
-                d.logits(new float[loaded.inputShape().size()], 1);
-            } catch (UnsupportedOperationException e) {
-                throw new IllegalArgumentException("model " + model + ": " + e.getMessage(), e);
-            }
-        }
+        settings.check(loaded); // fail before any task: a target the model lacks, gradient methods on a model without gradients
         ImageExplainPipeline probe = new ImageExplainPipeline(settings, loaded);
         String id = runId != null ? runId : defaultRunId(settings, probe.preprocessing(), loaded);
         settings = settings.withRunId(id);

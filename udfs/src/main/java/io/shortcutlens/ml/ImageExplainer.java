@@ -10,7 +10,6 @@ import io.shortcutlens.explain.SuperpixelSegmenter;
 import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.maps.MapStatistics;
-import io.shortcutlens.model.Differentiable;
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.model.ModelSpec;
 import io.shortcutlens.pipeline.ExplainSettings;
@@ -190,10 +189,7 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
                         new io.shortcutlens.model.OnnxOptions(getInputLayout(), getSoftmax(), 0)));
         LoadedModel model = staged.model();
         ExplainSettings settings = settings(model, staged.spec());
-        settings.target().check(model);
-        if (settings.needsGradients()) {
-            checkGradients(model);
-        }
+        settings.check(model);
         new ImageExplainPipeline(settings, model); // the normalisation against the model's channels, before any task
         UserDefinedFunction explain = functions.udf(new ExplainFunction(settings, staged.shippedName()), ExplanationSchema.RESULT);
         return dataset.withColumn(getOutputCol(), explain.apply(dataset.col(getInputCol())));
@@ -221,18 +217,6 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
         }
         return new ExplainSettings(spec, norm, DecodeLimits.defaults(), TargetSelection.parse(getTarget()), occ, lime, shap, gradients,
                 gradCam, activations, getTopK(), getSeed(), uid, getGridSize());
-    }
-
-    private void checkGradients(LoadedModel model) {
-        if (!(model.classifier() instanceof Differentiable d)) {
-            throw new IllegalArgumentException("model " + getModelPath() + " gives no gradients for method '" + getMethod()
-                    + "': use occlusion, lime or kernelshap");
-        }
-        try {
-            d.logits(new float[model.inputShape().size()], 1);
-        } catch (UnsupportedOperationException e) {
-            throw new IllegalArgumentException("model " + getModelPath() + ": " + e.getMessage(), e);
-        }
     }
 
     private static String layer(String v) {

@@ -42,17 +42,18 @@ public final class OnnxClassifier implements ImageClassifier {
     /** One session per device: -1 for the CPU, else the CUDA ordinal. */
     private final Map<Integer, OrtSession> sessions = new ConcurrentHashMap<>();
 
+    /** Opens the classifier on a CPU session; its number of classes comes from one forward pass on zeros. */
     private OnnxClassifier(String name, byte[] model, OrtSession cpu, InputShape shape, Layout layout, String inputName, int fixedBatch,
-                           int numClasses, boolean softmax, int threads) {
+                           boolean softmax, int threads) throws OrtException {
         this.name = name;
         this.model = model;
         this.shape = shape;
         this.layout = layout;
         this.inputName = inputName;
         this.fixedBatch = fixedBatch;
-        this.numClasses = numClasses;
         this.softmax = softmax;
         this.threads = threads;
+        this.numClasses = probe(cpu);
         sessions.put(-1, cpu);
     }
 
@@ -88,11 +89,7 @@ public final class OnnxClassifier implements ImageClassifier {
             InputShape recorded = shapeOverride != null ? shapeOverride : meta.inputShape();
             InputShape shape = inputShape(name, input.getKey(), dims, layout, recorded);
             int fixedBatch = dims[0] > 0 ? (int) dims[0] : 0;
-            OnnxClassifier c = new OnnxClassifier(name, bytes, session, shape, layout, input.getKey(), fixedBatch, 0, options.softmax(), threads);
-            int classes = c.probe(session);
-            OnnxClassifier ready = new OnnxClassifier(name, bytes, session, shape, layout, input.getKey(), fixedBatch, classes,
-                    options.softmax(), threads);
-            return new Loaded(ready, meta);
+            return new Loaded(new OnnxClassifier(name, bytes, session, shape, layout, input.getKey(), fixedBatch, options.softmax(), threads), meta);
         } catch (OrtException | RuntimeException e) {
             try {
                 session.close();
@@ -212,8 +209,8 @@ public final class OnnxClassifier implements ImageClassifier {
     private int probe(OrtSession session) throws OrtException {
         int n = Math.max(1, fixedBatch);
         try (OnnxTensor t = tensor(new float[n * shape.size()], n); OrtSession.Result r = session.run(Map.of(inputName, t))) {
-            long[] out = ((TensorInfo) r.get(0).getInfo()).getShape();
-            if (!(r.get(0) instanceof OnnxTensor o) || o.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT || out.length < 2 || out[0] != n) {
+            long[] out = r.get(0) instanceof OnnxTensor o && o.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT ? o.getInfo().getShape() : null;
+            if (out == null || out.length < 2 || out[0] != n) {
                 throw new ModelLoadException("model file " + name + ": its first output is " + r.get(0).getInfo() + "; ShortcutLens needs float"
                         + " class scores of shape [N, classes]");
             }

@@ -67,6 +67,27 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
                 LimeParams.defaults(), null, List.of(), null, null, 3, 0L, "adhoc", MapStatistics.DEFAULT_GRID);
     }
 
+    /**
+     * Checks these settings against the model before any task starts: the target must be one of its classes, and the
+     * gradient methods need a network that gives gradients (a DL4J MultiLayerNetwork; not an ONNX model).
+     */
+    public void check(io.shortcutlens.model.LoadedModel loaded) {
+        target.check(loaded);
+        if (!needsGradients()) {
+            return;
+        }
+        if (!(loaded.classifier() instanceof io.shortcutlens.model.Differentiable d)) {
+            List<String> asked = methods().stream().filter(GRADIENT_METHODS::contains).toList();
+            throw new IllegalArgumentException("methods " + asked + " need gradients, which the " + loaded.classifier() + " does not give:"
+                    + " explain it with the perturbation methods occlusion, lime or kernelshap, which need only its class scores");
+        }
+        try {
+            d.logits(new float[loaded.inputShape().size()], 1);
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalArgumentException("model " + loaded.path() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Whether a requested method needs the model's gradients (or its layers: {@code activations}). */
     public boolean needsGradients() {
         return gradCam != null || !gradients.isEmpty() || activations != null;

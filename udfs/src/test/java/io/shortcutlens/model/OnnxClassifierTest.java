@@ -264,5 +264,14 @@ class OnnxClassifierTest {
                 new io.shortcutlens.explain.GradCamParams(null)).explain(references().get(0).image(), new float[10], new int[] {0},
                 ModelLoader.load(cnn, new ModelSpec(cnn.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES)).classifier(), 0));
         assertTrue(grad.getMessage().contains("occlusion") && grad.getMessage().contains("kernelshap"), grad.getMessage());
+
+        // the jobs and the Spark ML stage refuse before any task, naming what was asked and what to use instead
+        LoadedModel onnx = ModelLoader.load(cnn, new ModelSpec(cnn.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES));
+        io.shortcutlens.pipeline.ExplainSettings gradCam = new io.shortcutlens.pipeline.ExplainSettings(new ModelSpec(cnn.getPath(), null, null,
+                null, ModelSpec.DEFAULT_MAX_MODEL_BYTES), null, DecodeLimits.defaults(), io.shortcutlens.pipeline.TargetSelection.predicted(), null,
+                null, null, List.of(), new io.shortcutlens.explain.GradCamParams(null), null, 3, 0L, "t", io.shortcutlens.maps.MapStatistics.DEFAULT_GRID);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> gradCam.check(onnx));
+        assertTrue(refused.getMessage().contains("[gradcam]") && refused.getMessage().contains(cnn.getPath())
+                && refused.getMessage().contains("occlusion, lime or kernelshap"), refused.getMessage());
     }
 }
