@@ -3,11 +3,9 @@ package io.shortcutlens.jobs;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
-import io.shortcutlens.explain.GradCamParams;
 import io.shortcutlens.explain.GradientParams;
 import io.shortcutlens.explain.LimeParams;
 import io.shortcutlens.explain.OcclusionParams;
-import io.shortcutlens.explain.SuperpixelSegmenter;
 import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.image.Normalisation;
@@ -16,6 +14,7 @@ import io.shortcutlens.model.ModelLoader;
 import io.shortcutlens.model.ModelSpec;
 import io.shortcutlens.model.OnnxOptions;
 import io.shortcutlens.pipeline.ExplainSettings;
+import io.shortcutlens.pipeline.MethodOptions;
 import io.shortcutlens.pipeline.ImageExplainPipeline;
 import io.shortcutlens.pipeline.TargetSelection;
 import io.shortcutlens.spark.ContentIds;
@@ -342,32 +341,11 @@ public final class ExplainJob implements Callable<Integer> {
     }
 
     ExplainSettings settings(LoadedModel loaded, ModelSpec spec) {
-        OcclusionParams occ = null;
-        LimeParams lime = null;
-        GradCamParams gradCam = null;
-        io.shortcutlens.explain.KernelShapParams kernelShap = null;
-        io.shortcutlens.explain.ActivationParams activations = null;
-        List<GradientParams> gradients = new ArrayList<>();
-        for (String m : methods) {
-            String method = m.trim().toLowerCase(Locale.ROOT);
-            switch (method) {
-                case "occlusion" -> occ = new OcclusionParams(autoInt(occlusionMask, "--occlusion-mask-size"),
-                        autoInt(occlusionStride, "--occlusion-stride"), autoFloat(occlusionValue, "--occlusion-mask-value"), batchSize)
-                        .resolve(loaded.inputShape());
-                case "lime" -> lime = new LimeParams(SuperpixelSegmenter.Kind.valueOf(limeSegmentation.toUpperCase(Locale.ROOT)), limeFeatures,
-                        limeSamples, limeKernelWidth, "mean".equalsIgnoreCase(limeReplacement) ? null : Float.valueOf(limeReplacement),
-                        limeRidge, batchSize);
-                case "kernelshap" -> kernelShap = new io.shortcutlens.explain.KernelShapParams(SuperpixelSegmenter.Kind.valueOf(
-                        limeSegmentation.toUpperCase(Locale.ROOT)), limeFeatures, shapSamples,
-                        "mean".equalsIgnoreCase(limeReplacement) ? null : Float.valueOf(limeReplacement), batchSize);
-                case "gradcam" -> gradCam = new GradCamParams("auto".equalsIgnoreCase(gradCamLayer.trim()) ? null : gradCamLayer.trim());
-                case "activations" -> activations = new io.shortcutlens.explain.ActivationParams("auto".equalsIgnoreCase(activationsLayer.trim()) ? null
-                        : activationsLayer.trim());
-                case "saliency", "input-x-gradient", "integrated-gradients", "smoothgrad" -> gradients.add(new GradientParams(method, igSteps,
-                        igBaseline, smoothGradSamples, smoothGradNoise, batchSize));
-                default -> throw new IllegalArgumentException("unknown method '" + m + "' in --methods (expected " + ExplainSettings.METHODS + ")");
-            }
-        }
+        MethodOptions options = new MethodOptions(autoInt(occlusionMask, "--occlusion-mask-size"), autoInt(occlusionStride, "--occlusion-stride"),
+                autoFloat(occlusionValue, "--occlusion-mask-value"), limeSegmentation, limeFeatures, limeSamples, limeKernelWidth,
+                "mean".equalsIgnoreCase(limeReplacement.trim()) ? null : number(limeReplacement, "--lime-replacement", "mean"), limeRidge, shapSamples,
+                MethodOptions.layerOrAuto(gradCamLayer), MethodOptions.layerOrAuto(activationsLayer), igSteps, igBaseline, smoothGradSamples,
+                smoothGradNoise, batchSize);
         Normalisation base = loaded.trainedNormalisation() != null ? loaded.trainedNormalisation() : Normalisation.unitScale();
         Normalisation norm = base;
         if (scale != null) {
@@ -382,8 +360,8 @@ public final class ExplainJob implements Callable<Integer> {
         if (channelOrder != null) {
             norm = norm.withOrder(channelOrder);
         }
-        return new ExplainSettings(spec, norm, new DecodeLimits(maxFileBytes, maxPixels), TargetSelection.parse(target), occ, lime,
-                kernelShap, gradients, gradCam, activations, topK, seed, "pending", gridSize);
+        return options.settings(methods, loaded, spec, norm, new DecodeLimits(maxFileBytes, maxPixels), TargetSelection.parse(target), topK, seed,
+                "pending", gridSize);
     }
 
     private static int autoInt(String v, String option) {
@@ -402,13 +380,14 @@ public final class ExplainJob implements Callable<Integer> {
     }
 
     private static Float autoFloat(String v, String option) {
-        if ("auto".equalsIgnoreCase(v.trim())) {
-            return null;
-        }
+        return "auto".equalsIgnoreCase(v.trim()) ? null : number(v, option, "auto");
+    }
+
+    private static Float number(String v, String option, String word) {
         try {
             return Float.valueOf(v.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a number or 'auto', found '" + v + "'");
+            throw new IllegalArgumentException(option + " must be a number or '" + word + "', found '" + v + "'");
         }
     }
 

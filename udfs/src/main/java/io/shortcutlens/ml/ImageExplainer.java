@@ -1,18 +1,15 @@
 package io.shortcutlens.ml;
 
-import io.shortcutlens.explain.ActivationParams;
-import io.shortcutlens.explain.GradCamParams;
 import io.shortcutlens.explain.GradientParams;
-import io.shortcutlens.explain.KernelShapParams;
 import io.shortcutlens.explain.LimeParams;
 import io.shortcutlens.explain.OcclusionParams;
-import io.shortcutlens.explain.SuperpixelSegmenter;
 import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.maps.MapStatistics;
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.model.ModelSpec;
 import io.shortcutlens.pipeline.ExplainSettings;
+import io.shortcutlens.pipeline.MethodOptions;
 import io.shortcutlens.pipeline.ImageExplainPipeline;
 import io.shortcutlens.pipeline.TargetSelection;
 import io.shortcutlens.spark.ExplainFunction;
@@ -197,30 +194,18 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
 
     /** The explain job's settings for these parameters ({@code ExplainJob.settings}), with this stage's one method. */
     ExplainSettings settings(LoadedModel loaded, ModelSpec spec) {
-        SuperpixelSegmenter.Kind segmentation = SuperpixelSegmenter.Kind.valueOf(getLimeSegmentation().toUpperCase(Locale.ROOT));
-        Float replacement = "mean".equalsIgnoreCase(getLimeReplacement().trim()) ? null : number(getLimeReplacement(), "limeReplacement");
-        String m = getMethod();
-        OcclusionParams occ = !m.equals("occlusion") ? null : new OcclusionParams(getOcclusionMaskSize(), getOcclusionStride(),
+        MethodOptions options = new MethodOptions(getOcclusionMaskSize(), getOcclusionStride(),
                 "auto".equalsIgnoreCase(getOcclusionMaskValue().trim()) ? null : number(getOcclusionMaskValue(), "occlusionMaskValue"),
-                getBatchSize()).resolve(loaded.inputShape());
-        LimeParams lime = !m.equals("lime") ? null : new LimeParams(segmentation, getLimeFeatures(), getLimeSamples(), getLimeKernelWidth(),
-                replacement, getLimeRidge(), getBatchSize());
-        KernelShapParams shap = !m.equals("kernelshap") ? null : new KernelShapParams(segmentation, getLimeFeatures(), getShapSamples(),
-                replacement, getBatchSize());
-        GradCamParams gradCam = !m.equals("gradcam") ? null : new GradCamParams(layer(getGradCamLayer()));
-        ActivationParams activations = !m.equals("activations") ? null : new ActivationParams(layer(getActivationsLayer()));
-        List<GradientParams> gradients = !GradientParams.METHODS.contains(m) ? List.of() : List.of(new GradientParams(m, getIgSteps(),
-                (float) getIgBaseline(), getSmoothGradSamples(), getSmoothGradNoise(), getBatchSize()));
+                getLimeSegmentation(), getLimeFeatures(), getLimeSamples(), getLimeKernelWidth(),
+                "mean".equalsIgnoreCase(getLimeReplacement().trim()) ? null : number(getLimeReplacement(), "limeReplacement"), getLimeRidge(),
+                getShapSamples(), MethodOptions.layerOrAuto(getGradCamLayer()), MethodOptions.layerOrAuto(getActivationsLayer()), getIgSteps(),
+                (float) getIgBaseline(), getSmoothGradSamples(), getSmoothGradNoise(), getBatchSize());
         Normalisation norm = loaded.trainedNormalisation() != null ? loaded.trainedNormalisation() : Normalisation.unitScale();
         if (isDefined(scale)) {
             norm = norm.withScale(getScale());
         }
-        return new ExplainSettings(spec, norm, DecodeLimits.defaults(), TargetSelection.parse(getTarget()), occ, lime, shap, gradients,
-                gradCam, activations, getTopK(), getSeed(), uid, getGridSize());
-    }
-
-    private static String layer(String v) {
-        return "auto".equalsIgnoreCase(v.trim()) ? null : v.trim();
+        return options.settings(List.of(getMethod()), loaded, spec, norm, DecodeLimits.defaults(), TargetSelection.parse(getTarget()), getTopK(),
+                getSeed(), uid, getGridSize());
     }
 
     private static Float number(String v, String param) {
