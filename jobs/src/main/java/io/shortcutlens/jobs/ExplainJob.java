@@ -342,8 +342,8 @@ public final class ExplainJob implements Callable<Integer> {
 
     ExplainSettings settings(LoadedModel loaded, ModelSpec spec) {
         MethodOptions options = new MethodOptions(autoInt(occlusionMask, "--occlusion-mask-size"), autoInt(occlusionStride, "--occlusion-stride"),
-                autoFloat(occlusionValue, "--occlusion-mask-value"), limeSegmentation, limeFeatures, limeSamples, limeKernelWidth,
-                "mean".equalsIgnoreCase(limeReplacement.trim()) ? null : number(limeReplacement, "--lime-replacement", "mean"), limeRidge, shapSamples,
+                MethodOptions.numberOr(occlusionValue, "auto", "--occlusion-mask-value"), limeSegmentation, limeFeatures, limeSamples,
+                limeKernelWidth, MethodOptions.numberOr(limeReplacement, "mean", "--lime-replacement"), limeRidge, shapSamples,
                 MethodOptions.layerOrAuto(gradCamLayer), MethodOptions.layerOrAuto(activationsLayer), igSteps, igBaseline, smoothGradSamples,
                 smoothGradNoise, batchSize);
         Normalisation base = loaded.trainedNormalisation() != null ? loaded.trainedNormalisation() : Normalisation.unitScale();
@@ -376,18 +376,6 @@ public final class ExplainJob implements Callable<Integer> {
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " must be a positive integer or 'auto', found '" + v + "'");
-        }
-    }
-
-    private static Float autoFloat(String v, String option) {
-        return "auto".equalsIgnoreCase(v.trim()) ? null : number(v, option, "auto");
-    }
-
-    private static Float number(String v, String option, String word) {
-        try {
-            return Float.valueOf(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a number or '" + word + "', found '" + v + "'");
         }
     }
 

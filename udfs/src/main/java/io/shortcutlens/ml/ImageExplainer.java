@@ -195,9 +195,8 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
     /** The explain job's settings for these parameters ({@code ExplainJob.settings}), with this stage's one method. */
     ExplainSettings settings(LoadedModel loaded, ModelSpec spec) {
         MethodOptions options = new MethodOptions(getOcclusionMaskSize(), getOcclusionStride(),
-                "auto".equalsIgnoreCase(getOcclusionMaskValue().trim()) ? null : number(getOcclusionMaskValue(), "occlusionMaskValue"),
-                getLimeSegmentation(), getLimeFeatures(), getLimeSamples(), getLimeKernelWidth(),
-                "mean".equalsIgnoreCase(getLimeReplacement().trim()) ? null : number(getLimeReplacement(), "limeReplacement"), getLimeRidge(),
+                MethodOptions.numberOr(getOcclusionMaskValue(), "auto", "occlusionMaskValue"), getLimeSegmentation(), getLimeFeatures(),
+                getLimeSamples(), getLimeKernelWidth(), MethodOptions.numberOr(getLimeReplacement(), "mean", "limeReplacement"), getLimeRidge(),
                 getShapSamples(), MethodOptions.layerOrAuto(getGradCamLayer()), MethodOptions.layerOrAuto(getActivationsLayer()), getIgSteps(),
                 (float) getIgBaseline(), getSmoothGradSamples(), getSmoothGradNoise(), getBatchSize());
         Normalisation norm = loaded.trainedNormalisation() != null ? loaded.trainedNormalisation() : Normalisation.unitScale();
@@ -208,20 +207,11 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
                 getSeed(), uid, getGridSize());
     }
 
-    private static Float number(String v, String param) {
-        try {
-            return Float.valueOf(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(param + " must be a number or '" + ("limeReplacement".equals(param) ? "mean" : "auto")
-                    + "', found '" + v + "'");
-        }
-    }
-
     /** Checks the parameters and the input: {@code inputCol} a binary column, {@code outputCol} a new one. */
     @Override
     public StructType transformSchema(StructType schema) {
         if (!isDefined(modelPath)) {
-            throw new IllegalArgumentException("ImageExplainer " + uid + ": no model; setModelPath(...) to a DL4J model zip");
+            throw new IllegalArgumentException("ImageExplainer " + uid + ": no model; setModelPath(...) to a DL4J model zip or an ONNX model");
         }
         if (TargetSelection.parse(getTarget()).mode() == TargetSelection.Mode.ALL) {
             throw new IllegalArgumentException("ImageExplainer " + uid + ": target 'all' gives one explanation per class, and this"

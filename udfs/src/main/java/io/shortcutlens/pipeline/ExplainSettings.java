@@ -59,8 +59,8 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
     public static final List<String> METHODS = List.of("occlusion", "lime", "kernelshap", "gradcam", "saliency", "input-x-gradient", "integrated-gradients",
             "smoothgrad", "activations");
 
-    /** The methods that need the model's gradients or layers (a DL4J network); the others need only class scores. */
-    public static final List<String> GRADIENT_METHODS = METHODS.subList(3, METHODS.size());
+    /** The methods that need only class scores (any model, ONNX included); the others need a DL4J network's gradients or layers. */
+    public static final List<String> PERTURBATION_METHODS = List.of("occlusion", "lime", "kernelshap");
 
     public static ExplainSettings defaults(ModelSpec model) {
         return new ExplainSettings(model, null, DecodeLimits.defaults(), TargetSelection.predicted(), OcclusionParams.defaults(),
@@ -77,7 +77,7 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
             return;
         }
         if (!(loaded.classifier() instanceof io.shortcutlens.model.Differentiable d)) {
-            List<String> asked = methods().stream().filter(GRADIENT_METHODS::contains).toList();
+            List<String> asked = methods().stream().filter(m -> !PERTURBATION_METHODS.contains(m)).toList();
             throw new IllegalArgumentException("methods " + asked + " need gradients, which the " + loaded.classifier() + " does not give:"
                     + " explain it with the perturbation methods occlusion, lime or kernelshap, which need only its class scores");
         }

@@ -62,6 +62,21 @@ public record MethodOptions(int occlusionMask, int occlusionStride, Float occlus
                 gridSize);
     }
 
+    /**
+     * A number given as text, or null for {@code keyword} ({@code auto}, {@code mean}: the value the method derives per
+     * image); anything else fails naming the option.
+     */
+    public static Float numberOr(String value, String keyword, String option) {
+        if (keyword.equalsIgnoreCase(value.trim())) {
+            return null;
+        }
+        try {
+            return Float.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a number or '" + keyword + "', found '" + value + "'");
+        }
+    }
+
     /** {@code auto} (any case) as null, else the trimmed text: how layers are named by users. */
     public static String layerOrAuto(String v) {
         return v == null || "auto".equalsIgnoreCase(v.trim()) ? null : v.trim();
