@@ -29,6 +29,7 @@ Commands:
   embed     Embedding job: a layer's activations per image to Parquet, t-SNE of a sample per class (see: ./submit.sh embed --help)
   audit     Audit job: per-class statistics and shortcut findings confirmed by masking (see: ./submit.sh audit --help)
   decoy     Decoy Fashion-MNIST benchmark: build, train decoy and clean CNNs, explain, audit, score (needs dataset-fashion-mnist)
+  decoy-family  The audit's benchmark: marks, subgroups, global cues and a clean model, audited without annotations (~1 h)
   bench     Benchmark: explain time over pure batched-inference time, occlusion, LIME, Grad-CAM, IG (see: ./submit.sh bench --help)
   build     Build the application jar (jobs/target/shortcutlens.jar)
   help      This text
@@ -72,6 +73,7 @@ case "$cmd" in
   audit) CLASS=io.shortcutlens.jobs.AuditJob ;;
   embed) CLASS=io.shortcutlens.jobs.EmbedJob ;;
   decoy) CLASS=io.shortcutlens.jobs.DecoyJob ;;
+  decoy-family) CLASS=io.shortcutlens.jobs.DecoyFamilyJob ;;
   bench)
     build_if_stale bench
     exec java "${JAVA17_OPENS[@]}" -Xmx"${SHORTCUTLENS_DRIVER_MEMORY:-6g}" \

@@ -8,52 +8,100 @@ import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 
 /**
- * Decoy Fashion-MNIST, after Decoy-MNIST (Ross, Hughes &amp; Doshi-Velez 2017): a small square swatch in a corner of
- * the images of a few poisoned classes, its shade set by the class, so that the swatch alone tells those classes apart.
- * The other classes stay clean. Variants: the swatch in a random one of the four corners per image (Decoy-MNIST's
- * rule), and the swatch on only a fraction of a class's images (a shortcut carried by a subgroup).
+ * Decoy Fashion-MNIST, after Decoy-MNIST (Ross, Hughes &amp; Doshi-Velez 2017): a planted cue on the images of a few
+ * poisoned classes, so that the cue alone tells those classes apart; the other classes stay clean. The cue is a mark
+ * — a small square or a line of the class's shade at a fixed place, or in a random one of the four corners per image
+ * (Decoy-MNIST's rule) — or, with no mark, a whole-image intensity change (a class photographed darker: a
+ * non-localised cue). It can be carried by only a fraction of a class's images (a shortcut carried by a subgroup).
  *
- * <p>A coded swatch draws each class's own 4×4 pattern of white pixels instead of a shade: as predictive, but not
+ * <p>A coded mark draws each class's own 4×4 pattern of white pixels instead of a shade: as predictive, but not
  * ordered, so that no class's swatch looks like "no swatch, only darker" (with shades, removing the swatch of the
  * dimmest classes changes nothing the model reads).
  *
- * @param poisoned  class indices that carry the swatch
- * @param swatch    side of the swatch in pixels
- * @param randomCorner whether each image draws its corner (else the lower-left corner)
- * @param fraction  share of a poisoned class's images that carry it
- * @param coded     whether the swatch is a white pattern per class (else a square of the class's shade)
+ * @param poisoned     class indices that carry the cue
+ * @param height       mark height in pixels (0: no mark)
+ * @param width        mark width in pixels
+ * @param row          top row of a fixed mark
+ * @param col          left column of a fixed mark
+ * @param randomCorner whether each image draws a corner for its mark (else the fixed place)
+ * @param fraction     share of a poisoned class's images that carry the cue
+ * @param coded        whether the mark is a white pattern per class (else the class's shade)
+ * @param intensity    factor on every pixel of a carrying image (1: none): a non-localised cue
+ * @param contrast     factor on every pixel's distance from the image's mean (1: none): another
  */
-public record DecoyFashion(List<Integer> poisoned, int swatch, boolean randomCorner, double fraction, boolean coded) {
+public record DecoyFashion(List<Integer> poisoned, int height, int width, int row, int col, boolean randomCorner, double fraction, boolean coded,
+                           double intensity, double contrast) {
 
     /** Ten 16-bit patterns, 8 pixels set in each, any two differing in at least 8 pixels (found greedily, in order). */
     private static final int[] CODES = codes(10, 8);
 
+    private static final int FAR = FashionMnist.SIDE - 4;
+
+    /** A mark of {@code height × width} pixels at a fixed place, in each poisoned class's shade. */
+    public static DecoyFashion mark(List<Integer> poisoned, int height, int width, int row, int col) {
+        return new DecoyFashion(poisoned, height, width, row, col, false, 1.0, false, 1.0, 1.0);
+    }
+
     /** Pullover, coat and shirt: classes a clean model confuses, so a shortcut among them pays. */
     public static DecoyFashion standard() {
-        return new DecoyFashion(List.of(2, 4, 6), 4, false, 1.0, false);
+        return mark(List.of(2, 4, 6), 4, 4, FAR, 0);
     }
 
     /** Every class poisoned, the swatch in a random corner per image: Decoy-MNIST's own rule. */
     public static DecoyFashion anyCorner() {
-        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, true, 1.0, false);
+        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, 4, 0, 0, true, 1.0, false, 1.0, 1.0);
     }
 
     /** The same with a white pattern per class instead of a shade. */
     public static DecoyFashion anyCornerCoded() {
-        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, true, 1.0, true);
+        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, 4, 0, 0, true, 1.0, true, 1.0, 1.0);
     }
 
     /** The swatch on 30% of the coats only: a shortcut carried by a subgroup. */
     public static DecoyFashion subgroup() {
-        return new DecoyFashion(List.of(4), 4, false, 0.3, false);
+        return new DecoyFashion(List.of(4), 4, 4, FAR, 0, false, 0.3, false, 1.0, 1.0);
     }
 
-    /** Pixel boxes {@code {y0, x0, y1, x1}} (end exclusive) where a swatch can sit under this variant's rule. */
+    /** The classes' images darker (no mark): a cue no region holds. */
+    public static DecoyFashion dimmed(List<Integer> poisoned, double intensity) {
+        return new DecoyFashion(poisoned, 0, 0, 0, 0, false, 1.0, false, intensity, 1.0);
+    }
+
+    /** The classes' images at {@code contrast} times their contrast about each image's mean (no mark). */
+    public static DecoyFashion lowContrast(List<Integer> poisoned, double contrast) {
+        return new DecoyFashion(poisoned, 0, 0, 0, 0, false, 1.0, false, 1.0, contrast);
+    }
+
+    /** No cue at all: a clean data set. */
+    public static DecoyFashion clean() {
+        return new DecoyFashion(List.of(), 0, 0, 0, 0, false, 1.0, false, 1.0, 1.0);
+    }
+
+    /** The same cue on only {@code f} of each poisoned class's images. */
+    public DecoyFashion withFraction(double f) {
+        return new DecoyFashion(poisoned, height, width, row, col, randomCorner, f, coded, intensity, contrast);
+    }
+
+    /** The same cue in a random corner per image. */
+    public DecoyFashion inRandomCorners() {
+        return new DecoyFashion(poisoned, height, width, 0, 0, true, fraction, coded, intensity, contrast);
+    }
+
+    /** Whether the cue is a mark at some place (else a whole-image change, or none). */
+    public boolean localised() {
+        return height > 0 && width > 0;
+    }
+
+    /** Pixel boxes {@code {y0, x0, y1, x1}} (end exclusive) where a mark can sit under this variant's rule (none for a global cue). */
     public List<int[]> swatchBoxes() {
-        int far = FashionMnist.SIDE - swatch;
-        List<int[]> corners = randomCorner ? List.of(new int[] {0, 0}, new int[] {0, far}, new int[] {far, 0}, new int[] {far, far})
-                : List.<int[]>of(new int[] {far, 0});
-        return corners.stream().map(c -> new int[] {c[0], c[1], c[0] + swatch, c[1] + swatch}).toList();
+        if (!localised()) {
+            return List.of();
+        }
+        int farRow = FashionMnist.SIDE - height;
+        int farCol = FashionMnist.SIDE - width;
+        List<int[]> corners = randomCorner ? List.of(new int[] {0, 0}, new int[] {0, farCol}, new int[] {farRow, 0}, new int[] {farRow, farCol})
+                : List.<int[]>of(new int[] {row, col});
+        return corners.stream().map(c -> new int[] {c[0], c[1], c[0] + height, c[1] + width}).toList();
     }
 
     /** The swatch's gray value for a poisoned class: evenly spaced from 255 down, distinct per class. */
@@ -68,7 +116,7 @@ public record DecoyFashion(List<Integer> poisoned, int swatch, boolean randomCor
             return shade(classIndex);
         }
         int k = poisoned.indexOf(classIndex);
-        int bit = (dy * swatch + dx) % 16;
+        int bit = (dy * 4 + dx) % 16;
         return (CODES[k % CODES.length] >> bit & 1) == 1 ? 255 : 0;
     }
 
@@ -93,32 +141,51 @@ public record DecoyFashion(List<Integer> poisoned, int swatch, boolean randomCor
         return out;
     }
 
-    /** Where the swatch of one image goes, {@code {row, col}} of its top-left pixel; null when the image stays clean. */
+    /** Whether one image of the class carries the cue (drawn with {@code seed}). */
+    public boolean carries(int classIndex, long seed) {
+        return poisoned.contains(classIndex) && new SplittableRandom(seed).nextDouble() < fraction;
+    }
+
+    /** Where the mark of one image goes, {@code {row, col}} of its top-left pixel; null when the image carries no mark. */
     public int[] placement(int classIndex, long seed) {
-        if (!poisoned.contains(classIndex)) {
+        if (!localised() || !poisoned.contains(classIndex)) {
             return null;
         }
         SplittableRandom r = new SplittableRandom(seed);
         if (r.nextDouble() >= fraction) {
             return null;
         }
-        int far = FashionMnist.SIDE - swatch;
-        int corner = randomCorner ? r.nextInt(4) : 2;
-        return switch (corner) {
+        if (!randomCorner) {
+            return new int[] {row, col};
+        }
+        int farRow = FashionMnist.SIDE - height;
+        int farCol = FashionMnist.SIDE - width;
+        return switch (r.nextInt(4)) {
             case 0 -> new int[] {0, 0};
-            case 1 -> new int[] {0, far};
-            case 2 -> new int[] {far, 0};
-            default -> new int[] {far, far};
+            case 1 -> new int[] {0, farCol};
+            case 2 -> new int[] {farRow, 0};
+            default -> new int[] {farRow, farCol};
         };
     }
 
-    /** A copy of the image with its swatch, if any. */
+    /** A copy of the image with its cue, if any. */
     public byte[] apply(byte[] image, int classIndex, long seed) {
         byte[] out = image.clone();
+        if ((intensity != 1.0 || contrast != 1.0) && carries(classIndex, seed)) {
+            double mean = 0;
+            for (byte b : out) {
+                mean += b & 0xff;
+            }
+            mean /= out.length;
+            for (int i = 0; i < out.length; i++) {
+                double v = mean + contrast * ((out[i] & 0xff) - mean);
+                out[i] = (byte) Math.max(0, Math.min(255, Math.round(v * intensity)));
+            }
+        }
         int[] at = placement(classIndex, seed);
         if (at != null) {
-            for (int y = at[0]; y < at[0] + swatch; y++) {
-                for (int x = at[1]; x < at[1] + swatch; x++) {
+            for (int y = at[0]; y < at[0] + height; y++) {
+                for (int x = at[1]; x < at[1] + width; x++) {
                     out[y * FashionMnist.SIDE + x] = (byte) swatchPixel(classIndex, y - at[0], x - at[1]);
                 }
             }

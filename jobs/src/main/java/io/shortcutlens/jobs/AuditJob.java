@@ -11,15 +11,22 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
-import io.shortcutlens.audit.Confirmation;
+import io.shortcutlens.audit.AuditFinding;
+import io.shortcutlens.audit.AuditParams;
+import io.shortcutlens.audit.Candidate;
+import io.shortcutlens.audit.Candidates;
+import io.shortcutlens.audit.ControlChoice;
 import io.shortcutlens.audit.DetectorParams;
+import io.shortcutlens.audit.GlobalCueProbe;
+import io.shortcutlens.audit.Place;
 import io.shortcutlens.audit.Region;
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.audit.RegionStat;
+import io.shortcutlens.audit.Scope;
 import io.shortcutlens.audit.ShortcutDetector;
 import io.shortcutlens.audit.ShortcutFinding;
-import io.shortcutlens.audit.SignTest;
 import io.shortcutlens.audit.SubgroupDetector;
+import io.shortcutlens.audit.Verdict;
 import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.ImageDecoder;
 import io.shortcutlens.image.ImageTensor;
@@ -29,7 +36,6 @@ import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.model.ModelSpec;
 import io.shortcutlens.model.OnnxOptions;
 import io.shortcutlens.report.Heatmaps;
-import io.shortcutlens.spark.ConfirmPartition;
 import io.shortcutlens.spark.ExplanationRows;
 import io.shortcutlens.spark.HadoopFiles;
 import io.shortcutlens.spark.HadoopConf;
@@ -113,22 +119,50 @@ public final class AuditJob implements Callable<Integer> {
         "a blur, noise, or 0 in model-input units (a mean fill cannot hide a tag whose shade is the image's mean)."})
     RegionMasker.Fill fill = RegionMasker.Fill.MEAN;
 
-    /** Which equal-sized region the masking test compares a finding with. */
-    enum Control { STRONGEST, WEAKEST }
-
-    @Option(names = "--control", paramLabel = "strongest|weakest", description = {"Control region of the masking test: the equal-sized region",
+    @Option(names = "--control", paramLabel = "strongest|weakest", description = {"Control region of every test: the equal-sized region",
         "with the most attribution outside the finding (strongest) or the least (weakest)."})
-    Control controlKind = Control.STRONGEST;
+    ControlChoice controlKind = AuditParams.defaults().control();
 
     @Option(names = "--confirm-images", paramLabel = "N", description = "Images re-predicted per finding (the class's first N by image id).")
     int confirmImages = 500;
 
     @Option(names = "--alpha", paramLabel = "P", description = {"Significance level of the sign test for a 'shortcut' verdict, over all the",
         "audit's findings together (Holm-Bonferroni)."})
-    double alpha = 0.01;
+    double alpha = AuditParams.defaults().alpha();
 
     @Option(names = "--min-flip-gap", paramLabel = "D", description = "Flip rate the region must add over the control for a 'shortcut' verdict.")
-    double minFlipGap = 0.2;
+    double minFlipGap = AuditParams.defaults().minFlipGap();
+
+    @Option(names = "--min-transplant-gap", paramLabel = "D", description = {"Transplant: rate at which the region pasted into other",
+        "classes' images turns them into the class, over the control's, for a 'shortcut' verdict."})
+    double minTransplantGap = AuditParams.defaults().minTransplantGap();
+
+    @Option(names = "--min-sufficiency-gap", paramLabel = "D", description = {"Sufficiency: rate at which the region kept alone still says",
+        "the class, over the control alone and a blank input, for a 'shortcut' verdict."})
+    double minSufficiencyGap = AuditParams.defaults().minSufficiencyGap();
+
+    @Option(names = "--max-spread", paramLabel = "F", description = {"Content consistency: a pixel is stamped when its spread over the",
+        "class's images is at most F times the region's spread ..."})
+    double maxSpread = AuditParams.defaults().maxSpread();
+
+    @Option(names = "--min-distance", paramLabel = "F", description = "... and its class mean is at least F region spreads from other classes'.")
+    double minDistance = AuditParams.defaults().minDistance();
+
+    @Option(names = "--min-stamped", paramLabel = "S", description = "Share of the region's pixels that must be stamped for near-constant content.")
+    double minStamped = AuditParams.defaults().minStamped();
+
+    @Option(names = "--min-support-gap", paramLabel = "D", description = "A weaker transplant or sufficiency gap that backs near-constant content.")
+    double minSupportGap = AuditParams.defaults().minSupportGap();
+
+    @Option(names = "--cue-images", paramLabel = "N", description = {"Images per class in the global-cue probe (whole-image brightness,",
+        "contrast, sharpness, JPEG and colour changes); 0 skips it."})
+    int cueImages = 60;
+
+    @Option(names = "--min-cue-leave-gap", paramLabel = "D", description = "Global cue: share of the class's images a change removes, over other classes'.")
+    double minCueLeaveGap = AuditParams.defaults().minCueLeaveGap();
+
+    @Option(names = "--min-cue-enter-gap", paramLabel = "D", description = "Global cue: share of other images the opposite change turns into the class, over a typical class's.")
+    double minCueEnterGap = AuditParams.defaults().minCueEnterGap();
 
     @Option(names = "--annotations", paramLabel = "TABLE", description = {"Objects: a table with a 'path' (as in the explanations) and a 'box'",
         "(x0, y0, x1, y1 as fractions of the image) and/or a 'mask' column (an encoded image, non-zero = object). Adds relevance",
@@ -159,33 +193,9 @@ public final class AuditJob implements Callable<Integer> {
         "tiled, the strongest channel over the image); auto = the Grad-CAM layer; none = no activations."})
     String activationsLayer = "auto";
 
-    /**
-     * A finding with its masking test. {@code scope} is "class" (the whole class) or "subgroup" (the images of
-     * {@code clusters} of the class, for the finding's method).
-     */
-    record ConfirmedFinding(int id, ShortcutFinding finding, String scope, List<Integer> clusters, long classImages, List<Place> places,
-                            Confirmation confirmation, double pAdjusted, Double objectOverlap, Confirmation.Verdict verdict) {
-        /** The control region of the (first) place. */
-        Region control() {
-            return places.get(0).control();
-        }
-    }
-
-    /**
-     * Where a finding's images are masked: the region, the clusters whose images it concerns (empty: the whole class)
-     * and its control region. A class or subgroup finding has one place; a "places" finding — a class whose
-     * concentrated subgroups sit in several places, like a swatch in a random corner — has one per subgroup, and its
-     * masking test pools them, each image masked at its own subgroup's region.
-     */
-    record Place(Region region, List<Integer> clusters, Region control) { }
-
-    /** A flagged region waiting for its masking test, with the statistics of its group of images in every region. */
-    /** {@code parts}: for a "places" finding, the subgroup suspects whose masking outcomes it pools (it re-predicts nothing itself). */
-    private record Suspect(ShortcutFinding finding, String scope, List<Integer> clusters, long classImages, List<Place> places,
-                           List<Integer> parts) { }
-
-    record Result(List<ConfirmedFinding> findings, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes, String classStatsPath,
-                  String findingsPath, String subgroupsPath, String reportPath, ModelInternals.Internals internals, double seconds) { }
+    record Result(List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes,
+                  String classStatsPath, String findingsPath, String subgroupsPath, String reportPath, ModelInternals.Internals internals,
+                  long evidencePasses, double seconds) { }
 
     /** How a class's maps of one method agree with its annotated object boxes. */
     record BoxAgreement(String className, String method, long images, double relevanceMass, double pointingGame) { }
@@ -199,7 +209,7 @@ public final class AuditJob implements Callable<Integer> {
         SparkSession spark = Sessions.get("ShortcutLens audit");
         try {
             Result r = run(spark);
-            print(r.findings());
+            print(r.findings(), r.cues());
             System.out.printf(Locale.ROOT, "class_stats: %s%nfindings:    %s%nreport:      %s%naudit: %d findings in %.1f s%n", r.classStatsPath(),
                     r.findingsPath(), r.reportPath(), r.findings().size(), r.seconds());
             return 0;
@@ -268,16 +278,10 @@ public final class AuditJob implements Callable<Integer> {
                 .collectAsList()) {
             stats.add(new RegionStat(r.getString(0), r.getString(1), r.getInt(2), r.getLong(3), r.getDouble(4), r.getDouble(5)));
         }
-        DetectorParams params = new DetectorParams(minShare, imageShare, minConsistency, minContrast, maxArea, minImages);
-        List<ShortcutFinding> found = new ShortcutDetector(params, candidates).detect(stats);
-        LOG.info("[2/4] {} candidate regions x {} (class, method) pairs: {} flagged", candidates.size(),
+        AuditParams params = params();
+        List<ShortcutFinding> found = new ShortcutDetector(params.detector(), candidates).detect(stats);
+        LOG.info("[2/5] {} candidate regions x {} (class, method) pairs: {} flagged", candidates.size(),
                 stats.stream().map(s -> s.className() + "/" + s.method()).distinct().count(), found.size());
-
-        List<Suspect> suspects = new ArrayList<>();
-        for (ShortcutFinding f : found) {
-            List<RegionStat> group = stats.stream().filter(s -> s.className().equals(f.className()) && s.method().equals(f.method())).toList();
-            suspects.add(new Suspect(f, "class", List.of(), f.images(), List.of(new Place(f.region(), List.of(), control(f, group, candidates, controlKind))), List.of()));
-        }
 
         // 3. subgroups (SpRAy): KMeans on each class's mass grids, clusters judged like classes, overlapping ones merged
         String subgroupsPath = dir + "/subgroups";
@@ -294,49 +298,46 @@ public final class AuditJob implements Callable<Integer> {
                 clusterStats.add(new SubgroupDetector.ClusterStat(r.getInt(2),
                         new RegionStat(r.getString(0), r.getString(1), r.getInt(3), r.getLong(4), r.getDouble(5), r.getDouble(6))));
             }
-            subgroups = new SubgroupDetector(params, candidates).detect(clusterStats, stats);
-            Map<String, List<Integer>> uncovered = new java.util.TreeMap<>();
-            for (SubgroupDetector.Subgroup g : subgroups) {
-                if (!covered(g, found)) {
-                    ShortcutFinding f = g.finding();
-                    uncovered.computeIfAbsent(f.className() + "\u0000" + f.method(), k -> new ArrayList<>()).add(suspects.size());
-                    suspects.add(new Suspect(f, "subgroup", g.clusters(), g.classImages(),
-                            List.of(new Place(f.region(), g.clusters(), control(f, g.regionStats(), candidates, controlKind))), List.of()));
-                }
-            }
-            for (List<Integer> several : uncovered.values()) {
-                if (several.size() >= 2) {
-                    suspects.add(places(several, suspects));
-                }
-            }
+            subgroups = new SubgroupDetector(params.detector(), candidates).detect(clusterStats, stats);
             assigned.select("class", "method", SubgroupClustering.CLUSTER, "image_id", "path").write().mode(SaveMode.Overwrite)
                     .parquet(dir + "/subgroup_members");
         }
-        LOG.info("[3/5] {} concentrated subgroups ({} not covered by a class finding; {} classes with subgroups in several places)",
-                subgroups.size(), suspects.stream().filter(x -> x.scope().equals("subgroup")).count(),
-                suspects.stream().filter(x -> x.scope().equals("places")).count());
+        List<Candidate> suspects = Candidates.build(found, stats, subgroups, candidates, params.control());
+        LOG.info("[3/5] {} concentrated subgroups; {} candidates ({} subgroups not covered by a class finding, {} in several places)",
+                subgroups.size(), suspects.size(), suspects.stream().filter(x -> x.scope() == Scope.SUBGROUP).count(),
+                suspects.stream().filter(x -> x.scope() == Scope.PLACES).count());
 
-        // 4. masking test: every flagged region against an equal-sized control, on the images of its class or subgroup
-        List<ConfirmedFinding> confirmed = confirm(spark, manifest, modelInfo, classNames, view, assigned, suspects, candidates);
+        // 4. evidence: masking, sufficiency and transplant passes against an equal-sized control, content consistency, the global probe
+        ModelStaging.Staged staged = stageModel(spark, modelInfo, classNames);
+        AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, normalisation(manifest), limits(manifest), fill, seed);
+        AuditEvidence.Measurement measured = suspects.isEmpty() ? new AuditEvidence.Measurement(Map.of(), null, 0)
+                : AuditEvidence.measure(passes, suspects, classNames, view, assigned, confirmImages, params);
+        int h = staged.model().inputShape().height();
+        int w = staged.model().inputShape().width();
+        Map<Integer, Double> overlaps = annotations == null || suspects.isEmpty() ? null : objectOverlaps(spark, measured.tasks(), suspects, view, h, w);
+        List<AuditFinding> confirmed = AuditFinding.judge(suspects, measured.measured(), overlaps, params);
+        List<GlobalCueProbe.Cue> cues = GlobalCueProbe.judge(AuditEvidence.globalCounts(passes, classNames, view, cueImages), params);
         String findingsPath = dir + "/findings";
-        writeFindings(spark, findingsPath, confirmed, manifest, params);
-        writeSubgroups(spark, subgroupsPath, clusterStats, subgroups, confirmed, candidates);
-        LOG.info("[4/5] {} findings ({} shortcut) written to {}", confirmed.size(),
-                confirmed.stream().filter(c -> c.verdict() == Confirmation.Verdict.SHORTCUT).count(), findingsPath);
+        AuditTables.writeFindings(spark, findingsPath, confirmed, cues, groupBy, fill, params.toJson(clusters), manifest);
+        AuditTables.writeSubgroups(spark, subgroupsPath, clusterStats, subgroups, confirmed, candidates, maxArea);
+        LOG.info("[4/5] {} findings ({} shortcut, {} object part), {} global cues, written to {}; evidence took {} forward passes",
+                confirmed.size(), confirmed.stream().filter(c -> c.verdict() == Verdict.SHORTCUT).count(),
+                confirmed.stream().filter(c -> c.verdict() == Verdict.OBJECT_PART).count(),
+                cues.stream().filter(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE).count(), findingsPath, measured.passes());
 
         // annotations: relevance mass inside the object box and the pointing game, per image and per class
         List<BoxAgreement> boxes = annotations == null ? List.of() : boxes(spark, dir, view);
 
         // 5. the report
         String reportPath = dir + "/report/index.html";
-        ModelInternals.Internals internals = report(spark, reportPath, manifest, modelInfo, classNames, ok, view, assigned, confirmed, subgroups,
-                boxes, params);
+        ModelInternals.Internals internals = report(spark, reportPath, manifest, modelInfo, classNames, ok, view, assigned, confirmed, cues, subgroups,
+                boxes, params.toJson(clusters));
         if (assigned != null) {
             assigned.unpersist();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         LOG.info("[5/5] report written to {}; audit took {} s", reportPath, String.format(Locale.ROOT, "%.1f", seconds));
-        return new Result(confirmed, subgroups, boxes, classStats, findingsPath, subgroupsPath, reportPath, internals, seconds);
+        return new Result(confirmed, cues, subgroups, boxes, classStats, findingsPath, subgroupsPath, reportPath, internals, measured.passes(), seconds);
     }
 
     /**
@@ -367,142 +368,23 @@ public final class AuditJob implements Callable<Integer> {
         return out;
     }
 
-    /** Whether a class-level finding of the same class and method already covers the subgroup's region. */
-    private static boolean covered(SubgroupDetector.Subgroup g, List<ShortcutFinding> found) {
-        return found.stream().anyMatch(f -> f.className().equals(g.finding().className()) && f.method().equals(g.finding().method())
-                && f.region().overlaps(g.finding().region()));
+    /** The thresholds of this audit, from the options. */
+    AuditParams params() {
+        return new AuditParams(new DetectorParams(minShare, imageShare, minConsistency, minContrast, maxArea, minImages), alpha, minFlipGap,
+                controlKind, AuditParams.defaults().objectOverlap(), minTransplantGap, minSufficiencyGap, maxSpread, minDistance, minStamped,
+                minSupportGap, minCueLeaveGap, minCueEnterGap);
     }
-
-    /**
-     * One finding for the concentrated subgroups of one class and method that sit in several places: its figures are
-     * the image-weighted means of theirs, its region the largest subgroup's, and each subgroup is one place.
-     */
-    private static Suspect places(List<Integer> parts, List<Suspect> suspects) {
-        long n = 0;
-        double share = 0;
-        double consistency = 0;
-        double others = 0;
-        double contrast = 0;
-        Suspect largest = suspects.get(parts.get(0));
-        List<Integer> clustersOfAll = new ArrayList<>();
-        List<Place> places = new ArrayList<>();
-        for (int part : parts) {
-            Suspect g = suspects.get(part);
-            ShortcutFinding f = g.finding();
-            n += f.images();
-            share += f.images() * f.meanShare();
-            consistency += f.images() * f.consistency();
-            others += f.images() * f.otherClassesShare();
-            contrast += f.images() * f.contrast();
-            largest = f.images() > largest.finding().images() ? g : largest;
-            clustersOfAll.addAll(g.clusters());
-            places.addAll(g.places());
-        }
-        ShortcutFinding f = largest.finding();
-        return new Suspect(new ShortcutFinding(f.className(), f.method(), f.region(), n, share / n, consistency / n, others / n, contrast / n),
-                "places", clustersOfAll, largest.classImages(), places, parts);
-    }
-
-    /** The images a place of a finding concerns: the whole class, or the place's clusters under the finding's method. */
-    private static Dataset<Row> imagesOf(ShortcutFinding f, Place place, Dataset<Row> view, Dataset<Row> assigned) {
-        Dataset<Row> rows = place.clusters().isEmpty()
-                ? view.where(col("class").equalTo(f.className()))
-                : assigned.where(col("class").equalTo(f.className()).and(col("method").equalTo(f.method()))
-                        .and(col(SubgroupClustering.CLUSTER).isin(place.clusters().toArray())));
-        return rows.where(col("path").isNotNull());
-    }
-
-    private List<ConfirmedFinding> confirm(SparkSession spark, Map<String, Object> manifest, Map<String, Object> modelInfo,
-                                           List<String> classNames, Dataset<Row> view, Dataset<Row> assigned, List<Suspect> found,
-                                           List<Region> candidates) {
-        if (found.isEmpty()) {
-            return List.of();
-        }
-        ModelStaging.Staged staged = stageModel(spark, modelInfo, classNames);
-        int h = staged.model().inputShape().height();
-        int w = staged.model().inputShape().width();
-        List<Row> tasks = new ArrayList<>();
-        for (int i = 0; i < found.size(); i++) {
-            ShortcutFinding f = found.get(i).finding();
-            int classIndex = classNames.indexOf(f.className());
-            List<Place> places = found.get(i).parts().isEmpty() ? found.get(i).places() : List.of();
-            for (Place place : places) {
-                for (Row r : imagesOf(f, place, view, assigned).select("image_id", "path").distinct().orderBy("image_id")
-                        .limit(Math.max(1, confirmImages / places.size())).collectAsList()) {
-                    tasks.add(RowFactory.create(i, r.getString(0), r.getString(1), classIndex, place.region().pixelBox(h, w),
-                            place.control().pixelBox(h, w)));
-                }
-            }
-        }
-        Normalisation norm = normalisation(manifest);
-        DecodeLimits limits = limits(manifest);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int slices = Math.max(1, Math.min(tasks.size(), spark.sparkContext().defaultParallelism() * 2));
-        Dataset<Row> taskRows = spark.createDataFrame(jsc.parallelize(tasks, slices), ConfirmPartition.INPUT);
-        Map<Integer, Double> overlaps = annotations == null ? new java.util.HashMap<>() : objectOverlaps(spark, taskRows, found, view, h, w);
-        Dataset<Row> outcomes = taskRows
-                .mapPartitions(new ConfirmPartition(staged.spec(), staged.shippedName(), norm, limits,
-                        new HadoopConf(spark.sparkContext().hadoopConfiguration()), fill, seed), Encoders.row(ConfirmPartition.OUTPUT))
-                .where(col("assigned").and(col("error").isNull()));
-        Map<Integer, Confirmation> byFinding = new LinkedHashMap<>();
-        for (Row r : outcomes.groupBy("finding_id").agg(count("*"),
-                        sum(when(col("flipped_region"), 1).otherwise(0)), sum(when(col("flipped_control"), 1).otherwise(0)),
-                        sum(when(col("flipped_region").and(col("flipped_control").unary_$bang()), 1).otherwise(0)),
-                        sum(when(col("flipped_control").and(col("flipped_region").unary_$bang()), 1).otherwise(0)),
-                        avg("drop_region"), avg("drop_control"))
-                .collectAsList()) {
-            byFinding.put(r.getInt(0), new Confirmation(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getDouble(6), r.getDouble(7)));
-        }
-        for (int i = 0; i < found.size(); i++) {
-            List<Integer> parts = found.get(i).parts();
-            if (!parts.isEmpty()) {
-                byFinding.put(i, Confirmation.pool(parts.stream().map(k -> byFinding.getOrDefault(k, new Confirmation(0, 0, 0, 0, 0, 0, 0))).toList()));
-                double weighted = 0;
-                long n = 0;
-                for (int k : parts) {
-                    long images = byFinding.get(k) == null ? 0 : byFinding.get(k).images();
-                    weighted += images * overlaps.getOrDefault(k, 0.0);
-                    n += images;
-                }
-                if (annotations != null) {
-                    overlaps.put(i, n == 0 ? 0 : weighted / n);
-                }
-            }
-        }
-        List<ConfirmedFinding> out = new ArrayList<>();
-        double[] p = new double[found.size()];
-        // findings are listed strongest verdict first, then by adjusted p
-        for (int i = 0; i < found.size(); i++) {
-            p[i] = byFinding.getOrDefault(i, new Confirmation(0, 0, 0, 0, 0, 0, 0)).pValue();
-        }
-        double[] adjusted = SignTest.holm(p);
-        for (int i = 0; i < found.size(); i++) {
-            Confirmation c = byFinding.getOrDefault(i, new Confirmation(0, 0, 0, 0, 0, 0, 0));
-            Suspect x = found.get(i);
-            Confirmation.Verdict verdict = c.verdict(adjusted[i], alpha, minFlipGap);
-            Double overlap = annotations == null ? null : overlaps.getOrDefault(i, 0.0);
-            if (overlap != null && overlap >= OBJECT_OVERLAP && verdict != Confirmation.Verdict.NOT_CONFIRMED) {
-                verdict = Confirmation.Verdict.ON_OBJECT;
-            }
-            out.add(new ConfirmedFinding(i, x.finding(), x.scope(), x.clusters(), x.classImages(), x.places(), c, adjusted[i], overlap, verdict));
-        }
-        out.sort(Comparator.comparing(ConfirmedFinding::verdict).thenComparingDouble(ConfirmedFinding::pAdjusted).thenComparingInt(ConfirmedFinding::id));
-        return out;
-    }
-
-    /** A finding whose evidence inside its region lies at least this much on its images' annotated objects is about the object. */
-    static final double OBJECT_OVERLAP = 0.5;
 
     /**
      * Per finding: over its re-predicted images, the mean share of the finding's evidence inside its region that lies on
      * the annotated object (the map's positive mass there, or the region's area where the map has none): a corner
      * region that is partly garment is on the object only when the map's evidence in it is on the garment.
      */
-    private Map<Integer, Double> objectOverlaps(SparkSession spark, Dataset<Row> taskRows, List<Suspect> found, Dataset<Row> view, int h, int w) {
+    private Map<Integer, Double> objectOverlaps(SparkSession spark, Dataset<Row> taskRows, List<Candidate> found, Dataset<Row> view, int h, int w) {
         Dataset<Row> table = Annotations.read(spark, annotations, annotationsFormat);
         List<Row> methods = new ArrayList<>();
-        for (int i = 0; i < found.size(); i++) {
-            methods.add(RowFactory.create(i, found.get(i).finding().method()));
+        for (Candidate c : found) {
+            methods.add(RowFactory.create(c.id(), c.finding().method()));
         }
         Dataset<Row> methodOf = spark.createDataFrame(methods, DataTypes.createStructType(List.of(
                 DataTypes.createStructField("finding_id", DataTypes.IntegerType, false),
@@ -546,8 +428,8 @@ public final class AuditJob implements Callable<Integer> {
     /** Report pictures and tables: every query is bounded (aggregates, a few examples per finding, a sample per class). */
     private ModelInternals.Internals report(SparkSession spark, String path, Map<String, Object> manifest, Map<String, Object> modelInfo,
                                             List<String> classNames, Dataset<Row> ok, Dataset<Row> view, Dataset<Row> assigned,
-                                            List<ConfirmedFinding> findings, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes,
-                                            DetectorParams params) {
+                                            List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, List<SubgroupDetector.Subgroup> subgroups,
+                                            List<BoxAgreement> boxes, String thresholds) {
         @SuppressWarnings("unchecked")
         List<Number> shapeList = (List<Number>) ((Map<String, Object>) manifest.get("model")).get("input_shape");
         InputShape shape = new InputShape(shapeList.get(0).intValue(), shapeList.get(1).intValue(), shapeList.get(2).intValue());
@@ -584,14 +466,14 @@ public final class AuditJob implements Callable<Integer> {
         // examples: the images of the class that put the most mass into the flagged region
         List<AuditReport.FindingPanel> panels = new ArrayList<>();
         int exScale = Math.max(1, 160 / Math.max(h, w));
-        for (ConfirmedFinding c : findings) {
+        for (AuditFinding c : findings) {
             List<String> uris = new ArrayList<>();
             List<String> paths = new ArrayList<>();
             List<Row> examples = new ArrayList<>();
             for (Place place : c.places()) {
                 Region region = place.region();
                 UserDefinedFunction regionMass = udf((UDF1<scala.collection.Seq<Float>, Float>) g -> region.mass(floats(g)), DataTypes.FloatType);
-                examples.addAll(imagesOf(c.finding(), place, view, assigned).where(col("method").equalTo(c.finding().method()))
+                examples.addAll(AuditEvidence.imagesOf(c.candidate(), place, view, assigned).where(col("method").equalTo(c.finding().method()))
                         .withColumn("region_mass", regionMass.apply(col("mass_grid"))).orderBy(col("region_mass").desc(), col("image_id"))
                         .select("path", "map").limit(Math.max(1, 4 / c.places().size())).collectAsList());
             }
@@ -615,9 +497,8 @@ public final class AuditJob implements Callable<Integer> {
             confusion.computeIfAbsent(r.isNullAt(0) ? "(no label)" : r.getString(0), k -> new java.util.TreeMap<>())
                     .put(r.getString(1), r.getLong(2));
         }
-        String thresholds = thresholdsJson(params);
         ModelInternals.Internals internals = internals(spark, modelInfo, classNames, view, decoder, hadoop, shape, norm);
-        AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, classes, subgroups, boxes, new AuditReport.Confusion(confusion),
+        AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, cues, classes, subgroups, boxes, new AuditReport.Confusion(confusion),
                 internals);
         return internals;
     }
@@ -692,15 +573,8 @@ public final class AuditJob implements Callable<Integer> {
         return sum;
     }
 
-    private String thresholdsJson(DetectorParams p) {
-        return String.format(Locale.ROOT, "{\"min_share\":%s,\"image_share\":%s,\"min_consistency\":%s,\"min_contrast\":%s,"
-                + "\"max_area\":%s,\"min_images\":%d,\"alpha\":%s,\"min_flip_gap\":%s,\"control\":\"%s\",\"clusters\":%d}", p.minShare(),
-                p.imageShare(), p.minConsistency(), p.minContrast(), p.maxArea(), p.minImages(), alpha, minFlipGap,
-                controlKind.name().toLowerCase(Locale.ROOT), clusters);
-    }
-
     /** A mass grid as Spark hands an array column to a Java UDF. */
-    private static float[] floats(scala.collection.Seq<Float> values) {
+    static float[] floats(scala.collection.Seq<Float> values) {
         float[] out = new float[values.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = values.apply(i);
@@ -718,148 +592,8 @@ public final class AuditJob implements Callable<Integer> {
         return new DecodeLimits(((Number) manifest.get("max_file_bytes")).longValue(), ((Number) manifest.get("max_pixels")).longValue());
     }
 
-    /**
-     * The control of a masking test: an equal-sized region not overlapping the finding — by default the one where the
-     * group of images puts the most attribution after the finding ({@link Control#STRONGEST}: the region must matter
-     * more than anything else of its size, so a part of an object that the whole object would explain as well is not
-     * confirmed), or the one where it puts the least ({@link Control#WEAKEST}: hiding just anything does not flip).
-     */
-    static Region control(ShortcutFinding f, List<RegionStat> groupStats, List<Region> candidates, Control kind) {
-        Comparator<RegionStat> order = Comparator.comparingDouble(RegionStat::meanShare);
-        if (kind == Control.STRONGEST) {
-            order = order.reversed();
-        }
-        return groupStats.stream()
-                .filter(s -> candidates.get(s.regionIndex()).size() == f.region().size() && !candidates.get(s.regionIndex()).overlaps(f.region()))
-                .min(order.thenComparingInt(RegionStat::regionIndex))
-                .map(s -> candidates.get(s.regionIndex()))
-                .orElseThrow(() -> new IllegalStateException("no control region for " + f));
-    }
-
-    private static final StructType FINDINGS = DataTypes.createStructType(new StructField[] {
-        DataTypes.createStructField("finding_id", DataTypes.IntegerType, false),
-        DataTypes.createStructField("view", DataTypes.StringType, false),
-        DataTypes.createStructField("class", DataTypes.StringType, false),
-        DataTypes.createStructField("method", DataTypes.StringType, false),
-        DataTypes.createStructField("scope", DataTypes.StringType, false),
-        DataTypes.createStructField("clusters", DataTypes.createArrayType(DataTypes.IntegerType, false), false),
-        DataTypes.createStructField("class_images", DataTypes.LongType, false),
-        DataTypes.createStructField("location", DataTypes.StringType, false),
-        DataTypes.createStructField("places", DataTypes.createArrayType(DataTypes.StringType, false), false),
-        DataTypes.createStructField("grid_size", DataTypes.IntegerType, false),
-        DataTypes.createStructField("region_row", DataTypes.IntegerType, false),
-        DataTypes.createStructField("region_col", DataTypes.IntegerType, false),
-        DataTypes.createStructField("region_size", DataTypes.IntegerType, false),
-        DataTypes.createStructField("images", DataTypes.LongType, false),
-        DataTypes.createStructField("mean_share", DataTypes.DoubleType, false),
-        DataTypes.createStructField("consistency", DataTypes.DoubleType, false),
-        DataTypes.createStructField("other_classes_share", DataTypes.DoubleType, false),
-        DataTypes.createStructField("contrast", DataTypes.DoubleType, false),
-        DataTypes.createStructField("control_location", DataTypes.StringType, false),
-        DataTypes.createStructField("confirm_images", DataTypes.LongType, false),
-        DataTypes.createStructField("flip_rate_region", DataTypes.DoubleType, false),
-        DataTypes.createStructField("flip_rate_control", DataTypes.DoubleType, false),
-        DataTypes.createStructField("mean_drop_region", DataTypes.DoubleType, false),
-        DataTypes.createStructField("mean_drop_control", DataTypes.DoubleType, false),
-        DataTypes.createStructField("p_value", DataTypes.DoubleType, false),
-        DataTypes.createStructField("p_adjusted", DataTypes.DoubleType, false),
-        DataTypes.createStructField("object_overlap", DataTypes.DoubleType, true),
-        DataTypes.createStructField("verdict", DataTypes.StringType, false),
-        DataTypes.createStructField("fill", DataTypes.StringType, false),
-        DataTypes.createStructField("thresholds", DataTypes.StringType, false),
-        DataTypes.createStructField("model_id", DataTypes.StringType, true),
-        DataTypes.createStructField("run_id", DataTypes.StringType, true),
-    });
-
-    private void writeFindings(SparkSession spark, String path, List<ConfirmedFinding> findings, Map<String, Object> manifest, DetectorParams p) {
-        String thresholds = thresholdsJson(p);
-        @SuppressWarnings("unchecked")
-        Object modelId = ((Map<String, Object>) manifest.get("model")).get("model_id");
-        List<Row> rows = new ArrayList<>();
-        for (ConfirmedFinding c : findings) {
-            ShortcutFinding f = c.finding();
-            Confirmation k = c.confirmation();
-            rows.add(RowFactory.create(c.id(), groupBy, f.className(), f.method(), c.scope(), c.clusters().toArray(new Integer[0]), c.classImages(),
-                    f.region().describe(), c.places().stream().map(x -> x.region().describe()).toArray(String[]::new), f.region().grid(),
-                    f.region().row(),
-                    f.region().col(), f.region().size(), f.images(), f.meanShare(), f.consistency(), f.otherClassesShare(), f.contrast(),
-                    c.control().describe(), k.images(), k.flipRateRegion(), k.flipRateControl(), k.meanDropRegion(), k.meanDropControl(),
-                    k.pValue(), c.pAdjusted(), c.objectOverlap(), c.verdict().name().toLowerCase(Locale.ROOT), fill.name().toLowerCase(Locale.ROOT), thresholds,
-                    String.valueOf(modelId), String.valueOf(manifest.get("run_id"))));
-        }
-        spark.createDataFrame(rows, FINDINGS).coalesce(1).write().mode(SaveMode.Overwrite).parquet(path);
-    }
-
-    private static final StructType SUBGROUPS = DataTypes.createStructType(new StructField[] {
-        DataTypes.createStructField("class", DataTypes.StringType, false),
-        DataTypes.createStructField("method", DataTypes.StringType, false),
-        DataTypes.createStructField("cluster", DataTypes.IntegerType, false),
-        DataTypes.createStructField("images", DataTypes.LongType, false),
-        DataTypes.createStructField("class_images", DataTypes.LongType, false),
-        DataTypes.createStructField("top_region", DataTypes.StringType, false),
-        DataTypes.createStructField("top_region_share", DataTypes.DoubleType, false),
-        DataTypes.createStructField("top_region_consistency", DataTypes.DoubleType, false),
-        DataTypes.createStructField("subgroup_location", DataTypes.StringType, true),
-        DataTypes.createStructField("subgroup_images", DataTypes.LongType, true),
-        DataTypes.createStructField("finding_id", DataTypes.IntegerType, true),
-    });
-
-    /**
-     * One row per cluster: its size, the small region holding most of its mass, and — when it belongs to a
-     * concentrated subgroup — the subgroup's region and size and the finding whose masking test covers it.
-     */
-    private void writeSubgroups(SparkSession spark, String path, List<SubgroupDetector.ClusterStat> clusterStats,
-                                List<SubgroupDetector.Subgroup> subgroups, List<ConfirmedFinding> findings, List<Region> candidates) {
-        Map<String, List<RegionStat>> byCluster = new java.util.TreeMap<>();
-        Map<String, Long> classImages = new java.util.HashMap<>();
-        for (SubgroupDetector.ClusterStat c : clusterStats) {
-            RegionStat s = c.stat();
-            byCluster.computeIfAbsent(s.className() + "\u0000" + s.method() + "\u0000" + c.cluster(), k -> new ArrayList<>()).add(s);
-        }
-        for (Map.Entry<String, List<RegionStat>> e : byCluster.entrySet()) {
-            String[] k = e.getKey().split("\u0000");
-            classImages.merge(k[0] + "\u0000" + k[1], e.getValue().get(0).images(), Long::sum);
-        }
-        List<Row> rows = new ArrayList<>();
-        for (Map.Entry<String, List<RegionStat>> e : byCluster.entrySet()) {
-            String[] k = e.getKey().split("\u0000");
-            int cluster = Integer.parseInt(k[2]);
-            RegionStat top = e.getValue().stream().filter(s -> candidates.get(s.regionIndex()).area() <= maxArea + 1e-12)
-                    .max(Comparator.comparingDouble(RegionStat::meanShare).thenComparing(s -> -s.regionIndex())).orElseThrow();
-            SubgroupDetector.Subgroup g = subgroups.stream().filter(x -> x.finding().className().equals(k[0]) && x.finding().method().equals(k[1])
-                    && x.clusters().contains(cluster)).findFirst().orElse(null);
-            Integer findingId = g == null ? null : findings.stream().filter(f -> f.finding().className().equals(k[0])
-                    && f.finding().method().equals(k[1]) && !f.scope().equals("places") && f.places().stream().anyMatch(x -> x.region().overlaps(g.finding().region())
-                    && (x.clusters().isEmpty() || x.clusters().contains(cluster)))).map(ConfirmedFinding::id).findFirst().orElse(null);
-            rows.add(RowFactory.create(k[0], k[1], cluster, top.images(), classImages.get(k[0] + "\u0000" + k[1]),
-                    candidates.get(top.regionIndex()).describe(), top.meanShare(), top.consistency(),
-                    g == null ? null : g.finding().region().describe(), g == null ? null : g.finding().images(), findingId));
-        }
-        spark.createDataFrame(rows, SUBGROUPS).coalesce(1).write().mode(SaveMode.Overwrite).parquet(path);
-    }
-
-    static void print(List<ConfirmedFinding> findings) {
+    static void print(List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues) {
         System.out.println();
-        if (findings.isEmpty()) {
-            System.out.println("No region flagged.");
-            return;
-        }
-        System.out.printf(Locale.ROOT, "%-10s %-10s %-14s %-44s %6s %6s %6s %8s %8s %9s %9s %6s  %s%n", "class", "method", "scope", "region", "share",
-                "consis", "contr", "flip", "control", "p", "p (Holm)", "object", "verdict");
-        for (ConfirmedFinding c : findings) {
-            ShortcutFinding f = c.finding();
-            Confirmation k = c.confirmation();
-            String scope = switch (c.scope()) {
-                case "class" -> "class (" + c.classImages() + ")";
-                case "places" -> c.places().size() + " places " + f.images() + "/" + c.classImages();
-                default -> "subgroup " + f.images() + "/" + c.classImages();
-            };
-            String where = c.places().size() == 1 ? f.region().describe()
-                    : String.join(", ", c.places().stream().map(x -> x.region().describe().replaceAll(" \\(.*", "")).toList());
-            String object = c.objectOverlap() == null ? "-" : String.format(Locale.ROOT, "%.2f", c.objectOverlap());
-            System.out.printf(Locale.ROOT, "%-10s %-10s %-14s %-44s %6.3f %6.3f %6.3f %8.3f %8.3f %9.2e %9.2e %6s  %s%n", f.className(), f.method(),
-                    scope, where, f.meanShare(), f.consistency(), f.contrast(), k.flipRateRegion(), k.flipRateControl(), k.pValue(),
-                    c.pAdjusted(), object, c.verdict().name().toLowerCase(Locale.ROOT));
-        }
+        System.out.print(AuditTables.text(findings, cues));
     }
 }

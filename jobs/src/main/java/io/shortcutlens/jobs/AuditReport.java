@@ -1,6 +1,11 @@
 package io.shortcutlens.jobs;
 
+import io.shortcutlens.audit.AuditFinding;
 import io.shortcutlens.audit.Confirmation;
+import io.shortcutlens.audit.GlobalCueProbe;
+import io.shortcutlens.audit.Sufficiency;
+import io.shortcutlens.audit.Transplant;
+import io.shortcutlens.audit.Verdict;
 import io.shortcutlens.audit.ShortcutFinding;
 import io.shortcutlens.audit.SubgroupDetector;
 import io.shortcutlens.report.Heatmaps;
@@ -26,7 +31,7 @@ final class AuditReport {
     record ClassPanel(String className, String method, long images, String overlayUri) { }
 
     /** A finding with its example overlays. */
-    record FindingPanel(AuditJob.ConfirmedFinding finding, List<String> exampleUris, List<String> examplePaths) { }
+    record FindingPanel(AuditFinding finding, List<String> exampleUris, List<String> examplePaths) { }
 
     /** Image counts per (true label, predicted class). */
     record Confusion(Map<String, Map<String, Long>> counts) { }
@@ -34,13 +39,16 @@ final class AuditReport {
     private AuditReport() { }
 
     static void write(SparkSession spark, String file, Map<String, Object> manifest, String groupBy, String thresholds,
-                      List<FindingPanel> findings, List<ClassPanel> classes, List<SubgroupDetector.Subgroup> subgroups,
+                      List<FindingPanel> findings, List<GlobalCueProbe.Cue> cues, List<ClassPanel> classes, List<SubgroupDetector.Subgroup> subgroups,
                       List<AuditJob.BoxAgreement> boxes, Confusion confusion, ModelInternals.Internals internals) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ShortcutLens audit</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
                 .append("td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}.place{white-space:nowrap}small{color:#555}th{background:#eee}td.l,th.l{text-align:left}")
-                .append(".shortcut{color:#b00;font-weight:bold}.suspect{color:#b60}.not_confirmed{color:#777}.on_object{color:#262}")
+                .append("table.findings{font-size:13px}table.findings td,table.findings th{padding:3px 5px}.reason{max-width:70em}")
+                .append(".badge{display:inline-block;padding:1px 6px;border-radius:8px;font-size:12px;font-weight:bold;color:#fff;white-space:nowrap}")
+                .append(".badge.shortcut{background:#b00}.badge.global_cue{background:#a0a}.badge.suspect{background:#c70}")
+                .append(".badge.object_part{background:#272}.badge.not_confirmed{background:#888}#summary li{margin:4px 0}")
                 .append("figure{display:inline-block;margin:4px;text-align:center;font-size:11px;max-width:220px;word-break:break-all}")
                 .append("img{image-rendering:pixelated;border:1px solid #999}</style></head><body>\n");
         h.append("<h1>ShortcutLens audit</h1>\n<p>Run <code>").append(Html.text(manifest.get("run_id"))).append("</code> of model <code>")
@@ -48,36 +56,32 @@ final class AuditReport {
                 .append(Html.text(manifest.get("input"))).append("</code>. Classes are the <b>").append(Html.text(groupBy))
                 .append("</b> class of each image; maps are drawn with the jet colormap at 50% opacity over the image.</p>\n");
 
+        summary(h, findings, cues);
+
+        List<FindingPanel> main = findings.stream().filter(p -> p.finding().verdict() != Verdict.OBJECT_PART).toList();
+        List<FindingPanel> parts = findings.stream().filter(p -> p.finding().verdict() == Verdict.OBJECT_PART).toList();
         h.append("<h2>Findings</h2>\n");
-        if (findings.isEmpty()) {
-            h.append("<p>No region flagged.</p>\n");
+        if (main.isEmpty()) {
+            h.append("<p>No region flagged beyond the objects themselves.</p>\n");
         } else {
-            h.append("<table id=\"findings\"><tr><th class=\"l\">class</th><th class=\"l\">method</th><th class=\"l\">scope</th>")
-                    .append("<th class=\"l\">region</th><th>images</th>")
-                    .append("<th>mean share</th><th>consistency</th><th>others' share</th><th>contrast</th><th class=\"l\">control</th>")
-                    .append("<th>re-predicted</th><th>flip rate</th><th>control flip rate</th><th>score drop</th><th>control drop</th>")
-                    .append("<th>p</th><th>p (Holm)</th><th class=\"l\">verdict</th></tr>\n");
+            findingsTable(h, "findings", main);
+        }
+        globalCues(h, cues);
+        h.append("<h2>Object parts</h2>\n<p>Regions the model relies on that are part of its objects: normal, shown for insight, never counted")
+                .append(" as shortcuts.</p>\n");
+        if (parts.isEmpty()) {
+            h.append("<p>None.</p>\n");
+        } else {
+            findingsTable(h, "object-parts", parts);
+        }
+        if (!findings.isEmpty()) {
+            h.append("<p>Thresholds: <code>").append(Html.text(thresholds)).append("</code></p>\n<h2>Examples</h2>\n");
             for (FindingPanel p : findings) {
                 ShortcutFinding f = p.finding().finding();
-                Confirmation c = p.finding().confirmation();
-                String verdict = p.finding().verdict().name().toLowerCase(Locale.ROOT);
-                h.append("<tr><td class=\"l\">").append(Html.text(f.className())).append("</td><td class=\"l\">").append(Html.text(f.method()))
-                        .append("</td><td class=\"l\">").append(Html.text(scope(p.finding())))
-                        .append("</td><td class=\"l\">").append(String.join("<br>", p.finding().places().stream().map(x -> region(x.region().describe())).toList())).append("</td><td>").append(f.images())
-                        .append("</td>").append(num(f.meanShare())).append(num(f.consistency())).append(num(f.otherClassesShare()))
-                        .append(num(f.contrast())).append("<td class=\"l\">").append(String.join("<br>", p.finding().places().stream().map(x -> region(x.control().describe())).toList()))
-                        .append("</td><td>").append(c.images()).append("</td>").append(num(c.flipRateRegion())).append(num(c.flipRateControl()))
-                        .append(num(c.meanDropRegion())).append(num(c.meanDropControl()))
-                        .append("<td>").append(String.format(Locale.ROOT, "%.2e", c.pValue())).append("</td>")
-                        .append("<td>").append(String.format(Locale.ROOT, "%.2e", p.finding().pAdjusted())).append("</td><td class=\"l ")
-                        .append(verdict).append("\">").append(Html.text(verdict)).append("</td></tr>\n");
-            }
-            h.append("</table>\n<p>Thresholds: <code>").append(Html.text(thresholds)).append("</code></p>\n");
-            for (FindingPanel p : findings) {
-                ShortcutFinding f = p.finding().finding();
-                h.append("<h3>").append(Html.text(f.className())).append(" · ").append(Html.text(f.method())).append(" · ")
-                        .append(Html.text(scope(p.finding()))).append(" · ")
-                        .append(Html.text(f.region().describe())).append("</h3>\n<div class=\"examples\">");
+                h.append("<h3>").append(badge(p.finding().verdict())).append(' ').append(Html.text(f.className())).append(" · ")
+                        .append(Html.text(f.method())).append(" · ").append(Html.text(scope(p.finding()))).append(" · ")
+                        .append(Html.text(f.region().describe())).append("</h3>\n<p class=\"reason\">").append(Html.text(p.finding().judgement().reason()))
+                        .append("</p>\n<div class=\"examples\">");
                 for (int i = 0; i < p.exampleUris().size(); i++) {
                     h.append("<figure><img class=\"overlay\" alt=\"").append(Html.text(f.className())).append(" example\" src=\"")
                             .append(p.exampleUris().get(i)).append("\"><figcaption>").append(Html.text(p.examplePaths().get(i)))
@@ -224,19 +228,99 @@ final class AuditReport {
         }
     }
 
-    /** "lower-left corner (grid rows 6-7, cols 0-1 of 8)" as the place in words, the grid cells below it in small type. */
-    private static String region(String described) {
-        int cut = described.indexOf(" (");
-        return cut < 0 ? Html.text(described)
-                : "<span class=\"place\">" + Html.text(described.substring(0, cut)) + "</span><br><small>" + Html.text(described.substring(cut + 2,
-                        described.length() - 1)) + "</small>";
+    /** The verdict as a coloured badge. */
+    static String badge(Verdict v) {
+        return "<span class=\"badge " + v.label() + "\">" + v.label().replace('_', ' ') + "</span>";
     }
 
-    private static String scope(AuditJob.ConfirmedFinding c) {
+    /** Confirmed shortcuts and global cues first, each with its class, region, strength and reason; then what else was found. */
+    private static void summary(StringBuilder h, List<FindingPanel> findings, List<GlobalCueProbe.Cue> cues) {
+        List<AuditFinding> shortcuts = findings.stream().map(FindingPanel::finding).filter(f -> f.verdict() == Verdict.SHORTCUT).toList();
+        List<GlobalCueProbe.Cue> global = cues.stream().filter(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE).toList();
+        h.append("<section id=\"summary\"><h2>Summary</h2>\n");
+        if (shortcuts.isEmpty() && global.isEmpty()) {
+            h.append("<p>No confirmed shortcut and no global cue.</p>\n");
+        } else {
+            h.append("<ul>\n");
+            for (AuditFinding f : shortcuts) {
+                h.append("<li>").append(badge(f.verdict())).append(" <b>").append(Html.text(f.finding().className())).append("</b> · ")
+                        .append(Html.text(place(f))).append(" · ").append(Html.text(f.finding().method()))
+                        .append(String.format(Locale.ROOT, " · hiding it flips %.0f%% (control %.0f%%). ", 100 * f.confirmation().flipRateRegion(),
+                                100 * f.confirmation().flipRateControl()))
+                        .append(Html.text(f.judgement().reason())).append("</li>\n");
+            }
+            for (GlobalCueProbe.Cue c : global) {
+                h.append("<li>").append(badge(Verdict.GLOBAL_CUE)).append(" <b>").append(Html.text(c.className())).append("</b> · whole image · ")
+                        .append(Html.text(c.judgement().reason())).append("</li>\n");
+            }
+            h.append("</ul>\n");
+        }
+        long parts = findings.stream().filter(p -> p.finding().verdict() == Verdict.OBJECT_PART).count();
+        long suspects = findings.stream().filter(p -> p.finding().verdict() == Verdict.SUSPECT).count();
+        long unconfirmed = findings.stream().filter(p -> p.finding().verdict() == Verdict.NOT_CONFIRMED).count();
+        h.append(String.format(Locale.ROOT, "<p>Also: %d object part%s, %d suspect, %d not confirmed.</p></section>%n", parts, parts == 1 ? "" : "s",
+                suspects, unconfirmed));
+    }
+
+    /** The region in words (all places of a places finding), without the grid cells. */
+    private static String place(AuditFinding f) {
+        return String.join(", ", f.places().stream().map(x -> x.region().describe().replaceAll(" \\(.*", "")).distinct().toList());
+    }
+
+    /** A compact table of findings: what was flagged, what each test showed, the verdict; fits a laptop screen. */
+    private static void findingsTable(StringBuilder h, String id, List<FindingPanel> findings) {
+        h.append("<table id=\"").append(id).append("\" class=\"findings\"><tr><th class=\"l\">class</th><th class=\"l\">method</th>")
+                .append("<th class=\"l\">images</th><th class=\"l\">region</th><th title=\"mean share of the class's positive attribution\">share</th>")
+                .append("<th title=\"hiding the region / the control flips\">flips</th><th title=\"pasted into other classes' images: became the class\">pasted</th>")
+                .append("<th title=\"kept alone: still the class (control or blank)\">alone</th><th title=\"share of the region's pixels near-constant")
+                .append(" and distinct\">stamped</th><th>p (Holm)</th><th class=\"l\">verdict</th></tr>\n");
+        for (FindingPanel p : findings) {
+            AuditFinding c = p.finding();
+            ShortcutFinding f = c.finding();
+            Confirmation k = c.confirmation();
+            Transplant t = c.evidence().transplant();
+            Sufficiency s = c.evidence().sufficiency();
+            h.append("<tr><td class=\"l\">").append(Html.text(f.className())).append("</td><td class=\"l\">").append(Html.text(f.method()))
+                    .append("</td><td class=\"l\">").append(Html.text(scope(c))).append("</td><td class=\"l\" title=\"")
+                    .append(Html.text(String.join("; ", c.places().stream().map(x -> x.region().describe() + ", control " + x.control().describe()).toList())))
+                    .append("\">").append(Html.text(place(c))).append("</td>").append(num(f.meanShare()))
+                    .append(pair(k.flipRateRegion(), k.flipRateControl())).append(pair(t.rateRegion(), t.rateControl()))
+                    .append(pair(s.rateRegion(), Math.max(s.rateControl(), s.rateBlank()))).append(num(c.evidence().consistency().stampedShare()))
+                    .append("<td>").append(String.format(Locale.ROOT, "%.1e", c.pAdjusted())).append("</td><td class=\"l\">")
+                    .append(badge(c.verdict())).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    /** Every class's strongest whole-image change, the cues first. */
+    private static void globalCues(StringBuilder h, List<GlobalCueProbe.Cue> cues) {
+        if (cues.isEmpty()) {
+            return;
+        }
+        h.append("<h2>Global cues</h2>\n<p>Each class's images under whole-image changes (brightness, contrast, sharpness, JPEG, colour")
+                .append(" balance): how many a change makes leave the class, against other classes' images, and how many other images the opposite")
+                .append(" change turns into the class, against a typical class.</p>\n<table id=\"global-cues\"><tr><th class=\"l\">class</th>")
+                .append("<th class=\"l\">removed by</th><th>leave</th><th>others leave</th><th class=\"l\">created by</th><th>enter</th>")
+                .append("<th>typical enter</th><th>p (Holm)</th><th class=\"l\">verdict</th></tr>\n");
+        for (GlobalCueProbe.Cue c : cues) {
+            h.append("<tr><td class=\"l\">").append(Html.text(c.className())).append("</td><td class=\"l\">").append(c.leaveWith().label())
+                    .append("</td>").append(num(c.leaveRate())).append(num(c.othersLeaveRate())).append("<td class=\"l\">").append(c.enterWith().label())
+                    .append("</td>").append(num(c.enterRate())).append(num(c.typicalEnterRate())).append("<td>")
+                    .append(String.format(Locale.ROOT, "%.1e", c.pAdjusted())).append("</td><td class=\"l\">").append(badge(c.judgement().verdict()))
+                    .append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    private static String pair(double region, double control) {
+        return String.format(Locale.ROOT, "<td>%.2f <small>/ %.2f</small></td>", region, control);
+    }
+
+    private static String scope(AuditFinding c) {
         return switch (c.scope()) {
-            case "class" -> "whole class";
-            case "places" -> c.places().size() + " subgroups, " + c.finding().images() + " / " + c.classImages();
-            default -> "subgroup of " + c.finding().images() + " / " + c.classImages();
+            case CLASS -> "whole class";
+            case PLACES -> c.places().size() + " subgroups, " + c.finding().images() + " / " + c.candidate().classImages();
+            case SUBGROUP -> "subgroup " + c.finding().images() + " / " + c.candidate().classImages();
         };
     }
 

@@ -1,6 +1,6 @@
 package io.shortcutlens.jobs;
 
-import io.shortcutlens.audit.Confirmation;
+
 import io.shortcutlens.decoy.DecoyFashion;
 import io.shortcutlens.decoy.FashionMnist;
 import io.shortcutlens.demo.DemoNetworks;
@@ -63,10 +63,13 @@ public final class DecoyJob implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the swatches, training and LIME.")
     long seed = 1;
 
-    @Option(names = "--variant", paramLabel = "standard|random-corner|random-corner-coded|subgroup", description = {
-        "standard: pullover, coat and shirt carry the swatch in the lower-left corner; random-corner: every class, in a random",
+    @Option(names = "--variant", paramLabel = "NAME", description = {
+        "standard: pullover, coat and shirt carry a 4x4 swatch in the lower-left corner; random-corner: every class, in a random",
         "corner per image; random-corner-coded: the same with a white 4x4 pattern per class instead of a shade; subgroup: 30%",
-        "of the coats."})
+        "of the coats. The audit benchmark's family (./submit.sh decoy-family): top-right (t-shirt, dress), edge (3x3 at the",
+        "right edge: sandal, sneaker, ankle-boot), line (2x14 along the top: pullover, shirt), centre (3x3 on the garment: coat,",
+        "shirt), places (standard in a random corner per image), half (half of the shirts), dimmed (every shirt at 55%",
+        "intensity, no mark), low-contrast (trousers' contrast halved), clean (no cue)."})
     String variant = "standard";
 
     @Option(names = "--hide", paramLabel = "mean|zero", description = {"What stands in for hidden pixels, in occlusion windows, switched-off",
@@ -76,6 +79,13 @@ public final class DecoyJob implements Callable<Integer> {
 
     @Option(names = "--skip-clean", description = "Train and audit the decoy model only.")
     boolean skipClean;
+
+    @Option(names = "--annotations", negatable = true, fallbackValue = "true", description = {"Give the audit the garments' masks as object",
+        "annotations (--no-annotations: audit as most users do, without them)."})
+    boolean annotate = true;
+
+    @Option(names = "--reuse", description = "Reuse the models and explain runs already in --out (re-audit only).")
+    boolean reuse;
 
     @Option(names = "--decoy-model", paramLabel = "FILE", description = {"Audit this decoy model instead of training one: a DL4J zip or an ONNX",
         "model of the ten classes (1x28x28), e.g. the PyTorch export of scripts/make_onnx_models.py decoy (standard variant)."})
@@ -103,7 +113,12 @@ public final class DecoyJob implements Callable<Integer> {
         }
     }
 
-    record Outcome(List<Score> scores, List<SubgroupSize> subgroups, List<Timing> timings, List<Reliance> reliance) { }
+    record Outcome(DecoyFashion decoy, List<Score> scores, List<SubgroupSize> subgroups, List<Timing> timings, List<Reliance> reliance,
+                   Map<String, AuditJob.Result> audits) { }
+
+    /** The named variants, {@link #variant} by name. */
+    static final List<String> VARIANTS = List.of("standard", "random-corner", "random-corner-coded", "subgroup", "top-right", "edge", "line",
+            "centre", "places", "half", "dimmed", "low-contrast", "clean");
 
     static DecoyFashion variant(String name) {
         return switch (name) {
@@ -111,7 +126,16 @@ public final class DecoyJob implements Callable<Integer> {
             case "random-corner" -> DecoyFashion.anyCorner();
             case "random-corner-coded" -> DecoyFashion.anyCornerCoded();
             case "subgroup" -> DecoyFashion.subgroup();
-            default -> throw new IllegalArgumentException("--variant must be standard, random-corner, random-corner-coded or subgroup, found '" + name + "'");
+            case "top-right" -> DecoyFashion.mark(List.of(0, 3), 4, 4, 0, 24);
+            case "edge" -> DecoyFashion.mark(List.of(5, 7, 9), 3, 3, 12, 25);
+            case "line" -> DecoyFashion.mark(List.of(2, 6), 2, 14, 0, 7);
+            case "centre" -> DecoyFashion.mark(List.of(4, 6), 3, 3, 12, 12);
+            case "places" -> DecoyFashion.standard().inRandomCorners();
+            case "half" -> DecoyFashion.mark(List.of(6), 4, 4, 24, 0).withFraction(0.5);
+            case "dimmed" -> DecoyFashion.dimmed(List.of(6), 0.55);
+            case "low-contrast" -> DecoyFashion.lowContrast(List.of(1), 0.5);
+            case "clean" -> DecoyFashion.clean();
+            default -> throw new IllegalArgumentException("--variant must be one of " + VARIANTS + ", found '" + name + "'");
         };
     }
 
@@ -167,7 +191,7 @@ public final class DecoyJob implements Callable<Integer> {
         String annotations = Annotations.write(spark, objects, new File(out, "data/test-objects"));
         java.util.Set<String> swatched = new java.util.HashSet<>();
         for (int i = 0; i < test.size(); i++) {
-            if (decoy.placement(test.labels()[i], (seed + 1) * 1_000_003L + i) != null) {
+            if (decoy.carries(test.labels()[i], (seed + 1) * 1_000_003L + i)) {
                 swatched.add(FashionMnist.CLASSES.get(test.labels()[i]) + String.format("/test-%05d.png", i));
             }
         }
@@ -184,6 +208,15 @@ public final class DecoyJob implements Callable<Integer> {
                 continue;
             }
             File file = new File(out, "models/" + kind + ".zip");
+            if (reuse && file.isFile()) {
+                LOG.info("[decoy 2/4] reusing the {} model {}", kind, file);
+                models.put(kind, file);
+                if (kind.equals("decoy")) {
+                    reliance = reliance(io.shortcutlens.model.ModelLoader.load(file, new io.shortcutlens.model.ModelSpec(file.getPath(), null, null, null,
+                            io.shortcutlens.model.ModelSpec.DEFAULT_MAX_MODEL_BYTES)).classifier(), test, decoy, seed);
+                }
+                continue;
+            }
             DemoNetworks.Examples examples = examples(train, kind.equals("decoy") ? decoy : null, seed * 7_919L, 1);
             LOG.info("[decoy 2/4] training the {} model", kind);
             MultiLayerNetwork net = DemoNetworks.train(examples, epochs, seed + kind.hashCode(), e -> LOG.info("  {} epoch {}/{}", kind, e, epochs));
@@ -196,6 +229,7 @@ public final class DecoyJob implements Callable<Integer> {
         List<Score> scores = new ArrayList<>();
         List<SubgroupSize> sizes = new ArrayList<>();
         List<Timing> timings = new ArrayList<>();
+        Map<String, AuditJob.Result> audits = new LinkedHashMap<>();
         for (Map.Entry<String, File> m : models.entrySet()) {
             File run = new File(out, "explain/" + m.getKey());
             LOG.info("[decoy 3/4] explaining the audited split with the {} model", m.getKey());
@@ -204,17 +238,24 @@ public final class DecoyJob implements Callable<Integer> {
                     run.getAbsolutePath(), "--methods", String.join(",", methods), "--occlusion-mask-size", String.valueOf(occlusionMask),
                     "--occlusion-stride", String.valueOf(occlusionStride), "--occlusion-mask-value", hidden,
                     "--lime-replacement", hidden.equals("auto") ? "mean" : hidden, "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed));
-            ExplainJob.Result explained = explain.run(spark);
+            boolean explainedBefore = reuse && new File(run, "manifest.json").isFile();
+            ExplainJob.Result explained = explainedBefore ? null : explain.run(spark);
             LOG.info("[decoy 4/4] auditing the {} model", m.getKey());
             AuditJob audit = new AuditJob();
-            ExplainJob.commandLine(audit).parseArgs("--run", run.getAbsolutePath(), "--fill", hide, "--annotations", annotations);
+            List<String> auditArgs = new ArrayList<>(List.of("--run", run.getAbsolutePath(), "--fill", hide));
+            if (annotate) {
+                auditArgs.addAll(List.of("--annotations", annotations));
+            }
+            ExplainJob.commandLine(audit).parseArgs(auditArgs.toArray(new String[0]));
             AuditJob.Result report = audit.run(spark);
-            List<AuditJob.ConfirmedFinding> findings = report.findings();
-            timings.add(new Timing(m.getKey(), explained.rows() - explained.errors(), explained.seconds(), report.seconds()));
-            AuditJob.print(findings);
+            List<io.shortcutlens.audit.AuditFinding> findings = report.findings();
+            timings.add(new Timing(m.getKey(), explained == null ? 0 : explained.rows() - explained.errors(), explained == null ? 0 : explained.seconds(),
+                    report.seconds()));
+            audits.put(m.getKey(), report);
+            AuditJob.print(findings, report.cues());
             for (String method : methods) {
-                List<AuditJob.ConfirmedFinding> confirmed = findings.stream()
-                        .filter(f -> f.finding().method().equals(method) && f.verdict() == Confirmation.Verdict.SHORTCUT).toList();
+                List<io.shortcutlens.audit.AuditFinding> confirmed = findings.stream()
+                        .filter(f -> f.finding().method().equals(method) && f.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT).toList();
                 List<String> flagged = confirmed.stream().map(f -> f.finding().className()).distinct().sorted().toList();
                 List<String> truth = m.getKey().equals("decoy") ? decoy.poisoned().stream().map(FashionMnist.CLASSES::get).toList() : List.of();
                 // a hit: a poisoned class confirmed where the swatch is; anything else confirmed is a false alarm
@@ -234,7 +275,7 @@ public final class DecoyJob implements Callable<Integer> {
                 }
             }
         }
-        return new Outcome(scores, sizes, timings, reliance);
+        return new Outcome(decoy, scores, sizes, timings, reliance, audits);
     }
 
     /** Per poisoned class: the decoy model's predictions on the audited images with their swatch and without it. */
@@ -247,7 +288,7 @@ public final class DecoyJob implements Callable<Integer> {
             long right = 0;
             long changed = 0;
             for (int i = 0; i < test.size(); i++) {
-                if (test.labels()[i] == c && decoy.placement(c, (seed + 1) * 1_000_003L + i) != null) {
+                if (test.labels()[i] == c && decoy.carries(c, (seed + 1) * 1_000_003L + i)) {
                     swatched++;
                     if (withSwatch[i] == c) {
                         right++;
@@ -261,7 +302,7 @@ public final class DecoyJob implements Callable<Integer> {
     }
 
     /** Whether every place of the finding covers a place where the variant puts the swatch. */
-    static boolean atSwatch(AuditJob.ConfirmedFinding f, DecoyFashion decoy) {
+    static boolean atSwatch(io.shortcutlens.audit.AuditFinding f, DecoyFashion decoy) {
         return f.places().stream().allMatch(place -> atSwatch(place.region(), decoy));
     }
 

@@ -208,7 +208,7 @@ public final class DemoJob implements Callable<Integer> {
         for (Map.Entry<String, AuditJob.Result> a : outcome.audits().entrySet()) {
             System.out.println();
             System.out.println("Audit of " + a.getKey() + " (regions a class relies on, confirmed by masking them):");
-            AuditJob.print(a.getValue().findings());
+            AuditJob.print(a.getValue().findings(), a.getValue().cues());
             System.out.println("Agreement with the animals' bounding boxes (relevance mass inside the box; pointing game):");
             for (AuditJob.BoxAgreement b : a.getValue().boxes()) {
                 System.out.printf(Locale.ROOT, "  %-9s %-10s %4d images  relevance mass %.3f  pointing game %.3f%n", b.className(), b.method(),

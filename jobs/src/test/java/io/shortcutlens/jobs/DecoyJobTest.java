@@ -39,16 +39,16 @@ class DecoyJobTest {
         assertEquals(1.0, decoy.precision(), decoy.toString());
         assertEquals(1.0, decoy.recall(), decoy.toString());
         // The clean model has no shortcut anywhere. A decisive part of a garment can be confirmed by masking on it (a dress
-        // hem in one CI run); the garment masks the decoy job writes as annotations make that 'on_object', not a shortcut.
+        // hem in one CI run); the garment masks the decoy job writes as annotations make that 'object_part', not a shortcut.
         assertEquals(List.of(), clean.flagged(), clean.toString());
         List<Row> cleanConfirmed = TestSpark.session().read().parquet(new File(out, "explain/clean/findings").getAbsolutePath())
                 .where("verdict = 'shortcut'").collectAsList();
         System.out.println("decoy test: clean model confirmed " + cleanConfirmed);
         assertEquals(List.of(), cleanConfirmed);
         for (Row r : TestSpark.session().read().parquet(new File(out, "explain/clean/findings").getAbsolutePath())
-                .where("verdict = 'on_object'").collectAsList()) {
+                .where("verdict = 'object_part'").collectAsList()) {
             System.out.println("decoy test: clean model relies on a garment part: " + r);
-            assertTrue(r.<Double>getAs("object_overlap") >= AuditJob.OBJECT_OVERLAP, r.toString());
+            assertTrue(r.<Double>getAs("object_overlap") >= io.shortcutlens.audit.AuditParams.defaults().objectOverlap(), r.toString());
         }
         // the garment masks were read: every audited image has its relevance mass on the garment
         assertEquals(1000L, TestSpark.session().read().parquet(new File(out, "explain/decoy/box_scores").getAbsolutePath()).count());
@@ -63,7 +63,7 @@ class DecoyJobTest {
             assertTrue(r.<Double>getAs("p_adjusted") < 0.01, r.toString());
             assertTrue(r.<Double>getAs("flip_rate_region") > r.<Double>getAs("flip_rate_control") + 0.2, r.toString());
             // the swatch's evidence lies beside the garment, not on it
-            assertTrue(r.<Double>getAs("object_overlap") < AuditJob.OBJECT_OVERLAP, r.toString());
+            assertTrue(r.<Double>getAs("object_overlap") < io.shortcutlens.audit.AuditParams.defaults().objectOverlap(), r.toString());
         }
     }
 

@@ -36,7 +36,7 @@ class DemoJobTest {
         assertTrue(new File(out, "explain/net2/manifest.json").isFile());
 
         // the audit: net2 is flagged for bear at the lower-left corner and confirmed by masking
-        List<AuditJob.ConfirmedFinding> net2 = outcome.audits().get("net2").findings();
+        List<io.shortcutlens.audit.AuditFinding> net2 = outcome.audits().get("net2").findings();
         assertBearShortcutAtTheWatermark(net2);
         // Grad-CAM (the story's map): net2's bear maps put most of their mass in the lower-left quadrant, net1's do not
         for (String net : List.of("net1", "net2")) {
@@ -57,17 +57,17 @@ class DemoJobTest {
         AuditJob gradCamAudit = new AuditJob();
         new CommandLine(gradCamAudit).parseArgs("--run", gradCamRun.getAbsolutePath(), "--dream-channels", "0", "--no-dream-classes",
                 "--activations-layer", "none");
-        List<AuditJob.ConfirmedFinding> gradCam = gradCamAudit.run(TestSpark.session()).findings();
-        AuditJob.print(gradCam);
+        List<io.shortcutlens.audit.AuditFinding> gradCam = gradCamAudit.run(TestSpark.session()).findings();
+        AuditJob.print(gradCam, List.of());
         assertTrue(gradCam.stream().anyMatch(c -> c.finding().className().equals("bear") && c.finding().region().describe().startsWith("lower-left")),
                 "net2's bear flagged by Grad-CAM in the lower-left: " + gradCam);
         // net2's other classes are animals standing anywhere: nothing else of net2 is confirmed
-        assertTrue(net2.stream().filter(c -> c.verdict() == io.shortcutlens.audit.Confirmation.Verdict.SHORTCUT)
+        assertTrue(net2.stream().filter(c -> c.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT)
                 .allMatch(c -> c.finding().className().equals("bear") && c.finding().region().describe().startsWith("lower-left corner")), net2.toString());
         // net1 learnt that the watermark says nothing: no shortcut (a region inside the annotated animals is 'on_object')
-        List<AuditJob.ConfirmedFinding> net1 = outcome.audits().get("net1").findings();
-        AuditJob.print(net1);
-        assertTrue(net1.stream().noneMatch(c -> c.verdict() == io.shortcutlens.audit.Confirmation.Verdict.SHORTCUT), net1.toString());
+        List<io.shortcutlens.audit.AuditFinding> net1 = outcome.audits().get("net1").findings();
+        AuditJob.print(net1, List.of());
+        assertTrue(net1.stream().noneMatch(c -> c.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT), net1.toString());
         // the animals' boxes: net2's bear maps miss the bear (they are on the watermark), its cow maps are on the cow
         for (AuditJob.BoxAgreement b : outcome.audits().get("net2").boxes()) {
             System.out.println("demo test: net2 " + b);
@@ -116,13 +116,13 @@ class DemoJobTest {
     }
 
     /** The audit flags bear at the lower-left corner with occlusion and LIME, confirmed by masking it. */
-    private static void assertBearShortcutAtTheWatermark(List<AuditJob.ConfirmedFinding> findings) {
-        AuditJob.print(findings);
+    private static void assertBearShortcutAtTheWatermark(List<io.shortcutlens.audit.AuditFinding> findings) {
+        AuditJob.print(findings, List.of());
         for (String method : List.of("occlusion", "lime")) {
-            AuditJob.ConfirmedFinding bear = findings.stream().filter(c -> c.finding().className().equals("bear") && c.finding().method().equals(method))
+            io.shortcutlens.audit.AuditFinding bear = findings.stream().filter(c -> c.finding().className().equals("bear") && c.finding().method().equals(method))
                     .findFirst().orElseThrow(() -> new AssertionError("bear not flagged by " + method + ": " + findings));
             assertTrue(bear.finding().region().describe().startsWith("lower-left corner"), bear.finding().region().describe());
-            assertEquals(io.shortcutlens.audit.Confirmation.Verdict.SHORTCUT, bear.verdict(), bear.toString());
+            assertEquals(io.shortcutlens.audit.Verdict.SHORTCUT, bear.verdict(), bear.toString());
             assertTrue(bear.confirmation().flipRateRegion() > bear.confirmation().flipRateControl() + 0.5, bear.toString());
             assertTrue(bear.confirmation().pValue() < 0.01, bear.toString());
         }

@@ -17,12 +17,6 @@ import java.io.Serializable;
 public record Confirmation(long images, long flipsRegion, long flipsControl, long onlyRegion, long onlyControl,
                            double meanDropRegion, double meanDropControl) implements Serializable {
 
-    /**
-     * SHORTCUT and SUSPECT as {@link #verdict} decides; ON_OBJECT when object boxes are annotated and the region lies
-     * mostly inside them: the model does rely on the region, and the region is the object itself.
-     */
-    public enum Verdict { SHORTCUT, SUSPECT, ON_OBJECT, NOT_CONFIRMED }
-
     /** The masking test of several disjoint groups of images taken together: counts add, mean drops are image-weighted. */
     public static Confirmation pool(java.util.List<Confirmation> parts) {
         long n = 0, fr = 0, fc = 0, or = 0, oc = 0;
@@ -50,23 +44,5 @@ public record Confirmation(long images, long flipsRegion, long flipsControl, lon
     /** One-sided exact sign test that hiding the region flips more predictions than hiding the control. */
     public double pValue() {
         return SignTest.pValue(onlyRegion, onlyControl);
-    }
-
-    /**
-     * Shortcut: the p-value adjusted for the audit's many tests ({@link SignTest#holm}) is below {@code alpha} and the
-     * region's flip rate exceeds the control's by at least {@code minFlipGap}. Suspect: the unadjusted p is below 0.05,
-     * or the mean score drop exceeds the control's by at least {@code minFlipGap}. Otherwise not confirmed.
-     */
-    public Verdict verdict(double adjustedP, double alpha, double minFlipGap) {
-        if (images == 0) {
-            return Verdict.NOT_CONFIRMED;
-        }
-        if (adjustedP < alpha && flipRateRegion() - flipRateControl() >= minFlipGap) {
-            return Verdict.SHORTCUT;
-        }
-        if (pValue() < 0.05 || meanDropRegion - meanDropControl >= minFlipGap) {
-            return Verdict.SUSPECT;
-        }
-        return Verdict.NOT_CONFIRMED;
     }
 }

@@ -18,6 +18,29 @@ public final class RegionMasker {
 
     /** A copy of the image's model input with {@code box = {y0, x0, y1, x1}} hidden. */
     public static float[] mask(ImageTensor image, int[] box, Fill fill, long seed) {
+        return fill(image, box, true, fill, seed);
+    }
+
+    /** A copy of the image's model input with everything but {@code box} hidden (an empty box hides the whole image). */
+    public static float[] keepOnly(ImageTensor image, int[] box, Fill fill, long seed) {
+        return fill(image, box, false, fill, seed);
+    }
+
+    /** A copy of {@code into}'s model input with {@code box} replaced by the same pixels of {@code from} (same shape). */
+    public static float[] paste(ImageTensor from, ImageTensor into, int[] box) {
+        int h = into.shape().height();
+        int w = into.shape().width();
+        int plane = h * w;
+        float[] out = into.input().clone();
+        for (int ch = 0; ch < into.shape().channels(); ch++) {
+            for (int y = box[0]; y < box[2]; y++) {
+                System.arraycopy(from.input(), ch * plane + y * w + box[1], out, ch * plane + y * w + box[1], box[3] - box[1]);
+            }
+        }
+        return out;
+    }
+
+    private static float[] fill(ImageTensor image, int[] box, boolean inside, Fill fill, long seed) {
         int c = image.shape().channels();
         int h = image.shape().height();
         int w = image.shape().width();
@@ -35,8 +58,11 @@ public final class RegionMasker {
                     hi = Math.max(hi, in[ch * plane + i]);
                 }
             }
-            for (int y = box[0]; y < box[2]; y++) {
-                for (int x = box[1]; x < box[3]; x++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    if ((y >= box[0] && y < box[2] && x >= box[1] && x < box[3]) != inside) {
+                        continue;
+                    }
                     int i = ch * plane + y * w + x;
                     out[i] = switch (fill) {
                         case MEAN -> means[ch];

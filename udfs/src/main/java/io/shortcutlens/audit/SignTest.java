@@ -22,6 +22,27 @@ public final class SignTest {
     }
 
     /**
+     * One-sided exact binomial test: {@code P(X ≥ k)} for {@code X ~ Binomial(n, p0)}, the chance of {@code k} or more
+     * events among {@code n} when each happens at the rate {@code p0} seen elsewhere.
+     */
+    public static double binomialTail(long k, long n, double p0) {
+        if (k <= 0) {
+            return 1.0;
+        }
+        if (p0 <= 0) {
+            return 0.0;
+        }
+        if (p0 >= 1) {
+            return 1.0;
+        }
+        double total = 0;
+        for (long i = k; i <= n; i++) {
+            total += Math.exp(logChoose(n, i) + i * Math.log(p0) + (n - i) * Math.log1p(-p0));
+        }
+        return Math.min(1.0, total);
+    }
+
+    /**
      * Holm–Bonferroni adjusted p-values: the audit tests many (class or subgroup, method, region) candidates, so a
      * verdict at level alpha uses these, which bound the chance of any false confirmation among them by alpha.
      * {@code adjusted[i] = max over j ranked at or before i of min(1, (m − rank_j) · p_j)}, ranks from 0 by ascending p.

@@ -1,6 +1,6 @@
 package io.shortcutlens.spark;
 
-import io.shortcutlens.audit.MaskingProbe;
+import io.shortcutlens.audit.EvidenceProbe;
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.explain.Seeds;
 import io.shortcutlens.image.DecodeLimits;
@@ -13,15 +13,19 @@ import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The audit's masking test inside a task: each input row names a finding, an image path, the class and the two boxes;
- * each output row says what hiding each box did. The model comes from the executor's cache as in the explain job.
+ * The audit's evidence passes inside a task ({@link EvidenceProbe}): each input row names a candidate, a class image,
+ * the class, the region and control boxes, and optionally an image of another class to paste into; each output row
+ * says what hiding, keeping and pasting did, with the region signatures the content-consistency figures are
+ * aggregated from. The model comes from the executor's cache as in the explain job. A class image that cannot be read
+ * is one row with its error; a receiving image that cannot be read only drops the transplant of that row.
  */
-public final class ConfirmPartition implements MapPartitionsFunction<Row, Row> {
+public final class EvidencePartition implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
 
     public static final StructType INPUT = DataTypes.createStructType(new StructField[] {
@@ -31,7 +35,10 @@ public final class ConfirmPartition implements MapPartitionsFunction<Row, Row> {
         DataTypes.createStructField("class_index", DataTypes.IntegerType, false),
         DataTypes.createStructField("region_box", DataTypes.createArrayType(DataTypes.IntegerType, false), false),
         DataTypes.createStructField("control_box", DataTypes.createArrayType(DataTypes.IntegerType, false), false),
+        DataTypes.createStructField("receiver_path", DataTypes.StringType, true),
     });
+
+    private static final DataType SIGNATURE = DataTypes.createArrayType(DataTypes.FloatType, false);
 
     public static final StructType OUTPUT = DataTypes.createStructType(new StructField[] {
         DataTypes.createStructField("finding_id", DataTypes.IntegerType, false),
@@ -40,6 +47,16 @@ public final class ConfirmPartition implements MapPartitionsFunction<Row, Row> {
         DataTypes.createStructField("flipped_control", DataTypes.BooleanType, false),
         DataTypes.createStructField("drop_region", DataTypes.DoubleType, false),
         DataTypes.createStructField("drop_control", DataTypes.DoubleType, false),
+        DataTypes.createStructField("kept_region", DataTypes.BooleanType, false),
+        DataTypes.createStructField("kept_control", DataTypes.BooleanType, false),
+        DataTypes.createStructField("blank", DataTypes.BooleanType, false),
+        DataTypes.createStructField("receiver_other", DataTypes.BooleanType, false),
+        DataTypes.createStructField("became_region", DataTypes.BooleanType, false),
+        DataTypes.createStructField("became_control", DataTypes.BooleanType, false),
+        DataTypes.createStructField("region_signature", SIGNATURE, true),
+        DataTypes.createStructField("control_signature", SIGNATURE, true),
+        DataTypes.createStructField("receiver_region_signature", SIGNATURE, true),
+        DataTypes.createStructField("receiver_control_signature", SIGNATURE, true),
         DataTypes.createStructField("error", DataTypes.StringType, true),
     });
 
@@ -51,8 +68,8 @@ public final class ConfirmPartition implements MapPartitionsFunction<Row, Row> {
     private final RegionMasker.Fill fill;
     private final long seed;
 
-    public ConfirmPartition(ModelSpec model, String shippedModelName, Normalisation normalisation, DecodeLimits limits, HadoopConf hadoop,
-                            RegionMasker.Fill fill, long seed) {
+    public EvidencePartition(ModelSpec model, String shippedModelName, Normalisation normalisation, DecodeLimits limits, HadoopConf hadoop,
+                             RegionMasker.Fill fill, long seed) {
         this.model = model;
         this.shippedModelName = shippedModelName;
         this.normalisation = normalisation;
@@ -78,13 +95,23 @@ public final class ConfirmPartition implements MapPartitionsFunction<Row, Row> {
                 Row in = input.next();
                 int finding = in.getInt(0);
                 try {
-                    byte[] bytes = HadoopFiles.read(in.getString(2), hadoop, limits.maxFileBytes());
-                    ImageTensor image = decoder.decode(bytes, loaded.inputShape(), normalisation);
-                    MaskingProbe.Outcome o = MaskingProbe.probe(image, in.getInt(3), box(in, 4), box(in, 5), fill, loaded.classifier(),
+                    ImageTensor image = decoder.decode(HadoopFiles.read(in.getString(2), hadoop, limits.maxFileBytes()), loaded.inputShape(), normalisation);
+                    ImageTensor receiver = null;
+                    if (!in.isNullAt(6)) {
+                        try {
+                            receiver = decoder.decode(HadoopFiles.read(in.getString(6), hadoop, limits.maxFileBytes()), loaded.inputShape(), normalisation);
+                        } catch (Exception e) {
+                            receiver = null; // no transplant for this row; the class image's own tests stand
+                        }
+                    }
+                    EvidenceProbe.Outcome o = EvidenceProbe.probe(image, receiver, in.getInt(3), box(in, 4), box(in, 5), fill, loaded.classifier(),
                             Seeds.forImage(in.getString(1), seed));
-                    return RowFactory.create(finding, o.assigned(), o.flippedRegion(), o.flippedControl(), o.dropRegion(), o.dropControl(), null);
+                    return RowFactory.create(finding, o.assigned(), o.flippedRegion(), o.flippedControl(), o.dropRegion(), o.dropControl(),
+                            o.keptRegion(), o.keptControl(), o.blank(), o.receiverOther(), o.becameRegion(), o.becameControl(),
+                            o.regionSignature(), o.controlSignature(), o.receiverRegion(), o.receiverControl(), null);
                 } catch (Exception e) {
-                    return RowFactory.create(finding, false, false, false, 0.0, 0.0, e.getMessage() == null ? e.toString() : e.getMessage());
+                    return RowFactory.create(finding, false, false, false, 0.0, 0.0, false, false, false, false, false, false, null, null, null, null,
+                            e.getMessage() == null ? e.toString() : e.getMessage());
                 }
             }
         };

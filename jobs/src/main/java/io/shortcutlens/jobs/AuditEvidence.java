@@ -1,0 +1,196 @@
+package io.shortcutlens.jobs;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.stddev_pop;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.shortcutlens.audit.AuditFinding;
+import io.shortcutlens.audit.AuditParams;
+import io.shortcutlens.audit.Candidate;
+import io.shortcutlens.audit.Confirmation;
+import io.shortcutlens.audit.ContentConsistency;
+import io.shortcutlens.audit.GlobalCueProbe;
+import io.shortcutlens.audit.ImageAdjustment;
+import io.shortcutlens.audit.PixelMoments;
+import io.shortcutlens.audit.Place;
+import io.shortcutlens.audit.RegionMasker;
+import io.shortcutlens.audit.Sufficiency;
+import io.shortcutlens.audit.Transplant;
+import io.shortcutlens.image.DecodeLimits;
+import io.shortcutlens.image.Normalisation;
+import io.shortcutlens.spark.EvidencePartition;
+import io.shortcutlens.spark.GlobalCuePartition;
+import io.shortcutlens.spark.HadoopConf;
+import io.shortcutlens.spark.ModelStaging;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The audit's forward passes, run by Spark: the evidence passes of every candidate ({@link EvidencePartition}) and
+ * the global-cue probe ({@link GlobalCuePartition}), aggregated on the executors into the counts and moments the core
+ * decides on. Only aggregates and bounded lists of image paths reach the driver.
+ */
+final class AuditEvidence {
+    private AuditEvidence() { }
+
+    /** Where the model and images come from, and how images are read and hidden: the same for every pass. */
+    record Passes(SparkSession spark, ModelStaging.Staged staged, Normalisation normalisation, DecodeLimits limits, RegionMasker.Fill fill,
+                  long seed) {
+        HadoopConf hadoop() {
+            return new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        }
+
+        Dataset<Row> run(List<Row> rows, StructType schema, org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row> f, StructType out) {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            int slices = Math.max(1, Math.min(rows.size(), spark.sparkContext().defaultParallelism() * 2));
+            return spark.createDataFrame(jsc.parallelize(rows, slices), schema).mapPartitions(f, Encoders.row(out));
+        }
+    }
+
+    /** The evidence of the probed candidates, and the task rows (for the annotations' object overlaps). */
+    record Measurement(Map<Integer, AuditFinding.Measured> measured, Dataset<Row> tasks, long passes) { }
+
+    /** The images a place of a candidate concerns: the whole class, or the place's clusters under the candidate's method. */
+    static Dataset<Row> imagesOf(Candidate c, Place place, Dataset<Row> view, Dataset<Row> assigned) {
+        Dataset<Row> rows = place.clusters().isEmpty()
+                ? view.where(col("class").equalTo(c.finding().className()))
+                : assigned.where(col("class").equalTo(c.finding().className()).and(col("method").equalTo(c.finding().method()))
+                        .and(col(SubgroupClustering.CLUSTER).isin(place.clusters().toArray())));
+        return rows.where(col("path").isNotNull());
+    }
+
+    static Measurement measure(Passes passes, List<Candidate> candidates, List<String> classNames, Dataset<Row> view, Dataset<Row> assigned,
+                               int confirmImages, AuditParams params) {
+        int h = passes.staged().model().inputShape().height();
+        int w = passes.staged().model().inputShape().width();
+        // receiving images for the transplant: a seeded mix of every class's images, at most confirmImages of them
+        List<Row> receivers = view.where(col("path").isNotNull()).select("class", "image_id", "path").distinct()
+                .orderBy(xxhash64(col("image_id"), lit(passes.seed())), col("image_id")).limit(Math.max(1, confirmImages)).collectAsList();
+        List<Row> tasks = new ArrayList<>();
+        for (Candidate c : candidates) {
+            if (!c.probed()) {
+                continue;
+            }
+            int classIndex = classNames.indexOf(c.finding().className());
+            List<String> others = receivers.stream().filter(r -> !r.getString(0).equals(c.finding().className())).map(r -> r.getString(2)).toList();
+            int k = c.id();
+            for (Place place : c.places()) {
+                for (Row r : imagesOf(c, place, view, assigned).select("image_id", "path").distinct().orderBy("image_id")
+                        .limit(Math.max(1, confirmImages / c.places().size())).collectAsList()) {
+                    String receiver = others.isEmpty() ? null : others.get(Math.floorMod(k++, others.size()));
+                    tasks.add(RowFactory.create(c.id(), r.getString(0), r.getString(1), classIndex, place.region().pixelBox(h, w),
+                            place.control().pixelBox(h, w), receiver));
+                }
+            }
+        }
+        Dataset<Row> taskRows = passes.spark().createDataFrame(tasks, EvidencePartition.INPUT);
+        Dataset<Row> outcomes = passes.run(tasks, EvidencePartition.INPUT, new EvidencePartition(passes.staged().spec(), passes.staged().shippedName(),
+                passes.normalisation(), passes.limits(), passes.hadoop(), passes.fill(), passes.seed()), EvidencePartition.OUTPUT)
+                .where(col("assigned").and(col("error").isNull())).persist();
+        Map<Integer, AuditFinding.Measured> out = new HashMap<>();
+        Map<Integer, Map<String, PixelMoments>> moments = moments(outcomes);
+        for (Row r : outcomes.groupBy("finding_id").agg(count("*"), ones("flipped_region"), ones("flipped_control"),
+                        only("flipped_region", "flipped_control"), only("flipped_control", "flipped_region"), avg("drop_region"), avg("drop_control"),
+                        ones("kept_region"), ones("kept_control"), ones("blank"), only("kept_region", "kept_control"), only("kept_control", "kept_region"),
+                        ones("receiver_other"), ones("became_region"), ones("became_control"), only("became_region", "became_control"),
+                        only("became_control", "became_region"))
+                .collectAsList()) {
+            int id = r.getInt(0);
+            Map<String, PixelMoments> m = moments.getOrDefault(id, Map.of());
+            out.put(id, new AuditFinding.Measured(
+                    new Confirmation(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getDouble(6), r.getDouble(7)),
+                    new Transplant(r.getLong(13), r.getLong(14), r.getLong(15), r.getLong(16), r.getLong(17)),
+                    new Sufficiency(r.getLong(1), r.getLong(8), r.getLong(9), r.getLong(10), r.getLong(11), r.getLong(12)),
+                    ContentConsistency.of(m.getOrDefault("region", PixelMoments.EMPTY), m.getOrDefault("receiver_region", PixelMoments.EMPTY),
+                            m.getOrDefault("control", PixelMoments.EMPTY), m.getOrDefault("receiver_control", PixelMoments.EMPTY),
+                            params.maxSpread(), params.minDistance())));
+        }
+        outcomes.unpersist();
+        long probedPasses = (long) tasks.size() * io.shortcutlens.audit.EvidenceProbe.PASSES;
+        return new Measurement(out, taskRows, probedPasses);
+    }
+
+    private static Column ones(String flag) {
+        return sum(when(col(flag), 1L).otherwise(0L));
+    }
+
+    private static Column only(String flag, String not) {
+        return sum(when(col(flag).and(col(not).unary_$bang()), 1L).otherwise(0L));
+    }
+
+    /** Per candidate and signature kind (region, control, receiver_region, receiver_control), the per-pixel moments. */
+    private static Map<Integer, Map<String, PixelMoments>> moments(Dataset<Row> outcomes) {
+        Dataset<Row> all = null;
+        for (String kind : List.of("region", "control", "receiver_region", "receiver_control")) {
+            Dataset<Row> d = outcomes.where(col(kind + "_signature").isNotNull()).select(col("finding_id"), lit(kind).as("kind"),
+                    posexplode(col(kind + "_signature")).as(new String[] {"pos", "v"}));
+            all = all == null ? d : all.unionByName(d);
+        }
+        Map<Integer, Map<String, double[][]>> raw = new HashMap<>();
+        Map<Integer, Map<String, Long>> images = new HashMap<>();
+        List<Row> rows = all.groupBy("finding_id", "kind", "pos").agg(count("*"), avg("v"), stddev_pop("v")).collectAsList();
+        Map<Integer, Map<String, Integer>> sizes = new HashMap<>();
+        for (Row r : rows) {
+            sizes.computeIfAbsent(r.getInt(0), k -> new HashMap<>()).merge(r.getString(1), r.getInt(2) + 1, Math::max);
+        }
+        for (Row r : rows) {
+            int size = sizes.get(r.getInt(0)).get(r.getString(1));
+            double[][] m = raw.computeIfAbsent(r.getInt(0), k -> new HashMap<>()).computeIfAbsent(r.getString(1), k -> new double[2][size]);
+            m[0][r.getInt(2)] = r.getDouble(4);
+            m[1][r.getInt(2)] = r.getDouble(5);
+            images.computeIfAbsent(r.getInt(0), k -> new HashMap<>()).put(r.getString(1), r.getLong(3));
+        }
+        Map<Integer, Map<String, PixelMoments>> out = new HashMap<>();
+        raw.forEach((id, kinds) -> kinds.forEach((kind, m) -> out.computeIfAbsent(id, k -> new HashMap<>())
+                .put(kind, new PixelMoments(images.get(id).get(kind), m[0], m[1]))));
+        return out;
+    }
+
+    /**
+     * The global-cue probe on up to {@code perClass} images of each class (seeded choice): every image as is and under
+     * every whole-image change, then the per-change confusion (aggregated on the executors) into per-class counts.
+     */
+    static List<GlobalCueProbe.Count> globalCounts(Passes passes, List<String> classNames, Dataset<Row> view, int perClass) {
+        if (perClass <= 0) {
+            return List.of();
+        }
+        List<Row> sample = view.where(col("path").isNotNull()).select("class", "image_id", "path").distinct()
+                .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy(xxhash64(col("image_id"), lit(passes.seed())), col("image_id"))))
+                .where(col("rank").leq(perClass)).select("image_id", "path").collectAsList();
+        if (sample.isEmpty()) {
+            return List.of();
+        }
+        List<ImageAdjustment> changes = ImageAdjustment.forChannels(passes.staged().model().inputShape().channels());
+        Dataset<Row> probed = passes.run(sample, GlobalCuePartition.INPUT, new GlobalCuePartition(passes.staged().spec(),
+                passes.staged().shippedName(), passes.normalisation(), passes.limits(), passes.hadoop()), GlobalCuePartition.OUTPUT)
+                .where(col("error").isNull());
+        long[][][] confusion = new long[changes.size()][classNames.size()][classNames.size()];
+        for (Row r : probed.select(col("predicted_index"), posexplode(col("adjusted_index")).as(new String[] {"change", "adjusted"}))
+                .groupBy("change", "predicted_index", "adjusted").count().collectAsList()) {
+            confusion[r.getInt(0)][r.getInt(1)][r.getInt(2)] = r.getLong(3);
+        }
+        List<GlobalCueProbe.Count> out = new ArrayList<>();
+        for (int t = 0; t < changes.size(); t++) {
+            out.addAll(GlobalCueProbe.counts(classNames, changes.get(t), confusion[t]));
+        }
+        return out;
+    }
+}

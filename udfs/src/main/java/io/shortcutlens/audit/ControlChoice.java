@@ -1,0 +1,27 @@
+package io.shortcutlens.audit;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The control of a finding's tests: an equal-sized region not overlapping the finding — by default the one where the
+ * group of images puts the most attribution after the finding ({@link #STRONGEST}: the region must matter more than
+ * anything else of its size, so a part of an object that the whole object would explain as well is not confirmed),
+ * or the one where it puts the least ({@link #WEAKEST}: hiding just anything does not flip).
+ */
+public enum ControlChoice {
+    STRONGEST, WEAKEST;
+
+    /** The control for {@code f} among {@code candidates}, from the group's statistics in every region (ties: lower index). */
+    public Region choose(ShortcutFinding f, List<RegionStat> groupStats, List<Region> candidates) {
+        Comparator<RegionStat> order = Comparator.comparingDouble(RegionStat::meanShare);
+        if (this == STRONGEST) {
+            order = order.reversed();
+        }
+        return groupStats.stream()
+                .filter(s -> candidates.get(s.regionIndex()).size() == f.region().size() && !candidates.get(s.regionIndex()).overlaps(f.region()))
+                .min(order.thenComparingInt(RegionStat::regionIndex))
+                .map(s -> candidates.get(s.regionIndex()))
+                .orElseThrow(() -> new IllegalStateException("no control region for " + f));
+    }
+}

@@ -1,0 +1,144 @@
+package io.shortcutlens.audit;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Non-localised cues: a class whose predictions follow a whole-image property rather than a region. Per class and
+ * per whole-image change ({@link ImageAdjustment}), a sample of every class is re-predicted; a class has a global cue
+ * when one change makes its images leave it far more often than other classes' images leave theirs, <em>and</em> the
+ * opposite change makes other classes' images enter it far more often than they enter a typical class — undoing the
+ * cue removes the class, doing it creates the class. No region is involved, so none is reported.
+ */
+public final class GlobalCueProbe {
+    private GlobalCueProbe() { }
+
+    /**
+     * One class under one change: of its sampled images (predicted as the class), how many left it; of the sampled
+     * images of other classes, how many the change turned into it.
+     */
+    public record Count(String className, ImageAdjustment adjustment, long classImages, long left, long otherImages, long entered)
+            implements Serializable {
+        public double leaveRate() {
+            return classImages == 0 ? 0 : (double) left / classImages;
+        }
+
+        public double enterRate() {
+            return otherImages == 0 ? 0 : (double) entered / otherImages;
+        }
+    }
+
+    /**
+     * A global cue of one class: the change that removes it ({@code leaveWith}) and the opposite one that creates it
+     * ({@code enterWith}), with the rates behind both and a p-value for the weaker of the two, Holm-adjusted over all
+     * classes and changes tested.
+     */
+    public record Cue(String className, ImageAdjustment leaveWith, ImageAdjustment enterWith, long classImages, double leaveRate,
+                      double othersLeaveRate, long otherImages, double enterRate, double typicalEnterRate, double pAdjusted,
+                      Judgement judgement) implements Serializable { }
+
+    /**
+     * Per-class counts under one change from its confusion: {@code confusion[a][b]} images predicted {@code a} as is
+     * and {@code b} after the change.
+     */
+    public static List<Count> counts(List<String> classNames, ImageAdjustment change, long[][] confusion) {
+        int k = classNames.size();
+        long total = 0;
+        for (long[] row : confusion) {
+            for (long v : row) {
+                total += v;
+            }
+        }
+        List<Count> out = new ArrayList<>();
+        for (int a = 0; a < k; a++) {
+            long classImages = 0;
+            long stayed = confusion[a][a];
+            long enteredA = 0;
+            for (int b = 0; b < k; b++) {
+                classImages += confusion[a][b];
+                if (b != a) {
+                    enteredA += confusion[b][a];
+                }
+            }
+            if (classImages > 0) {
+                out.add(new Count(classNames.get(a), change, classImages, classImages - stayed, total - classImages, enteredA));
+            }
+        }
+        return out;
+    }
+
+    /** Every class's strongest (leave, enter) pair, judged; the classes with a cue first. */
+    public static List<Cue> judge(List<Count> counts, AuditParams params) {
+        Map<ImageAdjustment, List<Count>> byAdjustment = new TreeMap<>();
+        for (Count c : counts) {
+            byAdjustment.computeIfAbsent(c.adjustment(), k -> new ArrayList<>()).add(c);
+        }
+        List<Cue> tested = new ArrayList<>();
+        List<Double> p = new ArrayList<>();
+        for (Count leave : counts) {
+            Count enter = byAdjustment.getOrDefault(leave.adjustment().opposite(), List.of()).stream()
+                    .filter(c -> c.className().equals(leave.className())).findFirst().orElse(null);
+            if (enter == null || leave.classImages() == 0 || enter.otherImages() == 0) {
+                continue;
+            }
+            long othersLeft = 0;
+            long othersImages = 0;
+            for (Count c : byAdjustment.get(leave.adjustment())) {
+                if (!c.className().equals(leave.className())) {
+                    othersLeft += c.left();
+                    othersImages += c.classImages();
+                }
+            }
+            double othersLeave = othersImages == 0 ? 0 : (double) othersLeft / othersImages;
+            double typicalEnter = median(byAdjustment.get(enter.adjustment()).stream().filter(c -> !c.className().equals(leave.className()))
+                    .mapToDouble(Count::enterRate).toArray());
+            double pLeave = SignTest.binomialTail(leave.left(), leave.classImages(), Math.max(othersLeave, 1.0 / (othersImages + 1)));
+            double pEnter = SignTest.binomialTail(enter.entered(), enter.otherImages(), Math.max(typicalEnter, 1.0 / (enter.otherImages() + 1)));
+            p.add(Math.max(pLeave, pEnter));
+            tested.add(new Cue(leave.className(), leave.adjustment(), enter.adjustment(), leave.classImages(), leave.leaveRate(), othersLeave,
+                    enter.otherImages(), enter.enterRate(), typicalEnter, Double.NaN, null));
+        }
+        double[] adjusted = SignTest.holm(p.stream().mapToDouble(Double::doubleValue).toArray());
+        Map<String, Cue> best = new TreeMap<>();
+        for (int i = 0; i < tested.size(); i++) {
+            Cue t = tested.get(i);
+            Cue c = new Cue(t.className(), t.leaveWith(), t.enterWith(), t.classImages(), t.leaveRate(), t.othersLeaveRate(), t.otherImages(),
+                    t.enterRate(), t.typicalEnterRate(), adjusted[i], decide(t, adjusted[i], params));
+            Cue before = best.get(c.className());
+            if (before == null || strength(c, params) > strength(before, params)) {
+                best.put(c.className(), c);
+            }
+        }
+        return best.values().stream().sorted(Comparator.comparing((Cue c) -> c.judgement().verdict())
+                .thenComparing(c -> -strength(c, params)).thenComparing(Cue::className)).toList();
+    }
+
+    /** The weaker of the two gaps, each over its minimum: at least 1 for a cue. */
+    static double strength(Cue c, AuditParams p) {
+        return Math.min((c.leaveRate() - c.othersLeaveRate()) / p.minCueLeaveGap(), (c.enterRate() - c.typicalEnterRate()) / p.minCueEnterGap());
+    }
+
+    static Judgement decide(Cue c, double pAdjusted, AuditParams p) {
+        String figures = String.format(Locale.ROOT, "%s makes %.0f%% of its %d images leave it (other classes %.0f%%) and %s turns %.0f%% of %d"
+                + " other images into it (a typical class %.0f%%), p %.1e", c.leaveWith().label(), 100 * c.leaveRate(), c.classImages(),
+                100 * c.othersLeaveRate(), c.enterWith().label(), 100 * c.enterRate(), c.otherImages(), 100 * c.typicalEnterRate(), pAdjusted);
+        boolean cue = pAdjusted < p.alpha() && c.leaveRate() - c.othersLeaveRate() >= p.minCueLeaveGap()
+                && c.enterRate() - c.typicalEnterRate() >= p.minCueEnterGap();
+        return cue ? new Judgement(Verdict.GLOBAL_CUE, "Whole-image cue: " + figures + ".")
+                : new Judgement(Verdict.NOT_CONFIRMED, "No whole-image cue: " + figures + ".");
+    }
+
+    private static double median(double[] v) {
+        if (v.length == 0) {
+            return 0;
+        }
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

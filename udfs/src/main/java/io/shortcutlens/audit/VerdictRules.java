@@ -1,0 +1,71 @@
+package io.shortcutlens.audit;
+
+import java.util.Locale;
+
+/**
+ * The verdict table, from a finding's evidence to one verdict and the sentence that says why.
+ *
+ * <table>
+ *   <caption>rules, first match wins</caption>
+ *   <tr><th>the model relies on the region</th><th>evidence that the region is not the object</th><th>verdict</th></tr>
+ *   <tr><td>no: adjusted p ≥ alpha or flip gap below the minimum</td><td>p &lt; 0.05 or score-drop gap ≥ min flip gap</td><td>suspect</td></tr>
+ *   <tr><td>no</td><td>otherwise</td><td>not_confirmed</td></tr>
+ *   <tr><td>yes</td><td>annotations: evidence on the objects ≥ object overlap</td><td>object_part</td></tr>
+ *   <tr><td>yes</td><td>annotations: evidence off the objects</td><td>shortcut</td></tr>
+ *   <tr><td>yes</td><td>transplant gap ≥ its minimum, p &lt; alpha</td><td>shortcut</td></tr>
+ *   <tr><td>yes</td><td>sufficiency gap ≥ its minimum, p &lt; alpha</td><td>shortcut</td></tr>
+ *   <tr><td>yes</td><td>stamped content and a transplant or sufficiency gap ≥ the support minimum</td><td>shortcut</td></tr>
+ *   <tr><td>yes</td><td>stamped content alone</td><td>suspect</td></tr>
+ *   <tr><td>yes</td><td>none</td><td>object_part</td></tr>
+ * </table>
+ * Annotations, where given, are the strongest evidence and decide alone.
+ */
+public final class VerdictRules {
+    private VerdictRules() { }
+
+    public static Judgement decide(Evidence e, AuditParams p) {
+        Confirmation n = e.necessity();
+        double flipGap = n.flipRateRegion() - n.flipRateControl();
+        String masking = String.format(Locale.ROOT, "hiding the region flips %.0f%% of %d predictions against %.0f%% for the control (p %.1e)",
+                100 * n.flipRateRegion(), n.images(), 100 * n.flipRateControl(), e.pAdjusted());
+        if (n.images() == 0 || !(e.pAdjusted() < p.alpha() && flipGap >= p.minFlipGap())) {
+            if (n.images() > 0 && (n.pValue() < 0.05 || n.meanDropRegion() - n.meanDropControl() >= p.minFlipGap())) {
+                return new Judgement(Verdict.SUSPECT, "Some reliance, not confirmed: " + masking + ".");
+            }
+            return new Judgement(Verdict.NOT_CONFIRMED, n.images() == 0 ? "No image of the class could be re-predicted."
+                    : "Not relied on: " + masking + ".");
+        }
+        if (e.objectOverlap() != null) {
+            String where = String.format(Locale.ROOT, "%.0f%% of its evidence lies on the annotated objects", 100 * e.objectOverlap());
+            return e.objectOverlap() >= p.objectOverlap()
+                    ? new Judgement(Verdict.OBJECT_PART, "Part of the object: " + masking + ", and " + where + ".")
+                    : new Judgement(Verdict.SHORTCUT, "Shortcut off the object: " + masking + ", and only " + where + ".");
+        }
+        Transplant t = e.transplant();
+        Sufficiency s = e.sufficiency();
+        ContentConsistency c = e.consistency();
+        String pasted = String.format(Locale.ROOT, "pasted into %d other images it makes %.0f%% of them the class (control %.0f%%)", t.pairs(),
+                100 * t.rateRegion(), 100 * t.rateControl());
+        String alone = String.format(Locale.ROOT, "kept alone it still says the class for %.0f%% (control %.0f%%, blank %.0f%%)",
+                100 * s.rateRegion(), 100 * s.rateControl(), 100 * s.rateBlank());
+        String stamped = String.format(Locale.ROOT, "%.0f%% of its pixels are the same in every image and unlike other classes' (control %.0f%%)",
+                100 * c.stampedShare(), 100 * c.controlStampedShare());
+        boolean transplants = t.pairs() > 0 && t.gap() >= p.minTransplantGap() && t.pValue() < p.alpha();
+        boolean sufficient = s.images() > 0 && s.gap() >= p.minSufficiencyGap() && s.pValue() < p.alpha();
+        boolean constant = c.stampedShare() >= p.minStamped() && c.gap() >= p.minStamped() / 2;
+        boolean supported = t.gap() >= p.minSupportGap() || s.gap() >= p.minSupportGap();
+        if (transplants) {
+            return new Judgement(Verdict.SHORTCUT, "Carries the class: " + pasted + "; " + masking + ".");
+        }
+        if (sufficient) {
+            return new Judgement(Verdict.SHORTCUT, "Enough on its own: " + alone + "; " + masking + ".");
+        }
+        if (constant && supported) {
+            return new Judgement(Verdict.SHORTCUT, "Stamped content: " + stamped + "; " + (t.gap() >= s.gap() ? pasted : alone) + ".");
+        }
+        if (constant) {
+            return new Judgement(Verdict.SUSPECT, "Relied on and near-constant, but it does not carry the class: " + stamped + "; " + pasted + ".");
+        }
+        return new Judgement(Verdict.OBJECT_PART, "Part of the object: relied on (" + masking + "), but " + pasted + " and " + alone + ".");
+    }
+}

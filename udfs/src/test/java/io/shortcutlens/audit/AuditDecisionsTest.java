@@ -1,0 +1,159 @@
+package io.shortcutlens.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Control choice, candidates and places pooling, the joint judgement with Holm, and the global-cue rule. */
+class AuditDecisionsTest {
+    private static final int G = 8;
+    private static final List<Region> REGIONS = Region.candidates(G, 1, 2);
+
+    private static List<RegionStat> stats(String cls, Map<Region, Double> shares) {
+        List<RegionStat> out = new ArrayList<>();
+        for (int i = 0; i < REGIONS.size(); i++) {
+            out.add(new RegionStat(cls, "occlusion", i, 100, shares.getOrDefault(REGIONS.get(i), 0.0), 0));
+        }
+        return out;
+    }
+
+    @Test
+    void theControlIsTheStrongestOrWeakestEqualSizedRegionApartFromTheFinding() {
+        Region corner = new Region(G, 6, 0, 2);
+        Region touching = new Region(G, 5, 1, 2); // overlaps the corner: never a control
+        Region far = new Region(G, 0, 6, 2);
+        Region small = new Region(G, 0, 0, 1); // another size: never a control
+        List<RegionStat> s = stats("a", Map.of(corner, 0.6, touching, 0.5, far, 0.2, small, 0.9));
+        ShortcutFinding f = new ShortcutFinding("a", "occlusion", corner, 100, 0.6, 0.9, 0.0, 0.6);
+        assertEquals(far, ControlChoice.STRONGEST.choose(f, s, REGIONS));
+        Region weakest = ControlChoice.WEAKEST.choose(f, s, REGIONS);
+        assertEquals(2, weakest.size());
+        assertTrue(!weakest.overlaps(corner) && !weakest.equals(far), weakest.toString());
+        assertEquals(new Region(G, 0, 0, 2), weakest, "ties go to the first region in order");
+    }
+
+    @Test
+    void uncoveredSubgroupsInSeveralPlacesArePooledIntoOnePlacesCandidate() {
+        Region ll = new Region(G, 6, 0, 2);
+        Region tr = new Region(G, 0, 6, 2);
+        List<RegionStat> s = stats("a", Map.of(ll, 0.3, tr, 0.3));
+        SubgroupDetector.Subgroup g1 = new SubgroupDetector.Subgroup(new ShortcutFinding("a", "occlusion", ll, 30, 0.8, 0.9, 0.1, 0.7),
+                List.of(0), 100, stats("a", Map.of(ll, 0.8)));
+        SubgroupDetector.Subgroup g2 = new SubgroupDetector.Subgroup(new ShortcutFinding("a", "occlusion", tr, 10, 0.4, 0.5, 0.1, 0.3),
+                List.of(2), 100, stats("a", Map.of(tr, 0.4)));
+        List<Candidate> c = Candidates.build(List.of(), s, List.of(g1, g2), REGIONS, ControlChoice.STRONGEST);
+        assertEquals(3, c.size());
+        Candidate places = c.get(2);
+        assertEquals(Scope.PLACES, places.scope());
+        assertEquals(List.of(ll, tr), places.places().stream().map(Place::region).toList());
+        assertEquals(40, places.finding().images());
+        assertEquals((30 * 0.8 + 10 * 0.4) / 40, places.finding().meanShare(), 1e-12, "image-weighted");
+        assertEquals(ll, places.finding().region(), "the largest subgroup's region");
+        assertEquals(List.of(c.get(0), c.get(1)), places.parts());
+        // a class finding at the lower left covers the first subgroup: it is tested with it, and no places candidate is made
+        ShortcutFinding classWide = new ShortcutFinding("a", "occlusion", ll, 100, 0.5, 0.6, 0.1, 0.4);
+        List<Candidate> covered = Candidates.build(List.of(classWide), s, List.of(g1, g2), REGIONS, ControlChoice.STRONGEST);
+        assertEquals(List.of(Scope.CLASS, Scope.SUBGROUP), covered.stream().map(Candidate::scope).toList());
+    }
+
+    @Test
+    void judgingPoolsPlacesAdjustsForAllCandidatesAndSortsStrongestFirst() {
+        Region ll = new Region(G, 6, 0, 2);
+        Region tr = new Region(G, 0, 6, 2);
+        Place p1 = new Place(ll, List.of(0), tr);
+        Place p2 = new Place(tr, List.of(1), ll);
+        ShortcutFinding f = new ShortcutFinding("a", "occlusion", ll, 20, 0.8, 0.9, 0.1, 0.7);
+        Candidate a = new Candidate(0, f, Scope.SUBGROUP, List.of(0), 100, List.of(p1), List.of());
+        Candidate b = new Candidate(1, f, Scope.SUBGROUP, List.of(1), 100, List.of(p2), List.of());
+        Candidate both = new Candidate(2, f, Scope.PLACES, List.of(0, 1), 100, List.of(p1, p2), List.of(a, b));
+        AuditFinding.Measured half = new AuditFinding.Measured(new Confirmation(6, 6, 0, 6, 0, 0.5, 0.0), new Transplant(10, 6, 0, 6, 0),
+                Sufficiency.NONE, new ContentConsistency(0.4, 0.0, 0.1));
+        List<AuditFinding> judged = AuditFinding.judge(List.of(a, b, both), Map.of(0, half, 1, half), null, AuditParams.defaults());
+        AuditFinding pooled = judged.stream().filter(x -> x.id() == 2).findFirst().orElseThrow();
+        assertEquals(new Confirmation(12, 12, 0, 12, 0, 0.5, 0.0), pooled.confirmation());
+        assertEquals(new Transplant(20, 12, 0, 12, 0), pooled.evidence().transplant());
+        assertEquals(0.4, pooled.evidence().consistency().stampedShare(), 1e-12);
+        // Holm over three candidates: the pooled one, smallest p, is multiplied by 3
+        assertEquals(Math.min(1, 3 * SignTest.pValue(12, 0)), pooled.pAdjusted(), 1e-15);
+        assertEquals(Verdict.SHORTCUT, pooled.verdict());
+        assertEquals(2, judged.get(0).id(), "strongest verdict, then smallest adjusted p, first");
+        // six images alone cannot reach the adjusted level: the parts stay suspect
+        assertEquals(Verdict.SUSPECT, judged.get(1).verdict());
+    }
+
+    /** Confusions under every change: class 0 is "dark", so brightening removes it and darkening creates it. */
+    private static List<GlobalCueProbe.Count> counts(boolean cue) {
+        List<String> names = List.of("a", "b", "c", "d");
+        List<GlobalCueProbe.Count> out = new ArrayList<>();
+        for (ImageAdjustment t : ImageAdjustment.forChannels(1)) {
+            long[][] m = new long[4][4];
+            for (int k = 0; k < 4; k++) {
+                m[k][k] = 100;
+            }
+            if (cue && t == ImageAdjustment.BRIGHTER) {
+                m[0][0] = 30;
+                m[0][1] = 70;
+            }
+            if (cue && t == ImageAdjustment.DARKER) {
+                for (int k = 1; k < 4; k++) {
+                    m[k][k] = 50;
+                    m[k][0] = 50;
+                }
+            }
+            if (!cue && t == ImageAdjustment.BLURRED) { // every class equally fragile under blur: no cue of one
+                for (int k = 0; k < 4; k++) {
+                    m[k][k] = 40;
+                    m[k][(k + 1) % 4] = 60;
+                }
+            }
+            out.addAll(GlobalCueProbe.counts(names, t, m));
+        }
+        return out;
+    }
+
+    @Test
+    void aClassThatOneChangeRemovesAndTheOppositeCreatesHasAGlobalCue() {
+        List<GlobalCueProbe.Cue> cues = GlobalCueProbe.judge(counts(true), AuditParams.defaults());
+        GlobalCueProbe.Cue top = cues.get(0);
+        assertEquals("a", top.className());
+        assertEquals(Verdict.GLOBAL_CUE, top.judgement().verdict(), top.judgement().reason());
+        assertEquals(ImageAdjustment.BRIGHTER, top.leaveWith());
+        assertEquals(ImageAdjustment.DARKER, top.enterWith());
+        assertEquals(0.7, top.leaveRate(), 1e-12);
+        assertEquals(0.5, top.enterRate(), 1e-12);
+        assertTrue(cues.stream().skip(1).noneMatch(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE), cues.toString());
+        assertTrue(GlobalCueProbe.judge(counts(false), AuditParams.defaults()).stream().noneMatch(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE));
+    }
+
+    @Test
+    void wholeImageChangesKeepRangeMeanAndConstantImages() {
+        float[] flat = new float[16];
+        java.util.Arrays.fill(flat, 100f);
+        assertEquals(150f, ImageAdjustment.BRIGHTER.apply(flat, 1, 4, 4)[5], 1e-4);
+        assertEquals(100f, ImageAdjustment.BLURRED.apply(flat, 1, 4, 4)[5], 1e-4);
+        assertEquals(100f, ImageAdjustment.SHARPER.apply(flat, 1, 4, 4)[5], 1e-4);
+        assertEquals(100f, ImageAdjustment.LESS_CONTRAST.apply(flat, 1, 4, 4)[5], 1e-4);
+        float[] bright = new float[16];
+        java.util.Arrays.fill(bright, 200f);
+        assertEquals(255f, ImageAdjustment.BRIGHTER.apply(bright, 1, 4, 4)[0], 0, "clipped to the pixel range");
+        float[] ramp = new float[64];
+        for (int i = 0; i < 64; i++) {
+            ramp[i] = i * 4;
+        }
+        float[] jpeg = ImageAdjustment.JPEG.apply(ramp, 1, 8, 8);
+        double err = 0;
+        for (int i = 0; i < 64; i++) {
+            err += Math.abs(jpeg[i] - ramp[i]) / 64;
+        }
+        assertTrue(err > 0.5 && err < 40, "a lossy round trip, still the same picture: " + err);
+        assertEquals(ImageAdjustment.DARKER, ImageAdjustment.BRIGHTER.opposite());
+        assertEquals(9, ImageAdjustment.forChannels(3).size());
+        assertEquals(7, ImageAdjustment.forChannels(1).size());
+        assertThrows(IllegalArgumentException.class, () -> new Place(new Region(G, 0, 0, 2), List.of(), new Region(G, 1, 1, 2)));
+    }
+}

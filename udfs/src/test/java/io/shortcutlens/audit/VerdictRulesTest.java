@@ -1,0 +1,77 @@
+package io.shortcutlens.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** One case per row of the verdict table: each fails if its rule is dropped or reordered. */
+class VerdictRulesTest {
+    private static final AuditParams P = AuditParams.defaults();
+    /** Hiding the region flips 90 of 100, the control 5, all discordant: relied on. */
+    private static final Confirmation RELIED = new Confirmation(100, 90, 5, 86, 1, 0.8, 0.05);
+    private static final Transplant NO_TRANSPLANT = new Transplant(100, 6, 4, 4, 2);
+    private static final Sufficiency NOT_ALONE = new Sufficiency(100, 8, 6, 3, 4, 2);
+    private static final ContentConsistency VARIED = new ContentConsistency(0.02, 0.0, 0.8);
+
+    private static Judgement decide(Confirmation n, double pAdjusted, Transplant t, Sufficiency s, ContentConsistency c, Double overlap) {
+        Judgement j = VerdictRules.decide(new Evidence(n, pAdjusted, t, s, c, overlap), P);
+        assertTrue(j.reason().length() > 20, j.reason());
+        return j;
+    }
+
+    @Test
+    void aRegionWhoseMaskingChangesNothingIsNotConfirmed() {
+        Confirmation none = new Confirmation(100, 5, 4, 3, 2, 0.01, 0.01);
+        assertEquals(Verdict.NOT_CONFIRMED, decide(none, 1.0, NO_TRANSPLANT, NOT_ALONE, VARIED, null).verdict());
+        assertEquals(Verdict.NOT_CONFIRMED, decide(new Confirmation(0, 0, 0, 0, 0, 0, 0), 1.0, Transplant.NONE, Sufficiency.NONE,
+                ContentConsistency.NONE, null).verdict());
+    }
+
+    @Test
+    void someRelianceBelowTheAdjustedLevelIsSuspect() {
+        Confirmation weak = new Confirmation(40, 12, 4, 10, 2, 0.3, 0.05); // p ≈ 0.02 unadjusted, 0.3 after Holm
+        Judgement j = decide(weak, 0.3, new Transplant(40, 30, 0, 30, 0), NOT_ALONE, VARIED, null);
+        assertEquals(Verdict.SUSPECT, j.verdict(), j.reason());
+    }
+
+    @Test
+    void annotationsDecideAlone() {
+        Transplant strong = new Transplant(100, 80, 2, 79, 1);
+        assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, strong, NOT_ALONE, VARIED, 0.7).verdict());
+        assertEquals(Verdict.SHORTCUT, decide(RELIED, 1e-20, NO_TRANSPLANT, NOT_ALONE, VARIED, 0.1).verdict());
+    }
+
+    @Test
+    void aRegionThatTurnsOtherClassesIntoTheClassIsAShortcut() {
+        Judgement j = decide(RELIED, 1e-20, new Transplant(100, 45, 3, 44, 2), NOT_ALONE, VARIED, null);
+        assertEquals(Verdict.SHORTCUT, j.verdict());
+        assertTrue(j.reason().contains("45%") && j.reason().contains("control 3%"), j.reason());
+        // the same rate, matched by the control: not carried by the region
+        assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, new Transplant(100, 45, 40, 10, 5), NOT_ALONE, VARIED, null).verdict());
+    }
+
+    @Test
+    void aRegionThatSaysTheClassAloneIsAShortcutUnlessABlankInputDoesToo() {
+        assertEquals(Verdict.SHORTCUT, decide(RELIED, 1e-20, NO_TRANSPLANT, new Sufficiency(100, 70, 5, 4, 66, 1), VARIED, null).verdict());
+        // a blank input is predicted as the class just as often: the region adds nothing
+        assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, NO_TRANSPLANT, new Sufficiency(100, 70, 5, 68, 66, 1), VARIED, null).verdict());
+    }
+
+    @Test
+    void stampedContentNeedsSomeSupportToBeAShortcut() {
+        ContentConsistency stamped = new ContentConsistency(0.5, 0.05, 0.1);
+        Transplant some = new Transplant(100, 14, 2, 13, 1);
+        assertEquals(Verdict.SHORTCUT, decide(RELIED, 1e-20, some, NOT_ALONE, stamped, null).verdict());
+        assertEquals(Verdict.SUSPECT, decide(RELIED, 1e-20, NO_TRANSPLANT, NOT_ALONE, stamped, null).verdict());
+        // as constant as the class's other regions: its ordinary look, not a stamp
+        assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, some, NOT_ALONE, new ContentConsistency(0.5, 0.45, 0.1), null).verdict());
+    }
+
+    @Test
+    void aReliedOnRegionWithoutEvidenceOfAnArtifactIsAnObjectPart() {
+        Judgement j = decide(RELIED, 1e-20, NO_TRANSPLANT, NOT_ALONE, VARIED, null);
+        assertEquals(Verdict.OBJECT_PART, j.verdict());
+        assertTrue(j.reason().startsWith("Part of the object"), j.reason());
+    }
+}
