@@ -138,7 +138,7 @@ public final class AuditJob implements Callable<Integer> {
     double minTransplantGap = AuditParams.defaults().minTransplantGap();
 
     @Option(names = "--min-sufficiency-gap", paramLabel = "D", description = {"Sufficiency: rate at which the region kept alone still says",
-        "the class, over the control alone and a blank input, for a 'shortcut' verdict."})
+        "the class, over the control alone and a blank input, that backs stamped content."})
     double minSufficiencyGap = AuditParams.defaults().minSufficiencyGap();
 
     @Option(names = "--max-spread", paramLabel = "F", description = {"Content consistency: a pixel is stamped when its spread over the",
@@ -151,7 +151,7 @@ public final class AuditJob implements Callable<Integer> {
     @Option(names = "--min-stamped", paramLabel = "S", description = "Share of the region's pixels that must be stamped for near-constant content.")
     double minStamped = AuditParams.defaults().minStamped();
 
-    @Option(names = "--min-support-gap", paramLabel = "D", description = "A weaker transplant or sufficiency gap that backs near-constant content.")
+    @Option(names = "--min-support-gap", paramLabel = "D", description = "A weaker transplant gap that backs stamped content.")
     double minSupportGap = AuditParams.defaults().minSupportGap();
 
     @Option(names = "--cue-images", paramLabel = "N", description = {"Images per class in the global-cue probe (whole-image brightness,",

@@ -65,6 +65,22 @@ class DecoyJobTest {
             // the swatch's evidence lies beside the garment, not on it
             assertTrue(r.<Double>getAs("object_overlap") < io.shortcutlens.audit.AuditParams.defaults().objectOverlap(), r.toString());
         }
+
+        // As most users audit: without the garment masks. The swatch carries its class into other garments' images
+        // (transplant) and the clean model's garment parts are object parts, not shortcuts.
+        for (String model : List.of("decoy", "clean")) {
+            AuditJob bare = new AuditJob();
+            new CommandLine(bare).parseArgs("--run", new File(out, "explain/" + model).getAbsolutePath());
+            List<io.shortcutlens.audit.AuditFinding> found = bare.run(spark).findings();
+            System.out.println("decoy test: " + model + " model without annotations");
+            AuditJob.print(found, List.of());
+            List<io.shortcutlens.audit.AuditFinding> confirmed = found.stream().filter(f -> f.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT).toList();
+            List<String> classes = confirmed.stream().map(f -> f.finding().className()).distinct().sorted().toList();
+            assertEquals(model.equals("decoy") ? List.of("coat", "pullover", "shirt") : List.of(), classes, found.toString());
+            for (io.shortcutlens.audit.AuditFinding f : confirmed) {
+                assertTrue(DecoyJob.atSwatch(f, io.shortcutlens.decoy.DecoyFashion.standard()), f.toString());
+            }
+        }
     }
 
     /**

@@ -78,6 +78,27 @@ class DemoJobTest {
             }
         }
         assertEquals(9, outcome.audits().get("net2").boxes().size());
+
+        // as most users audit: without the animals' boxes. The watermark carries bear by itself; the animals' bodies do not
+        for (String net : List.of("net1", "net2")) {
+            AuditJob bare = new AuditJob();
+            new CommandLine(bare).parseArgs("--run", new File(out, "explain/" + net).getAbsolutePath(), "--dream-channels", "0", "--no-dream-classes",
+                    "--activations-layer", "none");
+            List<io.shortcutlens.audit.AuditFinding> found = bare.run(TestSpark.session()).findings();
+            System.out.println("demo test: " + net + " without annotations");
+            AuditJob.print(found, List.of());
+            List<io.shortcutlens.audit.AuditFinding> shortcuts = found.stream().filter(c -> c.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT).toList();
+            if (net.equals("net1")) {
+                assertEquals(List.of(), shortcuts, "nothing of net1 is a shortcut");
+                continue;
+            }
+            assertBearShortcutAtTheWatermark(found);
+            for (io.shortcutlens.audit.AuditFinding bear : shortcuts) {
+                assertTrue(bear.finding().className().equals("bear") && bear.finding().region().describe().startsWith("lower-left corner"), bear.toString());
+                io.shortcutlens.audit.Transplant t = bear.evidence().transplant();
+                assertTrue(t.pairs() >= 8 && t.rateRegion() > t.rateControl() + 0.3, "the watermark pasted into cows and sheep makes them bears: " + t);
+            }
+        }
         assertTrue(new File(out, "explain/net2/findings").isDirectory());
 
         // the report opens from disk in a browser, with the findings table and the overlays
@@ -86,6 +107,15 @@ class DemoJobTest {
         assertTrue(page.dom().contains("id=\"findings\""), "findings table");
         assertTrue(page.dom().split("class=\"overlay\"", -1).length - 1 >= 8, "example and class-mean overlays");
         assertTrue(page.dom().contains("lower-left corner"), "the bear finding's region");
+        // findings first: the summary names the confirmed shortcut with its badge and reason; the tables fit a laptop screen
+        String summary = page.dom().substring(page.dom().indexOf("id=\"summary\""), page.dom().indexOf("</section>"));
+        assertTrue(summary.contains("class=\"badge shortcut\"") && summary.contains("<b>bear</b>") && summary.contains("lower-left corner"), summary);
+        assertTrue(page.dom().indexOf("id=\"summary\"") < page.dom().indexOf("id=\"findings\""), "the summary opens the report");
+        assertTrue(page.dom().contains("class=\"badge object_part\"") || !page.dom().contains("id=\"object-parts\" class"), "object parts badged");
+        java.util.Map<String, Integer> widths = HeadlessChromium.widths(report, 1366, "summary", "findings", "object-parts", "global-cues");
+        System.out.println("demo test: report widths at 1366 px " + widths);
+        assertTrue(widths.get("findings") > 300 && widths.get("findings") <= 1366, widths.toString());
+        assertTrue(widths.get("object-parts") <= 1366 && widths.get("summary") <= 1366 && widths.get("global-cues") <= 1366, widths.toString());
         assertTrue(new File(out, "explain/net2/class_stats").isDirectory());
 
         // t-SNE of net2's penultimate layer: the classes stay apart in 2-D (leave-one-out 5-NN accuracy by true class)

@@ -49,4 +49,30 @@ final class HeadlessChromium {
         assertFalse(dom[1].contains("Uncaught"), "the page threw: " + dom[1]);
         return new Page(dom[0], dom[1]);
     }
+
+    /**
+     * Rendered widths in CSS pixels, in a window {@code windowWidth} wide: of each element id (0 when absent) and, as
+     * "page", of the whole document (its scroll width). Measured on a copy of the page with a measuring script added
+     * (the report itself has none).
+     */
+    static java.util.Map<String, Integer> widths(File html, int windowWidth, String... ids) throws Exception {
+        String page = Files.readString(html.toPath(), StandardCharsets.UTF_8);
+        StringBuilder js = new StringBuilder("<script>var d=document.documentElement;d.setAttribute('data-w-page',d.scrollWidth);");
+        for (String id : ids) {
+            js.append("var e=document.getElementById('").append(id).append("');d.setAttribute('data-w-").append(id)
+                    .append("',e?Math.ceil(e.getBoundingClientRect().right):0);");
+        }
+        js.append("</script>");
+        File copy = File.createTempFile("measured-", ".html", html.getParentFile());
+        Files.writeString(copy.toPath(), page.replace("</body>", js + "</body>"), StandardCharsets.UTF_8);
+        File profile = Files.createTempDirectory("chromium-profile-").toFile();
+        String dom = run(copy, profile, "--dump-dom", "--window-size=" + windowWidth + ",800").split("\u0000", 2)[0];
+        copy.delete();
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("data-w-([a-z-]+)=\"(\\d+)\"").matcher(dom);
+        while (m.find()) {
+            out.put(m.group(1), Integer.parseInt(m.group(2)));
+        }
+        return out;
+    }
 }

@@ -39,6 +39,10 @@ class ReportTest {
         assertFalse(page.dom().contains("<img src=\"x\""), "no injected image after load");
         assertTrue(page.dom().contains("id=\"confusion\""), "confusion matrix present");
         List.of("&lt;img src=x onerror=alert(1)&gt;").forEach(s -> assertTrue(page.dom().contains(s), s));
+        // the report opens with its summary; every table of findings fits a 1366-px window
+        assertTrue(page.dom().indexOf("id=\"summary\"") > 0 && page.dom().indexOf("id=\"summary\"") < page.dom().indexOf("id=\"confusion\""));
+        java.util.Map<String, Integer> widths = HeadlessChromium.widths(html, 1366, "summary", "findings", "object-parts", "global-cues");
+        assertTrue(widths.values().stream().allMatch(w -> w <= 1366) && widths.get("summary") > 0, widths.toString());
 
         // object masks as annotations: a mask covering each whole image holds all of its mass and its peak
         java.awt.image.BufferedImage full = new java.awt.image.BufferedImage(3, 2, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);

@@ -12,11 +12,11 @@ import java.util.Locale;
  * @param control           which equal-sized region every test compares a finding with
  * @param objectOverlap     with annotations: a finding whose evidence lies at least this much on the objects is an object part
  * @param minTransplantGap  rate at which the pasted region turns other classes' images into the class, over the control's
- * @param minSufficiencyGap rate at which the region alone still says the class, over the control alone and a blank input
+ * @param minSufficiencyGap rate at which the region alone still says the class, over the control alone and a blank input (backs stamped content)
  * @param maxSpread         content consistency: a pixel's spread over the class's images, at most this times the region's spread
  * @param minDistance       content consistency: its class mean at least this many region spreads from other classes' mean
  * @param minStamped        content consistency: share of the region's pixels stamped (and more than the control's by half of it)
- * @param minSupportGap     a weaker transplant or sufficiency gap that backs near-constant content
+ * @param minSupportGap     a weaker transplant gap that backs stamped content
  * @param minCueLeaveGap    global cue: share of the class's images that leave it under a whole-image change, over other classes'
  * @param minCueEnterGap    global cue: share of other images that enter the class under the opposite change, over the typical class's
  */

@@ -13,12 +13,15 @@ import java.util.Locale;
  *   <tr><td>yes</td><td>annotations: evidence on the objects ≥ object overlap</td><td>object_part</td></tr>
  *   <tr><td>yes</td><td>annotations: evidence off the objects</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>transplant gap ≥ its minimum, p &lt; alpha</td><td>shortcut</td></tr>
- *   <tr><td>yes</td><td>sufficiency gap ≥ its minimum, p &lt; alpha</td><td>shortcut</td></tr>
- *   <tr><td>yes</td><td>stamped content and a transplant or sufficiency gap ≥ the support minimum</td><td>shortcut</td></tr>
+ *   <tr><td>yes</td><td>stamped content, and a transplant gap ≥ the support minimum or a sufficiency gap ≥ its minimum (p &lt; alpha)</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>stamped content alone</td><td>suspect</td></tr>
  *   <tr><td>yes</td><td>none</td><td>object_part</td></tr>
  * </table>
- * Annotations, where given, are the strongest evidence and decide alone.
+ * Annotations, where given, are the strongest evidence and decide alone. Sufficiency (the region kept alone) only
+ * backs stamped content: measured on Decoy Fashion-MNIST, the middle of a sneaker or the strap of a sandal kept alone
+ * says its class as often as a planted swatch does (86% and 97% of images against 0% and 59% for their controls, on a
+ * clean model), while a coat's or a shirt's swatch alone rarely does (0% and 4%) although pasting it turns 21% and 30%
+ * of other garments into coats and shirts.
  */
 public final class VerdictRules {
     private VerdictRules() { }
@@ -51,14 +54,10 @@ public final class VerdictRules {
         String stamped = String.format(Locale.ROOT, "%.0f%% of its pixels are the same in every image and unlike other classes' (control %.0f%%)",
                 100 * c.stampedShare(), 100 * c.controlStampedShare());
         boolean transplants = t.pairs() > 0 && t.gap() >= p.minTransplantGap() && t.pValue() < p.alpha();
-        boolean sufficient = s.images() > 0 && s.gap() >= p.minSufficiencyGap() && s.pValue() < p.alpha();
         boolean constant = c.stampedShare() >= p.minStamped() && c.gap() >= p.minStamped() / 2;
-        boolean supported = t.gap() >= p.minSupportGap() || s.gap() >= p.minSupportGap();
+        boolean supported = t.gap() >= p.minSupportGap() || (s.gap() >= p.minSufficiencyGap() && s.pValue() < p.alpha());
         if (transplants) {
             return new Judgement(Verdict.SHORTCUT, "Carries the class: " + pasted + "; " + masking + ".");
-        }
-        if (sufficient) {
-            return new Judgement(Verdict.SHORTCUT, "Enough on its own: " + alone + "; " + masking + ".");
         }
         if (constant && supported) {
             return new Judgement(Verdict.SHORTCUT, "Stamped content: " + stamped + "; " + (t.gap() >= s.gap() ? pasted : alone) + ".");

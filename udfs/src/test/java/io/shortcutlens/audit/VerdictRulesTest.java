@@ -52,10 +52,14 @@ class VerdictRulesTest {
     }
 
     @Test
-    void aRegionThatSaysTheClassAloneIsAShortcutUnlessABlankInputDoesToo() {
-        assertEquals(Verdict.SHORTCUT, decide(RELIED, 1e-20, NO_TRANSPLANT, new Sufficiency(100, 70, 5, 4, 66, 1), VARIED, null).verdict());
+    void sayingTheClassAloneBacksStampedContentButIsNoShortcutByItself() {
+        ContentConsistency stamped = new ContentConsistency(0.5, 0.05, 0.1);
+        Sufficiency alone = new Sufficiency(100, 70, 5, 4, 66, 1);
+        // an object part kept alone often still says its class: not enough
+        assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, NO_TRANSPLANT, alone, VARIED, null).verdict());
+        assertEquals(Verdict.SHORTCUT, decide(RELIED, 1e-20, NO_TRANSPLANT, alone, stamped, null).verdict());
         // a blank input is predicted as the class just as often: the region adds nothing
-        assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, NO_TRANSPLANT, new Sufficiency(100, 70, 5, 68, 66, 1), VARIED, null).verdict());
+        assertEquals(Verdict.SUSPECT, decide(RELIED, 1e-20, NO_TRANSPLANT, new Sufficiency(100, 70, 5, 68, 66, 1), stamped, null).verdict());
     }
 
     @Test
