@@ -5,9 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.posexplode;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.stddev_pop;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -18,7 +16,6 @@ import io.shortcutlens.audit.Candidates;
 import io.shortcutlens.audit.ControlChoice;
 import io.shortcutlens.audit.DetectorParams;
 import io.shortcutlens.audit.GlobalCueProbe;
-import io.shortcutlens.audit.Place;
 import io.shortcutlens.audit.Region;
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.audit.RegionStat;
@@ -28,38 +25,24 @@ import io.shortcutlens.audit.ShortcutFinding;
 import io.shortcutlens.audit.SubgroupDetector;
 import io.shortcutlens.audit.Verdict;
 import io.shortcutlens.image.DecodeLimits;
-import io.shortcutlens.image.ImageDecoder;
-import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.image.Normalisation;
-import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.model.ModelSpec;
 import io.shortcutlens.model.OnnxOptions;
-import io.shortcutlens.report.Heatmaps;
-import io.shortcutlens.spark.ExplanationRows;
-import io.shortcutlens.spark.HadoopFiles;
-import io.shortcutlens.spark.HadoopConf;
 import io.shortcutlens.spark.ModelStaging;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -271,11 +254,7 @@ public final class AuditJob implements Callable<Integer> {
                 DataTypes.createArrayType(DataTypes.FloatType, false));
         Dataset<Row> view = views.where(col("view").equalTo(groupBy));
         List<RegionStat> stats = new ArrayList<>();
-        for (Row r : view.select(col("class"), col("method"), posexplode(regionMasses.apply(col("mass_grid"))).as(new String[] {"region", "share"}))
-                .groupBy("class", "method", "region")
-                .agg(count("*").as("images"), avg("share").as("mean_share"),
-                        avg(when(col("share").geq(imageShare), 1.0).otherwise(0.0)).as("consistency"))
-                .collectAsList()) {
+        for (Row r : regionAggregates(view, regionMasses, "class", "method").collectAsList()) {
             stats.add(new RegionStat(r.getString(0), r.getString(1), r.getInt(2), r.getLong(3), r.getDouble(4), r.getDouble(5)));
         }
         AuditParams params = params();
@@ -289,12 +268,7 @@ public final class AuditJob implements Callable<Integer> {
         Dataset<Row> assigned = clusters > 0 ? SubgroupClustering.assign(view, clusters, seed, minImages) : null;
         List<SubgroupDetector.ClusterStat> clusterStats = new ArrayList<>();
         if (assigned != null) {
-            for (Row r : assigned.select(col("class"), col("method"), col(SubgroupClustering.CLUSTER),
-                            posexplode(regionMasses.apply(col("mass_grid"))).as(new String[] {"region", "share"}))
-                    .groupBy("class", "method", SubgroupClustering.CLUSTER, "region")
-                    .agg(count("*").as("images"), avg("share").as("mean_share"),
-                            avg(when(col("share").geq(imageShare), 1.0).otherwise(0.0)).as("consistency"))
-                    .collectAsList()) {
+            for (Row r : regionAggregates(assigned, regionMasses, "class", "method", SubgroupClustering.CLUSTER).collectAsList()) {
                 clusterStats.add(new SubgroupDetector.ClusterStat(r.getInt(2),
                         new RegionStat(r.getString(0), r.getString(1), r.getInt(3), r.getLong(4), r.getDouble(5), r.getDouble(6))));
             }
@@ -314,7 +288,8 @@ public final class AuditJob implements Callable<Integer> {
                 : AuditEvidence.measure(passes, suspects, classNames, view, assigned, confirmImages, params);
         int h = staged.model().inputShape().height();
         int w = staged.model().inputShape().width();
-        Map<Integer, Double> overlaps = annotations == null || suspects.isEmpty() ? null : objectOverlaps(spark, measured.tasks(), suspects, view, h, w);
+        Map<Integer, Double> overlaps = annotations == null || suspects.isEmpty() ? null
+                : AuditObjects.overlaps(spark, Annotations.read(spark, annotations, annotationsFormat), measured.tasks(), suspects, view, h, w);
         List<AuditFinding> confirmed = AuditFinding.judge(suspects, measured.measured(), overlaps, params);
         List<GlobalCueProbe.Cue> cues = GlobalCueProbe.judge(AuditEvidence.globalCounts(passes, classNames, view, cueImages), params);
         String findingsPath = dir + "/findings";
@@ -326,12 +301,13 @@ public final class AuditJob implements Callable<Integer> {
                 cues.stream().filter(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE).count(), findingsPath, measured.passes());
 
         // annotations: relevance mass inside the object box and the pointing game, per image and per class
-        List<BoxAgreement> boxes = annotations == null ? List.of() : boxes(spark, dir, view);
+        List<BoxAgreement> boxes = annotations == null ? List.of()
+                : AuditObjects.boxes(spark, Annotations.read(spark, annotations, annotationsFormat), dir, view);
 
         // 5. the report
         String reportPath = dir + "/report/index.html";
-        ModelInternals.Internals internals = report(spark, reportPath, manifest, modelInfo, classNames, ok, view, assigned, confirmed, cues, subgroups,
-                boxes, params.toJson(clusters));
+        ModelInternals.Internals internals = new AuditPictures(embeddings, dreamLayer, dreamChannels, dreamClasses, activationsLayer, seed, groupBy)
+                .report(spark, reportPath, manifest, staged.model(), classNames, ok, view, assigned, confirmed, cues, subgroups, boxes, params.toJson(clusters));
         if (assigned != null) {
             assigned.unpersist();
         }
@@ -340,32 +316,14 @@ public final class AuditJob implements Callable<Integer> {
         return new Result(confirmed, cues, subgroups, boxes, classStats, findingsPath, subgroupsPath, reportPath, internals, measured.passes(), seconds);
     }
 
-    /**
-     * Joins the view with the annotation table on {@code path}, scores every map against its box on the executors
-     * (writes {@code box_scores}, one row per image and method) and returns the per-class means (written as
-     * {@code box_agreement}).
-     */
-    private List<BoxAgreement> boxes(SparkSession spark, String dir, Dataset<Row> view) {
-        Dataset<Row> table = Annotations.read(spark, annotations, annotationsFormat);
-        UserDefinedFunction score = udf((org.apache.spark.sql.api.java.UDF4<Row, scala.collection.Seq<Object>, byte[], String, float[]>) (m, box, mask, path) ->
-                io.shortcutlens.maps.ObjectScores.score(ExplanationRows.fromRow(m).toPixels(), m.getInt(m.fieldIndex("height")),
-                        m.getInt(m.fieldIndex("width")), Annotations.object(box, mask, path)), DataTypes.createArrayType(DataTypes.FloatType, false));
-        Dataset<Row> scored = view.join(table, "path")
-                .withColumn("s", score.apply(col("map"), col("box"), col("mask"), col("path")))
-                .select(col("image_id"), col("path"), col("class"), col("method"), col("box"), col("mask").isNotNull().as("masked"),
-                        col("s").getItem(0).as("relevance_mass"), col("s").getItem(1).equalTo(1f).as("pointing_hit"));
-        scored.write().mode(SaveMode.Overwrite).parquet(dir + "/box_scores");
-        Dataset<Row> perClass = spark.read().parquet(dir + "/box_scores").groupBy("class", "method")
-                .agg(count("*").as("images"), avg("relevance_mass").as("relevance_mass"),
-                        avg(when(col("pointing_hit"), 1.0).otherwise(0.0)).as("pointing_game"))
-                .orderBy("class", "method");
-        perClass.coalesce(1).write().mode(SaveMode.Overwrite).parquet(dir + "/box_agreement");
-        List<BoxAgreement> out = new ArrayList<>();
-        for (Row r : perClass.collectAsList()) {
-            out.add(new BoxAgreement(r.getString(0), r.getString(1), r.getLong(2), r.getDouble(3), r.getDouble(4)));
-        }
-        LOG.info("[boxes] {} (class, method) pairs scored against their object boxes, written to {}/box_agreement", out.size(), dir);
-        return out;
+    /** Per (keys…, region): images, mean share of positive mass, and the share of images using the region, on the executors. */
+    private Dataset<Row> regionAggregates(Dataset<Row> rows, UserDefinedFunction regionMasses, String... keys) {
+        List<Column> columns = new ArrayList<>(java.util.Arrays.stream(keys).map(org.apache.spark.sql.functions::col).toList());
+        columns.add(posexplode(regionMasses.apply(col("mass_grid"))).as(new String[] {"region", "share"}));
+        String[] groups = java.util.Arrays.copyOf(keys, keys.length + 1);
+        groups[keys.length] = "region";
+        return rows.select(columns.toArray(new Column[0])).groupBy(groups[0], java.util.Arrays.copyOfRange(groups, 1, groups.length))
+                .agg(count("*").as("images"), avg("share").as("mean_share"), avg(when(col("share").geq(imageShare), 1.0).otherwise(0.0)).as("consistency"));
     }
 
     /** The thresholds of this audit, from the options. */
@@ -373,39 +331,6 @@ public final class AuditJob implements Callable<Integer> {
         return new AuditParams(new DetectorParams(minShare, imageShare, minConsistency, minContrast, maxArea, minImages), alpha, minFlipGap,
                 controlKind, AuditParams.defaults().objectOverlap(), minTransplantGap, minSufficiencyGap, maxSpread, minDistance, minStamped,
                 minSupportGap, minCueLeaveGap, minCueEnterGap);
-    }
-
-    /**
-     * Per finding: over its re-predicted images, the mean share of the finding's evidence inside its region that lies on
-     * the annotated object (the map's positive mass there, or the region's area where the map has none): a corner
-     * region that is partly garment is on the object only when the map's evidence in it is on the garment.
-     */
-    private Map<Integer, Double> objectOverlaps(SparkSession spark, Dataset<Row> taskRows, List<Candidate> found, Dataset<Row> view, int h, int w) {
-        Dataset<Row> table = Annotations.read(spark, annotations, annotationsFormat);
-        List<Row> methods = new ArrayList<>();
-        for (Candidate c : found) {
-            methods.add(RowFactory.create(c.id(), c.finding().method()));
-        }
-        Dataset<Row> methodOf = spark.createDataFrame(methods, DataTypes.createStructType(List.of(
-                DataTypes.createStructField("finding_id", DataTypes.IntegerType, false),
-                DataTypes.createStructField("method", DataTypes.StringType, false))));
-        UserDefinedFunction overlap = udf((org.apache.spark.sql.api.java.UDF5<scala.collection.Seq<Integer>, Row, scala.collection.Seq<Object>, byte[], String, Double>)
-                (r, m, box, mask, path) -> {
-                    int mh = m == null ? h : m.getInt(m.fieldIndex("height"));
-                    int mw = m == null ? w : m.getInt(m.fieldIndex("width"));
-                    int[] region = {r.apply(0) * mh / h, r.apply(1) * mw / w, (r.apply(2) * mh + h - 1) / h, (r.apply(3) * mw + w - 1) / w};
-                    return io.shortcutlens.maps.ObjectScores.overlap(region, mh, mw, Annotations.object(box, mask, path),
-                            m == null ? null : ExplanationRows.fromRow(m).toPixels());
-                }, DataTypes.DoubleType);
-        Dataset<Row> maps = taskRows.join(methodOf, "finding_id")
-                .join(view.select("image_id", "method", "map"), scala.collection.JavaConverters.asScalaBuffer(List.of("image_id", "method")).toSeq(), "left")
-                .join(table, "path");
-        Map<Integer, Double> out = new java.util.HashMap<>();
-        for (Row r : maps.groupBy("finding_id").agg(avg(overlap.apply(col("region_box"), col("map"), col("box"), col("mask"), col("path"))))
-                .collectAsList()) {
-            out.put(r.getInt(0), r.getDouble(1));
-        }
-        return out;
     }
 
     /** The model to re-predict with (--model, else the explained one), loaded on the driver and shipped to the executors. */
@@ -425,154 +350,6 @@ public final class AuditJob implements Callable<Integer> {
         return staged;
     }
 
-    /** Report pictures and tables: every query is bounded (aggregates, a few examples per finding, a sample per class). */
-    private ModelInternals.Internals report(SparkSession spark, String path, Map<String, Object> manifest, Map<String, Object> modelInfo,
-                                            List<String> classNames, Dataset<Row> ok, Dataset<Row> view, Dataset<Row> assigned,
-                                            List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, List<SubgroupDetector.Subgroup> subgroups,
-                                            List<BoxAgreement> boxes, String thresholds) {
-        @SuppressWarnings("unchecked")
-        List<Number> shapeList = (List<Number>) ((Map<String, Object>) manifest.get("model")).get("input_shape");
-        InputShape shape = new InputShape(shapeList.get(0).intValue(), shapeList.get(1).intValue(), shapeList.get(2).intValue());
-        Normalisation norm = normalisation(manifest);
-        DecodeLimits limits = limits(manifest);
-        ImageDecoder decoder = new ImageDecoder(limits);
-        HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
-        int h = shape.height();
-        int w = shape.width();
-        int th = Math.min(h, 48);
-        int tw = Math.min(w, 48);
-        int scale = Math.max(1, 160 / Math.max(th, tw));
-
-        // class mean maps, averaged on the executors at thumbnail size
-        UserDefinedFunction thumbnail = udf((UDF1<Row, float[]>) m -> Heatmaps.downsample(ExplanationRows.fromRow(m).toPixels(),
-                m.getInt(m.fieldIndex("height")), m.getInt(m.fieldIndex("width")), th, tw), DataTypes.createArrayType(DataTypes.FloatType, false));
-        Map<String, float[]> meanMaps = new java.util.TreeMap<>();
-        Map<String, Long> counts = new java.util.HashMap<>();
-        for (Row r : view.select(col("class"), col("method"), posexplode(thumbnail.apply(col("map"))).as(new String[] {"pos", "v"}))
-                .groupBy("class", "method", "pos").agg(avg("v"), count("*")).collectAsList()) {
-            String key = r.getString(0) + "\u0000" + r.getString(1);
-            meanMaps.computeIfAbsent(key, k -> new float[th * tw])[r.getInt(2)] = (float) r.getDouble(3);
-            counts.put(key, r.getLong(4));
-        }
-        Map<String, float[]> averageImages = new java.util.HashMap<>();
-        List<AuditReport.ClassPanel> classes = new ArrayList<>();
-        for (Map.Entry<String, float[]> e : meanMaps.entrySet()) {
-            String[] k = e.getKey().split("\u0000");
-            float[] avgImage = averageImages.computeIfAbsent(k[0], c -> averageImage(view, c, decoder, hadoop, shape, norm, th, tw));
-            classes.add(new AuditReport.ClassPanel(k[0], k[1], counts.get(e.getKey()),
-                    Heatmaps.dataUri(Heatmaps.overlay(avgImage, shape.channels(), e.getValue(), th, tw, scale))));
-        }
-
-        // examples: the images of the class that put the most mass into the flagged region
-        List<AuditReport.FindingPanel> panels = new ArrayList<>();
-        int exScale = Math.max(1, 160 / Math.max(h, w));
-        for (AuditFinding c : findings) {
-            List<String> uris = new ArrayList<>();
-            List<String> paths = new ArrayList<>();
-            List<Row> examples = new ArrayList<>();
-            for (Place place : c.places()) {
-                Region region = place.region();
-                UserDefinedFunction regionMass = udf((UDF1<scala.collection.Seq<Float>, Float>) g -> region.mass(floats(g)), DataTypes.FloatType);
-                examples.addAll(AuditEvidence.imagesOf(c.candidate(), place, view, assigned).where(col("method").equalTo(c.finding().method()))
-                        .withColumn("region_mass", regionMass.apply(col("mass_grid"))).orderBy(col("region_mass").desc(), col("image_id"))
-                        .select("path", "map").limit(Math.max(1, 4 / c.places().size())).collectAsList());
-            }
-            for (Row r : examples) {
-                try {
-                    ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(0), hadoop, limits.maxFileBytes()), shape, norm);
-                    uris.add(Heatmaps.dataUri(Heatmaps.overlay(img.pixels(), shape.channels(), ExplanationRows.fromRow(r.getStruct(1)).toPixels(), h, w, exScale)));
-                    paths.add(r.getString(0));
-                } catch (Exception e) {
-                    LOG.warn("report: cannot draw example {}: {}", r.getString(0), e.getMessage());
-                }
-            }
-            panels.add(new AuditReport.FindingPanel(c, uris, paths));
-        }
-
-        // confusion matrix over the explained images (one method's rows: one row per image)
-        Map<String, Map<String, Long>> confusion = new java.util.TreeMap<>();
-        String firstMethod = ok.select("method").distinct().orderBy("method").first().getString(0);
-        for (Row r : ok.where(col("method").equalTo(firstMethod).and(col("target_index").equalTo(col("predicted_index"))))
-                .groupBy("label", "predicted_class").count().collectAsList()) {
-            confusion.computeIfAbsent(r.isNullAt(0) ? "(no label)" : r.getString(0), k -> new java.util.TreeMap<>())
-                    .put(r.getString(1), r.getLong(2));
-        }
-        ModelInternals.Internals internals = internals(spark, modelInfo, classNames, view, decoder, hadoop, shape, norm);
-        AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, cues, classes, subgroups, boxes, new AuditReport.Confusion(confusion),
-                internals);
-        return internals;
-    }
-
-    /** Deep dream, activations of one image per class, and the t-SNE map: what the model's inside shows. */
-    private ModelInternals.Internals internals(SparkSession spark, Map<String, Object> modelInfo, List<String> classNames, Dataset<Row> view,
-                                              ImageDecoder decoder, HadoopConf hadoop, InputShape shape, Normalisation norm) {
-        List<String> notes = new ArrayList<>();
-        ModelInternals.TsnePlot tsne = null;
-        if (embeddings != null) {
-            tsne = ModelInternals.tsne(spark, embeddings);
-        }
-        boolean activations = !"none".equalsIgnoreCase(activationsLayer);
-        List<ModelInternals.DreamTile> dreams = new ArrayList<>();
-        List<ModelInternals.ActivationPanel> panels = new ArrayList<>();
-        if (dreamChannels > 0 || dreamClasses || activations) {
-            LoadedModel loaded = stageModel(spark, modelInfo, classNames).model();
-            if (!(loaded.classifier() instanceof io.shortcutlens.model.Differentiable net)) {
-                notes.add("Deep dream and activations need a DL4J MultiLayerNetwork; this model gives no gradients.");
-            } else {
-                try {
-                    long t0 = System.nanoTime();
-                    dreams.addAll(ModelInternals.dreams(net, loaded, norm, auto(dreamLayer), dreamChannels, dreamClasses, seed));
-                    LOG.info("report: deep dream of {} objectives in {} s", dreams.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
-                    if (activations) {
-                        // the class's first image by id
-                        for (Row r : view.where(col("path").isNotNull()).select("class", "image_id", "path").distinct()
-                                .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy("image_id", "path")))
-                                .where(col("rank").equalTo(1)).orderBy("class").select("class", "path").collectAsList()) {
-                            ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(1), hadoop, decoder.limits().maxFileBytes()), shape, norm);
-                            panels.add(ModelInternals.activations(net, shape, r.getString(0), r.getString(1), img, auto(activationsLayer)));
-                        }
-                    }
-                } catch (IllegalArgumentException | UnsupportedOperationException | java.io.IOException | io.shortcutlens.image.ImageDecodeException e) {
-                    notes.add("Deep dream / activations: " + e.getMessage());
-                    LOG.warn("report: {}", e.getMessage());
-                }
-            }
-        }
-        return new ModelInternals.Internals(dreams, panels, tsne, notes);
-    }
-
-    private static String auto(String layer) {
-        return layer == null || "auto".equalsIgnoreCase(layer.trim()) ? null : layer.trim();
-    }
-
-    /** Mean display image of up to 24 images of the class (by image id), decoded on the driver, at thumbnail size. */
-    private static float[] averageImage(Dataset<Row> view, String cls, ImageDecoder decoder, HadoopConf hadoop, InputShape shape,
-                                        Normalisation norm, int th, int tw) {
-        float[] sum = new float[shape.channels() * th * tw];
-        int n = 0;
-        for (Row r : view.where(col("class").equalTo(cls).and(col("path").isNotNull())).select("image_id", "path").distinct()
-                .orderBy("image_id").limit(24).collectAsList()) {
-            try {
-                ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(1), hadoop, decoder.limits().maxFileBytes()), shape, norm);
-                int plane = shape.pixels();
-                for (int ch = 0; ch < shape.channels(); ch++) {
-                    float[] p = java.util.Arrays.copyOfRange(img.pixels(), ch * plane, (ch + 1) * plane);
-                    float[] d = Heatmaps.downsample(p, shape.height(), shape.width(), th, tw);
-                    for (int i = 0; i < d.length; i++) {
-                        sum[ch * th * tw + i] += d[i];
-                    }
-                }
-                n++;
-            } catch (Exception e) {
-                LOG.warn("report: cannot read {} for the average image: {}", r.getString(1), e.getMessage());
-            }
-        }
-        for (int i = 0; i < sum.length; i++) {
-            sum[i] = n == 0 ? 128 : sum[i] / n;
-        }
-        return sum;
-    }
-
     /** A mass grid as Spark hands an array column to a Java UDF. */
     static float[] floats(scala.collection.Seq<Float> values) {
         float[] out = new float[values.size()];
@@ -583,12 +360,12 @@ public final class AuditJob implements Callable<Integer> {
     }
 
     /** The normalisation the explain run used, as its manifest records it. */
-    private static Normalisation normalisation(Map<String, Object> manifest) {
+    static Normalisation normalisation(Map<String, Object> manifest) {
         return Normalisation.parse((String) manifest.get("normalisation"));
     }
 
     /** The decode limits the explain run used, as its manifest records them. */
-    private static DecodeLimits limits(Map<String, Object> manifest) {
+    static DecodeLimits limits(Map<String, Object> manifest) {
         return new DecodeLimits(((Number) manifest.get("max_file_bytes")).longValue(), ((Number) manifest.get("max_pixels")).longValue());
     }
 

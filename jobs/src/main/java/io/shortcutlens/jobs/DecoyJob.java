@@ -238,7 +238,9 @@ public final class DecoyJob implements Callable<Integer> {
                     run.getAbsolutePath(), "--methods", String.join(",", methods), "--occlusion-mask-size", String.valueOf(occlusionMask),
                     "--occlusion-stride", String.valueOf(occlusionStride), "--occlusion-mask-value", hidden,
                     "--lime-replacement", hidden.equals("auto") ? "mean" : hidden, "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed));
-            boolean explainedBefore = reuse && new File(run, "manifest.json").isFile();
+            boolean explainedBefore = reuse && new File(run, "manifest.json").isFile()
+                    && ((Map<?, ?>) RunManifest.read(spark, new File(run, "manifest.json").getAbsolutePath()).get("rows_per_method")).keySet()
+                    .containsAll(methods);
             ExplainJob.Result explained = explainedBefore ? null : explain.run(spark);
             LOG.info("[decoy 4/4] auditing the {} model", m.getKey());
             AuditJob audit = new AuditJob();

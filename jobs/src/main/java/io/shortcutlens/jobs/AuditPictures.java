@@ -1,0 +1,193 @@
+package io.shortcutlens.jobs;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
+
+import io.shortcutlens.audit.AuditFinding;
+import io.shortcutlens.audit.GlobalCueProbe;
+import io.shortcutlens.audit.Place;
+import io.shortcutlens.audit.Region;
+import io.shortcutlens.audit.SubgroupDetector;
+import io.shortcutlens.image.DecodeLimits;
+import io.shortcutlens.image.ImageDecoder;
+import io.shortcutlens.image.ImageTensor;
+import io.shortcutlens.image.InputShape;
+import io.shortcutlens.image.Normalisation;
+import io.shortcutlens.model.LoadedModel;
+import io.shortcutlens.report.Heatmaps;
+import io.shortcutlens.spark.ExplanationRows;
+import io.shortcutlens.spark.HadoopFiles;
+import io.shortcutlens.spark.HadoopConf;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit report's pictures and tables, gathered with bounded queries (aggregates, a few examples per finding, a
+ * sample per class), and what the model's inside shows: deep dream, activations, the t-SNE map.
+ */
+record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, boolean dreamClasses, String activationsLayer, long seed,
+                     String groupBy) {
+    private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.audit");
+
+    /** Report pictures and tables: every query is bounded (aggregates, a few examples per finding, a sample per class). */
+    ModelInternals.Internals report(SparkSession spark, String path, Map<String, Object> manifest, LoadedModel loaded, List<String> classNames,
+                                    Dataset<Row> ok, Dataset<Row> view, Dataset<Row> assigned, List<AuditFinding> findings,
+                                    List<GlobalCueProbe.Cue> cues, List<SubgroupDetector.Subgroup> subgroups, List<AuditJob.BoxAgreement> boxes,
+                                    String thresholds) {
+        @SuppressWarnings("unchecked")
+        List<Number> shapeList = (List<Number>) ((Map<String, Object>) manifest.get("model")).get("input_shape");
+        InputShape shape = new InputShape(shapeList.get(0).intValue(), shapeList.get(1).intValue(), shapeList.get(2).intValue());
+        Normalisation norm = AuditJob.normalisation(manifest);
+        DecodeLimits limits = AuditJob.limits(manifest);
+        ImageDecoder decoder = new ImageDecoder(limits);
+        HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        int h = shape.height();
+        int w = shape.width();
+        int th = Math.min(h, 48);
+        int tw = Math.min(w, 48);
+        int scale = Math.max(1, 160 / Math.max(th, tw));
+
+        // class mean maps, averaged on the executors at thumbnail size
+        UserDefinedFunction thumbnail = udf((UDF1<Row, float[]>) m -> Heatmaps.downsample(ExplanationRows.fromRow(m).toPixels(),
+                m.getInt(m.fieldIndex("height")), m.getInt(m.fieldIndex("width")), th, tw), DataTypes.createArrayType(DataTypes.FloatType, false));
+        Map<String, float[]> meanMaps = new java.util.TreeMap<>();
+        Map<String, Long> counts = new java.util.HashMap<>();
+        for (Row r : view.select(col("class"), col("method"), posexplode(thumbnail.apply(col("map"))).as(new String[] {"pos", "v"}))
+                .groupBy("class", "method", "pos").agg(avg("v"), count("*")).collectAsList()) {
+            String key = r.getString(0) + "\u0000" + r.getString(1);
+            meanMaps.computeIfAbsent(key, k -> new float[th * tw])[r.getInt(2)] = (float) r.getDouble(3);
+            counts.put(key, r.getLong(4));
+        }
+        Map<String, float[]> averageImages = new java.util.HashMap<>();
+        List<AuditReport.ClassPanel> classes = new ArrayList<>();
+        for (Map.Entry<String, float[]> e : meanMaps.entrySet()) {
+            String[] k = e.getKey().split("\u0000");
+            float[] avgImage = averageImages.computeIfAbsent(k[0], c -> averageImage(view, c, decoder, hadoop, shape, norm, th, tw));
+            classes.add(new AuditReport.ClassPanel(k[0], k[1], counts.get(e.getKey()),
+                    Heatmaps.dataUri(Heatmaps.overlay(avgImage, shape.channels(), e.getValue(), th, tw, scale))));
+        }
+
+        // examples: the images of the class that put the most mass into the flagged region
+        List<AuditReport.FindingPanel> panels = new ArrayList<>();
+        int exScale = Math.max(1, 160 / Math.max(h, w));
+        for (AuditFinding c : findings) {
+            List<String> uris = new ArrayList<>();
+            List<String> paths = new ArrayList<>();
+            List<Row> examples = new ArrayList<>();
+            for (Place place : c.places()) {
+                Region region = place.region();
+                UserDefinedFunction regionMass = udf((UDF1<scala.collection.Seq<Float>, Float>) g -> region.mass(AuditJob.floats(g)), DataTypes.FloatType);
+                examples.addAll(AuditEvidence.imagesOf(c.candidate(), place, view, assigned).where(col("method").equalTo(c.finding().method()))
+                        .withColumn("region_mass", regionMass.apply(col("mass_grid"))).orderBy(col("region_mass").desc(), col("image_id"))
+                        .select("path", "map").limit(Math.max(1, 4 / c.places().size())).collectAsList());
+            }
+            for (Row r : examples) {
+                try {
+                    ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(0), hadoop, limits.maxFileBytes()), shape, norm);
+                    uris.add(Heatmaps.dataUri(Heatmaps.overlay(img.pixels(), shape.channels(), ExplanationRows.fromRow(r.getStruct(1)).toPixels(), h, w, exScale)));
+                    paths.add(r.getString(0));
+                } catch (Exception e) {
+                    LOG.warn("report: cannot draw example {}: {}", r.getString(0), e.getMessage());
+                }
+            }
+            panels.add(new AuditReport.FindingPanel(c, uris, paths));
+        }
+
+        // confusion matrix over the explained images (one method's rows: one row per image)
+        Map<String, Map<String, Long>> confusion = new java.util.TreeMap<>();
+        String firstMethod = ok.select("method").distinct().orderBy("method").first().getString(0);
+        for (Row r : ok.where(col("method").equalTo(firstMethod).and(col("target_index").equalTo(col("predicted_index"))))
+                .groupBy("label", "predicted_class").count().collectAsList()) {
+            confusion.computeIfAbsent(r.isNullAt(0) ? "(no label)" : r.getString(0), k -> new java.util.TreeMap<>())
+                    .put(r.getString(1), r.getLong(2));
+        }
+        ModelInternals.Internals internals = internals(spark, loaded, view, decoder, hadoop, shape, norm);
+        AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, cues, classes, subgroups, boxes, new AuditReport.Confusion(confusion),
+                internals);
+        return internals;
+    }
+
+    /** Deep dream, activations of one image per class, and the t-SNE map: what the model's inside shows. */
+    private ModelInternals.Internals internals(SparkSession spark, LoadedModel loaded, Dataset<Row> view, ImageDecoder decoder, HadoopConf hadoop, InputShape shape, Normalisation norm) {
+        List<String> notes = new ArrayList<>();
+        ModelInternals.TsnePlot tsne = null;
+        if (embeddings != null) {
+            tsne = ModelInternals.tsne(spark, embeddings);
+        }
+        boolean activations = !"none".equalsIgnoreCase(activationsLayer);
+        List<ModelInternals.DreamTile> dreams = new ArrayList<>();
+        List<ModelInternals.ActivationPanel> panels = new ArrayList<>();
+        if (dreamChannels > 0 || dreamClasses || activations) {
+            if (!(loaded.classifier() instanceof io.shortcutlens.model.Differentiable net)) {
+                notes.add("Deep dream and activations need a DL4J MultiLayerNetwork; this model gives no gradients.");
+            } else {
+                try {
+                    long t0 = System.nanoTime();
+                    dreams.addAll(ModelInternals.dreams(net, loaded, norm, auto(dreamLayer), dreamChannels, dreamClasses, seed));
+                    LOG.info("report: deep dream of {} objectives in {} s", dreams.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+                    if (activations) {
+                        // the class's first image by id
+                        for (Row r : view.where(col("path").isNotNull()).select("class", "image_id", "path").distinct()
+                                .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy("image_id", "path")))
+                                .where(col("rank").equalTo(1)).orderBy("class").select("class", "path").collectAsList()) {
+                            ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(1), hadoop, decoder.limits().maxFileBytes()), shape, norm);
+                            panels.add(ModelInternals.activations(net, shape, r.getString(0), r.getString(1), img, auto(activationsLayer)));
+                        }
+                    }
+                } catch (IllegalArgumentException | UnsupportedOperationException | java.io.IOException | io.shortcutlens.image.ImageDecodeException e) {
+                    notes.add("Deep dream / activations: " + e.getMessage());
+                    LOG.warn("report: {}", e.getMessage());
+                }
+            }
+        }
+        return new ModelInternals.Internals(dreams, panels, tsne, notes);
+    }
+
+    static String auto(String layer) {
+        return layer == null || "auto".equalsIgnoreCase(layer.trim()) ? null : layer.trim();
+    }
+
+    /** Mean display image of up to 24 images of the class (by image id), decoded on the driver, at thumbnail size. */
+    private static float[] averageImage(Dataset<Row> view, String cls, ImageDecoder decoder, HadoopConf hadoop, InputShape shape,
+                                        Normalisation norm, int th, int tw) {
+        float[] sum = new float[shape.channels() * th * tw];
+        int n = 0;
+        for (Row r : view.where(col("class").equalTo(cls).and(col("path").isNotNull())).select("image_id", "path").distinct()
+                .orderBy("image_id").limit(24).collectAsList()) {
+            try {
+                ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(1), hadoop, decoder.limits().maxFileBytes()), shape, norm);
+                int plane = shape.pixels();
+                for (int ch = 0; ch < shape.channels(); ch++) {
+                    float[] p = java.util.Arrays.copyOfRange(img.pixels(), ch * plane, (ch + 1) * plane);
+                    float[] d = Heatmaps.downsample(p, shape.height(), shape.width(), th, tw);
+                    for (int i = 0; i < d.length; i++) {
+                        sum[ch * th * tw + i] += d[i];
+                    }
+                }
+                n++;
+            } catch (Exception e) {
+                LOG.warn("report: cannot read {} for the average image: {}", r.getString(1), e.getMessage());
+            }
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] = n == 0 ? 128 : sum[i] / n;
+        }
+        return sum;
+    }
+}
