@@ -61,7 +61,8 @@ public final class EvidenceProbe {
                 receiver == null ? null : RegionContent.signature(receiver.input(), c, h, w, controlBox));
     }
 
-    static int argmax(float[] s, int offset, int k) {
+    /** The index of the largest of {@code k} scores from {@code offset}. */
+    public static int argmax(float[] s, int offset, int k) {
         int best = 0;
         for (int i = 1; i < k; i++) {
             if (s[offset + i] > s[offset + best]) {
