@@ -120,6 +120,10 @@ public final class AuditJob implements Callable<Integer> {
         "classes' images turns them into the class, over the control's, for a 'shortcut' verdict."})
     double minTransplantGap = AuditParams.defaults().minTransplantGap();
 
+    @Option(names = "--min-transplant-ratio", paramLabel = "R", description = {"... and at least R times the control's rate (when any pasted",
+        "content makes receivers the class — two classes, objects in one place — the region must stand out)."})
+    double minTransplantRatio = AuditParams.defaults().minTransplantRatio();
+
     @Option(names = "--min-sufficiency-gap", paramLabel = "D", description = {"Sufficiency: rate at which the region kept alone still says",
         "the class, over the control alone and a blank input, that backs stamped content."})
     double minSufficiencyGap = AuditParams.defaults().minSufficiencyGap();
@@ -149,7 +153,7 @@ public final class AuditJob implements Callable<Integer> {
 
     @Option(names = "--annotations", paramLabel = "TABLE", description = {"Objects: a table with a 'path' (as in the explanations) and a 'box'",
         "(x0, y0, x1, y1 as fractions of the image) and/or a 'mask' column (an encoded image, non-zero = object). Adds relevance",
-        "mass and the pointing game per image and class; a confirmed region whose evidence lies on the objects is 'on_object'."})
+        "mass and the pointing game per image and class; a confirmed region whose evidence lies on the objects is an 'object_part'."})
     String annotations;
 
     @Option(names = "--annotations-format", paramLabel = "FORMAT", description = "Spark data source of --annotations.")
@@ -329,7 +333,7 @@ public final class AuditJob implements Callable<Integer> {
     /** The thresholds of this audit, from the options. */
     AuditParams params() {
         return new AuditParams(new DetectorParams(minShare, imageShare, minConsistency, minContrast, maxArea, minImages), alpha, minFlipGap,
-                controlKind, AuditParams.defaults().objectOverlap(), minTransplantGap, minSufficiencyGap, maxSpread, minDistance, minStamped,
+                controlKind, AuditParams.defaults().objectOverlap(), minTransplantGap, minTransplantRatio, minSufficiencyGap, maxSpread, minDistance, minStamped,
                 minSupportGap, minCueLeaveGap, minCueEnterGap);
     }
 

@@ -64,7 +64,7 @@ class DemoJobTest {
         // net2's other classes are animals standing anywhere: nothing else of net2 is confirmed
         assertTrue(net2.stream().filter(c -> c.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT)
                 .allMatch(c -> c.finding().className().equals("bear") && c.finding().region().describe().startsWith("lower-left corner")), net2.toString());
-        // net1 learnt that the watermark says nothing: no shortcut (a region inside the annotated animals is 'on_object')
+        // net1 learnt that the watermark says nothing: no shortcut (a region inside the annotated animals is an 'object_part')
         List<io.shortcutlens.audit.AuditFinding> net1 = outcome.audits().get("net1").findings();
         AuditJob.print(net1, List.of());
         assertTrue(net1.stream().noneMatch(c -> c.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT), net1.toString());

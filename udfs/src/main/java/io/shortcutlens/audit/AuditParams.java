@@ -12,6 +12,8 @@ import java.util.Locale;
  * @param control           which equal-sized region every test compares a finding with
  * @param objectOverlap     with annotations: a finding whose evidence lies at least this much on the objects is an object part
  * @param minTransplantGap  rate at which the pasted region turns other classes' images into the class, over the control's
+ * @param minTransplantRatio and at least this many times the control's rate: when any pasted content turns receivers
+ *                          into the class (two classes, objects in the same place), the region must stand out
  * @param minSufficiencyGap rate at which the region alone still says the class, over the control alone and a blank input (backs stamped content)
  * @param maxSpread         content consistency: a pixel's spread over the class's images, at most this times the region's spread
  * @param minDistance       content consistency: its class mean at least this many region spreads from other classes' mean
@@ -21,7 +23,7 @@ import java.util.Locale;
  * @param minCueEnterGap    global cue: share of other images that enter the class under the opposite change, over the typical class's
  */
 public record AuditParams(DetectorParams detector, double alpha, double minFlipGap, ControlChoice control, double objectOverlap,
-                          double minTransplantGap, double minSufficiencyGap, double maxSpread, double minDistance, double minStamped,
+                          double minTransplantGap, double minTransplantRatio, double minSufficiencyGap, double maxSpread, double minDistance, double minStamped,
                           double minSupportGap, double minCueLeaveGap, double minCueEnterGap) implements Serializable {
 
     public AuditParams {
@@ -36,7 +38,7 @@ public record AuditParams(DetectorParams detector, double alpha, double minFlipG
     }
 
     public static AuditParams defaults() {
-        return new AuditParams(DetectorParams.defaults(), 0.01, 0.2, ControlChoice.STRONGEST, 0.5, 0.2, 0.3, 0.15, 1.0, 0.2, 0.1, 0.5, 0.1);
+        return new AuditParams(DetectorParams.defaults(), 0.01, 0.2, ControlChoice.STRONGEST, 0.5, 0.2, 2.0, 0.3, 0.15, 1.0, 0.2, 0.1, 0.5, 0.1);
     }
 
     /** The thresholds as one JSON object, the {@code thresholds} column of every finding. */
@@ -44,9 +46,9 @@ public record AuditParams(DetectorParams detector, double alpha, double minFlipG
         DetectorParams d = detector;
         return String.format(Locale.ROOT, "{\"min_share\":%s,\"image_share\":%s,\"min_consistency\":%s,\"min_contrast\":%s,\"max_area\":%s,"
                 + "\"min_images\":%d,\"alpha\":%s,\"min_flip_gap\":%s,\"control\":\"%s\",\"clusters\":%d,\"object_overlap\":%s,"
-                + "\"min_transplant_gap\":%s,\"min_sufficiency_gap\":%s,\"max_spread\":%s,\"min_distance\":%s,\"min_stamped\":%s,"
+                + "\"min_transplant_gap\":%s,\"min_transplant_ratio\":%s,\"min_sufficiency_gap\":%s,\"max_spread\":%s,\"min_distance\":%s,\"min_stamped\":%s,"
                 + "\"min_support_gap\":%s,\"min_cue_leave_gap\":%s,\"min_cue_enter_gap\":%s}", d.minShare(), d.imageShare(), d.minConsistency(),
                 d.minContrast(), d.maxArea(), d.minImages(), alpha, minFlipGap, control.name().toLowerCase(Locale.ROOT), clusters, objectOverlap,
-                minTransplantGap, minSufficiencyGap, maxSpread, minDistance, minStamped, minSupportGap, minCueLeaveGap, minCueEnterGap);
+                minTransplantGap, minTransplantRatio, minSufficiencyGap, maxSpread, minDistance, minStamped, minSupportGap, minCueLeaveGap, minCueEnterGap);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Locale;
  *   <tr><td>no</td><td>otherwise</td><td>not_confirmed</td></tr>
  *   <tr><td>yes</td><td>annotations: evidence on the objects ≥ object overlap</td><td>object_part</td></tr>
  *   <tr><td>yes</td><td>annotations: evidence off the objects</td><td>shortcut</td></tr>
- *   <tr><td>yes</td><td>transplant gap ≥ its minimum, p &lt; alpha</td><td>shortcut</td></tr>
+ *   <tr><td>yes</td><td>transplant gap ≥ its minimum, rate ≥ its ratio × the control's, p &lt; alpha</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>stamped content, and a transplant gap ≥ the support minimum or a sufficiency gap ≥ its minimum (p &lt; alpha)</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>stamped content alone</td><td>suspect</td></tr>
  *   <tr><td>yes</td><td>none</td><td>object_part</td></tr>
@@ -53,7 +53,8 @@ public final class VerdictRules {
                 100 * s.rateRegion(), 100 * s.rateControl(), 100 * s.rateBlank());
         String stamped = String.format(Locale.ROOT, "%.0f%% of its pixels are the same in every image and unlike other classes' (control %.0f%%)",
                 100 * c.stampedShare(), 100 * c.controlStampedShare());
-        boolean transplants = t.pairs() > 0 && t.gap() >= p.minTransplantGap() && t.pValue() < p.alpha();
+        boolean transplants = t.pairs() > 0 && t.gap() >= p.minTransplantGap() && t.rateRegion() >= p.minTransplantRatio() * t.rateControl()
+                && t.pValue() < p.alpha();
         boolean constant = c.stampedShare() >= p.minStamped() && c.gap() >= p.minStamped() / 2;
         boolean supported = t.gap() >= p.minSupportGap() || (s.gap() >= p.minSufficiencyGap() && s.pValue() < p.alpha());
         if (transplants) {

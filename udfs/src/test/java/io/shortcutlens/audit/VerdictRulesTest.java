@@ -49,6 +49,8 @@ class VerdictRulesTest {
         assertTrue(j.reason().contains("45%") && j.reason().contains("control 3%"), j.reason());
         // the same rate, matched by the control: not carried by the region
         assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, new Transplant(100, 45, 40, 10, 5), NOT_ALONE, VARIED, null).verdict());
+        // a large gap, but any pasted content of the class turns half the receivers (two classes, objects in the middle)
+        assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, new Transplant(100, 89, 52, 40, 3), NOT_ALONE, VARIED, null).verdict());
     }
 
     @Test
