@@ -72,9 +72,15 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         long missed() {
             return globalTruth ? 0 : truth.size() - hits.size();
         }
+
+        /** Global cues found for a class that truly relies on a whole-image cue. */
+        List<String> cueHits() {
+            return globalTruth ? cues.stream().filter(truth::contains).toList() : List.of();
+        }
     }
 
-    record Outcome(List<CaseScore> scores, double precision, double recall, long cleanShortcuts, double seconds) { }
+    record Outcome(List<CaseScore> scores, double precision, double recall, long cleanShortcuts, long cueHits, long cueTruth, long falseCues,
+                   double seconds) { }
 
     public static void main(String[] args) {
         System.exit(ExplainJob.commandLine(new DecoyFamilyJob()).execute(args));
@@ -125,7 +131,13 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         long hits = scores.stream().mapToLong(s -> s.hits().size()).sum();
         long truth = scores.stream().filter(s -> !s.globalTruth()).mapToLong(s -> s.truth().size()).sum();
         long clean = scores.stream().filter(s -> s.caseName().equals("clean")).mapToLong(s -> s.shortcuts().size()).sum();
-        return new Outcome(scores, flagged == 0 ? 1 : (double) hits / flagged, truth == 0 ? 1 : (double) hits / truth, clean, (System.nanoTime() - t0) / 1e9);
+        // global cues: once per case (they do not depend on the map method)
+        List<CaseScore> perCase = scores.stream().filter(x -> x.method().equals("occlusion")).toList();
+        long cueHits = perCase.stream().mapToLong(x -> x.cueHits().size()).sum();
+        long cueTruth = perCase.stream().filter(CaseScore::globalTruth).mapToLong(x -> x.truth().size()).sum();
+        long falseCues = perCase.stream().mapToLong(x -> x.cues().size() - x.cueHits().size()).sum();
+        return new Outcome(scores, flagged == 0 ? 1 : (double) hits / flagged, truth == 0 ? 1 : (double) hits / truth, clean, cueHits, cueTruth,
+                falseCues, (System.nanoTime() - t0) / 1e9);
     }
 
     private static List<String> classes(List<AuditFinding> findings, Verdict v) {
@@ -140,8 +152,8 @@ public final class DecoyFamilyJob implements Callable<Integer> {
             b.append(String.format(Locale.ROOT, "%-13s %-9s %-34s %-26s %-22s %-4d %-4d %-20s %s%n", s.caseName(), s.method(), String.join(", ", s.reliance()),
                     s.shortcuts(), (s.globalTruth() ? "global " : "") + s.truth(), s.falseShortcuts(), s.missed(), s.cues(), s.objectParts()));
         }
-        b.append(String.format(Locale.ROOT, "shortcut verdicts: precision %.2f, recall %.2f; clean model: %d shortcut verdicts; %.0f s%n", o.precision(),
-                o.recall(), o.cleanShortcuts(), o.seconds()));
+        b.append(String.format(Locale.ROOT, "shortcut verdicts: precision %.2f, recall %.2f; clean model: %d shortcut verdicts; global cues: %d of %d"
+                + " found, %d false; %.0f s%n", o.precision(), o.recall(), o.cleanShortcuts(), o.cueHits(), o.cueTruth(), o.falseCues(), o.seconds()));
         return b.toString();
     }
 }
