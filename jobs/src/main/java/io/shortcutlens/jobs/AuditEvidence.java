@@ -3,10 +3,10 @@ package io.shortcutlens.jobs;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -136,7 +136,7 @@ final class AuditEvidence {
         return sum(when(col(flag).and(col(not).unary_$bang()), 1L).otherwise(0L));
     }
 
-    /** Per candidate and signature kind (region, control, receiver_region, receiver_control), the per-pixel moments. */
+    /** Per candidate and signature kind (region, control, receiver_region, receiver_control), the per-pixel median and robust spread. */
     private static Map<Integer, Map<String, PixelMoments>> moments(Dataset<Row> outcomes) {
         Dataset<Row> all = null;
         for (String kind : List.of("region", "control", "receiver_region", "receiver_control")) {
@@ -146,7 +146,10 @@ final class AuditEvidence {
         }
         Map<Integer, Map<String, double[][]>> raw = new HashMap<>();
         Map<Integer, Map<String, Long>> images = new HashMap<>();
-        List<Row> rows = all.groupBy("finding_id", "kind", "pos").agg(count("*"), avg("v"), stddev_pop("v")).collectAsList();
+        // robust per-pixel location and spread (median, interquartile range / 1.349): the class's images include some the model
+        // assigns to it without the artifact, which would inflate a standard deviation
+        List<Row> rows = all.groupBy("finding_id", "kind", "pos").agg(count("*"), expr("percentile_approx(v, array(0.25, 0.5, 0.75), 1000)"))
+                .collectAsList();
         Map<Integer, Map<String, Integer>> sizes = new HashMap<>();
         for (Row r : rows) {
             sizes.computeIfAbsent(r.getInt(0), k -> new HashMap<>()).merge(r.getString(1), r.getInt(2) + 1, Math::max);
@@ -154,8 +157,9 @@ final class AuditEvidence {
         for (Row r : rows) {
             int size = sizes.get(r.getInt(0)).get(r.getString(1));
             double[][] m = raw.computeIfAbsent(r.getInt(0), k -> new HashMap<>()).computeIfAbsent(r.getString(1), k -> new double[2][size]);
-            m[0][r.getInt(2)] = r.getDouble(4);
-            m[1][r.getInt(2)] = r.getDouble(5);
+            List<Number> q = r.getList(4);
+            m[0][r.getInt(2)] = q.get(1).doubleValue();
+            m[1][r.getInt(2)] = (q.get(2).doubleValue() - q.get(0).doubleValue()) / 1.349;
             images.computeIfAbsent(r.getInt(0), k -> new HashMap<>()).put(r.getString(1), r.getLong(3));
         }
         Map<Integer, Map<String, PixelMoments>> out = new HashMap<>();

@@ -3,12 +3,14 @@ package io.shortcutlens.audit;
 import java.io.Serializable;
 
 /**
- * Per-pixel mean and standard deviation of a region's content over a group of images, in model-input units: the
- * audit aggregates them on the executors from each image's region signature ({@link RegionContent}).
+ * Per-pixel location and spread of a region's content over a group of images, in model-input units: the audit
+ * aggregates them on the executors from each image's region signature ({@link RegionContent}) as the median and the
+ * interquartile range over 1.349 (the standard deviation of a normal sample, robust to a quarter of outliers: images
+ * the model assigns to the class without its artifact); {@link #of} computes the plain mean and standard deviation.
  *
  * @param images images aggregated
- * @param mean   per signature pixel
- * @param sd     per signature pixel (population)
+ * @param mean   per signature pixel: the location
+ * @param sd     per signature pixel: the spread
  */
 public record PixelMoments(long images, double[] mean, double[] sd) implements Serializable {
 
