@@ -14,6 +14,7 @@ import java.util.Locale;
  *   <tr><td>yes</td><td>annotations: evidence off the objects</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>transplant gap ≥ its minimum, rate ≥ its ratio × the control's, p &lt; alpha</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>stamped content, and a transplant gap ≥ the support minimum or a sufficiency gap ≥ its minimum (p &lt; alpha)</td><td>shortcut</td></tr>
+ *   <tr><td>yes</td><td>clearly stamped content: twice the minimum share, the minimum above the control</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>stamped content alone</td><td>suspect</td></tr>
  *   <tr><td>yes</td><td>none</td><td>object_part</td></tr>
  * </table>
@@ -56,12 +57,13 @@ public final class VerdictRules {
         boolean transplants = t.pairs() > 0 && t.gap() >= p.minTransplantGap() && t.rateRegion() >= p.minTransplantRatio() * t.rateControl()
                 && t.pValue() < p.alpha();
         boolean constant = c.stampedShare() >= p.minStamped() && c.gap() >= p.minStamped() / 2;
+        boolean stampedClearly = c.stampedShare() >= 2 * p.minStamped() && c.gap() >= p.minStamped();
         boolean supported = t.gap() >= p.minSupportGap() || (s.gap() >= p.minSufficiencyGap() && s.pValue() < p.alpha());
         if (transplants) {
             return new Judgement(Verdict.SHORTCUT, "Carries the class: " + pasted + "; " + masking + ".");
         }
-        if (constant && supported) {
-            return new Judgement(Verdict.SHORTCUT, "Stamped content: " + stamped + "; " + (t.gap() >= s.gap() ? pasted : alone) + ".");
+        if (stampedClearly || (constant && supported)) {
+            return new Judgement(Verdict.SHORTCUT, "Stamped content: " + stamped + "; " + masking + "; " + (t.gap() >= s.gap() ? pasted : alone) + ".");
         }
         if (constant) {
             return new Judgement(Verdict.SUSPECT, "Relied on and near-constant, but it does not carry the class: " + stamped + "; " + pasted + ".");

@@ -55,7 +55,7 @@ class VerdictRulesTest {
 
     @Test
     void sayingTheClassAloneBacksStampedContentButIsNoShortcutByItself() {
-        ContentConsistency stamped = new ContentConsistency(0.5, 0.05, 0.1);
+        ContentConsistency stamped = new ContentConsistency(0.15, 0.02, 0.1);
         Sufficiency alone = new Sufficiency(100, 70, 5, 4, 66, 1);
         // an object part kept alone often still says its class: not enough
         assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, NO_TRANSPLANT, alone, VARIED, null).verdict());
@@ -66,12 +66,14 @@ class VerdictRulesTest {
 
     @Test
     void stampedContentNeedsSomeSupportToBeAShortcut() {
-        ContentConsistency stamped = new ContentConsistency(0.5, 0.05, 0.1);
+        ContentConsistency stamped = new ContentConsistency(0.15, 0.02, 0.1);
         Transplant some = new Transplant(100, 14, 2, 13, 1);
         assertEquals(Verdict.SHORTCUT, decide(RELIED, 1e-20, some, NOT_ALONE, stamped, null).verdict());
         assertEquals(Verdict.SUSPECT, decide(RELIED, 1e-20, NO_TRANSPLANT, NOT_ALONE, stamped, null).verdict());
+        // clearly stamped (a line's half in its region: 0.29 of the pixels, none of the control's) needs no support
+        assertEquals(Verdict.SHORTCUT, decide(RELIED, 1e-20, NO_TRANSPLANT, NOT_ALONE, new ContentConsistency(0.29, 0.0, 0.1), null).verdict());
         // as constant as the class's other regions: its ordinary look, not a stamp
-        assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, some, NOT_ALONE, new ContentConsistency(0.5, 0.45, 0.1), null).verdict());
+        assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, some, NOT_ALONE, new ContentConsistency(0.5, 0.48, 0.1), null).verdict());
     }
 
     @Test
