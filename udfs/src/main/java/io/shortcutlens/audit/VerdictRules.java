@@ -14,7 +14,7 @@ import java.util.Locale;
  *   <tr><td>yes</td><td>annotations: evidence off the objects</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>transplant gap ≥ its minimum, rate ≥ its ratio × the control's, p &lt; alpha</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>stamped content, and a transplant gap ≥ the support minimum or a sufficiency gap ≥ its minimum (p &lt; alpha)</td><td>shortcut</td></tr>
- *   <tr><td>yes</td><td>clearly stamped content: twice the minimum share, the minimum above the control</td><td>shortcut</td></tr>
+ *   <tr><td>yes</td><td>clearly stamped content: twice the minimum share, the minimum above the control, twice the flip gap</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>stamped content alone</td><td>suspect</td></tr>
  *   <tr><td>yes</td><td>none</td><td>object_part</td></tr>
  * </table>
@@ -57,7 +57,9 @@ public final class VerdictRules {
         boolean transplants = t.pairs() > 0 && t.gap() >= p.minTransplantGap() && t.rateRegion() >= p.minTransplantRatio() * t.rateControl()
                 && t.pValue() < p.alpha();
         boolean constant = c.stampedShare() >= p.minStamped() && c.gap() >= p.minStamped() / 2;
-        boolean stampedClearly = c.stampedShare() >= 2 * p.minStamped() && c.gap() >= p.minStamped();
+        // without a transplant, stamped content needs twice the share and twice the reliance: a bag's handles against the
+        // black background are as constant (0.24 of the region) but hiding them flips 26%, a line's half 0.29 and 52% over the control
+        boolean stampedClearly = c.stampedShare() >= 2 * p.minStamped() && c.gap() >= p.minStamped() && flipGap >= 2 * p.minFlipGap();
         boolean supported = t.gap() >= p.minSupportGap() || (s.gap() >= p.minSufficiencyGap() && s.pValue() < p.alpha());
         if (transplants) {
             return new Judgement(Verdict.SHORTCUT, "Carries the class: " + pasted + "; " + masking + ".");

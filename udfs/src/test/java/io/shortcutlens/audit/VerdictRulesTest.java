@@ -72,6 +72,9 @@ class VerdictRulesTest {
         assertEquals(Verdict.SUSPECT, decide(RELIED, 1e-20, NO_TRANSPLANT, NOT_ALONE, stamped, null).verdict());
         // clearly stamped (a line's half in its region: 0.29 of the pixels, none of the control's) needs no support
         assertEquals(Verdict.SHORTCUT, decide(RELIED, 1e-20, NO_TRANSPLANT, NOT_ALONE, new ContentConsistency(0.29, 0.0, 0.1), null).verdict());
+        // as constant, but hiding it flips only 26% (a bag's handles against the background): suspect
+        assertEquals(Verdict.SUSPECT, decide(new Confirmation(43, 11, 0, 11, 0, 0.3, 0.0), 1e-3, NO_TRANSPLANT, NOT_ALONE,
+                new ContentConsistency(0.24, 0.0, 0.1), null).verdict());
         // as constant as the class's other regions: its ordinary look, not a stamp
         assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, some, NOT_ALONE, new ContentConsistency(0.5, 0.48, 0.1), null).verdict());
     }
