@@ -69,7 +69,7 @@ public final class DecoyJob implements Callable<Integer> {
         "of the coats. The audit benchmark's family (./submit.sh decoy-family): top-right (t-shirt, dress), edge (3x3 at the",
         "right edge: sandal, sneaker, ankle-boot), line (2x14 along the top: pullover, shirt), centre (3x3 on the garment: coat,",
         "shirt), places (standard in a random corner per image), half (half of the shirts), dimmed (every shirt at 55%",
-        "intensity, no mark), low-contrast (trousers' contrast halved), clean (no cue)."})
+        "intensity, no mark), low-contrast (pullovers' contrast halved), clean (no cue)."})
     String variant = "standard";
 
     @Option(names = "--hide", paramLabel = "mean|zero", description = {"What stands in for hidden pixels, in occlusion windows, switched-off",
@@ -133,7 +133,7 @@ public final class DecoyJob implements Callable<Integer> {
             case "places" -> DecoyFashion.standard().inRandomCorners();
             case "half" -> DecoyFashion.mark(List.of(6), 4, 4, 24, 0).withFraction(0.5);
             case "dimmed" -> DecoyFashion.dimmed(List.of(6), 0.55);
-            case "low-contrast" -> DecoyFashion.lowContrast(List.of(1), 0.5);
+            case "low-contrast" -> DecoyFashion.lowContrast(List.of(2), 0.5);
             case "clean" -> DecoyFashion.clean();
             default -> throw new IllegalArgumentException("--variant must be one of " + VARIANTS + ", found '" + name + "'");
         };
