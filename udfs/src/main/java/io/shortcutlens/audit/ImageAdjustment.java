@@ -14,8 +14,10 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 /**
  * Whole-image changes for the global-cue probe, on display pixels (0..255, channel-major), clipped to 0..255: a cue
  * that is not in any region — a class photographed darker, sharper, warmer or compressed harder — moves with them.
- * They come in opposite pairs ({@link #opposite}), so that the probe can ask both "does undoing it remove the class"
- * and "does doing it to other images create the class".
+ * They come in opposite pairs ({@link #opposite}), each undoing the other where nothing clips (brightness ×1.6 and
+ * ÷1.6, contrast about the image's mean ×2 and ×0.5), so that the probe can ask both "does undoing it remove the
+ * class" and "does doing it to other images create the class". A half-strength undo is not enough: pullovers and
+ * trousers planted at half contrast (a grey background) stay themselves at ×1.6.
  */
 public enum ImageAdjustment {
     BRIGHTER, DARKER, MORE_CONTRAST, LESS_CONTRAST, SHARPER, BLURRED, JPEG, WARMER, COOLER;
@@ -50,13 +52,13 @@ public enum ImageAdjustment {
         int radius = Math.max(1, Math.round(Math.max(h, w) / 28f));
         switch (this) {
             case BRIGHTER, DARKER -> {
-                float f = this == BRIGHTER ? 1.5f : 0.6f;
+                float f = this == BRIGHTER ? 1.6f : 1 / 1.6f;
                 for (int i = 0; i < px.length; i++) {
                     out[i] = px[i] * f;
                 }
             }
             case MORE_CONTRAST, LESS_CONTRAST -> {
-                float f = this == MORE_CONTRAST ? 1.6f : 0.5f;
+                float f = this == MORE_CONTRAST ? 2f : 0.5f;
                 for (int ch = 0; ch < c; ch++) {
                     double m = 0;
                     for (int i = 0; i < plane; i++) {

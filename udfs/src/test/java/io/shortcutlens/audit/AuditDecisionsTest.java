@@ -135,7 +135,17 @@ class AuditDecisionsTest {
     void wholeImageChangesKeepRangeMeanAndConstantImages() {
         float[] flat = new float[16];
         java.util.Arrays.fill(flat, 100f);
-        assertEquals(150f, ImageAdjustment.BRIGHTER.apply(flat, 1, 4, 4)[5], 1e-4);
+        assertEquals(160f, ImageAdjustment.BRIGHTER.apply(flat, 1, 4, 4)[5], 1e-4);
+        float[] ramp16 = new float[16];
+        for (int i = 0; i < 16; i++) {
+            ramp16[i] = 20 + 8 * i; // nothing clips
+        }
+        float[] roundTrip = ImageAdjustment.MORE_CONTRAST.apply(ImageAdjustment.LESS_CONTRAST.apply(ramp16, 1, 4, 4), 1, 4, 4);
+        float[] back = ImageAdjustment.DARKER.apply(ImageAdjustment.BRIGHTER.apply(ramp16, 1, 4, 4), 1, 4, 4);
+        for (int i = 0; i < 16; i++) {
+            assertEquals(ramp16[i], roundTrip[i], 1e-3, "contrast x0.5 then x2 is the image again");
+            assertEquals(ramp16[i], back[i], 1e-3, "brighter then darker is the image again");
+        }
         assertEquals(100f, ImageAdjustment.BLURRED.apply(flat, 1, 4, 4)[5], 1e-4);
         assertEquals(100f, ImageAdjustment.SHARPER.apply(flat, 1, 4, 4)[5], 1e-4);
         assertEquals(100f, ImageAdjustment.LESS_CONTRAST.apply(flat, 1, 4, 4)[5], 1e-4);
