@@ -249,11 +249,7 @@ public final class AuditJob implements Callable<Integer> {
         LOG.info("[1/4] class statistics written to {}", classStats);
 
         // 2. region statistics of the chosen view, aggregated on the executors, then the detector on the driver
-        List<Region> regions = new ArrayList<>();
-        for (int size = 1; (double) size * size / (grid * grid) <= maxArea + 1e-12 && size <= grid; size++) {
-            regions.addAll(Region.candidates(grid, size));
-        }
-        List<Region> candidates = List.copyOf(regions);
+        List<Region> candidates = List.copyOf(Region.candidates(grid, maxArea));
         UserDefinedFunction regionMasses = udf((UDF1<scala.collection.Seq<Float>, float[]>) massGrid -> Region.masses(floats(massGrid), candidates),
                 DataTypes.createArrayType(DataTypes.FloatType, false));
         Dataset<Row> view = views.where(col("view").equalTo(groupBy));

@@ -41,7 +41,8 @@ final class AuditTables {
         f("clusters", DataTypes.createArrayType(DataTypes.IntegerType, false), false), f("class_images", DataTypes.LongType, false),
         f("location", DataTypes.StringType, true), f("places", DataTypes.createArrayType(DataTypes.StringType, false), false),
         f("grid_size", DataTypes.IntegerType, true), f("region_row", DataTypes.IntegerType, true), f("region_col", DataTypes.IntegerType, true),
-        f("region_size", DataTypes.IntegerType, true), f("images", DataTypes.LongType, false), f("mean_share", DataTypes.DoubleType, true),
+        f("region_height", DataTypes.IntegerType, true),
+        f("region_width", DataTypes.IntegerType, true), f("images", DataTypes.LongType, false), f("mean_share", DataTypes.DoubleType, true),
         f("consistency", DataTypes.DoubleType, true), f("other_classes_share", DataTypes.DoubleType, true), f("contrast", DataTypes.DoubleType, true),
         f("control_location", DataTypes.StringType, true), f("confirm_images", DataTypes.LongType, false),
         f("flip_rate_region", DataTypes.DoubleType, true), f("flip_rate_control", DataTypes.DoubleType, true),
@@ -75,7 +76,7 @@ final class AuditTables {
             ContentConsistency cc = c.evidence().consistency();
             rows.add(RowFactory.create(c.id(), view, f.className(), f.method(), c.scope().label(), c.candidate().clusters().toArray(new Integer[0]),
                     c.candidate().classImages(), f.region().describe(), c.places().stream().map(x -> x.region().describe()).toArray(String[]::new),
-                    f.region().grid(), f.region().row(), f.region().col(), f.region().size(), f.images(), f.meanShare(), f.consistency(),
+                    f.region().grid(), f.region().row(), f.region().col(), f.region().height(), f.region().width(), f.images(), f.meanShare(), f.consistency(),
                     f.otherClassesShare(), f.contrast(), c.candidate().control().describe(), k.images(), k.flipRateRegion(), k.flipRateControl(),
                     k.meanDropRegion(), k.meanDropControl(), k.pValue(), c.pAdjusted(), t.pairs(), t.rateRegion(), t.rateControl(), t.pValue(),
                     s.rateRegion(), s.rateControl(), s.rateBlank(), s.pValue(), cc.stampedShare(), cc.controlStampedShare(), cc.meanSpread(),
@@ -88,7 +89,7 @@ final class AuditTables {
                 continue;
             }
             rows.add(RowFactory.create(id++, view, q.className(), null, "global", new Integer[0], q.classImages(), null, new String[0], null, null,
-                    null, null, q.classImages(), null, null, null, null, null, q.classImages(), null, null, null, null, null, q.pAdjusted(), null, null,
+                    null, null, null, q.classImages(), null, null, null, null, null, q.classImages(), null, null, null, null, null, q.pAdjusted(), null, null,
                     null, null, null, null, null, null, null, null, null, null, q.leaveWith().label(), q.enterWith().label(), q.leaveRate(),
                     q.othersLeaveRate(), q.enterRate(), q.typicalEnterRate(), q.judgement().verdict().label(), q.judgement().reason(), fillName,
                     thresholds, String.valueOf(modelId), runId));

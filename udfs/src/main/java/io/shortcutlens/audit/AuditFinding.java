@@ -49,24 +49,50 @@ public record AuditFinding(Candidate candidate, Evidence evidence, Judgement jud
     public static List<AuditFinding> judge(List<Candidate> candidates, java.util.Map<Integer, Measured> measured,
                                            java.util.Map<Integer, Double> overlaps, AuditParams params) {
         java.util.Map<Integer, Measured> all = new java.util.HashMap<>(measured);
+        java.util.Map<Integer, Integer> scattered = new java.util.HashMap<>();
+        List<Candidate> judged = new java.util.ArrayList<>();
         for (Candidate c : candidates) {
             if (!c.probed()) {
-                List<Measured> parts = c.parts().stream().map(p -> measured.getOrDefault(p.id(), Measured.NONE)).toList();
-                all.put(c.id(), Measured.pool(parts));
+                // a places finding says one cue sits in several places: pool only the places whose own images show a cue
+                // (with annotations, which decide alone, every place is pooled)
+                List<Candidate> cued = overlaps != null ? c.parts()
+                        : c.parts().stream().filter(part -> showsCue(measured.getOrDefault(part.id(), Measured.NONE), params)).toList();
+                List<Candidate> pooled = cued.size() >= 2 ? cued : c.parts();
+                if (cued.size() >= 2 && cued.size() < c.parts().size()) {
+                    c = Candidates.places(c.id(), cued);
+                } else if (cued.size() < 2) {
+                    scattered.put(c.id(), cued.size());
+                }
+                all.put(c.id(), Measured.pool(pooled.stream().map(part -> measured.getOrDefault(part.id(), Measured.NONE)).toList()));
             }
+            judged.add(c);
         }
-        double[] p = candidates.stream().mapToDouble(c -> all.getOrDefault(c.id(), Measured.NONE).necessity().pValue()).toArray();
+        double[] p = judged.stream().mapToDouble(c -> all.getOrDefault(c.id(), Measured.NONE).necessity().pValue()).toArray();
         double[] adjusted = SignTest.holm(p);
         List<AuditFinding> out = new java.util.ArrayList<>();
-        for (int i = 0; i < candidates.size(); i++) {
-            Candidate c = candidates.get(i);
+        for (int i = 0; i < judged.size(); i++) {
+            Candidate c = judged.get(i);
             Measured m = all.getOrDefault(c.id(), Measured.NONE);
             Double overlap = overlaps == null ? null : overlapOf(c, overlaps, measured);
             Evidence e = new Evidence(m.necessity(), adjusted[i], m.transplant(), m.sufficiency(), m.consistency(), overlap);
-            out.add(new AuditFinding(c, e, VerdictRules.decide(e, params)));
+            Judgement j = scattered.containsKey(c.id())
+                    ? new Judgement(Verdict.NOT_CONFIRMED, String.format(java.util.Locale.ROOT,
+                            "No common cue: %d of its %d places show one of their own (pasted or stamped); each place is judged as its own subgroup.",
+                            scattered.get(c.id()), c.parts().size()))
+                    : VerdictRules.decide(e, params);
+            out.add(new AuditFinding(c, e, j));
         }
         out.sort(java.util.Comparator.comparing(AuditFinding::verdict).thenComparingDouble(AuditFinding::pAdjusted).thenComparingInt(AuditFinding::id));
         return out;
+    }
+
+    /**
+     * Whether one place's images show a cue of their own beyond reliance: the region carries some of the class when
+     * pasted, or it is stamped content.
+     */
+    static boolean showsCue(Measured m, AuditParams p) {
+        ContentConsistency c = m.consistency();
+        return m.transplant().gap() >= p.minSupportGap() || (c.stampedShare() >= p.minStamped() && c.gap() >= p.minStamped() / 2);
     }
 
     /** A places candidate's overlap: its parts' overlaps weighted by their re-predicted images. */

@@ -19,7 +19,7 @@ public enum ControlChoice {
             order = order.reversed();
         }
         return groupStats.stream()
-                .filter(s -> candidates.get(s.regionIndex()).size() == f.region().size() && !candidates.get(s.regionIndex()).overlaps(f.region()))
+                .filter(s -> candidates.get(s.regionIndex()).sameShape(f.region()) && !candidates.get(s.regionIndex()).overlaps(f.region()))
                 .min(order.thenComparingInt(RegionStat::regionIndex))
                 .map(s -> candidates.get(s.regionIndex()))
                 .orElseThrow(() -> new IllegalStateException("no control region for " + f));

@@ -12,7 +12,7 @@ import java.util.List;
 public record Place(Region region, List<Integer> clusters, Region control) implements Serializable {
     public Place {
         clusters = List.copyOf(clusters);
-        if (region.overlaps(control) || region.size() != control.size()) {
+        if (region.overlaps(control) || !region.sameShape(control)) {
             throw new IllegalArgumentException("a control must be as large as its region and apart from it: " + region + " / " + control);
         }
     }

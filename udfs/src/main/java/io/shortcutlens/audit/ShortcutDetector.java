@@ -103,7 +103,7 @@ public final class ShortcutDetector {
 
     private static final Comparator<ShortcutFinding> ORDER = Comparator.comparingDouble(ShortcutFinding::meanShare).reversed()
             .thenComparing(ShortcutFinding::className).thenComparing(ShortcutFinding::method)
-            .thenComparingInt(f -> f.region().size()).thenComparingInt(f -> f.region().row()).thenComparingInt(f -> f.region().col());
+            .thenComparingInt(f -> f.region().cells()).thenComparingInt(f -> f.region().height()).thenComparingInt(f -> f.region().row()).thenComparingInt(f -> f.region().col());
 
     /**
      * A larger block always holds at least the share of a smaller one inside it; report the smallest flagged block
@@ -113,7 +113,7 @@ public final class ShortcutDetector {
     private static ShortcutFinding tightest(ShortcutFinding f, List<ShortcutFinding> candidates) {
         ShortcutFinding best = f;
         for (ShortcutFinding c : candidates) {
-            if (f.region().contains(c.region()) && c.region().size() < best.region().size() && c.meanShare() >= TIGHT_SHARE * f.meanShare()) {
+            if (f.region().contains(c.region()) && c.region().cells() < best.region().cells() && c.meanShare() >= TIGHT_SHARE * f.meanShare()) {
                 best = c;
             }
         }

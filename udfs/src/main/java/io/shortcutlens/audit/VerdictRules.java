@@ -8,6 +8,8 @@ import java.util.Locale;
  * <table>
  *   <caption>rules, first match wins</caption>
  *   <tr><th>the model relies on the region</th><th>evidence that the region is not the object</th><th>verdict</th></tr>
+ *   <tr><td>weakly: p &lt; 0.05 before adjustment, flip gap ≥ half the minimum (the object says the class as well)</td>
+ *       <td>the region transplants and is stamped content</td><td>shortcut</td></tr>
  *   <tr><td>no: adjusted p ≥ alpha or flip gap below the minimum</td><td>p &lt; 0.05 or score-drop gap ≥ min flip gap</td><td>suspect</td></tr>
  *   <tr><td>no</td><td>otherwise</td><td>not_confirmed</td></tr>
  *   <tr><td>yes</td><td>annotations: evidence on the objects ≥ object overlap</td><td>object_part</td></tr>
@@ -32,7 +34,17 @@ public final class VerdictRules {
         double flipGap = n.flipRateRegion() - n.flipRateControl();
         String masking = String.format(Locale.ROOT, "hiding the region flips %.0f%% of %d predictions against %.0f%% for the control (p %.1e)",
                 100 * n.flipRateRegion(), n.images(), 100 * n.flipRateControl(), e.pAdjusted());
-        if (n.images() == 0 || !(e.pAdjusted() < p.alpha() && flipGap >= p.minFlipGap())) {
+        Transplant t = e.transplant();
+        Sufficiency s = e.sufficiency();
+        ContentConsistency c = e.consistency();
+        boolean transplants = t.pairs() > 0 && t.gap() >= p.minTransplantGap() && t.rateRegion() >= p.minTransplantRatio() * t.rateControl()
+                && t.pValue() < p.alpha();
+        boolean constant = c.stampedShare() >= p.minStamped() && c.gap() >= p.minStamped() / 2;
+        boolean relied = n.images() > 0 && e.pAdjusted() < p.alpha() && flipGap >= p.minFlipGap();
+        // a cue the class's images also carry otherwise (the object says the class as well) flips fewer of them when hidden;
+        // stamped content that carries the class when pasted is then the evidence, with masking only pointing the same way
+        boolean redundant = !relied && n.images() > 0 && n.pValue() < 0.05 && flipGap >= p.minFlipGap() / 2 && transplants && constant;
+        if (!relied && !redundant) {
             if (n.images() > 0 && (n.pValue() < 0.05 || n.meanDropRegion() - n.meanDropControl() >= p.minFlipGap())) {
                 return new Judgement(Verdict.SUSPECT, "Some reliance, not confirmed: " + masking + ".");
             }
@@ -45,22 +57,20 @@ public final class VerdictRules {
                     ? new Judgement(Verdict.OBJECT_PART, "Part of the object: " + masking + ", and " + where + ".")
                     : new Judgement(Verdict.SHORTCUT, "Shortcut off the object: " + masking + ", and only " + where + ".");
         }
-        Transplant t = e.transplant();
-        Sufficiency s = e.sufficiency();
-        ContentConsistency c = e.consistency();
         String pasted = String.format(Locale.ROOT, "pasted into %d other images it makes %.0f%% of them the class (control %.0f%%)", t.pairs(),
                 100 * t.rateRegion(), 100 * t.rateControl());
         String alone = String.format(Locale.ROOT, "kept alone it still says the class for %.0f%% (control %.0f%%, blank %.0f%%)",
                 100 * s.rateRegion(), 100 * s.rateControl(), 100 * s.rateBlank());
         String stamped = String.format(Locale.ROOT, "%.0f%% of its pixels are the same in every image and unlike other classes' (control %.0f%%)",
                 100 * c.stampedShare(), 100 * c.controlStampedShare());
-        boolean transplants = t.pairs() > 0 && t.gap() >= p.minTransplantGap() && t.rateRegion() >= p.minTransplantRatio() * t.rateControl()
-                && t.pValue() < p.alpha();
-        boolean constant = c.stampedShare() >= p.minStamped() && c.gap() >= p.minStamped() / 2;
         // without a transplant, stamped content needs twice the share and twice the reliance: a bag's handles against the
         // black background are as constant (0.24 of the region) but hiding them flips 26%, a line's half 0.29 and 52% over the control
         boolean stampedClearly = c.stampedShare() >= 2 * p.minStamped() && c.gap() >= p.minStamped() && flipGap >= 2 * p.minFlipGap();
         boolean supported = t.gap() >= p.minSupportGap() || (s.gap() >= p.minSufficiencyGap() && s.pValue() < p.alpha());
+        if (redundant) {
+            return new Judgement(Verdict.SHORTCUT, "Stamped and carries the class, beside the object: " + stamped + "; " + pasted + "; " + masking
+                    + " (the rest of the image still says the class).");
+        }
         if (transplants) {
             return new Judgement(Verdict.SHORTCUT, "Carries the class: " + pasted + "; " + masking + ".");
         }

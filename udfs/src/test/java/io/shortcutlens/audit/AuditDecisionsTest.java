@@ -32,7 +32,7 @@ class AuditDecisionsTest {
         ShortcutFinding f = new ShortcutFinding("a", "occlusion", corner, 100, 0.6, 0.9, 0.0, 0.6);
         assertEquals(far, ControlChoice.STRONGEST.choose(f, s, REGIONS));
         Region weakest = ControlChoice.WEAKEST.choose(f, s, REGIONS);
-        assertEquals(2, weakest.size());
+        assertTrue(weakest.sameShape(corner), weakest.toString());
         assertTrue(!weakest.overlaps(corner) && !weakest.equals(far), weakest.toString());
         assertEquals(new Region(G, 0, 0, 2), weakest, "ties go to the first region in order");
     }
@@ -84,6 +84,38 @@ class AuditDecisionsTest {
         assertEquals(2, judged.get(0).id(), "strongest verdict, then smallest adjusted p, first");
         // six images alone cannot reach the adjusted level: the parts stay suspect
         assertEquals(Verdict.SUSPECT, judged.get(1).verdict());
+    }
+
+    @Test
+    void aPlacesFindingPoolsOnlyThePlacesThatShowACueOfTheirOwn() {
+        Region ll = new Region(G, 6, 0, 2);
+        Region tr = new Region(G, 0, 6, 2);
+        Region top = new Region(G, 0, 3, 2);
+        ShortcutFinding f = new ShortcutFinding("a", "occlusion", ll, 20, 0.8, 0.9, 0.1, 0.7);
+        Candidate a = new Candidate(0, f, Scope.SUBGROUP, List.of(0), 100, List.of(new Place(ll, List.of(0), tr)), List.of());
+        Candidate b = new Candidate(1, f, Scope.SUBGROUP, List.of(1), 100, List.of(new Place(tr, List.of(1), ll)), List.of());
+        Candidate collar = new Candidate(2, f, Scope.SUBGROUP, List.of(2), 100, List.of(new Place(top, List.of(2), ll)), List.of());
+        AuditFinding.Measured stamp = new AuditFinding.Measured(new Confirmation(20, 20, 0, 20, 0, 0.5, 0.0), new Transplant(20, 8, 0, 8, 0),
+                Sufficiency.NONE, new ContentConsistency(0.4, 0.0, 0.1));
+        // part of the garment: relied on, but nothing pasted and nothing stamped
+        AuditFinding.Measured part = new AuditFinding.Measured(new Confirmation(20, 18, 2, 16, 0, 0.5, 0.0), new Transplant(20, 0, 0, 0, 0),
+                Sufficiency.NONE, new ContentConsistency(0.0, 0.0, 0.6));
+        Candidate three = Candidates.places(3, List.of(a, b, collar));
+        List<AuditFinding> judged = AuditFinding.judge(List.of(a, b, collar, three), Map.of(0, stamp, 1, stamp, 2, part), null, AuditParams.defaults());
+        AuditFinding pooled = judged.stream().filter(x -> x.id() == 3).findFirst().orElseThrow();
+        assertEquals(List.of(ll, tr), pooled.places().stream().map(Place::region).toList(), "the garment's place is not pooled");
+        assertEquals(40, pooled.confirmation().images());
+        assertEquals(Verdict.SHORTCUT, pooled.verdict());
+        // two places of which one shows a cue: no places finding; with annotations every place is pooled as before
+        Candidate two = Candidates.places(3, List.of(a, collar));
+        AuditFinding lone = AuditFinding.judge(List.of(a, collar, two), Map.of(0, stamp, 2, part), null, AuditParams.defaults()).stream()
+                .filter(x -> x.id() == 3).findFirst().orElseThrow();
+        assertEquals(Verdict.NOT_CONFIRMED, lone.verdict(), lone.judgement().reason());
+        assertTrue(lone.judgement().reason().startsWith("No common cue: 1 of its 2 places"), lone.judgement().reason());
+        AuditFinding annotated = AuditFinding.judge(List.of(a, collar, two), Map.of(0, stamp, 2, part), Map.of(0, 0.1, 2, 0.1),
+                AuditParams.defaults()).stream().filter(x -> x.id() == 3).findFirst().orElseThrow();
+        assertEquals(40, annotated.confirmation().images());
+        assertEquals(Verdict.SHORTCUT, annotated.verdict());
     }
 
     /** Confusions under every change: class 0 is "dark", so brightening removes it and darkening creates it. */

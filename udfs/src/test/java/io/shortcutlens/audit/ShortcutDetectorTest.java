@@ -34,9 +34,9 @@ class ShortcutDetectorTest {
                 g[c] = (float) (g[c] / total * (plant ? 1 - weight : 1.0));
             }
             if (plant) {
-                for (int row = planted.row(); row < planted.row() + planted.size(); row++) {
-                    for (int col = planted.col(); col < planted.col() + planted.size(); col++) {
-                        g[row * G + col] += (float) weight / (planted.size() * planted.size());
+                for (int row = planted.row(); row < planted.row() + planted.height(); row++) {
+                    for (int col = planted.col(); col < planted.col() + planted.width(); col++) {
+                        g[row * G + col] += (float) weight / planted.cells();
                     }
                 }
             }
@@ -46,12 +46,16 @@ class ShortcutDetectorTest {
     }
 
     private static List<RegionStat> stats(String cls, List<float[]> grids, double imageShare) {
+        return stats(cls, grids, imageShare, REGIONS);
+    }
+
+    private static List<RegionStat> stats(String cls, List<float[]> grids, double imageShare, List<Region> regions) {
         List<RegionStat> out = new ArrayList<>();
-        for (int k = 0; k < REGIONS.size(); k++) {
+        for (int k = 0; k < regions.size(); k++) {
             double sum = 0;
             int using = 0;
             for (float[] g : grids) {
-                float m = REGIONS.get(k).mass(g);
+                float m = regions.get(k).mass(g);
                 sum += m;
                 if (m >= imageShare) {
                     using++;
@@ -79,6 +83,31 @@ class ShortcutDetectorTest {
         assertEquals(upperRight, a.region());
         assertEquals(middle, b.region());
         assertTrue(a.contrast() > 0.5 && a.consistency() == 1.0, a.toString());
+    }
+
+    @Test
+    void aLineIsFoundWholeAsAStripAndASwatchStaysASquare() {
+        DetectorParams p = DetectorParams.defaults();
+        List<Region> regions = Region.candidates(G, p.maxArea());
+        assertEquals(64 + 49 + 2 * 48 + 2 * 40, regions.size(), "squares of 1 and 2 cells, strips of 3 and 4 cells both ways");
+        Region line = new Region(G, 0, 2, 1, 4);
+        Region post = new Region(G, 2, 7, 3, 1);
+        Region swatch = new Region(G, 6, 0, 2);
+        List<RegionStat> all = new ArrayList<>();
+        all.addAll(stats("a", images(60, line, 1.0, 11), p.imageShare(), regions));
+        all.addAll(stats("b", images(60, post, 1.0, 12), p.imageShare(), regions));
+        all.addAll(stats("c", images(60, swatch, 1.0, 13), p.imageShare(), regions));
+        all.addAll(stats("d", images(60, null, 0, 14), p.imageShare(), regions));
+        List<ShortcutFinding> found = new ShortcutDetector(p, regions).detect(all);
+        assertEquals(3, found.size(), found.toString());
+        for (var expected : java.util.Map.of("a", line, "b", post, "c", swatch).entrySet()) {
+            assertEquals(expected.getValue(), found.stream().filter(f -> f.className().equals(expected.getKey())).findFirst().orElseThrow().region());
+        }
+        assertTrue(line.describe().startsWith("upper-centre strip"), line.describe());
+        assertTrue(post.describe().startsWith("middle-right vertical strip"), post.describe());
+        // a square holds only half of the line: the scan with squares alone reports half of it
+        Region half = new ShortcutDetector(p, REGIONS).detect(stats("a", images(60, line, 1.0, 11), p.imageShare())).get(0).region();
+        assertTrue(line.overlaps(half) && half.cells() < line.cells() + 1 && !half.contains(line), half.toString());
     }
 
     @Test

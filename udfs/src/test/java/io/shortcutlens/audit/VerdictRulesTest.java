@@ -36,6 +36,22 @@ class VerdictRulesTest {
     }
 
     @Test
+    void aStampedRegionThatCarriesTheClassNeedsOnlyWeakMasking() {
+        // half of a class carries a stamp its garments also say the class without: hiding it flips 17% of 48, none of the control
+        Confirmation redundant = new Confirmation(48, 8, 0, 8, 0, 0.2, 0.0);
+        ContentConsistency stamped = new ContentConsistency(0.33, 0.0, 0.1);
+        Transplant carries = new Transplant(48, 30, 0, 30, 0);
+        Judgement j = decide(redundant, 0.027, carries, NOT_ALONE, stamped, null);
+        assertEquals(Verdict.SHORTCUT, j.verdict(), j.reason());
+        assertTrue(j.reason().contains("63%") && j.reason().contains("17%"), j.reason());
+        // each piece alone is not enough: no stamp, no transplant, or masking that does not point the same way
+        assertEquals(Verdict.SUSPECT, decide(redundant, 0.027, carries, NOT_ALONE, VARIED, null).verdict());
+        assertEquals(Verdict.SUSPECT, decide(redundant, 0.027, NO_TRANSPLANT, NOT_ALONE, stamped, null).verdict());
+        Confirmation faint = new Confirmation(48, 4, 0, 4, 0, 0.1, 0.0); // 8%: under half the minimum flip gap
+        assertEquals(Verdict.NOT_CONFIRMED, decide(faint, 1.0, carries, NOT_ALONE, stamped, null).verdict());
+    }
+
+    @Test
     void annotationsDecideAlone() {
         Transplant strong = new Transplant(100, 80, 2, 79, 1);
         assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, strong, NOT_ALONE, VARIED, 0.7).verdict());
