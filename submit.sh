@@ -31,6 +31,8 @@ Commands:
   decoy     Decoy Fashion-MNIST benchmark: build, train decoy and clean CNNs, explain, audit, score (needs dataset-fashion-mnist)
   decoy-family  The audit's benchmark: marks, subgroups, global cues and a clean model, audited without annotations (~1 h)
   bench     Benchmark: explain time over pure batched-inference time, occlusion, LIME, Grad-CAM, IG (see: ./submit.sh bench --help)
+  test      The test suite: installs what the tests need where it is missing (Debian's chromium and dataset-fashion-mnist,
+            with apt-get: needs root or sudo), then mvn -B verify; --no-install only checks; other arguments go to Maven
   build     Build the application jar (jobs/target/shortcutlens.jar)
   help      This text
 
@@ -46,6 +48,39 @@ Examples:
   ./submit.sh explain --input data/test --model models/net2.zip --output out/net2
   ./submit.sh explain --conf-file conf/yarn.conf --input hdfs:///lake/images --model hdfs:///models/m.zip --output hdfs:///lake/explain
 USAGE
+}
+
+# What the tests need beyond Java and Maven: Debian package, and the file or command that shows it is there.
+TEST_PACKAGES=(chromium dataset-fashion-mnist)
+present() {
+  case "$1" in
+    chromium) command -v chromium >/dev/null 2>&1 ;;
+    dataset-fashion-mnist) [[ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]] ;;
+  esac
+}
+
+# ./submit.sh test [--no-install] [MAVEN ARGS]: installs the missing packages, then runs the suite.
+run_tests() {
+  local install=1 maven_args=() missing=()
+  for a in "$@"; do
+    if [[ "$a" == "--no-install" ]]; then install=0; else maven_args+=("$a"); fi
+  done
+  command -v mvn >/dev/null || { echo "submit.sh test: Maven (mvn) and Java 17 are needed: apt-get install openjdk-17-jdk-headless maven" >&2; exit 1; }
+  for p in "${TEST_PACKAGES[@]}"; do present "$p" || missing+=("$p"); done
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    local apt=()
+    if [[ $(id -u) == 0 ]]; then apt=(env DEBIAN_FRONTEND=noninteractive apt-get)
+    elif command -v sudo >/dev/null 2>&1; then apt=(sudo env DEBIAN_FRONTEND=noninteractive apt-get); fi
+    if [[ $install == 0 || ${#apt[@]} == 0 ]]; then
+      echo "submit.sh test: the tests need Debian's ${missing[*]}: run 'apt-get install -y ${missing[*]}' as root, then ./submit.sh test" >&2
+      exit 1
+    fi
+    echo "submit.sh test: installing ${missing[*]} (${apt[*]} install)" >&2
+    "${apt[@]}" update -q
+    "${apt[@]}" install -y -q "${missing[@]}"
+    for p in "${missing[@]}"; do present "$p" || { echo "submit.sh test: $p is still missing after apt-get install" >&2; exit 1; }; done
+  fi
+  cd "$ROOT" && exec mvn -B verify "${maven_args[@]+"${maven_args[@]}"}"
 }
 
 build_if_stale() {
@@ -68,6 +103,7 @@ cmd="${1:-help}"
 case "$cmd" in
   help|-h|--help) usage; exit 0 ;;
   build) build_if_stale; echo "$JAR"; exit 0 ;;
+  test) run_tests "$@" ;;
   explain) CLASS=io.shortcutlens.jobs.ExplainJob ;;
   demo) CLASS=io.shortcutlens.jobs.DemoJob ;;
   audit) CLASS=io.shortcutlens.jobs.AuditJob ;;

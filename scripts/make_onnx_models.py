@@ -20,12 +20,16 @@ import os
 import struct
 import sys
 
-import numpy as np
-import onnx
-import torch
-import torch.nn as nn
-from onnx import TensorProto, helper
-from PIL import Image
+try:
+    import numpy as np
+    import onnx
+    import torch
+    import torch.nn as nn
+    from onnx import TensorProto, helper
+    from PIL import Image
+except ImportError as missing:
+    sys.exit("make_onnx_models.py: %s. It needs Debian's python3-torch, python3-onnx and python3-pil: "
+             "apt-get install -y python3-torch python3-onnx python3-pil (as root)" % missing)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAIN_RESOURCES = os.path.join(ROOT, "udfs/src/main/resources/io/shortcutlens/onnx")

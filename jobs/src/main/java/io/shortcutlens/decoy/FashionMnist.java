@@ -34,7 +34,7 @@ public final class FashionMnist {
         File labels = new File(dir, split + "-labels-idx1-ubyte.gz");
         if (!images.isFile() || !labels.isFile()) {
             throw new IOException("Fashion-MNIST not found in " + dir + " (expected " + images.getName() + " and " + labels.getName()
-                    + "; on Debian: apt-get install dataset-fashion-mnist)");
+                    + "; on Debian: apt-get install -y dataset-fashion-mnist as root, which ./submit.sh test does)");
         }
         try (DataInputStream in = open(images); DataInputStream lab = open(labels)) {
             check(in.readInt(), 0x803, images);

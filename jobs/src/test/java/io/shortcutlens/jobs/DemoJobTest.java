@@ -12,6 +12,12 @@ import picocli.CommandLine;
 /** The demo at a smaller size: the planted watermark is where net2 looks and where net1 does not. */
 class DemoJobTest {
 
+    /** The report is opened in Chromium at the end: a missing browser fails here, before the long work. */
+    @org.junit.jupiter.api.BeforeAll
+    static void chromiumIsInstalled() {
+        HeadlessChromium.binary();
+    }
+
     @Test
     void net2LooksAtTheWatermarkCornerAndNet1DoesNot() throws Exception {
         File out = TestSpark.newDir("demo");

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Debian's headless Chromium (installed by .ci/run), driven from the command line: the DOM after load, and a screenshot. */
+/** Debian's headless Chromium (installed by ./submit.sh test), driven from the command line: the DOM after load, and a screenshot. */
 final class HeadlessChromium {
     private HeadlessChromium() { }
 
@@ -23,7 +23,8 @@ final class HeadlessChromium {
                 return new File(p);
             }
         }
-        throw new AssertionError("headless Chromium is needed for the report tests: apt-get install chromium (.ci/run does)");
+        throw new AssertionError("headless Chromium is needed for the report tests: apt-get install -y chromium as root, "
+                + "or run the suite with ./submit.sh test, which installs it");
     }
 
     private static String run(File html, File profile, String... extra) throws Exception {

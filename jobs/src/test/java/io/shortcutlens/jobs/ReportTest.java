@@ -14,6 +14,12 @@ import picocli.CommandLine;
 /** Text from data — class names, labels, paths — appears in the report as text, never as markup. */
 class ReportTest {
 
+    /** The report is opened in Chromium at the end: a missing browser fails here, before the long work. */
+    @org.junit.jupiter.api.BeforeAll
+    static void chromiumIsInstalled() {
+        HeadlessChromium.binary();
+    }
+
     @Test
     void classNamesAndLabelsAreEscaped() throws Exception {
         File dir = TestSpark.newDir("hostile-names");
