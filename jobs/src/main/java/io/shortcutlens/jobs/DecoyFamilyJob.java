@@ -39,7 +39,7 @@ public final class DecoyFamilyJob implements Callable<Integer> {
     List<String> cases = new ArrayList<>(List.of("standard", "top-right", "edge", "line", "centre", "places", "half", "dimmed", "low-contrast", "clean"));
 
     @Option(names = "--lime-cases", split = ",", paramLabel = "NAME", description = "Cases audited with LIME maps as well as occlusion.")
-    List<String> limeCases = new ArrayList<>(List.of("standard", "edge", "clean"));
+    List<String> limeCases = new ArrayList<>(List.of("standard", "edge", "line", "places", "half", "clean"));
 
     @Option(names = "--train-images", paramLabel = "N", description = "Training images per case.")
     int trainImages = 12_000;

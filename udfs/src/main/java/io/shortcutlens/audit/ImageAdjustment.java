@@ -103,15 +103,7 @@ public enum ImageAdjustment {
     private static void boxBlur(float[] in, float[] out, int offset, int h, int w, int r) {
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                double s = 0;
-                int n = 0;
-                for (int yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
-                    for (int xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
-                        s += in[offset + yy * w + xx];
-                        n++;
-                    }
-                }
-                out[offset + y * w + x] = (float) (s / n);
+                out[offset + y * w + x] = RegionMasker.boxMean(in, offset, h, w, y, x, r);
             }
         }
     }

@@ -58,8 +58,9 @@ public final class RegionMasker {
                     hi = Math.max(hi, in[ch * plane + i]);
                 }
             }
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
+            // hiding a box walks only the box; keeping one walks the image and skips the box
+            for (int y = inside ? box[0] : 0; y < (inside ? box[2] : h); y++) {
+                for (int x = inside ? box[1] : 0; x < (inside ? box[3] : w); x++) {
                     if ((y >= box[0] && y < box[2] && x >= box[1] && x < box[3]) != inside) {
                         continue;
                     }
@@ -68,7 +69,7 @@ public final class RegionMasker {
                         case MEAN -> means[ch];
                         case ZERO -> 0f;
                         case NOISE -> lo + (float) random.nextDouble() * (hi - lo);
-                        case BLUR -> blurred(in, ch * plane, h, w, y, x, 3);
+                        case BLUR -> boxMean(in, ch * plane, h, w, y, x, 3);
                     };
                 }
             }
@@ -76,7 +77,8 @@ public final class RegionMasker {
         return out;
     }
 
-    private static float blurred(float[] in, int offset, int h, int w, int y, int x, int radius) {
+    /** Mean of the {@code (2·radius+1)²} box around {@code (y, x)} in one {@code h × w} plane at {@code offset}, clipped at the borders. */
+    static float boxMean(float[] in, int offset, int h, int w, int y, int x, int radius) {
         double s = 0;
         int n = 0;
         for (int yy = Math.max(0, y - radius); yy <= Math.min(h - 1, y + radius); yy++) {
