@@ -36,11 +36,31 @@ public final class Candidates {
             }
         }
         for (List<Candidate> several : uncovered.values()) {
-            if (several.size() >= 2) {
-                out.add(places(out.size(), several));
+            List<Candidate> apart = disjoint(several);
+            if (apart.size() >= 2) {
+                out.add(places(out.size(), apart));
             }
         }
         return out;
+    }
+
+    /**
+     * The subgroups of one class and method that share no cluster, largest first: one group of images flagged in two
+     * regions is one subgroup with two regions, not a cue in two places (pooling it would count its images twice).
+     */
+    static List<Candidate> disjoint(List<Candidate> subgroups) {
+        List<Candidate> bySize = new ArrayList<>(subgroups);
+        bySize.sort(java.util.Comparator.comparingLong((Candidate c) -> c.finding().images()).reversed().thenComparingInt(Candidate::id));
+        List<Candidate> kept = new ArrayList<>();
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        for (Candidate c : bySize) {
+            if (c.clusters().stream().noneMatch(used::contains)) {
+                kept.add(c);
+                used.addAll(c.clusters());
+            }
+        }
+        kept.sort(java.util.Comparator.comparingInt(Candidate::id));
+        return kept;
     }
 
     /** Whether a class finding of the same class and method already covers the subgroup's region. */

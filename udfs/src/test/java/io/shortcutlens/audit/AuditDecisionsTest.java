@@ -59,6 +59,14 @@ class AuditDecisionsTest {
         ShortcutFinding classWide = new ShortcutFinding("a", "occlusion", ll, 100, 0.5, 0.6, 0.1, 0.4);
         List<Candidate> covered = Candidates.build(List.of(classWide), s, List.of(g1, g2), REGIONS, ControlChoice.STRONGEST);
         assertEquals(List.of(Scope.CLASS, Scope.SUBGROUP), covered.stream().map(Candidate::scope).toList());
+        // one subgroup's images flagged in two regions are not a cue in two places: no places candidate counts them twice
+        SubgroupDetector.Subgroup g1There = new SubgroupDetector.Subgroup(new ShortcutFinding("a", "occlusion", tr, 30, 0.4, 0.5, 0.1, 0.3),
+                List.of(0), 100, stats("a", Map.of(tr, 0.4)));
+        List<Candidate> same = Candidates.build(List.of(), s, List.of(g1, g1There), REGIONS, ControlChoice.STRONGEST);
+        assertEquals(List.of(Scope.SUBGROUP, Scope.SUBGROUP), same.stream().map(Candidate::scope).toList());
+        List<Candidate> three = Candidates.build(List.of(), s, List.of(g1, g1There, g2), REGIONS, ControlChoice.STRONGEST);
+        assertEquals(40, three.get(3).finding().images(), "the larger of the two and the other cluster's subgroup");
+        assertEquals(List.of(three.get(0), three.get(2)), three.get(3).parts());
     }
 
     @Test
