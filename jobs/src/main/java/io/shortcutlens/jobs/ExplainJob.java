@@ -260,11 +260,11 @@ public final class ExplainJob implements Callable<Integer> {
         }
         Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
         Path explanationsDir = new Path(explanations);
-        boolean exists;
+        boolean runHasRows;
         try {
             org.apache.hadoop.fs.FileSystem fs = explanationsDir.getFileSystem(hadoopConf);
             clearInterruptedWrites(fs, explanationsDir);
-            exists = fs.exists(new Path(explanationsDir, "_SUCCESS"));
+            runHasRows = hasCommittedRows(fs, explanationsDir, id);
             org.apache.hadoop.fs.FileStatus[] old = fs.globStatus(new Path(explanationsDir, "method=*"));
             if (old != null && old.length > 0) {
                 throw new IllegalArgumentException("output " + explanations + " holds explanations partitioned by method only (ShortcutLens"
@@ -274,7 +274,7 @@ public final class ExplainJob implements Callable<Integer> {
             throw new IllegalArgumentException("cannot check output " + explanations + ": " + e.getMessage(), e);
         }
         long before = 0;
-        if (writeMode.equals("append-new") && exists) {
+        if (writeMode.equals("append-new") && runHasRows) {
             before = spark.read().parquet(explanations).where(col("run_id").equalTo(id)).count();
             // the key of a row is (image content, run id = model and parameters, method): skip the images this run has
             Dataset<Row> known = spark.read().parquet(explanations).where(col("run_id").equalTo(id)).select("image_id").distinct();
@@ -477,6 +477,17 @@ public final class ExplainJob implements Callable<Integer> {
         if (leftovers.length > 0 && fs.listStatus(dir).length == 0) {
             fs.delete(dir, false); // nothing was ever committed here
         }
+    }
+
+    /**
+     * Whether this run already has rows in the output: decided from its data files, not from a marker — a dynamic
+     * partition overwrite leaves no {@code _SUCCESS} at the root, and an append-new after it would explain and write
+     * every image again.
+     */
+    static boolean hasCommittedRows(org.apache.hadoop.fs.FileSystem fs, Path explanations, String runId) throws IOException {
+        Path run = new Path(explanations, "run_id=" + org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.escapePathName(runId));
+        org.apache.hadoop.fs.FileStatus[] files = fs.globStatus(new Path(run, "method=*/*.parquet"));
+        return files != null && files.length > 0;
     }
 
     private static String trimSlash(String p) {

@@ -70,8 +70,9 @@ class DecoyJobTest {
         // (transplant) and the clean model's garment parts are object parts, not shortcuts.
         for (String model : List.of("decoy", "clean")) {
             AuditJob bare = new AuditJob();
+            // (the global-cue probe ran in the annotated audits of the same models above: not repeated here)
             new CommandLine(bare).parseArgs("--run", new File(out, "explain/" + model).getAbsolutePath(), "--dream-channels", "0", "--no-dream-classes",
-                    "--activations-layer", "none");
+                    "--activations-layer", "none", "--cue-images", "0");
             List<io.shortcutlens.audit.AuditFinding> found = bare.run(spark).findings();
             System.out.println("decoy test: " + model + " model without annotations");
             AuditJob.print(found, List.of());

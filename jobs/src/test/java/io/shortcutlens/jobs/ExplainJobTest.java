@@ -225,6 +225,11 @@ class ExplainJobTest {
         ExplainJob.Result replaced = TestSpark.explainJob(overwrite).run(spark);
         assertEquals(44, replaced.rows());
         assertEquals(88, spark.read().parquet(replaced.explanationsPath()).count());
+        // the scheduled next step after an overwrite (which leaves no _SUCCESS at the root): append-new adds nothing
+        ExplainJob.Result afterOverwrite = TestSpark.explainJob(changed).run(spark);
+        assertEquals(0, afterOverwrite.newRows());
+        assertEquals(44, afterOverwrite.rows());
+        assertEquals(88, spark.read().parquet(afterOverwrite.explanationsPath()).count(), "no row written twice");
     }
 
     @Test
