@@ -91,8 +91,7 @@ public record AuditFinding(Candidate candidate, Evidence evidence, Judgement jud
      * pasted, or it is stamped content.
      */
     static boolean showsCue(Measured m, AuditParams p) {
-        ContentConsistency c = m.consistency();
-        return m.transplant().gap() >= p.minSupportGap() || (c.stampedShare() >= p.minStamped() && c.gap() >= p.minStamped() / 2);
+        return m.transplant().gap() >= p.minSupportGap() || m.consistency().stamped(p.minStamped());
     }
 
     /** A places candidate's overlap: its parts' overlaps weighted by their re-predicted images. */

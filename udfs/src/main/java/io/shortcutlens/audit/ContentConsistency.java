@@ -24,6 +24,11 @@ public record ContentConsistency(double stampedShare, double controlStampedShare
         return stampedShare - controlStampedShare;
     }
 
+    /** Stamped content: at least {@code minStamped} of the region's pixels, and half of that more than the control's. */
+    public boolean stamped(double minStamped) {
+        return stampedShare >= minStamped && gap() >= minStamped / 2;
+    }
+
     public static ContentConsistency of(PixelMoments classRegion, PixelMoments othersRegion, PixelMoments classControl,
                                         PixelMoments othersControl, double maxSpread, double minDistance) {
         if (classRegion.images() < 2 || othersRegion.images() < 2) {

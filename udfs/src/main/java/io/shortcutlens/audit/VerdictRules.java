@@ -39,7 +39,7 @@ public final class VerdictRules {
         ContentConsistency c = e.consistency();
         boolean transplants = t.pairs() > 0 && t.gap() >= p.minTransplantGap() && t.rateRegion() >= p.minTransplantRatio() * t.rateControl()
                 && t.pValue() < p.alpha();
-        boolean constant = c.stampedShare() >= p.minStamped() && c.gap() >= p.minStamped() / 2;
+        boolean constant = c.stamped(p.minStamped());
         boolean relied = n.images() > 0 && e.pAdjusted() < p.alpha() && flipGap >= p.minFlipGap();
         // a cue the class's images also carry otherwise (the object says the class as well) flips fewer of them when hidden;
         // stamped content that carries the class when pasted is then the evidence, with masking only pointing the same way

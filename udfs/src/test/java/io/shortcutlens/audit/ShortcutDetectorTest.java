@@ -107,7 +107,7 @@ class ShortcutDetectorTest {
         assertTrue(post.describe().startsWith("middle-right vertical strip"), post.describe());
         // a square holds only half of the line: the scan with squares alone reports half of it
         Region half = new ShortcutDetector(p, REGIONS).detect(stats("a", images(60, line, 1.0, 11), p.imageShare())).get(0).region();
-        assertTrue(line.overlaps(half) && half.cells() < line.cells() + 1 && !half.contains(line), half.toString());
+        assertTrue(line.overlaps(half) && !half.contains(line), half.toString());
     }
 
     @Test
