@@ -230,6 +230,14 @@ class ExplainJobTest {
         assertEquals(0, afterOverwrite.newRows());
         assertEquals(44, afterOverwrite.rows());
         assertEquals(88, spark.read().parquet(afterOverwrite.explanationsPath()).count(), "no row written twice");
+        // the same on an output that only an overwrite ever wrote: no earlier append left a marker behind
+        String[] fresh = overwrite.clone();
+        fresh[5] = TestSpark.newDir("incremental-fresh-out").getAbsolutePath();
+        assertEquals(44, TestSpark.explainJob(fresh).run(spark).newRows());
+        fresh[fresh.length - 1] = "append-new";
+        ExplainJob.Result scheduled = TestSpark.explainJob(fresh).run(spark);
+        assertEquals(0, scheduled.newRows());
+        assertEquals(44, spark.read().parquet(scheduled.explanationsPath()).count(), "no row written twice");
     }
 
     @Test
