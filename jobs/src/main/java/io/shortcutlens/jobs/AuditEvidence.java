@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -40,7 +41,10 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -68,13 +72,19 @@ final class AuditEvidence {
     /** The evidence of the probed candidates, and the task rows (for the annotations' object overlaps). */
     record Measurement(Map<Integer, AuditFinding.Measured> measured, Dataset<Row> tasks, long passes) { }
 
-    /** The images a place of a candidate concerns: the whole class, or the place's clusters under the candidate's method. */
-    static Dataset<Row> imagesOf(Candidate c, Place place, Dataset<Row> view, Dataset<Row> assigned) {
-        Dataset<Row> rows = place.clusters().isEmpty()
-                ? view.where(col("class").equalTo(c.finding().className()))
-                : assigned.where(col("class").equalTo(c.finding().className()).and(col("method").equalTo(c.finding().method()))
-                        .and(col(SubgroupClustering.CLUSTER).isin(place.clusters().toArray())));
-        return rows.where(col("path").isNotNull());
+    /**
+     * The images a place of a candidate concerns ({@link Place#concerns}): the whole class, or those of the place's
+     * clusters under the candidate's method whose own map uses the region.
+     */
+    static Dataset<Row> imagesOf(Candidate c, Place place, Dataset<Row> view, Dataset<Row> assigned, double imageShare) {
+        if (place.clusters().isEmpty()) {
+            return view.where(col("class").equalTo(c.finding().className()).and(col("path").isNotNull()));
+        }
+        UserDefinedFunction concerns = udf((UDF1<scala.collection.Seq<Float>, Boolean>) grid -> place.concerns(AuditJob.floats(grid), imageShare),
+                DataTypes.BooleanType);
+        return assigned.where(col("class").equalTo(c.finding().className()).and(col("method").equalTo(c.finding().method()))
+                .and(col(SubgroupClustering.CLUSTER).isin(place.clusters().toArray())).and(col("path").isNotNull())
+                .and(concerns.apply(col("mass_grid"))));
     }
 
     static Measurement measure(Passes passes, List<Candidate> candidates, List<String> classNames, Dataset<Row> view, Dataset<Row> assigned,
@@ -93,7 +103,7 @@ final class AuditEvidence {
             List<String> others = receivers.stream().filter(r -> !r.getString(0).equals(c.finding().className())).map(r -> r.getString(2)).toList();
             int k = c.id();
             for (Place place : c.places()) {
-                for (Row r : imagesOf(c, place, view, assigned).select("image_id", "path").distinct().orderBy("image_id")
+                for (Row r : imagesOf(c, place, view, assigned, params.detector().imageShare()).select("image_id", "path").distinct().orderBy("image_id")
                         .limit(Math.max(1, confirmImages / c.places().size())).collectAsList()) {
                     String receiver = others.isEmpty() ? null : others.get(Math.floorMod(k++, others.size()));
                     tasks.add(RowFactory.create(c.id(), r.getString(0), r.getString(1), classIndex, place.region().pixelBox(h, w),

@@ -62,9 +62,9 @@ public record Region(int grid, int row, int col, int height, int width) implemen
         return height * width;
     }
 
-    /** Whether {@code o} has the same height and width (a control must). */
-    public boolean sameShape(Region o) {
-        return height == o.height && width == o.width;
+    /** Whether {@code o} covers as many cells, whatever its shape (a control must). */
+    public boolean sameArea(Region o) {
+        return cells() == o.cells();
     }
 
     /** Mass of each region: the sum of the grid fractions inside it. */

@@ -32,9 +32,50 @@ class AuditDecisionsTest {
         ShortcutFinding f = new ShortcutFinding("a", "occlusion", corner, 100, 0.6, 0.9, 0.0, 0.6);
         assertEquals(far, ControlChoice.STRONGEST.choose(f, s, REGIONS));
         Region weakest = ControlChoice.WEAKEST.choose(f, s, REGIONS);
-        assertTrue(weakest.sameShape(corner), weakest.toString());
+        assertTrue(weakest.sameArea(corner), weakest.toString());
         assertTrue(!weakest.overlaps(corner) && !weakest.equals(far), weakest.toString());
         assertEquals(new Region(G, 0, 0, 2), weakest, "ties go to the first region in order");
+    }
+
+    @Test
+    void theControlHasTheFindingsAreaInAnyShape() {
+        List<Region> regions = Region.candidates(G, 1 / 16.0); // squares of 1 and 2 cells a side, strips of 3 and 4 cells
+        Region band = new Region(G, 3, 2, 1, 4); // a 1x4 strip through the middle of a body
+        Region body = new Region(G, 4, 2, 2); // a 2x2 square of the same body below it
+        Region otherStrip = new Region(G, 6, 2, 1, 4); // the strongest other 1x4 strip holds less of the body
+        Region single = new Region(G, 0, 0, 1); // stronger, but one cell: never a control
+        Region shorter = new Region(G, 0, 3, 1, 3); // stronger, but three cells: never a control
+        Map<Region, Double> shares = Map.of(band, 0.5, body, 0.3, otherStrip, 0.1, single, 0.9, shorter, 0.8);
+        List<RegionStat> s = new ArrayList<>();
+        for (int i = 0; i < regions.size(); i++) {
+            s.add(new RegionStat("a", "gradcam", i, 100, shares.getOrDefault(regions.get(i), 0.0), 0));
+        }
+        ShortcutFinding f = new ShortcutFinding("a", "gradcam", band, 100, 0.5, 0.9, 0.0, 0.4);
+        assertEquals(body, ControlChoice.STRONGEST.choose(f, s, regions));
+        Region weakest = ControlChoice.WEAKEST.choose(f, s, regions);
+        assertEquals(4, weakest.cells(), weakest.toString());
+        assertTrue(!weakest.overlaps(band), weakest.toString());
+        // a place accepts a control of the same area in another shape, and refuses one of another area
+        assertEquals(body, new Place(band, List.of(), body).control());
+        assertThrows(IllegalArgumentException.class, () -> new Place(band, List.of(), shorter));
+    }
+
+    @Test
+    void aSubgroupsPlaceConcernsOnlyTheImagesThatUseItsRegion() {
+        Region corner = new Region(G, 6, 0, 2);
+        Region far = new Region(G, 0, 6, 2);
+        float[] atCorner = new float[G * G];
+        atCorner[6 * G] = 0.2f;
+        atCorner[7 * G + 1] = 0.1f; // 0.3 of its mass in the corner
+        float[] elsewhere = new float[G * G];
+        elsewhere[6 * G] = 0.2f; // 0.2: below the detector's image share
+        elsewhere[3 * G + 3] = 0.8f;
+        double share = DetectorParams.defaults().imageShare();
+        Place subgroup = new Place(corner, List.of(3), far);
+        assertTrue(subgroup.concerns(atCorner, share));
+        assertTrue(!subgroup.concerns(elsewhere, share), "a cluster member that does not use the region is not tested there");
+        Place classWide = new Place(corner, List.of(), far);
+        assertTrue(classWide.concerns(elsewhere, share), "a class-wide place concerns every image of the class");
     }
 
     @Test
