@@ -50,6 +50,7 @@ final class AuditTables {
         f("p_value", DataTypes.DoubleType, true), f("p_adjusted", DataTypes.DoubleType, false),
         f("transplant_pairs", DataTypes.LongType, true), f("transplant_rate_region", DataTypes.DoubleType, true),
         f("transplant_rate_control", DataTypes.DoubleType, true), f("transplant_p", DataTypes.DoubleType, true),
+        f("transplant_p_adjusted", DataTypes.DoubleType, true),
         f("sufficiency_rate_region", DataTypes.DoubleType, true), f("sufficiency_rate_control", DataTypes.DoubleType, true),
         f("sufficiency_rate_blank", DataTypes.DoubleType, true), f("sufficiency_p", DataTypes.DoubleType, true),
         f("stamped_share", DataTypes.DoubleType, true), f("control_stamped_share", DataTypes.DoubleType, true),
@@ -79,7 +80,7 @@ final class AuditTables {
                     f.region().grid(), f.region().row(), f.region().col(), f.region().height(), f.region().width(), f.images(), f.meanShare(), f.consistency(),
                     f.otherClassesShare(), f.contrast(), c.candidate().control().describe(), k.images(), k.flipRateRegion(), k.flipRateControl(),
                     k.meanDropRegion(), k.meanDropControl(), k.pValue(), c.pAdjusted(), t.pairs(), t.rateRegion(), t.rateControl(), t.pValue(),
-                    s.rateRegion(), s.rateControl(), s.rateBlank(), s.pValue(), cc.stampedShare(), cc.controlStampedShare(), cc.meanSpread(),
+                    c.evidence().transplantPAdjusted(), s.rateRegion(), s.rateControl(), s.rateBlank(), s.pValue(), cc.stampedShare(), cc.controlStampedShare(), cc.meanSpread(),
                     c.objectOverlap(), null, null, null, null, null, null, c.verdict().label(), c.judgement().reason(), fillName, thresholds,
                     String.valueOf(modelId), runId));
         }
@@ -90,7 +91,7 @@ final class AuditTables {
             }
             rows.add(RowFactory.create(id++, view, q.className(), null, "global", new Integer[0], q.classImages(), null, new String[0], null, null,
                     null, null, null, q.classImages(), null, null, null, null, null, q.classImages(), null, null, null, null, null, q.pAdjusted(), null, null,
-                    null, null, null, null, null, null, null, null, null, null, q.leaveWith().label(), q.enterWith().label(), q.leaveRate(),
+                    null, null, null, null, null, null, null, null, null, null, null, q.leaveWith().label(), q.enterWith().label(), q.leaveRate(),
                     q.othersLeaveRate(), q.enterRate(), q.typicalEnterRate(), q.judgement().verdict().label(), q.judgement().reason(), fillName,
                     thresholds, String.valueOf(modelId), runId));
         }

@@ -39,7 +39,7 @@ public record AuditFinding(Candidate candidate, Evidence evidence, Judgement jud
     }
 
     /**
-     * Judges every candidate: the masking tests' p-values are Holm-adjusted together, a places candidate pools its
+     * Judges every candidate: the masking tests' p-values are Holm-adjusted together, and so are the transplant tests', a places candidate pools its
      * parts' outcomes (each image tested at its own place), and the verdict rules decide. Findings come strongest
      * verdict first, then by adjusted p.
      *
@@ -69,12 +69,13 @@ public record AuditFinding(Candidate candidate, Evidence evidence, Judgement jud
         }
         double[] p = judged.stream().mapToDouble(c -> all.getOrDefault(c.id(), Measured.NONE).necessity().pValue()).toArray();
         double[] adjusted = SignTest.holm(p);
+        double[] transplantAdjusted = SignTest.holm(judged.stream().mapToDouble(c -> all.getOrDefault(c.id(), Measured.NONE).transplant().pValue()).toArray());
         List<AuditFinding> out = new java.util.ArrayList<>();
         for (int i = 0; i < judged.size(); i++) {
             Candidate c = judged.get(i);
             Measured m = all.getOrDefault(c.id(), Measured.NONE);
             Double overlap = overlaps == null ? null : overlapOf(c, overlaps, measured);
-            Evidence e = new Evidence(m.necessity(), adjusted[i], m.transplant(), m.sufficiency(), m.consistency(), overlap);
+            Evidence e = new Evidence(m.necessity(), adjusted[i], m.transplant(), transplantAdjusted[i], m.sufficiency(), m.consistency(), overlap);
             Judgement j = scattered.containsKey(c.id())
                     ? new Judgement(Verdict.NOT_CONFIRMED, String.format(java.util.Locale.ROOT,
                             "No common cue: %d of its %d places show one of their own (pasted or stamped); each place is judged as its own subgroup.",

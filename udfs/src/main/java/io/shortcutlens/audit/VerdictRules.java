@@ -14,7 +14,7 @@ import java.util.Locale;
  *   <tr><td>no</td><td>otherwise</td><td>not_confirmed</td></tr>
  *   <tr><td>yes</td><td>annotations: evidence on the objects ≥ object overlap</td><td>object_part</td></tr>
  *   <tr><td>yes</td><td>annotations: evidence off the objects</td><td>shortcut</td></tr>
- *   <tr><td>yes</td><td>transplant gap ≥ its minimum, rate ≥ its ratio × the control's, p &lt; alpha</td><td>shortcut</td></tr>
+ *   <tr><td>yes</td><td>transplant gap ≥ its minimum, rate ≥ its ratio × the control's, p &lt; alpha after Holm over the audit's findings</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>stamped content, and a transplant gap ≥ the support minimum or a sufficiency gap ≥ its minimum (p &lt; alpha)</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>clearly stamped content: twice the minimum share, the minimum above the control, twice the flip gap</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>stamped content alone</td><td>suspect</td></tr>
@@ -38,7 +38,7 @@ public final class VerdictRules {
         Sufficiency s = e.sufficiency();
         ContentConsistency c = e.consistency();
         boolean transplants = t.pairs() > 0 && t.gap() >= p.minTransplantGap() && t.rateRegion() >= p.minTransplantRatio() * t.rateControl()
-                && t.pValue() < p.alpha();
+                && e.transplantPAdjusted() < p.alpha();
         boolean constant = c.stamped(p.minStamped());
         boolean relied = n.images() > 0 && e.pAdjusted() < p.alpha() && flipGap >= p.minFlipGap();
         // a cue the class's images also carry otherwise (the object says the class as well) flips fewer of them when hidden;

@@ -15,7 +15,7 @@ class VerdictRulesTest {
     private static final ContentConsistency VARIED = new ContentConsistency(0.02, 0.0, 0.8);
 
     private static Judgement decide(Confirmation n, double pAdjusted, Transplant t, Sufficiency s, ContentConsistency c, Double overlap) {
-        Judgement j = VerdictRules.decide(new Evidence(n, pAdjusted, t, s, c, overlap), P);
+        Judgement j = VerdictRules.decide(new Evidence(n, pAdjusted, t, t.pValue(), s, c, overlap), P);
         assertTrue(j.reason().length() > 20, j.reason());
         return j;
     }
