@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
 /**
  * The audit job: reads a run's explanations, aggregates them per class and method (distributed: maps are never
  * collected to the driver), flags regions a class relies on, and confirms each flag by hiding the region and
- * re-predicting, against an equal-sized control region. Writes {@code class_stats}, {@code findings} and
+ * re-predicting, against a control region of the same area. Writes {@code class_stats}, {@code findings} and
  * {@code report/index.html} next to the explanations.
  *
  * <pre>
@@ -102,7 +102,7 @@ public final class AuditJob implements Callable<Integer> {
         "a blur, noise, or 0 in model-input units (a mean fill cannot hide a tag whose shade is the image's mean)."})
     RegionMasker.Fill fill = RegionMasker.Fill.MEAN;
 
-    @Option(names = "--control", paramLabel = "strongest|weakest", description = {"Control region of every test: the equal-sized region",
+    @Option(names = "--control", paramLabel = "strongest|weakest", description = {"Control region of every test: the region of the same area (any shape)",
         "with the most attribution outside the finding (strongest) or the least (weakest)."})
     ControlChoice controlKind = AuditParams.defaults().control();
 
@@ -281,7 +281,7 @@ public final class AuditJob implements Callable<Integer> {
                 subgroups.size(), suspects.size(), suspects.stream().filter(x -> x.scope() == Scope.SUBGROUP).count(),
                 suspects.stream().filter(x -> x.scope() == Scope.PLACES).count());
 
-        // 4. evidence: masking, sufficiency and transplant passes against an equal-sized control, content consistency, the global probe
+        // 4. evidence: masking, sufficiency and transplant passes against a control of the same area, content consistency, the global probe
         ModelStaging.Staged staged = stageModel(spark, modelInfo, classNames);
         AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, normalisation(manifest), limits(manifest), fill, seed);
         AuditEvidence.Measurement measured = suspects.isEmpty() ? new AuditEvidence.Measurement(Map.of(), null, 0)
