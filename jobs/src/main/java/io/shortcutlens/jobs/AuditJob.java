@@ -15,6 +15,7 @@ import io.shortcutlens.audit.Candidate;
 import io.shortcutlens.audit.Candidates;
 import io.shortcutlens.audit.ControlChoice;
 import io.shortcutlens.audit.DetectorParams;
+import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.audit.GlobalCueProbe;
 import io.shortcutlens.audit.Region;
 import io.shortcutlens.audit.RegionMasker;
@@ -180,9 +181,27 @@ public final class AuditJob implements Callable<Integer> {
         "tiled, the strongest channel over the image); auto = the Grad-CAM layer; none = no activations."})
     String activationsLayer = "auto";
 
+    @Option(names = "--compare-to", paramLabel = "PATH", description = {"An earlier audit (its run folder, or its findings/ table): new,",
+        "resolved and changed findings go to findings_diff, audit-summary.json and the report."})
+    String compareTo;
+
+    @Option(names = "--fail-on", split = ",", paramLabel = "VERDICT", description = {"Exit with status " + FAILED_ON + " when a finding has one of",
+        "these verdicts (shortcut, global_cue, suspect, ...), for schedulers that alert on the exit status; the outputs are written first."})
+    List<Verdict> failOn = new ArrayList<>();
+
+    /** The exit status of an audit that found a verdict named by {@code --fail-on}. */
+    static final int FAILED_ON = 3;
+
     record Result(List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes,
                   String classStatsPath, String findingsPath, String subgroupsPath, String reportPath, ModelInternals.Internals internals,
-                  long evidencePasses, double seconds) { }
+                  long evidencePasses, List<FindingsDiff.Entry> diff, String summaryPath, double seconds) { }
+
+    /** {@link #FAILED_ON} when a finding (or a global cue) has a verdict named by {@code --fail-on}, else 0. */
+    int exitStatus(Result r) {
+        boolean hit = r.findings().stream().anyMatch(f -> failOn.contains(f.verdict()))
+                || r.cues().stream().anyMatch(q -> failOn.contains(q.judgement().verdict()));
+        return hit ? FAILED_ON : 0;
+    }
 
     /** How a class's maps of one method agree with its annotated object boxes. */
     record BoxAgreement(String className, String method, long images, double relevanceMass, double pointingGame) { }
@@ -197,9 +216,20 @@ public final class AuditJob implements Callable<Integer> {
         try {
             Result r = run(spark);
             print(r.findings(), r.cues());
-            System.out.printf(Locale.ROOT, "class_stats: %s%nfindings:    %s%nreport:      %s%naudit: %d findings in %.1f s%n", r.classStatsPath(),
-                    r.findingsPath(), r.reportPath(), r.findings().size(), r.seconds());
-            return 0;
+            if (r.diff() != null) {
+                System.out.println("since " + compareTo + ":");
+                r.diff().stream().filter(e -> e.change() != FindingsDiff.Change.UNCHANGED).forEach(e -> System.out.println("  " + e.describe()));
+                if (!FindingsDiff.anyChange(r.diff())) {
+                    System.out.println("  no change");
+                }
+            }
+            System.out.printf(Locale.ROOT, "class_stats: %s%nfindings:    %s%nsummary:     %s%nreport:      %s%naudit: %d findings in %.1f s%n",
+                    r.classStatsPath(), r.findingsPath(), r.summaryPath(), r.reportPath(), r.findings().size(), r.seconds());
+            int status = exitStatus(r);
+            if (status != 0) {
+                System.out.println("audit: a finding has a verdict in --fail-on " + failOn + ": exit status " + status);
+            }
+            return status;
         } finally {
             spark.stop();
         }
@@ -217,6 +247,7 @@ public final class AuditJob implements Callable<Integer> {
         if (embeddings != null) { // so does a wrong embedding folder
             ModelInternals.checkEmbeddings(spark, embeddings);
         }
+        List<FindingsDiff.Stated> earlier = compareTo == null ? null : AuditHistory.read(spark, compareTo); // a wrong path fails before any work
         Map<String, Object> manifest = RunManifest.read(spark, dir + "/manifest.json");
         @SuppressWarnings("unchecked")
         Map<String, Object> modelInfo = (Map<String, Object>) manifest.get("model");
@@ -295,6 +326,12 @@ public final class AuditJob implements Callable<Integer> {
         String findingsPath = dir + "/findings";
         AuditTables.writeFindings(spark, findingsPath, confirmed, cues, groupBy, fill, params.toJson(clusters), manifest);
         AuditTables.writeSubgroups(spark, subgroupsPath, clusterStats, subgroups, confirmed, candidates, maxArea);
+        List<FindingsDiff.Entry> diff = earlier == null ? null : FindingsDiff.diff(earlier, AuditHistory.stated(confirmed, cues), AuditHistory.TOLERANCE);
+        if (diff != null) {
+            AuditHistory.writeDiff(spark, dir + "/findings_diff", diff, compareTo);
+        }
+        String summaryPath = dir + "/audit-summary.json";
+        RunManifest.write(spark, summaryPath, AuditHistory.summary(manifest, confirmed, cues, compareTo, diff));
         LOG.info("[4/5] {} findings ({} shortcut, {} object part), {} global cues, written to {}; evidence took {} forward passes",
                 confirmed.size(), confirmed.stream().filter(c -> c.verdict() == Verdict.SHORTCUT).count(),
                 confirmed.stream().filter(c -> c.verdict() == Verdict.OBJECT_PART).count(),
@@ -307,13 +344,15 @@ public final class AuditJob implements Callable<Integer> {
         // 5. the report
         String reportPath = dir + "/report/index.html";
         ModelInternals.Internals internals = new AuditPictures(embeddings, dreamLayer, dreamChannels, dreamClasses, activationsLayer, seed, groupBy)
-                .report(spark, reportPath, manifest, staged.model(), classNames, ok, view, assigned, confirmed, cues, subgroups, boxes, params.toJson(clusters));
+                .report(spark, reportPath, manifest, staged.model(), classNames, ok, view, assigned, confirmed, cues, subgroups, boxes, params.toJson(clusters),
+                        diff == null ? null : new AuditReport.History(compareTo, diff));
         if (assigned != null) {
             assigned.unpersist();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         LOG.info("[5/5] report written to {}; audit took {} s", reportPath, String.format(Locale.ROOT, "%.1f", seconds));
-        return new Result(confirmed, cues, subgroups, boxes, classStats, findingsPath, subgroupsPath, reportPath, internals, measured.passes(), seconds);
+        return new Result(confirmed, cues, subgroups, boxes, classStats, findingsPath, subgroupsPath, reportPath, internals, measured.passes(), diff,
+                summaryPath, seconds);
     }
 
     /** Per (keys…, region): images, mean share of positive mass, and the share of images using the region, on the executors. */

@@ -49,7 +49,7 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
     ModelInternals.Internals report(SparkSession spark, String path, Map<String, Object> manifest, LoadedModel loaded, List<String> classNames,
                                     Dataset<Row> ok, Dataset<Row> view, Dataset<Row> assigned, List<AuditFinding> findings,
                                     List<GlobalCueProbe.Cue> cues, List<SubgroupDetector.Subgroup> subgroups, List<AuditJob.BoxAgreement> boxes,
-                                    String thresholds) {
+                                    String thresholds, AuditReport.History history) {
         @SuppressWarnings("unchecked")
         List<Number> shapeList = (List<Number>) ((Map<String, Object>) manifest.get("model")).get("input_shape");
         InputShape shape = new InputShape(shapeList.get(0).intValue(), shapeList.get(1).intValue(), shapeList.get(2).intValue());
@@ -119,7 +119,7 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
         }
         ModelInternals.Internals internals = internals(spark, loaded, view, decoder, hadoop, shape, norm);
         AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, cues, classes, subgroups, boxes, new AuditReport.Confusion(confusion),
-                internals);
+                internals, history);
         return internals;
     }
 

@@ -2,6 +2,7 @@ package io.shortcutlens.jobs;
 
 import io.shortcutlens.audit.AuditFinding;
 import io.shortcutlens.audit.Confirmation;
+import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.audit.GlobalCueProbe;
 import io.shortcutlens.audit.Sufficiency;
 import io.shortcutlens.audit.Transplant;
@@ -40,7 +41,7 @@ final class AuditReport {
 
     static void write(SparkSession spark, String file, Map<String, Object> manifest, String groupBy, String thresholds,
                       List<FindingPanel> findings, List<GlobalCueProbe.Cue> cues, List<ClassPanel> classes, List<SubgroupDetector.Subgroup> subgroups,
-                      List<AuditJob.BoxAgreement> boxes, Confusion confusion, ModelInternals.Internals internals) {
+                      List<AuditJob.BoxAgreement> boxes, Confusion confusion, ModelInternals.Internals internals, History history) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ShortcutLens audit</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
@@ -49,6 +50,7 @@ final class AuditReport {
                 .append(".badge{display:inline-block;padding:1px 6px;border-radius:8px;font-size:12px;font-weight:bold;color:#fff;white-space:nowrap}")
                 .append(".badge.shortcut{background:#b00}.badge.global_cue{background:#a0a}.badge.suspect{background:#c70}")
                 .append(".badge.object_part{background:#272}.badge.not_confirmed{background:#888}#summary li{margin:4px 0}")
+                .append(".badge.new{background:#b00}.badge.resolved{background:#272}.badge.changed{background:#c70}")
                 .append("figure{display:inline-block;margin:4px;text-align:center;font-size:11px;max-width:220px;word-break:break-all}")
                 .append("img{image-rendering:pixelated;border:1px solid #999}</style></head><body>\n");
         h.append("<h1>ShortcutLens audit</h1>\n<p>Run <code>").append(Html.text(manifest.get("run_id"))).append("</code> of model <code>")
@@ -57,6 +59,9 @@ final class AuditReport {
                 .append("</b> class of each image; maps are drawn with the jet colormap at 50% opacity over the image.</p>\n");
 
         summary(h, findings, cues);
+        if (history != null) {
+            changes(h, history);
+        }
 
         List<FindingPanel> main = findings.stream().filter(p -> p.finding().verdict() != Verdict.OBJECT_PART).toList();
         List<FindingPanel> parts = findings.stream().filter(p -> p.finding().verdict() == Verdict.OBJECT_PART).toList();
@@ -260,6 +265,29 @@ final class AuditReport {
         long unconfirmed = findings.stream().filter(p -> p.finding().verdict() == Verdict.NOT_CONFIRMED).count();
         h.append(String.format(Locale.ROOT, "<p>Also: %d object part%s, %d suspect, %d not confirmed.</p></section>%n", parts, parts == 1 ? "" : "s",
                 suspects, unconfirmed));
+    }
+
+    /** An earlier audit this one was compared with ({@code --compare-to}) and the diff. */
+    record History(String comparedTo, List<FindingsDiff.Entry> diff) { }
+
+    /** What changed since the earlier audit: new and resolved shortcuts first, then the other changes. */
+    private static void changes(StringBuilder h, History history) {
+        h.append("<section id=\"changes\"><h2>Since the earlier audit</h2>\n<p>Compared with <code>").append(Html.text(history.comparedTo()))
+                .append("</code>.</p>\n");
+        List<FindingsDiff.Entry> shown = history.diff().stream().filter(e -> e.change() != FindingsDiff.Change.UNCHANGED)
+                .sorted(java.util.Comparator.comparing(FindingsDiff.Entry::change)).toList();
+        if (shown.isEmpty()) {
+            h.append("<p>No change.</p>\n");
+        } else {
+            h.append("<ul>\n");
+            for (FindingsDiff.Entry e : shown) {
+                h.append("<li><span class=\"badge change ").append(e.change().label()).append("\">").append(e.change().label()).append("</span> ")
+                        .append(Html.text(e.describe())).append("</li>\n");
+            }
+            h.append("</ul>\n");
+        }
+        long unchanged = history.diff().size() - shown.size();
+        h.append(String.format(Locale.ROOT, "<p>%d finding%s unchanged.</p></section>%n", unchanged, unchanged == 1 ? "" : "s"));
     }
 
     /** The region in words (all places of a places finding), without the grid cells. */

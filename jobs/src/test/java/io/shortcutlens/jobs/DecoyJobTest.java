@@ -68,12 +68,33 @@ class DecoyJobTest {
 
         // As most users audit: without the garment masks. The swatch carries its class into other garments' images
         // (transplant) and the clean model's garment parts are object parts, not shortcuts.
+        // The clean model is the decoy model retrained without the swatch: compared with the decoy's audit, its audit reports
+        // the three shortcuts resolved; --fail-on shortcut alerts on the decoy model only.
         for (String model : List.of("decoy", "clean")) {
             AuditJob bare = new AuditJob();
             // (the global-cue probe ran in the annotated audits of the same models above: not repeated here)
-            new CommandLine(bare).parseArgs("--run", new File(out, "explain/" + model).getAbsolutePath(), "--dream-channels", "0", "--no-dream-classes",
-                    "--activations-layer", "none", "--cue-images", "0");
-            List<io.shortcutlens.audit.AuditFinding> found = bare.run(spark).findings();
+            List<String> args = new java.util.ArrayList<>(List.of("--run", new File(out, "explain/" + model).getAbsolutePath(), "--dream-channels", "0",
+                    "--no-dream-classes", "--activations-layer", "none", "--cue-images", "0", "--fail-on", "shortcut"));
+            if (model.equals("clean")) {
+                args.addAll(List.of("--compare-to", new File(out, "explain/decoy").getAbsolutePath()));
+            }
+            ExplainJob.commandLine(bare).parseArgs(args.toArray(new String[0]));
+            AuditJob.Result result = bare.run(spark);
+            List<io.shortcutlens.audit.AuditFinding> found = result.findings();
+            assertEquals(model.equals("decoy") ? AuditJob.FAILED_ON : 0, bare.exitStatus(result), model);
+            String summary = java.nio.file.Files.readString(new File(result.summaryPath()).toPath());
+            if (model.equals("clean")) {
+                result.diff().forEach(e -> System.out.println("decoy test: clean since decoy: " + e.describe()));
+                List<String> resolved = result.diff().stream().filter(e -> e.change() == io.shortcutlens.audit.FindingsDiff.Change.RESOLVED)
+                        .map(e -> e.finding().className()).distinct().sorted().toList();
+                assertEquals(List.of("coat", "pullover", "shirt"), resolved, result.diff().toString());
+                assertTrue(result.diff().stream().noneMatch(e -> e.change() == io.shortcutlens.audit.FindingsDiff.Change.NEW), result.diff().toString());
+                assertEquals(result.diff().size(), spark.read().parquet(new File(out, "explain/clean/findings_diff").getAbsolutePath())
+                        .where("compared_to IS NOT NULL").count());
+                assertTrue(summary.contains("\"diff\"") && summary.contains("resolved: pullover"), summary);
+            }
+            assertTrue(summary.contains("\"shortcut\" : " + found.stream().filter(f -> f.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT).count()),
+                    summary);
             System.out.println("decoy test: " + model + " model without annotations");
             AuditJob.print(found, List.of());
             List<io.shortcutlens.audit.AuditFinding> confirmed = found.stream().filter(f -> f.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT).toList();

@@ -153,6 +153,17 @@ class DemoJobTest {
                 io.shortcutlens.audit.Transplant t = bear.evidence().transplant();
                 assertTrue(t.pairs() >= 8 && t.rateRegion() > t.rateControl() + 0.3, "the watermark pasted into cows and sheep makes them bears: " + t);
             }
+            // a scheduled rerun of the same audit: compared with the one just written, nothing changed; it still alerts
+            AuditJob rerun = new AuditJob();
+            String runDir = new File(out, "explain/" + net).getAbsolutePath();
+            ExplainJob.commandLine(rerun).parseArgs("--run", runDir, "--dream-channels", "0", "--no-dream-classes", "--activations-layer", "none",
+                    "--compare-to", runDir, "--fail-on", "shortcut");
+            AuditJob.Result again = rerun.run(TestSpark.session());
+            assertTrue(again.diff().size() == found.size() + again.cues().stream().filter(q -> q.judgement().verdict() == io.shortcutlens.audit.Verdict.GLOBAL_CUE)
+                    .count() && !io.shortcutlens.audit.FindingsDiff.anyChange(again.diff()), again.diff().toString());
+            assertEquals(AuditJob.FAILED_ON, rerun.exitStatus(again));
+            String rerunPage = java.nio.file.Files.readString(new File(again.reportPath()).toPath());
+            assertTrue(rerunPage.contains("id=\"changes\"") && rerunPage.contains("No change."), "the report says nothing changed");
         }
     }
 

@@ -1,0 +1,154 @@
+package io.shortcutlens.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.shortcutlens.audit.AuditFinding;
+import io.shortcutlens.audit.FindingsDiff;
+import io.shortcutlens.audit.GlobalCueProbe;
+import io.shortcutlens.audit.Region;
+import io.shortcutlens.audit.Verdict;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * An audit over time: this audit's findings as {@link FindingsDiff.Stated}, an earlier audit's read back from its
+ * {@code findings} table, the {@code findings_diff} table, and {@code audit-summary.json} — what a scheduled run
+ * alerts on.
+ */
+final class AuditHistory {
+    private AuditHistory() { }
+
+    /** A changed share or flip rate at least this large makes a matched finding "changed". */
+    static final double TOLERANCE = 0.1;
+
+    static List<FindingsDiff.Stated> stated(List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues) {
+        List<FindingsDiff.Stated> out = new ArrayList<>();
+        for (AuditFinding f : findings) {
+            Region r = f.finding().region();
+            out.add(new FindingsDiff.Stated(f.finding().className(), f.finding().method(), f.scope().label(), r, r.describe().replaceAll(" \\(.*", ""),
+                    f.verdict(), f.finding().meanShare(), f.confirmation().flipRateRegion()));
+        }
+        for (GlobalCueProbe.Cue q : cues) {
+            if (q.judgement().verdict() == Verdict.GLOBAL_CUE) {
+                out.add(new FindingsDiff.Stated(q.className(), null, "global", null, "whole image", Verdict.GLOBAL_CUE, 0, q.leaveRate()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The findings of an earlier audit: {@code path} is its explain run's folder (holding {@code findings/}) or the
+     * findings table itself. Fails naming the path when neither holds a findings table.
+     */
+    static List<FindingsDiff.Stated> read(SparkSession spark, String path) {
+        String dir = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        String table = exists(spark, dir + "/findings") ? dir + "/findings" : dir;
+        if (!exists(spark, table + "/_SUCCESS")) {
+            throw new IllegalArgumentException("--compare-to " + path + ": no findings table there (an audited run's folder, or its findings/ folder)");
+        }
+        List<FindingsDiff.Stated> out = new ArrayList<>();
+        for (Row r : spark.read().parquet(table).select(col("class"), col("method"), col("scope"), col("grid_size"), col("region_row"), col("region_col"),
+                col("region_height"), col("region_width"), col("location"), col("verdict"), col("mean_share"), col("flip_rate_region"),
+                col("cue_leave_rate")).orderBy(col("finding_id")).collectAsList()) {
+            boolean global = r.isNullAt(3);
+            Region region = global ? null : new Region(r.getInt(3), r.getInt(4), r.getInt(5), r.getInt(6), r.getInt(7));
+            String location = global ? "whole image" : r.getString(8).replaceAll(" \\(.*", "");
+            out.add(new FindingsDiff.Stated(r.getString(0), r.isNullAt(1) ? null : r.getString(1), r.getString(2), region, location,
+                    Verdict.valueOf(r.getString(9).toUpperCase(Locale.ROOT)), r.isNullAt(10) ? 0 : r.getDouble(10),
+                    global ? (r.isNullAt(12) ? 0 : r.getDouble(12)) : (r.isNullAt(11) ? 0 : r.getDouble(11))));
+        }
+        return out;
+    }
+
+    private static boolean exists(SparkSession spark, String file) {
+        Path p = new Path(file);
+        try {
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final StructType DIFF = DataTypes.createStructType(new StructField[] {
+        DataTypes.createStructField("change", DataTypes.StringType, false), DataTypes.createStructField("class", DataTypes.StringType, false),
+        DataTypes.createStructField("method", DataTypes.StringType, true), DataTypes.createStructField("location", DataTypes.StringType, false),
+        DataTypes.createStructField("verdict_before", DataTypes.StringType, true), DataTypes.createStructField("verdict_now", DataTypes.StringType, true),
+        DataTypes.createStructField("share_before", DataTypes.DoubleType, true), DataTypes.createStructField("share_now", DataTypes.DoubleType, true),
+        DataTypes.createStructField("flip_rate_before", DataTypes.DoubleType, true), DataTypes.createStructField("flip_rate_now", DataTypes.DoubleType, true),
+        DataTypes.createStructField("description", DataTypes.StringType, false), DataTypes.createStructField("compared_to", DataTypes.StringType, false),
+    });
+
+    static void writeDiff(SparkSession spark, String path, List<FindingsDiff.Entry> diff, String comparedTo) {
+        List<Row> rows = new ArrayList<>();
+        for (FindingsDiff.Entry e : diff) {
+            FindingsDiff.Stated b = e.before();
+            FindingsDiff.Stated n = e.now();
+            rows.add(RowFactory.create(e.change().label(), e.finding().className(), e.finding().method(), e.finding().location(),
+                    b == null ? null : b.verdict().label(), n == null ? null : n.verdict().label(), b == null ? null : b.share(),
+                    n == null ? null : n.share(), b == null ? null : b.flipRate(), n == null ? null : n.flipRate(), e.describe(), comparedTo));
+        }
+        spark.createDataFrame(rows, DIFF).coalesce(1).write().mode(SaveMode.Overwrite).parquet(path);
+    }
+
+    /**
+     * {@code audit-summary.json}: the run, the counts by verdict, each shortcut and global cue with its reason, and —
+     * with {@code --compare-to} — the diff's counts and lines.
+     */
+    static Map<String, Object> summary(Map<String, Object> manifest, List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, String comparedTo,
+                                       List<FindingsDiff.Entry> diff) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("run_id", manifest.get("run_id"));
+        out.put("model_id", ((Map<?, ?>) manifest.get("model")).get("model_id"));
+        Map<String, Object> counts = new LinkedHashMap<>();
+        for (Verdict v : Verdict.values()) {
+            long n = v == Verdict.GLOBAL_CUE ? cues.stream().filter(q -> q.judgement().verdict() == v).count()
+                    : findings.stream().filter(f -> f.verdict() == v).count();
+            counts.put(v.label(), n);
+        }
+        out.put("verdicts", counts);
+        List<Map<String, Object>> alerts = new ArrayList<>();
+        for (AuditFinding f : findings) {
+            if (f.verdict() == Verdict.SHORTCUT) {
+                alerts.add(alert(f.finding().className(), f.finding().method(), f.finding().region().describe(), f.verdict(), f.judgement().reason()));
+            }
+        }
+        for (GlobalCueProbe.Cue q : cues) {
+            if (q.judgement().verdict() == Verdict.GLOBAL_CUE) {
+                alerts.add(alert(q.className(), null, "whole image", Verdict.GLOBAL_CUE, q.judgement().reason()));
+            }
+        }
+        out.put("shortcuts_and_global_cues", alerts);
+        if (comparedTo != null) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("compared_to", comparedTo);
+            for (FindingsDiff.Change c : FindingsDiff.Change.values()) {
+                d.put(c.label(), diff.stream().filter(e -> e.change() == c).count());
+            }
+            d.put("lines", diff.stream().filter(e -> e.change() != FindingsDiff.Change.UNCHANGED).map(FindingsDiff.Entry::describe).toList());
+            out.put("diff", d);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> alert(String className, String method, String location, Verdict v, String reason) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("class", className);
+        a.put("method", method);
+        a.put("location", location);
+        a.put("verdict", v.label());
+        a.put("reason", reason);
+        return a;
+    }
+}
