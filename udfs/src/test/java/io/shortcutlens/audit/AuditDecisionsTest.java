@@ -145,18 +145,18 @@ class AuditDecisionsTest {
                 List.of(new Place(middle, List.of(), above)), List.of());
         Candidate legs = new Candidate(1, new ShortcutFinding("sheep", "gradcam", corner, 35, 0.4, 0.6, 0.0, 0.3), Scope.CLASS, List.of(), 35,
                 List.of(new Place(corner, List.of(), far)), List.of());
-        Confirmation relied = new Confirmation(35, 24, 5, 19, 0, 0.5, 0.1);
-        // pasted, each region turns 7 of 35 other images (its control none): p = 0.5^7 ≈ 0.008 alone, 0.016 after Holm over both
-        AuditFinding.Measured weak = new AuditFinding.Measured(relied, new Transplant(35, 7, 0, 7, 0), Sufficiency.NONE, ContentConsistency.NONE);
+        Confirmation relied = new Confirmation(16, 14, 1, 13, 0, 0.5, 0.1);
+        // pasted, each region turns 7 of 16 other images (its control none): p = 0.5^7 ≈ 0.008 alone, 0.016 after Holm over both
+        AuditFinding.Measured weak = new AuditFinding.Measured(relied, new Transplant(16, 7, 0, 7, 0), Sufficiency.NONE, ContentConsistency.NONE);
         List<AuditFinding> alone = AuditFinding.judge(List.of(body), Map.of(0, weak), null, AuditParams.defaults());
         assertEquals(Verdict.SHORTCUT, alone.get(0).verdict(), alone.get(0).judgement().reason());
         List<AuditFinding> both = AuditFinding.judge(List.of(body, legs), Map.of(0, weak, 1, weak), null, AuditParams.defaults());
         for (AuditFinding f : both) {
             assertEquals(2 * SignTest.pValue(7, 0), f.evidence().transplantPAdjusted(), 1e-15);
-            assertEquals(Verdict.OBJECT_PART, f.verdict(), f.judgement().reason());
+            assertTrue(f.verdict() != Verdict.SHORTCUT, f.judgement().reason());
         }
         // a strong transplant beside a weak one keeps its verdict
-        AuditFinding.Measured strong = new AuditFinding.Measured(relied, new Transplant(35, 30, 0, 30, 0), Sufficiency.NONE, ContentConsistency.NONE);
+        AuditFinding.Measured strong = new AuditFinding.Measured(relied, new Transplant(16, 14, 0, 14, 0), Sufficiency.NONE, ContentConsistency.NONE);
         List<AuditFinding> mixed = AuditFinding.judge(List.of(body, legs), Map.of(0, weak, 1, strong), null, AuditParams.defaults());
         assertEquals(Verdict.SHORTCUT, mixed.stream().filter(x -> x.id() == 1).findFirst().orElseThrow().verdict());
     }

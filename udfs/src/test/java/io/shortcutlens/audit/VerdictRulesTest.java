@@ -67,6 +67,15 @@ class VerdictRulesTest {
         assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, new Transplant(100, 45, 40, 10, 5), NOT_ALONE, VARIED, null).verdict());
         // a large gap, but any pasted content of the class turns half the receivers (two classes, objects in the middle)
         assertEquals(Verdict.OBJECT_PART, decide(RELIED, 1e-20, new Transplant(100, 89, 52, 40, 3), NOT_ALONE, VARIED, null).verdict());
+        // carried a little (a cow's middle pasted into bears and sheep: 20%, control 0%): with content that is not stamped, suspect;
+        // the same rate of stamped content (a coat's swatch) is a shortcut
+        Transplant little = new Transplant(100, 20, 0, 20, 0);
+        Judgement part = decide(RELIED, 1e-20, little, NOT_ALONE, VARIED, null);
+        assertEquals(Verdict.SUSPECT, part.verdict(), part.reason());
+        assertTrue(part.reason().contains("not stamped"), part.reason());
+        assertEquals(Verdict.SHORTCUT, decide(RELIED, 1e-20, little, NOT_ALONE, new ContentConsistency(0.33, 0.0, 0.1), null).verdict());
+        assertEquals(Verdict.SHORTCUT, decide(RELIED, 1e-20, new Transplant(100, 40, 0, 40, 0), NOT_ALONE, VARIED, null).verdict(),
+                "twice the minimum gap");
     }
 
     @Test
