@@ -10,7 +10,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
-/** Writes and reads {@code manifest.json} next to a run's data: how the output was made and what it holds. */
+/**
+ * Writes and reads {@code manifest.json} next to a run's data (how the output was made and what it holds), and other
+ * small JSON files beside it ({@code audit-summary.json}).
+ */
 final class RunManifest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -24,7 +27,7 @@ final class RunManifest {
                 JSON.writeValue(out, manifest);
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot write run manifest " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
