@@ -8,8 +8,8 @@ import java.io.Serializable;
  * @param necessity     the masking test (hide the region, against hiding the control)
  * @param pAdjusted     its p-value adjusted over all the audit's findings (Holm)
  * @param transplant    the pasting experiment
- * @param transplantPAdjusted its p-value adjusted over all the audit's findings (Holm): pasting alone can make a
- *                      finding a shortcut, so it carries the same multiple-testing guard as masking
+ * @param transplantPAdjusted its p-value adjusted over all the audit's findings (Holm): where pasting alone makes a
+ *                      finding a shortcut (content that is not stamped), it carries the same multiple-testing guard as masking
  * @param sufficiency   keep only the region
  * @param consistency   how constant and distinct the region's content is (no forward pass)
  * @param objectOverlap with annotations: share of the finding's evidence on the objects; null without annotations

@@ -14,8 +14,8 @@ import java.util.Locale;
  *   <tr><td>no</td><td>otherwise</td><td>not_confirmed</td></tr>
  *   <tr><td>yes</td><td>annotations: evidence on the objects ≥ object overlap</td><td>object_part</td></tr>
  *   <tr><td>yes</td><td>annotations: evidence off the objects</td><td>shortcut</td></tr>
- *   <tr><td>yes</td><td>the region transplants (gap ≥ its minimum, rate ≥ its ratio × the control's, p &lt; alpha after Holm over the
- *       audit's findings) and is stamped content, or transplants with twice the minimum gap</td><td>shortcut</td></tr>
+ *   <tr><td>yes</td><td>the region transplants (gap ≥ its minimum, rate ≥ its ratio × the control's, p &lt; alpha) and is stamped
+ *       content, or transplants with twice the minimum gap and p &lt; alpha after Holm over the audit's findings</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>stamped content, and a transplant gap ≥ the support minimum or a sufficiency gap ≥ its minimum (p &lt; alpha)</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>clearly stamped content: twice the minimum share, the minimum above the control, twice the flip gap</td><td>shortcut</td></tr>
  *   <tr><td>yes</td><td>stamped content alone, or a transplant below twice the minimum gap of content that is not stamped</td><td>suspect</td></tr>
@@ -43,7 +43,9 @@ public final class VerdictRules {
         Sufficiency s = e.sufficiency();
         ContentConsistency c = e.consistency();
         boolean transplants = t.pairs() > 0 && t.gap() >= p.minTransplantGap() && t.rateRegion() >= p.minTransplantRatio() * t.rateControl()
-                && e.transplantPAdjusted() < p.alpha();
+                && t.pValue() < p.alpha();
+        // pasting that decides alone (content not stamped) carries the multiple-testing guard of masking, and twice the gap
+        boolean carriesAlone = transplants && t.gap() >= 2 * p.minTransplantGap() && e.transplantPAdjusted() < p.alpha();
         boolean constant = c.stamped(p.minStamped());
         boolean relied = n.images() > 0 && e.pAdjusted() < p.alpha() && flipGap >= p.minFlipGap();
         // a cue the class's images also carry otherwise (the object says the class as well) flips fewer of them when hidden;
@@ -76,7 +78,7 @@ public final class VerdictRules {
             return new Judgement(Verdict.SHORTCUT, "Stamped and carries the class, beside the object: " + stamped + "; " + pasted + "; " + masking
                     + " (the rest of the image still says the class).");
         }
-        if (transplants && (constant || t.gap() >= 2 * p.minTransplantGap())) {
+        if ((transplants && constant) || carriesAlone) {
             return new Judgement(Verdict.SHORTCUT, "Carries the class: " + pasted + "; " + masking + (constant ? "; " + stamped : "") + ".");
         }
         if (stampedClearly || (constant && supported)) {

@@ -155,6 +155,12 @@ class AuditDecisionsTest {
             assertEquals(2 * SignTest.pValue(7, 0), f.evidence().transplantPAdjusted(), 1e-15);
             assertTrue(f.verdict() != Verdict.SHORTCUT, f.judgement().reason());
         }
+        // stamped content that carries the class is backed by the transplant at the per-test level: a shortcut beside another finding
+        AuditFinding.Measured stampedWeak = new AuditFinding.Measured(relied, new Transplant(16, 7, 0, 7, 0), Sufficiency.NONE,
+                new ContentConsistency(0.3, 0.0, 0.1));
+        for (AuditFinding f : AuditFinding.judge(List.of(body, legs), Map.of(0, stampedWeak, 1, stampedWeak), null, AuditParams.defaults())) {
+            assertEquals(Verdict.SHORTCUT, f.verdict(), f.judgement().reason());
+        }
         // a strong transplant beside a weak one keeps its verdict
         AuditFinding.Measured strong = new AuditFinding.Measured(relied, new Transplant(16, 14, 0, 14, 0), Sufficiency.NONE, ContentConsistency.NONE);
         List<AuditFinding> mixed = AuditFinding.judge(List.of(body, legs), Map.of(0, weak, 1, strong), null, AuditParams.defaults());
