@@ -37,12 +37,12 @@ final class AuditHistory {
         List<FindingsDiff.Stated> out = new ArrayList<>();
         for (AuditFinding f : findings) {
             Region r = f.finding().region();
-            out.add(new FindingsDiff.Stated(f.finding().className(), f.finding().method(), f.scope().label(), r, r.describe().replaceAll(" \\(.*", ""),
-                    f.verdict(), f.finding().meanShare(), f.confirmation().flipRateRegion()));
+            out.add(new FindingsDiff.Stated(f.finding().className(), f.finding().method(), r, r.describeBrief(), f.verdict(), f.finding().meanShare(),
+                    f.confirmation().flipRateRegion()));
         }
         for (GlobalCueProbe.Cue q : cues) {
             if (q.judgement().verdict() == Verdict.GLOBAL_CUE) {
-                out.add(new FindingsDiff.Stated(q.className(), null, "global", null, "whole image", Verdict.GLOBAL_CUE, 0, q.leaveRate()));
+                out.add(new FindingsDiff.Stated(q.className(), null, null, "whole image", Verdict.GLOBAL_CUE, 0, q.leaveRate()));
             }
         }
         return out;
@@ -59,15 +59,14 @@ final class AuditHistory {
             throw new IllegalArgumentException("--compare-to " + path + ": no findings table there (an audited run's folder, or its findings/ folder)");
         }
         List<FindingsDiff.Stated> out = new ArrayList<>();
-        for (Row r : spark.read().parquet(table).select(col("class"), col("method"), col("scope"), col("grid_size"), col("region_row"), col("region_col"),
-                col("region_height"), col("region_width"), col("location"), col("verdict"), col("mean_share"), col("flip_rate_region"),
+        for (Row r : spark.read().parquet(table).select(col("class"), col("method"), col("grid_size"), col("region_row"), col("region_col"),
+                col("region_height"), col("region_width"), col("verdict"), col("mean_share"), col("flip_rate_region"),
                 col("cue_leave_rate")).orderBy(col("finding_id")).collectAsList()) {
-            boolean global = r.isNullAt(3);
-            Region region = global ? null : new Region(r.getInt(3), r.getInt(4), r.getInt(5), r.getInt(6), r.getInt(7));
-            String location = global ? "whole image" : r.getString(8).replaceAll(" \\(.*", "");
-            out.add(new FindingsDiff.Stated(r.getString(0), r.isNullAt(1) ? null : r.getString(1), r.getString(2), region, location,
-                    Verdict.valueOf(r.getString(9).toUpperCase(Locale.ROOT)), r.isNullAt(10) ? 0 : r.getDouble(10),
-                    global ? (r.isNullAt(12) ? 0 : r.getDouble(12)) : (r.isNullAt(11) ? 0 : r.getDouble(11))));
+            boolean global = r.isNullAt(2);
+            Region region = global ? null : new Region(r.getInt(2), r.getInt(3), r.getInt(4), r.getInt(5), r.getInt(6));
+            out.add(new FindingsDiff.Stated(r.getString(0), r.isNullAt(1) ? null : r.getString(1), region, global ? "whole image" : region.describeBrief(),
+                    Verdict.valueOf(r.getString(7).toUpperCase(Locale.ROOT)), r.isNullAt(8) ? 0 : r.getDouble(8),
+                    global ? (r.isNullAt(10) ? 0 : r.getDouble(10)) : (r.isNullAt(9) ? 0 : r.getDouble(9))));
         }
         return out;
     }

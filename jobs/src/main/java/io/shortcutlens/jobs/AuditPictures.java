@@ -93,7 +93,7 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
             for (Place place : c.places()) {
                 Region region = place.region();
                 UserDefinedFunction regionMass = udf((UDF1<scala.collection.Seq<Float>, Float>) g -> region.mass(AuditJob.floats(g)), DataTypes.FloatType);
-                examples.addAll(AuditEvidence.imagesOf(c.candidate(), place, view, assigned, 0).where(col("method").equalTo(c.finding().method()))
+                examples.addAll(AuditEvidence.imagesOf(c.candidate(), place, view, assigned, 0 /* every member: ranked by mass below */).where(col("method").equalTo(c.finding().method()))
                         .withColumn("region_mass", regionMass.apply(col("mass_grid"))).orderBy(col("region_mass").desc(), col("image_id"))
                         .select("path", "map").limit(Math.max(1, 4 / c.places().size())).collectAsList());
             }

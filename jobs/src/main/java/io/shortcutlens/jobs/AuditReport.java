@@ -292,7 +292,7 @@ final class AuditReport {
 
     /** The region in words (all places of a places finding), without the grid cells. */
     private static String place(AuditFinding f) {
-        return String.join(", ", f.places().stream().map(x -> x.region().describe().replaceAll(" \\(.*", "")).distinct().toList());
+        return String.join(", ", f.places().stream().map(x -> x.region().describeBrief()).distinct().toList());
     }
 
     /** A compact table of findings: what was flagged, what each test showed, the verdict; fits a laptop screen. */

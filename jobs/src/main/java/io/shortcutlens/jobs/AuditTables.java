@@ -162,8 +162,8 @@ final class AuditTables {
                     "share", "flip", "ctrl", "paste", "ctrl", "alone", "ctrl", "stamp", "object", "verdict"));
             for (AuditFinding c : findings) {
                 ShortcutFinding f = c.finding();
-                String where = c.places().size() == 1 ? f.region().describe().replaceAll(" \\(.*", "")
-                        : String.join(", ", c.places().stream().map(x -> x.region().describe().replaceAll(" \\(.*", "")).toList());
+                String where = c.places().size() == 1 ? f.region().describeBrief()
+                        : String.join(", ", c.places().stream().map(x -> x.region().describeBrief()).toList());
                 Transplant t = c.evidence().transplant();
                 Sufficiency s = c.evidence().sufficiency();
                 String object = c.objectOverlap() == null ? "-" : String.format(Locale.ROOT, "%.2f", c.objectOverlap());

@@ -9,9 +9,9 @@ import java.util.List;
  * ({@link #STRONGEST}: the region must matter more than anything else of its size, so a part of an object that the
  * whole object would explain as well is not confirmed), or the one where it puts the least ({@link #WEAKEST}: hiding
  * just anything does not flip). Any shape, because a control of the finding's own shape can miss the object: for an
- * animal whose body is a horizontal band, a 1×4 strip through its middle is compared with other 1×4 strips, which
- * hold less of the body than a 2×2 square of it does (measured on the demo's net2 with Grad-CAM maps: a cow's middle
- * strip flipped 69% against 14% for the strongest other strip).
+ * animal whose body is a horizontal band, a 1×4 strip through its middle would be compared only with other 1×4
+ * strips, which hold less of the body than a 2×2 square of it. (A 1×3 strip has no square of its area; the demo's
+ * Grad-CAM cow strip is one, and the verdict rules, not the control, keep it from being called a shortcut.)
  */
 public enum ControlChoice {
     STRONGEST, WEAKEST;

@@ -36,7 +36,7 @@ public final class FindingsDiff {
      * strong ({@code share}: the class's mean share of mass in the region; {@code flipRate}: predictions that change
      * when it is hidden).
      */
-    public record Stated(String className, String method, String scope, Region region, String location, Verdict verdict, double share,
+    public record Stated(String className, String method, Region region, String location, Verdict verdict, double share,
                          double flipRate) implements Serializable {
         boolean alerting() {
             return verdict == Verdict.SHORTCUT || verdict == Verdict.GLOBAL_CUE;

@@ -109,6 +109,12 @@ public record Region(int grid, int row, int col, int height, int width) implemen
         return (int) Math.min(n, ((long) cell * n + grid - 1) / grid);
     }
 
+    /** {@link #describe()} without the grid cells: "lower-left corner", "upper-centre strip". */
+    public String describeBrief() {
+        String d = describe();
+        return d.substring(0, d.indexOf(" ("));
+    }
+
     /** Where the region sits, in words, for people reading findings (derived from its position, not used to decide). */
     public String describe() {
         double cy = (row + height / 2.0) / grid;

@@ -19,11 +19,11 @@ class FindingsDiffTest {
     private static final Region MIDDLE = new Region(8, 3, 3, 2);
 
     private static Stated at(String cls, String method, Region r, Verdict v, double share, double flips) {
-        return new Stated(cls, method, "class", r, r.describe(), v, share, flips);
+        return new Stated(cls, method, r, r.describeBrief(), v, share, flips);
     }
 
     private static Stated cue(String cls, double leave) {
-        return new Stated(cls, null, "global", null, "whole image", Verdict.GLOBAL_CUE, 0, leave);
+        return new Stated(cls, null, null, "whole image", Verdict.GLOBAL_CUE, 0, leave);
     }
 
     @Test
