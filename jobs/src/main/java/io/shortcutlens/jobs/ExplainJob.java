@@ -115,8 +115,9 @@ public final class ExplainJob implements Callable<Integer> {
     @Option(names = "--occlusion-stride", paramLabel = "N|auto", description = "Occlusion window stride; auto = 10%% of the shorter side.")
     String occlusionStride = "auto";
 
-    @Option(names = "--occlusion-mask-value", paramLabel = "V|auto", description = "Value written into the window (model-input units); auto = the image's per-channel mean.")
-    String occlusionValue = "auto";
+    @Option(names = "--occlusion-mask-value", paramLabel = "V|auto", description = {"Value written into the window (model-input units: 0 is black for [0, 1]",
+        "inputs, the mean colour for standardised ones); auto = the image's per-channel mean, blind to a mark of that shade."})
+    String occlusionValue = MethodOptions.DEFAULT_HIDDEN;
 
     @Option(names = "--gradcam-layer", paramLabel = "NAME|auto", description = {"Grad-CAM feature layer (name or index); auto = the last",
         "convolution whose output is still larger than 1x1 (MATLAB's gradCAM: the last such ReLU)."})
@@ -150,8 +151,9 @@ public final class ExplainJob implements Callable<Integer> {
     @Option(names = "--lime-kernel-width", paramLabel = "W", description = "LIME: sample weight exp(-d^2/W^2), d = cosine distance to the full image.")
     double limeKernelWidth = LimeParams.DEFAULT_KERNEL_WIDTH;
 
-    @Option(names = "--lime-replacement", paramLabel = "mean|V", description = "LIME: value of switched-off features (model-input units); mean = per-channel image mean.")
-    String limeReplacement = "mean";
+    @Option(names = "--lime-replacement", paramLabel = "mean|V", description = {"LIME and KernelSHAP: value of switched-off features (model-input",
+        "units, as --occlusion-mask-value); mean = the image's per-channel mean."})
+    String limeReplacement = MethodOptions.DEFAULT_HIDDEN;
 
     @Option(names = "--lime-ridge", paramLabel = "L", description = "LIME: ridge penalty of the weighted linear fit.")
     double limeRidge = LimeParams.DEFAULT_RIDGE;

@@ -14,6 +14,9 @@ public final class RegionMasker {
 
     public enum Fill { MEAN, BLUR, NOISE, ZERO }
 
+    /** The audit hides a region as the explainers hide a window unless told otherwise ({@link io.shortcutlens.pipeline.MethodOptions#DEFAULT_HIDDEN}). */
+    public static final Fill DEFAULT_FILL = Fill.ZERO;
+
     private RegionMasker() { }
 
     /** A copy of the image's model input with {@code box = {y0, x0, y1, x1}} hidden. */

@@ -116,7 +116,7 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
         occlusionStride = new IntParam(this, "occlusionStride", "occlusion window stride; 0 = auto, 10% of the shorter side",
                 ParamValidators.gtEq(0));
         occlusionMaskValue = new Param<>(this, "occlusionMaskValue", "value written into the occlusion window (model-input units), or"
-                + " 'auto' = the image's per-channel mean");
+                + " 'auto' = the image's per-channel mean (blind to a mark of that shade)");
         limeSegmentation = new Param<>(this, "limeSegmentation", "LIME and KernelSHAP features: 'slic' superpixels or a regular 'grid'",
                 ParamValidators.inArray(new String[] {"slic", "grid"}));
         limeFeatures = new IntParam(this, "limeFeatures", "LIME and KernelSHAP: number of superpixels / grid cells", ParamValidators.gtEq(1));
@@ -153,12 +153,12 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
         setDefault(softmax, false);
         setDefault(occlusionMaskSize, 0);
         setDefault(occlusionStride, 0);
-        setDefault(occlusionMaskValue, "auto");
+        setDefault(occlusionMaskValue, MethodOptions.DEFAULT_HIDDEN);
         setDefault(limeSegmentation, "slic");
         setDefault(limeFeatures, LimeParams.DEFAULT_FEATURES);
         setDefault(limeSamples, LimeParams.DEFAULT_SAMPLES);
         setDefault(limeKernelWidth, LimeParams.DEFAULT_KERNEL_WIDTH);
-        setDefault(limeReplacement, "mean");
+        setDefault(limeReplacement, MethodOptions.DEFAULT_HIDDEN);
         setDefault(limeRidge, LimeParams.DEFAULT_RIDGE);
         setDefault(shapSamples, LimeParams.DEFAULT_SAMPLES);
         setDefault(gradCamLayer, "auto");

@@ -128,4 +128,54 @@ class OcclusionExplainerTest {
         assertTrue(p.toJson().contains("\"mask_value\":\"auto\""));
         assertFalse(AttributionMap.origins(224, 45, 22).length == 0);
     }
+
+    /**
+     * The default hidden value sees a mark of the image's own mean shade; the image mean does not. A 1×8×8 image, black
+     * on the left and white on the right, with a 2×2 mark of 0.5 on the edge (the mean stays 0.5); the score is the mark's sum.
+     */
+    @Test
+    void theDefaultHiddenValueSeesAMarkOfTheImagesMeanShadeAndTheMeanDoesNot() {
+        InputShape shape = new InputShape(1, 8, 8);
+        float[] x = new float[64];
+        for (int i = 0; i < 64; i++) {
+            x[i] = i % 8 >= 4 ? 1f : 0f;
+        }
+        int[] mark = {2 * 8 + 3, 2 * 8 + 4, 3 * 8 + 3, 3 * 8 + 4}; // across the edge: the mean stays 0.5
+        for (int p : mark) {
+            x[p] = 0.5f;
+        }
+        ImageTensor img = ImageTensor.ofInput(shape, x);
+        io.shortcutlens.model.ImageClassifier model = new io.shortcutlens.model.ImageClassifier() {
+            public InputShape inputShape() {
+                return shape;
+            }
+
+            public int numClasses() {
+                return 1;
+            }
+
+            public float[] scores(float[] batch, int n) {
+                float[] s = new float[n];
+                for (int i = 0; i < n; i++) {
+                    for (int p : mark) {
+                        s[i] += batch[i * 64 + p];
+                    }
+                }
+                return s;
+            }
+        };
+        float[] base = model.scores(x, 1);
+        Float hidden = io.shortcutlens.pipeline.MethodOptions.numberOr(io.shortcutlens.pipeline.MethodOptions.DEFAULT_HIDDEN, "auto", "default");
+        assertEquals(0.5f, img.channelMeans()[0], 1e-6);
+        float[] byDefault = new OcclusionExplainer(new OcclusionParams(2, 2, hidden, 16)).explain(img, base, new int[] {0}, model, 0).get(0).map().toPixels();
+        float[] byMean = new OcclusionExplainer(new OcclusionParams(2, 2, null, 16)).explain(img, base, new int[] {0}, model, 0).get(0).map().toPixels();
+        float top = 0;
+        for (float v : byDefault) {
+            top = Math.max(top, v);
+        }
+        for (int p : mark) {
+            assertTrue(byDefault[p] > 0.25f && byDefault[p] == top, "hiding the mark with 0 removes its evidence: " + byDefault[p]);
+            assertEquals(0f, byMean[p], 1e-6, "hiding it with the image's mean changes nothing");
+        }
+    }
 }
