@@ -28,6 +28,7 @@ Commands:
   explain   Explain job: prediction + occlusion, LIME, Grad-CAM, gradient maps per image, to Parquet (see: ./submit.sh explain --help)
   embed     Embedding job: a layer's activations per image to Parquet, t-SNE of a sample per class (see: ./submit.sh embed --help)
   audit     Audit job: per-class statistics and shortcut findings confirmed by masking (see: ./submit.sh audit --help)
+  scan      Affected images: every image of an input whose prediction a confirmed shortcut decides (see: ./submit.sh scan --help)
   decoy     Decoy Fashion-MNIST benchmark: build, train decoy and clean CNNs, explain, audit, score (needs dataset-fashion-mnist)
   decoy-family  The audit's benchmark: marks, subgroups, global cues and a clean model, audited without annotations (~1 h)
   bench     Benchmark: explain time over pure batched-inference time, occlusion, LIME, Grad-CAM, IG (see: ./submit.sh bench --help)
@@ -107,6 +108,7 @@ case "$cmd" in
   explain) CLASS=io.shortcutlens.jobs.ExplainJob ;;
   demo) CLASS=io.shortcutlens.jobs.DemoJob ;;
   audit) CLASS=io.shortcutlens.jobs.AuditJob ;;
+  scan) CLASS=io.shortcutlens.jobs.ScanJob ;;
   embed) CLASS=io.shortcutlens.jobs.EmbedJob ;;
   decoy) CLASS=io.shortcutlens.jobs.DecoyJob ;;
   decoy-family) CLASS=io.shortcutlens.jobs.DecoyFamilyJob ;;

@@ -99,9 +99,9 @@ public final class AuditJob implements Callable<Integer> {
         "concentrated region (SpRAy); 0 skips the subgroup search."})
     int clusters = 6;
 
-    @Option(names = "--fill", paramLabel = "mean|blur|noise|zero", description = {"How a region is hidden in the masking test: the image's mean,",
-        "a blur, noise, or 0 in model-input units (a mean fill cannot hide a tag whose shade is the image's mean)."})
-    RegionMasker.Fill fill = RegionMasker.Fill.MEAN;
+    @Option(names = "--fill", paramLabel = "mean|blur|noise|zero", description = {"How a region is hidden in the evidence tests: 0 in model-input units",
+        "(as the explainers' default), the image's mean (blind to a tag of that shade), a blur, or noise."})
+    RegionMasker.Fill fill = RegionMasker.DEFAULT_FILL;
 
     @Option(names = "--control", paramLabel = "strongest|weakest", description = {"Control region of every test: the region of the same area (any shape)",
         "with the most attribution outside the finding (strongest) or the least (weakest)."})
@@ -313,7 +313,7 @@ public final class AuditJob implements Callable<Integer> {
                 suspects.stream().filter(x -> x.scope() == Scope.PLACES).count());
 
         // 4. evidence: masking, sufficiency and transplant passes against a control of the same area, content consistency, the global probe
-        ModelStaging.Staged staged = stageModel(spark, modelInfo, classNames);
+        ModelStaging.Staged staged = stageModel(spark, modelInfo, classNames, model);
         AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, normalisation(manifest), limits(manifest), fill, seed);
         AuditEvidence.Measurement measured = suspects.isEmpty() ? new AuditEvidence.Measurement(Map.of(), null, 0)
                 : AuditEvidence.measure(passes, suspects, classNames, view, assigned, confirmImages, params);
@@ -372,8 +372,8 @@ public final class AuditJob implements Callable<Integer> {
                 minSupportGap, minCueLeaveGap, minCueEnterGap);
     }
 
-    /** The model to re-predict with (--model, else the explained one), loaded on the driver and shipped to the executors. */
-    private ModelStaging.Staged stageModel(SparkSession spark, Map<String, Object> modelInfo, List<String> classNames) {
+    /** The model to re-predict with ({@code model}, else the explained one), loaded on the driver and shipped to the executors. */
+    static ModelStaging.Staged stageModel(SparkSession spark, Map<String, Object> modelInfo, List<String> classNames, String model) {
         String modelPath = model != null ? model : (String) modelInfo.get("path");
         // an ONNX model is re-predicted as it was explained: the same layout and outputs (older manifests: the defaults)
         OnnxOptions onnx = new OnnxOptions((String) modelInfo.getOrDefault("input_layout", "auto"),

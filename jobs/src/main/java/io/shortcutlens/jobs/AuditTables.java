@@ -40,6 +40,7 @@ final class AuditTables {
         f("method", DataTypes.StringType, true), f("scope", DataTypes.StringType, false),
         f("clusters", DataTypes.createArrayType(DataTypes.IntegerType, false), false), f("class_images", DataTypes.LongType, false),
         f("location", DataTypes.StringType, true), f("places", DataTypes.createArrayType(DataTypes.StringType, false), false),
+        f("place_regions", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.IntegerType, false), false), false),
         f("grid_size", DataTypes.IntegerType, true), f("region_row", DataTypes.IntegerType, true), f("region_col", DataTypes.IntegerType, true),
         f("region_height", DataTypes.IntegerType, true),
         f("region_width", DataTypes.IntegerType, true), f("images", DataTypes.LongType, false), f("mean_share", DataTypes.DoubleType, true),
@@ -77,6 +78,7 @@ final class AuditTables {
             ContentConsistency cc = c.evidence().consistency();
             rows.add(RowFactory.create(c.id(), view, f.className(), f.method(), c.scope().label(), c.candidate().clusters().toArray(new Integer[0]),
                     c.candidate().classImages(), f.region().describe(), c.places().stream().map(x -> x.region().describe()).toArray(String[]::new),
+                    c.places().stream().map(x -> gridBox(x.region())).toArray(Integer[][]::new),
                     f.region().grid(), f.region().row(), f.region().col(), f.region().height(), f.region().width(), f.images(), f.meanShare(), f.consistency(),
                     f.otherClassesShare(), f.contrast(), c.candidate().control().describe(), k.images(), k.flipRateRegion(), k.flipRateControl(),
                     k.meanDropRegion(), k.meanDropControl(), k.pValue(), c.pAdjusted(), t.pairs(), t.rateRegion(), t.rateControl(), t.pValue(),
@@ -89,13 +91,23 @@ final class AuditTables {
             if (q.judgement().verdict() != Verdict.GLOBAL_CUE) {
                 continue;
             }
-            rows.add(RowFactory.create(id++, view, q.className(), null, "global", new Integer[0], q.classImages(), null, new String[0], null, null,
+            rows.add(RowFactory.create(id++, view, q.className(), null, "global", new Integer[0], q.classImages(), null, new String[0], new Integer[0][], null, null,
                     null, null, null, q.classImages(), null, null, null, null, null, q.classImages(), null, null, null, null, null, q.pAdjusted(), null, null,
                     null, null, null, null, null, null, null, null, null, null, null, q.leaveWith().label(), q.enterWith().label(), q.leaveRate(),
                     q.othersLeaveRate(), q.enterRate(), q.typicalEnterRate(), q.judgement().verdict().label(), q.judgement().reason(), fillName,
                     thresholds, String.valueOf(modelId), runId));
         }
         spark.createDataFrame(rows, FINDINGS).coalesce(1).write().mode(SaveMode.Overwrite).parquet(path);
+    }
+
+    /** A region as the {@code place_regions} column holds it: {grid, row, col, height, width}. */
+    static Integer[] gridBox(Region r) {
+        return new Integer[] {r.grid(), r.row(), r.col(), r.height(), r.width()};
+    }
+
+    /** The region a {@link #gridBox} row holds. */
+    static Region region(List<Integer> box) {
+        return new Region(box.get(0), box.get(1), box.get(2), box.get(3), box.get(4));
     }
 
     private static final StructType SUBGROUPS = DataTypes.createStructType(new StructField[] {

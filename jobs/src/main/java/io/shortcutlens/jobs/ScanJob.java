@@ -1,0 +1,239 @@
+package io.shortcutlens.jobs;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.shortcutlens.audit.Region;
+import io.shortcutlens.audit.RegionMasker;
+import io.shortcutlens.audit.ScanTarget;
+import io.shortcutlens.spark.HadoopConf;
+import io.shortcutlens.spark.ModelStaging;
+import io.shortcutlens.spark.ScanPartition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The scan: which images of a whole data set a confirmed shortcut affects. Reads an audited run's findings, and for
+ * every image of the input predicts it once and, where the model gives it the class of a confirmed finding, hides the
+ * finding's regions as the audit did and predicts again ({@link io.shortcutlens.audit.AffectedProbe}). Writes
+ * {@code OUTPUT/affected_images} (one row per affected image and finding region; one row per unreadable image, with its
+ * error) and {@code OUTPUT/manifest.json} (counts, and the forward passes spent).
+ *
+ * <pre>
+ * findings (verdict shortcut) ─► scan targets (class, regions) ─┐
+ * input images ─► predict, hide each target of the predicted class, predict ─► affected_images + manifest
+ * </pre>
+ */
+@Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true, usageHelpWidth = 120,
+        version = "ShortcutLens " + ExplainJob.VERSION,
+        description = {"Lists the images a confirmed shortcut affects, over every image of the input: those the model gives the finding's",
+            "class and whose prediction changes when the finding's region is hidden (what a data team cleans or relabels)."},
+        footer = {"", "Example:", "  ./submit.sh scan --findings out/net2 --input data/test"})
+public final class ScanJob implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.scan");
+
+    @Option(names = "--findings", required = true, paramLabel = "RUN", description = "An audited explain run's folder (holds manifest.json and findings/).")
+    String findings;
+
+    @Mixin
+    ImageInput source = new ImageInput();
+
+    @Option(names = "--output", paramLabel = "PATH", description = "Output folder for affected_images/ and manifest.json (default: RUN/scan).")
+    String output;
+
+    @Option(names = "--verdicts", split = ",", paramLabel = "VERDICT", description = "Findings with these verdicts are scanned.")
+    List<String> verdicts = new ArrayList<>(List.of("shortcut"));
+
+    @Option(names = "--fill", paramLabel = "mean|blur|noise|zero", description = "How a region is hidden (default: as the audit hid it, from its findings).")
+    RegionMasker.Fill fill;
+
+    @Option(names = "--model", paramLabel = "PATH", description = "Model to predict with (default: the one in the run's manifest).")
+    String model;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of a noise fill.")
+    long seed = 1;
+
+    /**
+     * What the scan wrote and counted.
+     *
+     * @param tested   image × target pairs re-predicted with the target's regions hidden
+     * @param passes   forward passes, the images' own included
+     */
+    record Result(String tablePath, String manifestPath, List<ScanTarget> targets, long images, long errors, long tested, long affected, long passes) {
+        /** Hidden-region passes per image and target: at most 1. */
+        double maskedPassesPerImageAndTarget() {
+            long ok = images - errors;
+            return ok == 0 || targets.isEmpty() ? 0 : (double) (passes - ok) / ((double) ok * targets.size());
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(ExplainJob.commandLine(new ScanJob()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        SparkSession spark = Sessions.get("ShortcutLens scan");
+        try {
+            Result r = run(spark);
+            System.out.printf(Locale.ROOT, "affected_images: %s%nmanifest:        %s%nscan: %d images (%d errors), %d targets, %d images re-predicted with a"
+                    + " region hidden, %d affected; %d forward passes (%.2f per image and target with a region hidden)%n", r.tablePath(), r.manifestPath(),
+                    r.images(), r.errors(), r.targets().size(), r.tested(), r.affected(), r.passes(), r.maskedPassesPerImageAndTarget());
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    static final StructType TARGETS = DataTypes.createStructType(new StructField[] {
+        DataTypes.createStructField("target", DataTypes.IntegerType, false),
+        DataTypes.createStructField("class", DataTypes.StringType, false),
+        DataTypes.createStructField("finding_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), false),
+        DataTypes.createStructField("regions", DataTypes.createArrayType(DataTypes.StringType, false), false),
+    });
+
+    Result run(SparkSession spark) {
+        long t0 = System.nanoTime();
+        String dir = findings.endsWith("/") ? findings.substring(0, findings.length() - 1) : findings;
+        String out = output != null ? output : dir + "/scan";
+        Map<String, Object> manifest = RunManifest.read(spark, dir + "/manifest.json");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> modelInfo = (Map<String, Object>) manifest.get("model");
+        @SuppressWarnings("unchecked")
+        List<String> classNames = (List<String>) modelInfo.get("class_names");
+        Dataset<Row> table = readFindings(spark, dir);
+        List<ScanTarget> targets = ScanTarget.of(stated(table), verdicts);
+        RegionMasker.Fill hide = fill != null ? fill : auditFill(table);
+        LOG.info("[1/3] {} findings with verdict {} in {}: {} scan targets, hidden with {}", table.count(), verdicts, dir, targets.size(),
+                hide.name().toLowerCase(Locale.ROOT));
+        ModelStaging.Staged staged = AuditJob.stageModel(spark, modelInfo, classNames, model);
+        Dataset<Row> images = source.read(spark);
+        LOG.info("[2/3] input {}: predicting every image, and again with the regions hidden where it is given a target's class", source.input);
+        Dataset<Row> scanned = images.mapPartitions(new ScanPartition(staged.spec(), staged.shippedName(), AuditJob.normalisation(manifest),
+                AuditJob.limits(manifest), new HadoopConf(spark.sparkContext().hadoopConfiguration()), targets, hide, seed),
+                Encoders.row(ScanPartition.OUTPUT)).persist();
+        try {
+            List<Row> targetRows = new ArrayList<>();
+            for (int t = 0; t < targets.size(); t++) {
+                ScanTarget s = targets.get(t);
+                targetRows.add(RowFactory.create(t, s.className(), s.findingIds().toArray(new Integer[0]),
+                        s.regions().stream().map(Region::describe).toArray(String[]::new)));
+            }
+            Column names = array(classNames.stream().map(n -> lit(n)).toArray(Column[]::new));
+            Dataset<Row> affected = scanned.where(col("error").isNull()).select(col("image_id"), col("path"), col("label"), explode(col("effects")).as("e"))
+                    .where(col("e.affected"))
+                    .join(spark.createDataFrame(targetRows, TARGETS), col("e.target").equalTo(col("target")))
+                    .select(col("finding_ids"), col("class"), col("regions"), col("image_id"), col("path"), col("label"),
+                            col("class").as("predicted_before"), col("e.score_before").as("score_before"),
+                            element_at(names, col("e.predicted_after_index").plus(1)).as("predicted_after"), col("e.score_after").as("score_after"),
+                            col("e.score_before").minus(col("e.score_after")).as("score_drop"), lit(null).cast("string").as("error"));
+            Dataset<Row> failed = scanned.where(col("error").isNotNull()).select(lit(null).cast("array<int>").as("finding_ids"),
+                    lit(null).cast("string").as("class"), lit(null).cast("array<string>").as("regions"), col("image_id"), col("path"), col("label"),
+                    lit(null).cast("string").as("predicted_before"), lit(null).cast("float").as("score_before"), lit(null).cast("string").as("predicted_after"),
+                    lit(null).cast("float").as("score_after"), lit(null).cast("float").as("score_drop"), col("error"));
+            String tablePath = out + "/affected_images";
+            affected.unionByName(failed).withColumn("run_id", lit(String.valueOf(manifest.get("run_id")))).coalesce(Math.max(1, images.rdd().getNumPartitions() / 8))
+                    .write().mode(SaveMode.Overwrite).parquet(tablePath);
+            Row c = scanned.agg(org.apache.spark.sql.functions.count("*"), sum(when(col("error").isNotNull(), 1L).otherwise(0L)), sum(size(col("effects"))),
+                    sum(org.apache.spark.sql.functions.aggregate(col("effects"), lit(0L), (a, e) -> a.plus(when(e.getField("affected"), 1L).otherwise(0L)))),
+                    sum(col("passes"))).first();
+            Result r = new Result(tablePath, out + "/manifest.json", targets, c.getLong(0), c.isNullAt(1) ? 0 : c.getLong(1), c.isNullAt(2) ? 0 : c.getLong(2),
+                    c.isNullAt(3) ? 0 : c.getLong(3), c.isNullAt(4) ? 0 : c.getLong(4));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            RunManifest.write(spark, r.manifestPath(), manifest(r, dir, manifest, hide, seconds));
+            LOG.info("[3/3] {} images ({} errors): {} re-predicted with a region hidden, {} affected; {} forward passes; {} s", r.images(), r.errors(),
+                    r.tested(), r.affected(), r.passes(), String.format(Locale.ROOT, "%.1f", seconds));
+            return r;
+        } finally {
+            scanned.unpersist();
+        }
+    }
+
+    /** The audited run's findings table; fails naming the run when it has none. */
+    static Dataset<Row> readFindings(SparkSession spark, String dir) {
+        try {
+            return spark.read().parquet(dir + "/findings");
+        } catch (Exception e) {
+            throw new IllegalArgumentException("--findings " + dir + ": no findings table there (run ./submit.sh audit --run " + dir + " first)", e);
+        }
+    }
+
+    /** The findings as the scan reads them: a places finding by its places' regions (older audits: its one region). */
+    static List<ScanTarget.Stated> stated(Dataset<Row> table) {
+        boolean places = List.of(table.columns()).contains("place_regions");
+        List<ScanTarget.Stated> out = new ArrayList<>();
+        for (Row r : table.where(col("grid_size").isNotNull()).orderBy("finding_id").collectAsList()) {
+            List<Region> regions = new ArrayList<>();
+            if (places && !r.<List<List<Integer>>>getList(r.fieldIndex("place_regions")).isEmpty()) {
+                for (List<Integer> box : r.<List<Integer>>getList(r.fieldIndex("place_regions"))) {
+                    regions.add(AuditTables.region(box));
+                }
+            } else {
+                regions.add(new Region(r.getAs("grid_size"), r.getAs("region_row"), r.getAs("region_col"), r.getAs("region_height"), r.getAs("region_width")));
+            }
+            out.add(new ScanTarget.Stated(r.getAs("finding_id"), r.getAs("class"), r.getAs("verdict"), regions));
+        }
+        return out;
+    }
+
+    /** How the audit hid its regions, as its findings record it (the default fill when none is recorded). */
+    static RegionMasker.Fill auditFill(Dataset<Row> table) {
+        List<Row> fills = table.select("fill").distinct().collectAsList();
+        return fills.isEmpty() ? RegionMasker.DEFAULT_FILL : RegionMasker.Fill.valueOf(fills.get(0).getString(0).toUpperCase(Locale.ROOT));
+    }
+
+    private Map<String, Object> manifest(Result r, String run, Map<String, Object> explained, RegionMasker.Fill hide, double seconds) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", "scan");
+        m.put("shortcutlens_version", ExplainJob.VERSION);
+        m.put("created", Instant.now().toString());
+        m.put("findings_of", run);
+        m.put("run_id", explained.get("run_id"));
+        m.put("model", model != null ? model : ((Map<?, ?>) explained.get("model")).get("path"));
+        m.put("input", source.input);
+        m.put("input_format", source.inputFormat);
+        m.put("input_where", source.where);
+        m.put("verdicts", verdicts);
+        m.put("fill", hide.name().toLowerCase(Locale.ROOT));
+        List<Map<String, Object>> targets = new ArrayList<>();
+        for (ScanTarget t : r.targets()) {
+            targets.add(Map.of("class", t.className(), "finding_ids", t.findingIds(), "regions", t.regions().stream().map(Region::describe).toList()));
+        }
+        m.put("targets", targets);
+        m.put("images", r.images());
+        m.put("errors", r.errors());
+        m.put("re_predicted_with_region_hidden", r.tested());
+        m.put("affected", r.affected());
+        m.put("forward_passes", r.passes());
+        m.put("forward_passes_per_image", r.images() == 0 ? 0 : (double) r.passes() / r.images());
+        m.put("hidden_region_passes_per_image_and_target", r.maskedPassesPerImageAndTarget());
+        m.put("seconds", seconds);
+        return m;
+    }
+}
