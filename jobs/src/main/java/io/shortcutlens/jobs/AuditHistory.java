@@ -2,6 +2,7 @@ package io.shortcutlens.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.audit.AuditFinding;
 import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.audit.GlobalCueProbe;
@@ -105,11 +106,11 @@ final class AuditHistory {
      * {@code audit-summary.json}: the run, the counts by verdict, each shortcut and global cue with its reason, and —
      * with {@code --compare-to} — the diff's counts and lines.
      */
-    static Map<String, Object> summary(Map<String, Object> manifest, List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, String comparedTo,
+    static Map<String, Object> summary(ExplainManifest manifest, List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, String comparedTo,
                                        List<FindingsDiff.Entry> diff) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("run_id", manifest.get("run_id"));
-        out.put("model_id", ((Map<?, ?>) manifest.get("model")).get("model_id"));
+        out.put("run_id", manifest.runId());
+        out.put("model_id", manifest.model().modelId());
         Map<String, Object> counts = new LinkedHashMap<>();
         for (Verdict v : Verdict.values()) {
             long n = v == Verdict.GLOBAL_CUE ? cues.stream().filter(q -> q.judgement().verdict() == v).count()

@@ -25,11 +25,9 @@ import io.shortcutlens.audit.ShortcutDetector;
 import io.shortcutlens.audit.ShortcutFinding;
 import io.shortcutlens.audit.SubgroupDetector;
 import io.shortcutlens.audit.Verdict;
-import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.InputShape;
-import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.model.ModelSpec;
-import io.shortcutlens.model.OnnxOptions;
+import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.spark.ModelStaging;
 import java.util.ArrayList;
 import java.util.List;
@@ -248,13 +246,10 @@ public final class AuditJob implements Callable<Integer> {
             ModelInternals.checkEmbeddings(spark, embeddings);
         }
         List<FindingsDiff.Stated> earlier = compareTo == null ? null : AuditHistory.read(spark, compareTo); // a wrong path fails before any work
-        Map<String, Object> manifest = RunManifest.read(spark, dir + "/manifest.json");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> modelInfo = (Map<String, Object>) manifest.get("model");
-        @SuppressWarnings("unchecked")
-        List<String> classNames = (List<String>) modelInfo.get("class_names");
+        ExplainManifest manifest = RunManifest.readExplain(spark, dir + "/manifest.json");
+        List<String> classNames = manifest.model().classNames();
 
-        Dataset<Row> ok = spark.read().parquet(dir + "/explanations").where(col("error").isNull().and(col("run_id").equalTo(manifest.get("run_id"))));
+        Dataset<Row> ok = spark.read().parquet(dir + "/explanations").where(col("error").isNull().and(col("run_id").equalTo(manifest.runId())));
         Dataset<Row> byPredicted = ok.where(col("target_index").equalTo(col("predicted_index")))
                 .select(lit("predicted").as("view"), col("predicted_class").as("class"), col("method"), col("image_id"), col("path"),
                         col("mass_grid"), col("peak_row"), col("peak_col"), col("mass_grid_size"), col("map"));
@@ -313,8 +308,8 @@ public final class AuditJob implements Callable<Integer> {
                 suspects.stream().filter(x -> x.scope() == Scope.PLACES).count());
 
         // 4. evidence: masking, sufficiency and transplant passes against a control of the same area, content consistency, the global probe
-        ModelStaging.Staged staged = stageModel(spark, modelInfo, classNames, model);
-        AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, normalisation(manifest), limits(manifest), fill, seed);
+        ModelStaging.Staged staged = stageModel(spark, manifest.model(), model);
+        AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, manifest.inputNormalisation(), manifest.limits(), fill, seed);
         AuditEvidence.Measurement measured = suspects.isEmpty() ? new AuditEvidence.Measurement(Map.of(), null, 0)
                 : AuditEvidence.measure(passes, suspects, classNames, view, assigned, confirmImages, params);
         int h = staged.model().inputShape().height();
@@ -373,18 +368,14 @@ public final class AuditJob implements Callable<Integer> {
     }
 
     /** The model to re-predict with ({@code model}, else the explained one), loaded on the driver and shipped to the executors. */
-    static ModelStaging.Staged stageModel(SparkSession spark, Map<String, Object> modelInfo, List<String> classNames, String model) {
-        String modelPath = model != null ? model : (String) modelInfo.get("path");
+    static ModelStaging.Staged stageModel(SparkSession spark, ExplainManifest.Model explained, String model) {
+        String modelPath = model != null ? model : explained.path();
         // an ONNX model is re-predicted as it was explained: the same layout and outputs (older manifests: the defaults)
-        OnnxOptions onnx = new OnnxOptions((String) modelInfo.getOrDefault("input_layout", "auto"),
-                Boolean.TRUE.equals(modelInfo.get("softmax")), 0);
-        @SuppressWarnings("unchecked")
-        List<Number> dims = model == null ? (List<Number>) modelInfo.get("input_shape") : null;
-        InputShape shape = dims == null ? null : new InputShape(dims.get(0).intValue(), dims.get(1).intValue(), dims.get(2).intValue());
-        ModelSpec spec = new ModelSpec(modelPath, null, shape, classNames, ModelSpec.DEFAULT_MAX_MODEL_BYTES, onnx);
+        InputShape shape = model == null ? explained.inputShape() : null;
+        ModelSpec spec = new ModelSpec(modelPath, null, shape, explained.classNames(), ModelSpec.DEFAULT_MAX_MODEL_BYTES, explained.onnx());
         ModelStaging.Staged staged = ModelStaging.stage(spark, spec);
-        if (!staged.model().modelId().equals(modelInfo.get("model_id"))) {
-            LOG.warn("model {} differs from the explained one ({}); findings are confirmed on the given model", modelPath, modelInfo.get("model_id"));
+        if (!staged.model().modelId().equals(explained.modelId())) {
+            LOG.warn("model {} differs from the explained one ({}); findings are confirmed on the given model", modelPath, explained.modelId());
         }
         return staged;
     }
@@ -396,16 +387,6 @@ public final class AuditJob implements Callable<Integer> {
             out[i] = values.apply(i);
         }
         return out;
-    }
-
-    /** The normalisation the explain run used, as its manifest records it. */
-    static Normalisation normalisation(Map<String, Object> manifest) {
-        return Normalisation.parse((String) manifest.get("normalisation"));
-    }
-
-    /** The decode limits the explain run used, as its manifest records them. */
-    static DecodeLimits limits(Map<String, Object> manifest) {
-        return new DecodeLimits(((Number) manifest.get("max_file_bytes")).longValue(), ((Number) manifest.get("max_pixels")).longValue());
     }
 
     static void print(List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues) {

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 
+import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.audit.AuditFinding;
 import io.shortcutlens.audit.GlobalCueProbe;
 import io.shortcutlens.audit.Place;
@@ -46,15 +47,13 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
     private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.audit");
 
     /** Report pictures and tables: every query is bounded (aggregates, a few examples per finding, a sample per class). */
-    ModelInternals.Internals report(SparkSession spark, String path, Map<String, Object> manifest, LoadedModel loaded, List<String> classNames,
+    ModelInternals.Internals report(SparkSession spark, String path, ExplainManifest manifest, LoadedModel loaded, List<String> classNames,
                                     Dataset<Row> ok, Dataset<Row> view, Dataset<Row> assigned, List<AuditFinding> findings,
                                     List<GlobalCueProbe.Cue> cues, List<SubgroupDetector.Subgroup> subgroups, List<AuditJob.BoxAgreement> boxes,
                                     String thresholds, AuditReport.History history) {
-        @SuppressWarnings("unchecked")
-        List<Number> shapeList = (List<Number>) ((Map<String, Object>) manifest.get("model")).get("input_shape");
-        InputShape shape = new InputShape(shapeList.get(0).intValue(), shapeList.get(1).intValue(), shapeList.get(2).intValue());
-        Normalisation norm = AuditJob.normalisation(manifest);
-        DecodeLimits limits = AuditJob.limits(manifest);
+        InputShape shape = manifest.model().inputShape();
+        Normalisation norm = manifest.inputNormalisation();
+        DecodeLimits limits = manifest.limits();
         ImageDecoder decoder = new ImageDecoder(limits);
         HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         int h = shape.height();

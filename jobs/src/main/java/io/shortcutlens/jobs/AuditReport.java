@@ -1,5 +1,6 @@
 package io.shortcutlens.jobs;
 
+import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.audit.AuditFinding;
 import io.shortcutlens.audit.Confirmation;
 import io.shortcutlens.audit.FindingsDiff;
@@ -39,7 +40,7 @@ final class AuditReport {
 
     private AuditReport() { }
 
-    static void write(SparkSession spark, String file, Map<String, Object> manifest, String groupBy, String thresholds,
+    static void write(SparkSession spark, String file, ExplainManifest manifest, String groupBy, String thresholds,
                       List<FindingPanel> findings, List<GlobalCueProbe.Cue> cues, List<ClassPanel> classes, List<SubgroupDetector.Subgroup> subgroups,
                       List<AuditJob.BoxAgreement> boxes, Confusion confusion, ModelInternals.Internals internals, History history) {
         StringBuilder h = new StringBuilder();
@@ -53,9 +54,9 @@ final class AuditReport {
                 .append(".badge.new{background:#b00}.badge.resolved{background:#272}.badge.changed{background:#c70}")
                 .append("figure{display:inline-block;margin:4px;text-align:center;font-size:11px;max-width:220px;word-break:break-all}")
                 .append("img{image-rendering:pixelated;border:1px solid #999}</style></head><body>\n");
-        h.append("<h1>ShortcutLens audit</h1>\n<p>Run <code>").append(Html.text(manifest.get("run_id"))).append("</code> of model <code>")
-                .append(Html.text(((Map<?, ?>) manifest.get("model")).get("path"))).append("</code> on <code>")
-                .append(Html.text(manifest.get("input"))).append("</code>. Classes are the <b>").append(Html.text(groupBy))
+        h.append("<h1>ShortcutLens audit</h1>\n<p>Run <code>").append(Html.text(manifest.runId())).append("</code> of model <code>")
+                .append(Html.text(manifest.model().path())).append("</code> on <code>")
+                .append(Html.text(manifest.input())).append("</code>. Classes are the <b>").append(Html.text(groupBy))
                 .append("</b> class of each image; maps are drawn with the jet colormap at 50% opacity over the image.</p>\n");
 
         summary(h, findings, cues);
@@ -153,7 +154,7 @@ final class AuditReport {
         insideTheModel(h, internals);
 
         h.append("<h2>Run parameters</h2>\n<table id=\"parameters\">");
-        for (Map.Entry<String, Object> e : manifest.entrySet()) {
+        for (Map.Entry<String, Object> e : manifest.toMap().entrySet()) {
             h.append("<tr><th class=\"l\">").append(Html.text(e.getKey())).append("</th><td class=\"l\"><code>").append(Html.text(e.getValue()))
                     .append("</code></td></tr>\n");
         }

@@ -1,5 +1,6 @@
 package io.shortcutlens.jobs;
 
+import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.audit.AuditFinding;
 import io.shortcutlens.audit.Confirmation;
 import io.shortcutlens.audit.ContentConsistency;
@@ -65,9 +66,9 @@ final class AuditTables {
 
     /** One row per regional finding, then one per class with a global cue ({@code scope = global}, no region). */
     static void writeFindings(SparkSession spark, String path, List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, String view,
-                              RegionMasker.Fill fill, String thresholds, Map<String, Object> manifest) {
-        Object modelId = ((Map<?, ?>) manifest.get("model")).get("model_id");
-        String runId = String.valueOf(manifest.get("run_id"));
+                              RegionMasker.Fill fill, String thresholds, ExplainManifest manifest) {
+        String modelId = manifest.model().modelId();
+        String runId = manifest.runId();
         String fillName = fill.name().toLowerCase(Locale.ROOT);
         List<Row> rows = new ArrayList<>();
         for (AuditFinding c : findings) {

@@ -240,8 +240,7 @@ public final class DecoyJob implements Callable<Integer> {
                     "--occlusion-stride", String.valueOf(occlusionStride), "--occlusion-mask-value", hidden,
                     "--lime-replacement", hidden.equals("auto") ? "mean" : hidden, "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed));
             boolean explainedBefore = reuse && new File(run, "manifest.json").isFile()
-                    && ((Map<?, ?>) RunManifest.read(spark, new File(run, "manifest.json").getAbsolutePath()).get("rows_per_method")).keySet()
-                    .containsAll(methods);
+                    && RunManifest.readExplain(spark, new File(run, "manifest.json").getAbsolutePath()).rowsPerMethod().keySet().containsAll(methods);
             ExplainJob.Result explained = explainedBefore ? null : explain.run(spark);
             LOG.info("[decoy 4/4] auditing the {} model", m.getKey());
             AuditJob audit = new AuditJob();

@@ -14,6 +14,7 @@ import io.shortcutlens.model.ModelLoader;
 import io.shortcutlens.model.ModelSpec;
 import io.shortcutlens.model.OnnxOptions;
 import io.shortcutlens.pipeline.ExplainSettings;
+import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.pipeline.MethodOptions;
 import io.shortcutlens.pipeline.ImageExplainPipeline;
 import io.shortcutlens.pipeline.TargetSelection;
@@ -319,7 +320,7 @@ public final class ExplainJob implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         String manifestPath = out + "/manifest.json";
         RunManifest.write(spark, manifestPath, manifest(spark, settings, loaded, probe.preprocessing(), imageCount, rowCount, newRows, errors, perMethod, seconds,
-                failedAttempts, executorsLost, new java.util.TreeSet<>(devices.value())));
+                failedAttempts, executorsLost, new java.util.TreeSet<>(devices.value())).toMap());
         LOG.info("[4/4] wrote {} new rows; the run holds {} rows ({} errors) for {} images, {} s; manifest {}", newRows, rowCount, errors, imageCount,
                 String.format(Locale.ROOT, "%.1f", seconds), manifestPath);
         return new Result(explanations, manifestPath, id, imageCount, rowCount, newRows, errors, seconds,
@@ -395,32 +396,11 @@ public final class ExplainJob implements Callable<Integer> {
         return "r" + ModelLoader.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
-    private Map<String, Object> manifest(SparkSession spark, ExplainSettings s, LoadedModel loaded, String preprocessing, long images,
-                                         long rows, long newRows, long errors, Map<String, Long> perMethod, double seconds,
-                                         long failedAttempts, long executorsLost, java.util.Set<String> taskDevices) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("run_id", s.runId());
-        m.put("created", Instant.now().toString());
-        m.put("shortcutlens_version", VERSION);
-        m.put("spark_version", spark.version());
-        m.put("spark_master", spark.sparkContext().master());
-        m.put("input", source.input);
-        m.put("input_format", source.inputFormat);
-        m.put("input_where", source.where);
-        m.put("output", trimSlash(output) + "/explanations");
-        Map<String, Object> mm = new LinkedHashMap<>();
-        mm.put("path", model);
-        mm.put("model_id", loaded.modelId());
-        mm.put("input_shape", List.of(loaded.inputShape().channels(), loaded.inputShape().height(), loaded.inputShape().width()));
-        mm.put("class_names", loaded.classNames());
-        mm.put("runtime", loaded.classifier() instanceof io.shortcutlens.model.OnnxClassifier ? "onnxruntime" : "dl4j");
-        mm.put("input_layout", inputLayout);
-        mm.put("softmax", softmax);
-        m.put("model", mm);
-        m.put("preprocessing", preprocessing);
-        m.put("normalisation", ImageExplainPipeline.effectiveNormalisation(s, loaded).toString());
-        m.put("max_file_bytes", s.limits().maxFileBytes());
-        m.put("max_pixels", s.limits().maxPixels());
+    private ExplainManifest manifest(SparkSession spark, ExplainSettings s, LoadedModel loaded, String preprocessing, long images,
+                                     long rows, long newRows, long errors, Map<String, Long> perMethod, double seconds,
+                                     long failedAttempts, long executorsLost, java.util.Set<String> taskDevices) {
+        ExplainManifest.Model m = new ExplainManifest.Model(model, loaded.modelId(), loaded.inputShape(), loaded.classNames(),
+                loaded.classifier() instanceof io.shortcutlens.model.OnnxClassifier ? "onnxruntime" : "dl4j", inputLayout, softmax);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("methods", s.methods());
         params.put("target", s.target().toString());
@@ -448,18 +428,11 @@ public final class ExplainJob implements Callable<Integer> {
         params.put("max_file_bytes", s.limits().maxFileBytes());
         params.put("max_pixels", s.limits().maxPixels());
         params.put("partitions", source.partitions);
-        m.put("parameters", params);
-        m.put("input_images", images);
-        m.put("mode", mode.toLowerCase(Locale.ROOT));
-        m.put("output_rows", rows);
-        m.put("new_rows", newRows);
-        m.put("rows_per_method", perMethod);
-        m.put("error_rows", errors);
-        m.put("failed_task_attempts", failedAttempts);
-        m.put("executors_lost", executorsLost);
-        m.put("task_devices", taskDevices);
-        m.put("seconds", Math.round(seconds * 10) / 10.0);
-        return m;
+        return new ExplainManifest(s.runId(), Instant.now().toString(), VERSION, spark.version(), spark.sparkContext().master(), source.input,
+                source.inputFormat, source.where, trimSlash(output) + "/explanations", m, preprocessing,
+                ImageExplainPipeline.effectiveNormalisation(s, loaded).toString(), s.limits().maxFileBytes(), s.limits().maxPixels(), params, images,
+                mode.toLowerCase(Locale.ROOT), rows, newRows, perMethod, errors, failedAttempts, executorsLost, List.copyOf(taskDevices),
+                Math.round(seconds * 10) / 10.0);
     }
 
     /**

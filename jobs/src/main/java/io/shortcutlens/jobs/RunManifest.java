@@ -44,6 +44,15 @@ final class RunManifest {
         }
     }
 
+    /** An explain run's manifest, typed; fails naming the file when it is not one. */
+    static io.shortcutlens.pipeline.ExplainManifest readExplain(SparkSession spark, String file) {
+        try {
+            return io.shortcutlens.pipeline.ExplainManifest.of(read(spark, file));
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new IllegalStateException("cannot read run manifest " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A JSON object (a method's parameters) as a map, so the manifest nests it rather than quoting it. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> parse(String json) {

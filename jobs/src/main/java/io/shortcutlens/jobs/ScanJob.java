@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 import io.shortcutlens.audit.Region;
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.audit.ScanTarget;
+import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.spark.HadoopConf;
 import io.shortcutlens.spark.ModelStaging;
 import io.shortcutlens.spark.ScanPartition;
@@ -122,21 +123,18 @@ public final class ScanJob implements Callable<Integer> {
         long t0 = System.nanoTime();
         String dir = findings.endsWith("/") ? findings.substring(0, findings.length() - 1) : findings;
         String out = output != null ? output : dir + "/scan";
-        Map<String, Object> manifest = RunManifest.read(spark, dir + "/manifest.json");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> modelInfo = (Map<String, Object>) manifest.get("model");
-        @SuppressWarnings("unchecked")
-        List<String> classNames = (List<String>) modelInfo.get("class_names");
+        ExplainManifest manifest = RunManifest.readExplain(spark, dir + "/manifest.json");
+        List<String> classNames = manifest.model().classNames();
         Dataset<Row> table = readFindings(spark, dir);
         List<ScanTarget> targets = ScanTarget.of(stated(table), verdicts);
         RegionMasker.Fill hide = fill != null ? fill : auditFill(table);
         LOG.info("[1/3] {} findings with verdict {} in {}: {} scan targets, hidden with {}", table.count(), verdicts, dir, targets.size(),
                 hide.name().toLowerCase(Locale.ROOT));
-        ModelStaging.Staged staged = AuditJob.stageModel(spark, modelInfo, classNames, model);
+        ModelStaging.Staged staged = AuditJob.stageModel(spark, manifest.model(), model);
         Dataset<Row> images = source.read(spark);
         LOG.info("[2/3] input {}: predicting every image, and again with the regions hidden where it is given a target's class", source.input);
-        Dataset<Row> scanned = images.mapPartitions(new ScanPartition(staged.spec(), staged.shippedName(), AuditJob.normalisation(manifest),
-                AuditJob.limits(manifest), new HadoopConf(spark.sparkContext().hadoopConfiguration()), targets, hide, seed),
+        Dataset<Row> scanned = images.mapPartitions(new ScanPartition(staged.spec(), staged.shippedName(), manifest.inputNormalisation(),
+                manifest.limits(), new HadoopConf(spark.sparkContext().hadoopConfiguration()), targets, hide, seed),
                 Encoders.row(ScanPartition.OUTPUT)).persist();
         try {
             List<Row> targetRows = new ArrayList<>();
@@ -158,7 +156,7 @@ public final class ScanJob implements Callable<Integer> {
                     lit(null).cast("string").as("predicted_before"), lit(null).cast("float").as("score_before"), lit(null).cast("string").as("predicted_after"),
                     lit(null).cast("float").as("score_after"), lit(null).cast("float").as("score_drop"), col("error"));
             String tablePath = out + "/affected_images";
-            affected.unionByName(failed).withColumn("run_id", lit(String.valueOf(manifest.get("run_id")))).coalesce(Math.max(1, images.rdd().getNumPartitions() / 8))
+            affected.unionByName(failed).withColumn("run_id", lit(manifest.runId())).coalesce(Math.max(1, images.rdd().getNumPartitions() / 8))
                     .write().mode(SaveMode.Overwrite).parquet(tablePath);
             Row c = scanned.agg(org.apache.spark.sql.functions.count("*"), sum(when(col("error").isNotNull(), 1L).otherwise(0L)), sum(size(col("effects"))),
                     sum(org.apache.spark.sql.functions.aggregate(col("effects"), lit(0L), (a, e) -> a.plus(when(e.getField("affected"), 1L).otherwise(0L)))),
@@ -208,14 +206,14 @@ public final class ScanJob implements Callable<Integer> {
         return fills.isEmpty() ? RegionMasker.DEFAULT_FILL : RegionMasker.Fill.valueOf(fills.get(0).getString(0).toUpperCase(Locale.ROOT));
     }
 
-    private Map<String, Object> manifest(Result r, String run, Map<String, Object> explained, RegionMasker.Fill hide, double seconds) {
+    private Map<String, Object> manifest(Result r, String run, ExplainManifest explained, RegionMasker.Fill hide, double seconds) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", "scan");
         m.put("shortcutlens_version", ExplainJob.VERSION);
         m.put("created", Instant.now().toString());
         m.put("findings_of", run);
-        m.put("run_id", explained.get("run_id"));
-        m.put("model", model != null ? model : ((Map<?, ?>) explained.get("model")).get("path"));
+        m.put("run_id", explained.runId());
+        m.put("model", model != null ? model : explained.model().path());
         m.put("input", source.input);
         m.put("input_format", source.inputFormat);
         m.put("input_where", source.where);

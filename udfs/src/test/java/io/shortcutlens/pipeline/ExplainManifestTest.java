@@ -1,0 +1,55 @@
+package io.shortcutlens.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shortcutlens.image.DecodeLimits;
+import io.shortcutlens.image.InputShape;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The explain run's manifest: the JSON layout round-trips, older manifests read with their runs' values, other files fail clearly. */
+class ExplainManifestTest {
+
+    private static ExplainManifest sample() {
+        return new ExplainManifest("r0123", "2026-12-03T10:00:00Z", "0.1.0", "3.5.3", "local[2]", "/lake/images", "images", "dt = '2026-12-02'",
+                "/out/explanations", new ExplainManifest.Model("/models/net2.onnx", "abc", new InputShape(3, 224, 224), List.of("bear", "cow"),
+                "onnxruntime", "nhwc", true), "resize", "scale=0.00392", 1024, 4096, Map.of("methods", List.of("occlusion")), 12, "append-new", 24, 12,
+                Map.of("occlusion", 24L), 1, 2, 1, List.of("cpu"), 3.5);
+    }
+
+    @Test
+    void theJsonLayoutRoundTrips() throws Exception {
+        ExplainManifest m = sample();
+        ObjectMapper json = new ObjectMapper();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> read = json.readValue(json.writeValueAsString(m.toMap()), Map.class);
+        ExplainManifest back = ExplainManifest.of(read);
+        assertEquals(m, back);
+        assertEquals(List.of("run_id", "created", "shortcutlens_version", "spark_version", "spark_master", "input", "input_format", "input_where",
+                "output", "model", "preprocessing", "normalisation", "max_file_bytes", "max_pixels", "parameters", "input_images", "mode",
+                "output_rows", "new_rows", "rows_per_method", "error_rows", "failed_task_attempts", "executors_lost", "task_devices", "seconds"),
+                List.copyOf(m.toMap().keySet()));
+        assertEquals("nhwc", back.model().onnx().layout());
+        assertTrue(back.model().onnx().softmax());
+        assertEquals(1024, back.limits().maxFileBytes());
+    }
+
+    @Test
+    void anOlderManifestReadsWithTheValuesItsRunUsed() {
+        Map<String, Object> model = new LinkedHashMap<>(Map.of("path", "/m.zip", "model_id", "x", "input_shape", List.of(1, 28, 28),
+                "class_names", List.of("a", "b")));
+        ExplainManifest m = ExplainManifest.of(Map.of("run_id", "r1", "model", model, "normalisation", "scale=0.00392"));
+        assertEquals("auto", m.model().inputLayout());
+        assertFalse(m.model().softmax());
+        assertEquals(DecodeLimits.defaults().maxPixels(), m.limits().maxPixels());
+        assertEquals(new InputShape(1, 28, 28), m.model().inputShape());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExplainManifest.of(Map.of("job", "embed")));
+        assertTrue(e.getMessage().contains("'run_id'"), e.getMessage());
+    }
+}
