@@ -7,8 +7,6 @@ import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.model.Differentiable;
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.model.ModelSpec;
-import io.shortcutlens.pipeline.ImageExplainPipeline;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -84,25 +82,20 @@ public final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
         float[] pixels = new float[batch * size];
         while (input.hasNext()) {
             Row in = input.next();
-            String path = in.getString(1);
-            String label = in.getString(2);
-            byte[] bytes = in.isNullAt(3) ? null : (byte[]) in.get(3);
-            String id = in.getString(0);
-            try {
-                if (bytes == null && hadoop != null && path != null) {
-                    bytes = HadoopFiles.read(path, hadoop, limits.maxFileBytes());
+            InputBytes read = InputBytes.read(in, hadoop, limits.maxFileBytes());
+            String error = read.error();
+            if (error == null) {
+                try {
+                    ImageTensor image = decoder.decode(read.bytes(), model.inputShape(), norm);
+                    System.arraycopy(image.input(), 0, pixels, pending.size() * size, size);
+                    pending.add(in);
+                    ids.add(read.id());
+                } catch (Exception e) {
+                    error = e.getMessage() != null ? e.getMessage() : e.toString();
                 }
-                if (bytes == null) {
-                    throw new IOException("no image bytes");
-                }
-                id = id != null ? id : ImageExplainPipeline.imageId(path, bytes);
-                ImageTensor image = decoder.decode(bytes, model.inputShape(), norm);
-                System.arraycopy(image.input(), 0, pixels, pending.size() * size, size);
-                pending.add(in);
-                ids.add(id);
-            } catch (Exception e) {
-                out.add(RowFactory.create(id != null ? id : ImageExplainPipeline.unreadId(path), path, label, null, null, null, null, null,
-                        model.modelId(), e.getMessage() != null ? e.getMessage() : e.toString()));
+            }
+            if (error != null) {
+                out.add(RowFactory.create(read.id(), read.path(), read.label(), null, null, null, null, null, model.modelId(), error));
             }
             if (pending.size() == batch || (!input.hasNext() && !pending.isEmpty())) {
                 flush(net, model, pixels, pending, ids, out);

@@ -10,7 +10,6 @@ import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.model.ModelSpec;
-import io.shortcutlens.pipeline.ImageExplainPipeline;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -114,24 +113,18 @@ public final class ScanPartition implements MapPartitionsFunction<Row, Row> {
         List<ImageTensor> images = new ArrayList<>();
         while (rows.size() < IMAGES_PER_GROUP && input.hasNext()) {
             Row in = input.next();
-            String path = in.getString(1);
-            byte[] bytes = in.isNullAt(3) ? null : (byte[]) in.get(3);
-            String id = in.getString(0);
-            String error = null;
+            InputBytes read = InputBytes.read(in, hadoop, limits.maxFileBytes());
+            String error = read.error();
             ImageTensor image = null;
-            try {
-                if (bytes == null && path != null) {
-                    bytes = HadoopFiles.read(path, hadoop, limits.maxFileBytes());
+            if (error == null) {
+                try {
+                    image = decoder.decode(read.bytes(), loaded.inputShape(), normalisation);
+                } catch (Exception e) {
+                    error = e.getMessage() == null ? e.toString() : e.getMessage();
                 }
-                if (bytes == null) {
-                    throw new IllegalArgumentException("no image bytes (null value in the image column)");
-                }
-                image = decoder.decode(bytes, loaded.inputShape(), normalisation);
-            } catch (Exception e) {
-                error = e.getMessage() == null ? e.toString() : e.getMessage();
             }
             rows.add(in);
-            ids.add(id != null ? id : bytes == null ? ImageExplainPipeline.unreadId(path) : ImageExplainPipeline.imageId(path, bytes));
+            ids.add(read.id());
             errors.add(error);
             if (image != null) {
                 images.add(image);
