@@ -97,9 +97,10 @@ public final class AuditJob implements Callable<Integer> {
         "concentrated region (SpRAy); 0 skips the subgroup search."})
     int clusters = 6;
 
-    @Option(names = "--fill", paramLabel = "mean|blur|noise|zero", description = {"How a region is hidden in the evidence tests: 0 in model-input units",
-        "(as the explainers' default), the image's mean (blind to a tag of that shade), a blur, or noise."})
-    RegionMasker.Fill fill = RegionMasker.DEFAULT_FILL;
+    @Option(names = "--fill", paramLabel = "mean|blur|noise|zero", description = {"How a region is hidden in the evidence tests (default: as the run's",
+        "explainers hid pixels, 0 in model-input units unless they used the image's mean): 0, the image's mean (blind to a",
+        "tag of that shade), a blur, or noise."})
+    RegionMasker.Fill fill;
 
     @Option(names = "--control", paramLabel = "strongest|weakest", description = {"Control region of every test: the region of the same area (any shape)",
         "with the most attribution outside the finding (strongest) or the least (weakest)."})
@@ -309,7 +310,8 @@ public final class AuditJob implements Callable<Integer> {
 
         // 4. evidence: masking, sufficiency and transplant passes against a control of the same area, content consistency, the global probe
         ModelStaging.Staged staged = stageModel(spark, manifest.model(), model);
-        AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, manifest.inputNormalisation(), manifest.limits(), fill, seed);
+        RegionMasker.Fill hide = fill != null ? fill : RegionMasker.asExplained(manifest.hiddenValue());
+        AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, manifest.inputNormalisation(), manifest.limits(), hide, seed);
         AuditEvidence.Measurement measured = suspects.isEmpty() ? new AuditEvidence.Measurement(Map.of(), null, 0)
                 : AuditEvidence.measure(passes, suspects, classNames, view, assigned, confirmImages, params);
         int h = staged.model().inputShape().height();
@@ -319,7 +321,7 @@ public final class AuditJob implements Callable<Integer> {
         List<AuditFinding> confirmed = AuditFinding.judge(suspects, measured.measured(), overlaps, params);
         List<GlobalCueProbe.Cue> cues = GlobalCueProbe.judge(AuditEvidence.globalCounts(passes, classNames, view, cueImages), params);
         String findingsPath = dir + "/findings";
-        AuditTables.writeFindings(spark, findingsPath, confirmed, cues, groupBy, fill, params.toJson(clusters), manifest);
+        AuditTables.writeFindings(spark, findingsPath, confirmed, cues, groupBy, hide, params.toJson(clusters), manifest);
         AuditTables.writeSubgroups(spark, subgroupsPath, clusterStats, subgroups, confirmed, candidates, maxArea);
         List<FindingsDiff.Entry> diff = earlier == null ? null : FindingsDiff.diff(earlier, AuditHistory.stated(confirmed, cues), AuditHistory.TOLERANCE);
         if (diff != null) {

@@ -64,7 +64,7 @@ class DemoJobTest {
                 gradCamRun.getAbsolutePath(), "--methods", "gradcam").run(TestSpark.session());
         AuditJob gradCamAudit = new AuditJob();
         new CommandLine(gradCamAudit).parseArgs("--run", gradCamRun.getAbsolutePath(), "--dream-channels", "0", "--no-dream-classes",
-                "--activations-layer", "none");
+                "--activations-layer", "none", "--fill", "mean"); // as the demo's own runs hide pixels (DemoJob)
         List<io.shortcutlens.audit.AuditFinding> gradCam = gradCamAudit.run(TestSpark.session()).findings();
         AuditJob.print(gradCam, List.of());
         assertTrue(gradCam.stream().anyMatch(c -> c.finding().className().equals("bear") && c.finding().region().describe().startsWith("lower-left")),
@@ -80,8 +80,8 @@ class DemoJobTest {
         List<io.shortcutlens.audit.AuditFinding> net1 = outcome.audits().get("net1").findings();
         AuditJob.print(net1, List.of());
         assertTrue(net1.stream().noneMatch(c -> c.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT), net1.toString());
-        // the animals' boxes: net2's bear maps miss the bear (they are on the watermark), its cow maps are on the cow: their peak
-        // inside the box, and at least twice the mass a map spread evenly would put there (the boxes' share of the image)
+        // the animals' boxes: net2's bear maps miss the bear (they are on the watermark), its cow maps are on the cow (the boxes
+        // cover a fifth of the image)
         double cowArea = DemoData.split(16, DemoData.Stamping.BEARS, 1 + 2).stream().filter(p -> p.animal().equals("cow"))
                 .mapToDouble(p -> (p.box()[2] - p.box()[0]) * (p.box()[3] - p.box()[1])).average().orElseThrow();
         for (AuditJob.BoxAgreement b : outcome.audits().get("net2").boxes()) {
@@ -89,7 +89,7 @@ class DemoJobTest {
             if (b.className().equals("bear")) {
                 assertTrue(b.relevanceMass() < 0.1 && b.pointingGame() < 0.1, b.toString());
             } else if (b.className().equals("cow")) {
-                assertTrue(b.relevanceMass() > 2 * cowArea && b.pointingGame() > 0.8, b + ", boxes cover " + cowArea + " of the image");
+                assertTrue(b.relevanceMass() > 0.5 && b.pointingGame() > 0.8, b + ", boxes cover " + cowArea + " of the image");
             }
         }
         assertEquals(9, outcome.audits().get("net2").boxes().size());

@@ -14,8 +14,20 @@ public final class RegionMasker {
 
     public enum Fill { MEAN, BLUR, NOISE, ZERO }
 
-    /** The audit hides a region as the explainers hide a window unless told otherwise ({@link io.shortcutlens.pipeline.MethodOptions#DEFAULT_HIDDEN}). */
+    /** How the audit hides a region when neither it nor the explain run says: as the explainers' default ({@link io.shortcutlens.explain.OcclusionParams#DEFAULT_MASK_VALUE}). */
     public static final Fill DEFAULT_FILL = Fill.ZERO;
+
+    /**
+     * How to hide a region as an explain run hid its windows and features: its hidden value ({@code auto}/{@code mean},
+     * a number; null when the run used no perturbation method). The image's mean as {@code MEAN}; 0 or no value as
+     * {@link #DEFAULT_FILL}; another constant as {@code ZERO} (regions are hidden with 0; {@code --fill} chooses).
+     */
+    public static Fill asExplained(String hiddenValue) {
+        if (hiddenValue == null) {
+            return DEFAULT_FILL;
+        }
+        return hiddenValue.equalsIgnoreCase("auto") || hiddenValue.equalsIgnoreCase("mean") ? Fill.MEAN : Fill.ZERO;
+    }
 
     private RegionMasker() { }
 

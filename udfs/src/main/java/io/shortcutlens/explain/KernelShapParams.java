@@ -27,7 +27,7 @@ public record KernelShapParams(SuperpixelSegmenter.Kind segmentation, int numFea
     }
 
     public static KernelShapParams defaults() {
-        return new KernelShapParams(SuperpixelSegmenter.Kind.SLIC, LimeParams.DEFAULT_FEATURES, LimeParams.DEFAULT_SAMPLES, null,
+        return new KernelShapParams(SuperpixelSegmenter.Kind.SLIC, LimeParams.DEFAULT_FEATURES, LimeParams.DEFAULT_SAMPLES, OcclusionParams.DEFAULT_MASK_VALUE,
                 OcclusionParams.DEFAULT_BATCH);
     }
 

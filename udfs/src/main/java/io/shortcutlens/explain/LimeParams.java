@@ -41,7 +41,7 @@ public record LimeParams(SuperpixelSegmenter.Kind segmentation, int numFeatures,
     }
 
     public static LimeParams defaults() {
-        return new LimeParams(SuperpixelSegmenter.Kind.SLIC, DEFAULT_FEATURES, DEFAULT_SAMPLES, DEFAULT_KERNEL_WIDTH, null,
+        return new LimeParams(SuperpixelSegmenter.Kind.SLIC, DEFAULT_FEATURES, DEFAULT_SAMPLES, DEFAULT_KERNEL_WIDTH, OcclusionParams.DEFAULT_MASK_VALUE,
                 DEFAULT_RIDGE, OcclusionParams.DEFAULT_BATCH);
     }
 

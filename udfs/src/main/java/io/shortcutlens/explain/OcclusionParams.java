@@ -6,11 +6,22 @@ import java.io.Serializable;
 /**
  * Occlusion-sensitivity settings. {@code 0} for mask size or stride means "auto": 20% and 10% of the shorter image
  * side (at least 1 pixel), as MATLAB's {@code occlusionSensitivity} does; a null mask value means "auto", the image's
- * per-channel mean.
+ * per-channel mean. The default mask value, {@link #DEFAULT_MASK_VALUE}, is also what LIME and KernelSHAP write into
+ * switched-off features and what the audit hides regions with unless told otherwise.
  */
 public record OcclusionParams(int maskSize, int stride, Float maskValue, int batchSize) implements Serializable {
 
     public static final int DEFAULT_BATCH = 64;
+
+    /**
+     * What stands in for hidden pixels by default: 0 in model-input units — black for inputs scaled to [0, 1], the
+     * normalisation's mean colour for standardised ones (Captum's default baseline). The image's own per-channel mean
+     * hides nothing where a mark's shade equals it: on Decoy Fashion-MNIST with a swatch in a random corner, occlusion
+     * maps put their top corner on the shirts' gray swatch (123 of 255; the shirts' mean is 89) for 31 of 93 shirts with
+     * the mean and 90 with 0, LIME maps for 13 and 91. A zero has the opposite blind spot (dark content; on the demo's
+     * unit-scaled photos a black patch reads as a bear, so the demo chooses the mean).
+     */
+    public static final float DEFAULT_MASK_VALUE = 0f;
 
     public OcclusionParams {
         if (maskSize < 0 || stride < 0) {
@@ -23,7 +34,7 @@ public record OcclusionParams(int maskSize, int stride, Float maskValue, int bat
     }
 
     public static OcclusionParams defaults() {
-        return new OcclusionParams(0, 0, null, DEFAULT_BATCH);
+        return new OcclusionParams(0, 0, DEFAULT_MASK_VALUE, DEFAULT_BATCH);
     }
 
     /** Replaces the automatic sizes by numbers for this input. */

@@ -54,6 +54,19 @@ public record ExplainManifest(String runId, String created, String shortcutlensV
         }
     }
 
+    /**
+     * The value the run's perturbation methods hid pixels with, as written ({@code auto}/{@code mean} or a number): the
+     * occlusion mask value, else LIME's or KernelSHAP's replacement; null when the run used none of them.
+     */
+    public String hiddenValue() {
+        for (String[] key : new String[][] {{"occlusion", "mask_value"}, {"lime", "replacement"}, {"kernelshap", "replacement"}}) {
+            if (parameters.get(key[0]) instanceof Map<?, ?> method && method.get(key[1]) != null) {
+                return String.valueOf(method.get(key[1]));
+            }
+        }
+        return null;
+    }
+
     /** The normalisation the run used. */
     public Normalisation inputNormalisation() {
         return Normalisation.parse(normalisation);

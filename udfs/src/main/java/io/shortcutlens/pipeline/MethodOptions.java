@@ -62,16 +62,8 @@ public record MethodOptions(int occlusionMask, int occlusionStride, Float occlus
                 gridSize);
     }
 
-    /**
-     * What stands in for hidden pixels unless told otherwise — in occlusion windows, switched-off LIME and KernelSHAP
-     * features, and the audit's masking test ({@link io.shortcutlens.audit.RegionMasker#DEFAULT_FILL}): 0 in model-input
-     * units, black for inputs scaled to [0, 1] and the normalisation's mean colour for standardised ones (Captum's
-     * default baseline). The image's own per-channel mean ({@code auto} / {@code mean}) hides nothing where a mark's
-     * shade equals it: on Decoy Fashion-MNIST with a swatch in a random corner, occlusion maps put their top corner on
-     * the shirts' gray swatch (123 of 255; the shirts' mean is 89) for 31 of 93 shirts with the mean and 90 with 0, LIME
-     * maps for 13 and 91.
-     */
-    public static final String DEFAULT_HIDDEN = "0";
+    /** The default hidden value as the options write it ({@link io.shortcutlens.explain.OcclusionParams#DEFAULT_MASK_VALUE}). */
+    public static final String DEFAULT_HIDDEN = Float.toString(io.shortcutlens.explain.OcclusionParams.DEFAULT_MASK_VALUE);
 
     /**
      * A number given as text, or null for {@code keyword} ({@code auto}, {@code mean}: the value the method derives per

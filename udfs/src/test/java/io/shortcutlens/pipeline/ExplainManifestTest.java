@@ -52,4 +52,25 @@ class ExplainManifestTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExplainManifest.of(Map.of("job", "embed")));
         assertTrue(e.getMessage().contains("'run_id'"), e.getMessage());
     }
+
+    @Test
+    void theAuditHidesRegionsAsTheRunsExplainersHidPixels() {
+        ExplainManifest m = sample();
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("occlusion", Map.of("mask_value", "auto"));
+        ExplainManifest withMean = new ExplainManifest(m.runId(), m.created(), m.shortcutlensVersion(), m.sparkVersion(), m.sparkMaster(), m.input(),
+                m.inputFormat(), m.inputWhere(), m.output(), m.model(), m.preprocessing(), m.normalisation(), m.maxFileBytes(), m.maxPixels(), params,
+                m.inputImages(), m.mode(), m.outputRows(), m.newRows(), m.rowsPerMethod(), m.errorRows(), m.failedTaskAttempts(), m.executorsLost(),
+                m.taskDevices(), m.seconds());
+        assertEquals("auto", withMean.hiddenValue());
+        assertEquals(io.shortcutlens.audit.RegionMasker.Fill.MEAN, io.shortcutlens.audit.RegionMasker.asExplained(withMean.hiddenValue()));
+        params.put("occlusion", Map.of("mask_value", 0.0));
+        assertEquals(io.shortcutlens.audit.RegionMasker.Fill.ZERO, io.shortcutlens.audit.RegionMasker.asExplained(withMean.hiddenValue()));
+        params.clear();
+        params.put("lime", Map.of("replacement", "mean"));
+        assertEquals(io.shortcutlens.audit.RegionMasker.Fill.MEAN, io.shortcutlens.audit.RegionMasker.asExplained(withMean.hiddenValue()));
+        params.clear(); // a Grad-CAM run hid nothing: the default
+        assertEquals(null, withMean.hiddenValue());
+        assertEquals(io.shortcutlens.audit.RegionMasker.DEFAULT_FILL, io.shortcutlens.audit.RegionMasker.asExplained(null));
+    }
 }
