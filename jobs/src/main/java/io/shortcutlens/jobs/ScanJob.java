@@ -188,9 +188,10 @@ public final class ScanJob implements Callable<Integer> {
         List<ScanTarget.Stated> out = new ArrayList<>();
         for (Row r : table.where(col("grid_size").isNotNull()).orderBy("finding_id").collectAsList()) {
             List<Region> regions = new ArrayList<>();
-            if (places && !r.<List<List<Integer>>>getList(r.fieldIndex("place_regions")).isEmpty()) {
-                for (List<Integer> box : r.<List<Integer>>getList(r.fieldIndex("place_regions"))) {
-                    regions.add(AuditTables.region(box));
+            List<Object> boxes = places ? r.getList(r.fieldIndex("place_regions")) : List.of();
+            if (!boxes.isEmpty()) {
+                for (Object box : boxes) { // an array of arrays comes back as Scala sequences
+                    regions.add(AuditTables.region(scala.collection.JavaConverters.seqAsJavaList((scala.collection.Seq<Integer>) box)));
                 }
             } else {
                 regions.add(new Region(r.getAs("grid_size"), r.getAs("region_row"), r.getAs("region_col"), r.getAs("region_height"), r.getAs("region_width")));

@@ -63,7 +63,7 @@ class DemoJobTest {
         TestSpark.explainJob("--input", test40.getAbsolutePath(), "--model", new File(out, "models/net2.zip").getAbsolutePath(), "--output",
                 gradCamRun.getAbsolutePath(), "--methods", "gradcam").run(TestSpark.session());
         AuditJob gradCamAudit = new AuditJob();
-        new CommandLine(gradCamAudit).parseArgs("--run", gradCamRun.getAbsolutePath(), "--dream-channels", "0", "--no-dream-classes",
+        ExplainJob.commandLine(gradCamAudit).parseArgs("--run", gradCamRun.getAbsolutePath(), "--dream-channels", "0", "--no-dream-classes",
                 "--activations-layer", "none", "--fill", "mean"); // as the demo's own runs hide pixels (DemoJob)
         List<io.shortcutlens.audit.AuditFinding> gradCam = gradCamAudit.run(TestSpark.session()).findings();
         AuditJob.print(gradCam, List.of());

@@ -194,7 +194,7 @@ class ExplainTransformerTest {
     void sqlKernelShapMapGivesTheJobsValues() {
         ExplainSettings settings = new ExplainSettings(new ModelSpec(model, null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES), null,
                 DecodeLimits.defaults(), TargetSelection.predicted(), null, null, new KernelShapParams(SuperpixelSegmenter.Kind.SLIC, 16, 60,
-                null, 64), List.of(), null, null, 3, 7L, "sql", MapStatistics.DEFAULT_GRID);
+                io.shortcutlens.explain.OcclusionParams.DEFAULT_MASK_VALUE, 64), List.of(), null, null, 3, 7L, "sql", MapStatistics.DEFAULT_GRID);
         ShortcutLensFunctions.register(spark, settings);
         images().createOrReplaceTempView("ml_photos");
         double maxDiff = 0;
