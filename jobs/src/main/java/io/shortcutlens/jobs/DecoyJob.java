@@ -1,7 +1,6 @@
 package io.shortcutlens.jobs;
 
 import io.shortcutlens.audit.RegionMasker;
-
 import io.shortcutlens.decoy.DecoyFashion;
 import io.shortcutlens.decoy.FashionMnist;
 import io.shortcutlens.demo.DemoNetworks;
@@ -75,7 +74,7 @@ public final class DecoyJob implements Callable<Integer> {
 
     @Option(names = "--hide", paramLabel = "mean|zero", description = {"What stands in for hidden pixels, in occlusion windows, switched-off",
         "LIME superpixels and the audit's masking test: the image's mean, or 0 (Fashion-MNIST's black background). Under",
-        "random-corner some swatch shades (bag 95, ankle-boot 75) equal their images' mean, so only zero hides them."}, showDefaultValue = picocli.CommandLine.Help.Visibility.ALWAYS)
+        "random-corner some swatch shades (bag 95, ankle-boot 75) equal their images' mean, so only zero hides them."})
     String hide = RegionMasker.DEFAULT_FILL.name().toLowerCase(java.util.Locale.ROOT);
 
     @Option(names = "--skip-clean", description = "Train and audit the decoy model only.")
