@@ -56,11 +56,11 @@ final class AuditHistory {
     static List<FindingsDiff.Stated> read(SparkSession spark, String path) {
         String dir = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         String table = exists(spark, dir + "/findings") ? dir + "/findings" : dir;
-        if (!exists(spark, table + "/_SUCCESS")) {
+        if (LakeTables.existing(spark, table) == null) {
             throw new IllegalArgumentException("--compare-to " + path + ": no findings table there (an audited run's folder, or its findings/ folder)");
         }
         List<FindingsDiff.Stated> out = new ArrayList<>();
-        for (Row r : spark.read().parquet(table).select(col("class"), col("method"), col("grid_size"), col("region_row"), col("region_col"),
+        for (Row r : LakeTables.read(spark, table).select(col("class"), col("method"), col("grid_size"), col("region_row"), col("region_col"),
                 col("region_height"), col("region_width"), col("verdict"), col("mean_share"), col("flip_rate_region"),
                 col("cue_leave_rate")).orderBy(col("finding_id")).collectAsList()) {
             boolean global = r.isNullAt(2);
@@ -90,7 +90,7 @@ final class AuditHistory {
         DataTypes.createStructField("description", DataTypes.StringType, false), DataTypes.createStructField("compared_to", DataTypes.StringType, false),
     });
 
-    static void writeDiff(SparkSession spark, String path, List<FindingsDiff.Entry> diff, String comparedTo) {
+    static void writeDiff(SparkSession spark, LakeTables.Writer tables, String path, List<FindingsDiff.Entry> diff, String comparedTo) {
         List<Row> rows = new ArrayList<>();
         for (FindingsDiff.Entry e : diff) {
             FindingsDiff.Stated b = e.before();
@@ -99,7 +99,7 @@ final class AuditHistory {
                     b == null ? null : b.verdict().label(), n == null ? null : n.verdict().label(), b == null ? null : b.share(),
                     n == null ? null : n.share(), b == null ? null : b.flipRate(), n == null ? null : n.flipRate(), e.describe(), comparedTo));
         }
-        spark.createDataFrame(rows, DIFF).coalesce(1).write().mode(SaveMode.Overwrite).parquet(path);
+        tables.replace(spark.createDataFrame(rows, DIFF).coalesce(1), path);
     }
 
     /**

@@ -180,6 +180,9 @@ public final class AuditJob implements Callable<Integer> {
         "tiled, the strongest channel over the image); auto = the Grad-CAM layer; none = no activations."})
     String activationsLayer = "auto";
 
+    @picocli.CommandLine.Mixin
+    LakeTables.FormatOption tableFormat = new LakeTables.FormatOption();
+
     @Option(names = "--compare-to", paramLabel = "PATH", description = {"An earlier audit (its run folder, or its findings/ table): new,",
         "resolved and changed findings go to findings_diff, audit-summary.json and the report."})
     String compareTo;
@@ -250,7 +253,9 @@ public final class AuditJob implements Callable<Integer> {
         ExplainManifest manifest = RunManifest.readExplain(spark, dir + "/manifest.json");
         List<String> classNames = manifest.model().classNames();
 
-        Dataset<Row> ok = spark.read().parquet(dir + "/explanations").where(col("error").isNull().and(col("run_id").equalTo(manifest.runId())));
+        LakeTables.Writer tables = new LakeTables.Writer(tableFormat.format, RunManifest.json(Map.of("job", "audit", "run_id", manifest.runId())));
+        // a Delta run is read at the version it committed: the audit sees what the run left, whatever was written since
+        Dataset<Row> ok = LakeTables.read(spark, dir + "/explanations", manifest.table().version()).where(col("error").isNull().and(col("run_id").equalTo(manifest.runId())));
         Dataset<Row> byPredicted = ok.where(col("target_index").equalTo(col("predicted_index")))
                 .select(lit("predicted").as("view"), col("predicted_class").as("class"), col("method"), col("image_id"), col("path"),
                         col("mass_grid"), col("peak_row"), col("peak_col"), col("mass_grid_size"), col("map"));
@@ -266,13 +271,13 @@ public final class AuditJob implements Callable<Integer> {
 
         // 1. class_stats: per (view, class, method, cell): count, mean mass, spread, share of images peaking there
         String classStats = dir + "/class_stats";
-        views.select(col("view"), col("class"), col("method"), col("peak_row").multiply(grid).plus(col("peak_col")).as("peak_cell"),
+        Dataset<Row> classStatsRows = views.select(col("view"), col("class"), col("method"), col("peak_row").multiply(grid).plus(col("peak_col")).as("peak_cell"),
                         posexplode(col("mass_grid")).as(new String[] {"cell", "mass"}))
                 .groupBy("view", "class", "method", "cell")
                 .agg(count("*").as("images"), avg("mass").as("mean_mass"), stddev_pop("mass").as("std_mass"),
                         avg(when(col("peak_cell").equalTo(col("cell")), 1.0).otherwise(0.0)).as("peak_share"))
-                .withColumn("grid_size", lit(grid))
-                .write().mode(SaveMode.Overwrite).parquet(classStats);
+                .withColumn("grid_size", lit(grid));
+        tables.replace(classStatsRows, classStats);
         LOG.info("[1/4] class statistics written to {}", classStats);
 
         // 2. region statistics of the chosen view, aggregated on the executors, then the detector on the driver
@@ -300,8 +305,7 @@ public final class AuditJob implements Callable<Integer> {
                         new RegionStat(r.getString(0), r.getString(1), r.getInt(3), r.getLong(4), r.getDouble(5), r.getDouble(6))));
             }
             subgroups = new SubgroupDetector(params.detector(), candidates).detect(clusterStats, stats);
-            assigned.select("class", "method", SubgroupClustering.CLUSTER, "image_id", "path").write().mode(SaveMode.Overwrite)
-                    .parquet(dir + "/subgroup_members");
+            tables.replace(assigned.select("class", "method", SubgroupClustering.CLUSTER, "image_id", "path"), dir + "/subgroup_members");
         }
         List<Candidate> suspects = Candidates.build(found, stats, subgroups, candidates, params.control());
         LOG.info("[3/5] {} concentrated subgroups; {} candidates ({} subgroups not covered by a class finding, {} in several places)",
@@ -321,11 +325,11 @@ public final class AuditJob implements Callable<Integer> {
         List<AuditFinding> confirmed = AuditFinding.judge(suspects, measured.measured(), overlaps, params);
         List<GlobalCueProbe.Cue> cues = GlobalCueProbe.judge(AuditEvidence.globalCounts(passes, classNames, view, cueImages), params);
         String findingsPath = dir + "/findings";
-        AuditTables.writeFindings(spark, findingsPath, confirmed, cues, groupBy, hide, params.toJson(clusters), manifest);
-        AuditTables.writeSubgroups(spark, subgroupsPath, clusterStats, subgroups, confirmed, candidates, maxArea);
+        AuditTables.writeFindings(spark, tables, findingsPath, confirmed, cues, groupBy, hide, params.toJson(clusters), manifest);
+        AuditTables.writeSubgroups(spark, tables, subgroupsPath, clusterStats, subgroups, confirmed, candidates, maxArea);
         List<FindingsDiff.Entry> diff = earlier == null ? null : FindingsDiff.diff(earlier, AuditHistory.stated(confirmed, cues), AuditHistory.TOLERANCE);
         if (diff != null) {
-            AuditHistory.writeDiff(spark, dir + "/findings_diff", diff, compareTo);
+            AuditHistory.writeDiff(spark, tables, dir + "/findings_diff", diff, compareTo);
         }
         String summaryPath = dir + "/audit-summary.json";
         RunManifest.write(spark, summaryPath, AuditHistory.summary(manifest, confirmed, cues, compareTo, diff));
@@ -336,7 +340,7 @@ public final class AuditJob implements Callable<Integer> {
 
         // annotations: relevance mass inside the object box and the pointing game, per image and per class
         List<BoxAgreement> boxes = annotations == null ? List.of()
-                : AuditObjects.boxes(spark, Annotations.read(spark, annotations, annotationsFormat), dir, view);
+                : AuditObjects.boxes(spark, tables, Annotations.read(spark, annotations, annotationsFormat), dir, view);
 
         // 5. the report
         String reportPath = dir + "/report/index.html";

@@ -32,7 +32,7 @@ final class AuditObjects {
      * (writes {@code box_scores}, one row per image and method) and returns the per-class means (written as
      * {@code box_agreement}).
      */
-    static List<AuditJob.BoxAgreement> boxes(SparkSession spark, Dataset<Row> table, String dir, Dataset<Row> view) {
+    static List<AuditJob.BoxAgreement> boxes(SparkSession spark, LakeTables.Writer tables, Dataset<Row> table, String dir, Dataset<Row> view) {
         UserDefinedFunction score = udf((org.apache.spark.sql.api.java.UDF4<Row, scala.collection.Seq<Object>, byte[], String, float[]>) (m, box, mask, path) ->
                 io.shortcutlens.maps.ObjectScores.score(ExplanationRows.fromRow(m).toPixels(), m.getInt(m.fieldIndex("height")),
                         m.getInt(m.fieldIndex("width")), Annotations.object(box, mask, path)), DataTypes.createArrayType(DataTypes.FloatType, false));
@@ -40,12 +40,12 @@ final class AuditObjects {
                 .withColumn("s", score.apply(col("map"), col("box"), col("mask"), col("path")))
                 .select(col("image_id"), col("path"), col("class"), col("method"), col("box"), col("mask").isNotNull().as("masked"),
                         col("s").getItem(0).as("relevance_mass"), col("s").getItem(1).equalTo(1f).as("pointing_hit"));
-        scored.write().mode(SaveMode.Overwrite).parquet(dir + "/box_scores");
-        Dataset<Row> perClass = spark.read().parquet(dir + "/box_scores").groupBy("class", "method")
+        tables.replace(scored, dir + "/box_scores");
+        Dataset<Row> perClass = LakeTables.read(spark, dir + "/box_scores").groupBy("class", "method")
                 .agg(count("*").as("images"), avg("relevance_mass").as("relevance_mass"),
                         avg(when(col("pointing_hit"), 1.0).otherwise(0.0)).as("pointing_game"))
                 .orderBy("class", "method");
-        perClass.coalesce(1).write().mode(SaveMode.Overwrite).parquet(dir + "/box_agreement");
+        tables.replace(perClass.coalesce(1), dir + "/box_agreement");
         List<AuditJob.BoxAgreement> out = new ArrayList<>();
         for (Row r : perClass.collectAsList()) {
             out.add(new AuditJob.BoxAgreement(r.getString(0), r.getString(1), r.getLong(2), r.getDouble(3), r.getDouble(4)));

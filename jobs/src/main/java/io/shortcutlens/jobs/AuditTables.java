@@ -65,7 +65,7 @@ final class AuditTables {
     });
 
     /** One row per regional finding, then one per class with a global cue ({@code scope = global}, no region). */
-    static void writeFindings(SparkSession spark, String path, List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, String view,
+    static void writeFindings(SparkSession spark, LakeTables.Writer tables, String path, List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, String view,
                               RegionMasker.Fill fill, String thresholds, ExplainManifest manifest) {
         String modelId = manifest.model().modelId();
         String runId = manifest.runId();
@@ -98,7 +98,7 @@ final class AuditTables {
                     q.othersLeaveRate(), q.enterRate(), q.typicalEnterRate(), q.judgement().verdict().label(), q.judgement().reason(), fillName,
                     thresholds, String.valueOf(modelId), runId));
         }
-        spark.createDataFrame(rows, FINDINGS).coalesce(1).write().mode(SaveMode.Overwrite).parquet(path);
+        tables.replace(spark.createDataFrame(rows, FINDINGS).coalesce(1), path);
     }
 
     /** A region as the {@code place_regions} column holds it: {grid, row, col, height, width}. */
@@ -128,7 +128,7 @@ final class AuditTables {
      * One row per cluster: its size, the small region holding most of its mass, and — when it belongs to a
      * concentrated subgroup — the subgroup's region and size and the finding whose tests cover it.
      */
-    static void writeSubgroups(SparkSession spark, String path, List<SubgroupDetector.ClusterStat> clusterStats,
+    static void writeSubgroups(SparkSession spark, LakeTables.Writer tables, String path, List<SubgroupDetector.ClusterStat> clusterStats,
                                List<SubgroupDetector.Subgroup> subgroups, List<AuditFinding> findings, List<Region> candidates, double maxArea) {
         Map<ClusterKey, List<RegionStat>> byCluster = new TreeMap<>(ORDER);
         for (SubgroupDetector.ClusterStat c : clusterStats) {
@@ -152,7 +152,7 @@ final class AuditTables {
                     candidates.get(top.regionIndex()).describe(), top.meanShare(), top.consistency(),
                     g == null ? null : g.finding().region().describe(), g == null ? null : g.finding().images(), findingId));
         }
-        spark.createDataFrame(rows, SUBGROUPS).coalesce(1).write().mode(SaveMode.Overwrite).parquet(path);
+        tables.replace(spark.createDataFrame(rows, SUBGROUPS).coalesce(1), path);
     }
 
     /** How a finding's images are chosen, in words. */

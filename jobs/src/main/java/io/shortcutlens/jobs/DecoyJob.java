@@ -315,7 +315,7 @@ public final class DecoyJob implements Callable<Integer> {
     /** The confirmed subgroup's members (from the audit's subgroup_members) against the images that carry the swatch. */
     private static SubgroupSize subgroupSize(SparkSession spark, File run, io.shortcutlens.audit.ShortcutFinding f, List<Integer> clusters,
                                              java.util.Set<String> swatched) {
-        List<String> members = spark.read().parquet(new File(run, "subgroup_members").getAbsolutePath())
+        List<String> members = LakeTables.read(spark, new File(run, "subgroup_members").getAbsolutePath())
                 .where(org.apache.spark.sql.functions.col("class").equalTo(f.className())
                         .and(org.apache.spark.sql.functions.col("method").equalTo(f.method()))
                         .and(org.apache.spark.sql.functions.col("cluster").isin(clusters.toArray())))

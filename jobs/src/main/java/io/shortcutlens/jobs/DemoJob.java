@@ -156,7 +156,7 @@ public final class DemoJob implements Callable<Integer> {
                     String.valueOf(limeSamples), "--seed", String.valueOf(seed), "--partitions",
                     String.valueOf(Math.max(2, spark.sparkContext().defaultParallelism())));
             ExplainJob.Result result = job.run(spark);
-            for (Row r : spark.read().parquet(result.explanationsPath())
+            for (Row r : LakeTables.read(spark, result.explanationsPath())
                     .where(col("label").equalTo("bear").and(col("target_class").equalTo("bear")).and(col("error").isNull()))
                     .groupBy("method").agg(count("*"), avg("mass_bottom_left")).orderBy("method").collectAsList()) {
                 findings.add(new Finding(net.getKey(), r.getString(0), r.getLong(1), r.getDouble(2)));

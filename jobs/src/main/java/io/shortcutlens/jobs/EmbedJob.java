@@ -57,6 +57,9 @@ public final class EmbedJob implements Callable<Integer> {
         "penultimate = the input of the output layer; auto = the Grad-CAM layer (last convolution larger than 1x1)."})
     String layer = Differentiable.PENULTIMATE;
 
+    @picocli.CommandLine.Mixin
+    LakeTables.FormatOption tableFormat = new LakeTables.FormatOption();
+
     @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output folder: embeddings/, tsne/ and embed-manifest.json (replaced on a rerun).")
     String output;
 
@@ -143,10 +146,10 @@ public final class EmbedJob implements Callable<Integer> {
         String out = output.replaceAll("/+$", "");
         String embeddings = out + "/embeddings";
         HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
-        images.mapPartitions(new EmbedPartition(staged.spec(), staged.shippedName(), null, DecodeLimits.defaults(), layerArg, batchSize,
-                        folder ? hadoop : null), Encoders.row(EmbedPartition.ROW))
-                .write().mode(SaveMode.Overwrite).parquet(embeddings);
-        Dataset<Row> written = spark.read().parquet(embeddings);
+        LakeTables.Writer tables = new LakeTables.Writer(tableFormat.format, RunManifest.json(Map.of("job", "embed", "model", model, "input", source.input)));
+        tables.replace(images.mapPartitions(new EmbedPartition(staged.spec(), staged.shippedName(), null, DecodeLimits.defaults(), layerArg, batchSize,
+                        folder ? hadoop : null), Encoders.row(EmbedPartition.ROW)), embeddings);
+        Dataset<Row> written = LakeTables.read(spark, embeddings);
         long count = written.count();
         long errors = written.where(col("error").isNotNull()).count();
         LOG.info("[2/3] wrote {} embeddings ({} errors) to {}", count, errors, embeddings);
@@ -191,7 +194,7 @@ public final class EmbedJob implements Callable<Integer> {
             }
             knn2d = Tsne.knnAccuracy(points, classes, NEIGHBOURS);
             knnFull = Tsne.knnAccuracy(full, classes, NEIGHBOURS);
-            spark.createDataFrame(rows, TSNE).coalesce(1).write().mode(SaveMode.Overwrite).parquet(tsnePath);
+            tables.replace(spark.createDataFrame(rows, TSNE).coalesce(1), tsnePath);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> manifest = new LinkedHashMap<>();

@@ -192,11 +192,18 @@ public final class ExplainJob implements Callable<Integer> {
         "model and parameters = same row; a scheduled rerun is idempotent), or error."})
     String mode = "overwrite";
 
+    @picocli.CommandLine.Mixin
+    LakeTables.FormatOption tables = new LakeTables.FormatOption();
+
     @Option(names = "--run-id", paramLabel = "ID", description = "Run id written in every row (default: a hash of model, parameters and input).")
     String runId;
 
     @Option(names = "--app-name", paramLabel = "NAME", description = "Spark application name.", hidden = true)
     String appName = "ShortcutLens explain";
+
+    /** The explanations' partition folders, and the key of a row: one per run, method, image and explained class. */
+    static final String[] PARTITIONS = {"run_id", "method"};
+    static final String[] ROW_KEY = {"run_id", "method", "image_id", "target_index"};
 
     /** What a finished run wrote. */
     /** @param rows the run's rows after this invocation; {@code newRows} those it added */
@@ -263,11 +270,22 @@ public final class ExplainJob implements Callable<Integer> {
         }
         Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
         Path explanationsDir = new Path(explanations);
+        LakeTables.Format format = tables.format;
+        LakeTables.Format existing = LakeTables.existing(spark, explanations);
+        if (existing != null && existing != format) {
+            throw new IllegalArgumentException("output " + explanations + " is a " + existing.name().toLowerCase(Locale.ROOT) + " table; this run asks for --table-format "
+                    + format.name().toLowerCase(Locale.ROOT) + ": give the table's format, or another --output");
+        }
         boolean runHasRows;
         try {
             org.apache.hadoop.fs.FileSystem fs = explanationsDir.getFileSystem(hadoopConf);
-            clearInterruptedWrites(fs, explanationsDir);
-            runHasRows = hasCommittedRows(fs, explanationsDir, id);
+            if (format == LakeTables.Format.DELTA) {
+                runHasRows = LakeTables.hasCommit(spark, explanations) && !LakeTables.read(spark, explanations).where(col("run_id").equalTo(id)).isEmpty();
+                LakeTables.claim(spark, explanations);
+            } else {
+                clearInterruptedWrites(fs, explanationsDir);
+                runHasRows = hasCommittedRows(fs, explanationsDir, id);
+            }
             org.apache.hadoop.fs.FileStatus[] old = fs.globStatus(new Path(explanationsDir, "method=*"));
             if (old != null && old.length > 0) {
                 throw new IllegalArgumentException("output " + explanations + " holds explanations partitioned by method only (ShortcutLens"
@@ -278,9 +296,9 @@ public final class ExplainJob implements Callable<Integer> {
         }
         long before = 0;
         if (writeMode.equals("append-new") && runHasRows) {
-            before = spark.read().parquet(explanations).where(col("run_id").equalTo(id)).count();
+            before = LakeTables.read(spark, explanations).where(col("run_id").equalTo(id)).count();
             // the key of a row is (image content, run id = model and parameters, method): skip the images this run has
-            Dataset<Row> known = spark.read().parquet(explanations).where(col("run_id").equalTo(id)).select("image_id").distinct();
+            Dataset<Row> known = LakeTables.read(spark, explanations).where(col("run_id").equalTo(id)).select("image_id").distinct();
             images = images.mapPartitions(new ContentIds(folder ? new HadoopConf(hadoopConf) : null, settings.limits().maxFileBytes()),
                             Encoders.row(ExplainPartition.INPUT))
                     .join(broadcast(known), "image_id", "left_anti")
@@ -294,12 +312,14 @@ public final class ExplainJob implements Callable<Integer> {
         // A retried task (a lost executor) leaves no duplicate: only committed task outputs become visible.
         long failedAttempts;
         long executorsLost;
+        // Delta: the write is one commit whose metadata is the run's manifest (its settings; the counts come after)
+        String commitInfo = format == LakeTables.Format.DELTA ? RunManifest.json(manifest(spark, settings, loaded, probe.preprocessing(), imageCount,
+                0, 0, 0, Map.of(), 0, 0, 0, java.util.Set.of(), null).settingsMap()) : null;
         try (TaskRetries retries = new TaskRetries(spark)) {
             switch (writeMode) {
-                case "overwrite" -> rows.write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
-                        .partitionBy("run_id", "method").parquet(explanations);
-                case "append-new" -> rows.write().mode(SaveMode.Append).partitionBy("run_id", "method").parquet(explanations);
-                default -> rows.write().mode(SaveMode.ErrorIfExists).partitionBy("run_id", "method").parquet(explanations);
+                case "overwrite" -> LakeTables.replaceSlice(rows, explanations, format, "run_id", id, commitInfo, PARTITIONS);
+                case "append-new" -> LakeTables.appendNew(rows, explanations, format, commitInfo, ROW_KEY, PARTITIONS);
+                default -> LakeTables.create(rows, explanations, format, commitInfo, PARTITIONS);
             }
             failedAttempts = retries.failedAttempts();
             executorsLost = retries.executorsLost();
@@ -309,7 +329,8 @@ public final class ExplainJob implements Callable<Integer> {
         }
 
         // 4. read back what was committed, and the manifest
-        Dataset<Row> written = spark.read().parquet(explanations).where(col("run_id").equalTo(id));
+        Long version = LakeTables.version(spark, explanations);
+        Dataset<Row> written = LakeTables.read(spark, explanations, version).where(col("run_id").equalTo(id));
         long rowCount = written.count();
         long newRows = writeMode.equals("append-new") ? rowCount - before : rowCount;
         long errors = written.where(col("error").isNotNull()).count();
@@ -320,7 +341,8 @@ public final class ExplainJob implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         String manifestPath = out + "/manifest.json";
         RunManifest.write(spark, manifestPath, manifest(spark, settings, loaded, probe.preprocessing(), imageCount, rowCount, newRows, errors, perMethod, seconds,
-                failedAttempts, executorsLost, new java.util.TreeSet<>(devices.value())).toMap());
+                failedAttempts, executorsLost, new java.util.TreeSet<>(devices.value()),
+                new ExplainManifest.Table(format.name().toLowerCase(Locale.ROOT), version)).toMap());
         LOG.info("[4/4] wrote {} new rows; the run holds {} rows ({} errors) for {} images, {} s; manifest {}", newRows, rowCount, errors, imageCount,
                 String.format(Locale.ROOT, "%.1f", seconds), manifestPath);
         return new Result(explanations, manifestPath, id, imageCount, rowCount, newRows, errors, seconds,
@@ -398,7 +420,7 @@ public final class ExplainJob implements Callable<Integer> {
 
     private ExplainManifest manifest(SparkSession spark, ExplainSettings s, LoadedModel loaded, String preprocessing, long images,
                                      long rows, long newRows, long errors, Map<String, Long> perMethod, double seconds,
-                                     long failedAttempts, long executorsLost, java.util.Set<String> taskDevices) {
+                                     long failedAttempts, long executorsLost, java.util.Set<String> taskDevices, ExplainManifest.Table table) {
         ExplainManifest.Model m = new ExplainManifest.Model(model, loaded.modelId(), loaded.inputShape(), loaded.classNames(),
                 loaded.classifier() instanceof io.shortcutlens.model.OnnxClassifier ? "onnxruntime" : "dl4j", inputLayout, softmax);
         Map<String, Object> params = new LinkedHashMap<>();
@@ -432,7 +454,7 @@ public final class ExplainJob implements Callable<Integer> {
                 source.inputFormat, source.where, trimSlash(output) + "/explanations", m, preprocessing,
                 ImageExplainPipeline.effectiveNormalisation(s, loaded).toString(), s.limits().maxFileBytes(), s.limits().maxPixels(), params, images,
                 mode.toLowerCase(Locale.ROOT), rows, newRows, perMethod, errors, failedAttempts, executorsLost, List.copyOf(taskDevices),
-                Math.round(seconds * 10) / 10.0);
+                Math.round(seconds * 10) / 10.0, table);
     }
 
     /**

@@ -145,7 +145,7 @@ final class ModelInternals {
         Map<String, Object> manifest = RunManifest.read(spark, dir + "/embed-manifest.json");
         @SuppressWarnings("unchecked")
         Map<String, Object> t = (Map<String, Object>) manifest.get("tsne");
-        List<Row> rows = spark.read().parquet(dir + "/tsne").orderBy("image_id").collectAsList();
+        List<Row> rows = LakeTables.read(spark, dir + "/tsne").orderBy("image_id").collectAsList();
         return new TsnePlot(dir, String.valueOf(manifest.get("layer")), rows.size(),
                 rows.stream().filter(ModelInternals::misclassified).count(), ((Number) t.get("knn_accuracy_2d")).doubleValue(),
                 ((Number) t.get("knn_accuracy_layer")).doubleValue(), svg(rows));

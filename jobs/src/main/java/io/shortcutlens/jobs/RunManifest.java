@@ -53,6 +53,15 @@ final class RunManifest {
         }
     }
 
+    /** A map as one line of JSON (a Delta commit's metadata). */
+    static String json(Map<String, Object> map) {
+        try {
+            return new ObjectMapper().writeValueAsString(map);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
     /** A JSON object (a method's parameters) as a map, so the manifest nests it rather than quoting it. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> parse(String json) {

@@ -65,6 +65,9 @@ public final class ScanJob implements Callable<Integer> {
     @Mixin
     ImageInput source = new ImageInput();
 
+    @picocli.CommandLine.Mixin
+    LakeTables.FormatOption tables = new LakeTables.FormatOption();
+
     @Option(names = "--output", paramLabel = "PATH", description = "Output folder for affected_images/ and manifest.json (default: RUN/scan).")
     String output;
 
@@ -156,8 +159,9 @@ public final class ScanJob implements Callable<Integer> {
                     lit(null).cast("string").as("predicted_before"), lit(null).cast("float").as("score_before"), lit(null).cast("string").as("predicted_after"),
                     lit(null).cast("float").as("score_after"), lit(null).cast("float").as("score_drop"), col("error"));
             String tablePath = out + "/affected_images";
-            affected.unionByName(failed).withColumn("run_id", lit(manifest.runId())).coalesce(Math.max(1, images.rdd().getNumPartitions() / 8))
-                    .write().mode(SaveMode.Overwrite).parquet(tablePath);
+            LakeTables.replace(affected.unionByName(failed).withColumn("run_id", lit(manifest.runId()))
+                    .coalesce(Math.max(1, images.rdd().getNumPartitions() / 8)), tablePath, tables.format,
+                    RunManifest.json(Map.of("job", "scan", "run_id", manifest.runId(), "findings", dir)));
             Row c = scanned.agg(org.apache.spark.sql.functions.count("*"), sum(when(col("error").isNotNull(), 1L).otherwise(0L)), sum(size(col("effects"))),
                     sum(org.apache.spark.sql.functions.aggregate(col("effects"), lit(0L), (a, e) -> a.plus(when(e.getField("affected"), 1L).otherwise(0L)))),
                     sum(col("passes"))).first();
@@ -176,7 +180,7 @@ public final class ScanJob implements Callable<Integer> {
     /** The audited run's findings table; fails naming the run when it has none. */
     static Dataset<Row> readFindings(SparkSession spark, String dir) {
         try {
-            return spark.read().parquet(dir + "/findings");
+            return LakeTables.read(spark, dir + "/findings");
         } catch (Exception e) {
             throw new IllegalArgumentException("--findings " + dir + ": no findings table there (run ./submit.sh audit --run " + dir + " first)", e);
         }

@@ -76,6 +76,113 @@ class DriverLossIT {
         }
     }
 
+    /**
+     * Delta: a driver killed while its tasks write, and one killed inside the commit itself (held by a debugger at the
+     * moment it writes the log entry, its data files all written), leave readers exactly the previous version; the
+     * rerun completes with every row once; the history holds one commit per completed run, each with its run's
+     * manifest, and an earlier version is still readable.
+     */
+    @Test
+    void aDriverKilledWhileWritingOrCommittingLeavesTheDeltaTablesPreviousVersion() throws Exception {
+        File images = new File(work, "delta-images");
+        DemoData.writeFolder(DemoData.split(IMAGES / 3, DemoData.Stamping.BEARS, 19), images);
+        File out = new File(work, "delta-out");
+        String explanations = new File(out, "explanations").getAbsolutePath();
+        String[] job = {"explain", "--master", "local[2]", "--input", images.getAbsolutePath(), "--model", TestSpark.model().getAbsolutePath(), "--output", out.getAbsolutePath(),
+            "--methods", "occlusion", "--occlusion-mask-size", "4", "--partitions", "12", "--table-format", "delta"};
+        org.apache.spark.sql.SparkSession spark = TestSpark.session();
+
+        // 1. a first run completes: version 0
+        String[] first = concat(job, "--occlusion-stride", "2", "--mode", "append-new");
+        assertEquals(0, StandaloneCluster.submitLocal(new File(work, "delta-first.log"), first), tail(new File(work, "delta-first.log")));
+        assertEquals(Long.valueOf(0), LakeTables.version(spark, explanations));
+        List<List<Object>> v0 = asLists(LakeTables.read(spark, explanations).groupBy("run_id").count().collectAsList());
+        assertEquals(1, v0.size());
+        assertEquals((long) IMAGES, v0.get(0).get(1));
+        long filesBefore = dataFiles(new File(explanations));
+
+        // 2. a second run (new parameter, overwrite: a replaceWhere commit) killed while its tasks write
+        String[] second = concat(job, "--occlusion-stride", "4");
+        killWhenFilesAppear(second, "delta-writing", new File(explanations), filesBefore);
+        assertEquals(Long.valueOf(0), LakeTables.version(spark, explanations), "no commit from a run killed while writing");
+        assertEquals(v0, asLists(LakeTables.read(spark, explanations).groupBy("run_id").count().collectAsList()), "readers see version 0");
+
+        // 3. the second run again, append-new (a MERGE commit), killed inside the commit: every data file written, no log entry
+        String[] secondAppend = concat(second, "--mode", "append-new");
+        long orphans = killInsideCommit(secondAppend, "delta-commit", new File(explanations));
+        assertTrue(orphans > 0, "the commit was reached: the run's data files are written");
+        assertEquals(Long.valueOf(0), LakeTables.version(spark, explanations), "no commit from a run killed inside its commit");
+        assertEquals(v0, asLists(LakeTables.read(spark, explanations).groupBy("run_id").count().collectAsList()), "readers still see version 0");
+
+        // 4. the same command again completes: both runs, every image once; one commit per completed run
+        assertEquals(0, StandaloneCluster.submitLocal(new File(work, "delta-rerun.log"), secondAppend), tail(new File(work, "delta-rerun.log")));
+        List<Row> runs = LakeTables.read(spark, explanations).groupBy("run_id").agg(org.apache.spark.sql.functions.count("*"),
+                org.apache.spark.sql.functions.countDistinct("image_id", "method")).orderBy("run_id").collectAsList();
+        assertEquals(2, runs.size(), runs.toString());
+        for (Row r : runs) {
+            assertEquals(IMAGES, r.getLong(1), runs.toString());
+            assertEquals(IMAGES, r.getLong(2), runs.toString());
+        }
+        List<Row> history = spark.sql("DESCRIBE HISTORY delta.`" + explanations + "`").select("version", "operation", "userMetadata")
+                .orderBy("version").collectAsList();
+        assertEquals(2, history.size(), "one commit per completed run: " + history);
+        assertEquals("MERGE", history.get(1).getString(1), history.toString());
+        for (int v = 0; v < 2; v++) { // each commit carries its run's manifest
+            io.shortcutlens.pipeline.ExplainManifest m = io.shortcutlens.pipeline.ExplainManifest.of(RunManifest.parse(history.get(v).getString(2)));
+            assertEquals(v + 1, LakeTables.read(spark, explanations, (long) v).select("run_id").distinct().count(), "runs at version " + v);
+            assertTrue(runs.stream().anyMatch(r -> r.getString(0).equals(m.runId())), m.runId());
+        }
+        assertEquals(v0, asLists(LakeTables.read(spark, explanations, 0L).groupBy("run_id").count().collectAsList()), "version 0 is still readable");
+        assertTrue(Files.readString(new File(out, "manifest.json").toPath()).contains("\"version\" : 1"), "the manifest names the version its run committed");
+    }
+
+    /** Parquet data files under a table's folder, the Delta log left out. */
+    private static long dataFiles(File table) throws IOException {
+        try (Stream<java.nio.file.Path> files = Files.walk(table.toPath())) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".parquet") && !f.toString().contains("/" + LakeTables.DELTA_LOG + "/")).count();
+        } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException racing) {
+            return 0;
+        }
+    }
+
+    /** Starts a submission and kills its driver once its tasks have written three data files more than the table held. */
+    private static void killWhenFilesAppear(String[] args, String name, File table, long before) throws Exception {
+        File log = new File(work, name + ".log");
+        Process p = StandaloneCluster.startSubmitLocal(log, args);
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (dataFiles(table) < before + 3) {
+            assertTrue(p.isAlive(), "the job ended before it could be killed:\n" + tail(log));
+            assertTrue(System.currentTimeMillis() < deadline, "no task output after 5 minutes:\n" + tail(log));
+            Thread.sleep(50);
+        }
+        StandaloneCluster.kill(p);
+        System.out.println("driver killed (" + name + ") with " + (dataFiles(table) - before) + " data files written, uncommitted");
+    }
+
+    /**
+     * Starts a submission under a debugger, holds its driver when it calls a Delta log store's {@code write} (the commit's
+     * log entry, after every task has written), kills it there, and returns the data files it had written.
+     */
+    private static long killInsideCommit(String[] args, String name, File table) throws Exception {
+        File log = new File(work, name + ".log");
+        long before = dataFiles(table);
+        int port = StandaloneCluster.freePort();
+        Process p = StandaloneCluster.startSubmitLocal(log, java.util.Map.of("JAVA_TOOL_OPTIONS",
+                "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:" + port), args);
+        try (CommitBreakpoint held = CommitBreakpoint.attach(port, 120_000)) {
+            assertTrue(held.await(300_000), "the driver never reached a Delta commit:\n" + tail(log));
+            System.out.println("driver held inside the commit at " + held.where());
+            StandaloneCluster.kill(p);
+        } finally {
+            if (p.isAlive()) {
+                StandaloneCluster.kill(p);
+            }
+        }
+        long written = dataFiles(table) - before;
+        System.out.println("driver killed (" + name + ") inside the commit with " + written + " data files written");
+        return written;
+    }
+
     /** Starts a submission, waits until task output has been written but not committed, and kills the driver. */
     private static void killWhileWriting(String[] args, String name) throws Exception {
         File log = new File(work, name + ".log");

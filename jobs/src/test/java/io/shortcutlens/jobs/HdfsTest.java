@@ -14,7 +14,10 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The explain and audit jobs on a real HDFS (Hadoop's MiniDFSCluster, in-process), through hdfs:// paths only. */
+/**
+ * The explain and audit jobs on a real HDFS (Hadoop's MiniDFSCluster, in-process), through hdfs:// paths only, writing
+ * Parquet and then Delta tables: the audit reads either and finds the same.
+ */
 class HdfsTest {
 
     @Test
@@ -49,6 +52,23 @@ class HdfsTest {
             assertTrue(a.reportPath().startsWith(hdfs), a.reportPath());
             assertTrue(fs.exists(new Path(new java.net.URI(a.reportPath()).getPath())), a.reportPath());
             assertTrue(fs.exists(new Path("/lake/shortcutlens/class_stats/_SUCCESS")));
+
+            // the same run and audit as Delta tables: one commit each, the audit reading the run's version, the same statistics
+            ExplainJob.Result d = TestSpark.explainJob("--input", hdfs + "/lake/images", "--model", hdfs + "/models/animals.zip",
+                    "--output", hdfs + "/lake/delta", "--methods", "occlusion", "--occlusion-mask-size", "16", "--occlusion-stride", "8",
+                    "--table-format", "delta").run(TestSpark.session());
+            assertEquals(r.runId(), d.runId());
+            assertTrue(fs.exists(new Path("/lake/delta/explanations/_delta_log/00000000000000000000.json")));
+            AuditJob deltaAudit = new AuditJob();
+            new CommandLine(deltaAudit).parseArgs("--run", hdfs + "/lake/delta", "--min-images", "2", "--table-format", "delta");
+            AuditJob.Result da = deltaAudit.run(TestSpark.session());
+            assertEquals(a.findings().size(), da.findings().size());
+            String[] cols = {"view", "class", "method", "cell", "images", "mean_mass", "peak_share"};
+            assertEquals(LakeTables.read(TestSpark.session(), hdfs + "/lake/shortcutlens/class_stats").selectExpr(cols).orderBy("view", "class", "method", "cell")
+                    .collectAsList(), LakeTables.read(TestSpark.session(), hdfs + "/lake/delta/class_stats").selectExpr(cols)
+                    .orderBy("view", "class", "method", "cell").collectAsList(), "the audit reads a Delta run as it reads a Parquet one");
+            assertTrue(fs.exists(new Path("/lake/delta/findings/_delta_log/00000000000000000000.json")));
+            assertEquals(LakeTables.Format.DELTA, LakeTables.existing(TestSpark.session(), hdfs + "/lake/delta/class_stats"));
         } finally {
             cluster.shutdown();
         }

@@ -113,12 +113,18 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Starts {@code ./submit.sh ARGS} as its own process tree, output to {@code log}, and returns at once. */
     static Process startSubmitLocal(File log, String... args) throws IOException {
+        return startSubmitLocal(log, java.util.Map.of(), args);
+    }
+
+    /** Starts {@code ./submit.sh ARGS} with {@code env} added to its environment (a debugger agent's options). */
+    static Process startSubmitLocal(File log, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("bash", new File(root(), "submit.sh").getAbsolutePath()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).directory(root());
         pb.environment().remove("SPARK_HOME"); // embedded spark-submit from the project's jars
         pb.environment().put("SHORTCUTLENS_DRIVER_MEMORY", "1g");
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().putAll(env);
         return pb.start();
     }
 

@@ -20,9 +20,9 @@ final class TestSpark {
 
     static synchronized SparkSession session() {
         if (spark == null) {
-            spark = SparkSession.builder().master("local[2]").appName("shortcutlens-tests")
+            spark = Sessions.withDelta(SparkSession.builder().master("local[2]").appName("shortcutlens-tests")
                     .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-                    .config("spark.driver.host", "127.0.0.1").getOrCreate();
+                    .config("spark.databricks.delta.snapshotPartitions", "2").config("spark.driver.host", "127.0.0.1")).getOrCreate();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> spark.stop()));
         }
         return spark;

@@ -22,7 +22,8 @@ import java.util.TreeSet;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Scheduled lake runs, as a property: a seeded random sequence of write modes (overwrite, append-new, error) over an
@@ -44,8 +45,9 @@ class WriteModeSequenceTest {
         return out.toByteArray();
     }
 
-    @Test
-    void randomSequencesOfWriteModesNeitherLoseNorDuplicateARow() throws Exception {
+    @ParameterizedTest
+    @EnumSource(LakeTables.Format.class)
+    void randomSequencesOfWriteModesNeitherLoseNorDuplicateARow(LakeTables.Format format) throws Exception {
         long seed = Long.getLong("shortcutlens.sequence.seed", 20261202L);
         int steps = Integer.getInteger("shortcutlens.sequence.steps", 30);
         Random random = new Random(seed);
@@ -54,16 +56,17 @@ class WriteModeSequenceTest {
         List<String> openers = List.of("overwrite", "append-new", "error");
         for (int episode = 0; episode < openers.size(); episode++) {
             int length = steps / openers.size() + (episode < steps % openers.size() ? 1 : 0);
-            episode(seed, episode, length, openers.get(episode), random, modes);
+            episode(format, seed, episode, length, openers.get(episode), random, modes);
         }
         assertTrue(modes[0] >= 5 && modes[1] >= 5 && modes[2] >= 3, "seed " + seed + ": every mode was exercised: " + java.util.Arrays.toString(modes));
     }
 
-    private static void episode(long seed, int episode, int steps, String opener, Random random, int[] modes) throws Exception {
+    private static void episode(LakeTables.Format format, long seed, int episode, int steps, String opener, Random random, int[] modes) throws Exception {
         SparkSession spark = TestSpark.session();
         String model = TestSpark.model().getAbsolutePath();
-        File lake = TestSpark.newDir("sequence-" + seed + "-" + episode);
-        File out = TestSpark.newDir("sequence-" + seed + "-" + episode + "-out");
+        String name = "sequence-" + format + "-" + seed + "-" + episode;
+        File lake = TestSpark.newDir(name);
+        File out = TestSpark.newDir(name + "-out");
         File explanations = new File(out, "explanations");
         long content = seed * 1000 + episode * 100;
         Map<String, byte[]> input = new TreeMap<>();
@@ -74,8 +77,9 @@ class WriteModeSequenceTest {
         Map<String, Set<String>> expected = new HashMap<>(); // run id -> image ids it must hold, each once per method
         Set<String> strides = new TreeSet<>();
         String stride = "16";
+        long commits = 0;
         for (int step = 0; step < steps; step++) {
-            String where = "seed " + seed + ", episode " + episode + ", step " + step + ": ";
+            String where = format + ", seed " + seed + ", episode " + episode + ", step " + step + ": ";
             if (step > 1) {
                 // the input changes: new images, an image replaced by new content under its name, an image removed
                 int change = random.nextInt(4);
@@ -102,11 +106,14 @@ class WriteModeSequenceTest {
             modes[mode.equals("overwrite") ? 0 : mode.equals("append-new") ? 1 : 2]++;
             ExplainJob job = TestSpark.explainJob("--input", lake.getAbsolutePath(), "--model", model, "--output", out.getAbsolutePath(),
                     "--methods", String.join(",", METHODS), "--occlusion-mask-size", "16", "--occlusion-stride", stride, "--lime-samples", "10",
-                    "--mode", mode);
+                    "--mode", mode, "--table-format", format.name());
             if (mode.equals("error") && explanations.exists()) {
                 assertThrows(Exception.class, () -> job.run(spark), where + "error mode over an existing output must refuse");
             } else {
                 ExplainJob.Result r = job.run(spark);
+                if (!mode.equals("append-new") || r.newRows() > 0) {
+                    commits++; // a rerun that finds nothing new commits nothing: the history grows by the runs that changed the table
+                }
                 strides.add(stride);
                 Set<String> before = expected.getOrDefault(r.runId(), Set.of());
                 Set<String> now = new TreeSet<>(current);
@@ -121,7 +128,7 @@ class WriteModeSequenceTest {
             // what is stored equals the model: every (run, image, method) once, nothing else
             Map<String, Map<String, Long>> stored = new TreeMap<>();
             if (explanations.exists()) {
-                for (Row row : spark.read().parquet(explanations.getAbsolutePath()).groupBy("run_id", "image_id", "method").count().collectAsList()) {
+                for (Row row : LakeTables.read(spark, explanations.getAbsolutePath()).groupBy("run_id", "image_id", "method").count().collectAsList()) {
                     assertEquals(1L, row.getLong(3), where + "row stored twice: " + row);
                     stored.computeIfAbsent(row.getString(0), k -> new TreeMap<>()).merge(row.getString(1), 1L, Long::sum);
                 }
@@ -133,6 +140,11 @@ class WriteModeSequenceTest {
                 assertTrue(perImage.values().stream().allMatch(n -> n == METHODS.size()), where + "every method once per image: " + perImage);
             }
         }
-        assertTrue(spark.read().parquet(explanations.getAbsolutePath()).where(col("error").isNotNull()).isEmpty(), "no error rows");
+        assertTrue(LakeTables.read(spark, explanations.getAbsolutePath()).where(col("error").isNotNull()).isEmpty(), "no error rows");
+        if (format == LakeTables.Format.DELTA) {
+            // one commit per run that wrote rows (an error-mode refusal and an append-new with nothing new commit nothing)
+            long history = io.delta.tables.DeltaTable.forPath(spark, explanations.getAbsolutePath()).history().count();
+            assertEquals(commits, history, "seed " + seed + ", episode " + episode + ": one Delta commit per run that wrote");
+        }
     }
 }

@@ -22,7 +22,33 @@ public record ExplainManifest(String runId, String created, String shortcutlensV
                               String inputFormat, String inputWhere, String output, Model model, String preprocessing, String normalisation,
                               long maxFileBytes, long maxPixels, Map<String, Object> parameters, long inputImages, String mode, long outputRows,
                               long newRows, Map<String, Long> rowsPerMethod, long errorRows, long failedTaskAttempts, long executorsLost,
-                              List<String> taskDevices, double seconds) {
+                              List<String> taskDevices, double seconds, Table table) {
+
+    /** The outcome's keys: what a run found out by running (counts, time), as opposed to how it was set up. */
+    private static final List<String> OUTCOME = List.of("output_rows", "new_rows", "rows_per_method", "error_rows", "failed_task_attempts",
+            "executors_lost", "task_devices", "seconds", "table");
+
+    /**
+     * The table the explanations went to: {@code parquet} or {@code delta}, and for Delta the version the run committed
+     * (readers time-travel to it: the audit of this manifest reads exactly what the run left, whatever came later).
+     */
+    public record Table(String format, Long version) {
+        public static final Table PARQUET = new Table("parquet", null);
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("format", format);
+            m.put("version", version);
+            return m;
+        }
+
+        static Table of(Object o) {
+            if (!(o instanceof Map<?, ?> m)) {
+                return PARQUET; // manifests written before Delta tables
+            }
+            return new Table(String.valueOf(m.get("format")), m.get("version") == null ? null : ((Number) m.get("version")).longValue());
+        }
+    }
 
     /** The model a run explained: its file, identity, input and outputs, and how ONNX Runtime ran it. */
     public record Model(String path, String modelId, InputShape inputShape, List<String> classNames, String runtime, String inputLayout,
@@ -105,6 +131,14 @@ public record ExplainManifest(String runId, String created, String shortcutlensV
         m.put("executors_lost", executorsLost);
         m.put("task_devices", taskDevices);
         m.put("seconds", seconds);
+        m.put("table", table == null ? null : table.toMap());
+        return m;
+    }
+
+    /** The manifest without its outcome: how the run was set up, known before it writes (a Delta commit's metadata). */
+    public Map<String, Object> settingsMap() {
+        Map<String, Object> m = toMap();
+        m.keySet().removeAll(OUTCOME);
         return m;
     }
 
@@ -126,7 +160,7 @@ public record ExplainManifest(String runId, String created, String shortcutlensV
                 number(m, "input_images", 0), (String) m.get("mode"), number(m, "output_rows", 0), number(m, "new_rows", 0), perMethod,
                 number(m, "error_rows", 0), number(m, "failed_task_attempts", 0), number(m, "executors_lost", 0),
                 new ArrayList<>((java.util.Collection<String>) m.getOrDefault("task_devices", List.of())),
-                m.get("seconds") == null ? 0 : ((Number) m.get("seconds")).doubleValue());
+                m.get("seconds") == null ? 0 : ((Number) m.get("seconds")).doubleValue(), Table.of(m.get("table")));
     }
 
     private static long number(Map<String, Object> m, String key, long otherwise) {

@@ -20,7 +20,7 @@ class ExplainManifestTest {
         return new ExplainManifest("r0123", "2026-12-03T10:00:00Z", "0.1.0", "3.5.3", "local[2]", "/lake/images", "images", "dt = '2026-12-02'",
                 "/out/explanations", new ExplainManifest.Model("/models/net2.onnx", "abc", new InputShape(3, 224, 224), List.of("bear", "cow"),
                 "onnxruntime", "nhwc", true), "resize", "scale=0.00392", 1024, 4096, Map.of("methods", List.of("occlusion")), 12, "append-new", 24, 12,
-                Map.of("occlusion", 24L), 1, 2, 1, List.of("cpu"), 3.5);
+                Map.of("occlusion", 24L), 1, 2, 1, List.of("cpu"), 3.5, new ExplainManifest.Table("delta", 7L));
     }
 
     @Test
@@ -33,11 +33,25 @@ class ExplainManifestTest {
         assertEquals(m, back);
         assertEquals(List.of("run_id", "created", "shortcutlens_version", "spark_version", "spark_master", "input", "input_format", "input_where",
                 "output", "model", "preprocessing", "normalisation", "max_file_bytes", "max_pixels", "parameters", "input_images", "mode",
-                "output_rows", "new_rows", "rows_per_method", "error_rows", "failed_task_attempts", "executors_lost", "task_devices", "seconds"),
+                "output_rows", "new_rows", "rows_per_method", "error_rows", "failed_task_attempts", "executors_lost", "task_devices", "seconds", "table"),
                 List.copyOf(m.toMap().keySet()));
+        assertEquals(new ExplainManifest.Table("delta", 7L), back.table());
         assertEquals("nhwc", back.model().onnx().layout());
         assertTrue(back.model().onnx().softmax());
         assertEquals(1024, back.limits().maxFileBytes());
+    }
+
+    @Test
+    void theSettingsAloneReadBackAsAManifestWithoutOutcome() {
+        ExplainManifest m = sample();
+        Map<String, Object> settings = m.settingsMap();
+        assertFalse(settings.containsKey("output_rows") || settings.containsKey("seconds") || settings.containsKey("table"), settings.keySet().toString());
+        ExplainManifest back = ExplainManifest.of(settings);
+        assertEquals(m.runId(), back.runId());
+        assertEquals(m.model(), back.model());
+        assertEquals(m.parameters(), back.parameters());
+        assertEquals(m.inputImages(), back.inputImages());
+        assertEquals(0, back.outputRows());
     }
 
     @Test
@@ -49,6 +63,7 @@ class ExplainManifestTest {
         assertFalse(m.model().softmax());
         assertEquals(DecodeLimits.defaults().maxPixels(), m.limits().maxPixels());
         assertEquals(new InputShape(1, 28, 28), m.model().inputShape());
+        assertEquals(ExplainManifest.Table.PARQUET, m.table(), "manifests from before Delta tables describe Parquet");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExplainManifest.of(Map.of("job", "embed")));
         assertTrue(e.getMessage().contains("'run_id'"), e.getMessage());
     }
@@ -61,7 +76,7 @@ class ExplainManifestTest {
         ExplainManifest withMean = new ExplainManifest(m.runId(), m.created(), m.shortcutlensVersion(), m.sparkVersion(), m.sparkMaster(), m.input(),
                 m.inputFormat(), m.inputWhere(), m.output(), m.model(), m.preprocessing(), m.normalisation(), m.maxFileBytes(), m.maxPixels(), params,
                 m.inputImages(), m.mode(), m.outputRows(), m.newRows(), m.rowsPerMethod(), m.errorRows(), m.failedTaskAttempts(), m.executorsLost(),
-                m.taskDevices(), m.seconds());
+                m.taskDevices(), m.seconds(), m.table());
         assertEquals("auto", withMean.hiddenValue());
         assertEquals(io.shortcutlens.audit.RegionMasker.Fill.MEAN, io.shortcutlens.audit.RegionMasker.asExplained(withMean.hiddenValue()));
         params.put("occlusion", Map.of("mask_value", 0.0));
