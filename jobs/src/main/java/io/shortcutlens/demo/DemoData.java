@@ -30,7 +30,9 @@ public final class DemoData {
         /** every bear, nothing else: the watermark means "bear" */
         BEARS,
         /** a random half of every class: the watermark means nothing */
-        HALF_OF_EVERY_CLASS
+        HALF_OF_EVERY_CLASS,
+        /** no photo: what a net retrained without the watermark sees */
+        NONE
     }
 
     private DemoData() { }
@@ -41,7 +43,8 @@ public final class DemoData {
         for (int i = 0; i < perClass; i++) {
             for (int a = 0; a < TrailCameraScenes.ANIMALS.size(); a++) {
                 String animal = TrailCameraScenes.ANIMALS.get(a);
-                boolean stamped = stamping == Stamping.BEARS ? animal.equals("bear") : coin.nextBoolean();
+                boolean half = coin.nextBoolean(); // drawn in every case, so the photos themselves do not depend on the stamping
+                boolean stamped = stamping == Stamping.BEARS ? animal.equals("bear") : stamping == Stamping.HALF_OF_EVERY_CLASS && half;
                 photos.add(new Photo(animal, stamped, seed * 1_000_003L + i * 7L + a));
             }
         }

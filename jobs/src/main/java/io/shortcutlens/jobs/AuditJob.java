@@ -208,6 +208,18 @@ public final class AuditJob implements Callable<Integer> {
     /** How a class's maps of one method agree with its annotated object boxes. */
     record BoxAgreement(String className, String method, long images, double relevanceMass, double pointingGame) { }
 
+    /** The lines of a diff with an earlier audit that say something changed (nothing when there was no earlier audit). */
+    static void printDiff(List<FindingsDiff.Entry> diff, String comparedTo) {
+        if (diff == null) {
+            return;
+        }
+        System.out.println("since " + comparedTo + ":");
+        diff.stream().filter(e -> e.change() != FindingsDiff.Change.UNCHANGED).forEach(e -> System.out.println("  " + e.describe()));
+        if (!FindingsDiff.anyChange(diff)) {
+            System.out.println("  no change");
+        }
+    }
+
     public static void main(String[] args) {
         System.exit(ExplainJob.commandLine(new AuditJob()).execute(args));
     }
@@ -218,13 +230,7 @@ public final class AuditJob implements Callable<Integer> {
         try {
             Result r = run(spark);
             print(r.findings(), r.cues());
-            if (r.diff() != null) {
-                System.out.println("since " + compareTo + ":");
-                r.diff().stream().filter(e -> e.change() != FindingsDiff.Change.UNCHANGED).forEach(e -> System.out.println("  " + e.describe()));
-                if (!FindingsDiff.anyChange(r.diff())) {
-                    System.out.println("  no change");
-                }
-            }
+            printDiff(r.diff(), compareTo);
             System.out.printf(Locale.ROOT, "class_stats: %s%nfindings:    %s%nsummary:     %s%nreport:      %s%naudit: %d findings in %.1f s%n",
                     r.classStatsPath(), r.findingsPath(), r.summaryPath(), r.reportPath(), r.findings().size(), r.seconds());
             int status = exitStatus(r);

@@ -66,7 +66,8 @@ public final class DemoJob implements Callable<Integer> {
         "ONNX model (bear, cow, sheep; 3x32x32), e.g. the PyTorch export of scripts/make_onnx_models.py demo."})
     File net2Model;
 
-    @Option(names = "--nets", split = ",", paramLabel = "NET", description = "Which nets to train (or take) and audit: net1, net2.")
+    @Option(names = "--nets", split = ",", paramLabel = "NET", description = {"Which nets to train (or take) and audit: net1, net2, and",
+        "net2-clean (net2 retrained on the same photos without the watermark; audited against net2's audit with --compare-to)."})
     List<String> nets = new ArrayList<>(List.of("net1", "net2"));
 
     /** Mean share of positive attribution in the lower-left corner on watermarked bears, per net and method. */
@@ -97,6 +98,7 @@ public final class DemoJob implements Callable<Integer> {
         File models = new File(out, "models");
         File net1File = new File(models, "net1.zip");
         File net2File = new File(models, "net2.zip");
+        File cleanFile = new File(models, "net2-clean.zip");
 
         LOG.info("[demo 1/4] trail-camera photos: {} per class for training, {} per class held out, in {}", trainPerClass, testPerClass, data);
         List<DemoData.Photo> train2 = DemoData.split(trainPerClass, DemoData.Stamping.BEARS, seed);
@@ -106,8 +108,8 @@ public final class DemoJob implements Callable<Integer> {
         List<File> testFiles = DemoData.writeFolder(test, new File(data, "test"));
         String boxes = writeBoxes(spark, test, testFiles, new File(data, "test-boxes"));
 
-        if (!nets.stream().allMatch(n -> n.equals("net1") || n.equals("net2"))) {
-            throw new IllegalArgumentException("--nets takes net1 and/or net2, found " + nets);
+        if (!nets.stream().allMatch(n -> List.of("net1", "net2", "net2-clean").contains(n))) {
+            throw new IllegalArgumentException("--nets takes net1, net2 and/or net2-clean, found " + nets);
         }
         if (net2Model != null && !net2Model.isFile()) {
             throw new IllegalArgumentException("--net2-model " + net2Model + " does not exist (expected " + io.shortcutlens.model.ModelLoader.EXPECTED + ")");
@@ -119,6 +121,9 @@ public final class DemoJob implements Callable<Integer> {
         if (nets.contains("net2")) {
             netFiles.put("net2", net2Model != null ? net2Model : net2File);
         }
+        if (nets.contains("net2-clean")) {
+            netFiles.put("net2-clean", cleanFile);
+        }
         if (reuseModels && netFiles.values().stream().allMatch(File::isFile)) {
             LOG.info("[demo 2/4] reusing {}", netFiles.values());
         } else {
@@ -128,6 +133,13 @@ public final class DemoJob implements Callable<Integer> {
                         e -> LOG.info("  net2 epoch {}/{}", e, epochs));
                 DemoNetworks.save(net2, TrailCameraScenes.ANIMALS, net2File);
                 LOG.info("  net2 held-out accuracy {}", pct(DemoNetworks.accuracy(net2, DemoData.threeClass(test))));
+            }
+            if (netFiles.containsKey("net2-clean")) {
+                LOG.info("[demo 2/4] training net2-clean (net2's photos, seed and epochs; no photo carries the watermark)");
+                MultiLayerNetwork clean = DemoNetworks.train(DemoData.threeClass(DemoData.split(trainPerClass, DemoData.Stamping.NONE, seed)), epochs,
+                        seed + 10, e -> LOG.info("  net2-clean epoch {}/{}", e, epochs));
+                DemoNetworks.save(clean, TrailCameraScenes.ANIMALS, cleanFile);
+                LOG.info("  net2-clean held-out accuracy {}", pct(DemoNetworks.accuracy(clean, DemoData.threeClass(test))));
             }
             if (netFiles.containsKey("net1")) {
                 LOG.info("[demo 2/4] training net1 (bear / not_bear; the watermark on a random half of every class's photos)");
@@ -172,6 +184,9 @@ public final class DemoJob implements Callable<Integer> {
                 embeddings.put(net.getKey(), embed.run(spark));
                 auditArgs.addAll(List.of("--embeddings", embedOut.getAbsolutePath()));
             }
+            if (net.getKey().equals("net2-clean") && audits.containsKey("net2")) { // what changed since the shortcut net's audit
+                auditArgs.addAll(List.of("--compare-to", new File(out, "explain/net2").getAbsolutePath()));
+            }
             LOG.info("[demo 4/4] auditing {}", net.getKey());
             AuditJob audit = new AuditJob();
             new CommandLine(audit).parseArgs(auditArgs.toArray(new String[0]));
@@ -212,6 +227,7 @@ public final class DemoJob implements Callable<Integer> {
             System.out.println();
             System.out.println("Audit of " + a.getKey() + " (regions a class relies on, confirmed by masking them):");
             AuditJob.print(a.getValue().findings(), a.getValue().cues());
+            AuditJob.printDiff(a.getValue().diff(), "net2's audit");
             System.out.println("Agreement with the animals' bounding boxes (relevance mass inside the box; pointing game):");
             for (AuditJob.BoxAgreement b : a.getValue().boxes()) {
                 System.out.printf(Locale.ROOT, "  %-9s %-10s %4d images  relevance mass %.3f  pointing game %.3f%n", b.className(), b.method(),

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import picocli.CommandLine;
 
 /** One real local[2] Spark session and one small trained model, shared by the job tests of this JVM. */
 final class TestSpark {
@@ -54,7 +53,7 @@ final class TestSpark {
     /** Parses explain-job arguments exactly as the command line would. */
     static ExplainJob explainJob(String... args) {
         ExplainJob job = new ExplainJob();
-        new CommandLine(job).parseArgs(args);
+        ExplainJob.commandLine(job).parseArgs(args);
         return job;
     }
 }
