@@ -11,6 +11,10 @@ and Fashion-MNIST from dataset-fashion-mnist (/usr/share/datasets/fashion-mnist)
     /usr/bin/python3 scripts/make_onnx_models.py decoy        # decoy-fashion.onnx: trained on the decoy job's standard variant
     /usr/bin/python3 scripts/make_onnx_models.py demo DIR     # demo-net2.onnx: trained on the demo's watermarked photos
                                                                # (DIR = demo-out/data/train, written by ./submit.sh demo)
+    /usr/bin/python3 scripts/make_onnx_models.py arch         # resnet-style.onnx, mobilenet-style.onnx (3x64x64, 5 classes):
+                                                               # the block types of ResNet and MobileNetV3 at small widths,
+                                                               # seeded weights, batch norm kept as nodes; with torch's
+                                                               # logits and autograd gradients on fixed inputs (ARCH-ref/)
 
 Every model takes float32 pixels scaled to 0..1 (the explain job's default normalisation, scale=1/255), returns
 logits, and records its class names in the ONNX metadata (key class_names, tab-separated).
@@ -126,6 +130,144 @@ def export(net, shape, path, classes, input_name="image"):
     print(f"wrote {path} ({os.path.getsize(path)} bytes)")
 
 
+class BasicBlock(nn.Module):
+    """ResNet's basic block: conv-bn-relu-conv-bn plus the shortcut (identity, or a strided 1x1 conv-bn), then relu."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1, self.bn1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout)
+        self.conv2, self.bn2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout)
+        self.shortcut = nn.Sequential() if stride == 1 and cin == cout else nn.Sequential(
+            nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        y = torch.relu(self.bn1(self.conv1(x)))
+        return torch.relu(self.bn2(self.conv2(y)) + self.shortcut(x))
+
+
+class ResNetStyle(nn.Module):
+    """ResNet-18's block types at small widths: stem conv-bn-relu and max-pool, four basic blocks (two stride 2),
+    global average pooling, one Gemm. `features` is the last block's output, the layer Grad-CAM and CAM use."""
+
+    def __init__(self, classes=5):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, 1, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2))
+        self.blocks = nn.Sequential(BasicBlock(8, 8, 1), BasicBlock(8, 16, 2), BasicBlock(16, 16, 1), BasicBlock(16, 24, 2))
+        self.fc = nn.Linear(24, classes)
+
+    def features(self, x):
+        return self.blocks(self.stem(x))
+
+    def forward(self, x):
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(self.features(x), 1), 1))
+
+
+class SqueezeExcite(nn.Module):
+    def __init__(self, c, squeezed):
+        super().__init__()
+        self.reduce, self.expand = nn.Conv2d(c, squeezed, 1), nn.Conv2d(squeezed, c, 1)
+
+    def forward(self, x):
+        s = nn.functional.adaptive_avg_pool2d(x, 1)
+        return x * nn.functional.hardsigmoid(self.expand(torch.relu(self.reduce(s))))
+
+
+class InvertedResidual(nn.Module):
+    """MobileNetV3's block: 1x1 expand-bn-hardswish, depthwise kxk-bn-hardswish, squeeze-excite, 1x1 project-bn,
+    plus the input when the shape allows."""
+
+    def __init__(self, cin, expanded, cout, k, stride):
+        super().__init__()
+        self.residual = stride == 1 and cin == cout
+        self.body = nn.Sequential(
+            nn.Conv2d(cin, expanded, 1, bias=False), nn.BatchNorm2d(expanded), nn.Hardswish(),
+            nn.Conv2d(expanded, expanded, k, stride, k // 2, groups=expanded, bias=False), nn.BatchNorm2d(expanded), nn.Hardswish(),
+            SqueezeExcite(expanded, max(4, expanded // 4)),
+            nn.Conv2d(expanded, cout, 1, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        y = self.body(x)
+        return x + y if self.residual else y
+
+
+class MobileNetStyle(nn.Module):
+    """MobileNetV3-Small's block types at small widths: stem conv-bn-hardswish (stride 2), three inverted residuals
+    (depthwise convolutions, squeeze-excite, hard-swish), a 1x1 conv-bn-hardswish (`features`), global average pooling,
+    Gemm-hardswish-Gemm."""
+
+    def __init__(self, classes=5):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, 2, 1, bias=False), nn.BatchNorm2d(8), nn.Hardswish())
+        self.blocks = nn.Sequential(InvertedResidual(8, 16, 8, 3, 1), InvertedResidual(8, 24, 16, 3, 2), InvertedResidual(16, 32, 16, 5, 1))
+        self.last = nn.Sequential(nn.Conv2d(16, 32, 1, bias=False), nn.BatchNorm2d(32), nn.Hardswish())
+        self.head = nn.Sequential(nn.Linear(32, 48), nn.Hardswish(), nn.Linear(48, classes))
+
+    def features(self, x):
+        return self.last(self.blocks(self.stem(x)))
+
+    def forward(self, x):
+        return self.head(torch.flatten(nn.functional.adaptive_avg_pool2d(self.features(x), 1), 1))
+
+
+def seeded(net, seed):
+    """Seeded weights, and batch-norm statistics far from the identity so that exporting them wrongly shows."""
+    torch.manual_seed(seed)
+    for m in net.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.3, 0.3)
+    return net.eval()
+
+
+def write_floats(path, t):
+    t.detach().numpy().astype("<f4").tofile(path)
+
+
+def arch():
+    """resnet-style.onnx and mobilenet-style.onnx with their references: for two fixed inputs, torch's logits, the
+    explained class (the arg-max), the autograd gradient of its logit with respect to the input and to the feature
+    layer, and that layer's output. Files are little-endian float32, row-major (NCHW)."""
+    torch.set_num_threads(2)
+    classes = ["a", "b", "c", "d", "e"]
+    g = torch.Generator().manual_seed(2026)
+    x = torch.rand((2, 3, 64, 64), generator=g)
+    for name, net in [("resnet-style", seeded(ResNetStyle(), 31)), ("mobilenet-style", seeded(MobileNetStyle(), 37))]:
+        path = os.path.join(TEST_RESOURCES, name + ".onnx")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        torch.onnx.export(net, torch.zeros((1, 3, 64, 64)), path, input_names=["image"], output_names=["logits"], opset_version=OPSET,
+                          dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}}, training=torch.onnx.TrainingMode.PRESERVE,
+                          do_constant_folding=False)
+        model = onnx.load(path)
+        entry = model.metadata_props.add()
+        entry.key, entry.value = "class_names", "\t".join(classes)
+        model.producer_name = "ShortcutLens scripts/make_onnx_models.py"
+        onnx.checker.check_model(model)
+        onnx.save(model, path)
+        ops = sorted({n.op_type for n in model.graph.node})
+        print(f"wrote {path} ({os.path.getsize(path)} bytes): {ops}")
+        refs = os.path.join(TEST_RESOURCES, name + "-ref")
+        os.makedirs(refs, exist_ok=True)
+        xi = x.clone().requires_grad_(True)
+        feats = net.features(xi)
+        feats.retain_grad()
+        logits = net.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(feats, 1), 1)) if name == "resnet-style" \
+            else net.head(torch.flatten(nn.functional.adaptive_avg_pool2d(feats, 1), 1))
+        assert torch.allclose(logits, net(x), atol=1e-6)
+        target = logits.argmax(1)
+        logits.gather(1, target[:, None]).sum().backward()
+        write_floats(os.path.join(refs, "input.bin"), x)
+        write_floats(os.path.join(refs, "logits.bin"), logits)
+        write_floats(os.path.join(refs, "grad-input.bin"), xi.grad)
+        write_floats(os.path.join(refs, "features.bin"), feats)
+        write_floats(os.path.join(refs, "grad-features.bin"), feats.grad)
+        with open(os.path.join(refs, "meta.txt"), "w") as f:
+            f.write("input 2 3 64 64\nlogits 2 %d\nfeatures %s\ntarget %s\n" % (len(classes), " ".join(map(str, feats.shape)),
+                                                                              " ".join(str(int(t)) for t in target)))
+        print(f"  references in {refs}: targets {target.tolist()}, features {tuple(feats.shape)}")
+
+
 def fashion_tensors(split, limit=0):
     images = read_idx(f"{split}-images-idx3-ubyte.gz")
     labels = read_idx(f"{split}-labels-idx1-ubyte.gz")
@@ -230,6 +372,8 @@ if __name__ == "__main__":
         linear()
     elif what == "decoy":
         decoy()
+    elif what == "arch":
+        arch()
     elif what == "demo" and len(sys.argv) == 3:
         demo(sys.argv[2])
     else:
