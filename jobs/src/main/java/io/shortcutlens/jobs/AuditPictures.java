@@ -133,13 +133,17 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
         List<ModelInternals.DreamTile> dreams = new ArrayList<>();
         List<ModelInternals.ActivationPanel> panels = new ArrayList<>();
         if (dreamChannels > 0 || dreamClasses || activations) {
-            if (!(loaded.classifier() instanceof io.shortcutlens.model.Differentiable net)) {
-                notes.add("Deep dream and activations need a DL4J MultiLayerNetwork; this model gives no gradients.");
+            if (!(loaded.classifier() instanceof io.shortcutlens.model.LayerOutputs net)) {
+                notes.add("Deep dream and activations need a model whose layers can be read (a DL4J network, an ONNX model).");
             } else {
                 try {
-                    long t0 = System.nanoTime();
-                    dreams.addAll(ModelInternals.dreams(net, loaded, norm, auto(dreamLayer), dreamChannels, dreamClasses, seed));
-                    LOG.info("report: deep dream of {} objectives in {} s", dreams.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+                    if (net instanceof io.shortcutlens.model.Differentiable d) {
+                        long t0 = System.nanoTime();
+                        dreams.addAll(ModelInternals.dreams(d, loaded, norm, auto(dreamLayer), dreamChannels, dreamClasses, seed));
+                        LOG.info("report: deep dream of {} objectives in {} s", dreams.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+                    } else if (dreamChannels > 0 || dreamClasses) {
+                        notes.add("Deep dream needs gradients, which this model (" + loaded.classifier() + ") does not give; its activations are shown.");
+                    }
                     if (activations) {
                         // the class's first image by id
                         for (Row r : view.where(col("path").isNotNull()).select("class", "image_id", "path").distinct()

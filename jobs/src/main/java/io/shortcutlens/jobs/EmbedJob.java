@@ -130,8 +130,8 @@ public final class EmbedJob implements Callable<Integer> {
         String layerArg = "auto".equalsIgnoreCase(layer) ? null : layer;
         Differentiable.LayerActivations probe;
         try { // fail before any task: a model without layers to read, or a layer that is not there
-            if (!(loaded.classifier() instanceof Differentiable d)) {
-                throw new IllegalArgumentException("it is not a DL4J MultiLayerNetwork");
+            if (!(loaded.classifier() instanceof io.shortcutlens.model.LayerOutputs d)) {
+                throw new IllegalArgumentException("its layers cannot be read (a DL4J network's or an ONNX graph's can)");
             }
             probe = d.activations(new float[loaded.inputShape().size()], 1, layerArg);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {

@@ -111,7 +111,7 @@ final class ModelInternals {
     }
 
     /** One image per class through {@code layer}: the channels tiled, the strongest channel upsampled over the image. */
-    static ActivationPanel activations(Differentiable net, InputShape shape, String className, String path, ImageTensor image, String layer) {
+    static ActivationPanel activations(io.shortcutlens.model.LayerOutputs net, InputShape shape, String className, String path, ImageTensor image, String layer) {
         Differentiable.LayerActivations a = net.activations(image.input(), 1, layer);
         int strongest = ActivationExplainer.strongestChannelIndex(a, 0);
         float[] over = GradCamExplainer.upsample(ActivationExplainer.strongestChannel(a, 0), a.height(), a.width(), shape.height(), shape.width());

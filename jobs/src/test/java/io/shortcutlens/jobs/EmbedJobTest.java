@@ -89,4 +89,55 @@ class EmbedJobTest {
         assertEquals(32 * 16 * 16, r.dimension(), "the Grad-CAM layer: 32 channels of 16x16");
         assertNull(r.tsnePath());
     }
+
+    /**
+     * An ONNX model (the demo's net2 exported from PyTorch) embeds too: its penultimate layer is the input of its last
+     * Gemm, so each stored embedding times that Gemm's weights, plus its bias, gives the scores the job stored.
+     */
+    @Test
+    void anOnnxModelsEmbeddingIsTheInputOfItsLastGemm() throws Exception {
+        SparkSession spark = TestSpark.session();
+        File images = TestSpark.newDir("embed-onnx");
+        DemoData.writeFolder(DemoData.split(2, DemoData.Stamping.BEARS, 64), images);
+        File exported = new File(EmbedJobTest.class.getResource("/onnx/demo-net2.onnx").toURI());
+        EmbedJob job = new EmbedJob();
+        new CommandLine(job).parseArgs("--input", images.getAbsolutePath(), "--model", exported.getAbsolutePath(), "--output",
+                TestSpark.newDir("embed-onnx-out").getAbsolutePath(), "--tsne-per-class", "0");
+        EmbedJob.Result r = job.run(spark);
+        assertEquals(6, r.images());
+        assertEquals(0, r.errors());
+        assertEquals(64, r.dimension(), "the input of net2's last Gemm: its 64-unit hidden layer");
+        onnx.Onnx.GraphProto graph = onnx.Onnx.ModelProto.parseFrom(Files.readAllBytes(exported.toPath())).getGraph();
+        float[] w = initializer(graph, "classifier.2.weight"); // [3, 64]
+        float[] b = initializer(graph, "classifier.2.bias");
+        LoadedModel loaded = ModelLoader.load(exported, new ModelSpec(exported.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES));
+        ImageDecoder decoder = new ImageDecoder(DecodeLimits.defaults());
+        for (Row row : LakeTables.read(spark, r.embeddingsPath()).collectAsList()) {
+            List<Float> e = row.getList(row.fieldIndex("embedding"));
+            byte[] bytes = Files.readAllBytes(new File(java.net.URI.create(row.getString(row.fieldIndex("path")))).toPath());
+            float[] scores = loaded.classifier().scores(decoder.decode(bytes, loaded.inputShape(), Normalisation.unitScale()).input(), 1);
+            for (int c = 0; c < 3; c++) {
+                double logit = b[c];
+                for (int k = 0; k < 64; k++) {
+                    logit += w[c * 64 + k] * e.get(k);
+                }
+                assertEquals(scores[c], logit, 1e-4, row.getString(row.fieldIndex("path")) + " class " + c);
+            }
+        }
+    }
+
+    private static float[] initializer(onnx.Onnx.GraphProto graph, String name) {
+        onnx.Onnx.TensorProto t = graph.getInitializerList().stream().filter(i -> i.getName().equals(name)).findFirst().orElseThrow();
+        if (t.getFloatDataCount() > 0) {
+            float[] out = new float[t.getFloatDataCount()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = t.getFloatData(i);
+            }
+            return out;
+        }
+        java.nio.FloatBuffer f = java.nio.ByteBuffer.wrap(t.getRawData().toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] out = new float[f.remaining()];
+        f.get(out);
+        return out;
+    }
 }

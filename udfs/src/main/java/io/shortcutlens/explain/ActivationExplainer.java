@@ -2,6 +2,8 @@ package io.shortcutlens.explain;
 
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.model.Differentiable;
+import io.shortcutlens.model.ImageClassifier;
+import io.shortcutlens.model.LayerOutputs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,13 +32,26 @@ public final class ActivationExplainer extends ImageBatchedExplainer {
     }
 
     @Override
-    protected List<float[]> maps(Differentiable d, float[] batch, int n, int[] targets, InputShape shape) {
-        Differentiable.LayerActivations a = d.activations(batch, n, params.layer());
+    protected void check(ImageClassifier model) {
+        layers(model, method());
+    }
+
+    @Override
+    protected List<float[]> maps(ImageClassifier model, float[] batch, int n, int[] targets, InputShape shape) {
+        Differentiable.LayerActivations a = layers(model, method()).activations(batch, n, params.layer());
         List<float[]> up = new ArrayList<>();
         for (int j = 0; j < n; j++) {
             up.add(GradCamExplainer.upsample(strongestChannel(a, j), a.height(), a.width(), shape.height(), shape.width()));
         }
         return up;
+    }
+
+    /** The model's layers; fails naming the model when they cannot be read. */
+    static LayerOutputs layers(ImageClassifier model, String method) {
+        if (model instanceof LayerOutputs l) {
+            return l;
+        }
+        throw new UnsupportedOperationException(method + " reads a layer of the network, which this model (" + model + ") does not give");
     }
 
     /** Image {@code i}'s channel with the largest single activation (the first such channel on ties). */

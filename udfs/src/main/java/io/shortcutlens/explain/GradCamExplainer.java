@@ -2,6 +2,7 @@ package io.shortcutlens.explain;
 
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.model.Differentiable;
+import io.shortcutlens.model.ImageClassifier;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,9 +31,15 @@ public final class GradCamExplainer extends ImageBatchedExplainer {
         return params.toJson();
     }
 
+    @Override
+    protected void check(ImageClassifier model) {
+        GradientExplainer.differentiable(model, method());
+    }
+
     /** One forward and one backward pass for the batch: the feature maps and their gradients, a CAM per pair. */
     @Override
-    protected List<float[]> maps(Differentiable d, float[] batch, int n, int[] targets, InputShape shape) {
+    protected List<float[]> maps(ImageClassifier model, float[] batch, int n, int[] targets, InputShape shape) {
+        Differentiable d = GradientExplainer.differentiable(model, method());
         Differentiable.FeatureGradients fg = d.featureGradients(batch, n, targets, params.layer());
         List<float[]> up = new ArrayList<>();
         for (int j = 0; j < n; j++) {

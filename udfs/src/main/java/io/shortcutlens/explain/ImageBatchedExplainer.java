@@ -2,7 +2,6 @@ package io.shortcutlens.explain;
 
 import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
-import io.shortcutlens.model.Differentiable;
 import io.shortcutlens.model.ImageClassifier;
 import java.util.List;
 
@@ -29,12 +28,15 @@ abstract class ImageBatchedExplainer implements Explainer {
     @Override
     public final List<List<Explanation>> explainAll(List<ImageTensor> images, List<float[]> baseScores, List<int[]> targets, ImageClassifier model,
                                                     long[] seeds) {
-        Differentiable d = GradientExplainer.differentiable(model, method());
         InputShape shape = images.get(0).shape();
+        check(model);
         return Explainer.pixelMaps(images, baseScores, targets,
-                Explainer.pairwise(images, targets, PAIRS_PER_PASS, (batch, n, t) -> maps(d, batch, n, t, shape)));
+                Explainer.pairwise(images, targets, PAIRS_PER_PASS, (batch, n, t) -> maps(model, batch, n, t, shape)));
     }
 
+    /** Fails, saying what to use instead, when the model does not give what the method needs. */
+    protected abstract void check(ImageClassifier model);
+
     /** The map of each of the {@code n} (image, target) pairs in {@code batch}, at the input's {@code shape}. */
-    protected abstract List<float[]> maps(Differentiable d, float[] batch, int n, int[] targets, InputShape shape);
+    protected abstract List<float[]> maps(ImageClassifier model, float[] batch, int n, int[] targets, InputShape shape);
 }

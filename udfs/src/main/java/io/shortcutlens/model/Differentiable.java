@@ -4,7 +4,7 @@ package io.shortcutlens.model;
  * A classifier that can say how its class logits (the scores before any softmax) change with its input and with a
  * layer's feature maps: what gradient attribution and Grad-CAM need. Safe to call from several task threads at once.
  */
-public interface Differentiable {
+public interface Differentiable extends LayerOutputs {
 
     /** Logits of {@code n} images laid out as in {@link ImageClassifier#scores}: {@code n × numClasses}, row-major. */
     float[] logits(float[] batch, int n);
@@ -30,17 +30,6 @@ public interface Differentiable {
      * @param channel channel of that layer (classes: see {@link #inputGradients})
      */
     ChannelGradients channelGradients(float[] batch, int n, String layer, int channel);
-
-    /**
-     * A layer's output per image, as MATLAB's {@code activations} gives it.
-     *
-     * @param layer a layer name or index; {@value #PENULTIMATE}: the layer that feeds the output layer (an embedding);
-     *              null: the automatic Grad-CAM layer (see {@link #featureGradients})
-     */
-    LayerActivations activations(float[] batch, int n, String layer);
-
-    /** The layer name {@link #activations} reads as "the input of the output layer". */
-    String PENULTIMATE = "penultimate";
 
     /**
      * @param layer    the layer's name (or its index when unnamed)

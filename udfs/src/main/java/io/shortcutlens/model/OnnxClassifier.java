@@ -10,7 +10,9 @@ import ai.onnxruntime.TensorInfo;
 import io.shortcutlens.image.InputShape;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -20,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * {@link ImageClassifier} over an ONNX model run by ONNX Runtime: the fast path for the perturbation methods
  * (occlusion, LIME, KernelSHAP), which only need class scores. ONNX Runtime sessions are thread-safe, so every task
  * thread of an executor shares one session per device (the CPU, or the GPU Spark assigned the task when the
- * {@code onnxruntime_gpu} build has the CUDA provider). Gives no gradients: the gradient methods refuse it before any
- * task starts.
+ * {@code onnxruntime_gpu} build has the CUDA provider). Its layers are read as extra outputs ({@link #activations}).
+ * Gives no gradients: the gradient methods refuse it before any task starts.
  */
-public final class OnnxClassifier implements ImageClassifier {
+public final class OnnxClassifier implements ImageClassifier, LayerOutputs {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxClassifier.class);
     private static final AtomicBoolean WARNED_NO_CUDA = new AtomicBoolean();
 
@@ -41,6 +43,10 @@ public final class OnnxClassifier implements ImageClassifier {
     private final int threads;
     /** One session per device: -1 for the CPU, else the CUDA ordinal. */
     private final Map<Integer, OrtSession> sessions = new ConcurrentHashMap<>();
+    /** The graph's layers with their shapes, probed on first use. */
+    private volatile OnnxLayers layers;
+    /** One CPU session per layer read: the model returning that tensor too. */
+    private final Map<String, OrtSession> layerSessions = new ConcurrentHashMap<>();
 
     /** Opens the classifier on a CPU session; its number of classes comes from one forward pass on zeros. */
     private OnnxClassifier(String name, byte[] model, OrtSession cpu, InputShape shape, Layout layout, String inputName, int fixedBatch,
@@ -287,6 +293,73 @@ public final class OnnxClassifier implements ImageClassifier {
             softmax(out, n, numClasses);
         }
         return out;
+    }
+
+    /**
+     * A tensor of the graph per image: {@code layer} names a tensor or a node, or is null (the last feature map larger
+     * than 1×1) or {@value LayerOutputs#PENULTIMATE} (the input of the last Gemm/MatMul). A [C, H, W] tensor keeps its
+     * shape; any other is read as {@code size × 1 × 1}. Runs on the CPU.
+     */
+    @Override
+    public Differentiable.LayerActivations activations(float[] batch, int n, String layer) {
+        OnnxLayers.Tensor t = layers().resolve(layer);
+        OrtSession session = layerSessions.computeIfAbsent(t.name(), k -> {
+            try {
+                return OrtEnvironment.getEnvironment().createSession(layers().withOutputs(List.of(k)), sessionOptions(threads, -1));
+            } catch (OrtException e) {
+                throw new IllegalStateException("cannot read tensor '" + k + "' of ONNX model " + name + ": " + e.getMessage(), e);
+            }
+        });
+        long per = 1;
+        for (long d : t.shape()) {
+            per *= d;
+        }
+        boolean map = t.shape().length == 3;
+        int channels = map ? (int) t.shape()[0] : (int) per;
+        int height = map ? (int) t.shape()[1] : 1;
+        int width = map ? (int) t.shape()[2] : 1;
+        float[] out = new float[n * (int) per];
+        int size = shape.size();
+        int step = fixedBatch > 0 ? fixedBatch : n;
+        for (int start = 0; start < n; start += step) {
+            int m = Math.min(step, n - start);
+            int fed = fixedBatch > 0 ? fixedBatch : m;
+            float[] part = start == 0 && fed == m ? batch : Arrays.copyOfRange(batch, start * size, (start + fed) * size);
+            try (OnnxTensor in = tensor(part, fed); OrtSession.Result r = session.run(Map.of(inputName, in), Set.of(t.name()))) {
+                ((OnnxTensor) r.get(0)).getFloatBuffer().get(out, (int) (start * per), (int) (m * per));
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime failed reading tensor '" + t.name() + "' of model " + name + ": " + e.getMessage(), e);
+            }
+        }
+        return new Differentiable.LayerActivations(t.name(), channels, height, width, out);
+    }
+
+    /** The graph's float tensors with their per-image shapes: one forward pass on zeros returning every node output. */
+    private OnnxLayers layers() {
+        OnnxLayers l = layers;
+        if (l == null) {
+            synchronized (this) {
+                if (layers == null) {
+                    OnnxLayers graph = OnnxLayers.of(name, model);
+                    Map<String, long[]> shapes = new java.util.HashMap<>();
+                    int n = Math.max(1, fixedBatch);
+                    try (OrtSession all = OrtEnvironment.getEnvironment().createSession(graph.withOutputs(graph.names()), sessionOptions(threads, -1));
+                         OnnxTensor in = tensor(new float[n * shape.size()], n);
+                         OrtSession.Result r = all.run(Map.of(inputName, in))) {
+                        for (Map.Entry<String, ai.onnxruntime.OnnxValue> e : r) {
+                            if (e.getValue() instanceof OnnxTensor o && o.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT && o.getInfo().getShape().length >= 2) {
+                                shapes.put(e.getKey(), o.getInfo().getShape());
+                            }
+                        }
+                    } catch (OrtException e) {
+                        throw new IllegalStateException("cannot read the layers of ONNX model " + name + ": " + e.getMessage(), e);
+                    }
+                    layers = graph.withShapes(shapes);
+                }
+                l = layers;
+            }
+        }
+        return l;
     }
 
     static void softmax(float[] scores, int n, int k) {

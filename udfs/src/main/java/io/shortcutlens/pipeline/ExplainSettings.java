@@ -59,7 +59,7 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
     public static final List<String> METHODS = List.of("occlusion", "lime", "kernelshap", "gradcam", "saliency", "input-x-gradient", "integrated-gradients",
             "smoothgrad", "activations");
 
-    /** The methods that need only class scores (any model, ONNX included); the others need a DL4J network's gradients or layers. */
+    /** The methods that need only class scores (any model, ONNX included); activations need the model's layers (DL4J or ONNX); the others its gradients (DL4J). */
     public static final List<String> PERTURBATION_METHODS = List.of("occlusion", "lime", "kernelshap");
 
     public static ExplainSettings defaults(ModelSpec model) {
@@ -68,16 +68,27 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
     }
 
     /**
-     * Checks these settings against the model before any task starts: the target must be one of its classes, and the
-     * gradient methods need a network that gives gradients (a DL4J MultiLayerNetwork; not an ONNX model).
+     * Checks these settings against the model before any task starts: the target must be one of its classes, the
+     * activations method needs a model whose layers can be read (and the layer must be there), and the gradient methods
+     * need a network that gives gradients (a DL4J MultiLayerNetwork; not an ONNX model).
      */
     public void check(io.shortcutlens.model.LoadedModel loaded) {
         target.check(loaded);
-        if (!needsGradients()) {
+        if (activations != null) {
+            if (!(loaded.classifier() instanceof io.shortcutlens.model.LayerOutputs layers)) {
+                throw new IllegalArgumentException("method activations reads a layer of the network, which the " + loaded.classifier() + " does not give");
+            }
+            try {
+                layers.activations(new float[loaded.inputShape().size()], 1, activations.layer());
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                throw new IllegalArgumentException("model " + loaded.path() + ", activations: " + e.getMessage(), e);
+            }
+        }
+        if (gradCam == null && gradients.isEmpty()) {
             return;
         }
         if (!(loaded.classifier() instanceof io.shortcutlens.model.Differentiable d)) {
-            List<String> asked = methods().stream().filter(m -> !PERTURBATION_METHODS.contains(m)).toList();
+            List<String> asked = methods().stream().filter(m -> !PERTURBATION_METHODS.contains(m) && !m.equals("activations")).toList();
             throw new IllegalArgumentException("methods " + asked + " need gradients, which the " + loaded.classifier() + " does not give:"
                     + " explain it with the perturbation methods occlusion, lime or kernelshap, which need only its class scores");
         }

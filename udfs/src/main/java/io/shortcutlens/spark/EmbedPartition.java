@@ -69,8 +69,8 @@ public final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
     public Iterator<Row> call(Iterator<Row> input) {
         GpuBinder.bindTask();
         LoadedModel model = ModelFiles.load(spec, shippedModelName);
-        if (!(model.classifier() instanceof Differentiable net)) {
-            throw new IllegalArgumentException("model " + spec.path() + " gives no layer activations (a DL4J MultiLayerNetwork does)");
+        if (!(model.classifier() instanceof io.shortcutlens.model.LayerOutputs net)) {
+            throw new IllegalArgumentException("model " + spec.path() + " gives no layer activations (a DL4J network or an ONNX model does)");
         }
         Normalisation norm = normalisation != null ? normalisation
                 : model.trainedNormalisation() != null ? model.trainedNormalisation() : Normalisation.unitScale();
@@ -104,7 +104,7 @@ public final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
         return out.iterator();
     }
 
-    private void flush(Differentiable net, LoadedModel model, float[] pixels, List<Row> pending, List<String> ids, List<Row> out) {
+    private void flush(io.shortcutlens.model.LayerOutputs net, LoadedModel model, float[] pixels, List<Row> pending, List<String> ids, List<Row> out) {
         int n = pending.size();
         int classes = model.numClasses();
         float[] scores = model.classifier().scores(pixels, n);

@@ -273,5 +273,18 @@ class OnnxClassifierTest {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> gradCam.check(onnx));
         assertTrue(refused.getMessage().contains("[gradcam]") && refused.getMessage().contains(cnn.getPath())
                 && refused.getMessage().contains("occlusion, lime or kernelshap"), refused.getMessage());
+
+        // activations read a tensor of the graph: accepted before any task, and a layer the graph lacks is named
+        for (String layer : new String[] {null, "no-such-layer"}) {
+            io.shortcutlens.pipeline.ExplainSettings acts = new io.shortcutlens.pipeline.ExplainSettings(new ModelSpec(cnn.getPath(), null, null,
+                    null, ModelSpec.DEFAULT_MAX_MODEL_BYTES), null, DecodeLimits.defaults(), io.shortcutlens.pipeline.TargetSelection.predicted(), null,
+                    null, null, List.of(), null, new io.shortcutlens.explain.ActivationParams(layer), 3, 0L, "t", io.shortcutlens.maps.MapStatistics.DEFAULT_GRID);
+            if (layer == null) {
+                acts.check(onnx);
+            } else {
+                IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> acts.check(onnx));
+                assertTrue(missing.getMessage().contains("no-such-layer") && missing.getMessage().contains(cnn.getPath()), missing.getMessage());
+            }
+        }
     }
 }
