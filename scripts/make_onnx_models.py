@@ -116,11 +116,12 @@ def accuracy(net, x, y):
         return (net(x).argmax(1) == y).float().mean().item()
 
 
-def export(net, shape, path, classes, input_name="image"):
+def export(net, shape, path, classes, input_name="image", **options):
+    """Exports with a dynamic batch and the class names in the metadata; options go to torch.onnx.export."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     dummy = torch.zeros((1,) + tuple(shape))
     torch.onnx.export(net, dummy, path, input_names=[input_name], output_names=["logits"], opset_version=OPSET,
-                      dynamic_axes={input_name: {0: "batch"}, "logits": {0: "batch"}})
+                      dynamic_axes={input_name: {0: "batch"}, "logits": {0: "batch"}}, **options)
     model = onnx.load(path)
     entry = model.metadata_props.add()
     entry.key, entry.value = "class_names", "\t".join(classes)
@@ -209,9 +210,10 @@ class MobileNetStyle(nn.Module):
         return self.head(torch.flatten(nn.functional.adaptive_avg_pool2d(self.features(x), 1), 1))
 
 
-def seeded(net, seed):
-    """Seeded weights, and batch-norm statistics far from the identity so that exporting them wrongly shows."""
+def seeded(make, seed):
+    """A net with seeded weights, and batch-norm statistics far from the identity so that exporting them wrongly shows."""
     torch.manual_seed(seed)
+    net = make()
     for m in net.modules():
         if isinstance(m, nn.BatchNorm2d):
             m.running_mean.uniform_(-0.5, 0.5)
@@ -233,20 +235,11 @@ def arch():
     classes = ["a", "b", "c", "d", "e"]
     g = torch.Generator().manual_seed(2026)
     x = torch.rand((2, 3, 64, 64), generator=g)
-    for name, net in [("resnet-style", seeded(ResNetStyle(), 31)), ("mobilenet-style", seeded(MobileNetStyle(), 37))]:
+    for name, net in [("resnet-style", seeded(ResNetStyle, 31)), ("mobilenet-style", seeded(MobileNetStyle, 37))]:
         path = os.path.join(TEST_RESOURCES, name + ".onnx")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        torch.onnx.export(net, torch.zeros((1, 3, 64, 64)), path, input_names=["image"], output_names=["logits"], opset_version=OPSET,
-                          dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}}, training=torch.onnx.TrainingMode.PRESERVE,
-                          do_constant_folding=False)
-        model = onnx.load(path)
-        entry = model.metadata_props.add()
-        entry.key, entry.value = "class_names", "\t".join(classes)
-        model.producer_name = "ShortcutLens scripts/make_onnx_models.py"
-        onnx.checker.check_model(model)
-        onnx.save(model, path)
-        ops = sorted({n.op_type for n in model.graph.node})
-        print(f"wrote {path} ({os.path.getsize(path)} bytes): {ops}")
+        # PRESERVE keeps batch norm as its own nodes (an eval-mode export folds it into the convolutions)
+        export(net, (3, 64, 64), path, classes, training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)
+        print(f"  operators: {sorted({n.op_type for n in onnx.load(path).graph.node})}")
         refs = os.path.join(TEST_RESOURCES, name + "-ref")
         os.makedirs(refs, exist_ok=True)
         xi = x.clone().requires_grad_(True)

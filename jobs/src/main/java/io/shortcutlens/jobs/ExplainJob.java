@@ -279,7 +279,8 @@ public final class ExplainJob implements Callable<Integer> {
         try {
             org.apache.hadoop.fs.FileSystem fs = explanationsDir.getFileSystem(hadoopConf);
             if (format == LakeTables.Format.DELTA) {
-                runHasRows = LakeTables.hasCommit(spark, explanations) && !LakeTables.read(spark, explanations).where(col("run_id").equalTo(id)).isEmpty();
+                runHasRows = writeMode.equals("append-new") && LakeTables.hasCommit(spark, explanations)
+                        && !LakeTables.read(spark, explanations).where(col("run_id").equalTo(id)).isEmpty(); // only append-new asks
                 LakeTables.claim(spark, explanations);
             } else {
                 clearInterruptedWrites(fs, explanationsDir);
@@ -330,13 +331,16 @@ public final class ExplainJob implements Callable<Integer> {
         // 4. read back what was committed, and the manifest
         Long version = LakeTables.version(spark, explanations);
         Dataset<Row> written = LakeTables.read(spark, explanations, version).where(col("run_id").equalTo(id));
-        long rowCount = written.count();
-        long newRows = writeMode.equals("append-new") ? rowCount - before : rowCount;
-        long errors = written.where(col("error").isNotNull()).count();
+        long rowCount = 0;
+        long errors = 0;
         Map<String, Long> perMethod = new LinkedHashMap<>();
-        for (Row r : written.groupBy("method").count().orderBy("method").collectAsList()) {
+        for (Row r : written.groupBy("method").agg(org.apache.spark.sql.functions.count("*"),
+                org.apache.spark.sql.functions.count(col("error"))).orderBy("method").collectAsList()) { // one pass over the run's rows
             perMethod.put(r.getString(0), r.getLong(1));
+            rowCount += r.getLong(1);
+            errors += r.getLong(2);
         }
+        long newRows = writeMode.equals("append-new") ? rowCount - before : rowCount;
         double seconds = (System.nanoTime() - t0) / 1e9;
         String manifestPath = out + "/manifest.json";
         RunManifest.write(spark, manifestPath, manifest(spark, settings, loaded, probe.preprocessing(), imageCount, rowCount, newRows, errors, perMethod, seconds,
