@@ -128,25 +128,17 @@ public final class DemoJob implements Callable<Integer> {
             LOG.info("[demo 2/4] reusing {}", netFiles.values());
         } else {
             if (netFiles.get("net2") == net2File) {
-                LOG.info("[demo 2/4] training net2 (bear / cow / sheep; every training bear carries the watermark)");
-                MultiLayerNetwork net2 = DemoNetworks.train(DemoData.threeClass(train2), epochs, seed + 10,
-                        e -> LOG.info("  net2 epoch {}/{}", e, epochs));
-                DemoNetworks.save(net2, TrailCameraScenes.ANIMALS, net2File);
-                LOG.info("  net2 held-out accuracy {}", pct(DemoNetworks.accuracy(net2, DemoData.threeClass(test))));
+                train("net2", "bear / cow / sheep; every training bear carries the watermark", DemoData.threeClass(train2),
+                        DemoData.threeClass(test), seed + 10, TrailCameraScenes.ANIMALS, net2File);
             }
             if (netFiles.containsKey("net2-clean")) {
-                LOG.info("[demo 2/4] training net2-clean (net2's photos, seed and epochs; no photo carries the watermark)");
-                MultiLayerNetwork clean = DemoNetworks.train(DemoData.threeClass(DemoData.split(trainPerClass, DemoData.Stamping.NONE, seed)), epochs,
-                        seed + 10, e -> LOG.info("  net2-clean epoch {}/{}", e, epochs));
-                DemoNetworks.save(clean, TrailCameraScenes.ANIMALS, cleanFile);
-                LOG.info("  net2-clean held-out accuracy {}", pct(DemoNetworks.accuracy(clean, DemoData.threeClass(test))));
+                train("net2-clean", "net2's photos, seed and epochs; no photo carries the watermark",
+                        DemoData.threeClass(DemoData.split(trainPerClass, DemoData.Stamping.NONE, seed)), DemoData.threeClass(test), seed + 10,
+                        TrailCameraScenes.ANIMALS, cleanFile);
             }
             if (netFiles.containsKey("net1")) {
-                LOG.info("[demo 2/4] training net1 (bear / not_bear; the watermark on a random half of every class's photos)");
-                MultiLayerNetwork net1 = DemoNetworks.train(DemoData.bearOrNot(train1), epochs, seed + 11,
-                        e -> LOG.info("  net1 epoch {}/{}", e, epochs));
-                DemoNetworks.save(net1, List.of("bear", "not_bear"), net1File);
-                LOG.info("  net1 held-out accuracy {}", pct(DemoNetworks.accuracy(net1, DemoData.bearOrNot(test))));
+                train("net1", "bear / not_bear; the watermark on a random half of every class's photos", DemoData.bearOrNot(train1),
+                        DemoData.bearOrNot(test), seed + 11, List.of("bear", "not_bear"), net1File);
             }
         }
         if (net2Model != null) {
@@ -194,6 +186,15 @@ public final class DemoJob implements Callable<Integer> {
         }
         LOG.info("[demo] done in {} s", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
         return new Outcome(findings, embeddings, audits);
+    }
+
+    /** Trains one of the demo's nets, saves it with its class names and logs its held-out accuracy. */
+    private void train(String net, String about, DemoNetworks.Examples training, DemoNetworks.Examples heldOut, long netSeed, List<String> classes,
+                       File file) throws java.io.IOException {
+        LOG.info("[demo 2/4] training {} ({})", net, about);
+        MultiLayerNetwork trained = DemoNetworks.train(training, epochs, netSeed, e -> LOG.info("  {} epoch {}/{}", net, e, epochs));
+        DemoNetworks.save(trained, classes, file);
+        LOG.info("  {} held-out accuracy {}", net, pct(DemoNetworks.accuracy(trained, heldOut)));
     }
 
     /** The held-out animals' bounding boxes as an annotation table (path as the explain job writes it, box). */

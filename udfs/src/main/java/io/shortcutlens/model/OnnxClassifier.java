@@ -274,21 +274,7 @@ public final class OnnxClassifier implements ImageClassifier, LayerOutputs {
 
     @Override
     public float[] scores(float[] batch, int n) {
-        float[] out = new float[n * numClasses];
-        int size = shape.size();
-        int step = fixedBatch > 0 ? fixedBatch : n;
-        OrtSession session = session();
-        for (int start = 0; start < n; start += step) {
-            int m = Math.min(step, n - start);
-            int fed = fixedBatch > 0 ? fixedBatch : m;
-            float[] part = start == 0 && fed == m ? batch : Arrays.copyOfRange(batch, start * size, (start + fed) * size);
-            try (OnnxTensor t = tensor(part, fed); OrtSession.Result r = session.run(Map.of(inputName, t))) {
-                FloatBuffer scores = ((OnnxTensor) r.get(0)).getFloatBuffer();
-                scores.get(out, start * numClasses, m * numClasses);
-            } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime failed on model " + name + " with a batch of " + fed + ": " + e.getMessage(), e);
-            }
-        }
+        float[] out = run(session(), batch, n, null, numClasses);
         if (softmax) {
             softmax(out, n, numClasses);
         }
@@ -318,20 +304,30 @@ public final class OnnxClassifier implements ImageClassifier, LayerOutputs {
         int channels = map ? (int) t.shape()[0] : (int) per;
         int height = map ? (int) t.shape()[1] : 1;
         int width = map ? (int) t.shape()[2] : 1;
-        float[] out = new float[n * (int) per];
+        return new Differentiable.LayerActivations(t.name(), channels, height, width, run(session, batch, n, t.name(), (int) per));
+    }
+
+    /**
+     * {@code n} images through {@code session} in batches of the model's size (a fixed batch is padded), {@code perImage}
+     * floats per image of one output: {@code output}, or the first when null.
+     */
+    private float[] run(OrtSession session, float[] batch, int n, String output, int perImage) {
+        float[] out = new float[n * perImage];
         int size = shape.size();
         int step = fixedBatch > 0 ? fixedBatch : n;
         for (int start = 0; start < n; start += step) {
             int m = Math.min(step, n - start);
             int fed = fixedBatch > 0 ? fixedBatch : m;
             float[] part = start == 0 && fed == m ? batch : Arrays.copyOfRange(batch, start * size, (start + fed) * size);
-            try (OnnxTensor in = tensor(part, fed); OrtSession.Result r = session.run(Map.of(inputName, in), Set.of(t.name()))) {
-                ((OnnxTensor) r.get(0)).getFloatBuffer().get(out, (int) (start * per), (int) (m * per));
+            try (OnnxTensor in = tensor(part, fed);
+                 OrtSession.Result r = output == null ? session.run(Map.of(inputName, in)) : session.run(Map.of(inputName, in), Set.of(output))) {
+                ((OnnxTensor) r.get(0)).getFloatBuffer().get(out, start * perImage, m * perImage);
             } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime failed reading tensor '" + t.name() + "' of model " + name + ": " + e.getMessage(), e);
+                throw new IllegalStateException("ONNX Runtime failed on model " + name + (output == null ? "" : " reading tensor '" + output + "'")
+                        + " with a batch of " + fed + ": " + e.getMessage(), e);
             }
         }
-        return new Differentiable.LayerActivations(t.name(), channels, height, width, out);
+        return out;
     }
 
     /** The graph's float tensors with their per-image shapes: one forward pass on zeros returning every node output. */
