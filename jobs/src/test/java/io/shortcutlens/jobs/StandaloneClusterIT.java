@@ -98,7 +98,7 @@ class StandaloneClusterIT {
             }
             File auditLog = new File(work, "audit.log");
             rc = cluster.submit(auditLog, "audit", "--master", cluster.masterUrl, "--conf", "spark.executor.memory=1g", "--conf", "spark.cores.max=2",
-                    "--run", clusterOut.getAbsolutePath(), "--min-images", "2");
+                    "--run", clusterOut.getAbsolutePath(), "--min-images", "2", "--dream-channels", "0", "--no-dream-classes", "--activations-layer", "none");
             assertEquals(0, rc, "audit on the cluster failed:\n" + tail(auditLog));
             assertTrue(new File(clusterOut, "findings/_SUCCESS").isFile());
             assertTrue(new File(clusterOut, "report/index.html").isFile());
