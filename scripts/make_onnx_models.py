@@ -15,6 +15,8 @@ and Fashion-MNIST from dataset-fashion-mnist (/usr/share/datasets/fashion-mnist)
                                                                # the block types of ResNet and MobileNetV3 at small widths,
                                                                # seeded weights, batch norm kept as nodes; with torch's
                                                                # logits and autograd gradients on fixed inputs (ARCH-ref/)
+    /usr/bin/python3 scripts/make_onnx_models.py unsupported  # erf-gelu.onnx (3x16x16, 3 classes): a GELU written with Erf,
+                                                               # an operator ShortcutLens cannot differentiate
 
 Every model takes float32 pixels scaled to 0..1 (the explain job's default normalisation, scale=1/255), returns
 logits, and records its class names in the ONNX metadata (key class_names, tab-separated).
@@ -322,6 +324,38 @@ def linear():
     print(f"wrote {path} ({os.path.getsize(path)} bytes): scores = W^T x + b, W[p][c] = ((7p + 13c) mod 17 - 8)/16, b[c] = c/4")
 
 
+def unsupported():
+    """A tiny classifier whose activation is GELU written with Erf (x * 0.5 * (1 + erf(x / sqrt 2))), as exports of
+    transformer-style blocks hold it: ONNX Runtime runs it, ShortcutLens's gradient translation does not cover Erf."""
+    rng = np.random.default_rng(3)
+    w = (rng.standard_normal((4, 3, 3, 3)) * 0.3).astype(np.float32)
+    fc = (rng.standard_normal((3, 4)) * 0.5).astype(np.float32)
+    nodes = [helper.make_node("Conv", ["image", "W"], ["conv"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             helper.make_node("Div", ["conv", "sqrt2"], ["scaled"]),
+             helper.make_node("Erf", ["scaled"], ["erf"]),
+             helper.make_node("Add", ["erf", "one"], ["erf1"]),
+             helper.make_node("Mul", ["conv", "erf1"], ["gelu2"]),
+             helper.make_node("Mul", ["gelu2", "half"], ["gelu"]),
+             helper.make_node("GlobalAveragePool", ["gelu"], ["pooled"]),
+             helper.make_node("Flatten", ["pooled"], ["flat"], axis=1),
+             helper.make_node("Gemm", ["flat", "FC"], ["logits"], transB=1)]
+    scalar = lambda name, v: helper.make_tensor(name, TensorProto.FLOAT, [], [v])
+    graph = helper.make_graph(nodes, "erf-gelu",
+                              [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 3, 16, 16])],
+                              [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 3])],
+                              [helper.make_tensor("W", TensorProto.FLOAT, w.shape, w.flatten().tolist()),
+                               helper.make_tensor("FC", TensorProto.FLOAT, fc.shape, fc.flatten().tolist()),
+                               scalar("sqrt2", float(np.sqrt(2))), scalar("one", 1.0), scalar("half", 0.5)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="ShortcutLens scripts/make_onnx_models.py")
+    model.ir_version = 8
+    entry = model.metadata_props.add()
+    entry.key, entry.value = "class_names", "\t".join(["x", "y", "z"])
+    onnx.checker.check_model(model)
+    path = os.path.join(TEST_RESOURCES, "erf-gelu.onnx")
+    onnx.save(model, path)
+    print(f"wrote {path} ({os.path.getsize(path)} bytes)")
+
+
 def decoy():
     """The decoy job's standard variant: pullover, coat and shirt carry a 4x4 swatch in the lower-left corner, its gray
     value 255, 189, 123 by class (DecoyFashion.standard()); the other classes stay clean. Trained as the decoy job
@@ -367,6 +401,8 @@ if __name__ == "__main__":
         decoy()
     elif what == "arch":
         arch()
+    elif what == "unsupported":
+        unsupported()
     elif what == "demo" and len(sys.argv) == 3:
         demo(sys.argv[2])
     else:

@@ -167,7 +167,7 @@ public final class DemoJob implements Callable<Integer> {
             }
             List<String> auditArgs = new ArrayList<>(List.of("--run", new File(out, "explain/" + net.getKey()).getAbsolutePath(),
                     "--annotations", boxes));
-            if (result.gradients()) { // a DL4J network: its layers can be read, so the report shows its t-SNE map
+            if (result.layers()) { // its layers can be read (a DL4J network, an ONNX graph): the report shows its t-SNE map
                 LOG.info("[demo 4/4] embedding the held-out photos with {} (penultimate layer) and their t-SNE map", net.getKey());
                 EmbedJob embed = new EmbedJob();
                 File embedOut = new File(out, "embed/" + net.getKey());

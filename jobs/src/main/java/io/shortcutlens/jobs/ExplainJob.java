@@ -208,7 +208,7 @@ public final class ExplainJob implements Callable<Integer> {
     /** @param rows the run's rows after this invocation; {@code newRows} those it added */
     /** @param gradients whether the model gives gradients and layer outputs (a DL4J network; not an ONNX model) */
     record Result(String explanationsPath, String manifestPath, String runId, long images, long rows, long newRows, long errors, double seconds,
-                  boolean gradients) { }
+                  boolean layers) { }
 
     public static void main(String[] args) {
         System.exit(commandLine(new ExplainJob()).execute(args));
@@ -349,7 +349,7 @@ public final class ExplainJob implements Callable<Integer> {
         LOG.info("[4/4] wrote {} new rows; the run holds {} rows ({} errors) for {} images, {} s; manifest {}", newRows, rowCount, errors, imageCount,
                 String.format(Locale.ROOT, "%.1f", seconds), manifestPath);
         return new Result(explanations, manifestPath, id, imageCount, rowCount, newRows, errors, seconds,
-                loaded.classifier() instanceof io.shortcutlens.model.Differentiable);
+                loaded.classifier() instanceof io.shortcutlens.model.LayerOutputs);
     }
 
     private List<String> classNames(SparkSession spark) {

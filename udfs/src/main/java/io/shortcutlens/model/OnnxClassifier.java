@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * (occlusion, LIME, KernelSHAP), which only need class scores. ONNX Runtime sessions are thread-safe, so every task
  * thread of an executor shares one session per device (the CPU, or the GPU Spark assigned the task when the
  * {@code onnxruntime_gpu} build has the CUDA provider). Its layers are read as extra outputs ({@link #activations}).
- * Gives no gradients: the gradient methods refuse it before any task starts.
+ * Its gradients come from the graph rebuilt in SameDiff and differentiated there ({@link OnnxGradients}); a graph with
+ * an operator that translation does not cover refuses the gradient methods before any task starts, naming it.
  */
-public final class OnnxClassifier implements ImageClassifier, LayerOutputs {
+public final class OnnxClassifier implements ImageClassifier, Differentiable {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxClassifier.class);
     private static final AtomicBoolean WARNED_NO_CUDA = new AtomicBoolean();
 
@@ -47,6 +48,8 @@ public final class OnnxClassifier implements ImageClassifier, LayerOutputs {
     private volatile OnnxLayers layers;
     /** One CPU session per layer read: the model returning that tensor too. */
     private final Map<String, OrtSession> layerSessions = new ConcurrentHashMap<>();
+    /** The graph rebuilt in SameDiff for gradients, on first use. */
+    private volatile OnnxGradients gradients;
 
     /** Opens the classifier on a CPU session; its number of classes comes from one forward pass on zeros. */
     private OnnxClassifier(String name, byte[] model, OrtSession cpu, InputShape shape, Layout layout, String inputName, int fixedBatch,
@@ -240,21 +243,34 @@ public final class OnnxClassifier implements ImageClassifier, LayerOutputs {
     }
 
     private OnnxTensor tensor(float[] nchw, int n) throws OrtException {
+        return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(toModel(nchw, n), 0, n * shape.size()), inputDims(n));
+    }
+
+    /** {@code n} images from ShortcutLens' [N, C, H, W] order into the model's input layout. */
+    private float[] toModel(float[] nchw, int n) {
+        return layout == Layout.NHWC ? transpose(nchw, n, true) : nchw;
+    }
+
+    /** {@code n} images (or their gradients) from the model's input layout into [N, C, H, W]. */
+    private float[] fromModel(float[] values, int n) {
+        return layout == Layout.NHWC ? transpose(values, n, false) : values;
+    }
+
+    private float[] transpose(float[] in, int n, boolean toNhwc) {
         int size = shape.size();
-        float[] data = nchw;
-        if (layout == Layout.NHWC) {
-            int c = shape.channels();
-            int hw = shape.height() * shape.width();
-            data = new float[n * size];
-            for (int i = 0; i < n; i++) {
-                for (int ch = 0; ch < c; ch++) {
-                    for (int p = 0; p < hw; p++) {
-                        data[i * size + p * c + ch] = nchw[i * size + ch * hw + p];
-                    }
+        int c = shape.channels();
+        int hw = shape.height() * shape.width();
+        float[] out = new float[n * size];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < hw; p++) {
+                    int nchw = i * size + ch * hw + p;
+                    int nhwc = i * size + p * c + ch;
+                    out[toNhwc ? nhwc : nchw] = in[toNhwc ? nchw : nhwc];
                 }
             }
         }
-        return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(data, 0, n * size), inputDims(n));
+        return out;
     }
 
     @Override
@@ -296,15 +312,8 @@ public final class OnnxClassifier implements ImageClassifier, LayerOutputs {
                 throw new IllegalStateException("cannot read tensor '" + k + "' of ONNX model " + name + ": " + e.getMessage(), e);
             }
         });
-        long per = 1;
-        for (long d : t.shape()) {
-            per *= d;
-        }
-        boolean map = t.shape().length == 3;
-        int channels = map ? (int) t.shape()[0] : (int) per;
-        int height = map ? (int) t.shape()[1] : 1;
-        int width = map ? (int) t.shape()[2] : 1;
-        return new Differentiable.LayerActivations(t.name(), channels, height, width, run(session, batch, n, t.name(), (int) per));
+        int[] chw = chw(t);
+        return new Differentiable.LayerActivations(t.name(), chw[0], chw[1], chw[2], run(session, batch, n, t.name(), chw[0] * chw[1] * chw[2]));
     }
 
     /**
@@ -328,6 +337,70 @@ public final class OnnxClassifier implements ImageClassifier, LayerOutputs {
             }
         }
         return out;
+    }
+
+    /** The model's gradients; throws {@link UnsupportedOperationException} naming the operators that cannot be differentiated. */
+    private OnnxGradients gradients() {
+        OnnxGradients g = gradients;
+        if (g == null) {
+            synchronized (this) {
+                if (gradients == null) {
+                    OnnxLayers l = layers();
+                    gradients = new OnnxGradients(name, l.model(), inputDims(-1), l.shapes());
+                }
+                g = gradients;
+            }
+        }
+        List<String> missing = g.unsupported();
+        if (!missing.isEmpty()) {
+            throw new UnsupportedOperationException("ONNX model " + name + " holds operators whose gradients ShortcutLens cannot compute: " + missing
+                    + "; the gradient methods (grad-cam, saliency, input-x-gradient, integrated-gradients, smoothgrad) and deep dream need them:"
+                    + " explain it with the perturbation methods occlusion, lime or kernelshap, which need only its class scores");
+        }
+        return g;
+    }
+
+    /** The scores before any final softmax of the graph, computed by the SameDiff graph the gradients come from. */
+    @Override
+    public float[] logits(float[] batch, int n) {
+        return gradients().logits(toModel(batch, n), n);
+    }
+
+    @Override
+    public float[] inputGradients(float[] batch, int n, int[] targets) {
+        return fromModel(gradients().inputGradients(toModel(batch, n), n, targets, numClasses), n);
+    }
+
+    @Override
+    public FeatureGradients featureGradients(float[] batch, int n, int[] targets, String layer) {
+        OnnxGradients g = gradients();
+        OnnxLayers.Tensor t = layers().resolve(layer);
+        float[][] r = g.tensorGradients(toModel(batch, n), n, targets, numClasses, t.name());
+        int[] chw = chw(t);
+        return new FeatureGradients(t.name(), chw[0], chw[1], chw[2], r[0], r[1]);
+    }
+
+    @Override
+    public ChannelGradients channelGradients(float[] batch, int n, String layer, int channel) {
+        OnnxGradients g = gradients();
+        OnnxLayers.Tensor t = layers().resolve(layer);
+        if (channel < 0 || channel >= t.shape()[0]) {
+            throw new IllegalArgumentException("tensor " + t.describe() + " has no channel " + channel);
+        }
+        float[][] r = g.channelGradients(toModel(batch, n), n, t.name(), channel);
+        return new ChannelGradients(t.name(), r[0], fromModel(r[1], n));
+    }
+
+    /** A tensor's per-image shape as channels × height × width (a [C, H, W] map as it is; any other as size × 1 × 1). */
+    private static int[] chw(OnnxLayers.Tensor t) {
+        if (t.shape().length == 3) {
+            return new int[] {(int) t.shape()[0], (int) t.shape()[1], (int) t.shape()[2]};
+        }
+        long per = 1;
+        for (long d : t.shape()) {
+            per *= d;
+        }
+        return new int[] {(int) per, 1, 1};
     }
 
     /** The graph's float tensors with their per-image shapes: one forward pass on zeros returning every node output. */

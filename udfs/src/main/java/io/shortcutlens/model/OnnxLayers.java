@@ -59,6 +59,17 @@ final class OnnxLayers {
         return tensors;
     }
 
+    Onnx.ModelProto model() {
+        return model;
+    }
+
+    /** Each probed tensor's per-image shape, by tensor name. */
+    Map<String, long[]> shapes() {
+        Map<String, long[]> out = new HashMap<>();
+        tensors.forEach(t -> out.put(t.name(), t.shape()));
+        return out;
+    }
+
     /** The same layers with each tensor's per-image shape, as one run of {@link #withOutputs} over all of them reported. */
     OnnxLayers withShapes(Map<String, long[]> shapes) {
         List<Tensor> out = new ArrayList<>();

@@ -124,4 +124,157 @@ class OnnxArchitecturesTest {
         float[] one = m.classifier().scores(java.util.Arrays.copyOfRange(input, input.length / 2, input.length), 1);
         assertArrayEquals(java.util.Arrays.copyOfRange(scores, 5, 10), one, 1e-5f, "a batch of two scores each image as alone");
     }
+
+    /** The explained classes torch used (meta.txt's {@code target} line). */
+    static int[] targets(String name) throws IOException {
+        try (InputStream in = OnnxArchitecturesTest.class.getResourceAsStream("/onnx/" + name + "-ref/meta.txt")) {
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("target ")) {
+                    return java.util.Arrays.stream(line.substring(7).trim().split(" ")).mapToInt(Integer::parseInt).toArray();
+                }
+            }
+        }
+        throw new IOException(name + "-ref/meta.txt has no target line");
+    }
+
+    /**
+     * The gradients of the exported graphs, computed by SameDiff on the graph rebuilt from the ONNX file, equal torch's
+     * autograd gradients of the same logits: with respect to the input and to the automatic Grad-CAM layer.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet-style", "mobilenet-style"})
+    void gradientsEqualTorchAutograd(String name) throws IOException {
+        Differentiable d = (Differentiable) load(name).classifier();
+        float[] input = floats("/onnx/" + name + "-ref/input.bin");
+        int[] targets = targets(name);
+        float[] logits = floats("/onnx/" + name + "-ref/logits.bin");
+        double logitDiff = worst(logits, d.logits(input, 2));
+        float[] torchInput = floats("/onnx/" + name + "-ref/grad-input.bin");
+        double inputDiff = worst(torchInput, d.inputGradients(input, 2, targets)) / max(torchInput);
+        Differentiable.FeatureGradients f = d.featureGradients(input, 2, targets, null);
+        float[] torchFeatures = floats("/onnx/" + name + "-ref/features.bin");
+        float[] torchFeatureGrad = floats("/onnx/" + name + "-ref/grad-features.bin");
+        double featureDiff = worst(torchFeatures, f.activations()) / max(torchFeatures);
+        double featureGradDiff = worst(torchFeatureGrad, f.gradients()) / max(torchFeatureGrad);
+        System.out.printf("%s: SameDiff against torch autograd, largest difference relative to the largest value: input gradient %.3g,"
+                + " layer %s gradient %.3g, its activations %.3g; logits %.3g%n", name, inputDiff, f.layer(), featureGradDiff, featureDiff, logitDiff);
+        assertTrue(logitDiff <= 1e-4 * Math.max(1, max(logits)), name + " logits: " + logitDiff);
+        assertTrue(inputDiff <= 1e-4, name + " input gradient: " + inputDiff);
+        assertTrue(featureDiff <= 1e-4, name + " features: " + featureDiff);
+        assertTrue(featureGradDiff <= 1e-4, name + " feature gradient: " + featureGradDiff);
+
+        // task threads share the classifier: concurrent gradient calls give what one call alone gives
+        float[] alone = d.inputGradients(input, 2, targets);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<float[]>> runs = new java.util.ArrayList<>();
+            for (int k = 0; k < 8; k++) {
+                runs.add(pool.submit(() -> d.inputGradients(input, 2, targets)));
+            }
+            for (java.util.concurrent.Future<float[]> run : runs) {
+                assertArrayEquals(alone, run.get(), 1e-6f * (float) max(alone));
+            }
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new AssertionError(e);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /**
+     * The identity of Selvaraju et al.: on a net that ends in global average pooling and one Gemm, Grad-CAM's weights
+     * are the Gemm's row of the class divided by the positions, so Grad-CAM equals CAM (Zhou et al.) up to scale. CAM is
+     * computed here from torch's feature maps and the Gemm weights read from the ONNX file.
+     */
+    @org.junit.jupiter.api.Test
+    void gradCamEqualsCamOnTheResNetStyleExport() throws IOException {
+        LoadedModel m = load("resnet-style");
+        Differentiable d = (Differentiable) m.classifier();
+        float[] input = floats("/onnx/resnet-style-ref/input.bin");
+        float[] torchFeatures = floats("/onnx/resnet-style-ref/features.bin");
+        onnx.Onnx.ModelProto proto;
+        try (InputStream in = getClass().getResourceAsStream("/onnx/resnet-style.onnx")) {
+            proto = onnx.Onnx.ModelProto.parseFrom(in.readAllBytes());
+        }
+        org.nd4j.linalg.api.ndarray.INDArray fc = proto.getGraph().getInitializerList().stream().filter(t -> t.getName().equals("fc.weight"))
+                .map(OnnxSameDiff::array).findFirst().orElseThrow(); // [classes, channels]
+        for (int target = 0; target < 5; target++) {
+            Differentiable.FeatureGradients fg = d.featureGradients(input, 2, new int[] {target, target}, null);
+            int hw = fg.height() * fg.width();
+            for (int i = 0; i < 2; i++) {
+                float[] gradCam = io.shortcutlens.explain.GradCamExplainer.cam(fg, i);
+                float[] cam = new float[hw];
+                for (int k = 0; k < fg.channels(); k++) {
+                    for (int p = 0; p < hw; p++) {
+                        cam[p] += (float) (fc.getDouble(target, k) * torchFeatures[(i * fg.channels() + k) * hw + p]);
+                    }
+                }
+                float camMax = 0;
+                float gcMax = 0;
+                for (int p = 0; p < hw; p++) {
+                    cam[p] = Math.max(0, cam[p]);
+                    camMax = Math.max(camMax, cam[p]);
+                    gcMax = Math.max(gcMax, gradCam[p]);
+                }
+                if (camMax == 0) {
+                    assertEquals(0f, gcMax, "no positive evidence for class " + target + " in either map");
+                    continue;
+                }
+                double worst = 0;
+                for (int p = 0; p < hw; p++) {
+                    worst = Math.max(worst, Math.abs(cam[p] / camMax - gradCam[p] / gcMax));
+                }
+                assertTrue(worst <= 1e-4, "class " + target + " image " + i + ": " + worst);
+                assertEquals(camMax / hw, gcMax, 1e-4 * camMax / hw, "Grad-CAM = CAM / positions before normalisation");
+            }
+        }
+    }
+
+    /**
+     * Integrated gradients (128 steps, black baseline) sum to f(x) − f(baseline) within 1% on both exports (the
+     * completeness axiom of Sundararajan et al.).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet-style", "mobilenet-style"})
+    void integratedGradientsAreComplete(String name) throws IOException {
+        LoadedModel m = load(name);
+        Differentiable d = (Differentiable) m.classifier();
+        float[] input = floats("/onnx/" + name + "-ref/input.bin");
+        int size = m.inputShape().size();
+        for (int i = 0; i < 2; i++) {
+            float[] x = java.util.Arrays.copyOfRange(input, i * size, (i + 1) * size);
+            float[] logits = d.logits(x, 1);
+            float[] baseline = d.logits(new float[size], 1);
+            int target = 0; // the class whose logit moves most between the baseline and the image: the sharpest check
+            for (int c = 1; c < logits.length; c++) {
+                target = Math.abs(logits[c] - baseline[c]) > Math.abs(logits[target] - baseline[target]) ? c : target;
+            }
+            float[] map = new io.shortcutlens.explain.GradientExplainer(new io.shortcutlens.explain.GradientParams("integrated-gradients", 128, 0f, 1, 0, 64))
+                    .explain(io.shortcutlens.image.ImageTensor.ofInput(m.inputShape(), x), m.classifier().scores(x, 1), new int[] {target},
+                            m.classifier(), 0).get(0).map().toPixels();
+            double sum = 0;
+            for (float v : map) {
+                sum += v;
+            }
+            double expected = logits[target] - baseline[target];
+            System.out.printf("%s integrated gradients image %d: sum %.5f, f(x) - f(0) %.5f%n", name, i, sum, expected);
+            assertEquals(expected, sum, 0.01 * Math.abs(expected), "completeness within 1% at 128 steps");
+        }
+    }
+
+    /**
+     * A model holding an operator the gradient translation does not cover (Erf, in a GELU) still gives its scores and
+     * layers; asking for gradients names the operator and the methods that still work.
+     */
+    @org.junit.jupiter.api.Test
+    void anOperatorWithoutGradientsIsNamed() throws IOException {
+        LoadedModel m = load("erf-gelu");
+        float[] x = new float[m.inputShape().size()];
+        assertEquals(3, m.classifier().scores(x, 1).length);
+        UnsupportedOperationException e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> ((Differentiable) m.classifier()).logits(x, 1));
+        System.out.println("erf-gelu: " + e.getMessage());
+        assertTrue(e.getMessage().contains("[Erf]"), e.getMessage());
+        assertTrue(e.getMessage().contains("occlusion, lime or kernelshap"), e.getMessage());
+    }
 }

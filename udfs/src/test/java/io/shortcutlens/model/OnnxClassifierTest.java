@@ -260,19 +260,23 @@ class OnnxClassifierTest {
                 new ModelSpec(cnn.getPath(), null, null, List.of("a", "b"), ModelSpec.DEFAULT_MAX_MODEL_BYTES)));
         assertTrue(names.getMessage().contains("10 outputs"), names.getMessage());
 
+        // gradients: a graph with an operator whose gradient ShortcutLens cannot build (Erf) is refused, naming the
+        // operator and the methods that work; the explainers refuse it too
+        File erf = resource("/onnx/erf-gelu.onnx");
+        LoadedModel erfModel = ModelLoader.load(erf, new ModelSpec(erf.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES));
         UnsupportedOperationException grad = assertThrows(UnsupportedOperationException.class, () -> new io.shortcutlens.explain.GradCamExplainer(
-                new io.shortcutlens.explain.GradCamParams(null)).explain(references().get(0).image(), new float[10], new int[] {0},
-                ModelLoader.load(cnn, new ModelSpec(cnn.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES)).classifier(), 0));
-        assertTrue(grad.getMessage().contains("occlusion") && grad.getMessage().contains("kernelshap"), grad.getMessage());
+                new io.shortcutlens.explain.GradCamParams(null)).explain(io.shortcutlens.image.ImageTensor.ofInput(erfModel.inputShape(),
+                new float[erfModel.inputShape().size()]), new float[3], new int[] {0}, erfModel.classifier(), 0));
+        assertTrue(grad.getMessage().contains("[Erf]") && grad.getMessage().contains("kernelshap"), grad.getMessage());
 
         // the jobs and the Spark ML stage refuse before any task, naming what was asked and what to use instead
-        LoadedModel onnx = ModelLoader.load(cnn, new ModelSpec(cnn.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES));
-        io.shortcutlens.pipeline.ExplainSettings gradCam = new io.shortcutlens.pipeline.ExplainSettings(new ModelSpec(cnn.getPath(), null, null,
-                null, ModelSpec.DEFAULT_MAX_MODEL_BYTES), null, DecodeLimits.defaults(), io.shortcutlens.pipeline.TargetSelection.predicted(), null,
-                null, null, List.of(), new io.shortcutlens.explain.GradCamParams(null), null, 3, 0L, "t", io.shortcutlens.maps.MapStatistics.DEFAULT_GRID);
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> gradCam.check(onnx));
-        assertTrue(refused.getMessage().contains("[gradcam]") && refused.getMessage().contains(cnn.getPath())
+        io.shortcutlens.pipeline.ExplainSettings erfGradCam = gradCamSettings(erf);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> erfGradCam.check(erfModel));
+        assertTrue(refused.getMessage().contains("[Erf]") && refused.getMessage().contains(erf.getPath())
                 && refused.getMessage().contains("occlusion, lime or kernelshap"), refused.getMessage());
+        // ... and accept the CNN, whose operators all translate
+        LoadedModel onnx = ModelLoader.load(cnn, new ModelSpec(cnn.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES));
+        gradCamSettings(cnn).check(onnx);
 
         // activations read a tensor of the graph: accepted before any task, and a layer the graph lacks is named
         for (String layer : new String[] {null, "no-such-layer"}) {
@@ -286,5 +290,11 @@ class OnnxClassifierTest {
                 assertTrue(missing.getMessage().contains("no-such-layer") && missing.getMessage().contains(cnn.getPath()), missing.getMessage());
             }
         }
+    }
+
+    private static io.shortcutlens.pipeline.ExplainSettings gradCamSettings(File model) {
+        return new io.shortcutlens.pipeline.ExplainSettings(new ModelSpec(model.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES), null,
+                DecodeLimits.defaults(), io.shortcutlens.pipeline.TargetSelection.predicted(), null, null, null, List.of(),
+                new io.shortcutlens.explain.GradCamParams(null), null, 3, 0L, "t", io.shortcutlens.maps.MapStatistics.DEFAULT_GRID);
     }
 }

@@ -1,0 +1,178 @@
+package io.shortcutlens.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import onnx.Onnx;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The gradients of an ONNX model, from its graph rebuilt in SameDiff ({@link OnnxSameDiff}) and differentiated by
+ * SameDiff: input gradients of a target logit, a layer's feature maps with the gradient of the target logit at them,
+ * and the input gradient of a channel's mean activation (deep dream). Each objective is its own SameDiff graph (the
+ * ONNX graph plus that objective as the loss), kept in a pool so that task threads never share one.
+ */
+final class OnnxGradients {
+    private static final String ONE_HOT = "target_one_hot";
+    private static final String MASK = "channel_mask";
+
+    private final String name;
+    private final Onnx.ModelProto model;
+    private final long[] inputDims;
+    private final Map<String, long[]> shapes;
+    /** Objective ("logits", or "channel:" + tensor) -> idle graphs. */
+    private final Map<String, ConcurrentLinkedQueue<Objective>> pools = new ConcurrentHashMap<>();
+
+    /**
+     * @param inputDims the model's input dims, batch first
+     * @param shapes    per-image shapes of the graph's float tensors, as ONNX Runtime computed them
+     */
+    OnnxGradients(String name, Onnx.ModelProto model, long[] inputDims, Map<String, long[]> shapes) {
+        this.name = name;
+        this.model = model;
+        this.inputDims = inputDims;
+        this.shapes = shapes;
+    }
+
+    /** Operators the translation does not cover (empty when the model's gradients can be computed). */
+    List<String> unsupported() {
+        return OnnxSameDiff.unsupported(model.getGraph(), shapes);
+    }
+
+    /** A graph and its loss: the sum over the batch of the target logits, or of one channel's mean activation of a tensor. */
+    private record Objective(OnnxSameDiff graph, String tensor) { }
+
+    private Objective build(String key) {
+        OnnxSameDiff g = OnnxSameDiff.build(name, model, inputDims, shapes);
+        SameDiff sd = g.sameDiff();
+        SDVariable logits = g.logits();
+        if (key.equals("logits")) {
+            SDVariable oneHot = sd.placeHolder(ONE_HOT, DataType.FLOAT, -1, shapes.get(logitsName(g))[0]);
+            sd.setLossVariables(anchored(sd, logits.mul(oneHot).sum()));
+            sd.createGradFunction(OnnxSameDiff.INPUT); // a placeholder's gradient only when asked for
+            return new Objective(g, null);
+        }
+        String tensor = key.substring("channel:".length());
+        long[] s = shapes.get(tensor);
+        long[] maskShape = new long[s.length + 1];
+        java.util.Arrays.fill(maskShape, 1);
+        maskShape[1] = s[0];
+        SDVariable mask = sd.placeHolder(MASK, DataType.FLOAT, maskShape);
+        long positions = 1;
+        for (int i = 1; i < s.length; i++) {
+            positions *= s[i];
+        }
+        sd.setLossVariables(anchored(sd, g.variable(tensor).mul(mask).sum().div(positions)));
+        sd.createGradFunction(OnnxSameDiff.INPUT);
+        return new Objective(g, tensor);
+    }
+
+    /**
+     * The loss plus zero times a scalar variable: SameDiff differentiates only losses that depend on a trainable
+     * variable, and the model's weights are constants here (their gradients are never computed).
+     */
+    private static SDVariable anchored(SameDiff sd, SDVariable loss) {
+        return loss.add(sd.var("gradient_anchor", Nd4j.scalar(0f)).mul(0));
+    }
+
+    private String logitsName(OnnxSameDiff g) {
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            if (g.variable(e.getKey()) == g.logits()) {
+                return e.getKey();
+            }
+        }
+        throw new IllegalStateException("model " + name + ": the class scores' tensor has no shape");
+    }
+
+    private <T> T with(String key, Function<Objective, T> work) {
+        ConcurrentLinkedQueue<Objective> pool = pools.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>());
+        Objective o = pool.poll();
+        if (o == null) {
+            o = build(key);
+        }
+        try {
+            return work.apply(o);
+        } finally {
+            pool.offer(o);
+        }
+    }
+
+    private INDArray input(float[] modelLayout, int n) {
+        long[] dims = inputDims.clone();
+        dims[0] = n;
+        return Nd4j.create(modelLayout, dims, 'c');
+    }
+
+    private static float[] floats(INDArray a) {
+        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    /** Logits of {@code n} images given in the model's input layout. */
+    float[] logits(float[] modelLayout, int n) {
+        return with("logits", o -> {
+            SDVariable l = o.graph().logits();
+            return floats(o.graph().sameDiff().output(Map.of(OnnxSameDiff.INPUT, input(modelLayout, n)), l.name()).get(l.name()));
+        });
+    }
+
+    private INDArray oneHot(int n, int[] targets, int classes) {
+        float[] v = new float[n * classes];
+        for (int i = 0; i < n; i++) {
+            v[i * classes + targets[i]] = 1;
+        }
+        return Nd4j.create(v, new long[] {n, classes}, 'c');
+    }
+
+    /** d(target logit) / d(input), in the model's input layout. */
+    float[] inputGradients(float[] modelLayout, int n, int[] targets, int classes) {
+        return with("logits", o -> {
+            Map<String, INDArray> g = o.graph().sameDiff().calculateGradients(Map.of(OnnxSameDiff.INPUT, input(modelLayout, n), ONE_HOT,
+                    oneHot(n, targets, classes)), OnnxSameDiff.INPUT);
+            return floats(g.get(OnnxSameDiff.INPUT));
+        });
+    }
+
+    /** A tensor's values and d(target logit) / d(tensor), each {@code n × per-image size}. */
+    float[][] tensorGradients(float[] modelLayout, int n, int[] targets, int classes, String tensor) {
+        return with("logits", o -> {
+            String v = o.graph().variable(tensor).name();
+            OutAndGrad r = o.graph().sameDiff().calculateGradientsAndOutputs(Map.of(OnnxSameDiff.INPUT, input(modelLayout, n), ONE_HOT,
+                    oneHot(n, targets, classes)), List.of(v), List.of(v));
+            return new float[][] {floats(r.getOutputs().get(v)), floats(r.getGradients().get(v))};
+        });
+    }
+
+    /** Each image's mean activation of one channel of a tensor, and its gradient with respect to the input (model layout). */
+    float[][] channelGradients(float[] modelLayout, int n, String tensor, int channel) {
+        return with("channel:" + tensor, o -> {
+            long[] s = shapes.get(tensor);
+            long[] maskShape = new long[s.length + 1];
+            java.util.Arrays.fill(maskShape, 1);
+            maskShape[1] = s[0];
+            INDArray mask = Nd4j.zeros(DataType.FLOAT, maskShape);
+            mask.putScalar(channel, 1f);
+            String v = o.graph().variable(tensor).name();
+            OutAndGrad r = o.graph().sameDiff().calculateGradientsAndOutputs(Map.of(OnnxSameDiff.INPUT, input(modelLayout, n), MASK, mask),
+                    List.of(v), List.of(OnnxSameDiff.INPUT));
+            INDArray act = r.getOutputs().get(v);
+            float[] means = new float[n];
+            long per = act.length() / n / s[0];
+            float[] all = floats(act);
+            for (int i = 0; i < n; i++) {
+                double sum = 0;
+                for (int q = 0; q < per; q++) {
+                    sum += all[(int) ((i * s[0] + channel) * per + q)];
+                }
+                means[i] = (float) (sum / per);
+            }
+            return new float[][] {means, floats(r.getGradients().get(OnnxSameDiff.INPUT))};
+        });
+    }
+}
