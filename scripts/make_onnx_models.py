@@ -15,6 +15,8 @@ and Fashion-MNIST from dataset-fashion-mnist (/usr/share/datasets/fashion-mnist)
                                                                # the block types of ResNet and MobileNetV3 at small widths,
                                                                # seeded weights, batch norm kept as nodes; with torch's
                                                                # logits and autograd gradients on fixed inputs (ARCH-ref/)
+    /usr/bin/python3 scripts/make_onnx_models.py torchvision DIR  # resnet18.onnx, mobilenet_v3_small.onnx at 3x224x224 (1000
+                                                               # classes, seeded random weights: for the benchmark's timings)
     /usr/bin/python3 scripts/make_onnx_models.py unsupported  # erf-gelu.onnx (3x16x16, 3 classes): a GELU written with Erf,
                                                                # an operator ShortcutLens cannot differentiate
 
@@ -356,6 +358,16 @@ def unsupported():
     print(f"wrote {path} ({os.path.getsize(path)} bytes)")
 
 
+def torchvision_models(folder):
+    """torchvision's real ResNet-18 and MobileNetV3-Small, exported as a user would (eval mode, 224x224, batch norm
+    folded by the exporter); weights are seeded random ones: the benchmark times them, it does not read their answers."""
+    import torchvision
+    for name in ["resnet18", "mobilenet_v3_small"]:
+        torch.manual_seed(0)
+        net = getattr(torchvision.models, name)().eval()
+        export(net, (3, 224, 224), os.path.join(folder, name + ".onnx"), ["class-%d" % c for c in range(1000)])
+
+
 def decoy():
     """The decoy job's standard variant: pullover, coat and shirt carry a 4x4 swatch in the lower-left corner, its gray
     value 255, 189, 123 by class (DecoyFashion.standard()); the other classes stay clean. Trained as the decoy job
@@ -401,6 +413,8 @@ if __name__ == "__main__":
         decoy()
     elif what == "arch":
         arch()
+    elif what == "torchvision" and len(sys.argv) == 3:
+        torchvision_models(sys.argv[2])
     elif what == "unsupported":
         unsupported()
     elif what == "demo" and len(sys.argv) == 3:

@@ -316,6 +316,45 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable {
         return new Differentiable.LayerActivations(t.name(), chw[0], chw[1], chw[2], run(session, batch, n, t.name(), chw[0] * chw[1] * chw[2]));
     }
 
+    /** Tensors of the graph for {@code n} images, each {@code n × per-image size}, from one forward pass on the CPU. */
+    private Map<String, float[]> runOutputs(float[] batch, int n, List<String> tensors) {
+        String key = String.join("\u0000", tensors);
+        OrtSession session = layerSessions.computeIfAbsent(key, k -> {
+            try {
+                return OrtEnvironment.getEnvironment().createSession(layers().withOutputs(tensors), sessionOptions(threads, -1));
+            } catch (OrtException e) {
+                throw new IllegalStateException("cannot read tensors " + tensors + " of ONNX model " + name + ": " + e.getMessage(), e);
+            }
+        });
+        Map<String, long[]> shapes = layers().shapes();
+        Map<String, float[]> out = new java.util.HashMap<>();
+        for (String t : tensors) {
+            long per = 1;
+            for (long d : shapes.get(t)) {
+                per *= d;
+            }
+            out.put(t, new float[(int) (n * per)]);
+        }
+        int size = shape.size();
+        int step = fixedBatch > 0 ? fixedBatch : n;
+        for (int start = 0; start < n; start += step) {
+            int m = Math.min(step, n - start);
+            int fed = fixedBatch > 0 ? fixedBatch : m;
+            float[] part = start == 0 && fed == m ? batch : Arrays.copyOfRange(batch, start * size, (start + fed) * size);
+            try (OnnxTensor in = tensor(part, fed); OrtSession.Result r = session.run(Map.of(inputName, in), new java.util.HashSet<>(tensors))) {
+                for (String t : tensors) {
+                    float[] dst = out.get(t);
+                    int per = dst.length / n;
+                    ((OnnxTensor) r.get(t).orElseThrow()).getFloatBuffer().get(dst, start * per, m * per);
+                }
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime failed on model " + name + " reading tensors " + tensors + " with a batch of " + fed
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
     /**
      * {@code n} images through {@code session} in batches of the model's size (a fixed batch is padded), {@code perImage}
      * floats per image of one output: {@code output}, or the first when null.
@@ -375,9 +414,12 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable {
     public FeatureGradients featureGradients(float[] batch, int n, int[] targets, String layer) {
         OnnxGradients g = gradients();
         OnnxLayers.Tensor t = layers().resolve(layer);
-        float[][] r = g.tensorGradients(toModel(batch, n), n, targets, numClasses, t.name());
+        // ONNX Runtime's forward pass gives the feature maps and whatever else the layers after them read; SameDiff
+        // differentiates those later layers only
+        List<String> inputs = g.headInputs(t.name());
+        Map<String, float[]> values = runOutputs(batch, n, inputs);
         int[] chw = chw(t);
-        return new FeatureGradients(t.name(), chw[0], chw[1], chw[2], r[0], r[1]);
+        return new FeatureGradients(t.name(), chw[0], chw[1], chw[2], values.get(t.name()), g.headGradients(values, n, targets, numClasses, t.name()));
     }
 
     @Override

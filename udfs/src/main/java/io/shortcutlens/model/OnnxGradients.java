@@ -50,13 +50,21 @@ final class OnnxGradients {
     private record Objective(OnnxSameDiff graph, String tensor) { }
 
     private Objective build(String key) {
-        OnnxSameDiff g = OnnxSameDiff.build(name, model, inputDims, shapes);
+        boolean head = key.startsWith("head:");
+        OnnxSameDiff g = OnnxSameDiff.build(name, model, inputDims, shapes, head ? key.substring("head:".length()) : null);
         SameDiff sd = g.sameDiff();
         SDVariable logits = g.logits();
+        if (head) {
+            String tensor = key.substring("head:".length());
+            SDVariable oneHot = sd.placeHolder(ONE_HOT, DataType.FLOAT, -1, shapes.get(logitsName(g))[0]);
+            sd.setLossVariables(anchored(sd, logits.mul(oneHot).sum()));
+            differentiate(sd, g.placeholders().get(tensor));
+            return new Objective(g, tensor);
+        }
         if (key.equals("logits")) {
             SDVariable oneHot = sd.placeHolder(ONE_HOT, DataType.FLOAT, -1, shapes.get(logitsName(g))[0]);
             sd.setLossVariables(anchored(sd, logits.mul(oneHot).sum()));
-            sd.createGradFunction(OnnxSameDiff.INPUT); // a placeholder's gradient only when asked for
+            differentiate(sd, OnnxSameDiff.INPUT);
             return new Objective(g, null);
         }
         String tensor = key.substring("channel:".length());
@@ -70,8 +78,56 @@ final class OnnxGradients {
             positions *= s[i];
         }
         sd.setLossVariables(anchored(sd, g.variable(tensor).mul(mask).sum().div(positions)));
-        sd.createGradFunction(OnnxSameDiff.INPUT);
+        differentiate(sd, OnnxSameDiff.INPUT);
         return new Objective(g, tensor);
+    }
+
+    /**
+     * Builds the graph's gradient function, with the gradient of {@code placeholder} (SameDiff gives a placeholder's
+     * gradient only when asked for). SameDiff prints a line per differentiated operator to standard output while it
+     * builds: those lines are dropped, every other line written meanwhile passes.
+     */
+    private static void differentiate(SameDiff sd, String placeholder) {
+        synchronized (OnnxGradients.class) {
+            java.io.PrintStream original = System.out;
+            System.setOut(new java.io.PrintStream(new DroppingLines(original, "Added differentiated op "), true));
+            try {
+                sd.createGradFunction(placeholder);
+            } finally {
+                System.out.flush();
+                System.setOut(original);
+            }
+        }
+    }
+
+    /** Passes whole lines to a stream, except those starting with a prefix. */
+    private static final class DroppingLines extends java.io.OutputStream {
+        private final java.io.PrintStream target;
+        private final byte[] prefix;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        DroppingLines(java.io.PrintStream target, String prefix) {
+            this.target = target;
+            this.prefix = prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            line.write(b);
+            if (b == '\n') {
+                flush();
+            }
+        }
+
+        @Override
+        public synchronized void flush() {
+            byte[] bytes = line.toByteArray();
+            line.reset();
+            if (bytes.length > 0 && !java.util.Arrays.equals(bytes, 0, Math.min(bytes.length, prefix.length), prefix, 0, prefix.length)) {
+                target.write(bytes, 0, bytes.length);
+                target.flush();
+            }
+        }
     }
 
     /**
@@ -139,13 +195,31 @@ final class OnnxGradients {
         });
     }
 
-    /** A tensor's values and d(target logit) / d(tensor), each {@code n × per-image size}. */
-    float[][] tensorGradients(float[] modelLayout, int n, int[] targets, int classes, String tensor) {
-        return with("logits", o -> {
-            String v = o.graph().variable(tensor).name();
-            OutAndGrad r = o.graph().sameDiff().calculateGradientsAndOutputs(Map.of(OnnxSameDiff.INPUT, input(modelLayout, n), ONE_HOT,
-                    oneHot(n, targets, classes)), List.of(v), List.of(v));
-            return new float[][] {floats(r.getOutputs().get(v)), floats(r.getGradients().get(v))};
+    /**
+     * The tensors the head graph downstream of {@code tensor} reads, {@code tensor} among them: what a forward pass
+     * must return for {@link #headGradients}.
+     */
+    List<String> headInputs(String tensor) {
+        return with("head:" + tensor, o -> List.copyOf(o.graph().placeholders().keySet()));
+    }
+
+    /**
+     * d(target logit) / d(tensor) from the head graph alone, fed the values of {@link #headInputs} ({@code n} images
+     * each) that a forward pass computed.
+     */
+    float[] headGradients(Map<String, float[]> values, int n, int[] targets, int classes, String tensor) {
+        return with("head:" + tensor, o -> {
+            Map<String, INDArray> feed = new java.util.HashMap<>();
+            o.graph().placeholders().forEach((onnxName, ph) -> {
+                long[] per = shapes.get(onnxName);
+                long[] dims = new long[per.length + 1];
+                dims[0] = n;
+                System.arraycopy(per, 0, dims, 1, per.length);
+                feed.put(ph, Nd4j.create(values.get(onnxName), dims, 'c'));
+            });
+            feed.put(ONE_HOT, oneHot(n, targets, classes));
+            String ph = o.graph().placeholders().get(tensor);
+            return floats(o.graph().sameDiff().calculateGradients(feed, ph).get(ph));
         });
     }
 

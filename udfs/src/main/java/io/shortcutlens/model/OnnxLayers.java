@@ -44,10 +44,20 @@ final class OnnxLayers {
         } catch (org.nd4j.shade.protobuf.InvalidProtocolBufferException e) {
             throw new ModelLoadException("model file " + name + " is not a readable ONNX model: " + e.getMessage(), e);
         }
+        // layers are what the image flows through: tensors computed from the graph's input, not from weights alone
+        // (exporters pass shared weights through Identity nodes)
+        Set<String> fromInput = new java.util.HashSet<>();
+        Set<String> initializers = new java.util.HashSet<>();
+        m.getGraph().getInitializerList().forEach(t -> initializers.add(t.getName()));
+        m.getGraph().getInputList().stream().map(Onnx.ValueInfoProto::getName).filter(n -> !initializers.contains(n)).forEach(fromInput::add);
         List<Tensor> out = new ArrayList<>();
         for (Onnx.NodeProto node : m.getGraph().getNodeList()) {
+            if (node.getInputList().stream().noneMatch(fromInput::contains)) {
+                continue;
+            }
             for (String o : node.getOutputList()) {
                 if (!o.isEmpty()) {
+                    fromInput.add(o);
                     out.add(new Tensor(o, node.getName(), node.getOpType(), null));
                 }
             }

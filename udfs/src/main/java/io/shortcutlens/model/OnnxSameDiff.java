@@ -45,11 +45,19 @@ final class OnnxSameDiff {
     /** ONNX tensor name -> SameDiff variable. */
     private final Map<String, SDVariable> vars;
     private final String scores;
+    /** ONNX tensor name -> the placeholder it is fed to (the image input, or a head graph's inputs). */
+    private final Map<String, String> placeholders;
 
-    private OnnxSameDiff(SameDiff sd, Map<String, SDVariable> vars, String scores) {
+    private OnnxSameDiff(SameDiff sd, Map<String, SDVariable> vars, String scores, Map<String, String> placeholders) {
         this.sd = sd;
         this.vars = vars;
         this.scores = scores;
+        this.placeholders = placeholders;
+    }
+
+    /** The tensors this graph is fed (ONNX name -> placeholder name). */
+    Map<String, String> placeholders() {
+        return placeholders;
     }
 
     SameDiff sameDiff() {
@@ -118,12 +126,21 @@ final class OnnxSameDiff {
     }
 
     /**
-     * Builds the graph.
+     * Builds the whole graph, fed the image batch at {@link #INPUT}.
      *
      * @param inputDims   the model's input shape with the batch first (-1 for any)
      * @param floatShapes per-image shapes of the graph's float tensors, as ONNX Runtime computed them
      */
     static OnnxSameDiff build(String name, Onnx.ModelProto model, long[] inputDims, Map<String, long[]> floatShapes) {
+        return build(name, model, inputDims, floatShapes, null);
+    }
+
+    /**
+     * Builds the graph, or with {@code from} only its head: the nodes downstream of that tensor, fed that tensor and
+     * any other tensor they read from upstream (a residual branch, say) as placeholders. Grad-CAM needs no more: the
+     * feature maps and those inputs come from ONNX Runtime's forward pass, and SameDiff differentiates the head alone.
+     */
+    static OnnxSameDiff build(String name, Onnx.ModelProto model, long[] inputDims, Map<String, long[]> floatShapes, String from) {
         Onnx.GraphProto g = model.getGraph();
         List<String> missing = unsupported(g, floatShapes);
         if (!missing.isEmpty()) {
@@ -135,15 +152,27 @@ final class OnnxSameDiff {
         for (Onnx.TensorProto t : g.getInitializerList()) {
             constants.put(t.getName(), array(t));
         }
-        String inputName = null;
-        for (Onnx.ValueInfoProto in : g.getInputList()) {
-            if (!constants.containsKey(in.getName())) {
-                inputName = in.getName();
+        Map<String, String> placeholders = new LinkedHashMap<>();
+        Set<String> downstream = new java.util.HashSet<>();
+        if (from == null) {
+            String inputName = null;
+            for (Onnx.ValueInfoProto in : g.getInputList()) {
+                if (!constants.containsKey(in.getName())) {
+                    inputName = in.getName();
+                }
+            }
+            long[] dims = inputDims.clone();
+            dims[0] = -1;
+            vars.put(inputName, sd.placeHolder(INPUT, DataType.FLOAT, dims));
+            placeholders.put(inputName, INPUT);
+        } else {
+            downstream.add(from);
+            for (Onnx.NodeProto node : g.getNodeList()) {
+                if (node.getInputList().stream().anyMatch(downstream::contains)) {
+                    downstream.addAll(node.getOutputList());
+                }
             }
         }
-        long[] dims = inputDims.clone();
-        dims[0] = -1;
-        vars.put(inputName, sd.placeHolder(INPUT, DataType.FLOAT, dims));
         int[] counter = {0};
         for (Onnx.NodeProto node : g.getNodeList()) {
             boolean computesFloats = node.getOutputList().stream().anyMatch(floatShapes::containsKey);
@@ -151,10 +180,14 @@ final class OnnxSameDiff {
                 constants.put(node.getOutput(0), array(attributes(node).get("value").getT()));
                 continue;
             }
-            if (!computesFloats) {
-                continue; // shape arithmetic: the reshapes use the shapes ONNX Runtime reported
+            if (node.getOpType().equals("Identity") && constants.containsKey(node.getInput(0))) {
+                constants.put(node.getOutput(0), constants.get(node.getInput(0))); // exporters pass shared weights through Identity
+                continue;
             }
-            SDVariable out = new Translator(sd, vars, constants, floatShapes, node, counter).translate();
+            if (!computesFloats || (from != null && (node.getOutput(0).equals(from) || !downstream.contains(node.getOutput(0))))) {
+                continue; // shape arithmetic (the reshapes use the shapes ONNX Runtime reported), or upstream of the head
+            }
+            SDVariable out = new Translator(sd, vars, constants, floatShapes, node, counter, from == null ? null : placeholders).translate();
             vars.put(node.getOutput(0), out);
         }
         String first = g.getOutput(0).getName();
@@ -164,12 +197,15 @@ final class OnnxSameDiff {
                 scores = node.getInput(0);
             }
         }
-        return new OnnxSameDiff(sd, vars, scores);
+        if (!vars.containsKey(scores)) {
+            throw new IllegalArgumentException("model " + name + ": the class scores do not depend on tensor '" + from + "'");
+        }
+        return new OnnxSameDiff(sd, vars, scores, placeholders);
     }
 
     /** One node's translation. */
     private record Translator(SameDiff sd, Map<String, SDVariable> vars, Map<String, INDArray> constants, Map<String, long[]> shapes,
-                              Onnx.NodeProto node, int[] counter) {
+                              Onnx.NodeProto node, int[] counter, Map<String, String> headInputs) {
 
         SDVariable translate() {
             Map<String, Onnx.AttributeProto> a = attributes(node);
@@ -219,6 +255,17 @@ final class OnnxSameDiff {
                 return v;
             }
             INDArray c = constants.get(n);
+            if (c == null && headInputs != null && shapes.containsKey(n)) { // a head graph's input, computed upstream
+                long[] per = shapes.get(n);
+                long[] dims = new long[per.length + 1];
+                dims[0] = -1;
+                System.arraycopy(per, 0, dims, 1, per.length);
+                String ph = "head_input_" + headInputs.size();
+                headInputs.put(n, ph);
+                SDVariable p = sd.placeHolder(ph, DataType.FLOAT, dims);
+                vars.put(n, p);
+                return p;
+            }
             if (c == null) {
                 throw new IllegalStateException("node " + node.getName() + " (" + node.getOpType() + ") reads '" + n + "', which nothing computes");
             }
