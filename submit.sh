@@ -115,7 +115,7 @@ case "$cmd" in
   bench)
     build_if_stale bench
     exec java "${JAVA17_OPENS[@]}" -Xmx"${SHORTCUTLENS_DRIVER_MEMORY:-6g}" \
-      -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+      -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" -Dshortcutlens.root="$ROOT" \
       -cp "$(cat "$BENCH_CP"):$ROOT/bench/target/classes" io.shortcutlens.bench.ExplainBenchmark "$@" ;;
   *) echo "submit.sh: unknown command '$cmd'" >&2; usage >&2; exit 2 ;;
 esac

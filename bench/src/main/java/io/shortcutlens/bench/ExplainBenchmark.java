@@ -69,6 +69,14 @@ public final class ExplainBenchmark implements Callable<Integer> {
         "max-pool, conv 3x3x16, max-pool, dense 10; 1x28x28) and time occlusion, LIME and KernelSHAP on the ONNX model."})
     boolean onnx = true;
 
+    @Option(names = "--torchvision", negatable = true, description = {"Also time torchvision's ResNet-18 and MobileNetV3-Small exported to ONNX at",
+        "3x224x224 (needs /usr/bin/python3 with torch and torchvision): forward, Grad-CAM, occlusion (100 windows), saliency, IG."})
+    boolean torchvision = true;
+
+    @Option(names = "--torchvision-batch", paramLabel = "N", description = {"Images per batched forward pass and per Grad-CAM call on the torchvision",
+        "models (default: the images Grad-CAM sends through the model per pass in a task)."})
+    int torchvisionBatch = io.shortcutlens.explain.ImageBatchedExplainer.PAIRS_PER_PASS;
+
     @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads in the ONNX comparison (DL4J: OMP_NUM_THREADS).")
     int threads = 2;
 
@@ -165,6 +173,9 @@ public final class ExplainBenchmark implements Callable<Integer> {
         gradientMethods(clf, tensors, base, shape);
         if (onnx) {
             new OnnxComparison(threads, onnxBatch, seconds, repeats, images, limeSamples).run();
+        }
+        if (torchvision) {
+            new RealArchitectures(threads, torchvisionBatch, repeats).run();
         }
         return 0;
     }

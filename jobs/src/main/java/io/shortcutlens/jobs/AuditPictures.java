@@ -137,10 +137,15 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
                 notes.add("Deep dream and activations need a model whose layers can be read (a DL4J network, an ONNX model).");
             } else {
                 try {
-                    if (net instanceof io.shortcutlens.model.Differentiable d) {
+                    if (net instanceof io.shortcutlens.model.Differentiable d && (dreamChannels > 0 || dreamClasses)) {
                         long t0 = System.nanoTime();
-                        dreams.addAll(ModelInternals.dreams(d, loaded, norm, auto(dreamLayer), dreamChannels, dreamClasses, seed));
-                        LOG.info("report: deep dream of {} objectives in {} s", dreams.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+                        try {
+                            dreams.addAll(ModelInternals.dreams(d, loaded, norm, auto(dreamLayer), dreamChannels, dreamClasses, seed));
+                            LOG.info("report: deep dream of {} objectives in {} s", dreams.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+                        } catch (UnsupportedOperationException e) { // an ONNX graph whose gradients cannot be built: its activations still show
+                            notes.add("Deep dream: " + e.getMessage());
+                            LOG.warn("report: {}", e.getMessage());
+                        }
                     } else if (dreamChannels > 0 || dreamClasses) {
                         notes.add("Deep dream needs gradients, which this model (" + loaded.classifier() + ") does not give; its activations are shown.");
                     }

@@ -114,7 +114,7 @@ final class ModelInternals {
     static ActivationPanel activations(io.shortcutlens.model.LayerOutputs net, InputShape shape, String className, String path, ImageTensor image, String layer) {
         Differentiable.LayerActivations a = net.activations(image.input(), 1, layer);
         int strongest = ActivationExplainer.strongestChannelIndex(a, 0);
-        float[] over = GradCamExplainer.upsample(ActivationExplainer.strongestChannel(a, 0), a.height(), a.width(), shape.height(), shape.width());
+        float[] over = io.shortcutlens.maps.Resize.bilinear(ActivationExplainer.strongestChannel(a, 0), a.height(), a.width(), shape.height(), shape.width());
         int scale = Math.max(1, 128 / Math.max(shape.height(), shape.width()));
         int tileScale = Math.max(1, 48 / Math.max(a.height(), a.width()));
         return new ActivationPanel(className, path, a.layer(), a.channels(), a.height(), a.width(), strongest,

@@ -48,7 +48,7 @@ class StandaloneClusterIT {
         Process p = cluster.startSubmit(log, "explain", "--master", cluster.masterUrl, "--conf", "spark.executor.memory=1g", "--conf",
                 "spark.cores.max=2", "--input", images.getAbsolutePath(), "--model", TestSpark.model().getAbsolutePath(), "--output",
                 out.getAbsolutePath(), "--methods", "occlusion,lime", "--occlusion-mask-size", "8", "--occlusion-stride", "4",
-                "--lime-samples", "300", "--partitions", "12");
+                "--lime-samples", "100", "--partitions", "12");
         // once the explain stage runs, kill an executor JVM in the middle of a task of it
         long deadline = System.currentTimeMillis() + 600_000;
         while (!Files.readString(log.toPath()).contains("[3/4]") && p.isAlive() && System.currentTimeMillis() < deadline) {

@@ -41,7 +41,7 @@ public final class ActivationExplainer extends ImageBatchedExplainer {
         Differentiable.LayerActivations a = layers(model, method()).activations(batch, n, params.layer());
         List<float[]> up = new ArrayList<>();
         for (int j = 0; j < n; j++) {
-            up.add(GradCamExplainer.upsample(strongestChannel(a, j), a.height(), a.width(), shape.height(), shape.width()));
+            up.add(io.shortcutlens.maps.Resize.bilinear(strongestChannel(a, j), a.height(), a.width(), shape.height(), shape.width()));
         }
         return up;
     }

@@ -140,7 +140,7 @@ public record DeepDream(String layer, int channel, int levels, double scale, int
         float[] out = new float[c * outH * outW];
         for (int k = 0; k < c; k++) {
             float[] plane = java.util.Arrays.copyOfRange(src, k * h * w, (k + 1) * h * w);
-            System.arraycopy(GradCamExplainer.upsample(plane, h, w, outH, outW), 0, out, k * outH * outW, outH * outW);
+            System.arraycopy(io.shortcutlens.maps.Resize.bilinear(plane, h, w, outH, outW), 0, out, k * outH * outW, outH * outW);
         }
         return out;
     }

@@ -10,10 +10,10 @@ import java.util.List;
  * a call go through together, {@value #PAIRS_PER_PASS} (image, target) pairs per pass, and each map has one value
  * per pixel. A method only says what a pass gives per pair ({@link #maps}).
  */
-abstract class ImageBatchedExplainer implements Explainer {
+public abstract class ImageBatchedExplainer implements Explainer {
 
     /** (image, target) pairs per pass. */
-    static final int PAIRS_PER_PASS = 32;
+    public static final int PAIRS_PER_PASS = 32;
 
     @Override
     public final List<Explanation> explain(ImageTensor image, float[] baseScores, int[] targets, ImageClassifier model, long seed) {

@@ -253,7 +253,7 @@ class GradientMethodsTest {
                 best = act[p] > act[best] ? p : best;
             }
             int channel = best / hw;
-            float[] expected = GradCamExplainer.upsample(java.util.Arrays.copyOfRange(act, channel * hw, (channel + 1) * hw), (int) shape[2],
+            float[] expected = io.shortcutlens.maps.Resize.bilinear(java.util.Arrays.copyOfRange(act, channel * hw, (channel + 1) * hw), (int) shape[2],
                     (int) shape[3], 16, 16);
             float[] map = new ActivationExplainer(new ActivationParams("0")).explain(io.shortcutlens.image.ImageTensor.ofInput(SHAPE, x),
                     classifier.scores(x, 1), new int[] {0}, classifier, 0L).get(0).map().toPixels();

@@ -1,0 +1,134 @@
+package io.shortcutlens.bench;
+
+import io.shortcutlens.explain.Explainer;
+import io.shortcutlens.explain.GradCamExplainer;
+import io.shortcutlens.explain.GradCamParams;
+import io.shortcutlens.explain.GradientExplainer;
+import io.shortcutlens.explain.GradientParams;
+import io.shortcutlens.explain.OcclusionExplainer;
+import io.shortcutlens.explain.OcclusionParams;
+import io.shortcutlens.image.ImageTensor;
+import io.shortcutlens.image.InputShape;
+import io.shortcutlens.model.ImageClassifier;
+import io.shortcutlens.model.ModelLoader;
+import io.shortcutlens.model.ModelSpec;
+import io.shortcutlens.model.OnnxOptions;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * torchvision's ResNet-18 and MobileNetV3-Small, exported to ONNX at 3×224×224 by scripts/make_onnx_models.py (Debian's
+ * python3-torchvision; seeded random weights, which do not change their speed): batched forward passes, Grad-CAM
+ * (ONNX Runtime's forward pass plus SameDiff's backward pass through the layers after the feature maps), occlusion with
+ * 100 windows against plain inference of the same passes, and the input-gradient methods (SameDiff's backward pass
+ * through the whole graph). Skipped, saying why, where Python or torchvision is missing.
+ */
+final class RealArchitectures {
+    private static final InputShape SHAPE = new InputShape(3, 224, 224);
+
+    private final int threads;
+    private final int batch;
+    private final int repeats;
+
+    RealArchitectures(int threads, int batch, int repeats) {
+        this.threads = threads;
+        this.batch = batch;
+        this.repeats = repeats;
+    }
+
+    void run() throws IOException, InterruptedException {
+        File dir = Files.createTempDirectory("shortcutlens-bench-torchvision").toFile();
+        File script = new File(System.getProperty("shortcutlens.root", "."), "scripts/make_onnx_models.py");
+        Process p = new ProcessBuilder("/usr/bin/python3", script.getAbsolutePath(), "torchvision", dir.getAbsolutePath()).redirectErrorStream(true)
+                .start();
+        String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            System.out.println("\ntorchvision models: skipped (" + script + " torchvision failed: " + log.strip().lines().reduce((a, b) -> b).orElse("")
+                    + "; it needs apt-get install python3-torch python3-torchvision python3-onnx)");
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%ntorchvision models at 3x224x224 (ONNX Runtime %d threads; batches of %d; median of %d)%n", threads, batch, repeats);
+        System.out.printf(Locale.ROOT, "%-20s %-18s %10s %12s %14s%n", "model", "method", "images/s", "s/image", "vs forward");
+        for (String name : List.of("resnet18", "mobilenet_v3_small")) {
+            File f = new File(dir, name + ".onnx");
+            ImageClassifier clf = ModelLoader.load(f, new ModelSpec(f.getPath(), null, null, null, 512L << 20, new OnnxOptions("auto", false, threads)))
+                    .classifier();
+            measure(name, clf);
+            f.delete();
+        }
+        dir.delete();
+        System.out.println("vs forward: explain time per image / one batched forward pass per image (Grad-CAM: the acceptance bound is 3);");
+        System.out.println("occlusion: 44x44 windows, stride 20 (100 windows), its row: explain time / plain inference of the same passes in the same batches.");
+    }
+
+    private void measure(String name, ImageClassifier clf) {
+        Random r = new Random(7);
+        List<ImageTensor> images = new ArrayList<>();
+        float[] all = new float[batch * SHAPE.size()];
+        for (int i = 0; i < batch; i++) {
+            float[] x = new float[SHAPE.size()];
+            for (int k = 0; k < x.length; k++) {
+                x[k] = r.nextFloat();
+            }
+            System.arraycopy(x, 0, all, i * x.length, x.length);
+            images.add(ImageTensor.ofInput(SHAPE, x));
+        }
+        List<float[]> base = new ArrayList<>();
+        List<int[]> targets = new ArrayList<>();
+        float[] scores = clf.scores(all, batch);
+        int k = clf.numClasses();
+        for (int i = 0; i < batch; i++) {
+            base.add(java.util.Arrays.copyOfRange(scores, i * k, (i + 1) * k));
+            targets.add(new int[] {i % k});
+        }
+        long[] seeds = new long[batch];
+        double forward = median(() -> clf.scores(all, batch)) / batch; // seconds per image
+        row(name, "forward (batched)", forward, forward);
+
+        GradCamExplainer gradCam = new GradCamExplainer(new GradCamParams(null));
+        gradCam.explainAll(images, base, targets, clf, seeds); // builds the head graph
+        row(name, "gradcam", median(() -> gradCam.explainAll(images, base, targets, clf, seeds)) / batch, forward);
+
+        OcclusionExplainer occlusion = new OcclusionExplainer(new OcclusionParams(44, 20, 0f, 50));
+        List<ExplainBenchmark.Measure> runs = new ArrayList<>();
+        float[][] baseArray = base.toArray(new float[0][]);
+        for (int rep = 0; rep < repeats; rep++) {
+            runs.add(ExplainBenchmark.measure(occlusion, clf, images.subList(0, 2), baseArray, SHAPE, 50));
+        }
+        runs.sort((a, b) -> Double.compare(a.ratio(), b.ratio()));
+        ExplainBenchmark.Measure m = runs.get(runs.size() / 2);
+        System.out.printf(Locale.ROOT, "%-20s %-18s %10.2f %12.3f %14s   overhead %.3f over inference of the same %d passes%n", name, "occlusion",
+                2 / m.explainSeconds(), m.explainSeconds() / 2, "", m.ratio(), m.passes() / 2);
+
+        List<ImageTensor> two = images.subList(0, 2);
+        for (Explainer e : List.<Explainer>of(new GradientExplainer(GradientParams.defaults("saliency")),
+                new GradientExplainer(new GradientParams("integrated-gradients", 16, 0f, 1, 0, 16)))) {
+            e.explainAll(two, base.subList(0, 2), targets.subList(0, 2), clf, new long[2]); // builds the graph
+            long t0 = System.nanoTime();
+            e.explainAll(two, base.subList(0, 2), targets.subList(0, 2), clf, new long[2]);
+            row(name, e.method().equals("integrated-gradients") ? "ig (16 steps)" : e.method(), (System.nanoTime() - t0) / 1e9 / 2, forward);
+        }
+    }
+
+    private static void row(String model, String method, double perImage, double forward) {
+        System.out.printf(Locale.ROOT, "%-20s %-18s %10.2f %12.3f %14.2f%n", model, method, 1 / perImage, perImage, perImage / forward);
+    }
+
+    /** Median seconds of {@code repeats} runs (after one warm-up). */
+    private double median(Runnable work) {
+        work.run();
+        double[] t = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            work.run();
+            t[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        java.util.Arrays.sort(t);
+        return t[repeats / 2];
+    }
+}
