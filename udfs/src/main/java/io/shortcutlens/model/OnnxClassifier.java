@@ -335,24 +335,38 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable {
             }
             out.put(t, new float[(int) (n * per)]);
         }
+        chunks(batch, n, "reading tensors " + tensors, (in, start, m) -> {
+            try (OrtSession.Result r = session.run(Map.of(inputName, in), new java.util.HashSet<>(tensors))) {
+                for (String t : tensors) {
+                    float[] dst = out.get(t);
+                    int per = dst.length / n;
+                    ((OnnxTensor) r.get(t).orElseThrow()).getFloatBuffer().get(dst, start * per, m * per);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** One chunk of a batch as fed to ONNX Runtime: images {@code start .. start + m - 1} (padded to a fixed batch). */
+    private interface Chunk {
+        void run(OnnxTensor in, int start, int m) throws OrtException;
+    }
+
+    /** {@code n} images in chunks of the model's batch size (a fixed batch is padded); a failure names the model and {@code what}. */
+    private void chunks(float[] batch, int n, String what, Chunk chunk) {
         int size = shape.size();
         int step = fixedBatch > 0 ? fixedBatch : n;
         for (int start = 0; start < n; start += step) {
             int m = Math.min(step, n - start);
             int fed = fixedBatch > 0 ? fixedBatch : m;
             float[] part = start == 0 && fed == m ? batch : Arrays.copyOfRange(batch, start * size, (start + fed) * size);
-            try (OnnxTensor in = tensor(part, fed); OrtSession.Result r = session.run(Map.of(inputName, in), new java.util.HashSet<>(tensors))) {
-                for (String t : tensors) {
-                    float[] dst = out.get(t);
-                    int per = dst.length / n;
-                    ((OnnxTensor) r.get(t).orElseThrow()).getFloatBuffer().get(dst, start * per, m * per);
-                }
+            try (OnnxTensor in = tensor(part, fed)) {
+                chunk.run(in, start, m);
             } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime failed on model " + name + " reading tensors " + tensors + " with a batch of " + fed
+                throw new IllegalStateException("ONNX Runtime failed on model " + name + (what.isEmpty() ? "" : " " + what) + " with a batch of " + fed
                         + ": " + e.getMessage(), e);
             }
         }
-        return out;
     }
 
     /**
@@ -361,22 +375,14 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable {
      */
     private float[] run(OrtSession session, float[] batch, int n, String output, int perImage) {
         float[] out = new float[n * perImage];
-        int size = shape.size();
-        int step = fixedBatch > 0 ? fixedBatch : n;
-        for (int start = 0; start < n; start += step) {
-            int m = Math.min(step, n - start);
-            int fed = fixedBatch > 0 ? fixedBatch : m;
-            float[] part = start == 0 && fed == m ? batch : Arrays.copyOfRange(batch, start * size, (start + fed) * size);
-            try (OnnxTensor in = tensor(part, fed);
-                 OrtSession.Result r = output == null ? session.run(Map.of(inputName, in)) : session.run(Map.of(inputName, in), Set.of(output))) {
+        chunks(batch, n, output == null ? "" : "reading tensor '" + output + "'", (in, start, m) -> {
+            try (OrtSession.Result r = output == null ? session.run(Map.of(inputName, in)) : session.run(Map.of(inputName, in), Set.of(output))) {
                 ((OnnxTensor) r.get(0)).getFloatBuffer().get(out, start * perImage, m * perImage);
-            } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime failed on model " + name + (output == null ? "" : " reading tensor '" + output + "'")
-                        + " with a batch of " + fed + ": " + e.getMessage(), e);
             }
-        }
+        });
         return out;
     }
+
 
     /** The model's gradients; throws {@link UnsupportedOperationException} naming the operators that cannot be differentiated. */
     private OnnxGradients gradients() {
