@@ -27,7 +27,8 @@ final class OnnxGradients {
     private final Onnx.ModelProto model;
     private final long[] inputDims;
     private final Map<String, long[]> shapes;
-    /** Objective ("logits", or "channel:" + tensor) -> idle graphs. */
+    private final List<String> unsupported;
+    /** Objective ("logits"; "head:" + tensor, Grad-CAM's; "channel:" + tensor, deep dream's) -> idle graphs. */
     private final Map<String, ConcurrentLinkedQueue<Objective>> pools = new ConcurrentHashMap<>();
 
     /**
@@ -39,11 +40,12 @@ final class OnnxGradients {
         this.model = model;
         this.inputDims = inputDims;
         this.shapes = shapes;
+        this.unsupported = OnnxSameDiff.unsupported(model.getGraph(), shapes);
     }
 
     /** Operators the translation does not cover (empty when the model's gradients can be computed). */
     List<String> unsupported() {
-        return OnnxSameDiff.unsupported(model.getGraph(), shapes);
+        return unsupported;
     }
 
     /** A graph and its loss: the sum over the batch of the target logits, or of one channel's mean activation of a tensor. */
@@ -53,26 +55,16 @@ final class OnnxGradients {
         boolean head = key.startsWith("head:");
         OnnxSameDiff g = OnnxSameDiff.build(name, model, inputDims, shapes, head ? key.substring("head:".length()) : null);
         SameDiff sd = g.sameDiff();
-        SDVariable logits = g.logits();
-        if (head) {
-            String tensor = key.substring("head:".length());
-            SDVariable oneHot = sd.placeHolder(ONE_HOT, DataType.FLOAT, -1, shapes.get(logitsName(g))[0]);
-            sd.setLossVariables(anchored(sd, logits.mul(oneHot).sum()));
-            differentiate(sd, g.placeholders().get(tensor));
+        if (!key.startsWith("channel:")) { // the target logits: of the whole graph (input gradients) or of its head (Grad-CAM)
+            SDVariable oneHot = sd.placeHolder(ONE_HOT, DataType.FLOAT, -1, shapes.get(g.scoresName())[0]);
+            sd.setLossVariables(anchored(sd, g.logits().mul(oneHot).sum()));
+            String tensor = head ? key.substring("head:".length()) : null;
+            differentiate(sd, head ? g.placeholders().get(tensor) : OnnxSameDiff.INPUT);
             return new Objective(g, tensor);
-        }
-        if (key.equals("logits")) {
-            SDVariable oneHot = sd.placeHolder(ONE_HOT, DataType.FLOAT, -1, shapes.get(logitsName(g))[0]);
-            sd.setLossVariables(anchored(sd, logits.mul(oneHot).sum()));
-            differentiate(sd, OnnxSameDiff.INPUT);
-            return new Objective(g, null);
         }
         String tensor = key.substring("channel:".length());
         long[] s = shapes.get(tensor);
-        long[] maskShape = new long[s.length + 1];
-        java.util.Arrays.fill(maskShape, 1);
-        maskShape[1] = s[0];
-        SDVariable mask = sd.placeHolder(MASK, DataType.FLOAT, maskShape);
+        SDVariable mask = sd.placeHolder(MASK, DataType.FLOAT, maskShape(tensor));
         long positions = 1;
         for (int i = 1; i < s.length; i++) {
             positions *= s[i];
@@ -80,6 +72,15 @@ final class OnnxGradients {
         sd.setLossVariables(anchored(sd, g.variable(tensor).mul(mask).sum().div(positions)));
         differentiate(sd, OnnxSameDiff.INPUT);
         return new Objective(g, tensor);
+    }
+
+    /** [1, C, 1, …]: one weight per channel of a tensor, broadcast over its positions and the batch. */
+    private long[] maskShape(String tensor) {
+        long[] s = shapes.get(tensor);
+        long[] out = new long[s.length + 1];
+        java.util.Arrays.fill(out, 1);
+        out[1] = s[0];
+        return out;
     }
 
     /**
@@ -136,15 +137,6 @@ final class OnnxGradients {
      */
     private static SDVariable anchored(SameDiff sd, SDVariable loss) {
         return loss.add(sd.var("gradient_anchor", Nd4j.scalar(0f)).mul(0));
-    }
-
-    private String logitsName(OnnxSameDiff g) {
-        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-            if (g.variable(e.getKey()) == g.logits()) {
-                return e.getKey();
-            }
-        }
-        throw new IllegalStateException("model " + name + ": the class scores' tensor has no shape");
     }
 
     private <T> T with(String key, Function<Objective, T> work) {
@@ -227,10 +219,7 @@ final class OnnxGradients {
     float[][] channelGradients(float[] modelLayout, int n, String tensor, int channel) {
         return with("channel:" + tensor, o -> {
             long[] s = shapes.get(tensor);
-            long[] maskShape = new long[s.length + 1];
-            java.util.Arrays.fill(maskShape, 1);
-            maskShape[1] = s[0];
-            INDArray mask = Nd4j.zeros(DataType.FLOAT, maskShape);
+            INDArray mask = Nd4j.zeros(DataType.FLOAT, maskShape(tensor));
             mask.putScalar(channel, 1f);
             String v = o.graph().variable(tensor).name();
             OutAndGrad r = o.graph().sameDiff().calculateGradientsAndOutputs(Map.of(OnnxSameDiff.INPUT, input(modelLayout, n), MASK, mask),

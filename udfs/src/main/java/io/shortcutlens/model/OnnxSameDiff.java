@@ -74,8 +74,13 @@ final class OnnxSameDiff {
         return vars.get(scores);
     }
 
+    /** The ONNX name of {@link #logits}. */
+    String scoresName() {
+        return scores;
+    }
+
     /**
-     * Operators of {@code graph} this translation cannot build, each as {@code op (node name: why)}; empty when every
+     * Operators of {@code graph} this translation cannot build, each as {@code op} or {@code op (why)}; empty when every
      * node translates.
      *
      * @param floatShapes the per-image shapes of the graph's float tensors (those ONNX Runtime computed)
