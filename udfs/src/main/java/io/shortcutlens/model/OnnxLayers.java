@@ -30,10 +30,13 @@ final class OnnxLayers {
 
     private final Onnx.ModelProto model;
     private final List<Tensor> tensors;
+    /** Each tensor's per-image shape by name (null shapes until probed). */
+    private final Map<String, long[]> shapes = new HashMap<>();
 
     private OnnxLayers(Onnx.ModelProto model, List<Tensor> tensors) {
         this.model = model;
         this.tensors = tensors;
+        tensors.forEach(t -> shapes.put(t.name(), t.shape()));
     }
 
     /** The graph of {@code bytes}; every node output, in graph (topological) order, shapes not yet known. */
@@ -75,9 +78,7 @@ final class OnnxLayers {
 
     /** Each probed tensor's per-image shape, by tensor name. */
     Map<String, long[]> shapes() {
-        Map<String, long[]> out = new HashMap<>();
-        tensors.forEach(t -> out.put(t.name(), t.shape()));
-        return out;
+        return java.util.Collections.unmodifiableMap(shapes);
     }
 
     /** The same layers with each tensor's per-image shape, as one run of {@link #withOutputs} over all of them reported. */
