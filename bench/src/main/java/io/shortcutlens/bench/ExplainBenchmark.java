@@ -194,7 +194,7 @@ public final class ExplainBenchmark implements Callable<Integer> {
             return;
         }
         Explainer gradCam = new io.shortcutlens.explain.GradCamExplainer(new io.shortcutlens.explain.GradCamParams(null));
-        Explainer ig = new io.shortcutlens.explain.GradientExplainer(new io.shortcutlens.explain.GradientParams("integrated-gradients", 32, 0f, 1, 0,
+        Explainer ig = new io.shortcutlens.explain.IntegratedGradientsExplainer(new io.shortcutlens.explain.IntegratedGradientsExplainer.Params(32, 0f,
                 batchSize));
         int size = shape.size();
         int group = 16;

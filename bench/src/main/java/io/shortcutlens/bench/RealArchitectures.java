@@ -3,8 +3,8 @@ package io.shortcutlens.bench;
 import io.shortcutlens.explain.Explainer;
 import io.shortcutlens.explain.GradCamExplainer;
 import io.shortcutlens.explain.GradCamParams;
-import io.shortcutlens.explain.GradientExplainer;
-import io.shortcutlens.explain.GradientParams;
+import io.shortcutlens.explain.IntegratedGradientsExplainer;
+import io.shortcutlens.explain.SaliencyExplainer;
 import io.shortcutlens.explain.OcclusionExplainer;
 import io.shortcutlens.explain.OcclusionParams;
 import io.shortcutlens.image.ImageTensor;
@@ -106,8 +106,8 @@ final class RealArchitectures {
                 2 / m.explainSeconds(), m.explainSeconds() / 2, "", m.ratio(), m.passes() / 2);
 
         List<ImageTensor> two = images.subList(0, 2);
-        for (Explainer e : List.<Explainer>of(new GradientExplainer(GradientParams.defaults("saliency")),
-                new GradientExplainer(new GradientParams("integrated-gradients", 16, 0f, 1, 0, 16)))) {
+        for (Explainer e : List.<Explainer>of(new SaliencyExplainer(),
+                new IntegratedGradientsExplainer(new IntegratedGradientsExplainer.Params(16, 0f, 16)))) {
             e.explainAll(two, base.subList(0, 2), targets.subList(0, 2), clf, new long[2]); // builds the graph
             long t0 = System.nanoTime();
             e.explainAll(two, base.subList(0, 2), targets.subList(0, 2), clf, new long[2]);

@@ -3,9 +3,9 @@ package io.shortcutlens.jobs;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
-import io.shortcutlens.explain.GradientParams;
-import io.shortcutlens.explain.LimeParams;
-import io.shortcutlens.explain.OcclusionParams;
+import io.shortcutlens.explain.MethodOption;
+import io.shortcutlens.explain.Methods;
+import io.shortcutlens.explain.OptionValues;
 import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.image.Normalisation;
@@ -15,7 +15,6 @@ import io.shortcutlens.model.ModelSpec;
 import io.shortcutlens.model.OnnxOptions;
 import io.shortcutlens.pipeline.ExplainSettings;
 import io.shortcutlens.pipeline.ExplainManifest;
-import io.shortcutlens.pipeline.MethodOptions;
 import io.shortcutlens.pipeline.ImageExplainPipeline;
 import io.shortcutlens.pipeline.TargetSelection;
 import io.shortcutlens.spark.ContentIds;
@@ -56,7 +55,7 @@ import picocli.CommandLine.Option;
  * read images ─► decode, predict, explain (per partition, model cached per executor) ─► Parquet ─► manifest
  * </pre>
  */
-@Command(name = "explain", mixinStandardHelpOptions = true, usageHelpWidth = 120, sortOptions = false, showDefaultValues = true,
+@Command(name = "explain", mixinStandardHelpOptions = true, modelTransformer = ExplainJob.MethodOptionsCli.class, usageHelpWidth = 120, sortOptions = false, showDefaultValues = true,
         version = "ShortcutLens " + ExplainJob.VERSION,
         description = {"Explains an image classifier on every image of a data set: prediction and occlusion, LIME, Grad-CAM or",
             "gradient-attribution maps, written to OUTPUT/explanations (Parquet, one row per image x method x target class) and OUTPUT/manifest.json."},
@@ -69,7 +68,7 @@ public final class ExplainJob implements Callable<Integer> {
     ImageInput source = new ImageInput();
 
     @Option(names = "--model", required = true, paramLabel = "PATH", description = {"DL4J model zip (MultiLayerNetwork or ComputationGraph,",
-        "ModelSerializer format) or ONNX model (.onnx, run by ONNX Runtime: occlusion, lime, kernelshap); any Hadoop path."})
+        "ModelSerializer format) or ONNX model (.onnx, run by ONNX Runtime); any Hadoop path."})
     String model;
 
     @Option(names = "--input-layout", paramLabel = "auto|nchw|nhwc", description = "ONNX: the input's layout; auto = read from the model's input shape.")
@@ -102,77 +101,63 @@ public final class ExplainJob implements Callable<Integer> {
     @Option(names = "--channel-order", paramLabel = "RGB|BGR", description = "Normalisation: channel order the model expects (default RGB).")
     Normalisation.ChannelOrder channelOrder;
 
-    @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = {"Methods to run: occlusion, lime, kernelshap (any model); gradcam,",
-        "saliency, input-x-gradient, integrated-gradients, smoothgrad, activations (DL4J MultiLayerNetworks ending in an OutputLayer)."})
+    @Option(names = "--methods", split = ",", paramLabel = "METHOD", completionCandidates = MethodNames.class, description = {"Methods to run,",
+        "any of ${COMPLETION-CANDIDATES}: the perturbation methods (occlusion, lime, kernelshap) explain any model from its class scores, the",
+        "others need gradients or layers (DL4J networks; ONNX graphs of supported operators)."})
     List<String> methods = new ArrayList<>(List.of("occlusion", "lime"));
 
+    /** The known methods' names, for the help. */
+    static final class MethodNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Methods.names().iterator();
+        }
+    }
+
+    /**
+     * Adds every method's options ({@link Methods#options()}) to the command, after the annotated ones: the help shows
+     * each once with the methods that read it and its default, and the values land in {@link #methodOptions}.
+     */
+    public static final class MethodOptionsCli implements CommandLine.IModelTransformer {
+        @Override
+        public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
+            Map<String, String> values = ((ExplainJob) spec.userObject()).methodOptions;
+            CommandLine.Model.ArgGroupSpec.Builder group = CommandLine.Model.ArgGroupSpec.builder().exclusive(false).multiplicity("0..1")
+                    .heading("%nMethods' options (each names the methods that read it):%n");
+            for (MethodOption o : Methods.options()) {
+                group.addArg(CommandLine.Model.OptionSpec.builder(o.cli()).paramLabel(o.label()).type(String.class).defaultValue(o.defaultValue())
+                        .description(Methods.help(o).replace("%", "%%"))
+                        .setter(new CommandLine.Model.ISetter() {
+                            @Override
+                            public <T> T set(T value) {
+                                values.put(o.name(), (String) value);
+                                return null;
+                            }
+                        })
+                        .getter(new CommandLine.Model.IGetter() {
+                            @Override
+                            @SuppressWarnings("unchecked")
+                            public <T> T get() {
+                                return (T) values.get(o.name());
+                            }
+                        }).build());
+            }
+            spec.addArgGroup(group.build());
+            return spec;
+        }
+    }
+
     @Option(names = "--target", paramLabel = "predicted|all|CLASS", description = "Class to explain: the predicted one, every class, or a class name or index.")
-    String target = "predicted";
-
-    @Option(names = "--occlusion-mask-size", paramLabel = "N|auto", description = "Occlusion window side in pixels at model input; auto = 20%% of the shorter side.")
-    String occlusionMask = "auto";
-
-    @Option(names = "--occlusion-stride", paramLabel = "N|auto", description = "Occlusion window stride; auto = 10%% of the shorter side.")
-    String occlusionStride = "auto";
-
-    @Option(names = "--occlusion-mask-value", paramLabel = "V|auto", description = {"Value written into the window (model-input units: 0 is black for [0, 1]",
-        "inputs, the mean colour for standardised ones); auto = the image's per-channel mean, blind to a mark of that shade."})
-    String occlusionValue = MethodOptions.DEFAULT_HIDDEN;
-
-    @Option(names = "--gradcam-layer", paramLabel = "NAME|auto", description = {"Grad-CAM feature layer (name or index); auto = the last",
-        "convolution whose output is still larger than 1x1 (MATLAB's gradCAM: the last such ReLU)."})
-    String gradCamLayer = "auto";
-
-    @Option(names = "--activations-layer", paramLabel = "NAME|auto", description = {"activations: the layer whose strongest channel (the one",
-        "holding its largest activation) is upsampled over the image; auto = the Grad-CAM layer."})
-    String activationsLayer = "auto";
-
-    @Option(names = "--ig-steps", paramLabel = "N", description = "Integrated gradients: steps along the path from the baseline.")
-    int igSteps = 32;
-
-    @Option(names = "--ig-baseline", paramLabel = "V", description = "Integrated gradients: baseline value of every input element (model-input units).")
-    float igBaseline = 0f;
-
-    @Option(names = "--smoothgrad-samples", paramLabel = "N", description = "SmoothGrad: noisy copies averaged per image.")
-    int smoothGradSamples = 25;
-
-    @Option(names = "--smoothgrad-noise", paramLabel = "S", description = "SmoothGrad: noise standard deviation as a share of the image's input range.")
-    double smoothGradNoise = 0.15;
-
-    @Option(names = "--lime-segmentation", paramLabel = "slic|grid", description = "LIME features: SLIC superpixels (BoofCV) or a regular grid.")
-    String limeSegmentation = "slic";
-
-    @Option(names = "--lime-features", paramLabel = "N", description = "LIME: number of superpixels / grid cells.")
-    int limeFeatures = LimeParams.DEFAULT_FEATURES;
-
-    @Option(names = "--lime-samples", paramLabel = "N", description = "LIME: perturbed samples per image (the first is the unperturbed image).")
-    int limeSamples = LimeParams.DEFAULT_SAMPLES;
-
-    @Option(names = "--lime-kernel-width", paramLabel = "W", description = "LIME: sample weight exp(-d^2/W^2), d = cosine distance to the full image.")
-    double limeKernelWidth = LimeParams.DEFAULT_KERNEL_WIDTH;
-
-    @Option(names = "--lime-replacement", paramLabel = "mean|V", description = {"LIME and KernelSHAP: value of switched-off features (model-input",
-        "units, as --occlusion-mask-value); mean = the image's per-channel mean."})
-    String limeReplacement = MethodOptions.DEFAULT_HIDDEN;
-
-    @Option(names = "--lime-ridge", paramLabel = "L", description = "LIME: ridge penalty of the weighted linear fit.")
-    double limeRidge = LimeParams.DEFAULT_RIDGE;
-
-    @Option(names = "--shap-samples", paramLabel = "N", description = {"KernelSHAP: coalitions per image (all-on and all-off included), over",
-        "LIME's superpixels (--lime-segmentation, --lime-features, --lime-replacement)."})
-    int shapSamples = LimeParams.DEFAULT_SAMPLES;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "Perturbed images per forward pass.")
-    int batchSize = OcclusionParams.DEFAULT_BATCH;
+    String target = ExplainSettings.DEFAULT_TARGET;
 
     @Option(names = "--seed", paramLabel = "N", description = "Run seed; each image's random stream is derived from it and the image's content hash.")
-    long seed = 0;
+    long seed = ExplainSettings.DEFAULT_SEED;
 
     @Option(names = "--top-k", paramLabel = "K", description = "Top classes listed per row.")
-    int topK = 3;
+    int topK = ExplainSettings.DEFAULT_TOP_K;
 
     @Option(names = "--grid-size", paramLabel = "G", description = "Side of the attribution-mass grid in the per-map statistics.")
-    int gridSize = 8;
+    int gridSize = io.shortcutlens.maps.MapStatistics.DEFAULT_GRID;
 
     @Option(names = "--max-file-bytes", paramLabel = "N", description = "Images larger than this become error rows.")
     long maxFileBytes = DecodeLimits.DEFAULT_MAX_FILE_BYTES;
@@ -196,6 +181,9 @@ public final class ExplainJob implements Callable<Integer> {
 
     @Option(names = "--run-id", paramLabel = "ID", description = "Run id written in every row (default: a hash of model, parameters and input).")
     String runId;
+
+    /** The methods' options as given (option name to text); {@link MethodOptionsCli} adds one command-line option per {@link Methods#options()}. */
+    final Map<String, String> methodOptions = new LinkedHashMap<>();
 
     @Option(names = "--app-name", paramLabel = "NAME", description = "Spark application name.", hidden = true)
     String appName = "ShortcutLens explain";
@@ -369,11 +357,6 @@ public final class ExplainJob implements Callable<Integer> {
     }
 
     ExplainSettings settings(LoadedModel loaded, ModelSpec spec) {
-        MethodOptions options = new MethodOptions(autoInt(occlusionMask, "--occlusion-mask-size"), autoInt(occlusionStride, "--occlusion-stride"),
-                MethodOptions.numberOr(occlusionValue, "auto", "--occlusion-mask-value"), limeSegmentation, limeFeatures, limeSamples,
-                limeKernelWidth, MethodOptions.numberOr(limeReplacement, "mean", "--lime-replacement"), limeRidge, shapSamples,
-                MethodOptions.layerOrAuto(gradCamLayer), MethodOptions.layerOrAuto(activationsLayer), igSteps, igBaseline, smoothGradSamples,
-                smoothGradNoise, batchSize);
         Normalisation base = loaded.trainedNormalisation() != null ? loaded.trainedNormalisation() : Normalisation.unitScale();
         Normalisation norm = base;
         if (scale != null) {
@@ -388,34 +371,15 @@ public final class ExplainJob implements Callable<Integer> {
         if (channelOrder != null) {
             norm = norm.withOrder(channelOrder);
         }
-        return options.settings(methods, loaded, spec, norm, new DecodeLimits(maxFileBytes, maxPixels), TargetSelection.parse(target), topK, seed,
-                "pending", gridSize);
-    }
-
-    private static int autoInt(String v, String option) {
-        if ("auto".equalsIgnoreCase(v.trim())) {
-            return 0;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n < 1) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a positive integer or 'auto', found '" + v + "'");
-        }
+        return ExplainSettings.of(methods, new OptionValues(methodOptions, MethodOption::cli), loaded, spec, norm,
+                new DecodeLimits(maxFileBytes, maxPixels), TargetSelection.parse(target), topK, seed, "pending", gridSize);
     }
 
     /** Same model, parameters and input → same id, so reruns are recognisable; anything changed → a new one. */
     private String defaultRunId(ExplainSettings s, String preprocessing, LoadedModel loaded) {
-        String key = String.join("|", loaded.modelId(), preprocessing, String.valueOf(s.occlusion() == null ? "" : s.occlusion().toJson()),
-                String.valueOf(s.lime() == null ? "" : s.lime().toJson()), s.target().toString(), String.valueOf(s.seed()),
-                String.valueOf(s.topK()), String.valueOf(s.gridSize()), s.limits().toString(), String.valueOf(loaded.classNames()))
-                + (s.needsGradients() ? "|" + (s.gradCam() == null ? "" : s.gradCam().toJson()) + "|"
-                + s.gradients().stream().map(g -> g.method() + g.toJson()).toList() : "")
-                + (s.activations() != null ? "|activations" + s.activations().toJson() : "")
-                + (s.kernelShap() != null ? "|kernelshap" + s.kernelShap().toJson() : "")
+        String key = String.join("|", loaded.modelId(), preprocessing, s.target().toString(), String.valueOf(s.seed()), String.valueOf(s.topK()),
+                String.valueOf(s.gridSize()), s.limits().toString(), String.valueOf(loaded.classNames()))
+                + s.runs().stream().map(r -> "|" + r.method() + r.json()).collect(java.util.stream.Collectors.joining())
                 + (s.model().onnx().softmax() ? "|softmax" : "") + (s.model().onnx().layout().equals("auto") ? "" : "|" + s.model().onnx().layout());
         // a letter first: the run id is a partition folder (run_id=...), and Spark reads all-digit folder values as numbers
         return "r" + ModelLoader.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
@@ -429,23 +393,8 @@ public final class ExplainJob implements Callable<Integer> {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("methods", s.methods());
         params.put("target", s.target().toString());
-        if (s.occlusion() != null) {
-            params.put("occlusion", RunManifest.parse(s.occlusion().toJson()));
-        }
-        if (s.lime() != null) {
-            params.put("lime", RunManifest.parse(s.lime().toJson()));
-        }
-        if (s.kernelShap() != null) {
-            params.put("kernelshap", RunManifest.parse(s.kernelShap().toJson()));
-        }
-        if (s.activations() != null) {
-            params.put("activations", RunManifest.parse(s.activations().toJson()));
-        }
-        if (s.gradCam() != null) {
-            params.put("gradcam", RunManifest.parse(s.gradCam().toJson()));
-        }
-        for (GradientParams g : s.gradients()) {
-            params.put(g.method(), RunManifest.parse(g.toJson()));
+        for (io.shortcutlens.explain.MethodRun r : s.runs()) {
+            params.put(r.method(), RunManifest.parse(r.json()));
         }
         params.put("seed", s.seed());
         params.put("top_k", s.topK());

@@ -76,8 +76,9 @@ class ExplainTransformerTest {
 
     /** The job's parameters above, as a stage adding column {@code method}. */
     private static ImageExplainer explainer(String method) {
-        return new ImageExplainer().setModelPath(model).setMethod(method).setOutputCol(method).setOcclusionMaskSize(8).setOcclusionStride(4)
-                .setLimeSamples(40).setLimeFeatures(16).setShapSamples(60).setSeed(7);
+        return new ImageExplainer().setModelPath(model).setMethod(method).setOutputCol(method).setMethodParam("occlusionMaskSize", 8)
+                .setMethodParam("occlusionStride", 4).setMethodParam("limeSamples", 40).setMethodParam("limeFeatures", 16)
+                .setMethodParam("shapSamples", 60).setSeed(7);
     }
 
     private static Dataset<Row> images() {
@@ -171,8 +172,9 @@ class ExplainTransformerTest {
 
     @Test
     void savedAndLoadedKeepEveryParamAndGiveTheSameOutput() throws Exception {
-        ImageExplainer lime = explainer("lime").setTarget("cow").setLimeReplacement("0.25").setLimeKernelWidth(0.5).setLimeRidge(2)
-                .setLimeSegmentation("grid").setScale(1 / 255.0).setTopK(2).setGridSize(4).setBatchSize(16).setInputLayout("nchw").setOutputCol("e");
+        ImageExplainer lime = explainer("lime").setTarget("cow").setMethodParam("limeReplacement", "0.25").setMethodParam("limeKernelWidth", 0.5)
+                .setMethodParam("limeRidge", 2).setMethodParam("limeSegmentation", "grid").setScale(1 / 255.0).setTopK(2).setGridSize(4)
+                .setMethodParam("batchSize", 16).setInputLayout("nchw").setOutputCol("e");
         File dir = TestSpark.newDir("ml-saved");
         String stagePath = new File(dir, "lime").getAbsolutePath();
         lime.write().overwrite().save(stagePath);
@@ -193,8 +195,9 @@ class ExplainTransformerTest {
     @Test
     void sqlKernelShapMapGivesTheJobsValues() {
         ExplainSettings settings = new ExplainSettings(new ModelSpec(model, null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES), null,
-                DecodeLimits.defaults(), TargetSelection.predicted(), null, null, new KernelShapParams(SuperpixelSegmenter.Kind.SLIC, 16, 60,
-                io.shortcutlens.explain.OcclusionParams.DEFAULT_MASK_VALUE, 64), List.of(), null, null, 3, 7L, "sql", MapStatistics.DEFAULT_GRID);
+                DecodeLimits.defaults(), TargetSelection.predicted(), List.of(io.shortcutlens.explain.MethodRun.of(
+                io.shortcutlens.explain.KernelShapExplainer.METHOD, new KernelShapParams(SuperpixelSegmenter.Kind.SLIC, 16, 60,
+                io.shortcutlens.explain.OcclusionParams.DEFAULT_MASK_VALUE, 64))), 3, 7L, "sql", MapStatistics.DEFAULT_GRID);
         ShortcutLensFunctions.register(spark, settings);
         images().createOrReplaceTempView("ml_photos");
         double maxDiff = 0;
@@ -236,7 +239,7 @@ class ExplainTransformerTest {
 
     private static void assertSameParams(ImageExplainer expected, ImageExplainer actual) {
         assertEquals(expected.uid(), actual.uid());
-        assertEquals(28, expected.params().length, "a new param: add it to the checks of this test");
+        assertEquals(11 + io.shortcutlens.explain.Methods.options().size(), expected.params().length, "the stage's own params and one per method option");
         for (Param<?> p : expected.params()) {
             Param<Object> q = (Param<Object>) actual.getParam(p.name());
             assertEquals(expected.isSet(p), actual.isSet(q), p.name());
@@ -308,33 +311,33 @@ class ExplainTransformerTest {
         return 0;
     }
 
+    /**
+     * The stage and the job read the same descriptors: for every method, both turn their defaults (and a value given
+     * to each) into the same parameters. Nothing here restates a default.
+     */
     @Test
-    void defaultsAreTheExplainJobs() {
-        ExplainJob job = TestSpark.explainJob("--input", "x", "--model", "m", "--output", "o");
-        ImageExplainer d = new ImageExplainer();
-        assertEquals("content", d.getInputCol());
-        assertEquals(job.target, d.getTarget());
-        assertEquals(job.seed, d.getSeed());
-        assertEquals(job.batchSize, d.getBatchSize());
-        assertEquals(job.topK, d.getTopK());
-        assertEquals(job.gridSize, d.getGridSize());
-        assertEquals(job.limeSegmentation, d.getLimeSegmentation());
-        assertEquals(job.limeFeatures, d.getLimeFeatures());
-        assertEquals(job.limeSamples, d.getLimeSamples());
-        assertEquals(job.limeKernelWidth, d.getLimeKernelWidth());
-        assertEquals(job.limeReplacement, d.getLimeReplacement());
-        assertEquals(job.limeRidge, d.getLimeRidge());
-        assertEquals(job.shapSamples, d.getShapSamples());
-        assertEquals(job.occlusionValue, d.getOcclusionMaskValue());
-        assertEquals("auto", job.occlusionMask);
-        assertEquals(0, d.getOcclusionMaskSize(), "0 = auto");
-        assertEquals(job.gradCamLayer, d.getGradCamLayer());
-        assertEquals(job.activationsLayer, d.getActivationsLayer());
-        assertEquals(job.igSteps, d.getIgSteps());
-        assertEquals(job.igBaseline, (float) d.getIgBaseline());
-        assertEquals(job.smoothGradSamples, d.getSmoothGradSamples());
-        assertEquals(job.smoothGradNoise, d.getSmoothGradNoise());
-        assertEquals(job.methods.get(0), d.getMethod());
-        assertFalse(d.isDefined(d.scale()), "scale unset: the model's recorded normalisation, as the job");
+    void theStageAndTheJobBuildTheSameMethodRuns() {
+        ModelSpec spec = new ModelSpec(model, null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES);
+        io.shortcutlens.model.LoadedModel loaded = io.shortcutlens.model.ModelLoader.load(new File(model), spec);
+        for (String method : io.shortcutlens.explain.Methods.names()) {
+            ExplainJob job = TestSpark.explainJob("--input", "x", "--model", model, "--output", "o", "--methods", method);
+            ImageExplainer stage = new ImageExplainer().setModelPath(model).setMethod(method);
+            assertEquals(job.settings(loaded, spec).runs(), stage.settings(loaded, spec).runs(), method + " at the defaults");
+            assertEquals(job.target, stage.getTarget());
+            assertEquals(job.seed, stage.getSeed());
+            assertEquals(job.topK, stage.getTopK());
+            assertEquals(job.gridSize, stage.getGridSize());
+        }
+        ExplainJob job = TestSpark.explainJob("--input", "x", "--model", model, "--output", "o", "--methods", "occlusion,lime,integrated-gradients",
+                "--occlusion-mask-size", "6", "--lime-replacement", "mean", "--lime-kernel-width", "0.5", "--ig-baseline", "0.25", "--batch-size", "9");
+        for (String method : List.of("occlusion", "lime", "integrated-gradients")) {
+            ImageExplainer stage = new ImageExplainer().setModelPath(model).setMethod(method).setMethodParam("occlusionMaskSize", 6)
+                    .setMethodParam("limeReplacement", "mean").setMethodParam("limeKernelWidth", "0.5").setMethodParam("igBaseline", 0.25f)
+                    .setMethodParam("batchSize", 9L);
+            assertEquals(job.settings(loaded, spec).runs().stream().filter(r -> r.method().equals(method)).toList(),
+                    stage.settings(loaded, spec).runs(), method + " with values given");
+        }
+        String unknown = assertThrows(IllegalArgumentException.class, () -> new ImageExplainer().setMethodParam("limeSample", 3)).getMessage();
+        assertTrue(unknown.contains("'limeSample'") && unknown.contains("limeSamples"), unknown);
     }
 }

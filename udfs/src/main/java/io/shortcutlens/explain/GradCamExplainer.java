@@ -15,6 +15,43 @@ import java.util.List;
  */
 public final class GradCamExplainer extends ImageBatchedExplainer {
 
+    public static final MethodOption LAYER = new MethodOption("gradcam-layer", "gradCamLayer", MethodOption.Kind.TEXT, "NAME|auto", "auto",
+            "Feature layer (name or index; an ONNX node or tensor name); auto = the last convolution whose output is still larger than 1x1"
+            + " (MATLAB's gradCAM: the last such ReLU).");
+
+    /** Grad-CAM (Selvaraju et al. 2017): a layer's feature maps weighted by their pooled gradients, positive part, upsampled. */
+    public static final ExplainMethod<GradCamParams> METHOD = new ExplainMethod<>() {
+        @Override
+        public String name() {
+            return "gradcam";
+        }
+
+        @Override
+        public Needs needs() {
+            return Needs.GRADIENTS;
+        }
+
+        @Override
+        public Class<GradCamParams> paramsType() {
+            return GradCamParams.class;
+        }
+
+        @Override
+        public List<MethodOption> options() {
+            return List.of(LAYER);
+        }
+
+        @Override
+        public GradCamParams params(OptionValues v, InputShape input) {
+            return new GradCamParams(v.layerOrAuto(LAYER));
+        }
+
+        @Override
+        public Explainer explainer(GradCamParams p) {
+            return new GradCamExplainer(p);
+        }
+    };
+
     private final GradCamParams params;
 
     public GradCamExplainer(GradCamParams params) {
@@ -33,13 +70,13 @@ public final class GradCamExplainer extends ImageBatchedExplainer {
 
     @Override
     protected void check(ImageClassifier model) {
-        GradientExplainer.differentiable(model, method());
+        GradientMaps.differentiable(model, method());
     }
 
     /** One forward and one backward pass for the batch: the feature maps and their gradients, a CAM per pair. */
     @Override
     protected List<float[]> maps(ImageClassifier model, float[] batch, int n, int[] targets, InputShape shape) {
-        Differentiable d = GradientExplainer.differentiable(model, method());
+        Differentiable d = GradientMaps.differentiable(model, method());
         Differentiable.FeatureGradients fg = d.featureGradients(batch, n, targets, params.layer());
         List<float[]> up = new ArrayList<>();
         for (int j = 0; j < n; j++) {

@@ -1,9 +1,7 @@
 package io.shortcutlens.explain;
 
-import java.io.Serializable;
-
 /** Grad-CAM's one parameter: the feature layer's name, or null for the last layer still larger than 1×1. */
-public record GradCamParams(String layer) implements Serializable {
+public record GradCamParams(String layer) implements MethodParams {
 
     public String toJson() {
         return layer == null ? "{\"layer\":\"auto\"}" : "{\"layer\":\"" + layer.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";

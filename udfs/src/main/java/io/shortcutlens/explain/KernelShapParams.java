@@ -1,6 +1,5 @@
 package io.shortcutlens.explain;
 
-import java.io.Serializable;
 
 /**
  * KernelSHAP settings.
@@ -12,7 +11,7 @@ import java.io.Serializable;
  * @param batchSize    perturbed images per forward pass
  */
 public record KernelShapParams(SuperpixelSegmenter.Kind segmentation, int numFeatures, int numSamples, Float replacement, int batchSize)
-        implements Serializable {
+        implements MethodParams {
 
     public KernelShapParams {
         if (numFeatures < 2) {

@@ -20,6 +20,54 @@ import java.util.SplittableRandom;
  */
 public final class LimeExplainer extends SegmentExplainer {
 
+    public static final MethodOption SEGMENTATION = new MethodOption("lime-segmentation", "limeSegmentation", MethodOption.Kind.TEXT, "slic|grid",
+            "slic", "Features: SLIC superpixels (BoofCV) or a regular grid.");
+    public static final MethodOption FEATURES = new MethodOption("lime-features", "limeFeatures", MethodOption.Kind.INT, "N",
+            String.valueOf(LimeParams.DEFAULT_FEATURES), "Number of superpixels / grid cells.");
+    public static final MethodOption SAMPLES = new MethodOption("lime-samples", "limeSamples", MethodOption.Kind.INT, "N",
+            String.valueOf(LimeParams.DEFAULT_SAMPLES), "Perturbed samples per image (the first is the unperturbed image).");
+    public static final MethodOption KERNEL_WIDTH = new MethodOption("lime-kernel-width", "limeKernelWidth", MethodOption.Kind.NUMBER, "W",
+            String.valueOf(LimeParams.DEFAULT_KERNEL_WIDTH), "Sample weight exp(-d^2/W^2), d = cosine distance to the full image.");
+    public static final MethodOption REPLACEMENT = new MethodOption("lime-replacement", "limeReplacement", MethodOption.Kind.TEXT, "mean|V",
+            Float.toString(OcclusionParams.DEFAULT_MASK_VALUE), "Value of switched-off features (model-input units, as --occlusion-mask-value);"
+            + " mean = the image's per-channel mean.");
+    public static final MethodOption RIDGE = new MethodOption("lime-ridge", "limeRidge", MethodOption.Kind.NUMBER, "L",
+            String.valueOf(LimeParams.DEFAULT_RIDGE), "Ridge penalty of the weighted linear fit.");
+
+    /** LIME (Ribeiro et al. 2016): superpixels switched on and off at random, a weighted linear model of the score fitted to them. */
+    public static final ExplainMethod<LimeParams> METHOD = new ExplainMethod<>() {
+        @Override
+        public String name() {
+            return "lime";
+        }
+
+        @Override
+        public Needs needs() {
+            return Needs.SCORES;
+        }
+
+        @Override
+        public Class<LimeParams> paramsType() {
+            return LimeParams.class;
+        }
+
+        @Override
+        public List<MethodOption> options() {
+            return List.of(SEGMENTATION, FEATURES, SAMPLES, KERNEL_WIDTH, REPLACEMENT, RIDGE, MethodOption.BATCH_SIZE);
+        }
+
+        @Override
+        public LimeParams params(OptionValues v, io.shortcutlens.image.InputShape input) {
+            return new LimeParams(v.choice(SEGMENTATION, SuperpixelSegmenter.Kind.class), v.integer(FEATURES), v.integer(SAMPLES),
+                    v.number(KERNEL_WIDTH), v.numberOr(REPLACEMENT, "mean"), v.number(RIDGE), v.integer(MethodOption.BATCH_SIZE));
+        }
+
+        @Override
+        public Explainer explainer(LimeParams p) {
+            return new LimeExplainer(p);
+        }
+    };
+
     private final LimeParams params;
 
     public LimeExplainer(LimeParams params) {

@@ -1,6 +1,5 @@
 package io.shortcutlens.explain;
 
-import java.io.Serializable;
 
 /**
  * LIME settings. A null replacement means "mean": switched-off features take the image's per-channel mean (in model
@@ -15,7 +14,7 @@ import java.io.Serializable;
  * @param batchSize    perturbed images per forward pass
  */
 public record LimeParams(SuperpixelSegmenter.Kind segmentation, int numFeatures, int numSamples, double kernelWidth,
-                         Float replacement, double ridge, int batchSize) implements Serializable {
+                         Float replacement, double ridge, int batchSize) implements MethodParams {
 
     public static final int DEFAULT_FEATURES = 49;
     public static final int DEFAULT_SAMPLES = 1000;

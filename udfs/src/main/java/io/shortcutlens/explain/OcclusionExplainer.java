@@ -25,6 +25,48 @@ import java.util.List;
  */
 public final class OcclusionExplainer implements Explainer {
 
+    public static final MethodOption MASK_SIZE = new MethodOption("occlusion-mask-size", "occlusionMaskSize", MethodOption.Kind.TEXT, "N|auto",
+            "auto", "Occlusion window side in pixels at model input; auto = 20% of the shorter side.");
+    public static final MethodOption STRIDE = new MethodOption("occlusion-stride", "occlusionStride", MethodOption.Kind.TEXT, "N|auto", "auto",
+            "Occlusion window stride; auto = 10% of the shorter side.");
+    public static final MethodOption MASK_VALUE = new MethodOption("occlusion-mask-value", "occlusionMaskValue", MethodOption.Kind.TEXT, "V|auto",
+            Float.toString(OcclusionParams.DEFAULT_MASK_VALUE), "Value written into the window (model-input units: 0 is black for [0, 1] inputs,"
+            + " the mean colour for standardised ones); auto = the image's per-channel mean, blind to a mark of that shade.");
+
+    /** Occlusion sensitivity (Zeiler and Fergus 2014): a window slid over the image, the score's drop per position. */
+    public static final ExplainMethod<OcclusionParams> METHOD = new ExplainMethod<>() {
+        @Override
+        public String name() {
+            return "occlusion";
+        }
+
+        @Override
+        public Needs needs() {
+            return Needs.SCORES;
+        }
+
+        @Override
+        public Class<OcclusionParams> paramsType() {
+            return OcclusionParams.class;
+        }
+
+        @Override
+        public List<MethodOption> options() {
+            return List.of(MASK_SIZE, STRIDE, MASK_VALUE, MethodOption.BATCH_SIZE);
+        }
+
+        @Override
+        public OcclusionParams params(OptionValues v, io.shortcutlens.image.InputShape input) {
+            return new OcclusionParams(v.positiveOrAuto(MASK_SIZE), v.positiveOrAuto(STRIDE), v.numberOr(MASK_VALUE, "auto"),
+                    v.integer(MethodOption.BATCH_SIZE)).resolve(input);
+        }
+
+        @Override
+        public Explainer explainer(OcclusionParams p) {
+            return new OcclusionExplainer(p);
+        }
+    };
+
     private final OcclusionParams params;
 
     public OcclusionExplainer(OcclusionParams params) {

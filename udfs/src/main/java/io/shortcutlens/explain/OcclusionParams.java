@@ -1,7 +1,6 @@
 package io.shortcutlens.explain;
 
 import io.shortcutlens.image.InputShape;
-import java.io.Serializable;
 
 /**
  * Occlusion-sensitivity settings. {@code 0} for mask size or stride means "auto": 20% and 10% of the shorter image
@@ -9,7 +8,7 @@ import java.io.Serializable;
  * per-channel mean. The default mask value, {@link #DEFAULT_MASK_VALUE}, is also what LIME and KernelSHAP write into
  * switched-off features and what the audit hides regions with unless told otherwise.
  */
-public record OcclusionParams(int maskSize, int stride, Float maskValue, int batchSize) implements Serializable {
+public record OcclusionParams(int maskSize, int stride, Float maskValue, int batchSize) implements MethodParams {
 
     public static final int DEFAULT_BATCH = 64;
 

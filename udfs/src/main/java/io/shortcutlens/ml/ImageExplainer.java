@@ -1,15 +1,14 @@
 package io.shortcutlens.ml;
 
-import io.shortcutlens.explain.GradientParams;
-import io.shortcutlens.explain.LimeParams;
-import io.shortcutlens.explain.OcclusionParams;
+import io.shortcutlens.explain.MethodOption;
+import io.shortcutlens.explain.Methods;
+import io.shortcutlens.explain.OptionValues;
 import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.maps.MapStatistics;
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.model.ModelSpec;
 import io.shortcutlens.pipeline.ExplainSettings;
-import io.shortcutlens.pipeline.MethodOptions;
 import io.shortcutlens.pipeline.ImageExplainPipeline;
 import io.shortcutlens.pipeline.TargetSelection;
 import io.shortcutlens.spark.ExplainFunction;
@@ -17,7 +16,9 @@ import io.shortcutlens.spark.ExplanationSchema;
 import io.shortcutlens.spark.ModelStaging;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -55,7 +56,7 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
     private static final long serialVersionUID = 1L;
 
     /** Methods whose result is one map per image and class (the job's {@code --target all} is one struct per class: not here). */
-    public static final List<String> METHODS = ExplainSettings.METHODS;
+    public static final List<String> METHODS = Methods.names();
 
     private final String uid;
 
@@ -65,28 +66,14 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
     private final Param<String> method;
     private final Param<String> target;
     private final LongParam seed;
-    private final IntParam batchSize;
     private final DoubleParam scale;
     private final IntParam topK;
     private final IntParam gridSize;
     private final Param<String> inputLayout;
     private final org.apache.spark.ml.param.BooleanParam softmax;
-    private final IntParam occlusionMaskSize;
-    private final IntParam occlusionStride;
-    private final Param<String> occlusionMaskValue;
-    private final Param<String> limeSegmentation;
-    private final IntParam limeFeatures;
-    private final IntParam limeSamples;
-    private final DoubleParam limeKernelWidth;
-    private final Param<String> limeReplacement;
-    private final DoubleParam limeRidge;
-    private final IntParam shapSamples;
-    private final Param<String> gradCamLayer;
-    private final Param<String> activationsLayer;
-    private final IntParam igSteps;
-    private final DoubleParam igBaseline;
-    private final IntParam smoothGradSamples;
-    private final DoubleParam smoothGradNoise;
+    /** The methods' options as params, by param name ({@link Methods#options()}: the explain job's options). */
+    private final Map<String, Param<?>> methodParams = new LinkedHashMap<>();
+    private transient Param<?>[] all;
 
     public ImageExplainer() {
         this(Identifiable.randomUID("imageExplainer"));
@@ -98,12 +85,11 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
         inputCol = new Param<>(this, "inputCol", "column of encoded image bytes (PNG, JPEG, BMP, GIF, ...), binary");
         outputCol = new Param<>(this, "outputCol", "column added: the explanation struct (prediction, target, map, statistics, error)");
         modelPath = new Param<>(this, "modelPath", "DL4J model zip (MultiLayerNetwork or ComputationGraph, ModelSerializer format)"
-                + " or ONNX model (.onnx, run by ONNX Runtime: occlusion, lime, kernelshap); any Hadoop path");
-        method = new Param<>(this, "method", "explanation method, one of " + METHODS + "; gradient methods need a DL4J MultiLayerNetwork"
-                + " ending in an OutputLayer", ParamValidators.inArray(METHODS.toArray(new String[0])));
+                + " or ONNX model (.onnx, run by ONNX Runtime); any Hadoop path");
+        method = new Param<>(this, "method", "explanation method, one of " + METHODS + "; " + Methods.perturbationNames()
+                + " need only class scores (any model), the others gradients or layers (DL4J networks, ONNX graphs of supported operators)", ParamValidators.inArray(METHODS.toArray(new String[0])));
         target = new Param<>(this, "target", "class to explain: 'predicted', or a class name or index");
         seed = new LongParam(this, "seed", "run seed; each image's random stream is derived from it and the image's content hash");
-        batchSize = new IntParam(this, "batchSize", "perturbed images per forward pass", ParamValidators.gtEq(1));
         scale = new DoubleParam(this, "scale", "normalisation: pixel (0..255) multiplier; unset = as recorded in the model, else 1/255",
                 ParamValidators.gt(0));
         topK = new IntParam(this, "topK", "top classes listed in the struct's top_k", ParamValidators.gtEq(1));
@@ -111,62 +97,27 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
         inputLayout = new Param<>(this, "inputLayout", "ONNX: the input's layout, 'auto' (read from the model), 'nchw' or 'nhwc'",
                 ParamValidators.inArray(new String[] {"auto", "nchw", "nhwc"}));
         softmax = new org.apache.spark.ml.param.BooleanParam(this, "softmax", "ONNX: apply softmax to the model's outputs (explain probabilities, not logits)");
-        occlusionMaskSize = new IntParam(this, "occlusionMaskSize", "occlusion window side in pixels at model input; 0 = auto, 20% of the"
-                + " shorter side", ParamValidators.gtEq(0));
-        occlusionStride = new IntParam(this, "occlusionStride", "occlusion window stride; 0 = auto, 10% of the shorter side",
-                ParamValidators.gtEq(0));
-        occlusionMaskValue = new Param<>(this, "occlusionMaskValue", "value written into the occlusion window (model-input units), or"
-                + " 'auto' = the image's per-channel mean (blind to a mark of that shade)");
-        limeSegmentation = new Param<>(this, "limeSegmentation", "LIME and KernelSHAP features: 'slic' superpixels or a regular 'grid'",
-                ParamValidators.inArray(new String[] {"slic", "grid"}));
-        limeFeatures = new IntParam(this, "limeFeatures", "LIME and KernelSHAP: number of superpixels / grid cells", ParamValidators.gtEq(1));
-        limeSamples = new IntParam(this, "limeSamples", "LIME: perturbed samples per image (the first is the unperturbed image)",
-                ParamValidators.gtEq(2));
-        limeKernelWidth = new DoubleParam(this, "limeKernelWidth", "LIME: sample weight exp(-d^2/W^2), d = cosine distance to the full"
-                + " image", ParamValidators.gt(0));
-        limeReplacement = new Param<>(this, "limeReplacement", "LIME and KernelSHAP: value of switched-off features (model-input units),"
-                + " or 'mean' = per-channel image mean");
-        limeRidge = new DoubleParam(this, "limeRidge", "LIME: ridge penalty of the weighted linear fit", ParamValidators.gtEq(0));
-        shapSamples = new IntParam(this, "shapSamples", "KernelSHAP: coalitions per image (all-on and all-off included)",
-                ParamValidators.gtEq(3));
-        gradCamLayer = new Param<>(this, "gradCamLayer", "Grad-CAM feature layer (name or index), or 'auto' = the last convolution whose"
-                + " output is still larger than 1x1");
-        activationsLayer = new Param<>(this, "activationsLayer", "activations: the layer whose strongest channel is shown, or 'auto' ="
-                + " the Grad-CAM layer");
-        igSteps = new IntParam(this, "igSteps", "integrated gradients: steps along the path from the baseline", ParamValidators.gtEq(1));
-        igBaseline = new DoubleParam(this, "igBaseline", "integrated gradients: baseline value of every input element (model-input units)");
-        smoothGradSamples = new IntParam(this, "smoothGradSamples", "SmoothGrad: noisy copies averaged per image", ParamValidators.gtEq(1));
-        smoothGradNoise = new DoubleParam(this, "smoothGradNoise", "SmoothGrad: noise standard deviation as a share of the image's input"
-                + " range", ParamValidators.gtEq(0));
 
-        // the explain job's defaults, stated where the job states them
-        GradientParams gradientDefaults = GradientParams.defaults("integrated-gradients");
+        for (MethodOption o : Methods.options()) {
+            Param<?> p = switch (o.kind()) {
+                case INT -> new IntParam(this, o.param(), Methods.help(o));
+                case NUMBER -> new DoubleParam(this, o.param(), Methods.help(o));
+                case TEXT -> new Param<String>(this, o.param(), Methods.help(o));
+            };
+            methodParams.put(o.param(), p);
+            setDefault(untyped(p), o.typedDefault());
+        }
+
+        // the explain job's defaults, written once in ExplainSettings and the methods' options
         setDefault(inputCol, "content");
         setDefault(outputCol, "explanation");
-        setDefault(method, "occlusion");
-        setDefault(target, "predicted");
-        setDefault(seed, 0L);
-        setDefault(batchSize, OcclusionParams.DEFAULT_BATCH);
-        setDefault(topK, 3);
+        setDefault(method, Methods.names().get(0));
+        setDefault(target, ExplainSettings.DEFAULT_TARGET);
+        setDefault(seed, ExplainSettings.DEFAULT_SEED);
+        setDefault(topK, ExplainSettings.DEFAULT_TOP_K);
         setDefault(gridSize, MapStatistics.DEFAULT_GRID);
         setDefault(inputLayout, "auto");
         setDefault(softmax, false);
-        setDefault(occlusionMaskSize, 0);
-        setDefault(occlusionStride, 0);
-        setDefault(occlusionMaskValue, MethodOptions.DEFAULT_HIDDEN);
-        setDefault(limeSegmentation, "slic");
-        setDefault(limeFeatures, LimeParams.DEFAULT_FEATURES);
-        setDefault(limeSamples, LimeParams.DEFAULT_SAMPLES);
-        setDefault(limeKernelWidth, LimeParams.DEFAULT_KERNEL_WIDTH);
-        setDefault(limeReplacement, MethodOptions.DEFAULT_HIDDEN);
-        setDefault(limeRidge, LimeParams.DEFAULT_RIDGE);
-        setDefault(shapSamples, LimeParams.DEFAULT_SAMPLES);
-        setDefault(gradCamLayer, "auto");
-        setDefault(activationsLayer, "auto");
-        setDefault(igSteps, gradientDefaults.steps());
-        setDefault(igBaseline, (double) gradientDefaults.baseline());
-        setDefault(smoothGradSamples, gradientDefaults.samples());
-        setDefault(smoothGradNoise, gradientDefaults.noise());
     }
 
     @Override
@@ -193,18 +144,56 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
     }
 
     /** The explain job's settings for these parameters ({@code ExplainJob.settings}), with this stage's one method. */
-    ExplainSettings settings(LoadedModel loaded, ModelSpec spec) {
-        MethodOptions options = new MethodOptions(getOcclusionMaskSize(), getOcclusionStride(),
-                MethodOptions.numberOr(getOcclusionMaskValue(), "auto", "occlusionMaskValue"), getLimeSegmentation(), getLimeFeatures(),
-                getLimeSamples(), getLimeKernelWidth(), MethodOptions.numberOr(getLimeReplacement(), "mean", "limeReplacement"), getLimeRidge(),
-                getShapSamples(), MethodOptions.layerOrAuto(getGradCamLayer()), MethodOptions.layerOrAuto(getActivationsLayer()), getIgSteps(),
-                (float) getIgBaseline(), getSmoothGradSamples(), getSmoothGradNoise(), getBatchSize());
+    public ExplainSettings settings(LoadedModel loaded, ModelSpec spec) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (MethodOption o : Methods.options()) {
+            given.put(o.name(), String.valueOf(getOrDefault(methodParams.get(o.param()))));
+        }
         Normalisation norm = loaded.trainedNormalisation() != null ? loaded.trainedNormalisation() : Normalisation.unitScale();
         if (isDefined(scale)) {
             norm = norm.withScale(getScale());
         }
-        return options.settings(List.of(getMethod()), loaded, spec, norm, DecodeLimits.defaults(), TargetSelection.parse(getTarget()), getTopK(),
-                getSeed(), uid, getGridSize());
+        return ExplainSettings.of(List.of(getMethod()), new OptionValues(given, MethodOption::param), loaded, spec, norm, DecodeLimits.defaults(),
+                TargetSelection.parse(getTarget()), getTopK(), getSeed(), uid, getGridSize());
+    }
+
+    /** Every param: this stage's own and one per method option (Spark ML finds params by reflection; the options are not methods). */
+    @Override
+    public Param<?>[] params() {
+        if (all == null) {
+            List<Param<?>> list = new java.util.ArrayList<>(List.of(inputCol, outputCol, modelPath, method, target, seed, scale, topK, gridSize,
+                    inputLayout, softmax));
+            list.addAll(methodParams.values());
+            list.sort(java.util.Comparator.comparing(Param::name));
+            all = list.toArray(new Param<?>[0]);
+        }
+        return all;
+    }
+
+    /**
+     * Sets a method's option by its param name ({@code limeSamples}, {@code occlusionMaskSize}, ...; the explain job's
+     * {@code --lime-samples}, {@code --occlusion-mask-size}): a number or text as the option takes it.
+     */
+    public ImageExplainer setMethodParam(String name, Object value) {
+        MethodOption o = option(name);
+        set(untyped(methodParams.get(name)), o.typed(value));
+        return this;
+    }
+
+    /** A method option's value (set, else its default) by param name. */
+    public Object getMethodParam(String name) {
+        option(name);
+        return getOrDefault(methodParams.get(name));
+    }
+
+    private MethodOption option(String name) {
+        return Methods.options().stream().filter(o -> o.param().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "ImageExplainer " + uid + ": no method param '" + name + "' (known: " + methodParams.keySet() + ")"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Param<Object> untyped(Param<?> p) {
+        return (Param<Object>) p;
     }
 
     /** Checks the parameters and the input: {@code inputCol} a binary column, {@code outputCol} a new one. */
@@ -341,19 +330,6 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
         return this;
     }
 
-    public IntParam batchSize() {
-        return batchSize;
-    }
-
-    public int getBatchSize() {
-        return (Integer) getOrDefault(batchSize);
-    }
-
-    public ImageExplainer setBatchSize(int value) {
-        set(batchSize, value);
-        return this;
-    }
-
     public DoubleParam scale() {
         return scale;
     }
@@ -419,218 +395,4 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
         return this;
     }
 
-    public IntParam occlusionMaskSize() {
-        return occlusionMaskSize;
-    }
-
-    public int getOcclusionMaskSize() {
-        return (Integer) getOrDefault(occlusionMaskSize);
-    }
-
-    public ImageExplainer setOcclusionMaskSize(int value) {
-        set(occlusionMaskSize, value);
-        return this;
-    }
-
-    public IntParam occlusionStride() {
-        return occlusionStride;
-    }
-
-    public int getOcclusionStride() {
-        return (Integer) getOrDefault(occlusionStride);
-    }
-
-    public ImageExplainer setOcclusionStride(int value) {
-        set(occlusionStride, value);
-        return this;
-    }
-
-    public Param<String> occlusionMaskValue() {
-        return occlusionMaskValue;
-    }
-
-    public String getOcclusionMaskValue() {
-        return getOrDefault(occlusionMaskValue);
-    }
-
-    /** A number (model-input units) or {@code auto}. */
-    public ImageExplainer setOcclusionMaskValue(String value) {
-        set(occlusionMaskValue, value);
-        return this;
-    }
-
-    public Param<String> limeSegmentation() {
-        return limeSegmentation;
-    }
-
-    public String getLimeSegmentation() {
-        return getOrDefault(limeSegmentation);
-    }
-
-    /** {@code slic} or {@code grid}. */
-    public ImageExplainer setLimeSegmentation(String value) {
-        String v = value == null ? null : value.trim().toLowerCase(Locale.ROOT);
-        if (!"slic".equals(v) && !"grid".equals(v)) {
-            throw new IllegalArgumentException("limeSegmentation must be 'slic' or 'grid', found '" + value + "'");
-        }
-        set(limeSegmentation, v);
-        return this;
-    }
-
-    public IntParam limeFeatures() {
-        return limeFeatures;
-    }
-
-    public int getLimeFeatures() {
-        return (Integer) getOrDefault(limeFeatures);
-    }
-
-    public ImageExplainer setLimeFeatures(int value) {
-        set(limeFeatures, value);
-        return this;
-    }
-
-    public IntParam limeSamples() {
-        return limeSamples;
-    }
-
-    public int getLimeSamples() {
-        return (Integer) getOrDefault(limeSamples);
-    }
-
-    public ImageExplainer setLimeSamples(int value) {
-        set(limeSamples, value);
-        return this;
-    }
-
-    public DoubleParam limeKernelWidth() {
-        return limeKernelWidth;
-    }
-
-    public double getLimeKernelWidth() {
-        return (Double) getOrDefault(limeKernelWidth);
-    }
-
-    public ImageExplainer setLimeKernelWidth(double value) {
-        set(limeKernelWidth, value);
-        return this;
-    }
-
-    public Param<String> limeReplacement() {
-        return limeReplacement;
-    }
-
-    public String getLimeReplacement() {
-        return getOrDefault(limeReplacement);
-    }
-
-    /** A number (model-input units) or {@code mean}. */
-    public ImageExplainer setLimeReplacement(String value) {
-        set(limeReplacement, value);
-        return this;
-    }
-
-    public DoubleParam limeRidge() {
-        return limeRidge;
-    }
-
-    public double getLimeRidge() {
-        return (Double) getOrDefault(limeRidge);
-    }
-
-    public ImageExplainer setLimeRidge(double value) {
-        set(limeRidge, value);
-        return this;
-    }
-
-    public IntParam shapSamples() {
-        return shapSamples;
-    }
-
-    public int getShapSamples() {
-        return (Integer) getOrDefault(shapSamples);
-    }
-
-    public ImageExplainer setShapSamples(int value) {
-        set(shapSamples, value);
-        return this;
-    }
-
-    public Param<String> gradCamLayer() {
-        return gradCamLayer;
-    }
-
-    public String getGradCamLayer() {
-        return getOrDefault(gradCamLayer);
-    }
-
-    public ImageExplainer setGradCamLayer(String value) {
-        set(gradCamLayer, value);
-        return this;
-    }
-
-    public Param<String> activationsLayer() {
-        return activationsLayer;
-    }
-
-    public String getActivationsLayer() {
-        return getOrDefault(activationsLayer);
-    }
-
-    public ImageExplainer setActivationsLayer(String value) {
-        set(activationsLayer, value);
-        return this;
-    }
-
-    public IntParam igSteps() {
-        return igSteps;
-    }
-
-    public int getIgSteps() {
-        return (Integer) getOrDefault(igSteps);
-    }
-
-    public ImageExplainer setIgSteps(int value) {
-        set(igSteps, value);
-        return this;
-    }
-
-    public DoubleParam igBaseline() {
-        return igBaseline;
-    }
-
-    public double getIgBaseline() {
-        return (Double) getOrDefault(igBaseline);
-    }
-
-    public ImageExplainer setIgBaseline(double value) {
-        set(igBaseline, value);
-        return this;
-    }
-
-    public IntParam smoothGradSamples() {
-        return smoothGradSamples;
-    }
-
-    public int getSmoothGradSamples() {
-        return (Integer) getOrDefault(smoothGradSamples);
-    }
-
-    public ImageExplainer setSmoothGradSamples(int value) {
-        set(smoothGradSamples, value);
-        return this;
-    }
-
-    public DoubleParam smoothGradNoise() {
-        return smoothGradNoise;
-    }
-
-    public double getSmoothGradNoise() {
-        return (Double) getOrDefault(smoothGradNoise);
-    }
-
-    public ImageExplainer setSmoothGradNoise(double value) {
-        set(smoothGradNoise, value);
-        return this;
-    }
 }

@@ -399,8 +399,8 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable {
         List<String> missing = g.unsupported();
         if (!missing.isEmpty()) {
             throw new UnsupportedOperationException("ONNX model " + name + " holds operators whose gradients ShortcutLens cannot compute: " + missing
-                    + "; the gradient methods (gradcam, saliency, input-x-gradient, integrated-gradients, smoothgrad) and deep dream need them:"
-                    + " explain it with the perturbation methods occlusion, lime or kernelshap, which need only its class scores");
+                    + "; the gradient methods " + io.shortcutlens.explain.Methods.gradientNames() + " and deep dream need them:"
+                    + " explain it with the perturbation methods " + io.shortcutlens.explain.Methods.perturbationList() + ", which need only its class scores");
         }
         return g;
     }

@@ -1,6 +1,9 @@
 package io.shortcutlens.spark;
 
+import io.shortcutlens.explain.KernelShapExplainer;
 import io.shortcutlens.explain.KernelShapParams;
+import io.shortcutlens.explain.LimeExplainer;
+import io.shortcutlens.explain.OcclusionExplainer;
 import io.shortcutlens.explain.LimeParams;
 import io.shortcutlens.explain.OcclusionParams;
 import io.shortcutlens.pipeline.ExplainSettings;
@@ -35,20 +38,22 @@ public final class ShortcutLensFunctions {
         ModelStaging.Staged staged = ModelStaging.stage(spark, given.model());
         String shipped = staged.shippedName();
         ExplainSettings settings = given.withModel(staged.spec());
-        OcclusionParams occ = settings.occlusion() != null ? settings.occlusion() : OcclusionParams.defaults();
-        LimeParams lime = settings.lime() != null ? settings.lime() : LimeParams.defaults();
-        KernelShapParams shap = settings.kernelShap() != null ? settings.kernelShap() : KernelShapParams.defaults();
-        ExplainSettings occSettings = settings.withMethods(occ, null);
-        ExplainSettings limeSettings = settings.withMethods(null, lime);
+        OcclusionParams occ = settings.params(OcclusionExplainer.METHOD) != null ? settings.params(OcclusionExplainer.METHOD) : OcclusionParams.defaults();
+        LimeParams lime = settings.params(LimeExplainer.METHOD) != null ? settings.params(LimeExplainer.METHOD) : LimeParams.defaults();
+        KernelShapParams shap = settings.params(KernelShapExplainer.METHOD) != null ? settings.params(KernelShapExplainer.METHOD)
+                : KernelShapParams.defaults();
+        ExplainSettings occSettings = settings.withOnly(OcclusionExplainer.METHOD, occ);
+        ExplainSettings limeSettings = settings.withOnly(LimeExplainer.METHOD, lime);
         spark.udf().register("occlusion_map", new ExplainFunction(occSettings, shipped), ExplanationSchema.RESULT);
         spark.udf().register("occlusion_map_sized", (UDF3<byte[], Integer, Integer, Row>) (b, mask, stride) -> ExplainFunction.result(
-                occSettings.withMethods(new OcclusionParams(mask, stride, occ.maskValue(), occ.batchSize()), null), shipped, b),
+                occSettings.withOnly(OcclusionExplainer.METHOD, new OcclusionParams(mask, stride, occ.maskValue(), occ.batchSize())), shipped, b),
                 ExplanationSchema.RESULT);
         spark.udf().register("lime_map", new ExplainFunction(limeSettings, shipped), ExplanationSchema.RESULT);
-        spark.udf().register("lime_map_sampled", (UDF2<byte[], Integer, Row>) (b, n) -> ExplainFunction.result(limeSettings.withMethods(null,
-                new LimeParams(lime.segmentation(), lime.numFeatures(), n, lime.kernelWidth(), lime.replacement(), lime.ridge(),
+        spark.udf().register("lime_map_sampled", (UDF2<byte[], Integer, Row>) (b, n) -> ExplainFunction.result(limeSettings.withOnly(
+                LimeExplainer.METHOD, new LimeParams(lime.segmentation(), lime.numFeatures(), n, lime.kernelWidth(), lime.replacement(), lime.ridge(),
                         lime.batchSize())), shipped, b), ExplanationSchema.RESULT);
-        spark.udf().register("kernelshap_map", new ExplainFunction(settings.withMethods(null, null, shap), shipped), ExplanationSchema.RESULT);
+        spark.udf().register("kernelshap_map", new ExplainFunction(settings.withOnly(KernelShapExplainer.METHOD, shap), shipped),
+                ExplanationSchema.RESULT);
         spark.udf().register("attribution_pixels", (UDF1<Row, float[]>) m -> m == null ? null : ExplanationRows.fromRow(m).toPixels(),
                 DataTypes.createArrayType(DataTypes.FloatType, false));
     }

@@ -103,7 +103,7 @@ class GradientMethodsTest {
         ImageTensor image = ImageTensor.ofInput(SHAPE, x);
         float[] base = m.classifier.scores(x, 1);
         for (int c = 0; c < 3; c++) {
-            float[] map = new GradientExplainer(GradientParams.defaults("saliency")).explain(image, base, new int[] {c}, m.classifier, 0)
+            float[] map = new SaliencyExplainer().explain(image, base, new int[] {c}, m.classifier, 0)
                     .get(0).map().toPixels();
             for (int p = 0; p < SHAPE.size(); p++) {
                 assertEquals(m.w[p][c], map[p], 1e-6, "class " + c + " pixel " + p);
@@ -129,7 +129,7 @@ class GradientMethodsTest {
             }
             int target = d.getLabels().slice(i).argMax().getInt(0);
             float[] baseline = classifier.logits(new float[SHAPE.size()], 1);
-            float[] map = new GradientExplainer(new GradientParams("integrated-gradients", 128, 0f, 1, 0, 64))
+            float[] map = new IntegratedGradientsExplainer(new IntegratedGradientsExplainer.Params(128, 0f, 64))
                     .explain(ImageTensor.ofInput(SHAPE, x), probs, new int[] {target}, classifier, 0).get(0).map().toPixels();
             double sum = 0;
             for (float v : map) {
@@ -215,8 +215,8 @@ class GradientMethodsTest {
             targets.add(i % 2 == 0 ? new int[] {0, 1, 2} : new int[] {i % 3});
         }
         long[] seeds = new long[21];
-        for (Explainer e : List.of(new GradCamExplainer(new GradCamParams(null)), new GradientExplainer(GradientParams.defaults("saliency")),
-                new GradientExplainer(GradientParams.defaults("input-x-gradient")), new ActivationExplainer(new ActivationParams(null)))) {
+        for (Explainer e : List.of(new GradCamExplainer(new GradCamParams(null)), new SaliencyExplainer(),
+                new InputXGradientExplainer(), new ActivationExplainer(new ActivationParams(null)))) {
             assertTrue(e.batchesImages(), e.method());
             List<List<Explanation>> all = e.explainAll(images, scores, targets, classifier, seeds);
             assertEquals(21, all.size());
@@ -320,7 +320,7 @@ class GradientMethodsTest {
             }
         };
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> new GradientExplainer(GradientParams.defaults("saliency")).explain(ImageTensor.ofInput(SHAPE, x), base, new int[] {0}, opaque, 0));
+                () -> new SaliencyExplainer().explain(ImageTensor.ofInput(SHAPE, x), base, new int[] {0}, opaque, 0));
         assertTrue(e.getMessage().contains("occlusion, lime or kernelshap"), e.getMessage());
     }
 }

@@ -165,7 +165,7 @@ class OcclusionExplainerTest {
             }
         };
         float[] base = model.scores(x, 1);
-        Float hidden = io.shortcutlens.pipeline.MethodOptions.numberOr(io.shortcutlens.pipeline.MethodOptions.DEFAULT_HIDDEN, "auto", "default");
+        Float hidden = OptionValues.defaults().numberOr(OcclusionExplainer.MASK_VALUE, "auto");
         assertEquals(0.5f, img.channelMeans()[0], 1e-6);
         float[] byDefault = new OcclusionExplainer(new OcclusionParams(2, 2, hidden, 16)).explain(img, base, new int[] {0}, model, 0).get(0).map().toPixels();
         float[] byMean = new OcclusionExplainer(new OcclusionParams(2, 2, null, 16)).explain(img, base, new int[] {0}, model, 0).get(0).map().toPixels();

@@ -249,7 +249,7 @@ class OnnxArchitecturesTest {
             for (int c = 1; c < logits.length; c++) {
                 target = Math.abs(logits[c] - baseline[c]) > Math.abs(logits[target] - baseline[target]) ? c : target;
             }
-            float[] map = new io.shortcutlens.explain.GradientExplainer(new io.shortcutlens.explain.GradientParams("integrated-gradients", 128, 0f, 1, 0, 64))
+            float[] map = new io.shortcutlens.explain.IntegratedGradientsExplainer(new io.shortcutlens.explain.IntegratedGradientsExplainer.Params(128, 0f, 64))
                     .explain(io.shortcutlens.image.ImageTensor.ofInput(m.inputShape(), x), m.classifier().scores(x, 1), new int[] {target},
                             m.classifier(), 0).get(0).map().toPixels();
             double sum = 0;

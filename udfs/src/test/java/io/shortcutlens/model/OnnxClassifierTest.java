@@ -281,8 +281,9 @@ class OnnxClassifierTest {
         // activations read a tensor of the graph: accepted before any task, and a layer the graph lacks is named
         for (String layer : new String[] {null, "no-such-layer"}) {
             io.shortcutlens.pipeline.ExplainSettings acts = new io.shortcutlens.pipeline.ExplainSettings(new ModelSpec(cnn.getPath(), null, null,
-                    null, ModelSpec.DEFAULT_MAX_MODEL_BYTES), null, DecodeLimits.defaults(), io.shortcutlens.pipeline.TargetSelection.predicted(), null,
-                    null, null, List.of(), null, new io.shortcutlens.explain.ActivationParams(layer), 3, 0L, "t", io.shortcutlens.maps.MapStatistics.DEFAULT_GRID);
+                    null, ModelSpec.DEFAULT_MAX_MODEL_BYTES), null, DecodeLimits.defaults(), io.shortcutlens.pipeline.TargetSelection.predicted(),
+                    List.of(io.shortcutlens.explain.MethodRun.of(io.shortcutlens.explain.ActivationExplainer.METHOD,
+                            new io.shortcutlens.explain.ActivationParams(layer))), 3, 0L, "t", io.shortcutlens.maps.MapStatistics.DEFAULT_GRID);
             if (layer == null) {
                 acts.check(onnx);
             } else {
@@ -294,7 +295,7 @@ class OnnxClassifierTest {
 
     private static io.shortcutlens.pipeline.ExplainSettings gradCamSettings(File model) {
         return new io.shortcutlens.pipeline.ExplainSettings(new ModelSpec(model.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES), null,
-                DecodeLimits.defaults(), io.shortcutlens.pipeline.TargetSelection.predicted(), null, null, null, List.of(),
-                new io.shortcutlens.explain.GradCamParams(null), null, 3, 0L, "t", io.shortcutlens.maps.MapStatistics.DEFAULT_GRID);
+                DecodeLimits.defaults(), io.shortcutlens.pipeline.TargetSelection.predicted(),
+                List.of(io.shortcutlens.explain.MethodRun.of(io.shortcutlens.explain.GradCamExplainer.METHOD, new io.shortcutlens.explain.GradCamParams(null))), 3, 0L, "t", io.shortcutlens.maps.MapStatistics.DEFAULT_GRID);
     }
 }
