@@ -16,7 +16,7 @@ public final class Methods {
 
     public static final List<ExplainMethod<?>> ALL = List.of(OcclusionExplainer.METHOD, LimeExplainer.METHOD, KernelShapExplainer.METHOD,
             GradCamExplainer.METHOD, SaliencyExplainer.METHOD, InputXGradientExplainer.METHOD, IntegratedGradientsExplainer.METHOD,
-            ActivationExplainer.METHOD);
+            SmoothGradExplainer.METHOD, ActivationExplainer.METHOD);
 
     private static final Map<String, ExplainMethod<?>> BY_NAME = new LinkedHashMap<>();
     private static final Map<String, MethodOption> OPTIONS = new LinkedHashMap<>();

@@ -1,0 +1,120 @@
+package io.shortcutlens.explain;
+
+import io.shortcutlens.image.ImageTensor;
+import io.shortcutlens.image.InputShape;
+import io.shortcutlens.maps.AttributionMap;
+import io.shortcutlens.model.Differentiable;
+import io.shortcutlens.model.ImageClassifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * SmoothGrad (Smilkov et al. 2017): the target logit's gradient averaged over copies of the image with Gaussian noise,
+ * summed over channels. The noise comes from the image's own random stream, so a rerun gives the same map; the noisy
+ * copies go through the model in batches.
+ */
+public final class SmoothGradExplainer implements Explainer {
+
+    public static final MethodOption SAMPLES = new MethodOption("smoothgrad-samples", "smoothGradSamples", MethodOption.Kind.INT, "N", "25",
+            "Noisy copies averaged per image.");
+    public static final MethodOption NOISE = new MethodOption("smoothgrad-noise", "smoothGradNoise", MethodOption.Kind.NUMBER, "S", "0.15",
+            "Noise standard deviation as a share of the image's input range (Smilkov et al.: 10-20%).");
+
+    /**
+     * @param samples   noisy copies averaged
+     * @param noise     noise standard deviation as a share of the image's input range
+     * @param batchSize noisy copies per forward/backward pass
+     */
+    public record Params(int samples, double noise, int batchSize) implements MethodParams {
+        public Params {
+            if (samples < 1 || batchSize < 1) {
+                throw new IllegalArgumentException("SmoothGrad: samples and batch size must be at least 1, found " + samples + ", " + batchSize);
+            }
+            if (!(noise >= 0)) {
+                throw new IllegalArgumentException("SmoothGrad noise must be >= 0, found " + noise);
+            }
+        }
+
+        @Override
+        public String toJson() {
+            return String.format(Locale.ROOT, "{\"samples\":%d,\"noise\":%s,\"batch_size\":%d}", samples, Double.toString(noise), batchSize);
+        }
+    }
+
+    public static final ExplainMethod<Params> METHOD = new ExplainMethod<>() {
+        @Override
+        public String name() {
+            return "smoothgrad";
+        }
+
+        @Override
+        public Needs needs() {
+            return Needs.GRADIENTS;
+        }
+
+        @Override
+        public Class<Params> paramsType() {
+            return Params.class;
+        }
+
+        @Override
+        public List<MethodOption> options() {
+            return List.of(SAMPLES, NOISE, MethodOption.BATCH_SIZE);
+        }
+
+        @Override
+        public Params params(OptionValues v, InputShape input) {
+            return new Params(v.integer(SAMPLES), v.number(NOISE), v.integer(MethodOption.BATCH_SIZE));
+        }
+
+        @Override
+        public Explainer explainer(Params p) {
+            return new SmoothGradExplainer(p);
+        }
+    };
+
+    private final Params params;
+
+    public SmoothGradExplainer(Params params) {
+        this.params = params;
+    }
+
+    @Override
+    public String method() {
+        return METHOD.name();
+    }
+
+    @Override
+    public String paramsJson() {
+        return params.toJson();
+    }
+
+    @Override
+    public List<Explanation> explain(ImageTensor image, float[] baseScores, int[] targets, ImageClassifier model, long seed) {
+        Differentiable d = GradientMaps.differentiable(model, method());
+        InputShape shape = image.shape();
+        float[] x = image.input();
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (float v : x) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        double sigma = params.noise() * (hi - lo);
+        int s = params.samples();
+        List<Explanation> out = new ArrayList<>();
+        for (int t : targets) {
+            SplittableRandom random = new SplittableRandom(seed ^ (31L * t));
+            float[] mean = GradientMaps.weightedGradient(d, x.length, s, t, params.batchSize(), (k, dest, off) -> {
+                for (int i = 0; i < x.length; i++) {
+                    dest[off + i] = x[i] + (float) (sigma * GradientMaps.gaussian(random));
+                }
+            }, k -> 1.0 / s);
+            out.add(new Explanation(t, baseScores[t], AttributionMap.windowGrid(shape.height(), shape.width(), 1, 1,
+                    GradientMaps.sumChannels(shape, mean, 0)), null, null, s));
+        }
+        return out;
+    }
+}
