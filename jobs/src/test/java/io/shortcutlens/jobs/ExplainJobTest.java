@@ -297,11 +297,12 @@ class ExplainJobTest {
         io.shortcutlens.demo.DemoData.writeFolder(io.shortcutlens.demo.DemoData.split(2, io.shortcutlens.demo.DemoData.Stamping.BEARS, 71), dir);
         File out = TestSpark.newDir("gradients-out");
         ExplainJob.Result r = TestSpark.explainJob("--input", dir.getAbsolutePath(), "--model", model, "--output", out.getAbsolutePath(),
-                "--methods", "gradcam,saliency,input-x-gradient,integrated-gradients,activations", "--ig-steps", "16").run(spark);
+                "--methods", "gradcam,saliency,input-x-gradient,integrated-gradients,smoothgrad,activations", "--ig-steps", "16",
+                "--smoothgrad-samples", "8").run(spark);
         Dataset<Row> rows = spark.read().parquet(r.explanationsPath());
         rows.where("error IS NOT NULL").select("path", "method", "error").show(false);
         assertEquals(0, rows.where("error IS NOT NULL").count());
-        assertEquals(30, rows.count(), "6 images x 5 methods");
+        assertEquals(36, rows.count(), "6 images x 6 methods");
         for (Row row : rows.select("method", "map.kind", "map.height", "map.width", "map.window", "map.values").collectAsList()) {
             assertEquals("WINDOW_GRID", row.getString(1), row.getString(0));
             assertEquals(1, row.getInt(4), "one value per pixel");
