@@ -19,47 +19,17 @@ public final class ActivationExplainer extends ImageBatchedExplainer {
             "The layer whose strongest channel (the one holding its largest activation) is upsampled over the image; auto = the Grad-CAM layer.");
 
     /** The strongest channel of a layer, upsampled (not an attribution of a class). */
-    public static final ExplainMethod<ActivationParams> METHOD = new ExplainMethod<>() {
-        @Override
-        public String name() {
-            return "activations";
-        }
-
-        @Override
-        public Needs needs() {
-            return Needs.LAYERS;
-        }
-
-        @Override
-        public Class<ActivationParams> paramsType() {
-            return ActivationParams.class;
-        }
-
-        @Override
-        public List<MethodOption> options() {
-            return List.of(LAYER);
-        }
-
-        @Override
-        public ActivationParams params(OptionValues v, InputShape input) {
-            return new ActivationParams(v.layerOrAuto(LAYER));
-        }
-
-        @Override
-        public Explainer explainer(ActivationParams p) {
-            return new ActivationExplainer(p);
-        }
-
-        /** The layer must be there: read once on a blank input. */
-        @Override
-        public void check(ActivationParams p, io.shortcutlens.model.LoadedModel loaded) {
-            try {
-                layers(loaded.classifier(), name()).activations(new float[loaded.inputShape().size()], 1, p.layer());
-            } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                throw new IllegalArgumentException("model " + loaded.path() + ", activations: " + e.getMessage(), e);
-            }
-        }
-    };
+    public static final ExplainMethod<ActivationParams> METHOD = ExplainMethod.of("activations", ExplainMethod.Needs.LAYERS, ActivationParams.class,
+            List.of(LAYER),
+            (v, input) -> new ActivationParams(v.layerOrAuto(LAYER)),
+            p -> new ActivationExplainer(p),
+            (p, loaded) -> { // the layer must be there: read once on a blank input
+                try {
+                    layers(loaded.classifier(), "activations").activations(new float[loaded.inputShape().size()], 1, p.layer());
+                } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                    throw new IllegalArgumentException("model " + loaded.path() + ", activations: " + e.getMessage(), e);
+                }
+            });
 
     private final ActivationParams params;
 

@@ -3,6 +3,9 @@ package io.shortcutlens.explain;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.model.LoadedModel;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * One explanation method, described once: its name (the {@code method} column), what it needs from a model, the
@@ -46,5 +49,44 @@ public interface ExplainMethod<P extends MethodParams> {
     /** The parameters at every option's default, for this input. */
     default P defaults(InputShape input) {
         return params(OptionValues.defaults(), input);
+    }
+
+    /**
+     * A descriptor from its parts: how the options' values become parameters ({@code params}) and how parameters
+     * become an explainer ({@code explainer}).
+     */
+    static <P extends MethodParams> ExplainMethod<P> of(String name, Needs needs, Class<P> paramsType, List<MethodOption> options,
+                                                        BiFunction<OptionValues, InputShape, P> params, Function<P, Explainer> explainer) {
+        return of(name, needs, paramsType, options, params, explainer, (p, model) -> { });
+    }
+
+    /** As {@link #of(String, Needs, Class, List, BiFunction, Function)}, with the method's own check against the model. */
+    static <P extends MethodParams> ExplainMethod<P> of(String name, Needs needs, Class<P> paramsType, List<MethodOption> options,
+                                                        BiFunction<OptionValues, InputShape, P> params, Function<P, Explainer> explainer,
+                                                        BiConsumer<P, LoadedModel> check) {
+        record Described<P extends MethodParams>(String name, Needs needs, Class<P> paramsType, List<MethodOption> options,
+                                                 BiFunction<OptionValues, InputShape, P> reader, Function<P, Explainer> factory,
+                                                 BiConsumer<P, LoadedModel> checker) implements ExplainMethod<P> {
+            @Override
+            public P params(OptionValues values, InputShape input) {
+                return reader.apply(values, input);
+            }
+
+            @Override
+            public Explainer explainer(P p) {
+                return factory.apply(p);
+            }
+
+            @Override
+            public void check(P p, LoadedModel model) {
+                checker.accept(p, model);
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        }
+        return new Described<>(name, needs, paramsType, List.copyOf(options), params, explainer, check);
     }
 }

@@ -20,37 +20,10 @@ public final class GradCamExplainer extends ImageBatchedExplainer {
             + " (MATLAB's gradCAM: the last such ReLU).");
 
     /** Grad-CAM (Selvaraju et al. 2017): a layer's feature maps weighted by their pooled gradients, positive part, upsampled. */
-    public static final ExplainMethod<GradCamParams> METHOD = new ExplainMethod<>() {
-        @Override
-        public String name() {
-            return "gradcam";
-        }
-
-        @Override
-        public Needs needs() {
-            return Needs.GRADIENTS;
-        }
-
-        @Override
-        public Class<GradCamParams> paramsType() {
-            return GradCamParams.class;
-        }
-
-        @Override
-        public List<MethodOption> options() {
-            return List.of(LAYER);
-        }
-
-        @Override
-        public GradCamParams params(OptionValues v, InputShape input) {
-            return new GradCamParams(v.layerOrAuto(LAYER));
-        }
-
-        @Override
-        public Explainer explainer(GradCamParams p) {
-            return new GradCamExplainer(p);
-        }
-    };
+    public static final ExplainMethod<GradCamParams> METHOD = ExplainMethod.of("gradcam", ExplainMethod.Needs.GRADIENTS, GradCamParams.class,
+            List.of(LAYER),
+            (v, input) -> new GradCamParams(v.layerOrAuto(LAYER)),
+            p -> new GradCamExplainer(p));
 
     private final GradCamParams params;
 

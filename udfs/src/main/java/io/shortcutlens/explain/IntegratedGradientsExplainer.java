@@ -40,37 +40,10 @@ public final class IntegratedGradientsExplainer implements Explainer {
         }
     }
 
-    public static final ExplainMethod<Params> METHOD = new ExplainMethod<>() {
-        @Override
-        public String name() {
-            return "integrated-gradients";
-        }
-
-        @Override
-        public Needs needs() {
-            return Needs.GRADIENTS;
-        }
-
-        @Override
-        public Class<Params> paramsType() {
-            return Params.class;
-        }
-
-        @Override
-        public List<MethodOption> options() {
-            return List.of(STEPS, BASELINE, MethodOption.BATCH_SIZE);
-        }
-
-        @Override
-        public Params params(OptionValues v, InputShape input) {
-            return new Params(v.integer(STEPS), (float) v.number(BASELINE), v.integer(MethodOption.BATCH_SIZE));
-        }
-
-        @Override
-        public Explainer explainer(Params p) {
-            return new IntegratedGradientsExplainer(p);
-        }
-    };
+    public static final ExplainMethod<Params> METHOD = ExplainMethod.of("integrated-gradients", ExplainMethod.Needs.GRADIENTS, Params.class,
+            List.of(STEPS, BASELINE, MethodOption.BATCH_SIZE),
+            (v, input) -> new Params(v.integer(STEPS), (float) v.number(BASELINE), v.integer(MethodOption.BATCH_SIZE)),
+            p -> new IntegratedGradientsExplainer(p));
 
     private final Params params;
 

@@ -27,38 +27,13 @@ public final class KernelShapExplainer extends SegmentExplainer {
             String.valueOf(LimeParams.DEFAULT_SAMPLES), "Coalitions per image (all-on and all-off included), over LIME's segments.");
 
     /** KernelSHAP (Lundberg and Lee 2017): Shapley values of the segments, fitted from coalitions weighted by the Shapley kernel. */
-    public static final ExplainMethod<KernelShapParams> METHOD = new ExplainMethod<>() {
-        @Override
-        public String name() {
-            return "kernelshap";
-        }
-
-        @Override
-        public Needs needs() {
-            return Needs.SCORES;
-        }
-
-        @Override
-        public Class<KernelShapParams> paramsType() {
-            return KernelShapParams.class;
-        }
-
-        @Override
-        public List<MethodOption> options() {
-            return List.of(LimeExplainer.SEGMENTATION, LimeExplainer.FEATURES, SAMPLES, LimeExplainer.REPLACEMENT, MethodOption.BATCH_SIZE);
-        }
-
-        @Override
-        public KernelShapParams params(OptionValues v, io.shortcutlens.image.InputShape input) {
-            return new KernelShapParams(v.choice(LimeExplainer.SEGMENTATION, SuperpixelSegmenter.Kind.class), v.integer(LimeExplainer.FEATURES),
-                    v.integer(SAMPLES), v.numberOr(LimeExplainer.REPLACEMENT, "mean"), v.integer(MethodOption.BATCH_SIZE));
-        }
-
-        @Override
-        public Explainer explainer(KernelShapParams p) {
-            return new KernelShapExplainer(p);
-        }
-    };
+    public static final ExplainMethod<KernelShapParams> METHOD = ExplainMethod.of("kernelshap", ExplainMethod.Needs.SCORES,
+            KernelShapParams.class,
+            List.of(LimeExplainer.SEGMENTATION, LimeExplainer.FEATURES, SAMPLES, LimeExplainer.REPLACEMENT, MethodOption.BATCH_SIZE),
+            (v, input) -> new KernelShapParams(v.choice(LimeExplainer.SEGMENTATION, SuperpixelSegmenter.Kind.class),
+                    v.integer(LimeExplainer.FEATURES), v.integer(SAMPLES), v.numberOr(LimeExplainer.REPLACEMENT, "mean"),
+                    v.integer(MethodOption.BATCH_SIZE)),
+            p -> new KernelShapExplainer(p));
 
     private final KernelShapParams params;
 

@@ -35,38 +35,11 @@ public final class LimeExplainer extends SegmentExplainer {
             String.valueOf(LimeParams.DEFAULT_RIDGE), "Ridge penalty of the weighted linear fit.");
 
     /** LIME (Ribeiro et al. 2016): superpixels switched on and off at random, a weighted linear model of the score fitted to them. */
-    public static final ExplainMethod<LimeParams> METHOD = new ExplainMethod<>() {
-        @Override
-        public String name() {
-            return "lime";
-        }
-
-        @Override
-        public Needs needs() {
-            return Needs.SCORES;
-        }
-
-        @Override
-        public Class<LimeParams> paramsType() {
-            return LimeParams.class;
-        }
-
-        @Override
-        public List<MethodOption> options() {
-            return List.of(SEGMENTATION, FEATURES, SAMPLES, KERNEL_WIDTH, REPLACEMENT, RIDGE, MethodOption.BATCH_SIZE);
-        }
-
-        @Override
-        public LimeParams params(OptionValues v, io.shortcutlens.image.InputShape input) {
-            return new LimeParams(v.choice(SEGMENTATION, SuperpixelSegmenter.Kind.class), v.integer(FEATURES), v.integer(SAMPLES),
-                    v.number(KERNEL_WIDTH), v.numberOr(REPLACEMENT, "mean"), v.number(RIDGE), v.integer(MethodOption.BATCH_SIZE));
-        }
-
-        @Override
-        public Explainer explainer(LimeParams p) {
-            return new LimeExplainer(p);
-        }
-    };
+    public static final ExplainMethod<LimeParams> METHOD = ExplainMethod.of("lime", ExplainMethod.Needs.SCORES, LimeParams.class,
+            List.of(SEGMENTATION, FEATURES, SAMPLES, KERNEL_WIDTH, REPLACEMENT, RIDGE, MethodOption.BATCH_SIZE),
+            (v, input) -> new LimeParams(v.choice(SEGMENTATION, SuperpixelSegmenter.Kind.class), v.integer(FEATURES), v.integer(SAMPLES),
+                    v.number(KERNEL_WIDTH), v.numberOr(REPLACEMENT, "mean"), v.number(RIDGE), v.integer(MethodOption.BATCH_SIZE)),
+            p -> new LimeExplainer(p));
 
     private final LimeParams params;
 

@@ -34,38 +34,12 @@ public final class OcclusionExplainer implements Explainer {
             + " the mean colour for standardised ones); auto = the image's per-channel mean, blind to a mark of that shade.");
 
     /** Occlusion sensitivity (Zeiler and Fergus 2014): a window slid over the image, the score's drop per position. */
-    public static final ExplainMethod<OcclusionParams> METHOD = new ExplainMethod<>() {
-        @Override
-        public String name() {
-            return "occlusion";
-        }
-
-        @Override
-        public Needs needs() {
-            return Needs.SCORES;
-        }
-
-        @Override
-        public Class<OcclusionParams> paramsType() {
-            return OcclusionParams.class;
-        }
-
-        @Override
-        public List<MethodOption> options() {
-            return List.of(MASK_SIZE, STRIDE, MASK_VALUE, MethodOption.BATCH_SIZE);
-        }
-
-        @Override
-        public OcclusionParams params(OptionValues v, io.shortcutlens.image.InputShape input) {
-            return new OcclusionParams(v.positiveOrAuto(MASK_SIZE), v.positiveOrAuto(STRIDE), v.numberOr(MASK_VALUE, "auto"),
-                    v.integer(MethodOption.BATCH_SIZE)).resolve(input);
-        }
-
-        @Override
-        public Explainer explainer(OcclusionParams p) {
-            return new OcclusionExplainer(p);
-        }
-    };
+    public static final ExplainMethod<OcclusionParams> METHOD = ExplainMethod.of("occlusion", ExplainMethod.Needs.SCORES,
+            OcclusionParams.class,
+            List.of(MASK_SIZE, STRIDE, MASK_VALUE, MethodOption.BATCH_SIZE),
+            (v, input) -> new OcclusionParams(v.positiveOrAuto(MASK_SIZE), v.positiveOrAuto(STRIDE), v.numberOr(MASK_VALUE, "auto"),
+                    v.integer(MethodOption.BATCH_SIZE)).resolve(input),
+            p -> new OcclusionExplainer(p));
 
     private final OcclusionParams params;
 

@@ -43,37 +43,10 @@ public final class SmoothGradExplainer implements Explainer {
         }
     }
 
-    public static final ExplainMethod<Params> METHOD = new ExplainMethod<>() {
-        @Override
-        public String name() {
-            return "smoothgrad";
-        }
-
-        @Override
-        public Needs needs() {
-            return Needs.GRADIENTS;
-        }
-
-        @Override
-        public Class<Params> paramsType() {
-            return Params.class;
-        }
-
-        @Override
-        public List<MethodOption> options() {
-            return List.of(SAMPLES, NOISE, MethodOption.BATCH_SIZE);
-        }
-
-        @Override
-        public Params params(OptionValues v, InputShape input) {
-            return new Params(v.integer(SAMPLES), v.number(NOISE), v.integer(MethodOption.BATCH_SIZE));
-        }
-
-        @Override
-        public Explainer explainer(Params p) {
-            return new SmoothGradExplainer(p);
-        }
-    };
+    public static final ExplainMethod<Params> METHOD = ExplainMethod.of("smoothgrad", ExplainMethod.Needs.GRADIENTS, Params.class,
+            List.of(SAMPLES, NOISE, MethodOption.BATCH_SIZE),
+            (v, input) -> new Params(v.integer(SAMPLES), v.number(NOISE), v.integer(MethodOption.BATCH_SIZE)),
+            p -> new SmoothGradExplainer(p));
 
     private final Params params;
 
