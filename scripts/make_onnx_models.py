@@ -33,7 +33,7 @@ try:
     import onnx
     import torch
     import torch.nn as nn
-    from onnx import TensorProto, helper
+    from onnx import numpy_helper, TensorProto, helper
     from PIL import Image
 except ImportError as missing:
     sys.exit("make_onnx_models.py: %s. It needs Debian's python3-torch, python3-onnx and python3-pil: "
@@ -366,6 +366,28 @@ def torchvision_models(folder):
         torch.manual_seed(0)
         net = getattr(torchvision.models, name)().eval()
         export(net, (3, 224, 224), os.path.join(folder, name + ".onnx"), ["class-%d" % c for c in range(1000)])
+    linear224(os.path.join(folder, "linear224.onnx"))
+
+
+def linear224(path):
+    """A near-free model at 224x224: one Gemm over the 3x224x224 input, 10 classes, weights from linear_weight's formula
+    (scaled by 1/224). Inference costs a few milliseconds, so what a perturbation method adds shows plainly."""
+    pixels, classes = 3 * 224 * 224, 10
+    p = np.arange(pixels)[:, None]
+    c = np.arange(classes)[None, :]
+    w = (((p * 7 + c * 13) % 17 - 8) / 16.0 / 224).astype(np.float32)
+    b = np.array([c / 4.0 for c in range(classes)], dtype=np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Flatten", ["image"], ["flat"], axis=1), helper.make_node("Gemm", ["flat", "W", "B"], ["scores"])],
+        "linear224",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 3, 224, 224])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["batch", classes])],
+        [numpy_helper.from_array(w, "W"), numpy_helper.from_array(b, "B")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="ShortcutLens scripts/make_onnx_models.py")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+    print(f"wrote {path} ({os.path.getsize(path)} bytes)")
 
 
 def decoy():

@@ -77,6 +77,19 @@ public final class ExplainBenchmark implements Callable<Integer> {
         "models (default: the images Grad-CAM sends through the model per pass in a task)."})
     int torchvisionBatch = io.shortcutlens.explain.ImageBatchedExplainer.PAIRS_PER_PASS;
 
+    @Option(names = "--at-scale", negatable = true, description = {"Also time LIME and KernelSHAP at 3x224x224 (needs /usr/bin/python3 with torch):",
+        "the time split on a near-free linear model, the explain job's wall time per image on local[2], the overhead on ResNet-18."})
+    boolean atScale = true;
+
+    @Option(names = "--at-scale-samples", paramLabel = "N", description = "LIME samples and KernelSHAP coalitions per image at 224x224.")
+    int atScaleSamples = 900;
+
+    @Option(names = "--at-scale-features", paramLabel = "N", description = "SLIC superpixels asked for at 224x224.")
+    int atScaleFeatures = 190;
+
+    @Option(names = "--at-scale-job-images", paramLabel = "N", description = "Images the explain job explains on local[2] at 224x224.")
+    int atScaleJobImages = 120;
+
     @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads in the ONNX comparison (DL4J: OMP_NUM_THREADS).")
     int threads = 2;
 
@@ -174,8 +187,15 @@ public final class ExplainBenchmark implements Callable<Integer> {
         if (onnx) {
             new OnnxComparison(threads, onnxBatch, seconds, repeats, images, limeSamples).run();
         }
-        if (torchvision) {
-            new RealArchitectures(threads, torchvisionBatch, repeats).run();
+        if (torchvision || atScale) {
+            File dir = RealArchitectures.export();
+            if (dir != null && torchvision) {
+                new RealArchitectures(threads, torchvisionBatch, repeats).run(dir);
+            }
+            if (dir != null && atScale) {
+                new PerturbationAtScale(atScaleSamples, atScaleFeatures, 8, atScaleJobImages, batchSize).run(new File(dir, "linear224.onnx"),
+                        new File(dir, "resnet18.onnx"));
+            }
         }
         return 0;
     }

@@ -41,17 +41,29 @@ final class RealArchitectures {
         this.repeats = repeats;
     }
 
-    void run() throws IOException, InterruptedException {
+    /**
+     * Exports torchvision's ResNet-18 and MobileNetV3-Small and the near-free linear model at 224×224 into a new folder
+     * with scripts/make_onnx_models.py; null, saying why, where Python, torch or torchvision is missing.
+     */
+    static File export() throws IOException, InterruptedException {
         File dir = Files.createTempDirectory("shortcutlens-bench-torchvision").toFile();
+        dir.deleteOnExit();
         File script = new File(System.getProperty("shortcutlens.root", "."), "scripts/make_onnx_models.py");
         Process p = new ProcessBuilder("/usr/bin/python3", script.getAbsolutePath(), "torchvision", dir.getAbsolutePath()).redirectErrorStream(true)
                 .start();
         String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
-            System.out.println("\ntorchvision models: skipped (" + script + " torchvision failed: " + log.strip().lines().reduce((a, b) -> b).orElse("")
+            System.out.println("\nmodels at 224x224: skipped (" + script + " torchvision failed: " + log.strip().lines().reduce((a, b) -> b).orElse("")
                     + "; it needs apt-get install python3-torch python3-torchvision python3-onnx)");
-            return;
+            return null;
         }
+        for (File f : dir.listFiles()) {
+            f.deleteOnExit();
+        }
+        return dir;
+    }
+
+    void run(File dir) {
         System.out.printf(Locale.ROOT, "%ntorchvision models at 3x224x224 (ONNX Runtime %d threads; batches of %d; median of %d)%n", threads, batch, repeats);
         System.out.printf(Locale.ROOT, "%-20s %-18s %10s %12s %14s%n", "model", "method", "images/s", "s/image", "vs forward");
         for (String name : List.of("resnet18", "mobilenet_v3_small")) {
@@ -59,9 +71,7 @@ final class RealArchitectures {
             ImageClassifier clf = ModelLoader.load(f, new ModelSpec(f.getPath(), null, null, null, 512L << 20, new OnnxOptions("auto", false, threads)))
                     .classifier();
             measure(name, clf);
-            f.delete();
         }
-        dir.delete();
         System.out.println("vs forward: explain time per image / one batched forward pass per image (Grad-CAM: the acceptance bound is 3);");
         System.out.println("occlusion: 44x44 windows, stride 20 (100 windows), its row: explain time / plain inference of the same passes in the same batches.");
     }

@@ -12,17 +12,21 @@ final class PerturbationBatcher {
 
     private PerturbationBatcher() { }
 
+    /** Each task thread's batch buffer, kept between images (a batch of 224×224 RGB images is tens of MB: allocated once, not per image). */
+    private static final ThreadLocal<float[]> BUFFER = new ThreadLocal<>();
+
     /** Returns {@code count × numClasses} scores, row-major, for perturbations {@code 0 … count-1}. */
     static float[] scores(ImageClassifier model, int count, int batchSize, Writer writer) {
         int size = model.inputShape().size();
         int k = model.numClasses();
         float[] out = new float[count * k];
-        float[] buffer = null;
+        float[] buffer = BUFFER.get();
+        if (buffer == null || buffer.length < Math.min(batchSize, count) * size) {
+            buffer = new float[Math.min(batchSize, count) * size];
+            BUFFER.set(buffer);
+        }
         for (int start = 0; start < count; start += batchSize) {
             int n = Math.min(batchSize, count - start);
-            if (buffer == null || buffer.length != n * size) {
-                buffer = new float[n * size];
-            }
             for (int i = 0; i < n; i++) {
                 writer.write(start + i, buffer, i * size);
             }

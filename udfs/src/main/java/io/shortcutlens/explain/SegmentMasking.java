@@ -2,6 +2,7 @@ package io.shortcutlens.explain;
 
 import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.model.ImageClassifier;
+import java.util.Arrays;
 
 /** Scores of an image with some of its segments switched off (LIME's and KernelSHAP's coalitions), in batches. */
 final class SegmentMasking {
@@ -15,26 +16,40 @@ final class SegmentMasking {
      */
     static float[] scores(ImageTensor image, Segmentation segmentation, boolean[][] on, int first, Float replacement, ImageClassifier model,
                           int batchSize) {
-        int k = segmentation.count();
-        int[][] members = segmentation.members();
+        Segmentation.Runs runs = segmentation.runs();
         int plane = image.shape().pixels();
         int channels = image.shape().channels();
         float[] fillValues = image.fillValues(replacement);
         float[] input = image.input();
-        return PerturbationBatcher.scores(model, on.length - first, batchSize, (index, dest, offset) -> {
-            System.arraycopy(input, 0, dest, offset, input.length);
-            boolean[] sample = on[index + first];
-            for (int j = 0; j < k; j++) {
-                if (!sample[j]) {
-                    for (int c = 0; c < channels; c++) {
-                        int base = offset + c * plane;
-                        float v = fillValues[c];
-                        for (int p : members[j]) {
-                            dest[base + p] = v;
-                        }
-                    }
+        return PerturbationBatcher.scores(model, on.length - first, batchSize, (index, dest, offset) ->
+                write(input, plane, channels, fillValues, runs, on[index + first], dest, offset));
+    }
+
+    /**
+     * Writes one coalition: each stretch of consecutive runs whose segments are all on (or all off) is one copy from
+     * the image (or one fill), per channel. Every value of the destination is written once.
+     */
+    static void write(float[] input, int plane, int channels, float[] fillValues, Segmentation.Runs runs, boolean[] on, float[] dest, int offset) {
+        int[] start = runs.start();
+        int[] label = runs.label();
+        int n = label.length;
+        int r = 0;
+        while (r < n) {
+            boolean state = on[label[r]];
+            int from = start[r];
+            r++;
+            while (r < n && on[label[r]] == state) {
+                r++;
+            }
+            int to = start[r];
+            for (int c = 0; c < channels; c++) {
+                int base = c * plane;
+                if (state) {
+                    System.arraycopy(input, base + from, dest, offset + base + from, to - from);
+                } else {
+                    Arrays.fill(dest, offset + base + from, offset + base + to, fillValues[c]);
                 }
             }
-        });
+        }
     }
 }

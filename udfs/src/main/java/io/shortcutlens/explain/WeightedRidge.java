@@ -6,7 +6,7 @@ package io.shortcutlens.explain;
  * Cholesky factorisation of {@code Z_cᵀ W Z_c + λI}. The factorisation is done once per design and reused for every
  * target class's responses.
  */
-final class WeightedRidge {
+public final class WeightedRidge {
 
     private final double[][] z;
     private final double[] w;
@@ -16,7 +16,7 @@ final class WeightedRidge {
     private final double wSum;
     private final double[][] chol;
 
-    WeightedRidge(double[][] z, double[] w, double lambda) {
+    public WeightedRidge(double[][] z, double[] w, double lambda) {
         this.z = z;
         this.w = w;
         this.n = z.length;
@@ -62,9 +62,9 @@ final class WeightedRidge {
     }
 
     /** Coefficients, intercept and weighted R² for one response vector. */
-    record Fit(double[] coefficients, double intercept, double r2) { }
+    public record Fit(double[] coefficients, double intercept, double r2) { }
 
-    Fit fit(double[] y) {
+    public Fit fit(double[] y) {
         double yMean = 0;
         for (int i = 0; i < n; i++) {
             yMean += w[i] * y[i];

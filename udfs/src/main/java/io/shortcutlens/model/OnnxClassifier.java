@@ -8,6 +8,8 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.shortcutlens.image.InputShape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -242,8 +244,22 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable {
         };
     }
 
+    /**
+     * Each thread's native input buffer, kept between calls: ONNX Runtime reads a direct buffer in place, where it would
+     * copy a heap array into a freshly allocated (and zeroed) native buffer on every call.
+     */
+    private static final ThreadLocal<ByteBuffer> INPUT = new ThreadLocal<>();
+
     private OnnxTensor tensor(float[] nchw, int n) throws OrtException {
-        return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(toModel(nchw, n), 0, n * shape.size()), inputDims(n));
+        int count = n * shape.size();
+        ByteBuffer bytes = INPUT.get();
+        if (bytes == null || bytes.capacity() < count * Float.BYTES) {
+            bytes = ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder());
+            INPUT.set(bytes);
+        }
+        FloatBuffer in = bytes.clear().limit(count * Float.BYTES).slice().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        in.put(toModel(nchw, n), 0, count).flip();
+        return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, inputDims(n));
     }
 
     /** {@code n} images from ShortcutLens' [N, C, H, W] order into the model's input layout. */
