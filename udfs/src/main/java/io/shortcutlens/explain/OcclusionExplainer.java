@@ -32,13 +32,16 @@ public final class OcclusionExplainer implements Explainer {
     public static final MethodOption MASK_VALUE = new MethodOption("occlusion-mask-value", "occlusionMaskValue", MethodOption.Kind.TEXT, "V|auto",
             Float.toString(OcclusionParams.DEFAULT_MASK_VALUE), "Value written into the window (model-input units: 0 is black for [0, 1] inputs,"
             + " the mean colour for standardised ones); auto = the image's per-channel mean, blind to a mark of that shade.");
+    public static final MethodOption MODE = new MethodOption("occlusion-mode", "occlusionMode", MethodOption.Kind.TEXT, "full|adaptive", "full",
+            "full runs every window; adaptive runs every other window on each axis, estimates the others from them and runs those with the"
+            + " largest estimates until a third of the windows have run (same map format; a window not run holds the mean of its run neighbours).");
 
     /** Occlusion sensitivity (Zeiler and Fergus 2014): a window slid over the image, the score's drop per position. */
     public static final ExplainMethod<OcclusionParams> METHOD = ExplainMethod.of("occlusion", ExplainMethod.Needs.SCORES,
             OcclusionParams.class,
-            List.of(MASK_SIZE, STRIDE, MASK_VALUE, MethodOption.BATCH_SIZE),
+            List.of(MASK_SIZE, STRIDE, MASK_VALUE, MODE, MethodOption.BATCH_SIZE),
             (v, input) -> new OcclusionParams(v.positiveOrAuto(MASK_SIZE), v.positiveOrAuto(STRIDE), v.numberOr(MASK_VALUE, "auto"),
-                    v.integer(MethodOption.BATCH_SIZE)).resolve(input),
+                    v.integer(MethodOption.BATCH_SIZE), v.choice(MODE, OcclusionParams.Mode.class)).resolve(input),
             p -> new OcclusionExplainer(p));
 
     private final OcclusionParams params;
@@ -69,28 +72,182 @@ public final class OcclusionExplainer implements Explainer {
         int windows = rows.length * cols.length;
         float[] fillValues = image.fillValues(p.maskValue());
         float[] input = image.input();
-        float[] scores = PerturbationBatcher.scores(model, windows, p.batchSize(), (index, dest, offset) -> {
-            System.arraycopy(input, 0, dest, offset, input.length);
-            int y0 = rows[index / cols.length];
-            int x0 = cols[index % cols.length];
-            int y1 = Math.min(h, y0 + p.maskSize());
-            int x1 = Math.min(w, x0 + p.maskSize());
-            for (int c = 0; c < fillValues.length; c++) {
-                int base = offset + c * plane;
-                for (int y = y0; y < y1; y++) {
-                    java.util.Arrays.fill(dest, base + y * w + x0, base + y * w + x1, fillValues[c]);
+        int k = model.numClasses();
+        int m = p.maskSize();
+        Scorer scorer = rects -> {
+            float[] scores = PerturbationBatcher.scores(model, rects.length, p.batchSize(), (index, dest, offset) -> {
+                System.arraycopy(input, 0, dest, offset, input.length);
+                int[] r = rects[index];
+                for (int c = 0; c < fillValues.length; c++) {
+                    int base = offset + c * plane;
+                    for (int y = r[0]; y < r[2]; y++) {
+                        java.util.Arrays.fill(dest, base + y * w + r[1], base + y * w + r[3], fillValues[c]);
+                    }
+                }
+            });
+            float[][] d = new float[targets.length][rects.length];
+            for (int i = 0; i < rects.length; i++) {
+                for (int t = 0; t < targets.length; t++) {
+                    d[t][i] = baseScores[targets[t]] - scores[i * k + targets[t]];
                 }
             }
-        });
-        int k = model.numClasses();
+            return d;
+        };
+        int[][] fine = new int[windows][];
+        for (int i = 0; i < windows; i++) {
+            int y0 = rows[i / cols.length];
+            int x0 = cols[i % cols.length];
+            fine[i] = new int[] {y0, x0, Math.min(h, y0 + m), Math.min(w, x0 + m)};
+        }
+        int[] passes = new int[1];
+        float[][] delta = p.mode() == OcclusionParams.Mode.ADAPTIVE ? adaptive(h, w, m, rows.length, cols.length, fine, targets.length, scorer, passes)
+                : scorer.deltas(fine);
+        if (p.mode() == OcclusionParams.Mode.FULL) {
+            passes[0] = windows;
+        }
         List<Explanation> out = new ArrayList<>(targets.length);
-        for (int t : targets) {
-            float[] delta = new float[windows];
-            for (int i = 0; i < windows; i++) {
-                delta[i] = baseScores[t] - scores[i * k + t];
-            }
-            out.add(new Explanation(t, baseScores[t], AttributionMap.windowGrid(h, w, p.maskSize(), p.stride(), delta), null, null, windows));
+        for (int t = 0; t < targets.length; t++) {
+            out.add(new Explanation(targets[t], baseScores[targets[t]], AttributionMap.windowGrid(h, w, m, p.stride(), delta[t]), null, null, passes[0]));
         }
         return out;
+    }
+
+    /** Occludes each rectangle {@code {y0, x0, y1, x1}} once; the score drops per target and rectangle. */
+    interface Scorer {
+        float[][] deltas(int[][] rects);
+    }
+
+    /**
+     * Adaptive occlusion over the {@code rows × cols} grid of windows {@code fine}: first the windows at even row and
+     * column indices (a quarter of the grid; they cover the image when the window is at least twice the stride); each
+     * other window is estimated as the mean of its run neighbours on the grid (8-neighbourhood); then, in two rounds,
+     * the windows not run that cover the cells where the pixel map is largest are run, and the estimates are redone.
+     * A third of the grid's passes in all. The stored grid holds the run windows' values and, for the others, their
+     * final estimates; the pixel map is rebuilt from it as for full occlusion.
+     */
+    static float[][] adaptive(int h, int w, int m, int rows, int cols, int[][] fine, int targets, Scorer scorer, int[] passes) {
+        int n = fine.length;
+        boolean[] run = new boolean[n];
+        List<Integer> even = new ArrayList<>();
+        for (int i = 0; i < rows; i += 2) {
+            for (int j = 0; j < cols; j += 2) {
+                even.add(i * cols + j);
+            }
+        }
+        int[][] firstRects = new int[even.size()][];
+        for (int i = 0; i < firstRects.length; i++) {
+            firstRects[i] = fine[even.get(i)];
+        }
+        float[][] first = scorer.deltas(firstRects);
+        float[][] delta = new float[targets][n];
+        for (int i = 0; i < firstRects.length; i++) {
+            run[even.get(i)] = true;
+            for (int t = 0; t < targets; t++) {
+                delta[t][even.get(i)] = first[t][i];
+            }
+        }
+        for (float[] dt : delta) {
+            fromRunNeighbours(dt, run, rows, cols);
+        }
+        int[][] coarse = firstRects;
+        int budget = Math.max(0, n / 3 - coarse.length);
+        passes[0] = coarse.length;
+        for (int round = 0; round < 2 && budget > 0; round++) {
+            int take = round == 0 ? (budget + 1) / 2 : budget;
+            int[] pick = coveringTopCells(delta, run, take, h, w, fine);
+            int[][] rects = new int[pick.length][];
+            for (int i = 0; i < pick.length; i++) {
+                rects[i] = fine[pick[i]];
+            }
+            float[][] d = scorer.deltas(rects);
+            for (int i = 0; i < pick.length; i++) {
+                run[pick[i]] = true;
+                for (int t = 0; t < targets; t++) {
+                    delta[t][pick[i]] = d[t][i];
+                }
+            }
+            budget -= pick.length;
+            passes[0] += pick.length;
+            for (float[] dt : delta) {
+                fromRunNeighbours(dt, run, rows, cols);
+            }
+        }
+        return delta;
+    }
+
+    /** Each window not run that has run windows among its 8 grid neighbours takes their mean. */
+    static void fromRunNeighbours(float[] delta, boolean[] run, int rows, int cols) {
+        float[] next = delta.clone();
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                if (run[i * cols + j]) {
+                    continue;
+                }
+                double sum = 0;
+                int count = 0;
+                for (int ii = Math.max(0, i - 1); ii <= Math.min(rows - 1, i + 1); ii++) {
+                    for (int jj = Math.max(0, j - 1); jj <= Math.min(cols - 1, j + 1); jj++) {
+                        if (run[ii * cols + jj]) {
+                            sum += delta[ii * cols + jj];
+                            count++;
+                        }
+                    }
+                }
+                if (count > 0) {
+                    next[i * cols + j] = (float) (sum / count);
+                }
+            }
+        }
+        System.arraycopy(next, 0, delta, 0, delta.length);
+    }
+
+    /**
+     * Windows not run that cover the cells of the current pixel map with the largest values (each target's map, cells
+     * of the stride's size, in descending order), until {@code take} are chosen: where the map's peak is decided.
+     */
+    static int[] coveringTopCells(float[][] delta, boolean[] run, int take, int h, int w, int[][] fine) {
+        java.util.LinkedHashSet<Integer> pick = new java.util.LinkedHashSet<>();
+        // a cell = a set of pixels covered by the same windows: corners of the windows cut the image into such cells
+        java.util.TreeSet<Integer> ys = new java.util.TreeSet<>(List.of(0, h));
+        java.util.TreeSet<Integer> xs = new java.util.TreeSet<>(List.of(0, w));
+        for (int[] r : fine) {
+            ys.add(r[0]);
+            ys.add(r[2]);
+            xs.add(r[1]);
+            xs.add(r[3]);
+        }
+        Integer[] yb = ys.toArray(new Integer[0]);
+        Integer[] xb = xs.toArray(new Integer[0]);
+        record Cell(double value, List<Integer> windows) { }
+        List<Cell> cells = new ArrayList<>();
+        for (float[] d : delta) {
+            for (int a = 0; a + 1 < yb.length; a++) {
+                for (int b = 0; b + 1 < xb.length; b++) {
+                    List<Integer> covering = new ArrayList<>();
+                    double sum = 0;
+                    for (int f = 0; f < fine.length; f++) {
+                        if (fine[f][0] <= yb[a] && fine[f][2] >= yb[a + 1] && fine[f][1] <= xb[b] && fine[f][3] >= xb[b + 1]) {
+                            covering.add(f);
+                            sum += d[f];
+                        }
+                    }
+                    if (!covering.isEmpty()) {
+                        cells.add(new Cell(sum / covering.size(), covering));
+                    }
+                }
+            }
+        }
+        cells.sort(java.util.Comparator.comparingDouble(c -> -c.value()));
+        for (Cell c : cells) {
+            for (int f : c.windows()) {
+                if (!run[f] && pick.size() < take) {
+                    pick.add(f);
+                }
+            }
+            if (pick.size() >= take) {
+                break;
+            }
+        }
+        return pick.stream().mapToInt(Integer::intValue).toArray();
     }
 }

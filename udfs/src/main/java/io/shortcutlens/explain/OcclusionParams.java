@@ -8,7 +8,19 @@ import io.shortcutlens.image.InputShape;
  * per-channel mean. The default mask value, {@link #DEFAULT_MASK_VALUE}, is also what LIME and KernelSHAP write into
  * switched-off features and what the audit hides regions with unless told otherwise.
  */
-public record OcclusionParams(int maskSize, int stride, Float maskValue, int batchSize) implements MethodParams {
+public record OcclusionParams(int maskSize, int stride, Float maskValue, int batchSize, Mode mode) implements MethodParams {
+
+    /**
+     * {@code full}: every window of the grid is run. {@code adaptive}: every other window on each axis first (a quarter
+     * of the grid, still covering the image when the window is at least twice the stride), the others estimated from
+     * their run neighbours, then the windows with the largest estimates run too, until a third of the grid has run.
+     */
+    public enum Mode { FULL, ADAPTIVE }
+
+    /** Every window run ({@link Mode#FULL}). */
+    public OcclusionParams(int maskSize, int stride, Float maskValue, int batchSize) {
+        this(maskSize, stride, maskValue, batchSize, Mode.FULL);
+    }
 
     public static final int DEFAULT_BATCH = 64;
 
@@ -23,6 +35,9 @@ public record OcclusionParams(int maskSize, int stride, Float maskValue, int bat
     public static final float DEFAULT_MASK_VALUE = 0f;
 
     public OcclusionParams {
+        if (mode == null) {
+            throw new IllegalArgumentException("occlusion mode must be full or adaptive");
+        }
         if (maskSize < 0 || stride < 0) {
             throw new IllegalArgumentException("occlusion mask size and stride must be positive (or 0 for auto), found mask="
                     + maskSize + " stride=" + stride);
@@ -41,11 +56,11 @@ public record OcclusionParams(int maskSize, int stride, Float maskValue, int bat
         int side = Math.min(shape.height(), shape.width());
         int m = maskSize > 0 ? maskSize : Math.max(1, (int) Math.round(0.2 * side));
         int s = stride > 0 ? stride : Math.max(1, (int) Math.round(0.1 * side));
-        return new OcclusionParams(m, s, maskValue, batchSize);
+        return new OcclusionParams(m, s, maskValue, batchSize, mode);
     }
 
     public String toJson() {
         return "{\"mask_size\":" + maskSize + ",\"stride\":" + stride + ",\"mask_value\":"
-                + (maskValue == null ? "\"auto\"" : maskValue.toString()) + ",\"batch_size\":" + batchSize + "}";
+                + (maskValue == null ? "\"auto\"" : maskValue.toString()) + ",\"batch_size\":" + batchSize + ",\"mode\":\"" + mode.name().toLowerCase(java.util.Locale.ROOT) + "\"}";
     }
 }

@@ -178,4 +178,58 @@ class OcclusionExplainerTest {
             assertEquals(0f, byMean[p], 1e-6, "hiding it with the image's mean changes nothing");
         }
     }
+
+    /**
+     * Adaptive occlusion on a model with one planted patch (a watermark) and a weak dependence on everything else: a
+     * third of the passes, every window it ran holds full occlusion's exact value, and the peak of the pixel map is the
+     * patch's, as with full occlusion.
+     */
+    @Test
+    void adaptiveOcclusionRunsAThirdOfTheWindowsAndKeepsThePeak() {
+        InputShape shape = new InputShape(1, 56, 56);
+        io.shortcutlens.model.ImageClassifier model = new io.shortcutlens.model.ImageClassifier() {
+            public InputShape inputShape() {
+                return shape;
+            }
+
+            public int numClasses() {
+                return 1;
+            }
+
+            public float[] scores(float[] batch, int n) {
+                float[] s = new float[n];
+                for (int i = 0; i < n; i++) {
+                    for (int p = 0; p < shape.size(); p++) {
+                        int y = p / 56;
+                        int x = p % 56;
+                        s[i] += batch[i * shape.size() + p] * (y >= 44 && y < 50 && x >= 6 && x < 12 ? 5f : 0.01f * ((x * 7 + y * 3) % 5));
+                    }
+                }
+                return s;
+            }
+        };
+        float[] x = new float[shape.size()];
+        Random r = new Random(3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 0.5f + 0.5f * r.nextFloat();
+        }
+        ImageTensor img = ImageTensor.ofInput(shape, x);
+        float[] base = model.scores(x, 1);
+        Explanation full = new OcclusionExplainer(new OcclusionParams(8, 4, 0f, 16)).explain(img, base, new int[] {0}, model, 0).get(0);
+        Explanation adaptive = new OcclusionExplainer(new OcclusionParams(8, 4, 0f, 16, OcclusionParams.Mode.ADAPTIVE))
+                .explain(img, base, new int[] {0}, model, 0).get(0);
+        int windows = full.forwardPasses();
+        assertEquals(13 * 13, windows);
+        assertTrue(adaptive.forwardPasses() <= windows / 3, adaptive.forwardPasses() + " of " + windows);
+        int exact = 0;
+        for (int i = 0; i < windows; i++) {
+            exact += Math.abs(full.map().values()[i] - adaptive.map().values()[i]) <= 1e-4f * Math.abs(full.map().values()[i]) ? 1 : 0;
+        }
+        assertTrue(exact >= adaptive.forwardPasses(), "the windows run hold their exact values: " + exact + " of " + adaptive.forwardPasses());
+        io.shortcutlens.maps.MapStatistics a = io.shortcutlens.maps.MapStatistics.of(full.map().toPixels(), 56, 56, 8);
+        io.shortcutlens.maps.MapStatistics b = io.shortcutlens.maps.MapStatistics.of(adaptive.map().toPixels(), 56, 56, 8);
+        assertEquals(a.peakRow(), b.peakRow());
+        assertEquals(a.peakCol(), b.peakCol());
+        assertEquals(6, a.peakRow(), "the patch's cell");
+    }
 }
