@@ -5,6 +5,7 @@ import io.shortcutlens.audit.AuditFinding;
 import io.shortcutlens.audit.Confirmation;
 import io.shortcutlens.audit.ContentConsistency;
 import io.shortcutlens.audit.GlobalCueProbe;
+import io.shortcutlens.audit.Intervals;
 import io.shortcutlens.audit.Region;
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.audit.RegionStat;
@@ -61,6 +62,9 @@ final class AuditTables {
         f("cue_typical_enter_rate", DataTypes.DoubleType, true),
         f("verdict", DataTypes.StringType, false), f("reason", DataTypes.StringType, false), f("fill", DataTypes.StringType, false),
         f("thresholds", DataTypes.StringType, false), f("model_id", DataTypes.StringType, true), f("run_id", DataTypes.StringType, true),
+        // 95% intervals at the images behind each figure (an audit of a --per-class sample says what its N bought)
+        f("mean_share_low", DataTypes.DoubleType, true), f("mean_share_high", DataTypes.DoubleType, true),
+        f("flip_rate_low", DataTypes.DoubleType, true), f("flip_rate_high", DataTypes.DoubleType, true),
     });
 
     /** One row per regional finding, then one per class with a global cue ({@code scope = global}, no region). */
@@ -84,7 +88,7 @@ final class AuditTables {
                     k.meanDropRegion(), k.meanDropControl(), k.pValue(), c.pAdjusted(), t.pairs(), t.rateRegion(), t.rateControl(), t.pValue(),
                     c.evidence().transplantPAdjusted(), s.rateRegion(), s.rateControl(), s.rateBlank(), s.pValue(), cc.stampedShare(), cc.controlStampedShare(), cc.meanSpread(),
                     c.objectOverlap(), null, null, null, null, null, null, c.verdict().label(), c.judgement().reason(), fillName, thresholds,
-                    String.valueOf(modelId), runId));
+                    String.valueOf(modelId), runId, share(c).low(), share(c).high(), flips(c).low(), flips(c).high()));
         }
         int id = findings.stream().mapToInt(AuditFinding::id).max().orElse(-1) + 1;
         for (GlobalCueProbe.Cue q : cues) {
@@ -95,9 +99,19 @@ final class AuditTables {
                     null, null, null, q.classImages(), null, null, null, null, null, q.classImages(), null, null, null, null, null, q.pAdjusted(), null, null,
                     null, null, null, null, null, null, null, null, null, null, null, q.leaveWith().label(), q.enterWith().label(), q.leaveRate(),
                     q.othersLeaveRate(), q.enterRate(), q.typicalEnterRate(), q.judgement().verdict().label(), q.judgement().reason(), fillName,
-                    thresholds, String.valueOf(modelId), runId));
+                    thresholds, String.valueOf(modelId), runId, null, null, null, null));
         }
         tables.replace(spark.createDataFrame(rows, FINDINGS).coalesce(1), path);
+    }
+
+    /** The 95% interval of a finding's mean share, at the images it was measured on. */
+    static Intervals.Interval share(AuditFinding c) {
+        return Intervals.shareMean(c.finding().meanShare(), c.finding().images(), Intervals.Z95);
+    }
+
+    /** The 95% interval of a finding's flip rate (hiding the region), at the images re-predicted. */
+    static Intervals.Interval flips(AuditFinding c) {
+        return Intervals.wilson(c.confirmation().flipsRegion(), c.confirmation().images(), Intervals.Z95);
     }
 
     /** A region as the {@code place_regions} column holds it: {grid, row, col, height, width}. */
@@ -172,6 +186,7 @@ final class AuditTables {
         } else {
             b.append(String.format(Locale.ROOT, "%-10s %-10s %-16s %-30s %6s %6s %6s %7s %7s %7s %7s %6s %6s  %s%n", "class", "method", "scope", "region",
                     "share", "flip", "ctrl", "paste", "ctrl", "alone", "ctrl", "stamp", "object", "verdict"));
+            b.append("           (each finding's second line: 95% intervals of its share and flip rate at its images, then the reason)\n");
             for (AuditFinding c : findings) {
                 ShortcutFinding f = c.finding();
                 String where = c.places().size() == 1 ? f.region().describeBrief()
@@ -183,7 +198,8 @@ final class AuditTables {
                         f.method(), scope(c), where, f.meanShare(), c.confirmation().flipRateRegion(), c.confirmation().flipRateControl(), t.rateRegion(),
                         t.rateControl(), s.rateRegion(), Math.max(s.rateControl(), s.rateBlank()), c.evidence().consistency().stampedShare(), object,
                         c.verdict().label()));
-                b.append("           ").append(c.judgement().reason()).append('\n');
+                b.append(String.format(Locale.ROOT, "           share %.2f-%.2f, flip %.2f-%.2f (%d images): ", share(c).low(), share(c).high(),
+                        flips(c).low(), flips(c).high(), c.confirmation().images())).append(c.judgement().reason()).append('\n');
             }
         }
         for (GlobalCueProbe.Cue q : cues) {

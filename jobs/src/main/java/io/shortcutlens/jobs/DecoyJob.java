@@ -60,6 +60,13 @@ public final class DecoyJob implements Callable<Integer> {
     @Option(names = "--lime-samples", paramLabel = "N", description = "LIME samples per image.")
     int limeSamples = 200;
 
+    @Option(names = "--occlusion-mode", paramLabel = "full|adaptive", description = "Occlusion: every window, or adaptive (a third of the passes).")
+    String occlusionMode = "full";
+
+    @Option(names = "--per-class", paramLabel = "N", description = {"Explain and audit a sample of at most N of the audited images per label (the",
+        "explain job's --per-class; 0 = all of them)."})
+    int perClass = 0;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the swatches, training and LIME.")
     long seed = 1;
 
@@ -237,7 +244,8 @@ public final class DecoyJob implements Callable<Integer> {
             new CommandLine(explain).parseArgs("--input", audited.getAbsolutePath(), "--model", m.getValue().getAbsolutePath(), "--output",
                     run.getAbsolutePath(), "--methods", String.join(",", methods), "--occlusion-mask-size", String.valueOf(occlusionMask),
                     "--occlusion-stride", String.valueOf(occlusionStride), "--occlusion-mask-value", hidden,
-                    "--lime-replacement", hidden.equals("auto") ? "mean" : hidden, "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed));
+                    "--lime-replacement", hidden.equals("auto") ? "mean" : hidden, "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed),
+                    "--occlusion-mode", occlusionMode, "--per-class", String.valueOf(perClass));
             boolean explainedBefore = reuse && new File(run, "manifest.json").isFile()
                     && RunManifest.readExplain(spark, new File(run, "manifest.json").getAbsolutePath()).rowsPerMethod().keySet().containsAll(methods);
             ExplainJob.Result explained = explainedBefore ? null : explain.run(spark);

@@ -150,6 +150,14 @@ public final class ExplainJob implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "predicted|all|CLASS", description = "Class to explain: the predicted one, every class, or a class name or index.")
     String target = ExplainSettings.DEFAULT_TARGET;
 
+    @Option(names = "--per-class", paramLabel = "N", description = {"Explain a sample: at most N images per class (0 = every image), the images with",
+        "the lowest ranks in their class, ranked by a hash of --seed and their content, so the same whatever the partitioning."})
+    int perClass = 0;
+
+    @Option(names = "--sample-by", paramLabel = "label|prediction", description = {"--per-class: an image's class is its label (class folders, a",
+        "label column) or the model's prediction (one more forward pass per input image)."})
+    io.shortcutlens.pipeline.ClassSample.By sampleBy = io.shortcutlens.pipeline.ClassSample.By.LABEL;
+
     @Option(names = "--seed", paramLabel = "N", description = "Run seed; each image's random stream is derived from it and the image's content hash.")
     long seed = ExplainSettings.DEFAULT_SEED;
 
@@ -239,7 +247,7 @@ public final class ExplainJob implements Callable<Integer> {
         ExplainSettings settings = settings(loaded, staged.spec());
         settings.check(loaded); // fail before any task: a target the model lacks, gradient methods on a model without gradients
         ImageExplainPipeline probe = new ImageExplainPipeline(settings, loaded);
-        String id = runId != null ? runId : defaultRunId(settings, probe.preprocessing(), loaded);
+        String id = runId != null ? runId : defaultRunId(settings, probe.preprocessing(), loaded, sample());
         settings = settings.withRunId(id);
 
         // 2. input
@@ -247,6 +255,13 @@ public final class ExplainJob implements Callable<Integer> {
         Dataset<Row> images = source.read(spark);
         long imageCount = images.count();
         LOG.info("[2/4] input {}: {} images in {} partitions", source.input, imageCount, images.rdd().getNumPartitions());
+        io.shortcutlens.pipeline.ClassSample sample = sample();
+        if (sample != null) {
+            images = Sampling.sample(images, sample, settings, staged.shippedName(), folder ? new HadoopConf(spark.sparkContext().hadoopConfiguration())
+                    : null);
+            imageCount = images.count();
+            LOG.info("[2/4] sample of {} images per class by {}: {} images", sample.perClass(), sample.by().name().toLowerCase(Locale.ROOT), imageCount);
+        }
 
         // 3. explain and write
         String out = trimSlash(output);
@@ -340,6 +355,14 @@ public final class ExplainJob implements Callable<Integer> {
                 loaded.classifier() instanceof io.shortcutlens.model.LayerOutputs);
     }
 
+    /** The sample asked for with --per-class, or null for every image. */
+    private io.shortcutlens.pipeline.ClassSample sample() {
+        if (perClass < 0) {
+            throw new IllegalArgumentException("--per-class must be 0 (every image) or more, found " + perClass);
+        }
+        return perClass == 0 ? null : new io.shortcutlens.pipeline.ClassSample(perClass, sampleBy, seed);
+    }
+
     private List<String> classNames(SparkSession spark) {
         if (classNames != null && !classNames.isEmpty()) {
             return classNames.stream().map(String::trim).toList();
@@ -376,11 +399,12 @@ public final class ExplainJob implements Callable<Integer> {
     }
 
     /** Same model, parameters and input → same id, so reruns are recognisable; anything changed → a new one. */
-    private String defaultRunId(ExplainSettings s, String preprocessing, LoadedModel loaded) {
+    private String defaultRunId(ExplainSettings s, String preprocessing, LoadedModel loaded, io.shortcutlens.pipeline.ClassSample sample) {
         String key = String.join("|", loaded.modelId(), preprocessing, s.target().toString(), String.valueOf(s.seed()), String.valueOf(s.topK()),
                 String.valueOf(s.gridSize()), s.limits().toString(), String.valueOf(loaded.classNames()))
                 + s.runs().stream().map(r -> "|" + r.method() + r.json()).collect(java.util.stream.Collectors.joining())
-                + (s.model().onnx().softmax() ? "|softmax" : "") + (s.model().onnx().layout().equals("auto") ? "" : "|" + s.model().onnx().layout());
+                + (s.model().onnx().softmax() ? "|softmax" : "") + (s.model().onnx().layout().equals("auto") ? "" : "|" + s.model().onnx().layout())
+                + (sample == null ? "" : "|sample" + sample.toJson());
         // a letter first: the run id is a partition folder (run_id=...), and Spark reads all-digit folder values as numbers
         return "r" + ModelLoader.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
@@ -402,6 +426,9 @@ public final class ExplainJob implements Callable<Integer> {
         params.put("max_file_bytes", s.limits().maxFileBytes());
         params.put("max_pixels", s.limits().maxPixels());
         params.put("partitions", source.partitions);
+        if (sample() != null) {
+            params.put("sample", RunManifest.parse(sample().toJson()));
+        }
         return new ExplainManifest(s.runId(), Instant.now().toString(), VERSION, spark.version(), spark.sparkContext().master(), source.input,
                 source.inputFormat, source.where, trimSlash(output) + "/explanations", m, preprocessing,
                 ImageExplainPipeline.effectiveNormalisation(s, loaded).toString(), s.limits().maxFileBytes(), s.limits().maxPixels(), params, images,

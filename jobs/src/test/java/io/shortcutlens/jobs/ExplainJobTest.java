@@ -3,6 +3,7 @@ package io.shortcutlens.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -388,5 +389,40 @@ class ExplainJobTest {
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> TestSpark.explainJob("--input", TestSpark.scratch().getAbsolutePath(),
                 "--model", model, "--class-names", "bear,other", "--output", new File(TestSpark.scratch(), "z").getAbsolutePath()).run(spark));
         assertTrue(e.getMessage().contains("3 outputs") && e.getMessage().contains("2 class names"), e.getMessage());
+    }
+
+    /** --per-class: at most N images per label (or predicted class), the same images whatever the partitioning. */
+    @Test
+    void aPerClassSampleIsStratifiedAndTheSameAcrossPartitionings() throws Exception {
+        File dir = TestSpark.newDir("sample");
+        io.shortcutlens.demo.DemoData.writeFolder(io.shortcutlens.demo.DemoData.split(5, io.shortcutlens.demo.DemoData.Stamping.BEARS, 73), dir);
+        java.util.Map<String, java.util.Set<String>> byPartitions = new java.util.HashMap<>();
+        for (String partitions : List.of("1", "7")) {
+            for (String by : List.of("label", "prediction")) {
+                ExplainJob.Result r = TestSpark.explainJob("--input", dir.getAbsolutePath(), "--model", model, "--output",
+                        TestSpark.newDir("sample-out").getAbsolutePath(), "--methods", "occlusion", "--occlusion-mask-size", "16",
+                        "--occlusion-stride", "16", "--per-class", "2", "--sample-by", by, "--partitions", partitions, "--seed", "5").run(spark);
+                List<Row> rows = spark.read().parquet(r.explanationsPath()).where(col("run_id").equalTo(r.runId()))
+                        .select("image_id", "label", "predicted_class").collectAsList();
+                java.util.Map<String, Long> perClass = rows.stream().collect(java.util.stream.Collectors.groupingBy(
+                        row -> row.getString(by.equals("label") ? 1 : 2), java.util.stream.Collectors.counting()));
+                assertTrue(perClass.values().stream().allMatch(n -> n <= 2), by + ": " + perClass);
+                if (by.equals("label")) {
+                    assertEquals(java.util.Map.of("bear", 2L, "cow", 2L, "sheep", 2L), perClass, "15 images, 5 per label: 2 of each");
+                }
+                java.util.Set<String> ids = rows.stream().map(row -> row.getString(0)).collect(java.util.stream.Collectors.toSet());
+                java.util.Set<String> before = byPartitions.putIfAbsent(by, ids);
+                if (before != null) {
+                    assertEquals(before, ids, by + ": the same sample in 1 and 7 partitions");
+                }
+                assertTrue(Files.readString(new File(r.manifestPath()).toPath()).contains("\"per_class\" : 2"));
+            }
+        }
+        ExplainJob.Result other = TestSpark.explainJob("--input", dir.getAbsolutePath(), "--model", model, "--output",
+                TestSpark.newDir("sample-seed").getAbsolutePath(), "--methods", "occlusion", "--occlusion-mask-size", "16", "--occlusion-stride", "16",
+                "--per-class", "2", "--seed", "6").run(spark);
+        java.util.Set<String> otherIds = spark.read().parquet(other.explanationsPath()).select("image_id").collectAsList().stream()
+                .map(row -> row.getString(0)).collect(java.util.stream.Collectors.toSet());
+        assertNotEquals(byPartitions.get("label"), otherIds, "another seed, another sample");
     }
 }

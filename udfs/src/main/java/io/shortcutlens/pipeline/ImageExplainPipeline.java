@@ -79,6 +79,33 @@ public final class ImageExplainPipeline {
      * one-image maps to float rounding). The rows come per image, per method, as {@link #explain} gives them; a
      * failure stays with its image.
      */
+    /**
+     * The predicted class's name of each input (decoded and scored as {@link #explainAll} does), or
+     * {@link ClassSample#NONE} where the image cannot be read, decoded or scored.
+     */
+    public List<String> predictedClasses(List<Input> inputs) {
+        int n = inputs.size();
+        ImageTensor[] images = new ImageTensor[n];
+        List<Integer> decoded = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Input in = inputs.get(i);
+            if (in.readError() == null && in.bytes() != null) {
+                try {
+                    images[i] = decoder.decode(in.bytes(), model.inputShape(), normalisation);
+                    decoded.add(i);
+                } catch (ImageDecodeException e) {
+                    // no class: the sample keeps such images apart
+                }
+            }
+        }
+        float[][] scores = predict(images, decoded, new String[n]);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(scores[i] == null ? ClassSample.NONE : model.className(argmax(scores[i])));
+        }
+        return out;
+    }
+
     public List<ExplanationRecord> explainAll(List<Input> inputs) {
         long t0 = System.nanoTime();
         int n = inputs.size();

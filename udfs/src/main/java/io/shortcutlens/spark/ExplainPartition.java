@@ -69,7 +69,7 @@ public final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
                     // a group of images at a time: predicted in one pass, and sent together through methods that batch images
                     List<ImageExplainPipeline.Input> group = new ArrayList<>();
                     while (group.size() < IMAGES_PER_GROUP && input.hasNext()) {
-                        group.add(read(input.next()));
+                        group.add(read(input.next(), hadoop, settings.limits().maxFileBytes()));
                     }
                     pipeline.explainAll(group).forEach(r -> pending.add(ExplanationRows.row(r)));
                 }
@@ -87,7 +87,7 @@ public final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
     }
 
     /** The row as the pipeline takes it, its bytes read from its path inside the task when the row has none. */
-    private ImageExplainPipeline.Input read(Row in) {
+    static ImageExplainPipeline.Input read(Row in, HadoopConf hadoop, long maxFileBytes) {
         String id = in.getString(0);
         String path = in.getString(1);
         String label = in.getString(2);
@@ -95,7 +95,7 @@ public final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
             return new ImageExplainPipeline.Input(id, path, label, in.isNullAt(3) ? null : (byte[]) in.get(3));
         }
         try {
-            return new ImageExplainPipeline.Input(id, path, label, HadoopFiles.read(path, hadoop, settings.limits().maxFileBytes()));
+            return new ImageExplainPipeline.Input(id, path, label, HadoopFiles.read(path, hadoop, maxFileBytes));
         } catch (IOException | RuntimeException e) {
             String why = e instanceof IOException && e.getMessage() != null && e.getMessage().startsWith("file is ") ? e.getMessage()
                     : "cannot read file: " + e;

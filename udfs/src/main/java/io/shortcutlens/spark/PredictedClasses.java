@@ -1,0 +1,73 @@
+package io.shortcutlens.spark;
+
+import io.shortcutlens.model.LoadedModel;
+import io.shortcutlens.pipeline.ExplainSettings;
+import io.shortcutlens.pipeline.ImageExplainPipeline;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The model's predicted class of each input row ({@link ExplainPartition#INPUT}, image ids set): one forward pass per
+ * image, decoded and scored as the explain run does, for a sample stratified by prediction.
+ */
+public final class PredictedClasses implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+
+    public static final StructType OUTPUT = DataTypes.createStructType(new StructField[] {
+        DataTypes.createStructField("image_id", DataTypes.StringType, true),
+        DataTypes.createStructField("path", DataTypes.StringType, true),
+        DataTypes.createStructField("stratum", DataTypes.StringType, false),
+    });
+
+    private final ExplainSettings settings;
+    private final String shippedModelName;
+    private final HadoopConf hadoop;
+
+    public PredictedClasses(ExplainSettings settings, String shippedModelName, HadoopConf hadoop) {
+        this.settings = settings;
+        this.shippedModelName = shippedModelName;
+        this.hadoop = hadoop;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> input) {
+        GpuBinder.bindTask();
+        LoadedModel model = ModelFiles.load(settings.model(), shippedModelName);
+        ImageExplainPipeline pipeline = new ImageExplainPipeline(settings, model);
+        return new Iterator<>() {
+            private final ArrayDeque<Row> pending = new ArrayDeque<>();
+
+            @Override
+            public boolean hasNext() {
+                while (pending.isEmpty() && input.hasNext()) {
+                    List<ImageExplainPipeline.Input> group = new ArrayList<>();
+                    while (group.size() < ExplainPartition.IMAGES_PER_GROUP && input.hasNext()) {
+                        group.add(ExplainPartition.read(input.next(), hadoop, settings.limits().maxFileBytes()));
+                    }
+                    List<String> classes = pipeline.predictedClasses(group);
+                    for (int i = 0; i < group.size(); i++) {
+                        pending.add(RowFactory.create(group.get(i).imageId(), group.get(i).path(), classes.get(i)));
+                    }
+                }
+                return !pending.isEmpty();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return pending.poll();
+            }
+        };
+    }
+}
