@@ -65,11 +65,11 @@ public final class ExplainBenchmark implements Callable<Integer> {
     @Option(names = "--lime-features", paramLabel = "N", description = "LIME superpixels.")
     int limeFeatures = LimeParams.DEFAULT_FEATURES;
 
-    @Option(names = "--onnx", negatable = true, description = {"Also compare ONNX Runtime with DL4J on the small Fashion-MNIST CNN (conv 5x5x8,",
+    @Option(names = "--onnx", negatable = true, defaultValue = "true", fallbackValue = "true", description = {"Also compare ONNX Runtime with DL4J on the small Fashion-MNIST CNN (conv 5x5x8,",
         "max-pool, conv 3x3x16, max-pool, dense 10; 1x28x28) and time occlusion, LIME and KernelSHAP on the ONNX model."})
     boolean onnx = true;
 
-    @Option(names = "--torchvision", negatable = true, description = {"Also time torchvision's ResNet-18 and MobileNetV3-Small exported to ONNX at",
+    @Option(names = "--torchvision", negatable = true, defaultValue = "true", fallbackValue = "true", description = {"Also time torchvision's ResNet-18 and MobileNetV3-Small exported to ONNX at",
         "3x224x224 (needs /usr/bin/python3 with torch and torchvision): forward, Grad-CAM, occlusion (100 windows), saliency, IG."})
     boolean torchvision = true;
 
@@ -77,7 +77,7 @@ public final class ExplainBenchmark implements Callable<Integer> {
         "models (default: the images Grad-CAM sends through the model per pass in a task)."})
     int torchvisionBatch = io.shortcutlens.explain.ImageBatchedExplainer.PAIRS_PER_PASS;
 
-    @Option(names = "--at-scale", negatable = true, description = {"Also time LIME and KernelSHAP at 3x224x224 (needs /usr/bin/python3 with torch):",
+    @Option(names = "--at-scale", negatable = true, defaultValue = "true", fallbackValue = "true", description = {"Also time LIME and KernelSHAP at 3x224x224 (needs /usr/bin/python3 with torch):",
         "the time split on a near-free linear model, the explain job's wall time per image on local[2], the overhead on ResNet-18."})
     boolean atScale = true;
 

@@ -75,8 +75,27 @@ public final class OcclusionExplainer implements Explainer {
         int k = model.numClasses();
         int m = p.maskSize();
         Scorer scorer = rects -> {
+            // a slot of the batch buffer that already holds the image with one window filled (from this call's previous
+            // batch) gets only that window restored and the new one filled: two windows written, not the whole image
+            int[][] filled = new int[Math.min(p.batchSize(), rects.length)][];
+            float[][] buffer = new float[1][];
             float[] scores = PerturbationBatcher.scores(model, rects.length, p.batchSize(), (index, dest, offset) -> {
-                System.arraycopy(input, 0, dest, offset, input.length);
+                if (buffer[0] != dest) {
+                    buffer[0] = dest;
+                    java.util.Arrays.fill(filled, null);
+                }
+                int slot = offset / input.length;
+                int[] old = filled[slot];
+                if (old == null) {
+                    System.arraycopy(input, 0, dest, offset, input.length);
+                } else {
+                    for (int c = 0; c < fillValues.length; c++) {
+                        for (int y = old[0]; y < old[2]; y++) {
+                            int at = c * plane + y * w + old[1];
+                            System.arraycopy(input, at, dest, offset + at, old[3] - old[1]);
+                        }
+                    }
+                }
                 int[] r = rects[index];
                 for (int c = 0; c < fillValues.length; c++) {
                     int base = offset + c * plane;
@@ -84,6 +103,7 @@ public final class OcclusionExplainer implements Explainer {
                         java.util.Arrays.fill(dest, base + y * w + r[1], base + y * w + r[3], fillValues[c]);
                     }
                 }
+                filled[slot] = r;
             });
             float[][] d = new float[targets.length][rects.length];
             for (int i = 0; i < rects.length; i++) {
