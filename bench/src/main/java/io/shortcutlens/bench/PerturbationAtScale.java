@@ -8,6 +8,7 @@ import io.shortcutlens.explain.LimeParams;
 import io.shortcutlens.explain.Segmentation;
 import io.shortcutlens.explain.SuperpixelSegmenter;
 import io.shortcutlens.explain.WeightedRidge;
+import io.shortcutlens.image.DrawnScene;
 import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.model.ImageClassifier;
@@ -48,43 +49,9 @@ final class PerturbationAtScale {
         this.batch = batch;
     }
 
-    /** A 224×224 scene: ellipses and rectangles in random colours on a shaded background, with a little noise (0..255 RGB, planar). */
+    /** A drawn 224×224 scene ({@link DrawnScene}): 0..255 RGB, planar. */
     static float[] scene(long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int side = SHAPE.height();
-        int n = side * side;
-        float[] px = new float[3 * n];
-        float[][] colour = new float[13][3];
-        for (float[] c : colour) {
-            for (int k = 0; k < 3; k++) {
-                c[k] = (float) r.nextDouble(20, 235);
-            }
-        }
-        double[][] shape = new double[12][5];
-        for (double[] s : shape) {
-            s[0] = r.nextDouble(0, side);
-            s[1] = r.nextDouble(0, side);
-            s[2] = r.nextDouble(12, 60);
-            s[3] = r.nextDouble(12, 60);
-            s[4] = r.nextBoolean() ? 1 : 0;
-        }
-        for (int y = 0; y < side; y++) {
-            for (int x = 0; x < side; x++) {
-                int o = 0;
-                for (int k = 0; k < shape.length; k++) {
-                    double dx = (x - shape[k][0]) / shape[k][2];
-                    double dy = (y - shape[k][1]) / shape[k][3];
-                    if (shape[k][4] > 0 ? dx * dx + dy * dy <= 1 : Math.abs(dx) <= 1 && Math.abs(dy) <= 1) {
-                        o = k + 1;
-                    }
-                }
-                for (int c = 0; c < 3; c++) {
-                    double shade = o == 0 ? 0.6 + 0.4 * y / side : 1;
-                    px[c * n + y * side + x] = (float) Math.round(Math.max(0, Math.min(255, colour[o][c] * shade + r.nextDouble(-8, 8))));
-                }
-            }
-        }
-        return px;
+        return DrawnScene.draw(seed, SHAPE.height()).pixels();
     }
 
     static ImageTensor tensor(float[] px) {

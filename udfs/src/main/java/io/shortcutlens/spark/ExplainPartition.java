@@ -60,18 +60,24 @@ public final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
         }
         LoadedModel model = ModelFiles.load(settings.model(), shippedModelName);
         ImageExplainPipeline pipeline = new ImageExplainPipeline(settings, model);
+        // a group of images at a time: predicted in one pass, and sent together through methods that batch images
+        return inGroups(input, hadoop, settings.limits().maxFileBytes(), group -> pipeline.explainAll(group).stream().map(ExplanationRows::row).toList());
+    }
+
+    /** The output rows of the input read {@value #IMAGES_PER_GROUP} images at a time, each group's rows from {@code rows}. */
+    static Iterator<Row> inGroups(Iterator<Row> input, HadoopConf hadoop, long maxFileBytes,
+                                  java.util.function.Function<List<ImageExplainPipeline.Input>, List<Row>> rows) {
         return new Iterator<>() {
             private final ArrayDeque<Row> pending = new ArrayDeque<>();
 
             @Override
             public boolean hasNext() {
                 while (pending.isEmpty() && input.hasNext()) {
-                    // a group of images at a time: predicted in one pass, and sent together through methods that batch images
                     List<ImageExplainPipeline.Input> group = new ArrayList<>();
                     while (group.size() < IMAGES_PER_GROUP && input.hasNext()) {
-                        group.add(read(input.next(), hadoop, settings.limits().maxFileBytes()));
+                        group.add(read(input.next(), hadoop, maxFileBytes));
                     }
-                    pipeline.explainAll(group).forEach(r -> pending.add(ExplanationRows.row(r)));
+                    pending.addAll(rows.apply(group));
                 }
                 return !pending.isEmpty();
             }

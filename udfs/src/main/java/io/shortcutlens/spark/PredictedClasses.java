@@ -3,11 +3,9 @@ package io.shortcutlens.spark;
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.pipeline.ExplainSettings;
 import io.shortcutlens.pipeline.ImageExplainPipeline;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -43,31 +41,13 @@ public final class PredictedClasses implements MapPartitionsFunction<Row, Row> {
         GpuBinder.bindTask();
         LoadedModel model = ModelFiles.load(settings.model(), shippedModelName);
         ImageExplainPipeline pipeline = new ImageExplainPipeline(settings, model);
-        return new Iterator<>() {
-            private final ArrayDeque<Row> pending = new ArrayDeque<>();
-
-            @Override
-            public boolean hasNext() {
-                while (pending.isEmpty() && input.hasNext()) {
-                    List<ImageExplainPipeline.Input> group = new ArrayList<>();
-                    while (group.size() < ExplainPartition.IMAGES_PER_GROUP && input.hasNext()) {
-                        group.add(ExplainPartition.read(input.next(), hadoop, settings.limits().maxFileBytes()));
-                    }
-                    List<String> classes = pipeline.predictedClasses(group);
-                    for (int i = 0; i < group.size(); i++) {
-                        pending.add(RowFactory.create(group.get(i).imageId(), group.get(i).path(), classes.get(i)));
-                    }
-                }
-                return !pending.isEmpty();
+        return ExplainPartition.inGroups(input, hadoop, settings.limits().maxFileBytes(), group -> {
+            List<String> classes = pipeline.predictedClasses(group);
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < group.size(); i++) {
+                rows.add(RowFactory.create(group.get(i).imageId(), group.get(i).path(), classes.get(i)));
             }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return pending.poll();
-            }
-        };
+            return rows;
+        });
     }
 }

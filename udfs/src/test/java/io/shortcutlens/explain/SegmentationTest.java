@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shortcutlens.image.ImageTensor;
+import io.shortcutlens.image.DrawnScene;
 import io.shortcutlens.image.InputShape;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -17,51 +17,13 @@ import org.junit.jupiter.api.Test;
 class SegmentationTest {
     private static final int SIDE = 224;
 
-    /** A 224×224 RGB scene of overlapping ellipses and rectangles on a shaded background, with noise; and its object map. */
-    private record Scene(float[] pixels, int[] objects) { }
-
-    private static Scene scene(long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int n = SIDE * SIDE;
-        float[] px = new float[3 * n];
-        int[] objects = new int[n];
-        float[][] colour = new float[13][3];
-        for (float[] c : colour) {
-            for (int k = 0; k < 3; k++) {
-                c[k] = (float) r.nextDouble(20, 235);
-            }
-        }
-        double[][] shape = new double[12][5];
-        for (double[] s : shape) {
-            s[0] = r.nextDouble(0, SIDE);
-            s[1] = r.nextDouble(0, SIDE);
-            s[2] = r.nextDouble(12, 60);
-            s[3] = r.nextDouble(12, 60);
-            s[4] = r.nextBoolean() ? 1 : 0;
-        }
-        for (int y = 0; y < SIDE; y++) {
-            for (int x = 0; x < SIDE; x++) {
-                int o = 0;
-                for (int k = 0; k < shape.length; k++) {
-                    double dx = (x - shape[k][0]) / shape[k][2];
-                    double dy = (y - shape[k][1]) / shape[k][3];
-                    if (shape[k][4] > 0 ? dx * dx + dy * dy <= 1 : Math.abs(dx) <= 1 && Math.abs(dy) <= 1) {
-                        o = k + 1;
-                    }
-                }
-                objects[y * SIDE + x] = o;
-                for (int c = 0; c < 3; c++) {
-                    double shade = o == 0 ? 0.6 + 0.4 * y / SIDE : 1;
-                    px[c * n + y * SIDE + x] = (float) Math.max(0, Math.min(255, colour[o][c] * shade + r.nextDouble(-8, 8)));
-                }
-            }
-        }
-        return new Scene(px, objects);
+    private static DrawnScene scene(long seed) {
+        return DrawnScene.draw(seed, SIDE);
     }
 
     @Test
     void aCoalitionWrittenRunByRunEqualsThePixelByPixelDefinition() {
-        Scene s = scene(3);
+        DrawnScene s = scene(3);
         InputShape shape = new InputShape(3, SIDE, SIDE);
         float[] input = new float[s.pixels().length];
         for (int i = 0; i < input.length; i++) {
@@ -103,7 +65,7 @@ class SegmentationTest {
         long fullNanos = 0;
         long fastNanos = 0;
         for (long seed = 1; seed <= 4; seed++) {
-            Scene s = scene(seed);
+            DrawnScene s = scene(seed);
             SuperpixelSegmenter.slic(s.pixels(), 3, SIDE, SIDE, 190, 1); // warm-up
             long t0 = System.nanoTime();
             Segmentation a = SuperpixelSegmenter.slic(s.pixels(), 3, SIDE, SIDE, 190, 1);
