@@ -12,6 +12,7 @@ import io.shortcutlens.spark.ContentIds;
 import io.shortcutlens.spark.ExplainPartition;
 import io.shortcutlens.spark.HadoopConf;
 import io.shortcutlens.spark.PredictedClasses;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -24,7 +25,7 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * The explain job's {@code --per-class} sample, wired in Spark: content ids first (the key of the sample), the class of
  * each image (its label, or the model's prediction), then the lowest {@link ClassSample#rank ranks} per class. Only the
- * small table of chosen ids is shuffled; the images themselves are filtered where they are.
+ * small table of chosen ids is shuffled and collected; the images themselves are filtered where they are.
  */
 final class Sampling {
     private Sampling() { }
@@ -46,7 +47,11 @@ final class Sampling {
                 .withColumn("n", row_number().over(Window.partitionBy("stratum").orderBy(col("rank"), col("image_id"), col("path"))))
                 .where(col("n").leq(sample.perClass()))
                 .select("image_id", "path");
-        // the same content at two paths is one image id: both are kept when it is chosen
-        return withIds.join(broadcast(chosen.select("image_id").distinct()), "image_id", "left_semi").select("image_id", "path", "label", "bytes");
+        // the chosen ids are collected once (N per class: small), so the classes (a forward pass each, by prediction) are
+        // not computed again each time the sample is read; the same content at two paths is one image id: both are kept
+        List<Row> ids = chosen.select("image_id").distinct().collectAsList();
+        Dataset<Row> kept = images.sparkSession().createDataFrame(ids, DataTypes.createStructType(new org.apache.spark.sql.types.StructField[] {
+            DataTypes.createStructField("image_id", DataTypes.StringType, true)}));
+        return withIds.join(broadcast(kept), "image_id", "left_semi").select("image_id", "path", "label", "bytes");
     }
 }
