@@ -1,11 +1,7 @@
 package io.shortcutlens.explain;
 
-import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
-import io.shortcutlens.maps.AttributionMap;
 import io.shortcutlens.model.Differentiable;
-import io.shortcutlens.model.ImageClassifier;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,7 +11,7 @@ import java.util.Locale;
  * over channels; the map sums to {@code f(x) − f(x')} up to the rule's error. Path points go through the model in
  * batches.
  */
-public final class IntegratedGradientsExplainer implements Explainer {
+public final class IntegratedGradientsExplainer extends PointGradientExplainer<IntegratedGradientsExplainer.Params> {
 
     public static final MethodOption STEPS = new MethodOption("ig-steps", "igSteps", MethodOption.Kind.INT, "N", "32",
             "Steps along the path from the baseline.");
@@ -45,43 +41,28 @@ public final class IntegratedGradientsExplainer implements Explainer {
             (v, input) -> new Params(v.integer(STEPS), (float) v.number(BASELINE), v.integer(MethodOption.BATCH_SIZE)),
             p -> new IntegratedGradientsExplainer(p));
 
-    private final Params params;
-
     public IntegratedGradientsExplainer(Params params) {
-        this.params = params;
+        super(METHOD.name(), params);
     }
 
     @Override
-    public String method() {
-        return METHOD.name();
+    protected int points() {
+        return params.steps() + 1;
     }
 
     @Override
-    public String paramsJson() {
-        return params.toJson();
-    }
-
-    @Override
-    public List<Explanation> explain(ImageTensor image, float[] baseScores, int[] targets, ImageClassifier model, long seed) {
-        Differentiable d = GradientMaps.differentiable(model, method());
-        InputShape shape = image.shape();
-        float[] x = image.input();
+    protected float[] attribution(Differentiable d, float[] x, int target, long seed) {
         float b = params.baseline();
         int m = params.steps();
-        List<Explanation> out = new ArrayList<>();
-        for (int t : targets) {
-            float[] perInput = GradientMaps.weightedGradient(d, x.length, m + 1, t, params.batchSize(), (k, dest, off) -> {
-                float a = (float) k / m;
-                for (int i = 0; i < x.length; i++) {
-                    dest[off + i] = b + a * (x[i] - b);
-                }
-            }, k -> k == 0 || k == m ? 0.5 / m : 1.0 / m);
+        float[] perInput = GradientMaps.weightedGradient(d, x.length, m + 1, target, params.batchSize(), (k, dest, off) -> {
+            float a = (float) k / m;
             for (int i = 0; i < x.length; i++) {
-                perInput[i] *= x[i] - b;
+                dest[off + i] = b + a * (x[i] - b);
             }
-            out.add(new Explanation(t, baseScores[t], AttributionMap.windowGrid(shape.height(), shape.width(), 1, 1,
-                    GradientMaps.sumChannels(shape, perInput, 0)), null, null, m + 1));
+        }, k -> k == 0 || k == m ? 0.5 / m : 1.0 / m);
+        for (int i = 0; i < x.length; i++) {
+            perInput[i] *= x[i] - b;
         }
-        return out;
+        return perInput;
     }
 }

@@ -119,15 +119,14 @@ public final class OcclusionExplainer implements Explainer {
             int x0 = cols[i % cols.length];
             fine[i] = new int[] {y0, x0, Math.min(h, y0 + m), Math.min(w, x0 + m)};
         }
-        int[] passes = new int[1];
-        float[][] delta = p.mode() == OcclusionParams.Mode.ADAPTIVE ? adaptive(h, w, m, rows.length, cols.length, fine, targets.length, scorer, passes)
+        boolean[] run = new boolean[windows];
+        float[][] delta = p.mode() == OcclusionParams.Mode.ADAPTIVE ? adaptive(h, w, rows.length, cols.length, fine, targets.length, scorer, run)
                 : scorer.deltas(fine);
-        if (p.mode() == OcclusionParams.Mode.FULL) {
-            passes[0] = windows;
-        }
+        int passes = p.mode() == OcclusionParams.Mode.ADAPTIVE ? (int) java.util.stream.IntStream.range(0, windows).filter(i -> run[i]).count()
+                : windows;
         List<Explanation> out = new ArrayList<>(targets.length);
         for (int t = 0; t < targets.length; t++) {
-            out.add(new Explanation(targets[t], baseScores[targets[t]], AttributionMap.windowGrid(h, w, m, p.stride(), delta[t]), null, null, passes[0]));
+            out.add(new Explanation(targets[t], baseScores[targets[t]], AttributionMap.windowGrid(h, w, m, p.stride(), delta[t]), null, null, passes));
         }
         return out;
     }
@@ -142,44 +141,22 @@ public final class OcclusionExplainer implements Explainer {
      * column indices (a quarter of the grid; they cover the image when the window is at least twice the stride); each
      * other window is estimated as the mean of its run neighbours on the grid (8-neighbourhood); then, in two rounds,
      * the windows not run that cover the cells where the pixel map is largest are run, and the estimates are redone.
-     * A third of the grid's passes in all. The stored grid holds the run windows' values and, for the others, their
+     * A third of the grid's passes in all; {@code run} marks the windows that ran. The stored grid holds the run windows' values and, for the others, their
      * final estimates; the pixel map is rebuilt from it as for full occlusion.
      */
-    static float[][] adaptive(int h, int w, int m, int rows, int cols, int[][] fine, int targets, Scorer scorer, int[] passes) {
+    static float[][] adaptive(int h, int w, int rows, int cols, int[][] fine, int targets, Scorer scorer, boolean[] run) {
         int n = fine.length;
-        boolean[] run = new boolean[n];
+        float[][] delta = new float[targets][n];
         List<Integer> even = new ArrayList<>();
         for (int i = 0; i < rows; i += 2) {
             for (int j = 0; j < cols; j += 2) {
                 even.add(i * cols + j);
             }
         }
-        int[][] firstRects = new int[even.size()][];
-        for (int i = 0; i < firstRects.length; i++) {
-            firstRects[i] = fine[even.get(i)];
-        }
-        float[][] first = scorer.deltas(firstRects);
-        float[][] delta = new float[targets][n];
-        for (int i = 0; i < firstRects.length; i++) {
-            run[even.get(i)] = true;
-            for (int t = 0; t < targets; t++) {
-                delta[t][even.get(i)] = first[t][i];
-            }
-        }
-        for (float[] dt : delta) {
-            fromRunNeighbours(dt, run, rows, cols);
-        }
-        int[][] coarse = firstRects;
-        int budget = Math.max(0, n / 3 - coarse.length);
-        passes[0] = coarse.length;
-        for (int round = 0; round < 2 && budget > 0; round++) {
-            int take = round == 0 ? (budget + 1) / 2 : budget;
-            int[] pick = coveringTopCells(delta, run, take, h, w, fine);
-            int[][] rects = new int[pick.length][];
-            for (int i = 0; i < pick.length; i++) {
-                rects[i] = fine[pick[i]];
-            }
-            float[][] d = scorer.deltas(rects);
+        int budget = n / 3;
+        int[] pick = even.stream().mapToInt(Integer::intValue).toArray();
+        for (int round = 0; round < 3 && pick.length > 0; round++) {
+            float[][] d = scorer.deltas(java.util.Arrays.stream(pick).mapToObj(f -> fine[f]).toArray(int[][]::new));
             for (int i = 0; i < pick.length; i++) {
                 run[pick[i]] = true;
                 for (int t = 0; t < targets; t++) {
@@ -187,10 +164,11 @@ public final class OcclusionExplainer implements Explainer {
                 }
             }
             budget -= pick.length;
-            passes[0] += pick.length;
             for (float[] dt : delta) {
                 fromRunNeighbours(dt, run, rows, cols);
             }
+            // rounds 1 and 2: half of what is left, then the rest
+            pick = budget <= 0 ? new int[0] : coveringTopCells(delta, run, round == 0 ? (budget + 1) / 2 : budget, h, w, fine);
         }
         return delta;
     }

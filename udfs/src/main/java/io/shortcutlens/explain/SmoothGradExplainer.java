@@ -1,11 +1,7 @@
 package io.shortcutlens.explain;
 
-import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
-import io.shortcutlens.maps.AttributionMap;
 import io.shortcutlens.model.Differentiable;
-import io.shortcutlens.model.ImageClassifier;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -15,7 +11,7 @@ import java.util.SplittableRandom;
  * summed over channels. The noise comes from the image's own random stream, so a rerun gives the same map; the noisy
  * copies go through the model in batches.
  */
-public final class SmoothGradExplainer implements Explainer {
+public final class SmoothGradExplainer extends PointGradientExplainer<SmoothGradExplainer.Params> {
 
     public static final MethodOption SAMPLES = new MethodOption("smoothgrad-samples", "smoothGradSamples", MethodOption.Kind.INT, "N", "25",
             "Noisy copies averaged per image.");
@@ -48,27 +44,17 @@ public final class SmoothGradExplainer implements Explainer {
             (v, input) -> new Params(v.integer(SAMPLES), v.number(NOISE), v.integer(MethodOption.BATCH_SIZE)),
             p -> new SmoothGradExplainer(p));
 
-    private final Params params;
-
     public SmoothGradExplainer(Params params) {
-        this.params = params;
+        super(METHOD.name(), params);
     }
 
     @Override
-    public String method() {
-        return METHOD.name();
+    protected int points() {
+        return params.samples();
     }
 
     @Override
-    public String paramsJson() {
-        return params.toJson();
-    }
-
-    @Override
-    public List<Explanation> explain(ImageTensor image, float[] baseScores, int[] targets, ImageClassifier model, long seed) {
-        Differentiable d = GradientMaps.differentiable(model, method());
-        InputShape shape = image.shape();
-        float[] x = image.input();
+    protected float[] attribution(Differentiable d, float[] x, int target, long seed) {
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
         for (float v : x) {
@@ -77,17 +63,11 @@ public final class SmoothGradExplainer implements Explainer {
         }
         double sigma = params.noise() * (hi - lo);
         int s = params.samples();
-        List<Explanation> out = new ArrayList<>();
-        for (int t : targets) {
-            SplittableRandom random = new SplittableRandom(seed ^ (31L * t));
-            float[] mean = GradientMaps.weightedGradient(d, x.length, s, t, params.batchSize(), (k, dest, off) -> {
-                for (int i = 0; i < x.length; i++) {
-                    dest[off + i] = x[i] + (float) (sigma * GradientMaps.gaussian(random));
-                }
-            }, k -> 1.0 / s);
-            out.add(new Explanation(t, baseScores[t], AttributionMap.windowGrid(shape.height(), shape.width(), 1, 1,
-                    GradientMaps.sumChannels(shape, mean, 0)), null, null, s));
-        }
-        return out;
+        SplittableRandom random = new SplittableRandom(seed ^ (31L * target));
+        return GradientMaps.weightedGradient(d, x.length, s, target, params.batchSize(), (k, dest, off) -> {
+            for (int i = 0; i < x.length; i++) {
+                dest[off + i] = x[i] + (float) (sigma * GradientMaps.gaussian(random));
+            }
+        }, k -> 1.0 / s);
     }
 }
