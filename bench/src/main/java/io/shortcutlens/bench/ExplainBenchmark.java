@@ -77,6 +77,10 @@ public final class ExplainBenchmark implements Callable<Integer> {
         "models (default: the images Grad-CAM sends through the model per pass in a task)."})
     int torchvisionBatch = io.shortcutlens.explain.ImageBatchedExplainer.PAIRS_PER_PASS;
 
+    @Option(names = "--torchvision-repeats", paramLabel = "N", description = {"Interleaved (forward, explain) pairs per method on the torchvision models;",
+        "each row gives the median of the pairs' ratios (one pair of ResNet-18 occlusion is about 10 s)."})
+    int torchvisionRepeats = 11;
+
     @Option(names = "--at-scale", negatable = true, defaultValue = "true", fallbackValue = "true", description = {"Also time LIME and KernelSHAP at 3x224x224 (needs /usr/bin/python3 with torch):",
         "the time split on a near-free linear model, the explain job's wall time per image on local[2], the overhead on ResNet-18."})
     boolean atScale = true;
@@ -190,7 +194,7 @@ public final class ExplainBenchmark implements Callable<Integer> {
         if (torchvision || atScale) {
             File dir = RealArchitectures.export();
             if (dir != null && torchvision) {
-                new RealArchitectures(threads, torchvisionBatch, repeats).run(dir);
+                new RealArchitectures(threads, torchvisionBatch, torchvisionRepeats).run(dir);
             }
             if (dir != null && atScale) {
                 new PerturbationAtScale(atScaleSamples, atScaleFeatures, 8, atScaleJobImages, batchSize).run(new File(dir, "linear224.onnx"),
