@@ -28,6 +28,7 @@ Commands:
   explain   Explain job: prediction + occlusion, LIME, Grad-CAM, gradient maps per image, to Parquet (see: ./submit.sh explain --help)
   embed     Embedding job: a layer's activations per image to Parquet, t-SNE of a sample per class (see: ./submit.sh embed --help)
   audit     Audit job: per-class statistics and shortcut findings confirmed by masking (see: ./submit.sh audit --help)
+  evaluate  Which map to believe: deletion/insertion, ROAD, randomisation checks per class and method (see: ./submit.sh evaluate --help)
   scan      Affected images: every image of an input whose prediction a confirmed shortcut decides (see: ./submit.sh scan --help)
   decoy     Decoy Fashion-MNIST benchmark: build, train decoy and clean CNNs, explain, audit, score (needs dataset-fashion-mnist)
   decoy-family  The audit's benchmark: marks, subgroups, global cues and a clean model, audited without annotations (~1 h)
@@ -109,6 +110,7 @@ case "$cmd" in
   demo) CLASS=io.shortcutlens.jobs.DemoJob ;;
   audit) CLASS=io.shortcutlens.jobs.AuditJob ;;
   scan) CLASS=io.shortcutlens.jobs.ScanJob ;;
+  evaluate) CLASS=io.shortcutlens.jobs.EvaluateJob ;;
   embed) CLASS=io.shortcutlens.jobs.EmbedJob ;;
   decoy) CLASS=io.shortcutlens.jobs.DecoyJob ;;
   decoy-family) CLASS=io.shortcutlens.jobs.DecoyFamilyJob ;;

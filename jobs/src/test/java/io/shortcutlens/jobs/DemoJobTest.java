@@ -254,6 +254,50 @@ class DemoJobTest {
         assertEquals(List.of("net2"), List.copyOf(outcome.audits().keySet()));
         assertBearShortcutAtTheWatermark(outcome.audits().get("net2").findings());
         assertEquals(List.of("net2"), List.copyOf(outcome.embeddings().keySet()), "the ONNX graph's penultimate layer is embedded");
+        evaluateTheExplainRun(new File(out, "explain/net2"));
+    }
+
+    /**
+     * Which map to believe, on the same run: the occlusion maps remove the bear's evidence faster than a random order
+     * (the whole 95% interval of the paired difference below 0), and Grad-CAM's and saliency's maps no longer rank like
+     * the trained model's once its top two parameter layers are noise; every gradient and perturbation method has its
+     * randomisation curve; the tables are read back from Parquet.
+     */
+    private static void evaluateTheExplainRun(File run) {
+        File out = new File(run, "evaluation");
+        EvaluateJob job = new EvaluateJob();
+        List<String> all = new java.util.ArrayList<>(io.shortcutlens.explain.Methods.perturbationNames());
+        all.addAll(io.shortcutlens.explain.Methods.gradientNames());
+        new CommandLine(job).parseArgs("--run", run.getAbsolutePath(), "--per-class", "10", "--randomise-layers", "2", "--randomise-per-class", "3",
+                "--randomise-methods", String.join(",", all));
+        long t0 = System.nanoTime();
+        EvaluateJob.Result r = job.run(TestSpark.session());
+        System.out.printf("evaluate test: %d maps, %d forward passes, %.1f s%n", r.maps(), r.passes(), (System.nanoTime() - t0) / 1e9);
+        r.lines().forEach(l -> System.out.println("evaluate test: " + l));
+        assertEquals(0, r.errors());
+        io.shortcutlens.evaluate.MetricSummary gain = r.rows().stream().filter(s -> "bear".equals(s.className()) && s.method().equals("occlusion")
+                && s.metric().equals("deletion_morf_minus_random")).findFirst().orElseThrow().figure();
+        assertTrue(gain.belowZero(), "occlusion's deletion area for bear below a random order's: " + gain);
+        for (String method : all) {
+            List<EvaluateJob.Summary> curve = r.rows().stream().filter(s -> s.section().equals("randomisation") && s.method().equals(method)).toList();
+            assertEquals(3, curve.size(), method + " has its randomisation curve (0, 1, 2 layers): " + curve);
+        }
+        for (String method : List.of("gradcam", "saliency")) {
+            double rho = r.rows().stream().filter(s -> s.section().equals("randomisation") && s.method().equals(method) && s.level() == 2).findFirst()
+                    .orElseThrow().figure().mean();
+            assertTrue(rho < 0.5, method + "'s maps change once the top two layers are randomised: rank correlation " + rho);
+        }
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> table = TestSpark.session().read().parquet(new File(out, "evaluation").getAbsolutePath());
+        assertEquals(r.rows().size(), table.count());
+        assertEquals(r.maps(), TestSpark.session().read().parquet(new File(out, "curves").getAbsolutePath()).count());
+        assertTrue(TestSpark.session().read().parquet(new File(out, "agreement").getAbsolutePath()).count() > 0);
+        String html;
+        try {
+            html = java.nio.file.Files.readString(new File(out, "evaluation.html").toPath());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertTrue(html.contains("Randomisation sanity check") && html.contains("<svg") && html.contains("id=\"ranking\""), "report sections");
     }
 
     /** The mean share of the bear's Grad-CAM mass (bear photos explained for bear) in the lower-left quadrant of the 8×8 mass grid. */

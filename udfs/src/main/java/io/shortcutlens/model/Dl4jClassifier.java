@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * the file is read once per JVM, the parameters are copied once per concurrent thread and device (a task bound to a
  * GPU by {@link io.shortcutlens.spark.GpuBinder} borrows copies made on its own device).
  */
-public final class Dl4jClassifier implements ImageClassifier, Differentiable {
+public final class Dl4jClassifier implements ImageClassifier, Differentiable, Randomisable {
 
     private final Object prototype;
     private final InputShape shape;
@@ -114,6 +114,44 @@ public final class Dl4jClassifier implements ImageClassifier, Differentiable {
     @Override
     public LayerActivations activations(float[] batch, int n, String layer) {
         return gradients().activations(batch, n, layer);
+    }
+
+    /** The network this classifier borrows its copies from. */
+    Object prototype() {
+        return prototype;
+    }
+
+    /** The network's layers that hold parameters, input side first (a graph's in its topological order). */
+    private static org.deeplearning4j.nn.api.Layer[] parameterLayers(Object network) {
+        org.deeplearning4j.nn.api.Layer[] all = network instanceof MultiLayerNetwork m ? m.getLayers() : ((ComputationGraph) network).getLayers();
+        return java.util.Arrays.stream(all).filter(l -> l.numParams() > 0).toArray(org.deeplearning4j.nn.api.Layer[]::new);
+    }
+
+    @Override
+    public java.util.List<String> parameterLayers() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (org.deeplearning4j.nn.api.Layer l : parameterLayers(prototype)) {
+            String name = l.conf().getLayer().getLayerName();
+            names.add((name == null ? "layer" : name) + " (" + l.getIndex() + ", " + l.getClass().getSimpleName() + ")");
+        }
+        return names;
+    }
+
+    @Override
+    public ImageClassifier randomisedTop(int layers, long seed) {
+        Object copy = prototype instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) prototype).clone();
+        org.deeplearning4j.nn.api.Layer[] params = parameterLayers(copy);
+        for (int i = Math.max(0, params.length - layers); i < params.length; i++) {
+            for (java.util.Map.Entry<String, INDArray> e : new java.util.TreeMap<>(params[i].paramTable()).entrySet()) {
+                if (java.util.Set.of("mean", "var", "log10stdev").contains(e.getKey())) {
+                    continue; // a batch norm's running statistics: not learned by gradient, and a variance must stay positive
+                }
+                INDArray p = e.getValue();
+                float[] noise = Randomisable.noiseLike(p.castTo(DataType.FLOAT).dup('c').data().asFloat(), seed * 1_000_003L + i * 31L + e.getKey().hashCode());
+                p.assign(Nd4j.create(noise, p.shape(), 'c').castTo(p.dataType()));
+            }
+        }
+        return new Dl4jClassifier(copy, shape, flatInput, numClasses);
     }
 
     @Override

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import onnx.Onnx;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Its gradients come from the graph rebuilt in SameDiff and differentiated there ({@link OnnxGradients}); a graph with
  * an operator that translation does not cover refuses the gradient methods before any task starts, naming it.
  */
-public final class OnnxClassifier implements ImageClassifier, Differentiable {
+public final class OnnxClassifier implements ImageClassifier, Differentiable, Randomisable {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxClassifier.class);
     private static final AtomicBoolean WARNED_NO_CUDA = new AtomicBoolean();
 
@@ -291,6 +293,55 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable {
             }
         }
         return out;
+    }
+
+    /** The nodes that read a float initializer of rank 2 or more (convolutions, Gemm, MatMul), in graph order. */
+    private static List<Onnx.NodeProto> parameterNodes(Onnx.ModelProto m) {
+        Map<String, Onnx.TensorProto> init = new java.util.HashMap<>();
+        for (Onnx.TensorProto t : m.getGraph().getInitializerList()) {
+            init.put(t.getName(), t);
+        }
+        List<Onnx.NodeProto> out = new java.util.ArrayList<>();
+        for (Onnx.NodeProto n : m.getGraph().getNodeList()) {
+            if (n.getInputList().stream().map(init::get).anyMatch(t -> t != null && t.getDataType() == 1 && t.getDimsCount() >= 2)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> parameterLayers() {
+        return parameterNodes(layers().model()).stream().map(n -> (n.getName().isEmpty() ? n.getOutput(0) : n.getName()) + " (" + n.getOpType() + ")")
+                .toList();
+    }
+
+    @Override
+    public ImageClassifier randomisedTop(int count, long seed) {
+        Onnx.ModelProto m = layers().model();
+        List<Onnx.NodeProto> nodes = parameterNodes(m);
+        java.util.Set<String> randomised = new java.util.HashSet<>();
+        for (int i = Math.max(0, nodes.size() - count); i < nodes.size(); i++) {
+            randomised.addAll(nodes.get(i).getInputList());
+        }
+        Onnx.GraphProto.Builder g = m.getGraph().toBuilder();
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            Onnx.TensorProto t = g.getInitializer(i);
+            if (randomised.contains(t.getName()) && t.getDataType() == 1) {
+                float[] v = floats(OnnxSameDiff.array(t));
+                float[] noise = Randomisable.noiseLike(v, seed * 1_000_003L + t.getName().hashCode());
+                java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(noise.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                raw.asFloatBuffer().put(noise);
+                g.setInitializer(i, t.toBuilder().clearFloatData().setRawData(org.nd4j.shade.protobuf.ByteString.copyFrom(raw.array())).build());
+            }
+        }
+        byte[] bytes = m.toBuilder().setGraph(g).build().toByteArray();
+        String layoutName = layout == Layout.FLAT ? "auto" : layout.name();
+        return open(name + " (top " + count + " parameter layers randomised)", bytes, shape, new OnnxOptions(layoutName, softmax, threads)).classifier();
+    }
+
+    private static float[] floats(INDArray a) {
+        return a.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
     }
 
     @Override

@@ -13,13 +13,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** A dense-only DL4J network with identity activation: {@code f_c(x) = Σ_p W[p][c]·x_p + b_c}, known in closed form. */
-final class LinearModel {
-    final MultiLayerNetwork net;
-    final double[][] w;
-    final double[] b;
-    final Dl4jClassifier classifier;
+public final class LinearModel {
+    public final MultiLayerNetwork net;
+    public final double[][] w;
+    public final double[] b;
+    public final Dl4jClassifier classifier;
 
-    LinearModel(InputShape shape, int classes, long seed) {
+    public LinearModel(InputShape shape, int classes, long seed) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER).list()
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(shape.size()).nOut(classes)
@@ -43,7 +43,7 @@ final class LinearModel {
         }
     }
 
-    double score(float[] x, int c) {
+    public double score(float[] x, int c) {
         double s = b[c];
         for (int p = 0; p < x.length; p++) {
             s += w[p][c] * x[p];
