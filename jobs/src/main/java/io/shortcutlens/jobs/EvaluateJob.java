@@ -1,0 +1,347 @@
+package io.shortcutlens.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.shortcutlens.audit.RegionMasker;
+import io.shortcutlens.evaluate.CascadingRandomisation;
+import io.shortcutlens.evaluate.EvaluationParams;
+import io.shortcutlens.evaluate.MetricSummary;
+import io.shortcutlens.evaluate.PerturbationCurves;
+import io.shortcutlens.evaluate.RankCorrelation;
+import io.shortcutlens.explain.MethodRun;
+import io.shortcutlens.explain.Methods;
+import io.shortcutlens.explain.OptionValues;
+import io.shortcutlens.pipeline.ExplainManifest;
+import io.shortcutlens.spark.EvaluatePartition;
+import io.shortcutlens.spark.ExplanationRows;
+import io.shortcutlens.spark.HadoopConf;
+import io.shortcutlens.spark.ModelStaging;
+import io.shortcutlens.spark.RandomisationPartition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Which map to believe: the faithfulness of an explain run's maps, per class and method, over a seeded sample of its
+ * images. Every figure is computed by Spark tasks next to the maps (no map reaches the driver):
+ *
+ * <pre>
+ * explanations ─► sample per class ─┬─► deletion / insertion / ROAD curves (EvaluatePartition) ─► curves/
+ *                                   ├─► cascading randomisation, re-explaining (RandomisationPartition) ─► randomisation/
+ *                                   └─► agreement between the methods' maps of the same image ─► agreement/
+ *                     per class, method: mean and 95% bootstrap interval ─► evaluation/ + evaluation.html
+ * </pre>
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true, usageHelpWidth = 120,
+        version = "ShortcutLens " + ExplainJob.VERSION,
+        description = {"Measures how faithful an explain run's maps are to the model, per class and method, on a seeded sample: deletion and",
+            "insertion curves (most and least relevant first, and a random order), ROAD (removed cells imputed, not filled), the",
+            "model-parameter randomisation test (maps on the model with its top layers randomised), and the agreement between methods."},
+        footer = {"", "Example:", "  ./submit.sh evaluate --run out/net2 --per-class 20"})
+public final class EvaluateJob implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.evaluate");
+
+    @Option(names = "--run", required = true, paramLabel = "PATH", description = "Output folder of an explain run (holds explanations/ and manifest.json).")
+    String run;
+
+    @Option(names = "--output", paramLabel = "PATH", description = "Output folder (default: RUN/evaluation).")
+    String output;
+
+    @picocli.CommandLine.Mixin
+    LakeTables.FormatOption tables = new LakeTables.FormatOption();
+
+    @Option(names = "--per-class", paramLabel = "N", description = "Images per class (the class each map explains) whose maps are evaluated; a seeded,"
+            + " partitioning-independent sample.")
+    int perClass = 20;
+
+    @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = "Methods whose maps are evaluated (default: every method of the run).")
+    List<String> methods;
+
+    @Option(names = "--grid", paramLabel = "N", description = "Cells a side: the map's cells are removed or revealed one at a time.")
+    int grid = EvaluationParams.DEFAULT_GRID;
+
+    @Option(names = "--fill", paramLabel = "mean|blur|noise|zero", description = "How a removed cell is filled for deletion and insertion (default: as the run"
+            + " hid its windows and features, as the audit does).")
+    RegionMasker.Fill fill;
+
+    @Option(names = "--road-steps", paramLabel = "N", description = "ROAD removes 0, 1/N, ..., (N-1)/N of the cells.")
+    int roadSteps = EvaluationParams.DEFAULT_ROAD_STEPS;
+
+    @Option(names = "--road-noise", paramLabel = "X", description = "ROAD's noise on imputed pixels, as a fraction of each channel's range.")
+    double roadNoise = EvaluationParams.DEFAULT_ROAD_NOISE;
+
+    @Option(names = "--randomise-layers", paramLabel = "N", description = "Cascading randomisation up to the top N parameter layers (0: skip the test).")
+    int randomiseLayers = EvaluationParams.DEFAULT_RANDOMISED_LAYERS;
+
+    @Option(names = "--randomise-per-class", paramLabel = "N", description = "Images per class re-explained on each randomised model (of the sample).")
+    int randomisePerClass = 5;
+
+    @Option(names = "--randomise-methods", split = ",", paramLabel = "METHOD", description = "Methods re-explained on the randomised models, with their"
+            + " defaults (default: the evaluated methods).")
+    List<String> randomiseMethods;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Images per forward pass.")
+    int batchSize = EvaluationParams.DEFAULT_BATCH_SIZE;
+
+    @Option(names = "--model", paramLabel = "PATH", description = "Model to re-predict with (default: the one in the run's manifest).")
+    String model;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the sample, the random order, ROAD's noise and the randomised weights.")
+    long seed = EvaluationParams.DEFAULT_SEED;
+
+    public static void main(String[] args) {
+        System.exit(ExplainJob.commandLine(new EvaluateJob()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        SparkSession spark = Sessions.get("ShortcutLens evaluate");
+        try {
+            Result r = run(spark);
+            System.out.printf(Locale.ROOT, "evaluation: %s%nreport:     %s%nevaluated %d maps (%d errors) in %.1f s; %d forward passes%n", r.table(), r.report(),
+                    r.maps(), r.errors(), r.seconds(), r.passes());
+            for (String line : r.lines()) {
+                System.out.println(line);
+            }
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** What the job wrote and measured; {@code rows} are the evaluation table's rows. */
+    record Result(String table, String report, long maps, long errors, long passes, double seconds, List<Summary> rows, List<String> lines) { }
+
+    /** One row of the evaluation table: a figure of a class (null: every class) and method at a randomisation level (null: none). */
+    record Summary(String section, String className, String method, String metric, Integer level, MetricSummary figure) { }
+
+    static final StructType TABLE = DataTypes.createStructType(List.of(
+            DataTypes.createStructField("section", DataTypes.StringType, false),
+            DataTypes.createStructField("class", DataTypes.StringType, true),
+            DataTypes.createStructField("method", DataTypes.StringType, false),
+            DataTypes.createStructField("metric", DataTypes.StringType, false),
+            DataTypes.createStructField("level", DataTypes.IntegerType, true),
+            DataTypes.createStructField("images", DataTypes.IntegerType, false),
+            DataTypes.createStructField("mean", DataTypes.DoubleType, true),
+            DataTypes.createStructField("low", DataTypes.DoubleType, true),
+            DataTypes.createStructField("high", DataTypes.DoubleType, true),
+            DataTypes.createStructField("run_id", DataTypes.StringType, false)));
+
+    Result run(SparkSession spark) {
+        long t0 = System.nanoTime();
+        String dir = run.endsWith("/") ? run.substring(0, run.length() - 1) : run;
+        String out = output != null ? output : dir + "/evaluation";
+        ExplainManifest manifest = RunManifest.readExplain(spark, dir + "/manifest.json");
+        RegionMasker.Fill hide = fill != null ? fill : RegionMasker.asExplained(manifest.hiddenValue());
+        EvaluationParams params = new EvaluationParams(grid, hide, roadSteps, roadNoise, randomiseLayers, batchSize, seed);
+        Dataset<Row> rows = LakeTables.read(spark, dir + "/explanations", manifest.table().version())
+                .where(col("error").isNull().and(col("run_id").equalTo(manifest.runId())).and(col("map").isNotNull()).and(col("path").isNotNull()))
+                .withColumn("class", col("target_class"));
+        List<String> runMethods = rows.select("method").distinct().orderBy("method").as(Encoders.STRING()).collectAsList();
+        List<String> evaluated = methods == null ? runMethods : methods;
+        for (String m : evaluated) {
+            if (!runMethods.contains(m)) {
+                throw new IllegalArgumentException("--methods: run " + dir + " has no maps of " + m + " (it has " + runMethods + ")");
+            }
+        }
+        // the sample: per class, the images with the smallest seeded hash of their id (the same whatever the partitioning)
+        Dataset<Row> ranked = rows.select("class", "image_id").distinct()
+                .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy(xxhash64(col("image_id"), lit(seed)), col("image_id"))));
+        Dataset<Row> sample = rows.where(col("method").isin(evaluated.toArray())).join(ranked.where(col("rank").leq(perClass)), new String[] {"class", "image_id"})
+                .persist();
+        ModelStaging.Staged staged = AuditJob.stageModel(spark, manifest.model(), model);
+        HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        int slices = Math.max(1, spark.sparkContext().defaultParallelism() * 2);
+        LOG.info("[1/4] {} maps of {} in the sample ({} per class); curves on a {}x{} grid, filled with {}", sample.count(), evaluated, perClass, grid, grid,
+                hide.name().toLowerCase(Locale.ROOT));
+        Dataset<Row> curves = sample.select(EvaluatePartition.INPUT.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
+                .repartition(slices, col("image_id")).mapPartitions(new EvaluatePartition(staged.spec(), staged.shippedName(), manifest.inputNormalisation(),
+                        manifest.limits(), hadoop, params), Encoders.row(EvaluatePartition.OUTPUT)).persist();
+        List<Summary> summaries = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        try {
+            LakeTables.replace(curves.withColumn("run_id", lit(manifest.runId())), out + "/curves", tables.format,
+                    RunManifest.json(Map.of("job", "evaluate", "run_id", manifest.runId())));
+            curveSummaries(curves, summaries, lines);
+            LOG.info("[2/4] curves of {} maps written to {}/curves", curves.count(), out);
+            if (randomiseLayers > 0) {
+                randomisation(spark, staged, manifest, hadoop, sample, ranked, out, summaries, lines);
+            }
+            LOG.info("[3/4] agreement between methods");
+            agreement(sample, out, summaries, lines);
+            Row counts = curves.agg(org.apache.spark.sql.functions.count("*"),
+                    org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(col("error").isNotNull(), 1L).otherwise(0L)),
+                    org.apache.spark.sql.functions.sum(col("forward_passes"))).first();
+            List<Row> table = summaries.stream().map(s -> RowFactory.create(s.section(), s.className(), s.method(), s.metric(), s.level(), s.figure().n(),
+                    s.figure().mean(), s.figure().low(), s.figure().high(), manifest.runId())).toList();
+            LakeTables.replace(spark.createDataFrame(table, TABLE).coalesce(1), out + "/evaluation", tables.format,
+                    RunManifest.json(Map.of("job", "evaluate", "run_id", manifest.runId())));
+            Map<CurveKey, double[]> meanCurves = meanCurves(curves);
+            String report = out + "/evaluation.html";
+            EvaluationReport.write(spark, report, manifest, params, summaries, meanCurves, grid);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("job", "evaluate");
+            m.put("run", dir);
+            m.put("run_id", manifest.runId());
+            m.put("params", RunManifest.parse(params.toJson()));
+            m.put("per_class", perClass);
+            m.put("methods", evaluated);
+            m.put("maps", counts.getLong(0));
+            m.put("errors", counts.isNullAt(1) ? 0 : counts.getLong(1));
+            m.put("forward_passes", counts.isNullAt(2) ? 0 : counts.getLong(2));
+            m.put("seconds", Math.round(seconds * 10) / 10.0);
+            RunManifest.write(spark, out + "/manifest.json", m);
+            LOG.info("[4/4] evaluation table {}/evaluation, report {}", out, report);
+            return new Result(out + "/evaluation", report, counts.getLong(0), counts.isNullAt(1) ? 0 : counts.getLong(1),
+                    counts.isNullAt(2) ? 0 : counts.getLong(2), seconds, summaries, lines);
+        } finally {
+            curves.unpersist();
+            sample.unpersist();
+        }
+    }
+
+    /** Per class and method, each curve's area, and a map's deletion against the random order's, image by image. */
+    private void curveSummaries(Dataset<Row> curves, List<Summary> summaries, List<String> lines) {
+        List<org.apache.spark.sql.Column> lists = new ArrayList<>();
+        for (PerturbationCurves.Metric m : PerturbationCurves.Metric.values()) {
+            lists.add(collect_list(col(m.label())).as(m.label()));
+        }
+        Dataset<Row> ok = curves.where(col("error").isNull());
+        // per class, and over every class (class null)
+        Dataset<Row> grouped = ok.groupBy("class", "method").agg(lists.get(0), lists.subList(1, lists.size()).toArray(org.apache.spark.sql.Column[]::new))
+                .unionByName(ok.groupBy("method").agg(lists.get(0), lists.subList(1, lists.size()).toArray(org.apache.spark.sql.Column[]::new))
+                        .withColumn("class", lit(null).cast("string")));
+        for (Row r : grouped.orderBy(col("class").asc_nulls_first(), col("method")).collectAsList()) {
+            String cls = r.getAs("class");
+            String method = r.getAs("method");
+            Map<PerturbationCurves.Metric, double[]> values = new LinkedHashMap<>();
+            for (PerturbationCurves.Metric m : PerturbationCurves.Metric.values()) {
+                values.put(m, r.<Double>getList(r.fieldIndex(m.label())).stream().mapToDouble(Double::doubleValue).toArray());
+                summaries.add(new Summary("faithfulness", cls, method, m.label() + "_area", null, MetricSummary.of(values.get(m), seed)));
+            }
+            MetricSummary gain = MetricSummary.ofDifferences(values.get(PerturbationCurves.Metric.DELETION_MORF),
+                    values.get(PerturbationCurves.Metric.DELETION_RANDOM), seed);
+            summaries.add(new Summary("faithfulness", cls, method, "deletion_morf_minus_random", null, gain));
+            lines.add(String.format(Locale.ROOT, "%-10s %-22s deletion area %.3f, random order %.3f: difference %.3f [%.3f, %.3f] over %d images%s",
+                    cls == null ? "(all)" : cls, method, mean(values.get(PerturbationCurves.Metric.DELETION_MORF)),
+                    mean(values.get(PerturbationCurves.Metric.DELETION_RANDOM)), gain.mean(), gain.low(), gain.high(), gain.n(),
+                    gain.belowZero() ? " (better than random)" : ""));
+        }
+    }
+
+    private static double mean(double[] v) {
+        return java.util.Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    /** Re-explains the first images of each class's sample on the model with its top layers randomised. */
+    private void randomisation(SparkSession spark, ModelStaging.Staged staged, ExplainManifest manifest, HadoopConf hadoop, Dataset<Row> sample,
+                               Dataset<Row> ranked, String out, List<Summary> summaries, List<String> lines) {
+        List<String> names = randomiseMethods != null ? randomiseMethods : sample.select("method").distinct().orderBy("method").as(Encoders.STRING())
+                .collectAsList();
+        List<MethodRun> runs = Methods.runs(names, OptionValues.defaults(), manifest.model().inputShape());
+        Dataset<Row> images = sample.where(col("rank").leq(randomisePerClass)).groupBy("image_id").agg(first("path").as("path"), first("class").as("class"),
+                first("target_index").as("target_index")).select(RandomisationPartition.INPUT.stream().map(org.apache.spark.sql.functions::col)
+                .toArray(org.apache.spark.sql.Column[]::new));
+        LOG.info("[3/4] cascading randomisation of the top 1..{} parameter layers: {} re-explained on {} images", randomiseLayers, names, images.count());
+        Dataset<Row> result = images.repartition(Math.max(1, spark.sparkContext().defaultParallelism() * 2), col("image_id"))
+                .mapPartitions(new RandomisationPartition(staged.spec(), staged.shippedName(), manifest.inputNormalisation(), manifest.limits(), hadoop, runs,
+                        randomiseLayers, seed), Encoders.row(RandomisationPartition.OUTPUT));
+        Dataset<Row> flat = result.where(col("error").isNull()).select(col("image_id"), col("class"),
+                        org.apache.spark.sql.functions.arrays_zip(col("methods"), col("correlations")).as("z"))
+                .select(col("image_id"), col("class"), org.apache.spark.sql.functions.explode(col("z")).as("m"))
+                .select(col("image_id"), col("class"), col("m.methods").as("method"), posexplode(col("m.correlations")).as(new String[] {"level", "spearman"}))
+                .persist();
+        try {
+            LakeTables.replace(flat.withColumn("run_id", lit(manifest.runId())), out + "/randomisation", tables.format,
+                    RunManifest.json(Map.of("job", "evaluate", "run_id", manifest.runId())));
+            for (Row r : flat.groupBy("method", "level").agg(collect_list("spearman").as("v")).orderBy("method", "level").collectAsList()) {
+                MetricSummary s = MetricSummary.of(r.<Double>getList(2).stream().mapToDouble(Double::doubleValue).toArray(), seed);
+                summaries.add(new Summary("randomisation", null, r.getString(0), "spearman", r.getInt(1), s));
+                lines.add(String.format(Locale.ROOT, "randomisation %-22s top %d layers: rank correlation %.3f [%.3f, %.3f] over %d images", r.getString(0),
+                        r.getInt(1), s.mean(), s.low(), s.high(), s.n()));
+            }
+        } finally {
+            flat.unpersist();
+        }
+    }
+
+    /** Rank correlation of two methods' maps of the same image and target, and whether they peak in the same cell of the mass grid. */
+    private void agreement(Dataset<Row> sample, String out, List<Summary> summaries, List<String> lines) {
+        UserDefinedFunction spearman = udf((UDF2<Row, Row, Double>) (a, b) -> {
+            io.shortcutlens.maps.AttributionMap ma = ExplanationRows.fromRow(a);
+            io.shortcutlens.maps.AttributionMap mb = ExplanationRows.fromRow(b);
+            return RankCorrelation.spearman(RankCorrelation.pooledMagnitude(ma.toPixels(), ma.height(), ma.width(), CascadingRandomisation.POOL_SIDE),
+                    RankCorrelation.pooledMagnitude(mb.toPixels(), mb.height(), mb.width(), CascadingRandomisation.POOL_SIDE));
+        }, DataTypes.DoubleType);
+        Dataset<Row> a = sample.select(col("image_id"), col("class"), col("target_index"), col("method").as("method_a"), col("map").as("map_a"),
+                col("peak_row").as("row_a"), col("peak_col").as("col_a"));
+        Dataset<Row> b = sample.select(col("image_id").as("image_b"), col("target_index").as("target_b"), col("method").as("method_b"),
+                col("map").as("map_b"), col("peak_row").as("row_b"), col("peak_col").as("col_b"));
+        Dataset<Row> pairs = a.join(b, col("image_id").equalTo(col("image_b")).and(col("target_index").equalTo(col("target_b")))
+                        .and(col("method_a").lt(col("method_b"))))
+                .select(col("image_id"), col("class"), col("method_a"), col("method_b"), spearman.apply(col("map_a"), col("map_b")).as("spearman"),
+                        col("row_a").equalTo(col("row_b")).and(col("col_a").equalTo(col("col_b"))).as("same_peak"))
+                .persist();
+        try {
+            LakeTables.replace(pairs, out + "/agreement", tables.format, RunManifest.json(Map.of("job", "evaluate")));
+            for (Row r : pairs.groupBy("method_a", "method_b").agg(collect_list("spearman").as("s"), collect_list(col("same_peak").cast("double")).as("p"))
+                    .orderBy("method_a", "method_b").collectAsList()) {
+                String pair = r.getString(0) + " ~ " + r.getString(1);
+                MetricSummary s = MetricSummary.of(r.<Double>getList(2).stream().mapToDouble(Double::doubleValue).toArray(), seed);
+                MetricSummary p = MetricSummary.of(r.<Double>getList(3).stream().mapToDouble(Double::doubleValue).toArray(), seed);
+                summaries.add(new Summary("agreement", null, pair, "spearman", null, s));
+                summaries.add(new Summary("agreement", null, pair, "same_peak_rate", null, p));
+                lines.add(String.format(Locale.ROOT, "agreement %-32s rank correlation %.3f [%.3f, %.3f], same peak cell %.2f, over %d images", pair, s.mean(),
+                        s.low(), s.high(), p.mean(), s.n()));
+            }
+        } finally {
+            pairs.unpersist();
+        }
+    }
+
+    /** A mean curve's key: the class, the method and the curve. */
+    record CurveKey(String className, String method, PerturbationCurves.Metric metric) { }
+
+    /** Each class's mean curve per method and metric, computed by Spark and small enough to plot. */
+    private static Map<CurveKey, double[]> meanCurves(Dataset<Row> curves) {
+        Map<CurveKey, double[]> out = new LinkedHashMap<>();
+        for (PerturbationCurves.Metric m : PerturbationCurves.Metric.values()) {
+            List<Row> rows = curves.where(col("error").isNull())
+                    .select(col("class"), col("method"), posexplode(col(m.label() + "_curve")).as(new String[] {"i", "v"}))
+                    .groupBy("class", "method", "i").agg(org.apache.spark.sql.functions.avg("v").as("v"))
+                    .groupBy("class", "method").agg(org.apache.spark.sql.functions.sort_array(collect_list(org.apache.spark.sql.functions.struct(col("i"), col("v"))))
+                            .as("points"))
+                    .collectAsList();
+            for (Row r : rows) {
+                List<Row> points = r.getList(2);
+                out.put(new CurveKey(r.getString(0), r.getString(1), m), points.stream().mapToDouble(p -> p.getDouble(1)).toArray());
+            }
+        }
+        return out;
+    }
+}
