@@ -118,7 +118,7 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
         }
         ModelInternals.Internals internals = internals(spark, loaded, view, decoder, hadoop, shape, norm);
         AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, cues, classes, subgroups, boxes, new AuditReport.Confusion(confusion),
-                internals, history);
+                internals, history, AuditReport.MethodRank.read(spark, manifest));
         return internals;
     }
 

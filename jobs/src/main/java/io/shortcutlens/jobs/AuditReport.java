@@ -42,7 +42,8 @@ final class AuditReport {
 
     static void write(SparkSession spark, String file, ExplainManifest manifest, String groupBy, String thresholds,
                       List<FindingPanel> findings, List<GlobalCueProbe.Cue> cues, List<ClassPanel> classes, List<SubgroupDetector.Subgroup> subgroups,
-                      List<AuditJob.BoxAgreement> boxes, Confusion confusion, ModelInternals.Internals internals, History history) {
+                      List<AuditJob.BoxAgreement> boxes, Confusion confusion, ModelInternals.Internals internals, History history,
+                      List<MethodRank> ranks) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ShortcutLens audit</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
@@ -72,6 +73,7 @@ final class AuditReport {
         } else {
             findingsTable(h, "findings", main);
         }
+        methodRanks(h, ranks);
         globalCues(h, cues);
         h.append("<h2>Object parts</h2>\n<p>Regions the model relies on that are part of its objects: normal, shown for insight, never counted")
                 .append(" as shortcuts.</p>\n");
@@ -270,6 +272,47 @@ final class AuditReport {
 
     /** An earlier audit this one was compared with ({@code --compare-to}) and the diff. */
     record History(String comparedTo, List<FindingsDiff.Entry> diff) { }
+
+    /**
+     * A method's faithfulness as the evaluate job measured it on this run (every class): its deletion area less a random
+     * order's, image by image, with the 95% interval. Read from {@code RUN/evaluation/evaluation} when the evaluate job
+     * wrote it there; empty otherwise.
+     */
+    record MethodRank(String method, int images, double mean, double low, double high) {
+        static List<MethodRank> read(SparkSession spark, ExplainManifest manifest) {
+            String runDir = manifest.output().replaceAll("/explanations/?$", "");
+            String table = runDir + "/evaluation/evaluation";
+            try {
+                org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(table);
+                if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
+                    return List.of();
+                }
+                return LakeTables.read(spark, table).where("section = 'faithfulness' AND class IS NULL AND metric = 'deletion_morf_minus_random'"
+                        + " AND run_id = '" + manifest.runId().replace("'", "") + "'").orderBy("mean").collectAsList().stream()
+                        .map(r -> new MethodRank(r.getAs("method"), r.<Integer>getAs("images"), r.<Double>getAs("mean"), r.<Double>getAs("low"),
+                                r.<Double>getAs("high"))).toList();
+            } catch (IOException | RuntimeException e) {
+                return List.of(); // no evaluation of this run: the section is left out
+            }
+        }
+    }
+
+    /** Which map to believe: the evaluate job's ranking of this run's methods, when it ran. */
+    private static void methodRanks(StringBuilder h, List<MethodRank> ranks) {
+        if (ranks.isEmpty()) {
+            return;
+        }
+        h.append("<h2>Which map to believe</h2>\n<p>From <code>./submit.sh evaluate</code> on this run (<code>evaluation/evaluation.html</code>):"
+                + " each method's deletion area (cells removed in its map's order) less a random order's, image by image, with a 95% interval."
+                + " Below 0 its maps point at what the model uses; weigh findings of methods at the bottom of this table less.</p>\n");
+        h.append("<table id=\"method-ranks\"><tr><th class=\"l\">method</th><th>images</th><th>deletion − random</th><th>95% interval</th></tr>\n");
+        for (MethodRank r : ranks) {
+            h.append("<tr><td class=\"l\">").append(Html.text(r.method())).append("</td><td>").append(r.images()).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "%.3f", r.mean())).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "[%.3f, %.3f]", r.low(), r.high())).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+    }
 
     /** What changed since the earlier audit: new and resolved shortcuts first, then the other changes. */
     private static void changes(StringBuilder h, History history) {

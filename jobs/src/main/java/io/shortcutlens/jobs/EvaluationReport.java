@@ -50,6 +50,7 @@ final class EvaluationReport {
                     .append(f(g.figure().mean())).append("</td><td>[").append(f(g.figure().low())).append(", ").append(f(g.figure().high())).append("]</td></tr>\n");
         }
         h.append("</table>\n");
+        h.append(bars(gains.stream().map(EvaluateJob.Summary::method).toList(), gains.stream().map(EvaluateJob.Summary::figure).toList()));
 
         Set<String> classes = new LinkedHashSet<>();
         rows.stream().filter(r -> r.section().equals("faithfulness") && r.className() != null).forEach(r -> classes.add(r.className()));
@@ -148,6 +149,39 @@ final class EvaluationReport {
 
     private static String f(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "–";
+    }
+
+    /** Horizontal bars of each method's figure around 0, with its interval as a whisker. */
+    static String bars(List<String> names, List<MetricSummary> figures) {
+        if (names.isEmpty()) {
+            return "";
+        }
+        int left = 150;
+        int width = 300;
+        int row = 22;
+        int hgt = 20 + row * names.size();
+        double lo = Math.min(0, figures.stream().mapToDouble(MetricSummary::low).filter(Double::isFinite).min().orElse(0));
+        double hi = Math.max(0, figures.stream().mapToDouble(MetricSummary::high).filter(Double::isFinite).max().orElse(0));
+        double span = Math.max(1e-9, hi - lo);
+        java.util.function.DoubleUnaryOperator x = v -> left + (v - lo) / span * width;
+        StringBuilder s = new StringBuilder();
+        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(left + width + 20).append("\" height=\"").append(hgt).append("\" class=\"bars\">");
+        s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"4\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\"/>", x.applyAsDouble(0), x.applyAsDouble(0), hgt - 4));
+        for (int i = 0; i < names.size(); i++) {
+            MetricSummary f = figures.get(i);
+            int y = 10 + row * i;
+            double a = x.applyAsDouble(Math.min(0, f.mean()));
+            double b = x.applyAsDouble(Math.max(0, f.mean()));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"end\">%s</text>", left - 6, y + 12, Html.text(names.get(i))));
+            s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"14\" fill=\"%s\"/>", a, y, Math.max(1, b - a),
+                    f.belowZero() ? "#2ca02c" : "#d62728"));
+            if (Double.isFinite(f.low()) && Double.isFinite(f.high())) {
+                s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>", x.applyAsDouble(f.low()), y + 7,
+                        x.applyAsDouble(f.high()), y + 7));
+            }
+        }
+        s.append("</svg>");
+        return s.toString();
     }
 
     /** A small SVG line plot, one line per name; x runs over each line's indices; y from 0 (or the data's minimum) to its maximum. */

@@ -298,6 +298,21 @@ class DemoJobTest {
             throw new java.io.UncheckedIOException(e);
         }
         assertTrue(html.contains("Randomisation sanity check") && html.contains("<svg") && html.contains("id=\"ranking\""), "report sections");
+        // the audit's report of the same run now ranks its methods by these figures
+        AuditJob audit = new AuditJob();
+        new CommandLine(audit).parseArgs("--run", run.getAbsolutePath(), "--no-dream-classes");
+        AuditJob.Result audited = audit.run(TestSpark.session());
+        String report;
+        try {
+            report = java.nio.file.Files.readString(java.nio.file.Path.of(audited.reportPath()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        int at = report.indexOf("id=\"method-ranks\"");
+        assertTrue(at >= 0, "the audit report has the methods' ranking");
+        String ranks = report.substring(at, report.indexOf("</table>", at));
+        assertTrue(ranks.indexOf(">occlusion<") >= 0 && ranks.indexOf(">occlusion<") < ranks.indexOf(">gradcam<"),
+                "the audit report ranks occlusion above Grad-CAM on this run: " + ranks);
     }
 
     /** The mean share of the bear's Grad-CAM mass (bear photos explained for bear) in the lower-left quadrant of the 8×8 mass grid. */
