@@ -309,15 +309,18 @@ public final class EvaluateJob implements Callable<Integer> {
                 .persist();
         try {
             LakeTables.replace(pairs, out + "/agreement", tables.format, RunManifest.json(Map.of("job", "evaluate")));
-            for (Row r : pairs.groupBy("method_a", "method_b").agg(collect_list("spearman").as("s"), collect_list(col("same_peak").cast("double")).as("p"))
-                    .orderBy("method_a", "method_b").collectAsList()) {
-                String pair = r.getString(0) + " ~ " + r.getString(1);
-                MetricSummary s = MetricSummary.of(r.<Double>getList(2).stream().mapToDouble(Double::doubleValue).toArray(), seed);
-                MetricSummary p = MetricSummary.of(r.<Double>getList(3).stream().mapToDouble(Double::doubleValue).toArray(), seed);
-                summaries.add(new Summary("agreement", null, pair, "spearman", null, s));
-                summaries.add(new Summary("agreement", null, pair, "same_peak_rate", null, p));
-                lines.add(String.format(Locale.ROOT, "agreement %-32s rank correlation %.3f [%.3f, %.3f], same peak cell %.2f, over %d images", pair, s.mean(),
-                        s.low(), s.high(), p.mean(), s.n()));
+            org.apache.spark.sql.Column[] lists = {collect_list("spearman").as("s"), collect_list(col("same_peak").cast("double")).as("p")};
+            Dataset<Row> grouped = pairs.groupBy("class", "method_a", "method_b").agg(lists[0], lists[1])
+                    .unionByName(pairs.groupBy("method_a", "method_b").agg(lists[0], lists[1]).withColumn("class", lit(null).cast("string")));
+            for (Row r : grouped.orderBy(col("class").asc_nulls_first(), col("method_a"), col("method_b")).collectAsList()) {
+                String cls = r.getAs("class");
+                String pair = r.<String>getAs("method_a") + " ~ " + r.<String>getAs("method_b");
+                MetricSummary s = MetricSummary.of(r.<Double>getList(r.fieldIndex("s")).stream().mapToDouble(Double::doubleValue).toArray(), seed);
+                MetricSummary p = MetricSummary.of(r.<Double>getList(r.fieldIndex("p")).stream().mapToDouble(Double::doubleValue).toArray(), seed);
+                summaries.add(new Summary("agreement", cls, pair, "spearman", null, s));
+                summaries.add(new Summary("agreement", cls, pair, "same_peak_rate", null, p));
+                lines.add(String.format(Locale.ROOT, "agreement %-10s %-32s rank correlation %.3f [%.3f, %.3f], same peak cell %.2f, over %d images",
+                        cls == null ? "(all)" : cls, pair, s.mean(), s.low(), s.high(), p.mean(), s.n()));
             }
         } finally {
             pairs.unpersist();

@@ -113,14 +113,16 @@ final class EvaluationReport {
 
         List<EvaluateJob.Summary> agree = rows.stream().filter(r -> r.section().equals("agreement")).toList();
         if (!agree.isEmpty()) {
-            h.append("<h2>Agreement between methods</h2>\n<table id=\"agreement\"><tr><th class=\"l\">methods</th><th>images</th><th>rank correlation</th>"
-                    + "<th>same peak cell</th></tr>\n");
+            h.append("<h2>Agreement between methods</h2>\n<p class=\"note\">Per image, the rank correlation of two methods' absolute maps and whether"
+                    + " they peak in the same cell of the mass grid; per class and over every class.</p>\n<table id=\"agreement\"><tr><th class=\"l\">class</th>"
+                    + "<th class=\"l\">methods</th><th>images</th><th>rank correlation</th><th>same peak cell</th></tr>\n");
             for (EvaluateJob.Summary r : agree) {
                 if (!r.metric().equals("spearman")) {
                     continue;
                 }
-                MetricSummary peak = find(rows, "agreement", null, r.method(), "same_peak_rate", null);
-                h.append("<tr><td class=\"l\">").append(Html.text(r.method())).append("</td><td>").append(r.figure().n()).append("</td><td>")
+                MetricSummary peak = find(rows, "agreement", r.className(), r.method(), "same_peak_rate", null);
+                h.append("<tr><td class=\"l\">").append(Html.text(r.className() == null ? "(all)" : r.className())).append("</td><td class=\"l\">")
+                        .append(Html.text(r.method())).append("</td><td>").append(r.figure().n()).append("</td><td>")
                         .append(f(r.figure().mean())).append(" <small>[").append(f(r.figure().low())).append(", ").append(f(r.figure().high()))
                         .append("]</small></td><td>").append(peak == null ? "" : f(peak.mean())).append("</td></tr>\n");
             }
