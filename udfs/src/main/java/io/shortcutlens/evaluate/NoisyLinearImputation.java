@@ -88,8 +88,7 @@ public final class NoisyLinearImputation {
                 }
             }
             for (int p : holes) {
-                double g = Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
-                out[base + p] = (float) (v[p] + noise * (hi - lo) * g);
+                out[base + p] = (float) (v[p] + noise * (hi - lo) * random.nextGaussian());
             }
         }
         return out;

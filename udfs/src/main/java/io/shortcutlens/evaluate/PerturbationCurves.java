@@ -1,6 +1,7 @@
 package io.shortcutlens.evaluate;
 
 import io.shortcutlens.audit.RegionMasker;
+import io.shortcutlens.explain.PerturbationBatcher;
 import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.model.ImageClassifier;
@@ -21,7 +22,8 @@ import java.util.SplittableRandom;
  * </ul>
  * Cells are the {@code grid × grid} blocks of the image ranked by the sum of the map over their pixels (ties by
  * position). Each curve is the target's score at each step; its area is the trapezoid rule over the fraction of
- * cells, from 0 to 1 (ROAD: to its last step). Every step image of every curve goes through the model in batches.
+ * cells, from 0 to 1 (ROAD: to its last step). Every step image of every curve goes through the model in batches
+ * ({@link PerturbationBatcher}: each written into the task's batch buffer, never all held at once).
  */
 public final class PerturbationCurves {
 
@@ -105,9 +107,12 @@ public final class PerturbationCurves {
         return p;
     }
 
-    /** A copy of {@code base} with the first {@code count} cells of {@code order} taken from {@code from} (every channel). */
-    public static float[] replaced(float[] base, float[] from, InputShape shape, int[][] cells, int[] order, int count) {
-        float[] out = base.clone();
+    /**
+     * Writes {@code base} into {@code dest} at {@code offset}, with the first {@code count} cells of {@code order} taken
+     * from {@code from} (every channel).
+     */
+    public static void replace(float[] base, float[] from, InputShape shape, int[][] cells, int[] order, int count, float[] dest, int offset) {
+        System.arraycopy(base, 0, dest, offset, base.length);
         int plane = shape.pixels();
         int w = shape.width();
         for (int k = 0; k < count; k++) {
@@ -115,11 +120,10 @@ public final class PerturbationCurves {
             for (int c = 0; c < shape.channels(); c++) {
                 for (int y = b[0]; y < b[2]; y++) {
                     int at = c * plane + y * w + b[1];
-                    System.arraycopy(from, at, out, at, b[3] - b[1]);
+                    System.arraycopy(from, at, dest, offset + at, b[3] - b[1]);
                 }
             }
         }
-        return out;
     }
 
     /** Area under a curve sampled at {@code fractions} (trapezoid rule). */
@@ -142,68 +146,62 @@ public final class PerturbationCurves {
         int[] random = randomOrder(n, seed);
         float[] x = image.input();
         float[] fill = RegionMasker.keepOnly(image, new int[] {0, 0, 0, 0}, p.fill(), seed);
-        List<Metric> metrics = new ArrayList<>();
-        List<float[]> fractions = new ArrayList<>();
-        List<float[]> inputs = new ArrayList<>();
         float[] every = new float[n + 1];
         for (int k = 0; k <= n; k++) {
             every[k] = (float) k / n;
-        }
-        for (Metric m : List.of(Metric.DELETION_MORF, Metric.DELETION_LERF, Metric.DELETION_RANDOM, Metric.INSERTION_MORF)) {
-            int[] o = m == Metric.DELETION_LERF ? lerf : m == Metric.DELETION_RANDOM ? random : morf;
-            metrics.add(m);
-            fractions.add(every);
-            for (int k = 0; k <= n; k++) {
-                inputs.add(m == Metric.INSERTION_MORF ? replaced(fill, x, shape, cells, o, k) : replaced(x, fill, shape, cells, o, k));
-            }
         }
         float[] road = new float[p.roadSteps()];
         for (int j = 0; j < road.length; j++) {
             road[j] = (float) Math.round((double) j * n / p.roadSteps()) / n;
         }
-        for (Metric m : List.of(Metric.ROAD_MORF, Metric.ROAD_LERF)) {
-            int[] o = m == Metric.ROAD_MORF ? morf : lerf;
-            metrics.add(m);
-            fractions.add(road);
-            for (float f : road) {
-                int count = Math.round(f * n);
-                boolean[] removed = new boolean[shape.pixels()];
-                for (int k = 0; k < count; k++) {
-                    int[] b = cells[o[k]];
-                    for (int y = b[0]; y < b[2]; y++) {
-                        java.util.Arrays.fill(removed, y * shape.width() + b[1], y * shape.width() + b[3], true);
-                    }
-                }
-                inputs.add(NoisyLinearImputation.impute(x, removed, shape, p.roadNoise(), seed + count));
+        // every step image of every curve, written straight into the batch buffer when its batch goes through the model
+        record Step(Metric metric, int[] order, int count) { }
+        List<Step> steps = new ArrayList<>();
+        for (Metric m : Metric.values()) {
+            int[] o = switch (m) {
+                case DELETION_LERF, ROAD_LERF -> lerf;
+                case DELETION_RANDOM -> random;
+                default -> morf;
+            };
+            for (float f : m == Metric.ROAD_MORF || m == Metric.ROAD_LERF ? road : every) {
+                steps.add(new Step(m, o, Math.round(f * n)));
             }
         }
-        float[] scores = scores(model, inputs, shape.size(), p.batchSize(), target);
+        float[] scores = PerturbationBatcher.scores(model, steps.size(), p.batchSize(), (index, dest, offset) -> {
+            Step s = steps.get(index);
+            switch (s.metric()) {
+                case INSERTION_MORF -> replace(fill, x, shape, cells, s.order(), s.count(), dest, offset);
+                case ROAD_MORF, ROAD_LERF -> {
+                    float[] imputed = NoisyLinearImputation.impute(x, removed(shape, cells, s.order(), s.count()), shape, p.roadNoise(), seed + s.count());
+                    System.arraycopy(imputed, 0, dest, offset, imputed.length);
+                }
+                default -> replace(x, fill, shape, cells, s.order(), s.count(), dest, offset);
+            }
+        });
+        int k = model.numClasses();
         List<Curve> out = new ArrayList<>();
         int at = 0;
-        for (int i = 0; i < metrics.size(); i++) {
-            float[] f = fractions.get(i);
-            float[] s = java.util.Arrays.copyOfRange(scores, at, at + f.length);
+        for (Metric m : Metric.values()) {
+            float[] f = m == Metric.ROAD_MORF || m == Metric.ROAD_LERF ? road : every;
+            float[] s = new float[f.length];
+            for (int i = 0; i < f.length; i++) {
+                s[i] = scores[(at + i) * k + target];
+            }
             at += f.length;
-            out.add(new Curve(metrics.get(i), f, s, area(f, s)));
+            out.add(new Curve(m, f, s, area(f, s)));
         }
         return out;
     }
 
-    /** The target's score for each input, {@code batch} inputs per forward pass. */
-    static float[] scores(ImageClassifier model, List<float[]> inputs, int size, int batch, int target) {
-        float[] out = new float[inputs.size()];
-        int k = model.numClasses();
-        float[] buffer = new float[Math.min(batch, inputs.size()) * size];
-        for (int start = 0; start < inputs.size(); start += batch) {
-            int m = Math.min(batch, inputs.size() - start);
-            for (int j = 0; j < m; j++) {
-                System.arraycopy(inputs.get(start + j), 0, buffer, j * size, size);
-            }
-            float[] s = model.scores(buffer, m);
-            for (int j = 0; j < m; j++) {
-                out[start + j] = s[j * k + target];
+    /** The pixels of the first {@code count} cells of {@code order}. */
+    private static boolean[] removed(InputShape shape, int[][] cells, int[] order, int count) {
+        boolean[] removed = new boolean[shape.pixels()];
+        for (int k = 0; k < count; k++) {
+            int[] b = cells[order[k]];
+            for (int y = b[0]; y < b[2]; y++) {
+                java.util.Arrays.fill(removed, y * shape.width() + b[1], y * shape.width() + b[3], true);
             }
         }
-        return out;
+        return removed;
     }
 }

@@ -3,10 +3,10 @@ package io.shortcutlens.explain;
 import io.shortcutlens.model.ImageClassifier;
 
 /** Scores many perturbed copies of one image, {@code batchSize} at a time: the plumbing every perturbation method shares. */
-final class PerturbationBatcher {
+public final class PerturbationBatcher {
 
     /** Writes perturbation {@code index} of the image into {@code dest} starting at {@code offset}. */
-    interface Writer {
+    public interface Writer {
         void write(int index, float[] dest, int offset);
     }
 
@@ -16,7 +16,7 @@ final class PerturbationBatcher {
     private static final ThreadLocal<float[]> BUFFER = new ThreadLocal<>();
 
     /** Returns {@code count × numClasses} scores, row-major, for perturbations {@code 0 … count-1}. */
-    static float[] scores(ImageClassifier model, int count, int batchSize, Writer writer) {
+    public static float[] scores(ImageClassifier model, int count, int batchSize, Writer writer) {
         int size = model.inputShape().size();
         int k = model.numClasses();
         float[] out = new float[count * k];

@@ -147,7 +147,7 @@ public final class Dl4jClassifier implements ImageClassifier, Differentiable, Ra
                     continue; // a batch norm's running statistics: not learned by gradient, and a variance must stay positive
                 }
                 INDArray p = e.getValue();
-                float[] noise = Randomisable.noiseLike(p.castTo(DataType.FLOAT).dup('c').data().asFloat(), seed * 1_000_003L + i * 31L + e.getKey().hashCode());
+                float[] noise = Randomisable.noiseLike(NdArrays.floats(p), seed * 1_000_003L + i * 31L + e.getKey().hashCode());
                 p.assign(Nd4j.create(noise, p.shape(), 'c').castTo(p.dataType()));
             }
         }

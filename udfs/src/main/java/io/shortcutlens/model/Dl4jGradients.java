@@ -236,7 +236,7 @@ public final class Dl4jGradients implements Differentiable {
     }
 
     private static float[] floats(INDArray a) {
-        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        return NdArrays.floats(a);
     }
 
     private MultiLayerNetwork borrow() {

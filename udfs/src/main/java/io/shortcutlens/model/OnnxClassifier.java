@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import onnx.Onnx;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -328,7 +327,7 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable, Ra
         for (int i = 0; i < g.getInitializerCount(); i++) {
             Onnx.TensorProto t = g.getInitializer(i);
             if (randomised.contains(t.getName()) && t.getDataType() == 1) {
-                float[] v = floats(OnnxSameDiff.array(t));
+                float[] v = NdArrays.floats(OnnxSameDiff.array(t));
                 float[] noise = Randomisable.noiseLike(v, seed * 1_000_003L + t.getName().hashCode());
                 java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(noise.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
                 raw.asFloatBuffer().put(noise);
@@ -338,10 +337,6 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable, Ra
         byte[] bytes = m.toBuilder().setGraph(g).build().toByteArray();
         String layoutName = layout == Layout.FLAT ? "auto" : layout.name();
         return open(name + " (top " + count + " parameter layers randomised)", bytes, shape, new OnnxOptions(layoutName, softmax, threads)).classifier();
-    }
-
-    private static float[] floats(INDArray a) {
-        return a.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
     }
 
     @Override

@@ -159,7 +159,7 @@ final class OnnxGradients {
     }
 
     private static float[] floats(INDArray a) {
-        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        return NdArrays.floats(a);
     }
 
     /** Logits of {@code n} images given in the model's input layout. */

@@ -35,10 +35,7 @@ public interface Randomisable {
         SplittableRandom r = new SplittableRandom(seed);
         float[] out = new float[like.length];
         for (int i = 0; i < out.length; i++) {
-            // Box-Muller from the seeded stream
-            double u = 1 - r.nextDouble();
-            double g = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());
-            out[i] = (float) (mean + std * g);
+            out[i] = (float) (mean + std * r.nextGaussian());
         }
         return out;
     }
