@@ -52,11 +52,11 @@ final class AuditHistory {
      * The findings of an earlier audit: {@code path} is its explain run's folder (holding {@code findings/}) or the
      * findings table itself. Fails naming the path when neither holds a findings table.
      */
-    static List<FindingsDiff.Stated> read(SparkSession spark, String path) {
+    static List<FindingsDiff.Stated> read(SparkSession spark, String path, String option) {
         String dir = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         String table = exists(spark, dir + "/findings") ? dir + "/findings" : dir;
         if (LakeTables.existing(spark, table) == null) {
-            throw new IllegalArgumentException("--compare-to " + path + ": no findings table there (an audited run's folder, or its findings/ folder)");
+            throw new IllegalArgumentException(option + " " + path + ": no findings table there (an audited run's folder, or its findings/ folder)");
         }
         List<FindingsDiff.Stated> out = new ArrayList<>();
         for (Row r : LakeTables.read(spark, table).select(col("class"), col("method"), col("grid_size"), col("region_row"), col("region_col"),
@@ -106,7 +106,7 @@ final class AuditHistory {
      * with {@code --compare-to} — the diff's counts and lines.
      */
     static Map<String, Object> summary(ExplainManifest manifest, List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, String comparedTo,
-                                       List<FindingsDiff.Entry> diff) {
+                                       List<FindingsDiff.Entry> diff, List<String> arguments) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("run_id", manifest.runId());
         out.put("model_id", manifest.model().modelId());
@@ -138,6 +138,7 @@ final class AuditHistory {
             d.put("lines", diff.stream().filter(e -> e.change() != FindingsDiff.Change.UNCHANGED).map(FindingsDiff.Entry::describe).toList());
             out.put("diff", d);
         }
+        out.put("arguments", arguments);
         return out;
     }
 

@@ -45,6 +45,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The audit job: reads a run's explanations, aggregates them per class and method (distributed: maps are never
@@ -182,6 +183,15 @@ public final class AuditJob implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     LakeTables.FormatOption tableFormat = new LakeTables.FormatOption();
 
+    @Option(names = "--recheck", paramLabel = "PATH", description = {"An earlier audit (its run folder, or its findings/ table): its shortcut",
+        "findings' regions are tested again here even where the thresholds no longer flag them (after a correction: the same",
+        "evidence on the same regions)."})
+    String recheck;
+
+    /** How this audit was asked for: its arguments go to audit-summary.json, so the correct job can audit a corrected model the same way. */
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--compare-to", paramLabel = "PATH", description = {"An earlier audit (its run folder, or its findings/ table): new,",
         "resolved and changed findings go to findings_diff, audit-summary.json and the report."})
     String compareTo;
@@ -254,7 +264,9 @@ public final class AuditJob implements Callable<Integer> {
         if (embeddings != null) { // so does a wrong embedding folder
             ModelInternals.checkEmbeddings(spark, embeddings);
         }
-        List<FindingsDiff.Stated> earlier = compareTo == null ? null : AuditHistory.read(spark, compareTo); // a wrong path fails before any work
+        List<FindingsDiff.Stated> earlier = compareTo == null ? null : AuditHistory.read(spark, compareTo, "--compare-to"); // a wrong path fails before any work
+        List<FindingsDiff.Stated> rechecked = recheck == null ? List.of() : AuditHistory.read(spark, recheck, "--recheck").stream()
+                .filter(f -> f.verdict() == Verdict.SHORTCUT).toList();
         ExplainManifest manifest = RunManifest.readExplain(spark, dir + "/manifest.json");
         List<String> classNames = manifest.model().classNames();
 
@@ -295,7 +307,9 @@ public final class AuditJob implements Callable<Integer> {
             stats.add(new RegionStat(r.getString(0), r.getString(1), r.getInt(2), r.getLong(3), r.getDouble(4), r.getDouble(5)));
         }
         AuditParams params = params();
-        List<ShortcutFinding> found = new ShortcutDetector(params.detector(), candidates).detect(stats);
+        ShortcutDetector detector = new ShortcutDetector(params.detector(), candidates);
+        List<ShortcutFinding> found = new ArrayList<>(detector.detect(stats));
+        found.addAll(detector.recheck(stats, found, rechecked));
         LOG.info("[2/5] {} candidate regions x {} (class, method) pairs: {} flagged", candidates.size(),
                 stats.stream().map(s -> s.className() + "/" + s.method()).distinct().count(), found.size());
 
@@ -337,7 +351,7 @@ public final class AuditJob implements Callable<Integer> {
             AuditHistory.writeDiff(spark, tables, dir + "/findings_diff", diff, compareTo);
         }
         String summaryPath = dir + "/audit-summary.json";
-        RunManifest.write(spark, summaryPath, AuditHistory.summary(manifest, confirmed, cues, compareTo, diff));
+        RunManifest.write(spark, summaryPath, AuditHistory.summary(manifest, confirmed, cues, compareTo, diff, Sessions.arguments(spec)));
         LOG.info("[4/5] {} findings ({} shortcut, {} object part), {} global cues, written to {}; evidence took {} forward passes",
                 confirmed.size(), confirmed.stream().filter(c -> c.verdict() == Verdict.SHORTCUT).count(),
                 confirmed.stream().filter(c -> c.verdict() == Verdict.OBJECT_PART).count(),

@@ -46,6 +46,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The explain job: for every image, the model's prediction and an occlusion and/or LIME map, written to
@@ -66,6 +67,10 @@ public final class ExplainJob implements Callable<Integer> {
 
     @Mixin
     ImageInput source = new ImageInput();
+
+    /** How this run was asked for: its arguments go to the manifest, so a later job (the correct job) can explain the same way. */
+    @Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "PATH", description = {"DL4J model zip (MultiLayerNetwork or ComputationGraph,",
         "ModelSerializer format) or ONNX model (.onnx, run by ONNX Runtime); any Hadoop path."})
@@ -415,6 +420,7 @@ public final class ExplainJob implements Callable<Integer> {
         ExplainManifest.Model m = new ExplainManifest.Model(model, loaded.modelId(), loaded.inputShape(), loaded.classNames(),
                 loaded.classifier() instanceof io.shortcutlens.model.OnnxClassifier ? "onnxruntime" : "dl4j", inputLayout, softmax);
         Map<String, Object> params = new LinkedHashMap<>();
+        params.put(ExplainManifest.ARGUMENTS, Sessions.arguments(spec));
         params.put("methods", s.methods());
         params.put("target", s.target().toString());
         for (io.shortcutlens.explain.MethodRun r : s.runs()) {

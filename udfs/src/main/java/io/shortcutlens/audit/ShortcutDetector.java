@@ -42,6 +42,37 @@ public final class ShortcutDetector {
     }
 
     /**
+     * The regions an earlier audit stated ({@code earlier}: class, method, region), measured again on these statistics
+     * whatever the thresholds say, so that the same evidence tests run on the same regions after a model changed (a
+     * corrected model that no longer concentrates there is still tested there). A region already among {@code detected}
+     * for its class and method, one not on this audit's grid of candidate regions, and a class with fewer than the
+     * minimum of images are left out.
+     */
+    public List<ShortcutFinding> recheck(List<RegionStat> stats, List<ShortcutFinding> detected, List<FindingsDiff.Stated> earlier) {
+        Map<String, Double> others = otherClassesShares(stats);
+        List<ShortcutFinding> out = new ArrayList<>();
+        for (FindingsDiff.Stated e : earlier) {
+            int index = e.region() == null ? -1 : regions.indexOf(e.region());
+            if (index < 0 || e.method() == null) {
+                continue;
+            }
+            boolean known = java.util.stream.Stream.concat(detected.stream(), out.stream())
+                    .anyMatch(f -> f.className().equals(e.className()) && f.method().equals(e.method()) && f.region().equals(e.region()));
+            if (known) {
+                continue;
+            }
+            for (RegionStat s : stats) {
+                if (s.regionIndex() == index && s.className().equals(e.className()) && s.method().equals(e.method()) && s.images() >= params.minImages()) {
+                    double otherShare = others.getOrDefault(key(s.className(), s.method(), index), 0.0);
+                    out.add(new ShortcutFinding(s.className(), s.method(), e.region(), s.images(), s.meanShare(), s.consistency(), otherShare,
+                            s.meanShare() - otherShare));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * Mean share of every (method, region) over the classes other than each class, from classes with at least
      * {@code minImages} images; keyed by {@link #key(String, String, int)}.
      */

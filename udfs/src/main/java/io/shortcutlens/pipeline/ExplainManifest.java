@@ -93,6 +93,15 @@ public record ExplainManifest(String runId, String created, String shortcutlensV
         return null;
     }
 
+    /** The key of {@link #parameters} holding the command-line arguments the run was started with. */
+    public static final String ARGUMENTS = "arguments";
+
+    /** The command-line arguments the run was started with (empty for runs that did not record them). */
+    @SuppressWarnings("unchecked")
+    public List<String> arguments() {
+        return parameters.get(ARGUMENTS) instanceof List<?> l ? List.copyOf((List<String>) l) : List.of();
+    }
+
     /** The normalisation the run used. */
     public Normalisation inputNormalisation() {
         return Normalisation.parse(normalisation);

@@ -121,6 +121,32 @@ class ShortcutDetectorTest {
         assertTrue(new ShortcutDetector(p, REGIONS).detect(all).isEmpty());
     }
 
+    /** After a correction: the earlier finding's region no longer passes the thresholds, and is measured again all the same. */
+    @Test
+    void anEarlierRegionIsMeasuredAgainWhereTheThresholdsNoLongerFlagIt() {
+        Region upperRight = new Region(G, 0, 6, 2);
+        DetectorParams p = DetectorParams.defaults();
+        List<RegionStat> now = new ArrayList<>();
+        now.addAll(stats("a", images(60, null, 0, 21), p.imageShare()));
+        now.addAll(stats("b", images(60, null, 0, 22), p.imageShare()));
+        ShortcutDetector detector = new ShortcutDetector(p, REGIONS);
+        List<ShortcutFinding> detected = detector.detect(now);
+        assertTrue(detected.isEmpty(), detected.toString());
+        List<FindingsDiff.Stated> earlier = List.of(
+                new FindingsDiff.Stated("a", "occlusion", upperRight, "upper-right corner", Verdict.SHORTCUT, 0.7, 0.9),
+                new FindingsDiff.Stated("a", "lime", upperRight, "upper-right corner", Verdict.SHORTCUT, 0.7, 0.9), // no lime maps now
+                new FindingsDiff.Stated("a", "occlusion", new Region(4, 0, 0, 1), "off the grid", Verdict.SHORTCUT, 0.7, 0.9),
+                new FindingsDiff.Stated("b", null, null, "whole image", Verdict.GLOBAL_CUE, 0, 0.5));
+        List<ShortcutFinding> again = detector.recheck(now, detected, earlier);
+        assertEquals(1, again.size(), again.toString());
+        ShortcutFinding f = again.get(0);
+        RegionStat measured = now.stream().filter(s -> s.className().equals("a") && REGIONS.get(s.regionIndex()).equals(upperRight)).findFirst().orElseThrow();
+        assertEquals(upperRight, f.region());
+        assertEquals(measured.meanShare(), f.meanShare(), 0);
+        assertTrue(f.meanShare() < p.minShare(), "below the threshold, measured anyway: " + f);
+        assertTrue(detector.recheck(now, List.of(f), earlier).isEmpty(), "a region already found is not added twice");
+    }
+
     private static List<SubgroupDetector.ClusterStat> clusterStats(String cls, int cluster, List<float[]> grids, double imageShare) {
         return stats(cls, grids, imageShare).stream().map(s -> new SubgroupDetector.ClusterStat(cluster, s)).toList();
     }

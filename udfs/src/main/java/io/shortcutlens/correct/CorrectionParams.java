@@ -1,0 +1,98 @@
+package io.shortcutlens.correct;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How the correct job trains a confirmed shortcut away: what stands in for the shortcut's region in the training
+ * stream ({@code fill}), on which share of the images ({@code fraction}), and how the network is fine-tuned
+ * (parameter averaging over {@code workers} Spark tasks). The defaults are here and nowhere else.
+ *
+ * @param fill               {@link Fill}
+ * @param fraction           probability that one image's region is neutralised in one epoch (a seeded draw per image,
+ *                           epoch and region)
+ * @param seed               seed of the draws, the donors and the order of the training stream
+ * @param epochs             passes over the training stream
+ * @param batchSize          examples per mini-batch on each worker
+ * @param workers            Spark tasks training in parallel; the training stream is split into this many parts by a
+ *                           seeded hash of each image's path, so the result does not depend on the input's partitions
+ * @param averagingFrequency mini-batches each worker fits between two averagings of the parameters
+ * @param learningRate       the fine-tuning's learning rate (the network's own updater, this rate)
+ */
+public record CorrectionParams(Fill fill, double fraction, long seed, int epochs, int batchSize, int workers, int averagingFrequency,
+                               double learningRate) implements Serializable {
+
+    /**
+     * What stands in for the region. {@code MEAN}: the image's own per-channel mean; {@code NOISE}: seeded uniform noise
+     * over the image's range in each channel; {@code PASTE}: the same region of an image from the other side — images of
+     * the shortcut's class take it from images of other classes, images of other classes from images of the class — so
+     * that at the default fraction (one half) the region's content is as common in the class as outside it and carries
+     * no class. {@code MEAN} and {@code NOISE} are applied to the images of every class alike, so that the filled
+     * region does not become a cue of its own.
+     */
+    public enum Fill {
+        MEAN, NOISE, PASTE;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Fill parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--fill takes mean, noise or paste, found '" + s + "'");
+            }
+        }
+    }
+
+    public static final Fill DEFAULT_FILL = Fill.PASTE;
+    public static final long DEFAULT_SEED = 42;
+    public static final int DEFAULT_EPOCHS = 4;
+    public static final int DEFAULT_BATCH_SIZE = 32;
+    public static final int DEFAULT_WORKERS = 2;
+    public static final int DEFAULT_AVERAGING_FREQUENCY = 4;
+    public static final double DEFAULT_LEARNING_RATE = 1e-3;
+
+    /** The fraction a fill takes unless told: one half for {@code PASTE} (the region then carries no class), every image otherwise. */
+    public static double defaultFraction(Fill fill) {
+        return fill == Fill.PASTE ? 0.5 : 1.0;
+    }
+
+    public static CorrectionParams defaults() {
+        return new CorrectionParams(DEFAULT_FILL, defaultFraction(DEFAULT_FILL), DEFAULT_SEED, DEFAULT_EPOCHS, DEFAULT_BATCH_SIZE, DEFAULT_WORKERS,
+                DEFAULT_AVERAGING_FREQUENCY, DEFAULT_LEARNING_RATE);
+    }
+
+    public CorrectionParams {
+        if (fill == null) {
+            throw new IllegalArgumentException("a correction needs a fill (mean, noise or paste)");
+        }
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("--fraction is a share of the images in (0, 1], found " + fraction);
+        }
+        if (epochs < 1 || batchSize < 1 || workers < 1 || averagingFrequency < 1) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--epochs, --batch-size, --workers and --averaging-frequency are at least 1, "
+                    + "found %d, %d, %d, %d", epochs, batchSize, workers, averagingFrequency));
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("--learning-rate must be positive, found " + learningRate);
+        }
+    }
+
+    /** The settings as the correction's manifest and recipe record them. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fill", fill.label());
+        m.put("fraction", fraction);
+        m.put("seed", seed);
+        m.put("epochs", epochs);
+        m.put("batch_size", batchSize);
+        m.put("workers", workers);
+        m.put("averaging_frequency", averagingFrequency);
+        m.put("learning_rate", learningRate);
+        return m;
+    }
+}
