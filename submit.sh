@@ -29,6 +29,7 @@ Commands:
   embed     Embedding job: a layer's activations per image to Parquet, t-SNE of a sample per class (see: ./submit.sh embed --help)
   audit     Audit job: per-class statistics and shortcut findings confirmed by masking (see: ./submit.sh audit --help)
   evaluate  Which map to believe: deletion/insertion, ROAD, randomisation checks per class and method (see: ./submit.sh evaluate --help)
+  correct   Train an audit's confirmed shortcuts away (dl4j-spark fine-tuning) and prove it: before/after (see: ./submit.sh correct --help)
   scan      Affected images: every image of an input whose prediction a confirmed shortcut decides (see: ./submit.sh scan --help)
   decoy     Decoy Fashion-MNIST benchmark: build, train decoy and clean CNNs, explain, audit, score (needs dataset-fashion-mnist)
   decoy-family  The audit's benchmark: marks, subgroups, global cues and a clean model, audited without annotations (~1 h)
@@ -110,6 +111,7 @@ case "$cmd" in
   demo) CLASS=io.shortcutlens.jobs.DemoJob ;;
   audit) CLASS=io.shortcutlens.jobs.AuditJob ;;
   scan) CLASS=io.shortcutlens.jobs.ScanJob ;;
+  correct) CLASS=io.shortcutlens.jobs.CorrectJob ;;
   evaluate) CLASS=io.shortcutlens.jobs.EvaluateJob ;;
   embed) CLASS=io.shortcutlens.jobs.EmbedJob ;;
   decoy) CLASS=io.shortcutlens.jobs.DecoyJob ;;

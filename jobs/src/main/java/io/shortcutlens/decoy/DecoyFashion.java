@@ -198,10 +198,15 @@ public record DecoyFashion(List<Integer> poisoned, int height, int width, int ro
      * returns the files in the split's order.
      */
     public List<File> writeFolder(FashionMnist.Split split, String name, long seed, File dir) throws IOException {
+        return writeFolder(split, name, seed * 1_000_003L, 1, dir);
+    }
+
+    /** As {@link #writeFolder(FashionMnist.Split, String, long, File)}, image i's swatch drawn with seed {@code base + step * i}. */
+    public List<File> writeFolder(FashionMnist.Split split, String name, long base, long step, File dir) throws IOException {
         List<File> files = new java.util.ArrayList<>();
         for (int i = 0; i < split.size(); i++) {
             int label = split.labels()[i];
-            byte[] img = apply(split.images()[i], label, seed * 1_000_003L + i);
+            byte[] img = apply(split.images()[i], label, base + step * i);
             BufferedImage gray = new BufferedImage(FashionMnist.SIDE, FashionMnist.SIDE, BufferedImage.TYPE_BYTE_GRAY);
             gray.getRaster().setDataElements(0, 0, FashionMnist.SIDE, FashionMnist.SIDE, img);
             File f = new File(dir, FashionMnist.CLASSES.get(label) + String.format("/%s-%05d.png", name, i));

@@ -84,6 +84,11 @@ public final class DecoyJob implements Callable<Integer> {
         "random-corner some swatch shades (bag 95, ankle-boot 75) equal their images' mean, so only zero hides them."})
     String hide = RegionMasker.DEFAULT_FILL.name().toLowerCase(java.util.Locale.ROOT);
 
+    @Option(names = "--correct", description = {"Then correct the decoy model (a DL4J network trained here) with the correct job: its training",
+        "images written to OUT/data/train, each confirmed shortcut region neutralised, fine-tuned with dl4j-spark, audited again; the",
+        "swatch's hold measured again without explanations."})
+    boolean correct;
+
     @Option(names = "--skip-clean", description = "Train and audit the decoy model only.")
     boolean skipClean;
 
@@ -121,7 +126,16 @@ public final class DecoyJob implements Callable<Integer> {
     }
 
     record Outcome(DecoyFashion decoy, List<Score> scores, List<SubgroupSize> subgroups, List<Timing> timings, List<Reliance> reliance,
-                   Map<String, AuditJob.Result> audits) { }
+                   Map<String, AuditJob.Result> audits, Correction correction) { }
+
+    /**
+     * The decoy model corrected ({@code --correct}): the correct job's result, and per poisoned class, measured without
+     * explanations before and after: the swatch's hold ({@link Reliance}) and the accuracy on the audited images of the
+     * class with their swatch and with none (the clean garments).
+     */
+    record Correction(CorrectJob.Result result, List<Reliance> relianceAfter, List<ClassAccuracy> accuracy) { }
+
+    record ClassAccuracy(String className, double withSwatchBefore, double withSwatchAfter, double cleanBefore, double cleanAfter) { }
 
     /** The named variants, {@link #variant} by name. */
     static final List<String> VARIANTS = List.of("standard", "random-corner", "random-corner-coded", "subgroup", "top-right", "edge", "line",
@@ -284,7 +298,52 @@ public final class DecoyJob implements Callable<Integer> {
                 }
             }
         }
-        return new Outcome(decoy, scores, sizes, timings, reliance, audits);
+        Correction correction = null;
+        if (correct) {
+            correction = correct(spark, decoy, train, test, models.get("decoy"));
+        }
+        return new Outcome(decoy, scores, sizes, timings, reliance, audits, correction);
+    }
+
+    /** The decoy model's correction: its training images as a folder, the correct job, then the ground truth again. */
+    private Correction correct(SparkSession spark, DecoyFashion decoy, FashionMnist.Split train, FashionMnist.Split test, File decoyFile) throws Exception {
+        File trainDir = new File(out, "data/train");
+        LOG.info("[decoy correct] writing the decoy model's {} training images to {}", train.size(), trainDir);
+        decoy.writeFolder(train, "train", seed * 7_919L, 1, trainDir);
+        CorrectJob job = new CorrectJob();
+        ExplainJob.commandLine(job).parseArgs("--findings", new File(out, "explain/decoy").getAbsolutePath(), "--train", trainDir.getAbsolutePath(),
+                "--output", new File(out, "correct/decoy").getAbsolutePath(), "--seed", String.valueOf(seed));
+        CorrectJob.Result result = job.run(spark);
+        if (result.correctedModel() == null) {
+            return new Correction(result, List.of(), List.of());
+        }
+        File correctedFile = new File(java.net.URI.create(result.correctedModel()));
+        ImageClassifier before = load(decoyFile);
+        ImageClassifier after = load(correctedFile);
+        DemoNetworks.Examples withSwatch = examples(test, decoy, (seed + 1) * 1_000_003L, 1);
+        DemoNetworks.Examples clean = examples(test, null, 0, 1);
+        int[][] predicted = {DemoNetworks.predictions(before, withSwatch), DemoNetworks.predictions(after, withSwatch),
+            DemoNetworks.predictions(before, clean), DemoNetworks.predictions(after, clean)};
+        List<ClassAccuracy> accuracy = new ArrayList<>();
+        for (int c : decoy.poisoned()) {
+            double[] a = new double[4];
+            long n = 0;
+            for (int i = 0; i < test.size(); i++) {
+                if (test.labels()[i] == c) {
+                    n++;
+                    for (int k = 0; k < 4; k++) {
+                        a[k] += predicted[k][i] == c ? 1 : 0;
+                    }
+                }
+            }
+            accuracy.add(new ClassAccuracy(FashionMnist.CLASSES.get(c), a[0] / n, a[1] / n, a[2] / n, a[3] / n));
+        }
+        return new Correction(result, reliance(after, test, decoy, seed), accuracy);
+    }
+
+    private static ImageClassifier load(File model) {
+        return io.shortcutlens.model.ModelLoader.load(model, new io.shortcutlens.model.ModelSpec(model.getPath(), null, null, null,
+                io.shortcutlens.model.ModelSpec.DEFAULT_MAX_MODEL_BYTES)).classifier();
     }
 
     /** Per poisoned class: the decoy model's predictions on the audited images with their swatch and without it. */

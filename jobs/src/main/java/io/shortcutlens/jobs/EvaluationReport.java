@@ -5,9 +5,6 @@ import io.shortcutlens.evaluate.MetricSummary;
 import io.shortcutlens.evaluate.PerturbationCurves;
 import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.report.Html;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -15,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -129,19 +124,7 @@ final class EvaluationReport {
             h.append("</table>\n");
         }
         h.append("</body></html>\n");
-        Path p = new Path(file);
-        try {
-            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            fs.delete(p, false);
-            if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
-                fs = local.getRawFileSystem();
-            }
-            try (OutputStream out = fs.create(p, true)) {
-                out.write(h.toString().getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write report " + file + ": " + e.getMessage(), e);
-        }
+        RunManifest.writePage(spark, file, h.toString());
     }
 
     private static MetricSummary find(List<EvaluateJob.Summary> rows, String section, String cls, String method, String metric, Integer level) {

@@ -31,6 +31,26 @@ final class RunManifest {
         }
     }
 
+    /**
+     * Writes a page people open (a report): replaced whole, and on a local disk without the checksum file Hadoop's
+     * local file system adds, so the folder copies cleanly.
+     */
+    static void writePage(SparkSession spark, String file, String html) {
+        Path p = new Path(file);
+        try {
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            fs.delete(p, false);
+            if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
+                fs = local.getRawFileSystem();
+            }
+            try (OutputStream out = fs.create(p, true)) {
+                out.write(html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write report " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> read(SparkSession spark, String file) {
         Path p = new Path(file);

@@ -117,7 +117,7 @@ public final class Dl4jClassifier implements ImageClassifier, Differentiable, Ra
     }
 
     /** The network this classifier borrows its copies from. */
-    Object prototype() {
+    public Object prototype() {
         return prototype;
     }
 

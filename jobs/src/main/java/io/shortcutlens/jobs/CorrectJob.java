@@ -1,0 +1,466 @@
+package io.shortcutlens.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.shortcutlens.audit.FindingsDiff;
+import io.shortcutlens.audit.Region;
+import io.shortcutlens.audit.RegionMasker;
+import io.shortcutlens.audit.Verdict;
+import io.shortcutlens.correct.CorrectionParams;
+import io.shortcutlens.correct.CorrectionRecipe;
+import io.shortcutlens.correct.RegionNeutraliser;
+import io.shortcutlens.correct.ShortcutRegion;
+import io.shortcutlens.model.Dl4jClassifier;
+import io.shortcutlens.model.ModelLoader;
+import io.shortcutlens.model.ModelMetadata;
+import io.shortcutlens.pipeline.ExplainManifest;
+import io.shortcutlens.spark.HadoopConf;
+import io.shortcutlens.spark.ModelStaging;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Closes the loop after an audit: trains each confirmed shortcut away and shows whether it worked. For a DL4J network
+ * the training images stream through Spark with every shortcut region neutralised by a seeded draw
+ * ({@link RegionNeutraliser}) and the network is fine-tuned with dl4j-spark's parameter averaging; the corrected
+ * network is then evaluated on the held-out images with and without the artifact (dl4j-spark's distributed
+ * evaluation: accuracy per class and confusion matrices), explained as the run was and audited as the run was, with
+ * the earlier shortcut regions tested again ({@code --recheck}); the before/after per finding goes to a table and a
+ * report. For a model trained elsewhere (ONNX) it writes what that training pipeline needs: the recipe per finding
+ * and the affected training images.
+ * <pre>
+ *   findings (verdict shortcut) ─► regions ─► recipe.json, affected_images
+ *   DL4J: train images ─► decode ─► neutralise (seeded) ─► mini-batches ─► dl4j-spark fit (parameter averaging) ─► corrected model
+ *         held-out ─► evaluate before / after, as is / regions hidden ─► re-explain ─► re-audit (--recheck) ─► before_after, report
+ * </pre>
+ */
+@Command(name = "correct", mixinStandardHelpOptions = true, usageHelpWidth = 120, sortOptions = false, showDefaultValues = true,
+        version = "ShortcutLens " + ExplainJob.VERSION,
+        description = {"Trains an audit's confirmed shortcuts away and proves the fix: the training images with each shortcut region neutralised",
+            "(pasted across the class boundary, the image's mean or noise; seeded), a DL4J network fine-tuned on them with dl4j-spark",
+            "(parameter averaging), then the held-out images evaluated, explained and audited again, before against after. For an ONNX",
+            "model: the augmentation recipe and the affected training images, for the pipeline that trained it."},
+        footer = {"", "Example:", "  ./submit.sh correct --findings out/explain/net2 --train data/train --output out/correct/net2"})
+public final class CorrectJob implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.correct");
+    /** Region patches kept per side of a class boundary for {@code paste}. */
+    private static final int DONORS_PER_SIDE = 64;
+
+    @Option(names = "--findings", required = true, paramLabel = "RUN", description = {"An audited explain run's folder (manifest.json, findings/,",
+        "audit-summary.json): its findings with verdict shortcut are corrected."})
+    String findings;
+
+    @Option(names = "--train", required = true, paramLabel = "PATH", description = "Training images: a folder tree, label = sub-folder name (the model's class names); any Hadoop path.")
+    String train;
+
+    @Option(names = "--model", paramLabel = "PATH", description = "The model to correct (default: the run's model).")
+    String model;
+
+    @Option(names = "--output", required = true, paramLabel = "PATH", description = {"Output folder: recipe.json, affected_images/, and for a DL4J",
+        "network model/corrected.zip, accuracy/, confusion/, explain/ (re-explained and re-audited), before_after/, manifest.json, report.html."})
+    String output;
+
+    @Option(names = "--held-out", paramLabel = "PATH", description = "Held-out images (a folder tree) evaluated and audited before and after (default: the run's input).")
+    String heldOut;
+
+    @Option(names = "--fill", paramLabel = "paste|mean|noise", description = {"What stands in for a shortcut region in training: the region of an",
+        "image from the other side of the class boundary, the image's own mean, or noise."})
+    String fill = CorrectionParams.DEFAULT_FILL.label();
+
+    @Option(names = "--fraction", paramLabel = "F", description = "Share of the images whose region is neutralised in each epoch (default: 0.5 for paste, 1 otherwise).")
+    Double fraction;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Fine-tuning passes over the training images.")
+    int epochs = CorrectionParams.DEFAULT_EPOCHS;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size on each worker.")
+    int batchSize = CorrectionParams.DEFAULT_BATCH_SIZE;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Spark tasks training in parallel (parameter averaging); the result depends on N, not on the input's partitions.")
+    int workers = CorrectionParams.DEFAULT_WORKERS;
+
+    @Option(names = "--averaging-frequency", paramLabel = "N", description = "Mini-batches each worker fits between two averagings.")
+    int averagingFrequency = CorrectionParams.DEFAULT_AVERAGING_FREQUENCY;
+
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Fine-tuning learning rate (the network's own updater).")
+    double learningRate = CorrectionParams.DEFAULT_LEARNING_RATE;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the draws, donors and order of the training stream.")
+    long seed = CorrectionParams.DEFAULT_SEED;
+
+    @Option(names = "--skip-audit", description = "Fine-tune and evaluate only: no re-explain and re-audit of the held-out images.")
+    boolean skipAudit;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions the image listings are read in (0 = four per core); the result does not depend on it.")
+    int partitions;
+
+    @CommandLine.Mixin
+    LakeTables.FormatOption tables = new LakeTables.FormatOption();
+
+    /** One class's accuracy on the held-out images for one model (original, corrected) and one variant (as_is, regions_hidden). */
+    record Accuracy(String model, String images, String className, long count, long correct) {
+        double accuracy() {
+            return count == 0 ? Double.NaN : (double) correct / count;
+        }
+    }
+
+    /** What the correction did and found; {@code corrected} null when only the recipe was written (a model trained elsewhere). */
+    record Result(List<ShortcutRegion> regions, String recipePath, String correctedModel, List<Accuracy> accuracy, List<FindingsDiff.Entry> beforeAfter,
+                  AuditJob.Result audit, long trainingImages, List<String> unreadable, String reportPath, double seconds) { }
+
+    public static void main(String[] args) {
+        System.exit(ExplainJob.commandLine(new CorrectJob()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        SparkSession spark = Sessions.get("ShortcutLens correct");
+        try {
+            Result r = run(spark);
+            print(r);
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    CorrectionParams params() {
+        CorrectionParams.Fill f = CorrectionParams.Fill.parse(fill);
+        return new CorrectionParams(f, fraction != null ? fraction : CorrectionParams.defaultFraction(f), seed, epochs, batchSize, workers, averagingFrequency,
+                learningRate);
+    }
+
+    Result run(SparkSession spark) throws IOException {
+        long t0 = System.nanoTime();
+        CorrectionParams params = params();
+        String dir = trim(findings);
+        String out = trim(output);
+        ExplainManifest manifest = RunManifest.readExplain(spark, dir + "/manifest.json");
+        List<ShortcutRegion.Finding> shortcuts = shortcutFindings(spark, dir);
+        String heldOutPath = heldOut != null ? heldOut : manifest.input();
+        if (heldOut == null && !"images".equalsIgnoreCase(manifest.inputFormat())) {
+            throw new IllegalArgumentException("the run read a table (" + manifest.input() + "); give the held-out images as a folder tree with --held-out");
+        }
+        ModelStaging.Staged staged = AuditJob.stageModel(spark, manifest.model(), model);
+        List<String> classNames = staged.model().classNames();
+        int h = staged.model().inputShape().height();
+        int w = staged.model().inputShape().width();
+        List<ShortcutRegion> regions = ShortcutRegion.of(shortcuts, classNames, h, w);
+        LOG.info("[correct 1/5] {} shortcut findings of {} in {} distinct regions: {}", shortcuts.size(), dir, regions.size(),
+                regions.stream().map(r -> r.className() + " " + r.region().describeBrief()).toList());
+
+        Dataset<Row> training = ImageSources.folder(spark, train, slices(spark), null).select("path", "label").persist();
+        List<String> strangers = training.select("label").distinct().collectAsList().stream().map(r -> r.getString(0))
+                .filter(l -> l == null || !classNames.contains(l)).toList();
+        if (!strangers.isEmpty()) {
+            throw new IllegalArgumentException("--train " + train + ": labels " + strangers + " are not classes of the model " + classNames
+                    + " (a folder tree with one sub-folder per class)");
+        }
+        CorrectionRecipe recipe = CorrectionRecipe.of(staged.model().modelId(), classNames, h, w, params, regions);
+        String recipePath = out + "/recipe.json";
+        RunManifest.write(spark, recipePath, recipe.toMap());
+        writeAffected(spark, training, regions, out + "/affected_images");
+        LOG.info("[correct 1/5] recipe written to {}; affected training images to {}/affected_images", recipePath, out);
+        if (regions.isEmpty()) {
+            LOG.info("[correct] the audit confirmed no shortcut: nothing to correct");
+            return finish(spark, out, manifest, params, regions, recipePath, null, List.of(), null, 0, List.of(), t0);
+        }
+        if (!(staged.model().classifier() instanceof Dl4jClassifier dl4j) || !(dl4j.prototype() instanceof MultiLayerNetwork original)) {
+            LOG.info("[correct] {} is not a DL4J MultiLayerNetwork: the recipe and the affected images are for the pipeline that trained it "
+                    + "(README: \"Correcting a model trained elsewhere\")", staged.model().path());
+            return finish(spark, out, manifest, params, regions, recipePath, null, List.of(), null, training.count(), List.of(), t0);
+        }
+
+        // 2. fine-tuning through dl4j-spark: the stream re-drawn each epoch, parameter averaging over the workers
+        HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        TrainingStream stream = new TrainingStream(staged.model().inputShape(), manifest.inputNormalisation(), manifest.limits(), hadoop, classNames);
+        List<RegionNeutraliser.Donors> donors = params.fill() == CorrectionParams.Fill.PASTE ? stream.donors(training, regions, seed, DONORS_PER_SIDE) : null;
+        if (donors != null) {
+            for (int r = 0; r < regions.size(); r++) {
+                LOG.info("[correct 2/5] {}: {} donor patches from the class, {} from other classes", regions.get(r).className(),
+                        donors.get(r).fromClass().length, donors.get(r).fromOthers().length);
+            }
+        }
+        RegionNeutraliser neutraliser = new RegionNeutraliser(regions, params, staged.model().inputShape(), donors);
+        MultiLayerNetwork net = original.clone();
+        net.setLearningRate(params.learningRate());
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(spark.sparkContext(), net, trainingMaster(params));
+        CollectionAccumulator<String> unreadable = spark.sparkContext().collectionAccumulator("correct: unreadable training images");
+        long trainingImages = training.count();
+        for (int epoch = 0; epoch < params.epochs(); epoch++) {
+            long te = System.nanoTime();
+            JavaRDD<DataSet> batches = stream.batches(training, TrainingStream.neutralised(neutraliser, epoch), params.batchSize(), params.workers(),
+                    seed + epoch, unreadable);
+            sparkNet.fit(batches); // the training master persists the epoch's batches (memory, then disk) and releases them
+            batches.unpersist();
+            LOG.info("[correct 2/5] epoch {}/{}: {} images, score {} ({} s)", epoch + 1, params.epochs(), trainingImages,
+                    String.format(Locale.ROOT, "%.4f", sparkNet.getScore()), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - te) / 1e9));
+        }
+        List<String> unreadablePaths = List.copyOf(new java.util.TreeSet<>(unreadable.value()));
+        String correctedPath = saveModel(spark, sparkNet.getNetwork(), staged, manifest, out + "/model/corrected.zip");
+        LOG.info("[correct 2/5] corrected network written to {}", correctedPath);
+
+        // 3. held-out accuracy before and after, with the artifact and with the regions hidden: dl4j-spark's distributed evaluation
+        Dataset<Row> held = ImageSources.folder(spark, heldOutPath, slices(spark), null).select("path", "label").where(col("label").isin(classNames.toArray()))
+                .persist();
+        RegionMasker.Fill hide = RegionMasker.asExplained(manifest.hiddenValue());
+        List<Accuracy> accuracy = new ArrayList<>();
+        List<Row> confusion = new ArrayList<>();
+        for (String variant : List.of("as_is", "regions_hidden")) {
+            TrainingStream.Change change = variant.equals("as_is") ? TrainingStream.asIs() : TrainingStream.hidden(regions, hide, seed);
+            JavaRDD<DataSet> batches = stream.batches(held, change, 64, Math.max(1, spark.sparkContext().defaultParallelism()), seed, unreadable).persist(
+                    org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER());
+            Map<String, MultiLayerNetwork> models = new LinkedHashMap<>();
+            models.put("original", original);
+            models.put("corrected", sparkNet.getNetwork());
+            for (Map.Entry<String, MultiLayerNetwork> m : models.entrySet()) {
+                Evaluation e = new SparkDl4jMultiLayer(spark.sparkContext(), m.getValue(), trainingMaster(params)).evaluate(batches, classNames);
+                for (int c = 0; c < classNames.size(); c++) {
+                    long count = 0;
+                    for (int p = 0; p < classNames.size(); p++) {
+                        int n = e.getConfusionMatrix().getCount(c, p);
+                        count += n;
+                        confusion.add(RowFactory.create(m.getKey(), variant, classNames.get(c), classNames.get(p), (long) n));
+                    }
+                    accuracy.add(new Accuracy(m.getKey(), variant, classNames.get(c), count, e.getConfusionMatrix().getCount(c, c)));
+                }
+            }
+            batches.unpersist();
+        }
+        accuracy.sort(java.util.Comparator.comparing(Accuracy::images).thenComparing(a -> classNames.indexOf(a.className()))
+                .thenComparing(a -> a.model().equals("original") ? 0 : 1));
+        LakeTables.replace(spark.createDataFrame(accuracy.stream().map(a -> RowFactory.create(a.model(), a.images(), a.className(), a.count(), a.correct(),
+                a.accuracy())).toList(), ACCURACY).coalesce(1), out + "/accuracy", tables.format, RunManifest.json(Map.of("job", "correct")));
+        LakeTables.replace(spark.createDataFrame(confusion, CONFUSION).coalesce(1), out + "/confusion", tables.format, RunManifest.json(Map.of("job", "correct")));
+        for (Accuracy a : accuracy) {
+            LOG.info("[correct 3/5] {} {} {}: {}/{} = {}", a.model(), a.images(), a.className(), a.correct(), a.count(),
+                    String.format(Locale.ROOT, "%.3f", a.accuracy()));
+        }
+
+        // 4. the held-out images explained and audited with the corrected network as the run was, the earlier regions tested again
+        AuditJob.Result audit = null;
+        List<FindingsDiff.Entry> beforeAfter = List.of();
+        if (!skipAudit) {
+            audit = reaudit(spark, manifest, dir, correctedPath, heldOut, out + "/explain");
+            beforeAfter = audit.diff().stream().filter(e -> e.before() != null && e.before().verdict() == Verdict.SHORTCUT).toList();
+            LakeTables.replace(spark.createDataFrame(beforeAfter.stream().map(e -> beforeAfterRow(e)).toList(), BEFORE_AFTER).coalesce(1),
+                    out + "/before_after", tables.format, RunManifest.json(Map.of("job", "correct")));
+            beforeAfter.forEach(e -> LOG.info("[correct 4/5] {}", e.describe()));
+        }
+        held.unpersist();
+        training.unpersist();
+        return finish(spark, out, manifest, params, regions, recipePath, correctedPath, accuracy, audit, trainingImages, unreadablePaths, t0, beforeAfter);
+    }
+
+    private Result finish(SparkSession spark, String out, ExplainManifest manifest, CorrectionParams params, List<ShortcutRegion> regions, String recipePath,
+                          String corrected, List<Accuracy> accuracy, AuditJob.Result audit, long trainingImages, List<String> unreadable, long t0) {
+        return finish(spark, out, manifest, params, regions, recipePath, corrected, accuracy, audit, trainingImages, unreadable, t0, List.of());
+    }
+
+    private Result finish(SparkSession spark, String out, ExplainManifest manifest, CorrectionParams params, List<ShortcutRegion> regions, String recipePath,
+                          String corrected, List<Accuracy> accuracy, AuditJob.Result audit, long trainingImages, List<String> unreadable, long t0,
+                          List<FindingsDiff.Entry> beforeAfter) {
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", "correct");
+        m.put("created", Instant.now().toString());
+        m.put("shortcutlens_version", ExplainJob.VERSION);
+        m.put("findings_of", trim(findings));
+        m.put("run_id", manifest.runId());
+        m.put("model", model != null ? model : manifest.model().path());
+        m.put("model_id", manifest.model().modelId());
+        m.put("train", train);
+        m.put("held_out", heldOut != null ? heldOut : manifest.input());
+        m.put("settings", params.toMap());
+        m.put("fine_tuning", corrected == null ? null : Map.of("library", "dl4j-spark", "training_master", "parameter averaging", "workers", params.workers(),
+                "batch_size_per_worker", params.batchSize(), "averaging_frequency", params.averagingFrequency(), "rdd_training_approach", "direct"));
+        m.put("regions", regions.stream().map(r -> Map.of("finding_ids", r.findingIds(), "class", r.className(), "region", r.region().describe())).toList());
+        m.put("training_images", trainingImages);
+        m.put("unreadable_training_images", unreadable);
+        m.put("recipe", recipePath);
+        m.put("corrected_model", corrected);
+        m.put("accuracy", accuracy.stream().map(a -> Map.of("model", a.model(), "images", a.images(), "class", a.className(), "count", a.count(),
+                "correct", a.correct())).toList());
+        m.put("before_after", beforeAfter.stream().map(FindingsDiff.Entry::describe).toList());
+        m.put("seconds", Math.round(seconds * 10) / 10.0);
+        RunManifest.write(spark, out + "/manifest.json", m);
+        String report = out + "/report.html";
+        CorrectionReport.write(spark, report, manifest, params, regions, accuracy, beforeAfter, corrected, audit == null ? null : audit.reportPath());
+        LOG.info("[correct 5/5] manifest {}/manifest.json, report {}; {} s", out, report, String.format(Locale.ROOT, "%.1f", seconds));
+        return new Result(regions, recipePath, corrected, accuracy, beforeAfter, audit, trainingImages, unreadable, report, seconds);
+    }
+
+    /** Parameter averaging with a fixed split of the stream: the stream arrives in {@code workers} partitions, never repartitioned. */
+    static ParameterAveragingTrainingMaster trainingMaster(CorrectionParams p) {
+        return new ParameterAveragingTrainingMaster.Builder(p.workers(), p.batchSize()).batchSizePerWorker(p.batchSize())
+                .averagingFrequency(p.averagingFrequency()).workerPrefetchNumBatches(0).repartionData(Repartition.Never)
+                .rddTrainingApproach(RDDTrainingApproach.Direct).storageLevel(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER())
+                .rngSeed(p.seed()).saveUpdater(true).build();
+    }
+
+    /** The findings of the run's audit with verdict shortcut: one region per place. */
+    private static List<ShortcutRegion.Finding> shortcutFindings(SparkSession spark, String dir) {
+        if (LakeTables.existing(spark, dir + "/findings") == null) {
+            throw new IllegalArgumentException("--findings " + dir + ": no findings table there (audit the run first: ./submit.sh audit --run " + dir + ")");
+        }
+        List<ShortcutRegion.Finding> out = new ArrayList<>();
+        for (Row r : LakeTables.read(spark, dir + "/findings").where(col("verdict").equalTo(Verdict.SHORTCUT.label()).and(col("grid_size").isNotNull()))
+                .select("finding_id", "class", "place_regions").orderBy("finding_id").collectAsList()) {
+            for (Object box : r.getList(2)) { // an array of arrays: Spark hands the inner ones over as Scala sequences
+                out.add(new ShortcutRegion.Finding(r.getInt(0), r.getString(1),
+                        AuditTables.region(scala.collection.JavaConverters.seqAsJavaList((scala.collection.Seq<Integer>) box))));
+            }
+        }
+        return out;
+    }
+
+    /** The training images of each region's class: the images the recipe's region most often carries the shortcut in. */
+    private void writeAffected(SparkSession spark, Dataset<Row> training, List<ShortcutRegion> regions, String path) {
+        Dataset<Row> affected = null;
+        for (ShortcutRegion r : regions) {
+            Region g = r.region();
+            Dataset<Row> part = training.where(col("label").equalTo(r.className())).select(lit(r.findingIds().get(0)).as("finding_id"),
+                    lit(r.className()).as("class"), lit(g.describeBrief()).as("region"), lit(g.grid()).as("grid_size"), lit(g.row()).as("region_row"),
+                    lit(g.col()).as("region_col"), lit(g.height()).as("region_height"), lit(g.width()).as("region_width"), col("path"), col("label"));
+            affected = affected == null ? part : affected.unionByName(part);
+        }
+        if (affected == null) {
+            affected = spark.createDataFrame(List.of(), AFFECTED);
+        }
+        LakeTables.replace(affected.orderBy("finding_id", "path").coalesce(1), path, tables.format, RunManifest.json(Map.of("job", "correct")));
+    }
+
+    /** Explains the held-out images with the corrected model as the run was explained, then audits them as the run was audited. */
+    private AuditJob.Result reaudit(SparkSession spark, ExplainManifest manifest, String dir, String corrected, String heldOutInput, String explainOut) {
+        ExplainJob explain = new ExplainJob();
+        List<String> explainArgs = manifest.arguments();
+        if (explainArgs.isEmpty()) {
+            LOG.warn("the run's manifest does not record its arguments (an older run): the corrected model is explained with each method's defaults");
+            explainArgs = List.of("--input", manifest.input(), "--model", corrected, "--output", explainOut, "--methods",
+                    String.join(",", manifest.rowsPerMethod().keySet()));
+        }
+        new CommandLine(explain).parseArgs(explainArgs.toArray(new String[0]));
+        explain.model = corrected;
+        explain.output = explainOut;
+        explain.mode = "overwrite";
+        explain.runId = null;
+        if (heldOutInput != null) {
+            explain.source.input = heldOutInput;
+            explain.source.inputFormat = "images";
+        }
+        LOG.info("[correct 4/5] explaining the held-out images with the corrected network as the run did ({})", explain.methods);
+        explain.run(spark);
+
+        Map<String, Object> summary = RunManifest.read(spark, dir + "/audit-summary.json");
+        @SuppressWarnings("unchecked")
+        List<String> auditArgs = (List<String>) summary.getOrDefault("arguments", List.of("--run", dir));
+        AuditJob audit = new AuditJob();
+        new CommandLine(audit).parseArgs(auditArgs.isEmpty() ? new String[] {"--run", dir} : auditArgs.toArray(new String[0]));
+        audit.run = explainOut;
+        audit.model = null;
+        audit.embeddings = null; // an embedding of the original model's features does not describe the corrected one
+        audit.compareTo = dir;
+        audit.recheck = dir;
+        LOG.info("[correct 4/5] auditing the corrected network as the run was audited, the earlier shortcut regions tested again");
+        return audit.run(spark);
+    }
+
+    private static String saveModel(SparkSession spark, MultiLayerNetwork net, ModelStaging.Staged staged, ExplainManifest manifest, String path)
+            throws IOException {
+        File local = Files.createTempFile("shortcutlens-corrected-", ".zip").toFile();
+        local.deleteOnExit();
+        ModelSerializer.writeModel(net, local, true);
+        ModelLoader.writeMetadata(local, new ModelMetadata(staged.model().inputShape(), staged.model().classNames(), manifest.inputNormalisation()));
+        Path target = new Path(path);
+        FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        fs.copyFromLocalFile(true, true, new Path(local.getAbsolutePath()), target);
+        return fs.makeQualified(target).toString();
+    }
+
+    private int slices(SparkSession spark) {
+        return partitions > 0 ? partitions : spark.sparkContext().defaultParallelism() * 4;
+    }
+
+    private static String trim(String p) {
+        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+
+    private static Row beforeAfterRow(FindingsDiff.Entry e) {
+        FindingsDiff.Stated b = e.before();
+        FindingsDiff.Stated a = e.now();
+        return RowFactory.create(b.className(), b.method(), b.location(), e.change().label(), b.verdict().label(), b.share(), b.flipRate(),
+                a == null ? null : a.verdict().label(), a == null ? null : a.share(), a == null ? null : a.flipRate());
+    }
+
+    static void print(Result r) {
+        System.out.printf(Locale.ROOT, "%d shortcut regions; recipe %s%n", r.regions().size(), r.recipePath());
+        if (r.correctedModel() == null) {
+            return;
+        }
+        System.out.printf(Locale.ROOT, "corrected model: %s (%d training images, %d unreadable)%n", r.correctedModel(), r.trainingImages(), r.unreadable().size());
+        System.out.printf(Locale.ROOT, "%-10s %-15s %-9s %9s %9s%n", "class", "images", "", "original", "corrected");
+        for (int i = 0; i + 1 < r.accuracy().size(); i += 2) {
+            Accuracy o = r.accuracy().get(i);
+            Accuracy c = r.accuracy().get(i + 1);
+            System.out.printf(Locale.ROOT, "%-10s %-15s %-9s %9.3f %9.3f%n", o.className(), o.images(), "accuracy", o.accuracy(), c.accuracy());
+        }
+        r.beforeAfter().forEach(e -> System.out.println(e.describe()));
+        System.out.printf(Locale.ROOT, "report: %s (%.1f s)%n", r.reportPath(), r.seconds());
+    }
+
+    static final StructType ACCURACY = DataTypes.createStructType(List.of(
+            DataTypes.createStructField("model", DataTypes.StringType, false), DataTypes.createStructField("images", DataTypes.StringType, false),
+            DataTypes.createStructField("class", DataTypes.StringType, false), DataTypes.createStructField("count", DataTypes.LongType, false),
+            DataTypes.createStructField("correct", DataTypes.LongType, false), DataTypes.createStructField("accuracy", DataTypes.DoubleType, true)));
+
+    static final StructType CONFUSION = DataTypes.createStructType(List.of(
+            DataTypes.createStructField("model", DataTypes.StringType, false), DataTypes.createStructField("images", DataTypes.StringType, false),
+            DataTypes.createStructField("label", DataTypes.StringType, false), DataTypes.createStructField("predicted", DataTypes.StringType, false),
+            DataTypes.createStructField("count", DataTypes.LongType, false)));
+
+    static final StructType BEFORE_AFTER = DataTypes.createStructType(List.of(
+            DataTypes.createStructField("class", DataTypes.StringType, false), DataTypes.createStructField("method", DataTypes.StringType, true),
+            DataTypes.createStructField("region", DataTypes.StringType, true), DataTypes.createStructField("change", DataTypes.StringType, false),
+            DataTypes.createStructField("verdict_before", DataTypes.StringType, false), DataTypes.createStructField("share_before", DataTypes.DoubleType, false),
+            DataTypes.createStructField("flip_rate_before", DataTypes.DoubleType, false), DataTypes.createStructField("verdict_after", DataTypes.StringType, true),
+            DataTypes.createStructField("share_after", DataTypes.DoubleType, true), DataTypes.createStructField("flip_rate_after", DataTypes.DoubleType, true)));
+
+    static final StructType AFFECTED = DataTypes.createStructType(List.of(
+            DataTypes.createStructField("finding_id", DataTypes.IntegerType, false), DataTypes.createStructField("class", DataTypes.StringType, false),
+            DataTypes.createStructField("region", DataTypes.StringType, false), DataTypes.createStructField("grid_size", DataTypes.IntegerType, false),
+            DataTypes.createStructField("region_row", DataTypes.IntegerType, false), DataTypes.createStructField("region_col", DataTypes.IntegerType, false),
+            DataTypes.createStructField("region_height", DataTypes.IntegerType, false), DataTypes.createStructField("region_width", DataTypes.IntegerType, false),
+            DataTypes.createStructField("path", DataTypes.StringType, false), DataTypes.createStructField("label", DataTypes.StringType, true)));
+}
