@@ -69,7 +69,7 @@ import picocli.CommandLine.Option;
 @Command(name = "correct", mixinStandardHelpOptions = true, usageHelpWidth = 120, sortOptions = false, showDefaultValues = true,
         version = "ShortcutLens " + ExplainJob.VERSION,
         description = {"Trains an audit's confirmed shortcuts away and proves the fix: the training images with each shortcut region neutralised",
-            "(pasted across the class boundary, the image's mean or noise; seeded), a DL4J network fine-tuned on them with dl4j-spark",
+            "(the image's mean, noise, or pasted across the class boundary; seeded), a DL4J network fine-tuned on them with dl4j-spark",
             "(parameter averaging), then the held-out images evaluated, explained and audited again, before against after. For an ONNX",
             "model: the augmentation recipe and the affected training images, for the pipeline that trained it."},
         footer = {"", "Example:", "  ./submit.sh correct --findings out/explain/net2 --train data/train --output out/correct/net2"})
@@ -95,8 +95,8 @@ public final class CorrectJob implements Callable<Integer> {
     @Option(names = "--held-out", paramLabel = "PATH", description = "Held-out images (a folder tree) evaluated and audited before and after (default: the run's input).")
     String heldOut;
 
-    @Option(names = "--fill", paramLabel = "paste|mean|noise", description = {"What stands in for a shortcut region in training: the region of an",
-        "image from the other side of the class boundary, the image's own mean, or noise."})
+    @Option(names = "--fill", paramLabel = "mean|noise|paste", description = {"What stands in for a shortcut region in training: the image's own",
+        "mean, noise (both on every class's images), or the region of an image from the other side of the class boundary."})
     String fill = CorrectionParams.DEFAULT_FILL.label();
 
     @Option(names = "--fraction", paramLabel = "F", description = "Share of the images whose region is neutralised in each epoch (default: 0.5 for paste, 1 otherwise).")

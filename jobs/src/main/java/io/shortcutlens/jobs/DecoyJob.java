@@ -89,6 +89,9 @@ public final class DecoyJob implements Callable<Integer> {
         "swatch's hold measured again without explanations."})
     boolean correct;
 
+    @Option(names = "--correct-epochs", paramLabel = "N", description = "--correct: fine-tuning epochs over the training images.")
+    int correctEpochs = io.shortcutlens.correct.CorrectionParams.DEFAULT_EPOCHS;
+
     @Option(names = "--skip-clean", description = "Train and audit the decoy model only.")
     boolean skipClean;
 
@@ -312,7 +315,7 @@ public final class DecoyJob implements Callable<Integer> {
         decoy.writeFolder(train, "train", seed * 7_919L, 1, trainDir);
         CorrectJob job = new CorrectJob();
         ExplainJob.commandLine(job).parseArgs("--findings", new File(out, "explain/decoy").getAbsolutePath(), "--train", trainDir.getAbsolutePath(),
-                "--output", new File(out, "correct/decoy").getAbsolutePath(), "--seed", String.valueOf(seed));
+                "--output", new File(out, "correct/decoy").getAbsolutePath(), "--seed", String.valueOf(seed), "--epochs", String.valueOf(correctEpochs));
         CorrectJob.Result result = job.run(spark);
         if (result.correctedModel() == null) {
             return new Correction(result, List.of(), List.of());

@@ -1,13 +1,16 @@
 package io.shortcutlens.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shortcutlens.demo.DemoData;
 import java.io.File;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -191,6 +194,8 @@ class DemoJobTest {
             String scanManifest = java.nio.file.Files.readString(new File(scanned.manifestPath()).toPath());
             assertTrue(scanManifest.contains("\"forward_passes\" : " + scanned.passes()), scanManifest);
         }
+        correctNet2(out);
+
         // every table the jobs wrote reads the same outside Spark (DuckDB over the Parquet files, partition folders as columns)
         List<File> tables = new java.util.ArrayList<>();
         try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(out.toPath())) {
@@ -212,6 +217,77 @@ class DemoJobTest {
             }
             System.out.println("demo test: DuckDB read " + tables.size() + " tables: " + tables.stream().map(f -> out.toPath().relativize(f.toPath()).toString()).sorted().toList());
         }
+    }
+
+    /**
+     * Closing the loop: net2 corrected by the correct job (its training photos with the watermark corner neutralised,
+     * fine-tuned through dl4j-spark on local[2]), then its held-out photos explained and audited again. Judged without
+     * explanations too: fresh photos with the watermark on every bear and with none anywhere, before and after.
+     */
+    @SuppressWarnings("unchecked")
+    private static void correctNet2(File out) throws Exception {
+        SparkSession spark = TestSpark.session();
+        String run = new File(out, "explain/net2").getAbsolutePath();
+        File dir = new File(out, "correct/net2");
+        CorrectJob job = new CorrectJob();
+        ExplainJob.commandLine(job).parseArgs("--findings", run, "--train", new File(out, "data/train").getAbsolutePath(), "--output", dir.getAbsolutePath());
+        CorrectJob.Result c = job.run(spark);
+        CorrectJob.print(c);
+        assertEquals(1, c.regions().size(), "occlusion's and LIME's lower-left corner are one region: " + c.regions());
+        assertEquals("bear", c.regions().get(0).className());
+        assertEquals(900, c.trainingImages());
+        double minFlipGap = io.shortcutlens.audit.AuditParams.defaults().minFlipGap();
+        assertFalse(c.beforeAfter().isEmpty());
+        for (io.shortcutlens.audit.FindingsDiff.Entry e : c.beforeAfter()) {
+            System.out.println("demo test: correction " + e.describe());
+            assertEquals(io.shortcutlens.audit.Verdict.SHORTCUT, e.before().verdict());
+            assertTrue(e.now() != null && e.now().verdict() != io.shortcutlens.audit.Verdict.SHORTCUT, "measured again, no longer a shortcut: " + e.describe());
+            assertTrue(e.now().flipRate() < minFlipGap, "hiding the watermark flips fewer bears than the audit's threshold: " + e.describe());
+        }
+        assertTrue(c.audit().findings().stream().noneMatch(f -> f.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT && f.finding().className().equals("bear")),
+                "no shortcut verdict for bear after the correction");
+
+        // the ground truth without explanations: fresh photos, the watermark on every bear, and the same scenes with none
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork before = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+                new File(out, "models/net2.zip"));
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork after = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+                new File(java.net.URI.create(c.correctedModel())));
+        io.shortcutlens.demo.DemoNetworks.Examples watermarked = io.shortcutlens.demo.DemoData.threeClass(
+                io.shortcutlens.demo.DemoData.split(40, io.shortcutlens.demo.DemoData.Stamping.BEARS, 91));
+        io.shortcutlens.demo.DemoNetworks.Examples clean = io.shortcutlens.demo.DemoData.threeClass(
+                io.shortcutlens.demo.DemoData.split(40, io.shortcutlens.demo.DemoData.Stamping.NONE, 91));
+        double[] acc = {io.shortcutlens.demo.DemoNetworks.accuracy(before, watermarked), io.shortcutlens.demo.DemoNetworks.accuracy(after, watermarked),
+            io.shortcutlens.demo.DemoNetworks.accuracy(before, clean), io.shortcutlens.demo.DemoNetworks.accuracy(after, clean)};
+        System.out.printf("demo test: correction accuracy with the watermark %.3f -> %.3f, without %.3f -> %.3f%n", acc[0], acc[1], acc[2], acc[3]);
+        assertTrue(acc[3] > acc[2], "without the watermark the corrected net is more accurate");
+        assertTrue(Math.abs(acc[1] - acc[0]) <= 0.05, "with the watermark it stays within 0.05");
+
+        // the tables and the report, read back
+        assertEquals(12, spark.read().parquet(new File(dir, "accuracy").getAbsolutePath()).count(), "3 classes x 2 models x 2 variants");
+        assertEquals(36, spark.read().parquet(new File(dir, "confusion").getAbsolutePath()).count());
+        assertEquals(120L, spark.read().parquet(new File(dir, "confusion").getAbsolutePath())
+                .where("model = 'corrected' AND images = 'as_is'").agg(org.apache.spark.sql.functions.sum("count")).first().getLong(0));
+        assertEquals(c.beforeAfter().size(), spark.read().parquet(new File(dir, "before_after").getAbsolutePath())
+                .where("verdict_before = 'shortcut' AND verdict_after <> 'shortcut'").count());
+        assertEquals(300, spark.read().parquet(new File(dir, "affected_images").getAbsolutePath()).where("class = 'bear' AND label = 'bear'").count());
+        Map<String, Object> recipe = new com.fasterxml.jackson.databind.ObjectMapper().readValue(new File(dir, "recipe.json"), Map.class);
+        assertEquals("mean", ((List<Map<String, Object>>) recipe.get("steps")).get(0).get("fill"));
+        String page = java.nio.file.Files.readString(new File(dir, "report.html").toPath());
+        assertTrue(page.contains("Before and after, per finding") && page.contains("Accuracy on the held-out images"), "the report shows before/after");
+
+        // the fine-tuning does not depend on how the training photos were partitioned: listings in 3 and in 7 partitions
+        // give the same network (the stream is split into --workers parts by a seeded hash of each path)
+        List<org.nd4j.linalg.api.ndarray.INDArray> params = new java.util.ArrayList<>();
+        for (String partitions : List.of("3", "7")) {
+            CorrectJob again = new CorrectJob();
+            ExplainJob.commandLine(again).parseArgs("--findings", run, "--train", new File(out, "data/train").getAbsolutePath(), "--output",
+                    new File(out, "correct/p" + partitions).getAbsolutePath(), "--partitions", partitions, "--epochs", "1", "--skip-audit");
+            params.add(org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(new File(java.net.URI.create(again.run(spark).correctedModel())))
+                    .params());
+        }
+        double diff = params.get(0).sub(params.get(1)).amaxNumber().doubleValue();
+        System.out.printf("demo test: corrected parameters from 3 and 7 input partitions differ by at most %.3g%n", diff);
+        assertTrue(diff <= 1e-5, "partitioning changed the corrected network by " + diff);
     }
 
     /** The audit flags bear at the lower-left corner with occlusion and LIME, confirmed by masking it. */
@@ -255,6 +331,29 @@ class DemoJobTest {
         assertBearShortcutAtTheWatermark(outcome.audits().get("net2").findings());
         assertEquals(List.of("net2"), List.copyOf(outcome.embeddings().keySet()), "the ONNX graph's penultimate layer is embedded");
         evaluateTheExplainRun(new File(out, "explain/net2"));
+
+        // correcting a model trained elsewhere: the recipe and the affected training images for its pipeline, read back
+        File fix = new File(out, "correct/net2");
+        CorrectJob correct = new CorrectJob();
+        ExplainJob.commandLine(correct).parseArgs("--findings", new File(out, "explain/net2").getAbsolutePath(), "--train",
+                new File(out, "data/train").getAbsolutePath(), "--output", fix.getAbsolutePath(), "--fill", "paste");
+        CorrectJob.Result c = correct.run(TestSpark.session());
+        assertEquals(null, c.correctedModel(), "an ONNX model is not fine-tuned here");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> recipe = new com.fasterxml.jackson.databind.ObjectMapper().readValue(new File(fix, "recipe.json"), Map.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> step = ((List<Map<String, Object>>) recipe.get("steps")).get(0);
+        System.out.println("demo test (onnx): recipe step " + step);
+        assertEquals("bear", step.get("class"));
+        @SuppressWarnings("unchecked")
+        Map<String, Double> box = (Map<String, Double>) step.get("box");
+        assertTrue(box.get("top") >= 0.5 && box.get("bottom") == 1.0 && box.get("left") == 0.0 && box.get("right") <= 0.5,
+                "the watermark corner as shares of the image: " + box);
+        assertEquals("paste", step.get("fill"));
+        assertEquals(0.5, step.get("fraction"));
+        List<Row> affected = TestSpark.session().read().parquet(new File(fix, "affected_images").getAbsolutePath()).collectAsList();
+        assertEquals(1, affected.size(), "the one training bear: " + affected);
+        assertTrue(affected.get(0).<String>getAs("path").contains("/bear/"), affected.toString());
     }
 
     /**

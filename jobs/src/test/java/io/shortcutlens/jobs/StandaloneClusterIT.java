@@ -112,6 +112,48 @@ class StandaloneClusterIT {
         assertEquals(fromLocal, fromCluster);
     }
 
+    /**
+     * The correct job's fine-tuning through dl4j-spark on the cluster (executors in their own JVMs, parameter averaging
+     * across them) gives the network local[2] gives for the same findings, photos and settings.
+     */
+    @Test
+    void fineTuningOnTheClusterGivesTheLocalNetwork() throws Exception {
+        File held = new File(work, "correct-held");
+        DemoData.writeFolder(DemoData.split(16, DemoData.Stamping.BEARS, 85), held);
+        File train = new File(work, "correct-train");
+        DemoData.writeFolder(DemoData.split(40, DemoData.Stamping.BEARS, 86), train);
+        File run = new File(work, "correct-run");
+        TestSpark.explainJob("--input", held.getAbsolutePath(), "--model", TestSpark.model().getAbsolutePath(), "--output", run.getAbsolutePath(),
+                "--methods", "occlusion", "--occlusion-mask-size", "8", "--occlusion-stride", "4", "--occlusion-mask-value", "auto").run(TestSpark.session());
+        AuditJob audit = new AuditJob();
+        ExplainJob.commandLine(audit).parseArgs("--run", run.getAbsolutePath(), "--dream-channels", "0", "--no-dream-classes", "--activations-layer", "none");
+        List<io.shortcutlens.audit.AuditFinding> found = audit.run(TestSpark.session()).findings();
+        assertTrue(found.stream().anyMatch(f -> f.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT && f.finding().className().equals("bear")),
+                "the watermark net's bear shortcut, to correct: " + found);
+
+        String[] job = {"--findings", run.getAbsolutePath(), "--train", train.getAbsolutePath(), "--epochs", "2", "--skip-audit"};
+        File clusterOut = new File(work, "correct-cluster");
+        File log = new File(work, "correct.log");
+        int rc = cluster.submit(log, concat(new String[] {"correct", "--master", cluster.masterUrl, "--conf", "spark.executor.memory=1g",
+            "--conf", "spark.cores.max=2", "--conf", "spark.executorEnv.OMP_NUM_THREADS=1"}, concat(job, "--output", clusterOut.getAbsolutePath())));
+        assertEquals(0, rc, "correct on the cluster failed:\n" + tail(log));
+        CorrectJob local = new CorrectJob();
+        ExplainJob.commandLine(local).parseArgs(concat(job, "--output", new File(work, "correct-local").getAbsolutePath()));
+        CorrectJob.Result localResult = local.run(TestSpark.session());
+        org.nd4j.linalg.api.ndarray.INDArray onCluster = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+                new File(clusterOut, "model/corrected.zip")).params();
+        org.nd4j.linalg.api.ndarray.INDArray onLocal = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+                new File(java.net.URI.create(localResult.correctedModel()))).params();
+        org.nd4j.linalg.api.ndarray.INDArray start = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(TestSpark.model()).params();
+        double diff = onCluster.sub(onLocal).amaxNumber().doubleValue();
+        double moved = onLocal.sub(start).amaxNumber().doubleValue();
+        System.out.printf("cluster test: fine-tuned parameters moved by up to %.3g; cluster and local[2] differ by at most %.3g%n", moved, diff);
+        assertTrue(moved > 1e-3, "the fine-tuning changed the network");
+        assertTrue(diff <= 1e-4, "cluster and local fine-tuning differ by " + diff);
+        String manifest = Files.readString(new File(clusterOut, "manifest.json").toPath());
+        assertTrue(manifest.contains("\"library\" : \"dl4j-spark\""), manifest);
+    }
+
     /** Each row as (image id, method, run id, predicted class, target score, map values, error): maps compared exactly. */
     private static Set<List<Object>> rows(Dataset<Row> d) {
         Set<List<Object>> out = new HashSet<>();
