@@ -371,7 +371,7 @@ public final class CorrectJob implements Callable<Integer> {
             explainArgs = List.of("--input", manifest.input(), "--model", corrected, "--output", explainOut, "--methods",
                     String.join(",", manifest.rowsPerMethod().keySet()));
         }
-        new CommandLine(explain).parseArgs(explainArgs.toArray(new String[0]));
+        ExplainJob.commandLine(explain).parseArgs(explainArgs.toArray(new String[0]));
         explain.model = corrected;
         explain.output = explainOut;
         explain.mode = "overwrite";
@@ -387,7 +387,7 @@ public final class CorrectJob implements Callable<Integer> {
         @SuppressWarnings("unchecked")
         List<String> auditArgs = (List<String>) summary.getOrDefault("arguments", List.of("--run", dir));
         AuditJob audit = new AuditJob();
-        new CommandLine(audit).parseArgs(auditArgs.isEmpty() ? new String[] {"--run", dir} : auditArgs.toArray(new String[0]));
+        ExplainJob.commandLine(audit).parseArgs(auditArgs.isEmpty() ? new String[] {"--run", dir} : auditArgs.toArray(new String[0]));
         audit.run = explainOut;
         audit.model = null;
         audit.embeddings = null; // an embedding of the original model's features does not describe the corrected one

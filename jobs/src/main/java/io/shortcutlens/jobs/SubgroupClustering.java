@@ -36,8 +36,13 @@ final class SubgroupClustering {
         for (Row g : groups) {
             Dataset<Row> part = features.where(col("class").equalTo(g.getString(0)).and(col("method").equalTo(g.getString(1))));
             int clusters = (int) Math.min(k, g.getLong(2) / 2);
+            if (clusters >= 2) {
+                // never more clusters than distinct grids: MLlib's k-means|| then seeds fewer centres than k and its training
+                // fails (an index out of bounds); a model whose maps of a class are all alike (Grad-CAM after a correction) has them
+                clusters = (int) Math.min(clusters, part.select("mass_grid").distinct().limit(clusters).count());
+            }
             if (clusters < 2) {
-                continue; // too few images to split (MLlib's KMeans needs k ≥ 2)
+                continue; // too few images, or too few distinct grids, to split (MLlib's KMeans needs k ≥ 2)
             }
             KMeansModel model = new KMeans().setK(clusters).setSeed(seed).setMaxIter(30).setFeaturesCol("features").setPredictionCol(CLUSTER).fit(part);
             Dataset<Row> a = model.transform(part).drop("features");

@@ -225,7 +225,7 @@ class DemoJobTest {
      * explanations too: fresh photos with the watermark on every bear and with none anywhere, before and after.
      */
     @SuppressWarnings("unchecked")
-    private static void correctNet2(File out) throws Exception {
+    static void correctNet2(File out) throws Exception {
         SparkSession spark = TestSpark.session();
         String run = new File(out, "explain/net2").getAbsolutePath();
         File dir = new File(out, "correct/net2");
@@ -260,7 +260,7 @@ class DemoJobTest {
             io.shortcutlens.demo.DemoNetworks.accuracy(before, clean), io.shortcutlens.demo.DemoNetworks.accuracy(after, clean)};
         System.out.printf("demo test: correction accuracy with the watermark %.3f -> %.3f, without %.3f -> %.3f%n", acc[0], acc[1], acc[2], acc[3]);
         assertTrue(acc[3] > acc[2], "without the watermark the corrected net is more accurate");
-        assertTrue(Math.abs(acc[1] - acc[0]) <= 0.05, "with the watermark it stays within 0.05");
+        assertTrue(acc[1] >= acc[0] - 0.05, "with the watermark it loses at most 0.05");
 
         // the tables and the report, read back
         assertEquals(12, spark.read().parquet(new File(dir, "accuracy").getAbsolutePath()).count(), "3 classes x 2 models x 2 variants");
