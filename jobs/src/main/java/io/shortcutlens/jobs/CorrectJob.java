@@ -195,12 +195,15 @@ public final class CorrectJob implements Callable<Integer> {
         LOG.info("[correct 1/5] recipe written to {}; affected training images to {}/affected_images", recipePath, out);
         if (regions.isEmpty()) {
             LOG.info("[correct] the audit confirmed no shortcut: nothing to correct");
+            training.unpersist();
             return finish(spark, out, manifest, params, regions, recipePath, null, List.of(), null, 0, List.of(), t0);
         }
         if (!(staged.model().classifier() instanceof Dl4jClassifier dl4j) || !(dl4j.prototype() instanceof MultiLayerNetwork original)) {
             LOG.info("[correct] {} is not a DL4J MultiLayerNetwork: the recipe and the affected images are for the pipeline that trained it "
                     + "(README: \"Correcting a model trained elsewhere\")", staged.model().path());
-            return finish(spark, out, manifest, params, regions, recipePath, null, List.of(), null, training.count(), List.of(), t0);
+            long images = training.count();
+            training.unpersist();
+            return finish(spark, out, manifest, params, regions, recipePath, null, List.of(), null, images, List.of(), t0);
         }
 
         // 2. fine-tuning through dl4j-spark: the stream re-drawn each epoch, parameter averaging over the workers

@@ -92,6 +92,9 @@ public final class DecoyJob implements Callable<Integer> {
     @Option(names = "--correct-epochs", paramLabel = "N", description = "--correct: fine-tuning epochs over the training images.")
     int correctEpochs = io.shortcutlens.correct.CorrectionParams.DEFAULT_EPOCHS;
 
+    @Option(names = "--correct-fill", paramLabel = "mean|noise|paste", description = "--correct: what stands in for a shortcut region in training.")
+    String correctFill = io.shortcutlens.correct.CorrectionParams.DEFAULT_FILL.label();
+
     @Option(names = "--skip-clean", description = "Train and audit the decoy model only.")
     boolean skipClean;
 
@@ -188,6 +191,17 @@ public final class DecoyJob implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%-10s %-8s subgroup of %d images reported; %d audited images carry the swatch (%.1f%% off);"
                         + " %d of the reported carry it%n", g.method(), g.className(), g.reported(), g.truth(),
                         100.0 * (g.reported() - g.truth()) / Math.max(1, g.truth()), g.membersWithSwatch());
+            }
+            if (o.correction() != null) {
+                CorrectJob.print(o.correction().result());
+                for (Reliance r : o.correction().relianceAfter()) {
+                    System.out.printf(Locale.ROOT, "corrected,   %-10s removing the swatch changes %3d of %3d right predictions (%.2f)%n", r.className(),
+                            r.changedWithout(), r.rightWithSwatch(), r.share());
+                }
+                for (ClassAccuracy a : o.correction().accuracy()) {
+                    System.out.printf(Locale.ROOT, "%-10s accuracy with its swatch %.3f -> %.3f, clean garments %.3f -> %.3f%n", a.className(),
+                            a.withSwatchBefore(), a.withSwatchAfter(), a.cleanBefore(), a.cleanAfter());
+                }
             }
             return 0;
         } finally {
@@ -315,7 +329,7 @@ public final class DecoyJob implements Callable<Integer> {
         decoy.writeFolder(train, "train", seed * 7_919L, 1, trainDir);
         CorrectJob job = new CorrectJob();
         ExplainJob.commandLine(job).parseArgs("--findings", new File(out, "explain/decoy").getAbsolutePath(), "--train", trainDir.getAbsolutePath(),
-                "--output", new File(out, "correct/decoy").getAbsolutePath(), "--seed", String.valueOf(seed), "--epochs", String.valueOf(correctEpochs));
+                "--output", new File(out, "correct/decoy").getAbsolutePath(), "--seed", String.valueOf(seed), "--epochs", String.valueOf(correctEpochs), "--fill", correctFill);
         CorrectJob.Result result = job.run(spark);
         if (result.correctedModel() == null) {
             return new Correction(result, List.of(), List.of());

@@ -225,7 +225,7 @@ class DemoJobTest {
      * explanations too: fresh photos with the watermark on every bear and with none anywhere, before and after.
      */
     @SuppressWarnings("unchecked")
-    static void correctNet2(File out) throws Exception {
+    private static void correctNet2(File out) throws Exception {
         SparkSession spark = TestSpark.session();
         String run = new File(out, "explain/net2").getAbsolutePath();
         File dir = new File(out, "correct/net2");
@@ -265,8 +265,20 @@ class DemoJobTest {
         // the tables and the report, read back
         assertEquals(12, spark.read().parquet(new File(dir, "accuracy").getAbsolutePath()).count(), "3 classes x 2 models x 2 variants");
         assertEquals(36, spark.read().parquet(new File(dir, "confusion").getAbsolutePath()).count());
-        assertEquals(120L, spark.read().parquet(new File(dir, "confusion").getAbsolutePath())
+        assertEquals(48L, spark.read().parquet(new File(dir, "confusion").getAbsolutePath())
                 .where("model = 'corrected' AND images = 'as_is'").agg(org.apache.spark.sql.functions.sum("count")).first().getLong(0));
+        // dl4j-spark's distributed evaluation of the original net agrees with the explain run's own predictions (the audit's confusion matrix)
+        java.util.Set<String> fromEvaluation = new java.util.HashSet<>();
+        for (Row r : spark.read().parquet(new File(dir, "confusion").getAbsolutePath()).where("model = 'original' AND images = 'as_is' AND count > 0")
+                .collectAsList()) {
+            fromEvaluation.add(r.getAs("label") + ">" + r.getAs("predicted") + "=" + r.getAs("count"));
+        }
+        java.util.Set<String> fromRun = new java.util.HashSet<>();
+        for (Row r : spark.read().parquet(run + "/explanations").where("method = 'occlusion' AND error IS NULL").groupBy("label", "predicted_class").count()
+                .collectAsList()) {
+            fromRun.add(r.getString(0) + ">" + r.getString(1) + "=" + r.getLong(2));
+        }
+        assertEquals(fromRun, fromEvaluation);
         assertEquals(c.beforeAfter().size(), spark.read().parquet(new File(dir, "before_after").getAbsolutePath())
                 .where("verdict_before = 'shortcut' AND verdict_after <> 'shortcut'").count());
         assertEquals(300, spark.read().parquet(new File(dir, "affected_images").getAbsolutePath()).where("class = 'bear' AND label = 'bear'").count());
