@@ -3,8 +3,9 @@
 
 The rule is the one the correct job applies to DL4J networks: in every epoch, each training image has each step's box
 replaced with probability `fraction` -- by the image's per-channel mean (`mean`), by uniform noise over the image's
-range per channel (`noise`), or by the same box of a random training image from the other side of the step's class
-(`paste`). Boxes are shares of the image's height and width, so the recipe holds at any resolution.
+range per channel (`noise`), by the same box of a random training image from the other side of the step's class
+(`paste`), or spread across classes (`spread`: an image of another class takes the box of a random image of the step's
+class, an image of the step's class gets its own mean there). Boxes are shares of the image's height and width, so the recipe holds at any resolution.
 
     from apply_recipe import CorrectedDataset
     train = CorrectedDataset(torchvision.datasets.ImageFolder(root, transform=ToTensor()), "out/correct/recipe.json")
@@ -53,12 +54,14 @@ class CorrectedDataset(torch.utils.data.Dataset):
                 lo = x.amin(dim=(1, 2), keepdim=True)
                 hi = x.amax(dim=(1, 2), keepdim=True)
                 x[:, y0:y1, x0:x1] = lo + torch.rand(x.shape[0], y1 - y0, x1 - x0) * (hi - lo)
-            elif step["fill"] == "paste":
+            elif step["fill"] == "paste" or (step["fill"] == "spread" and y != step["class_index"]):
                 inside = (y == step["class_index"])
                 side = [j for j, l in enumerate(self.labels) if (l == step["class_index"]) != inside]
                 if side:
                     donor, _ = self.base[self.rng.choice(side)]
                     x[:, y0:y1, x0:x1] = donor[:, y0:y1, x0:x1]
+            elif step["fill"] == "spread":  # an image of the step's class: its own mean there
+                x[:, y0:y1, x0:x1] = x.mean(dim=(1, 2), keepdim=True)
             else:
                 raise ValueError("unknown fill %r in the recipe" % step["fill"])
         return x, y

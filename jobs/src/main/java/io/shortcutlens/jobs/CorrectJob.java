@@ -95,11 +95,12 @@ public final class CorrectJob implements Callable<Integer> {
     @Option(names = "--held-out", paramLabel = "PATH", description = "Held-out images (a folder tree) evaluated and audited before and after (default: the run's input).")
     String heldOut;
 
-    @Option(names = "--fill", paramLabel = "mean|noise|paste", description = {"What stands in for a shortcut region in training: the image's own",
-        "mean, noise (both on every class's images), or the region of an image from the other side of the class boundary."})
+    @Option(names = "--fill", paramLabel = "mean|noise|paste|spread", description = {"What stands in for a shortcut region in training: the image's",
+        "own mean, noise (both on every class's images), the region of an image from the other side of the class boundary, or",
+        "spread (the class's region pasted into other classes' images, the class's own images filled with their mean)."})
     String fill = CorrectionParams.DEFAULT_FILL.label();
 
-    @Option(names = "--fraction", paramLabel = "F", description = "Share of the images whose region is neutralised in each epoch (default: 0.5 for paste, 1 otherwise).")
+    @Option(names = "--fraction", paramLabel = "F", description = "Share of the images whose region is neutralised in each epoch (default: 0.5 for paste and spread, 1 otherwise).")
     Double fraction;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Fine-tuning passes over the training images.")
@@ -209,7 +210,7 @@ public final class CorrectJob implements Callable<Integer> {
         // 2. fine-tuning through dl4j-spark: the stream re-drawn each epoch, parameter averaging over the workers
         HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         TrainingStream stream = new TrainingStream(staged.model().inputShape(), manifest.inputNormalisation(), manifest.limits(), hadoop, classNames);
-        List<RegionNeutraliser.Donors> donors = params.fill() == CorrectionParams.Fill.PASTE ? stream.donors(training, regions, seed, DONORS_PER_SIDE) : null;
+        List<RegionNeutraliser.Donors> donors = params.needsDonors() ? stream.donors(training, regions, seed, DONORS_PER_SIDE) : null;
         if (donors != null) {
             for (int r = 0; r < regions.size(); r++) {
                 LOG.info("[correct 2/5] {}: {} donor patches from the class, {} from other classes", regions.get(r).className(),

@@ -29,11 +29,14 @@ public record CorrectionParams(Fill fill, double fraction, long seed, int epochs
      * over the image's range in each channel; {@code PASTE}: the same region of an image from the other side — images of
      * the shortcut's class take it from images of other classes, images of other classes from images of the class — so
      * that at the default fraction (one half) the region's content is as common in the class as outside it and carries
-     * no class. {@code MEAN} and {@code NOISE} are applied to the images of every class alike, so that the filled
+     * no class. {@code SPREAD}: the artifact spread across classes (the augmentation of A-ClArC): images of other
+     * classes take the region of an image of the class, images of the class get their own mean there, so at one half the
+     * region's content is the class's as often outside the class as inside, and nothing of other classes' images enters
+     * the class's. {@code MEAN} and {@code NOISE} are applied to the images of every class alike, so that the filled
      * region does not become a cue of its own.
      */
     public enum Fill {
-        MEAN, NOISE, PASTE;
+        MEAN, NOISE, PASTE, SPREAD;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -43,7 +46,7 @@ public record CorrectionParams(Fill fill, double fraction, long seed, int epochs
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--fill takes mean, noise or paste, found '" + s + "'");
+                throw new IllegalArgumentException("--fill takes mean, noise, paste or spread, found '" + s + "'");
             }
         }
     }
@@ -61,9 +64,14 @@ public record CorrectionParams(Fill fill, double fraction, long seed, int epochs
     public static final int DEFAULT_AVERAGING_FREQUENCY = 4;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
 
-    /** The fraction a fill takes unless told: one half for {@code PASTE} (the region then carries no class), every image otherwise. */
+    /** The fraction a fill takes unless told: one half for {@code PASTE} and {@code SPREAD} (the region then carries no class), every image otherwise. */
     public static double defaultFraction(Fill fill) {
-        return fill == Fill.PASTE ? 0.5 : 1.0;
+        return fill == Fill.PASTE || fill == Fill.SPREAD ? 0.5 : 1.0;
+    }
+
+    /** Whether the fill takes region patches from other images (donors). */
+    public boolean needsDonors() {
+        return fill == Fill.PASTE || fill == Fill.SPREAD;
     }
 
     public static CorrectionParams defaults() {

@@ -34,8 +34,8 @@ public final class RegionNeutraliser implements Serializable {
 
     /** {@code donors}: one entry per region for {@code PASTE} (null otherwise). */
     public RegionNeutraliser(List<ShortcutRegion> regions, CorrectionParams params, InputShape shape, List<Donors> donors) {
-        if (params.fill() == CorrectionParams.Fill.PASTE && (donors == null || donors.size() != regions.size())) {
-            throw new IllegalArgumentException("paste needs donors for each of the " + regions.size() + " regions");
+        if (params.needsDonors() && (donors == null || donors.size() != regions.size())) {
+            throw new IllegalArgumentException(params.fill().label() + " needs donors for each of the " + regions.size() + " regions");
         }
         this.regions = List.copyOf(regions);
         this.params = params;
@@ -64,17 +64,25 @@ public final class RegionNeutraliser implements Serializable {
                 case MEAN -> out = RegionMasker.mask(ImageTensor.ofInput(shape, out), region.box(), RegionMasker.Fill.MEAN, 0);
                 case NOISE -> out = RegionMasker.mask(ImageTensor.ofInput(shape, out), region.box(), RegionMasker.Fill.NOISE,
                         Seeds.forImage(key, params.seed() ^ stream(epoch, r, NOISE)));
-                case PASTE -> {
-                    Donors d = donors.get(r);
-                    float[][] pool = label == region.classIndex() ? d.fromOthers() : d.fromClass();
-                    if (pool.length > 0) {
-                        int pick = (int) Math.min(pool.length - 1, Math.floor(draw(params.seed(), key, epoch, r, DONOR) * pool.length));
-                        paste(out, shape, region.box(), pool[pick]);
+                case PASTE -> pasteDonor(out, label == region.classIndex() ? donors.get(r).fromOthers() : donors.get(r).fromClass(), region, key, epoch, r);
+                case SPREAD -> {
+                    if (label == region.classIndex()) {
+                        out = RegionMasker.mask(ImageTensor.ofInput(shape, out), region.box(), RegionMasker.Fill.MEAN, 0);
+                    } else {
+                        pasteDonor(out, donors.get(r).fromClass(), region, key, epoch, r);
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** Pastes a seeded pick of {@code pool} into the region; an empty pool leaves it as it is. */
+    private void pasteDonor(float[] out, float[][] pool, ShortcutRegion region, String key, int epoch, int r) {
+        if (pool.length > 0) {
+            int pick = (int) Math.min(pool.length - 1, Math.floor(draw(params.seed(), key, epoch, r, DONOR) * pool.length));
+            paste(out, shape, region.box(), pool[pick]);
+        }
     }
 
     /** Whether {@code key}'s draw picks it for region {@code r} in {@code epoch}: about {@code fraction} of the images are picked. */

@@ -103,7 +103,17 @@ class CorrectionTest {
      */
     @Test
     void pastingAcrossClassesAtTheDefaultFractionLeavesTheRegionCarryingNoClass() {
-        CorrectionParams p = params(CorrectionParams.Fill.PASTE, CorrectionParams.defaultFraction(CorrectionParams.Fill.PASTE));
+        plantedArtifactCarriesNoClassAfter(CorrectionParams.Fill.PASTE);
+    }
+
+    /** Spreading the artifact (A-ClArC): into half of the others' images, out of half of the class's, filled there with the image's mean. */
+    @Test
+    void spreadingTheArtifactAtTheDefaultFractionLeavesTheRegionCarryingNoClass() {
+        plantedArtifactCarriesNoClassAfter(CorrectionParams.Fill.SPREAD);
+    }
+
+    private static void plantedArtifactCarriesNoClassAfter(CorrectionParams.Fill fill) {
+        CorrectionParams p = params(fill, CorrectionParams.defaultFraction(fill));
         assertEquals(0.5, p.fraction());
         int[] box = BEAR_CORNER.get(0).box();
         float[][] fromBears = new float[32][];
@@ -152,7 +162,7 @@ class CorrectionTest {
     @Test
     void settingsOutsideTheirRangeFailNamingTheOption() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> params(CorrectionParams.Fill.PASTE, 0)).getMessage().contains("--fraction"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> CorrectionParams.Fill.parse("blur")).getMessage().contains("mean, noise or paste"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CorrectionParams.Fill.parse("blur")).getMessage().contains("mean, noise, paste or spread"));
         assertFalse(CorrectionParams.defaults().toMap().isEmpty());
     }
 }
