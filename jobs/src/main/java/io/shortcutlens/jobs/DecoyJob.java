@@ -137,11 +137,19 @@ public final class DecoyJob implements Callable<Integer> {
     /**
      * The decoy model corrected ({@code --correct}): the correct job's result, and per poisoned class, measured without
      * explanations before and after: the swatch's hold ({@link Reliance}) and the accuracy on the audited images of the
-     * class with their swatch and with none (the clean garments).
+     * class with their swatch and with none (the clean garments), then the same over all classes.
      */
     record Correction(CorrectJob.Result result, List<Reliance> relianceAfter, List<ClassAccuracy> accuracy) { }
 
-    record ClassAccuracy(String className, double withSwatchBefore, double withSwatchAfter, double cleanBefore, double cleanAfter) { }
+    /**
+     * One class's (or all classes', {@link #ALL}) accuracy on the audited images with the swatch where the variant puts it
+     * and with none: the decoy model before and after its correction, and the clean model (trained without any swatch;
+     * NaN under {@code --skip-clean}) as the yardstick of what a model that ignores the swatch can reach.
+     */
+    record ClassAccuracy(String className, double withSwatchBefore, double withSwatchAfter, double cleanBefore, double cleanAfter,
+                         double withSwatchCleanModel, double cleanCleanModel) { }
+
+    static final String ALL = "all classes";
 
     /** The named variants, {@link #variant} by name. */
     static final List<String> VARIANTS = List.of("standard", "random-corner", "random-corner-coded", "subgroup", "top-right", "edge", "line",
@@ -199,8 +207,9 @@ public final class DecoyJob implements Callable<Integer> {
                             r.changedWithout(), r.rightWithSwatch(), r.share());
                 }
                 for (ClassAccuracy a : o.correction().accuracy()) {
-                    System.out.printf(Locale.ROOT, "%-10s accuracy with its swatch %.3f -> %.3f, clean garments %.3f -> %.3f%n", a.className(),
-                            a.withSwatchBefore(), a.withSwatchAfter(), a.cleanBefore(), a.cleanAfter());
+                    System.out.printf(Locale.ROOT, "%-11s accuracy with the swatch %.3f -> %.3f (clean model %.3f), clean garments %.3f -> %.3f"
+                            + " (clean model %.3f)%n", a.className(), a.withSwatchBefore(), a.withSwatchAfter(), a.withSwatchCleanModel(),
+                            a.cleanBefore(), a.cleanAfter(), a.cleanCleanModel());
                 }
             }
             return 0;
@@ -317,13 +326,17 @@ public final class DecoyJob implements Callable<Integer> {
         }
         Correction correction = null;
         if (correct) {
-            correction = correct(spark, decoy, train, test, models.get("decoy"));
+            correction = correct(spark, decoy, train, test, models.get("decoy"), models.get("clean"));
         }
         return new Outcome(decoy, scores, sizes, timings, reliance, audits, correction);
     }
 
-    /** The decoy model's correction: its training images as a folder, the correct job, then the ground truth again. */
-    private Correction correct(SparkSession spark, DecoyFashion decoy, FashionMnist.Split train, FashionMnist.Split test, File decoyFile) throws Exception {
+    /**
+     * The decoy model's correction: its training images as a folder, the correct job, then the ground truth again, with
+     * the clean model (null under --skip-clean) beside it.
+     */
+    private Correction correct(SparkSession spark, DecoyFashion decoy, FashionMnist.Split train, FashionMnist.Split test, File decoyFile,
+                               File cleanFile) throws Exception {
         File trainDir = new File(out, "data/train");
         LOG.info("[decoy correct] writing the decoy model's {} training images to {}", train.size(), trainDir);
         decoy.writeFolder(train, "train", seed * 7_919L, 1, trainDir);
@@ -334,28 +347,37 @@ public final class DecoyJob implements Callable<Integer> {
         if (result.correctedModel() == null) {
             return new Correction(result, List.of(), List.of());
         }
-        File correctedFile = new File(java.net.URI.create(result.correctedModel()));
-        ImageClassifier before = load(decoyFile);
-        ImageClassifier after = load(correctedFile);
+        List<ImageClassifier> models = new ArrayList<>(List.of(load(decoyFile), load(new File(java.net.URI.create(result.correctedModel())))));
+        if (cleanFile != null) {
+            models.add(load(cleanFile));
+        }
         DemoNetworks.Examples withSwatch = examples(test, decoy, (seed + 1) * 1_000_003L, 1);
         DemoNetworks.Examples clean = examples(test, null, 0, 1);
-        int[][] predicted = {DemoNetworks.predictions(before, withSwatch), DemoNetworks.predictions(after, withSwatch),
-            DemoNetworks.predictions(before, clean), DemoNetworks.predictions(after, clean)};
+        // predicted[m][0]: model m on the images with their swatch, predicted[m][1]: on the clean images
+        int[][][] predicted = new int[3][][];
+        for (int m = 0; m < models.size(); m++) {
+            predicted[m] = new int[][] {DemoNetworks.predictions(models.get(m), withSwatch), DemoNetworks.predictions(models.get(m), clean)};
+        }
         List<ClassAccuracy> accuracy = new ArrayList<>();
-        for (int c : decoy.poisoned()) {
-            double[] a = new double[4];
+        List<Integer> rows = new ArrayList<>(decoy.poisoned());
+        rows.add(-1);
+        for (int c : rows) {
+            double[][] right = new double[3][2];
             long n = 0;
             for (int i = 0; i < test.size(); i++) {
-                if (test.labels()[i] == c) {
+                if (c == -1 || test.labels()[i] == c) {
                     n++;
-                    for (int k = 0; k < 4; k++) {
-                        a[k] += predicted[k][i] == c ? 1 : 0;
+                    for (int m = 0; m < models.size(); m++) {
+                        for (int k = 0; k < 2; k++) {
+                            right[m][k] += predicted[m][k][i] == test.labels()[i] ? 1 : 0;
+                        }
                     }
                 }
             }
-            accuracy.add(new ClassAccuracy(FashionMnist.CLASSES.get(c), a[0] / n, a[1] / n, a[2] / n, a[3] / n));
+            accuracy.add(new ClassAccuracy(c == -1 ? ALL : FashionMnist.CLASSES.get(c), right[0][0] / n, right[1][0] / n, right[0][1] / n,
+                    right[1][1] / n, cleanFile == null ? Double.NaN : right[2][0] / n, cleanFile == null ? Double.NaN : right[2][1] / n));
         }
-        return new Correction(result, reliance(after, test, decoy, seed), accuracy);
+        return new Correction(result, reliance(models.get(1), test, decoy, seed), accuracy);
     }
 
     private static ImageClassifier load(File model) {
