@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.audit.Region;
 import io.shortcutlens.audit.RegionMasker;
+import io.shortcutlens.audit.ScanTarget;
 import io.shortcutlens.audit.Verdict;
 import io.shortcutlens.correct.CorrectionParams;
 import io.shortcutlens.correct.CorrectionRecipe;
@@ -169,7 +170,7 @@ public final class CorrectJob implements Callable<Integer> {
         String dir = trim(findings);
         String out = trim(output);
         ExplainManifest manifest = RunManifest.readExplain(spark, dir + "/manifest.json");
-        List<ShortcutRegion.Finding> shortcuts = shortcutFindings(spark, dir);
+        List<ScanTarget> shortcuts = shortcutTargets(spark, dir);
         String heldOutPath = heldOut != null ? heldOut : manifest.input();
         if (heldOut == null && !"images".equalsIgnoreCase(manifest.inputFormat())) {
             throw new IllegalArgumentException("the run read a table (" + manifest.input() + "); give the held-out images as a folder tree with --held-out");
@@ -197,14 +198,14 @@ public final class CorrectJob implements Callable<Integer> {
         if (regions.isEmpty()) {
             LOG.info("[correct] the audit confirmed no shortcut: nothing to correct");
             training.unpersist();
-            return finish(spark, out, manifest, params, regions, recipePath, null, List.of(), null, 0, List.of(), t0);
+            return finish(spark, out, manifest, params, regions, recipePath, null, List.of(), null, 0, List.of(), t0, List.of());
         }
         if (!(staged.model().classifier() instanceof Dl4jClassifier dl4j) || !(dl4j.prototype() instanceof MultiLayerNetwork original)) {
             LOG.info("[correct] {} is not a DL4J MultiLayerNetwork: the recipe and the affected images are for the pipeline that trained it "
                     + "(README: \"Correcting a model trained elsewhere\")", staged.model().path());
             long images = training.count();
             training.unpersist();
-            return finish(spark, out, manifest, params, regions, recipePath, null, List.of(), null, images, List.of(), t0);
+            return finish(spark, out, manifest, params, regions, recipePath, null, List.of(), null, images, List.of(), t0, List.of());
         }
 
         // 2. fine-tuning through dl4j-spark: the stream re-drawn each epoch, parameter averaging over the workers
@@ -289,11 +290,6 @@ public final class CorrectJob implements Callable<Integer> {
     }
 
     private Result finish(SparkSession spark, String out, ExplainManifest manifest, CorrectionParams params, List<ShortcutRegion> regions, String recipePath,
-                          String corrected, List<Accuracy> accuracy, AuditJob.Result audit, long trainingImages, List<String> unreadable, long t0) {
-        return finish(spark, out, manifest, params, regions, recipePath, corrected, accuracy, audit, trainingImages, unreadable, t0, List.of());
-    }
-
-    private Result finish(SparkSession spark, String out, ExplainManifest manifest, CorrectionParams params, List<ShortcutRegion> regions, String recipePath,
                           String corrected, List<Accuracy> accuracy, AuditJob.Result audit, long trainingImages, List<String> unreadable, long t0,
                           List<FindingsDiff.Entry> beforeAfter) {
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -334,20 +330,12 @@ public final class CorrectJob implements Callable<Integer> {
                 .rngSeed(p.seed()).saveUpdater(true).build();
     }
 
-    /** The findings of the run's audit with verdict shortcut: one region per place. */
-    private static List<ShortcutRegion.Finding> shortcutFindings(SparkSession spark, String dir) {
+    /** The scan targets of the run's audit's shortcut findings (as the scan job reads them). */
+    private static List<ScanTarget> shortcutTargets(SparkSession spark, String dir) {
         if (LakeTables.existing(spark, dir + "/findings") == null) {
             throw new IllegalArgumentException("--findings " + dir + ": no findings table there (audit the run first: ./submit.sh audit --run " + dir + ")");
         }
-        List<ShortcutRegion.Finding> out = new ArrayList<>();
-        for (Row r : LakeTables.read(spark, dir + "/findings").where(col("verdict").equalTo(Verdict.SHORTCUT.label()).and(col("grid_size").isNotNull()))
-                .select("finding_id", "class", "place_regions").orderBy("finding_id").collectAsList()) {
-            for (Object box : r.getList(2)) { // an array of arrays: Spark hands the inner ones over as Scala sequences
-                out.add(new ShortcutRegion.Finding(r.getInt(0), r.getString(1),
-                        AuditTables.region(scala.collection.JavaConverters.seqAsJavaList((scala.collection.Seq<Integer>) box))));
-            }
-        }
-        return out;
+        return ScanTarget.of(ScanJob.stated(LakeTables.read(spark, dir + "/findings")), List.of(Verdict.SHORTCUT.label()));
     }
 
     /** The training images of each region's class: the images the recipe's region most often carries the shortcut in. */

@@ -43,11 +43,6 @@ public final class RegionNeutraliser implements Serializable {
         this.donors = donors == null ? null : List.copyOf(donors);
     }
 
-    /** The number of regions this neutraliser treats. */
-    public int regions() {
-        return regions.size();
-    }
-
     /**
      * The image's training input in {@code epoch}: a copy with each picked region neutralised ({@code label}: the image's
      * class index; {@code key}: what identifies it for its draws, e.g. its path). A region with no donor on the side an

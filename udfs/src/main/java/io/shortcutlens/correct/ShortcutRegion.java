@@ -1,11 +1,12 @@
 package io.shortcutlens.correct;
 
 import io.shortcutlens.audit.Region;
+import io.shortcutlens.audit.ScanTarget;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One region a confirmed shortcut lives in, as the correction neutralises it: the class the region stands for, the
@@ -16,31 +17,31 @@ import java.util.TreeMap;
  */
 public record ShortcutRegion(List<Integer> findingIds, String className, int classIndex, Region region, int[] box) implements Serializable {
 
-    /** One shortcut finding of an audit: its id, class and region. */
-    public record Finding(int findingId, String className, Region region) { }
-
     /**
-     * The distinct (class, region) pairs of the findings, in order of their first finding; {@code classNames} is the
-     * model's output order; {@code h × w} its input size. Fails naming a class the model does not have.
+     * The distinct (class, region) pairs of the confirmed findings' scan targets, in order of their first target: each
+     * place of a places finding is its own region (an image carries the cue at one place, and that place is what its
+     * training copy loses); {@code classNames} is the model's output order, {@code h × w} its input size. Fails naming
+     * a class the model does not have.
      */
-    public static List<ShortcutRegion> of(List<Finding> findings, List<String> classNames, int h, int w) {
-        Map<String, List<Integer>> ids = new java.util.LinkedHashMap<>();
-        Map<String, Finding> first = new TreeMap<>();
-        for (Finding f : findings) {
-            String key = f.className() + "\u0000" + f.region();
-            ids.computeIfAbsent(key, k -> new ArrayList<>()).add(f.findingId());
-            first.putIfAbsent(key, f);
+    public static List<ShortcutRegion> of(List<ScanTarget> targets, List<String> classNames, int h, int w) {
+        Map<List<Object>, List<Integer>> ids = new LinkedHashMap<>();
+        for (ScanTarget t : targets) {
+            int index = classNames.indexOf(t.className());
+            if (index < 0) {
+                throw new IllegalArgumentException("finding " + t.findingIds().get(0) + " is about class '" + t.className()
+                        + "', which the model does not have (its classes: " + classNames + ")");
+            }
+            for (Region r : t.regions()) {
+                List<Integer> merged = ids.computeIfAbsent(List.of(t.className(), r), k -> new ArrayList<>());
+                t.findingIds().stream().filter(id -> !merged.contains(id)).forEach(merged::add);
+            }
         }
         List<ShortcutRegion> out = new ArrayList<>();
-        for (Map.Entry<String, List<Integer>> e : ids.entrySet()) {
-            Finding f = first.get(e.getKey());
-            int index = classNames.indexOf(f.className());
-            if (index < 0) {
-                throw new IllegalArgumentException("finding " + f.findingId() + " is about class '" + f.className() + "', which the model does not have "
-                        + "(its classes: " + classNames + ")");
-            }
-            out.add(new ShortcutRegion(List.copyOf(e.getValue()), f.className(), index, f.region(), f.region().pixelBox(h, w)));
-        }
+        ids.forEach((key, findingIds) -> {
+            String className = (String) key.get(0);
+            Region region = (Region) key.get(1);
+            out.add(new ShortcutRegion(List.copyOf(findingIds), className, classNames.indexOf(className), region, region.pixelBox(h, w)));
+        });
         return out;
     }
 

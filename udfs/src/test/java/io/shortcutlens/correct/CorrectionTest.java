@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shortcutlens.audit.Region;
+import io.shortcutlens.audit.ScanTarget;
 import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
 import java.util.ArrayList;
@@ -19,8 +20,16 @@ class CorrectionTest {
     private static final InputShape SHAPE = new InputShape(3, 16, 16);
     /** The lower-left quarter of a 4×4 grid: rows 12..16, columns 0..4. */
     private static final Region CORNER = new Region(4, 3, 0, 1, 1);
-    private static final List<ShortcutRegion> BEAR_CORNER = ShortcutRegion.of(List.of(new ShortcutRegion.Finding(7, "bear", CORNER),
-            new ShortcutRegion.Finding(9, "bear", CORNER)), List.of("bear", "cow", "sheep"), 16, 16);
+    private static final List<ShortcutRegion> BEAR_CORNER = regions(List.of(shortcut(7, "bear", CORNER), shortcut(9, "bear", CORNER),
+            new ScanTarget.Stated(8, "bear", "suspect", List.of(new Region(4, 0, 0, 1, 1)))), List.of("bear", "cow", "sheep"));
+
+    private static ScanTarget.Stated shortcut(int id, String className, Region... places) {
+        return new ScanTarget.Stated(id, className, "shortcut", List.of(places));
+    }
+
+    private static List<ShortcutRegion> regions(List<ScanTarget.Stated> findings, List<String> classNames) {
+        return ShortcutRegion.of(ScanTarget.of(findings, List.of("shortcut")), classNames, 16, 16);
+    }
 
     private static CorrectionParams params(CorrectionParams.Fill fill, double fraction) {
         CorrectionParams d = CorrectionParams.defaults();
@@ -61,8 +70,22 @@ class CorrectionTest {
         assertArrayEquals(new int[] {12, 0, 16, 4}, r.box());
         assertArrayEquals(new double[] {0.75, 0, 1, 0.25}, r.relativeBox(16, 16), 1e-12);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ShortcutRegion.of(List.of(new ShortcutRegion.Finding(1, "wolf", CORNER)), List.of("bear", "cow"), 16, 16));
+                () -> regions(List.of(shortcut(1, "wolf", CORNER)), List.of("bear", "cow")));
         assertTrue(e.getMessage().contains("wolf") && e.getMessage().contains("[bear, cow]"), e.getMessage());
+    }
+
+    @Test
+    void eachPlaceOfAPlacesFindingIsARegionOfItsOwn() {
+        Region topRight = new Region(4, 0, 3, 1, 1);
+        List<ShortcutRegion> rs = regions(List.of(shortcut(3, "cow", CORNER, topRight), shortcut(4, "cow", topRight), shortcut(5, "sheep", CORNER)),
+                List.of("bear", "cow", "sheep"));
+        assertEquals(3, rs.size(), rs.toString());
+        assertEquals(List.of("cow", "cow", "sheep"), rs.stream().map(ShortcutRegion::className).toList());
+        // a target's places in grid order (the top-right before the lower-left), each shared place merging its findings
+        assertEquals(List.of(List.of(3, 4), List.of(3), List.of(5)), rs.stream().map(ShortcutRegion::findingIds).toList());
+        assertArrayEquals(new int[] {0, 12, 4, 16}, rs.get(0).box());
+        assertArrayEquals(new int[] {12, 0, 16, 4}, rs.get(1).box());
+        assertEquals(2, rs.get(2).classIndex());
     }
 
     @Test
