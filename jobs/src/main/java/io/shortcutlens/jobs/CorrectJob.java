@@ -170,7 +170,8 @@ public final class CorrectJob implements Callable<Integer> {
         String dir = trim(findings);
         String out = trim(output);
         ExplainManifest manifest = RunManifest.readExplain(spark, dir + "/manifest.json");
-        List<ScanTarget> shortcuts = shortcutTargets(spark, dir);
+        Dataset<Row> findingsTable = findingsTable(spark, dir);
+        List<ScanTarget> shortcuts = ScanTarget.of(ScanJob.stated(findingsTable), List.of(Verdict.SHORTCUT.label()));
         String heldOutPath = heldOut != null ? heldOut : manifest.input();
         if (heldOut == null && !"images".equalsIgnoreCase(manifest.inputFormat())) {
             throw new IllegalArgumentException("the run read a table (" + manifest.input() + "); give the held-out images as a folder tree with --held-out");
@@ -240,7 +241,7 @@ public final class CorrectJob implements Callable<Integer> {
         // 3. held-out accuracy before and after, with the artifact and with the regions hidden: dl4j-spark's distributed evaluation
         Dataset<Row> held = ImageSources.folder(spark, heldOutPath, slices(spark), null).select("path", "label").where(col("label").isin(classNames.toArray()))
                 .persist();
-        RegionMasker.Fill hide = RegionMasker.asExplained(manifest.hiddenValue());
+        RegionMasker.Fill hide = ScanJob.auditFill(findingsTable); // hidden as the audit hid them when it confirmed the shortcut
         List<Accuracy> accuracy = new ArrayList<>();
         List<Row> confusion = new ArrayList<>();
         for (String variant : List.of("as_is", "regions_hidden")) {
@@ -330,12 +331,12 @@ public final class CorrectJob implements Callable<Integer> {
                 .rngSeed(p.seed()).saveUpdater(true).build();
     }
 
-    /** The scan targets of the run's audit's shortcut findings (as the scan job reads them). */
-    private static List<ScanTarget> shortcutTargets(SparkSession spark, String dir) {
+    /** The run's audit's findings table (read as the scan job reads it). */
+    private static Dataset<Row> findingsTable(SparkSession spark, String dir) {
         if (LakeTables.existing(spark, dir + "/findings") == null) {
             throw new IllegalArgumentException("--findings " + dir + ": no findings table there (audit the run first: ./submit.sh audit --run " + dir + ")");
         }
-        return ScanTarget.of(ScanJob.stated(LakeTables.read(spark, dir + "/findings")), List.of(Verdict.SHORTCUT.label()));
+        return LakeTables.read(spark, dir + "/findings");
     }
 
     /** The training images of each region's class: the images the recipe's region most often carries the shortcut in. */
