@@ -98,7 +98,9 @@ public final class CorrectJob implements Callable<Integer> {
 
     @Option(names = "--fill", paramLabel = "mean|noise|paste|spread", description = {"What stands in for a shortcut region in training: the image's",
         "own mean, noise (both on every class's images), the region of an image from the other side of the class boundary, or",
-        "spread (the class's region pasted into other classes' images, the class's own images filled with their mean)."})
+        "spread (the class's region pasted into other classes' images, the class's own images filled with their mean). mean and",
+        "noise hide the artifact but never show it to the network, so it is not unlearned: if the re-audit still says shortcut, use",
+        "spread or paste, which show it on the other side of the class boundary."})
     String fill = CorrectionParams.DEFAULT_FILL.label();
 
     @Option(names = "--fraction", paramLabel = "F", description = "Share of the images whose region is neutralised in each epoch (default: 0.5 for paste and spread, 1 otherwise).")
@@ -284,6 +286,10 @@ public final class CorrectJob implements Callable<Integer> {
             LakeTables.replace(spark.createDataFrame(beforeAfter.stream().map(e -> beforeAfterRow(e)).toList(), BEFORE_AFTER).coalesce(1),
                     out + "/before_after", tables.format, RunManifest.json(Map.of("job", "correct")));
             beforeAfter.forEach(e -> LOG.info("[correct 4/5] {}", e.describe()));
+            if (!params.fill().unlearnsTheArtifact() && beforeAfter.stream().anyMatch(e -> e.now() != null && e.now().verdict() == Verdict.SHORTCUT)) {
+                LOG.warn("[correct 4/5] a shortcut is left: --fill {} hides the region on every image but never shows the artifact on other"
+                        + " classes' images, so the network can keep reading it; try --fill spread (or paste)", params.fill().label());
+            }
         }
         held.unpersist();
         training.unpersist();

@@ -92,7 +92,8 @@ public final class DecoyJob implements Callable<Integer> {
     @Option(names = "--correct-epochs", paramLabel = "N", description = "--correct: fine-tuning epochs over the training images.")
     int correctEpochs = io.shortcutlens.correct.CorrectionParams.DEFAULT_EPOCHS;
 
-    @Option(names = "--correct-fill", paramLabel = "mean|noise|paste", description = "--correct: what stands in for a shortcut region in training.")
+    @Option(names = "--correct-fill", paramLabel = "mean|noise|paste|spread", description = {"--correct: what stands in for a shortcut region in",
+        "training (the correct job's --fill; on this benchmark spread removes all three shortcuts, mean leaves pullover's: see the README)."})
     String correctFill = io.shortcutlens.correct.CorrectionParams.DEFAULT_FILL.label();
 
     @Option(names = "--skip-clean", description = "Train and audit the decoy model only.")

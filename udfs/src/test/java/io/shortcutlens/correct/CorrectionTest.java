@@ -135,6 +135,30 @@ class CorrectionTest {
         plantedArtifactCarriesNoClassAfter(CorrectionParams.Fill.SPREAD);
     }
 
+    /**
+     * Only the fills that say they unlearn the artifact show it on other classes' images (what pushes its weights down;
+     * the correct job warns when a fill that only hides it leaves a shortcut).
+     */
+    @Test
+    void onlyTheFillsThatUnlearnTheArtifactShowItOnOtherClasses() {
+        int[] box = BEAR_CORNER.get(0).box();
+        float[][] fromBears = new float[8][];
+        float[][] fromOthers = new float[8][];
+        for (int i = 0; i < 8; i++) {
+            fromBears[i] = RegionNeutraliser.patch(image(100 + i, 2f).input(), SHAPE, box);
+            fromOthers[i] = RegionNeutraliser.patch(image(200 + i, null).input(), SHAPE, box);
+        }
+        for (CorrectionParams.Fill fill : CorrectionParams.Fill.values()) {
+            RegionNeutraliser n = new RegionNeutraliser(BEAR_CORNER, params(fill, CorrectionParams.defaultFraction(fill)), SHAPE,
+                    List.of(new RegionNeutraliser.Donors(fromBears, fromOthers)));
+            int others = 0;
+            for (int i = 0; i < 200; i++) {
+                others += carriesArtifact(n.apply(image(3000 + i, null), 1 + i % 2, "other-" + i + ".png", 0)) ? 1 : 0;
+            }
+            assertEquals(fill.unlearnsTheArtifact(), others > 0, fill + ": the artifact on " + others + " of 200 other classes' images");
+        }
+    }
+
     private static void plantedArtifactCarriesNoClassAfter(CorrectionParams.Fill fill) {
         CorrectionParams p = params(fill, CorrectionParams.defaultFraction(fill));
         assertEquals(0.5, p.fraction());
