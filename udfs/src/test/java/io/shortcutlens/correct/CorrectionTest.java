@@ -56,6 +56,18 @@ class CorrectionTest {
         return ImageTensor.ofInput(SHAPE, x);
     }
 
+    /** {@code count} corner patches of bears (carrying the artifact) and of other photos, as donors for paste and spread. */
+    private static RegionNeutraliser.Donors donors(int count) {
+        int[] box = BEAR_CORNER.get(0).box();
+        float[][] fromBears = new float[count][];
+        float[][] fromOthers = new float[count][];
+        for (int i = 0; i < count; i++) {
+            fromBears[i] = RegionNeutraliser.patch(image(100 + i, 2f).input(), SHAPE, box);
+            fromOthers[i] = RegionNeutraliser.patch(image(200 + i, null).input(), SHAPE, box);
+        }
+        return new RegionNeutraliser.Donors(fromBears, fromOthers);
+    }
+
     private static boolean carriesArtifact(float[] x) {
         int[] b = BEAR_CORNER.get(0).box();
         return x[b[0] * 16 + b[1]] == 2f && x[(b[2] - 1) * 16 + b[3] - 1] == 2f;
@@ -141,16 +153,8 @@ class CorrectionTest {
      */
     @Test
     void onlyTheFillsThatUnlearnTheArtifactShowItOnOtherClasses() {
-        int[] box = BEAR_CORNER.get(0).box();
-        float[][] fromBears = new float[8][];
-        float[][] fromOthers = new float[8][];
-        for (int i = 0; i < 8; i++) {
-            fromBears[i] = RegionNeutraliser.patch(image(100 + i, 2f).input(), SHAPE, box);
-            fromOthers[i] = RegionNeutraliser.patch(image(200 + i, null).input(), SHAPE, box);
-        }
         for (CorrectionParams.Fill fill : CorrectionParams.Fill.values()) {
-            RegionNeutraliser n = new RegionNeutraliser(BEAR_CORNER, params(fill, CorrectionParams.defaultFraction(fill)), SHAPE,
-                    List.of(new RegionNeutraliser.Donors(fromBears, fromOthers)));
+            RegionNeutraliser n = new RegionNeutraliser(BEAR_CORNER, params(fill, CorrectionParams.defaultFraction(fill)), SHAPE, List.of(donors(8)));
             int others = 0;
             for (int i = 0; i < 200; i++) {
                 others += carriesArtifact(n.apply(image(3000 + i, null), 1 + i % 2, "other-" + i + ".png", 0)) ? 1 : 0;
@@ -162,14 +166,7 @@ class CorrectionTest {
     private static void plantedArtifactCarriesNoClassAfter(CorrectionParams.Fill fill) {
         CorrectionParams p = params(fill, CorrectionParams.defaultFraction(fill));
         assertEquals(0.5, p.fraction());
-        int[] box = BEAR_CORNER.get(0).box();
-        float[][] fromBears = new float[32][];
-        float[][] fromOthers = new float[32][];
-        for (int i = 0; i < 32; i++) {
-            fromBears[i] = RegionNeutraliser.patch(image(100 + i, 2f).input(), SHAPE, box);
-            fromOthers[i] = RegionNeutraliser.patch(image(200 + i, null).input(), SHAPE, box);
-        }
-        RegionNeutraliser n = new RegionNeutraliser(BEAR_CORNER, p, SHAPE, List.of(new RegionNeutraliser.Donors(fromBears, fromOthers)));
+        RegionNeutraliser n = new RegionNeutraliser(BEAR_CORNER, p, SHAPE, List.of(donors(32)));
         int[] withArtifact = new int[3];
         int per = 1000;
         for (int i = 0; i < 3 * per; i++) {
