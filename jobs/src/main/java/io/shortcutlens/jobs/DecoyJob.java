@@ -60,7 +60,7 @@ public final class DecoyJob implements Callable<Integer> {
     @Option(names = "--lime-samples", paramLabel = "N", description = "LIME samples per image.")
     int limeSamples = 200;
 
-    @Option(names = "--occlusion-mode", paramLabel = "full|adaptive", description = "Occlusion: every window, or adaptive (a third of the passes).")
+    @Option(names = "--occlusion-mode", paramLabel = "full|adaptive", description = "Occlusion: every window, or adaptive (half the passes).")
     String occlusionMode = "full";
 
     @Option(names = "--per-class", paramLabel = "N", description = {"Explain and audit a sample of at most N of the audited images per label (the",

@@ -53,7 +53,7 @@ public final class DemoJob implements Callable<Integer> {
     @Option(names = "--lime-samples", paramLabel = "N", description = "LIME samples per image.")
     int limeSamples = 300;
 
-    @Option(names = "--occlusion-mode", paramLabel = "full|adaptive", description = "Occlusion: every window, or adaptive (a third of the passes).")
+    @Option(names = "--occlusion-mode", paramLabel = "full|adaptive", description = "Occlusion: every window, or adaptive (half the passes).")
     String occlusionMode = "full";
 
     @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = "Explanation methods (any of the explain job's).")

@@ -23,17 +23,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Adaptive occlusion against full occlusion on the demo's and the decoy's test images, with their committed ONNX
- * models (PyTorch exports of the demo's net2 and of the decoy model) and the occlusion settings their jobs use: at
- * most a third of the passes; the peak cell of the 8×8 mass grid within one cell of full occlusion's on at least 90%
- * of the images, and the same cell on at least 90% of the maps whose peak is clear (20% above the next cell).
+ * models (PyTorch exports of the demo's net2 and of the decoy model) and the occlusion settings their jobs use. At the
+ * default share (half the passes) the peak cell of the 8×8 mass grid is full occlusion's on at least 95% of the images
+ * and of the maps whose peak is clear (20% above the next cell); at a third of the passes it is within one cell on at
+ * least 90% of the images.
  */
 class AdaptiveOcclusionTest {
 
     private record Agreement(int images, int samePeak, int adjacentPeak, int clearPeaks, int clearSame, long fullPasses, long adaptivePasses, int selfSame) { }
 
-    private static Agreement compare(ImageClassifier model, List<ImageTensor> images, int mask, int stride, Float value) {
+    private static Agreement compare(ImageClassifier model, List<ImageTensor> images, int mask, int stride, Float value, double share) {
         OcclusionExplainer full = new OcclusionExplainer(new OcclusionParams(mask, stride, value, 64, OcclusionParams.Mode.FULL));
-        OcclusionExplainer adaptive = new OcclusionExplainer(new OcclusionParams(mask, stride, value, 64, OcclusionParams.Mode.ADAPTIVE));
+        OcclusionExplainer adaptive = new OcclusionExplainer(new OcclusionParams(mask, stride, value, 64, OcclusionParams.Mode.ADAPTIVE, share));
         int same = 0;
         int near = 0;
         int clear = 0;
@@ -88,7 +89,7 @@ class AdaptiveOcclusionTest {
     }
 
     @Test
-    void adaptiveOcclusionFindsTheSamePeakWithAThirdOfThePasses() throws Exception {
+    void adaptiveOcclusionFindsTheSamePeakWithHalfThePasses() throws Exception {
         // the demo: 32x32 trail-camera photos, window 8, stride 4, the image's mean (DemoJob's settings)
         ImageClassifier demo = onnx("/onnx/demo-net2.onnx");
         List<ImageTensor> photos = new ArrayList<>();
@@ -96,7 +97,9 @@ class AdaptiveOcclusionTest {
             float[] x = TrailCameraScenes.toInput(p.render());
             photos.add(ImageTensor.ofInput(demo.inputShape(), x));
         }
-        Agreement d = compare(demo, photos, 8, 4, null);
+        double half = OcclusionParams.DEFAULT_ADAPTIVE_SHARE;
+        Agreement d = compare(demo, photos, 8, 4, null, half);
+        Agreement d3 = compare(demo, photos, 8, 4, null, 1.0 / 3);
 
         // the decoy: Fashion-MNIST test images, pullover, coat and shirt with the swatch; window 4, stride 2, black (DecoyJob's settings)
         ImageClassifier decoy = onnx("/onnx/decoy-fashion.onnx");
@@ -111,22 +114,40 @@ class AdaptiveOcclusionTest {
             }
             garments.add(ImageTensor.ofInput(decoy.inputShape(), x));
         }
-        Agreement f = compare(decoy, garments, 4, 2, 0f);
+        Agreement f = compare(decoy, garments, 4, 2, 0f, half);
+        Agreement f3 = compare(decoy, garments, 4, 2, 0f, 1.0 / 3);
 
-        for (Agreement a : List.of(d, f)) {
+        // a model without a shortcut: the product's bundled Fashion-MNIST CNN on the same images without any swatch
+        ImageClassifier clean = onnx("/io/shortcutlens/onnx/fashion-cnn.onnx");
+        List<ImageTensor> plain = new ArrayList<>();
+        for (int i = 0; i < test.size(); i++) {
+            float[] x = new float[test.images()[i].length];
+            for (int p = 0; p < x.length; p++) {
+                x[p] = (test.images()[i][p] & 0xff) / 255f;
+            }
+            plain.add(ImageTensor.ofInput(clean.inputShape(), x));
+        }
+        Agreement c = compare(clean, plain, 4, 2, 0f, half);
+
+        for (Agreement a : List.of(d, f, c, d3, f3)) {
             System.out.printf("adaptive occlusion: same 8x8 peak cell on %d of %d images, within one cell on %d; maps with a clear peak (20%% above"
                     + " the next cell) %d, same cell on %d; forward passes %d of full %d (%.3f); full occlusion's own peak cell with noise of half a grey"
                     + " level: same on %d%n", a.samePeak(), a.images(), a.adjacentPeak(), a.clearPeaks(), a.clearSame(), a.adaptivePasses(),
                     a.fullPasses(), (double) a.adaptivePasses() / a.fullPasses(), a.selfSame());
         }
-        for (Agreement a : List.of(d, f)) {
-            // measured: demo 58 of 60 within one cell, 30 of 33 clear peaks exact; decoy 275 of 300, 205 of 210. The exact cell of a
-            // diffuse map (its top cells within 20% of each other) is not decided by a third of the passes, although full occlusion
-            // decides it (its own peak cell survives noise of half a grey level on 60 of 60 and 299 of 300): see the README
-            assertTrue(a.adjacentPeak() >= 0.9 * a.images(), a.adjacentPeak() + " of " + a.images() + " within one cell");
-            assertTrue(a.clearSame() >= 0.9 * a.clearPeaks(), a.clearSame() + " of " + a.clearPeaks() + " clear peaks");
-            assertTrue(a.adaptivePasses() * 3 <= a.fullPasses(), a.adaptivePasses() + " of " + a.fullPasses());
+        for (Agreement a : List.of(d, f, c)) {
+            // measured at a half: demo 60 of 60 (clear peaks 33 of 33), decoy 299 of 300 (210 of 210), clean CNN 293 of 300 (84 of 84). Full occlusion's own peak
+            // cell survives noise of half a grey level on 60 of 60 and 299 of 300: the bar is one full occlusion meets itself
+            assertTrue(a.samePeak() >= 0.95 * a.images(), a.samePeak() + " of " + a.images() + " with the same peak cell");
+            assertTrue(a.clearSame() >= 0.95 * a.clearPeaks(), a.clearSame() + " of " + a.clearPeaks() + " clear peaks");
+            assertTrue(a.adaptivePasses() * 2 <= a.fullPasses(), a.adaptivePasses() + " of " + a.fullPasses());
             assertTrue(a.selfSame() >= 0.95 * a.images(), "full occlusion's own peak under noise: " + a.selfSame() + " of " + a.images());
+        }
+        for (Agreement a : List.of(d3, f3)) {
+            // measured at a third: demo 43 of 60 the same cell, 58 within one; decoy 259 and 275 of 300. On the demo's 7x7 grid the
+            // first pass that occludes every pixel is already the third: the exact cell of a diffuse map is not decided (README)
+            assertTrue(a.adjacentPeak() >= 0.9 * a.images(), a.adjacentPeak() + " of " + a.images() + " within one cell");
+            assertTrue(a.adaptivePasses() * 3 <= a.fullPasses(), a.adaptivePasses() + " of " + a.fullPasses());
         }
         assertEquals(60, d.images());
     }

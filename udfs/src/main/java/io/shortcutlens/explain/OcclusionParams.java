@@ -8,18 +8,32 @@ import io.shortcutlens.image.InputShape;
  * per-channel mean. The default mask value, {@link #DEFAULT_MASK_VALUE}, is also what LIME and KernelSHAP write into
  * switched-off features and what the audit hides regions with unless told otherwise.
  */
-public record OcclusionParams(int maskSize, int stride, Float maskValue, int batchSize, Mode mode) implements MethodParams {
+public record OcclusionParams(int maskSize, int stride, Float maskValue, int batchSize, Mode mode, double adaptiveShare) implements MethodParams {
 
     /**
      * {@code full}: every window of the grid is run. {@code adaptive}: every other window on each axis first (a quarter
      * of the grid, still covering the image when the window is at least twice the stride), the others estimated from
-     * their run neighbours, then the windows with the largest estimates run too, until a third of the grid has run.
+     * their run neighbours, then the windows with the largest estimates run too, until {@link #adaptiveShare} of the
+     * grid has run.
      */
     public enum Mode { FULL, ADAPTIVE }
+
+    /**
+     * The share of the window grid adaptive occlusion runs by default. Measured against full occlusion (the same peak
+     * cell of the 8×8 mass grid; demo, decoy and a clean Fashion-MNIST CNN, 60–600 images each): at a half, 0.977–1.000
+     * of the images and every map with a clear peak; at a third, 0.63–0.88 and 0.82–0.98 (on the demo's 7×7 grid the
+     * first pass that occludes every pixel is already a third, so nothing is left to refine). {@code AdaptiveOcclusionTest}.
+     */
+    public static final double DEFAULT_ADAPTIVE_SHARE = 0.5;
 
     /** Every window run ({@link Mode#FULL}). */
     public OcclusionParams(int maskSize, int stride, Float maskValue, int batchSize) {
         this(maskSize, stride, maskValue, batchSize, Mode.FULL);
+    }
+
+    /** Adaptive occlusion, if asked, runs {@link #DEFAULT_ADAPTIVE_SHARE} of the windows. */
+    public OcclusionParams(int maskSize, int stride, Float maskValue, int batchSize, Mode mode) {
+        this(maskSize, stride, maskValue, batchSize, mode, DEFAULT_ADAPTIVE_SHARE);
     }
 
     public static final int DEFAULT_BATCH = 64;
@@ -42,6 +56,9 @@ public record OcclusionParams(int maskSize, int stride, Float maskValue, int bat
             throw new IllegalArgumentException("occlusion mask size and stride must be positive (or 0 for auto), found mask="
                     + maskSize + " stride=" + stride);
         }
+        if (!(adaptiveShare > 0 && adaptiveShare <= 1)) {
+            throw new IllegalArgumentException("occlusion adaptive share must be in (0, 1], found " + adaptiveShare);
+        }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, found " + batchSize);
         }
@@ -56,11 +73,12 @@ public record OcclusionParams(int maskSize, int stride, Float maskValue, int bat
         int side = Math.min(shape.height(), shape.width());
         int m = maskSize > 0 ? maskSize : Math.max(1, (int) Math.round(0.2 * side));
         int s = stride > 0 ? stride : Math.max(1, (int) Math.round(0.1 * side));
-        return new OcclusionParams(m, s, maskValue, batchSize, mode);
+        return new OcclusionParams(m, s, maskValue, batchSize, mode, adaptiveShare);
     }
 
     public String toJson() {
         return "{\"mask_size\":" + maskSize + ",\"stride\":" + stride + ",\"mask_value\":"
-                + (maskValue == null ? "\"auto\"" : maskValue.toString()) + ",\"batch_size\":" + batchSize + ",\"mode\":\"" + mode.name().toLowerCase(java.util.Locale.ROOT) + "\"}";
+                + (maskValue == null ? "\"auto\"" : maskValue.toString()) + ",\"batch_size\":" + batchSize + ",\"mode\":\"" + mode.name().toLowerCase(java.util.Locale.ROOT) + "\""
+                + (mode == Mode.ADAPTIVE ? ",\"adaptive_share\":" + adaptiveShare : "") + "}";
     }
 }

@@ -180,12 +180,12 @@ class OcclusionExplainerTest {
     }
 
     /**
-     * Adaptive occlusion on a model with one planted patch (a watermark) and a weak dependence on everything else: a
-     * third of the passes, every window it ran holds full occlusion's exact value, and the peak of the pixel map is the
+     * Adaptive occlusion on a model with one planted patch (a watermark) and a weak dependence on everything else: at
+     * most half the passes (the default share), every window it ran holds full occlusion's exact value, and the peak of the pixel map is the
      * patch's, as with full occlusion.
      */
     @Test
-    void adaptiveOcclusionRunsAThirdOfTheWindowsAndKeepsThePeak() {
+    void adaptiveOcclusionRunsItsShareOfTheWindowsAndKeepsThePeak() {
         InputShape shape = new InputShape(1, 56, 56);
         io.shortcutlens.model.ImageClassifier model = new io.shortcutlens.model.ImageClassifier() {
             public InputShape inputShape() {
@@ -220,7 +220,7 @@ class OcclusionExplainerTest {
                 .explain(img, base, new int[] {0}, model, 0).get(0);
         int windows = full.forwardPasses();
         assertEquals(13 * 13, windows);
-        assertTrue(adaptive.forwardPasses() <= windows / 3, adaptive.forwardPasses() + " of " + windows);
+        assertTrue(adaptive.forwardPasses() <= windows / 2, adaptive.forwardPasses() + " of " + windows);
         int exact = 0;
         for (int i = 0; i < windows; i++) {
             exact += Math.abs(full.map().values()[i] - adaptive.map().values()[i]) <= 1e-4f * Math.abs(full.map().values()[i]) ? 1 : 0;
@@ -231,5 +231,14 @@ class OcclusionExplainerTest {
         assertEquals(a.peakRow(), b.peakRow());
         assertEquals(a.peakCol(), b.peakCol());
         assertEquals(6, a.peakRow(), "the patch's cell");
+        assertEquals(169 / 2, adaptive.forwardPasses(), "the default share: half the grid");
+        Explanation third = new OcclusionExplainer(new OcclusionParams(8, 4, 0f, 16, OcclusionParams.Mode.ADAPTIVE, 1.0 / 3))
+                .explain(img, base, new int[] {0}, model, 0).get(0);
+        assertEquals(169 / 3, third.forwardPasses(), "a third of the grid");
+        io.shortcutlens.maps.MapStatistics c = io.shortcutlens.maps.MapStatistics.of(third.map().toPixels(), 56, 56, 8);
+        assertEquals(a.peakRow() * 8 + a.peakCol(), c.peakRow() * 8 + c.peakCol(), "the patch's cell at a third too");
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new OcclusionParams(8, 4, 0f, 16, OcclusionParams.Mode.ADAPTIVE, 1.5));
+        assertTrue(bad.getMessage().contains("(0, 1]"), bad.getMessage());
     }
 }
