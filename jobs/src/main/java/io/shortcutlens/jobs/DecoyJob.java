@@ -63,6 +63,9 @@ public final class DecoyJob implements Callable<Integer> {
     @Option(names = "--occlusion-mode", paramLabel = "full|adaptive", description = "Occlusion: every window, or adaptive (half the passes).")
     String occlusionMode = "full";
 
+    @Option(names = "--occlusion-adaptive-share", paramLabel = "F", description = "Share of the windows adaptive occlusion runs (the explain job's).")
+    double occlusionAdaptiveShare = io.shortcutlens.explain.OcclusionParams.DEFAULT_ADAPTIVE_SHARE;
+
     @Option(names = "--per-class", paramLabel = "N", description = {"Explain and audit a sample of at most N of the audited images per label (the",
         "explain job's --per-class; 0 = all of them)."})
     int perClass = 0;
@@ -286,7 +289,7 @@ public final class DecoyJob implements Callable<Integer> {
                     run.getAbsolutePath(), "--methods", String.join(",", methods), "--occlusion-mask-size", String.valueOf(occlusionMask),
                     "--occlusion-stride", String.valueOf(occlusionStride), "--occlusion-mask-value", hidden,
                     "--lime-replacement", hidden.equals("auto") ? "mean" : hidden, "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed),
-                    "--occlusion-mode", occlusionMode, "--per-class", String.valueOf(perClass));
+                    "--occlusion-mode", occlusionMode, "--occlusion-adaptive-share", String.valueOf(occlusionAdaptiveShare), "--per-class", String.valueOf(perClass));
             boolean explainedBefore = reuse && new File(run, "manifest.json").isFile()
                     && RunManifest.readExplain(spark, new File(run, "manifest.json").getAbsolutePath()).rowsPerMethod().keySet().containsAll(methods);
             ExplainJob.Result explained = explainedBefore ? null : explain.run(spark);

@@ -56,6 +56,9 @@ public final class DemoJob implements Callable<Integer> {
     @Option(names = "--occlusion-mode", paramLabel = "full|adaptive", description = "Occlusion: every window, or adaptive (half the passes).")
     String occlusionMode = "full";
 
+    @Option(names = "--occlusion-adaptive-share", paramLabel = "F", description = "Share of the windows adaptive occlusion runs (the explain job's).")
+    double occlusionAdaptiveShare = io.shortcutlens.explain.OcclusionParams.DEFAULT_ADAPTIVE_SHARE;
+
     @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = "Explanation methods (any of the explain job's).")
     List<String> methods = new ArrayList<>(List.of("occlusion", "lime", "gradcam"));
 
@@ -160,7 +163,7 @@ public final class DemoJob implements Callable<Integer> {
             new CommandLine(job).parseArgs("--input", new File(data, "test").getAbsolutePath(), "--model", net.getValue().getAbsolutePath(),
                     "--output", new File(out, "explain/" + net.getKey()).getAbsolutePath(), "--methods", String.join(",", methods),
                     "--occlusion-mask-size", "8", "--occlusion-stride", "4", "--occlusion-mask-value", "auto", "--lime-replacement", "mean", "--lime-samples",
-                    String.valueOf(limeSamples), "--seed", String.valueOf(seed), "--occlusion-mode", occlusionMode, "--partitions",
+                    String.valueOf(limeSamples), "--seed", String.valueOf(seed), "--occlusion-mode", occlusionMode, "--occlusion-adaptive-share", String.valueOf(occlusionAdaptiveShare), "--partitions",
                     String.valueOf(Math.max(2, spark.sparkContext().defaultParallelism())));
             ExplainJob.Result result = job.run(spark);
             for (Row r : LakeTables.read(spark, result.explanationsPath())
