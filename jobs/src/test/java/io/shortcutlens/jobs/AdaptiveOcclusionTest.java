@@ -25,12 +25,38 @@ import org.junit.jupiter.api.Test;
  * Adaptive occlusion against full occlusion on the demo's and the decoy's test images, with their committed ONNX
  * models (PyTorch exports of the demo's net2 and of the decoy model) and the occlusion settings their jobs use. At the
  * default share (half the passes) the peak cell of the 8×8 mass grid is full occlusion's on at least 95% of the images
- * and of the maps whose peak is clear (20% above the next cell); at a third of the passes it is within one cell on at
- * least 90% of the images.
+ * and of the maps whose peak is clear (20% above the next cell), and the share of full occlusion's top block of 2×2
+ * cells moves by at most 0.03 on average; at a third of the passes the peak is within one cell on at least 90% of the
+ * images. A model without a shortcut (the bundled Fashion-MNIST CNN) is held to the same.
  */
 class AdaptiveOcclusionTest {
 
-    private record Agreement(int images, int samePeak, int adjacentPeak, int clearPeaks, int clearSame, long fullPasses, long adaptivePasses, int selfSame) { }
+    private record Agreement(int images, int samePeak, int adjacentPeak, int clearPeaks, int clearSame, long fullPasses, long adaptivePasses, int selfSame,
+                             double blockBias, double blockError) { }
+
+    /** The 2×2-cell block of the 8×8 mass grid holding the most of full occlusion's positive mass, and that block's share in {@code other}. */
+    private static double[] topBlockShares(float[] full, float[] other) {
+        int g = MapStatistics.DEFAULT_GRID;
+        double fullTotal = 0;
+        double otherTotal = 0;
+        for (int c = 0; c < full.length; c++) {
+            fullTotal += full[c];
+            otherTotal += other[c];
+        }
+        double best = -1;
+        double theirs = 0;
+        for (int r = 0; r + 1 < g; r++) {
+            for (int c = 0; c + 1 < g; c++) {
+                double a = full[r * g + c] + full[r * g + c + 1] + full[(r + 1) * g + c] + full[(r + 1) * g + c + 1];
+                double b = other[r * g + c] + other[r * g + c + 1] + other[(r + 1) * g + c] + other[(r + 1) * g + c + 1];
+                if (a > best) {
+                    best = a;
+                    theirs = b;
+                }
+            }
+        }
+        return new double[] {best / Math.max(fullTotal, 1e-12), theirs / Math.max(otherTotal, 1e-12)};
+    }
 
     private static Agreement compare(ImageClassifier model, List<ImageTensor> images, int mask, int stride, Float value, double share) {
         OcclusionExplainer full = new OcclusionExplainer(new OcclusionParams(mask, stride, value, 64, OcclusionParams.Mode.FULL));
@@ -43,6 +69,8 @@ class AdaptiveOcclusionTest {
         java.util.Random noise = new java.util.Random(11);
         long fp = 0;
         long ap = 0;
+        double bias = 0;
+        double error = 0;
         InputShape shape = model.inputShape();
         for (ImageTensor image : images) {
             float[] base = model.scores(image.input(), 1);
@@ -67,6 +95,9 @@ class AdaptiveOcclusionTest {
             selfSame += sa.peakRow() == sc.peakRow() && sa.peakCol() == sc.peakCol() ? 1 : 0;
             same += exact ? 1 : 0;
             near += Math.max(Math.abs(sa.peakRow() - sb.peakRow()), Math.abs(sa.peakCol() - sb.peakCol())) <= 1 ? 1 : 0;
+            double[] block = topBlockShares(sa.massGrid(), sb.massGrid());
+            bias += block[1] - block[0];
+            error += Math.abs(block[1] - block[0]);
             float[] g = sa.massGrid();
             float top = g[sa.peakRow() * MapStatistics.DEFAULT_GRID + sa.peakCol()];
             float second = 0;
@@ -80,7 +111,7 @@ class AdaptiveOcclusionTest {
             fp += a.forwardPasses();
             ap += b.forwardPasses();
         }
-        return new Agreement(images.size(), same, near, clear, clearSame, fp, ap, selfSame);
+        return new Agreement(images.size(), same, near, clear, clearSame, fp, ap, selfSame, bias / images.size(), error / images.size());
     }
 
     private static ImageClassifier onnx(String resource) throws Exception {
@@ -133,19 +164,24 @@ class AdaptiveOcclusionTest {
         for (Agreement a : List.of(d, f, c, d3, f3, c3)) {
             System.out.printf("adaptive occlusion: same 8x8 peak cell on %d of %d images, within one cell on %d; maps with a clear peak (20%% above"
                     + " the next cell) %d, same cell on %d; forward passes %d of full %d (%.3f); full occlusion's own peak cell with noise of half a grey"
-                    + " level: same on %d%n", a.samePeak(), a.images(), a.adjacentPeak(), a.clearPeaks(), a.clearSame(), a.adaptivePasses(),
-                    a.fullPasses(), (double) a.adaptivePasses() / a.fullPasses(), a.selfSame());
+                    + " level: same on %d; share of full occlusion's top 2x2-cell block: bias %+.3f, mean error %.3f%n", a.samePeak(), a.images(),
+                    a.adjacentPeak(), a.clearPeaks(), a.clearSame(), a.adaptivePasses(), a.fullPasses(), (double) a.adaptivePasses() / a.fullPasses(),
+                    a.selfSame(), a.blockBias(), a.blockError());
         }
         for (Agreement a : List.of(d, f, c)) {
-            // measured at a half: demo 60 of 60 (clear peaks 33 of 33), decoy 299 of 300 (210 of 210), clean CNN 293 of 300 (84 of 84). Full occlusion's own peak
+            // measured at a half: demo 60 of 60 (clear peaks 33 of 33), decoy 300 of 300 (210 of 210), clean CNN 297 of 300 (84 of 84). Full occlusion's own peak
             // cell survives noise of half a grey level on 60 of 60 and 299 of 300: the bar is one full occlusion meets itself
             assertTrue(a.samePeak() >= 0.95 * a.images(), a.samePeak() + " of " + a.images() + " with the same peak cell");
             assertTrue(a.clearSame() >= 0.95 * a.clearPeaks(), a.clearSame() + " of " + a.clearPeaks() + " clear peaks");
             assertTrue(a.adaptivePasses() * 2 <= a.fullPasses(), a.adaptivePasses() + " of " + a.fullPasses());
+            // what the audit reads is a region's share of the mass: measured bias -0.020, +0.006, -0.004 (mean error 0.022, 0.010,
+            // 0.009); estimating the windows not run from every run neighbour, not the first pass only, biased the demo's by -0.049
+            assertTrue(Math.abs(a.blockBias()) <= 0.03, "top block's share biased by " + a.blockBias());
+            assertTrue(a.blockError() <= 0.03, "top block's share off by " + a.blockError() + " on average");
             assertTrue(a.selfSame() >= 0.95 * a.images(), "full occlusion's own peak under noise: " + a.selfSame() + " of " + a.images());
         }
         for (Agreement a : List.of(d3, f3, c3)) {
-            // measured at a third: demo 43 of 60 the same cell, 58 within one; decoy 259 and 275 of 300; clean CNN 250 and 276 of 300. On the demo's 7x7 grid the
+            // measured at a third: demo 43 of 60 the same cell, 58 within one; decoy 258 and 274 of 300; clean CNN 252 and 281 of 300. On the demo's 7x7 grid the
             // first pass that occludes every pixel is already the third: the exact cell of a diffuse map is not decided (README)
             assertTrue(a.adjacentPeak() >= 0.9 * a.images(), a.adjacentPeak() + " of " + a.images() + " within one cell");
             assertTrue(a.adaptivePasses() * 3 <= a.fullPasses(), a.adaptivePasses() + " of " + a.fullPasses());

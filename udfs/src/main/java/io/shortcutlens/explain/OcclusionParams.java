@@ -20,7 +20,7 @@ public record OcclusionParams(int maskSize, int stride, Float maskValue, int bat
 
     /**
      * The share of the window grid adaptive occlusion runs by default. Measured against full occlusion (the same peak
-     * cell of the 8×8 mass grid; demo, decoy and a clean Fashion-MNIST CNN, 60–600 images each): at a half, 0.977–1.000
+     * cell of the 8×8 mass grid; demo, decoy and a clean Fashion-MNIST CNN, 60–600 images each): at a half, 0.980–1.000
      * of the images and every map with a clear peak; at a third, 0.63–0.88 and 0.82–0.98 (on the demo's 7×7 grid the
      * first pass that occludes every pixel is already a third, so nothing is left to refine). {@code AdaptiveOcclusionTest}.
      */
