@@ -114,18 +114,14 @@ class AdaptiveOcclusionTest {
         return new Agreement(images.size(), same, near, clear, clearSame, fp, ap, selfSame, bias / images.size(), error / images.size());
     }
 
-    /** A model on the test classpath; one inside a jar (the udfs jar's bundled model under {@code mvn verify}) is copied out first. */
-    private static ImageClassifier onnx(String resource) throws Exception {
-        java.net.URL url = AdaptiveOcclusionTest.class.getResource(resource);
-        File f;
-        if ("file".equals(url.getProtocol())) {
-            f = new File(url.toURI());
-        } else {
-            f = File.createTempFile("shortcutlens-test-model", ".onnx");
-            f.deleteOnExit();
-            try (java.io.InputStream in = url.openStream()) {
-                java.nio.file.Files.copy(in, f.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tmp;
+
+    /** A committed model copied to a file, as a user's would be (the bundled one lies inside the udfs jar under {@code mvn verify}). */
+    private ImageClassifier onnx(String resource) throws Exception {
+        File f = tmp.resolve(resource.substring(resource.lastIndexOf('/') + 1)).toFile();
+        try (java.io.InputStream in = AdaptiveOcclusionTest.class.getResourceAsStream(resource)) {
+            java.nio.file.Files.copy(in, f.toPath());
         }
         return ModelLoader.load(f, new ModelSpec(f.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES)).classifier();
     }
