@@ -165,7 +165,7 @@ public final class OcclusionExplainer implements Explainer {
         }
         int budget = (int) Math.floor(n * share + 1e-9);
         int[] pick = even.stream().mapToInt(Integer::intValue).toArray();
-        for (int round = 0; round < 3 && pick.length > 0; round++) {
+        for (int round = 0; pick.length > 0; round++) {
             float[][] d = scorer.deltas(java.util.Arrays.stream(pick).mapToObj(f -> fine[f]).toArray(int[][]::new));
             for (int i = 0; i < pick.length; i++) {
                 run[pick[i]] = true;
@@ -174,11 +174,14 @@ public final class OcclusionExplainer implements Explainer {
                 }
             }
             budget -= pick.length;
+            if (budget <= 0 || round == 2) {
+                break;
+            }
+            // the choice reads estimates from every run window; rounds 1 and 2: half of what is left, then the rest
             for (float[] dt : delta) {
                 fromRunNeighbours(dt, run, rows, cols);
             }
-            // rounds 1 and 2: half of what is left, then the rest
-            pick = budget <= 0 ? new int[0] : coveringTopCells(delta, run, round == 0 ? (budget + 1) / 2 : budget, h, w, fine);
+            pick = coveringTopCells(delta, run, round == 0 ? (budget + 1) / 2 : budget, h, w, fine);
         }
         boolean[] first = new boolean[n];
         even.forEach(f -> first[f] = true);
