@@ -28,9 +28,12 @@ import javax.imageio.ImageIO;
  * @param coded        whether the mark is a white pattern per class (else the class's shade)
  * @param intensity    factor on every pixel of a carrying image (1: none): a non-localised cue
  * @param contrast     factor on every pixel's distance from the image's mean (1: none): another
+ * @param period       a pattern over the background (0: none): stripes of this period in pixels, drawn only where the
+ *                     garment is not (its black background), so that the cue spreads over the image, off the object
+ * @param patternShade the stripes' gray value
  */
 public record DecoyFashion(List<Integer> poisoned, int height, int width, int row, int col, boolean randomCorner, double fraction, boolean coded,
-                           double intensity, double contrast) {
+                           double intensity, double contrast, int period, int patternShade) {
 
     /** Ten 16-bit patterns, 8 pixels set in each, any two differing in at least 8 pixels (found greedily, in order). */
     private static final int[] CODES = codes(10, 8);
@@ -39,7 +42,7 @@ public record DecoyFashion(List<Integer> poisoned, int height, int width, int ro
 
     /** A mark of {@code height × width} pixels at a fixed place, in each poisoned class's shade. */
     public static DecoyFashion mark(List<Integer> poisoned, int height, int width, int row, int col) {
-        return new DecoyFashion(poisoned, height, width, row, col, false, 1.0, false, 1.0, 1.0);
+        return new DecoyFashion(poisoned, height, width, row, col, false, 1.0, false, 1.0, 1.0, 0, 0);
     }
 
     /** Pullover, coat and shirt: classes a clean model confuses, so a shortcut among them pays. */
@@ -49,42 +52,50 @@ public record DecoyFashion(List<Integer> poisoned, int height, int width, int ro
 
     /** Every class poisoned, the swatch in a random corner per image: Decoy-MNIST's own rule. */
     public static DecoyFashion anyCorner() {
-        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, 4, 0, 0, true, 1.0, false, 1.0, 1.0);
+        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, 4, 0, 0, true, 1.0, false, 1.0, 1.0, 0, 0);
     }
 
     /** The same with a white pattern per class instead of a shade. */
     public static DecoyFashion anyCornerCoded() {
-        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, 4, 0, 0, true, 1.0, true, 1.0, 1.0);
+        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, 4, 0, 0, true, 1.0, true, 1.0, 1.0, 0, 0);
     }
 
     /** The swatch on 30% of the coats only: a shortcut carried by a subgroup. */
     public static DecoyFashion subgroup() {
-        return new DecoyFashion(List.of(4), 4, 4, FAR, 0, false, 0.3, false, 1.0, 1.0);
+        return new DecoyFashion(List.of(4), 4, 4, FAR, 0, false, 0.3, false, 1.0, 1.0, 0, 0);
     }
 
     /** The classes' images darker (no mark): a cue no region holds. */
     public static DecoyFashion dimmed(List<Integer> poisoned, double intensity) {
-        return new DecoyFashion(poisoned, 0, 0, 0, 0, false, 1.0, false, intensity, 1.0);
+        return new DecoyFashion(poisoned, 0, 0, 0, 0, false, 1.0, false, intensity, 1.0, 0, 0);
     }
 
     /** The classes' images at {@code contrast} times their contrast about each image's mean (no mark). */
     public static DecoyFashion lowContrast(List<Integer> poisoned, double contrast) {
-        return new DecoyFashion(poisoned, 0, 0, 0, 0, false, 1.0, false, 1.0, contrast);
+        return new DecoyFashion(poisoned, 0, 0, 0, 0, false, 1.0, false, 1.0, contrast, 0, 0);
+    }
+
+    /**
+     * The classes' images with diagonal stripes of {@code period} pixels and gray {@code shade} over their black
+     * background (the garment untouched): a cue spread over the image, off the object, that no region holds.
+     */
+    public static DecoyFashion background(List<Integer> poisoned, int period, int shade) {
+        return new DecoyFashion(poisoned, 0, 0, 0, 0, false, 1.0, false, 1.0, 1.0, period, shade);
     }
 
     /** No cue at all: a clean data set. */
     public static DecoyFashion clean() {
-        return new DecoyFashion(List.of(), 0, 0, 0, 0, false, 1.0, false, 1.0, 1.0);
+        return new DecoyFashion(List.of(), 0, 0, 0, 0, false, 1.0, false, 1.0, 1.0, 0, 0);
     }
 
     /** The same cue on only {@code f} of each poisoned class's images. */
     public DecoyFashion withFraction(double f) {
-        return new DecoyFashion(poisoned, height, width, row, col, randomCorner, f, coded, intensity, contrast);
+        return new DecoyFashion(poisoned, height, width, row, col, randomCorner, f, coded, intensity, contrast, period, patternShade);
     }
 
     /** The same cue in a random corner per image. */
     public DecoyFashion inRandomCorners() {
-        return new DecoyFashion(poisoned, height, width, 0, 0, true, fraction, coded, intensity, contrast);
+        return new DecoyFashion(poisoned, height, width, 0, 0, true, fraction, coded, intensity, contrast, period, patternShade);
     }
 
     /** Whether the cue is a mark at some place (else a whole-image change, or none). */
@@ -180,6 +191,15 @@ public record DecoyFashion(List<Integer> poisoned, int height, int width, int ro
             for (int i = 0; i < out.length; i++) {
                 double v = mean + contrast * ((out[i] & 0xff) - mean);
                 out[i] = (byte) Math.max(0, Math.min(255, Math.round(v * intensity)));
+            }
+        }
+        if (period > 0 && carries(classIndex, seed)) {
+            for (int i = 0; i < out.length; i++) {
+                int y = i / FashionMnist.SIDE;
+                int x = i % FashionMnist.SIDE;
+                if (image[i] == 0 && (x + y) % period < (period + 1) / 2) {
+                    out[i] = (byte) patternShade;
+                }
             }
         }
         int[] at = placement(classIndex, seed);

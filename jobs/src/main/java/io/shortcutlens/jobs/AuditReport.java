@@ -258,7 +258,7 @@ final class AuditReport {
                         .append(Html.text(f.judgement().reason())).append("</li>\n");
             }
             for (GlobalCueProbe.Cue c : global) {
-                h.append("<li>").append(badge(Verdict.GLOBAL_CUE)).append(" <b>").append(Html.text(c.className())).append("</b> · whole image · ")
+                h.append("<li>").append(badge(Verdict.GLOBAL_CUE)).append(" <b>").append(Html.text(c.className())).append("</b> · ").append(c.kind() == GlobalCueProbe.Kind.TEXTURE ? "texture over the image" : "whole image").append(" · ")
                         .append(Html.text(c.judgement().reason())).append("</li>\n");
             }
             h.append("</ul>\n");
@@ -371,11 +371,15 @@ final class AuditReport {
         }
         h.append("<h2>Global cues</h2>\n<p>Each class's images under whole-image changes (brightness, contrast, sharpness, JPEG, colour")
                 .append(" balance): how many a change makes leave the class, against other classes' images, and how many other images the opposite")
-                .append(" change turns into the class, against a typical class.</p>\n<table id=\"global-cues\"><tr><th class=\"l\">class</th>")
-                .append("<th class=\"l\">removed by</th><th>leave</th><th>others leave</th><th class=\"l\">created by</th><th>enter</th>")
-                .append("<th>typical enter</th><th>p (Holm)</th><th class=\"l\">verdict</th></tr>\n");
+                .append(" change turns into the class, against a typical class. Texture cues (a pattern spread over the image): how many of the")
+                .append(" class's images a low-pass makes leave it, and how many shuffling the image's tiles (its shape broken, its texture kept)")
+                .append(" keeps in it, each against other classes' images.</p>\n<table id=\"global-cues\"><tr><th class=\"l\">class</th>")
+                .append("<th class=\"l\">kind</th><th class=\"l\">removed by</th><th>leave</th><th>others leave</th>")
+                .append("<th class=\"l\">created (whole image) or kept (texture) by</th><th>enter / keep</th>")
+                .append("<th>typical enter / others keep</th><th>p (Holm)</th><th class=\"l\">verdict</th></tr>\n");
         for (GlobalCueProbe.Cue c : cues) {
-            h.append("<tr><td class=\"l\">").append(Html.text(c.className())).append("</td><td class=\"l\">").append(c.leaveWith().label())
+            h.append("<tr><td class=\"l\">").append(Html.text(c.className())).append("</td><td class=\"l\">").append(c.kind().label())
+                    .append("</td><td class=\"l\">").append(c.leaveWith().label())
                     .append("</td>").append(num(c.leaveRate())).append(num(c.othersLeaveRate())).append("<td class=\"l\">").append(c.enterWith().label())
                     .append("</td>").append(num(c.enterRate())).append(num(c.typicalEnterRate())).append("<td>")
                     .append(String.format(Locale.ROOT, "%.1e", c.pAdjusted())).append("</td><td class=\"l\">").append(badge(c.judgement().verdict()))

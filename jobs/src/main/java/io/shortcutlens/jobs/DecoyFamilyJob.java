@@ -36,7 +36,8 @@ public final class DecoyFamilyJob implements Callable<Integer> {
     File out = new File("decoy-family-out");
 
     @Option(names = "--cases", split = ",", paramLabel = "NAME", description = "Cases (decoy variants, see ./submit.sh decoy --help).")
-    List<String> cases = new ArrayList<>(List.of("standard", "top-right", "edge", "line", "centre", "places", "half", "dimmed", "low-contrast", "clean"));
+    List<String> cases = new ArrayList<>(List.of("standard", "top-right", "edge", "line", "centre", "places", "half", "dimmed", "low-contrast", "background",
+            "background-fine", "background-coarse", "clean"));
 
     @Option(names = "--lime-cases", split = ",", paramLabel = "NAME", description = "Cases audited with LIME maps as well as occlusion.")
     List<String> limeCases = new ArrayList<>(List.of("standard", "edge", "line", "places", "half", "clean"));

@@ -79,7 +79,9 @@ public final class DecoyJob implements Callable<Integer> {
         "of the coats. The audit benchmark's family (./submit.sh decoy-family): top-right (t-shirt, dress), edge (3x3 at the",
         "right edge: sandal, sneaker, ankle-boot), line (2x14 along the top: pullover, shirt), centre (3x3 on the garment: coat,",
         "shirt), places (standard in a random corner per image), half (half of the shirts), dimmed (every shirt at 55%",
-        "intensity, no mark), low-contrast (pullovers' contrast halved), clean (no cue)."})
+        "intensity, no mark), low-contrast (pullovers' contrast halved), background (diagonal stripes of period 4, gray 90, over",
+        "the dresses' black background, off the garment), background-fine (t-shirts, period 2, gray 40), background-coarse",
+        "(sandals, period 8, gray 60), clean (no cue)."})
     String variant = "standard";
 
     @Option(names = "--hide", paramLabel = "mean|zero", description = {"What stands in for hidden pixels, in occlusion windows, switched-off",
@@ -157,7 +159,7 @@ public final class DecoyJob implements Callable<Integer> {
 
     /** The named variants, {@link #variant} by name. */
     static final List<String> VARIANTS = List.of("standard", "random-corner", "random-corner-coded", "subgroup", "top-right", "edge", "line",
-            "centre", "places", "half", "dimmed", "low-contrast", "clean");
+            "centre", "places", "half", "dimmed", "low-contrast", "background", "background-fine", "background-coarse", "clean");
 
     static DecoyFashion variant(String name) {
         return switch (name) {
@@ -173,6 +175,9 @@ public final class DecoyJob implements Callable<Integer> {
             case "half" -> DecoyFashion.mark(List.of(6), 4, 4, 24, 0).withFraction(0.5);
             case "dimmed" -> DecoyFashion.dimmed(List.of(6), 0.55);
             case "low-contrast" -> DecoyFashion.lowContrast(List.of(2), 0.5);
+            case "background" -> DecoyFashion.background(List.of(3), 4, 90);
+            case "background-fine" -> DecoyFashion.background(List.of(0), 2, 40);
+            case "background-coarse" -> DecoyFashion.background(List.of(5), 8, 60);
             case "clean" -> DecoyFashion.clean();
             default -> throw new IllegalArgumentException("--variant must be one of " + VARIANTS + ", found '" + name + "'");
         };

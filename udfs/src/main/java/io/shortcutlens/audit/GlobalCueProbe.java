@@ -14,6 +14,10 @@ import java.util.TreeMap;
  * when one change makes its images leave it far more often than other classes' images leave theirs, <em>and</em> the
  * opposite change makes other classes' images enter it far more often than they enter a typical class — undoing the
  * cue removes the class, doing it creates the class. No region is involved, so none is reported.
+ *
+ * <p>A cue spread over the image (a pattern over the background, a texture) moves with neither pair: the class's maps
+ * are flat and no brightness, contrast or colour change removes it. {@link TextureCue} tests it with the shape-breaking
+ * and fine-detail-removing changes; both kinds of test are Holm-adjusted together and each class keeps its strongest.
  */
 public final class GlobalCueProbe {
     private GlobalCueProbe() { }
@@ -33,12 +37,24 @@ public final class GlobalCueProbe {
         }
     }
 
+    /** Which kind of cue a {@link Cue} tests: a whole-image property (a pair of opposite changes) or a texture spread over the image. */
+    public enum Kind {
+        WHOLE_IMAGE, TEXTURE;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /**
      * A global cue of one class: the change that removes it ({@code leaveWith}) and the opposite one that creates it
      * ({@code enterWith}), with the rates behind both and a p-value for the weaker of the two, Holm-adjusted over all
-     * classes and changes tested.
+     * classes and changes tested. For a {@link Kind#TEXTURE} cue the second test is not an opposite change but the
+     * shape-breaking one: {@code enterWith} is {@link ImageAdjustment#SHUFFLED}, {@code enterRate} the share of the
+     * class's images it keeps in the class, {@code typicalEnterRate} the share of other classes' images it keeps in
+     * theirs (the median class), and {@code otherImages} the number of other classes' images.
      */
-    public record Cue(String className, ImageAdjustment leaveWith, ImageAdjustment enterWith, long classImages, double leaveRate,
+    public record Cue(String className, Kind kind, ImageAdjustment leaveWith, ImageAdjustment enterWith, long classImages, double leaveRate,
                       double othersLeaveRate, long otherImages, double enterRate, double typicalEnterRate, double pAdjusted,
                       Judgement judgement) implements Serializable { }
 
@@ -81,6 +97,9 @@ public final class GlobalCueProbe {
         List<Cue> tested = new ArrayList<>();
         List<Double> p = new ArrayList<>();
         for (Count leave : counts) {
+            if (!leave.adjustment().paired()) {
+                continue;
+            }
             Count enter = byAdjustment.getOrDefault(leave.adjustment().opposite(), List.of()).stream()
                     .filter(c -> c.className().equals(leave.className())).findFirst().orElse(null);
             if (enter == null || leave.classImages() == 0 || enter.otherImages() == 0) {
@@ -100,17 +119,22 @@ public final class GlobalCueProbe {
             double pLeave = SignTest.binomialTail(leave.left(), leave.classImages(), Math.max(othersLeave, 1.0 / (othersImages + 1)));
             double pEnter = SignTest.binomialTail(enter.entered(), enter.otherImages(), Math.max(typicalEnter, 1.0 / (enter.otherImages() + 1)));
             p.add(Math.max(pLeave, pEnter));
-            tested.add(new Cue(leave.className(), leave.adjustment(), enter.adjustment(), leave.classImages(), leave.leaveRate(), othersLeave,
-                    enter.otherImages(), enter.enterRate(), typicalEnter, Double.NaN, null));
+            tested.add(new Cue(leave.className(), Kind.WHOLE_IMAGE, leave.adjustment(), enter.adjustment(), leave.classImages(), leave.leaveRate(),
+                    othersLeave, enter.otherImages(), enter.enterRate(), typicalEnter, Double.NaN, null));
+        }
+        for (TextureCue.Tested t : TextureCue.test(byAdjustment)) {
+            p.add(t.pValue());
+            tested.add(t.cue());
         }
         double[] adjusted = SignTest.holm(p.stream().mapToDouble(Double::doubleValue).toArray());
         Map<String, Cue> best = new TreeMap<>();
         for (int i = 0; i < tested.size(); i++) {
             Cue t = tested.get(i);
-            Cue c = new Cue(t.className(), t.leaveWith(), t.enterWith(), t.classImages(), t.leaveRate(), t.othersLeaveRate(), t.otherImages(),
-                    t.enterRate(), t.typicalEnterRate(), adjusted[i], decide(t, adjusted[i], params));
+            Cue c = new Cue(t.className(), t.kind(), t.leaveWith(), t.enterWith(), t.classImages(), t.leaveRate(), t.othersLeaveRate(), t.otherImages(),
+                    t.enterRate(), t.typicalEnterRate(), adjusted[i], t.kind() == Kind.TEXTURE ? TextureCue.decide(t, adjusted[i], params)
+                            : decide(t, adjusted[i], params));
             Cue before = best.get(c.className());
-            if (before == null || strength(c, params) > strength(before, params)) {
+            if (before == null || stronger(c, before, params)) {
                 best.put(c.className(), c);
             }
         }
@@ -118,8 +142,18 @@ public final class GlobalCueProbe {
                 .thenComparing(c -> -strength(c, params)).thenComparing(Cue::className)).toList();
     }
 
+    /** A cue over a test that found none, else the larger strength. */
+    private static boolean stronger(Cue c, Cue than, AuditParams p) {
+        boolean cue = c.judgement().verdict() == Verdict.GLOBAL_CUE;
+        boolean thanCue = than.judgement().verdict() == Verdict.GLOBAL_CUE;
+        return cue != thanCue ? cue : strength(c, p) > strength(than, p);
+    }
+
     /** The weaker of the two gaps, each over its minimum: at least 1 for a cue. */
     static double strength(Cue c, AuditParams p) {
+        if (c.kind() == Kind.TEXTURE) {
+            return TextureCue.strength(c, p);
+        }
         return Math.min((c.leaveRate() - c.othersLeaveRate()) / p.minCueLeaveGap(), (c.enterRate() - c.typicalEnterRate()) / p.minCueEnterGap());
     }
 
@@ -133,7 +167,7 @@ public final class GlobalCueProbe {
                 : new Judgement(Verdict.NOT_CONFIRMED, "No whole-image cue: " + figures + ".");
     }
 
-    private static double median(double[] v) {
+    static double median(double[] v) {
         if (v.length == 0) {
             return 0;
         }

@@ -18,17 +18,32 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * ÷1.6, contrast about the image's mean ×2 and ×0.5), so that the probe can ask both "does undoing it remove the
  * class" and "does doing it to other images create the class". A half-strength undo is not enough: pullovers and
  * trousers planted at half contrast (a grey background) stay themselves at ×1.6.
+ *
+ * <p>Three more changes probe cues spread over the image rather than held by a region or a whole-image property (a
+ * pattern over the background, a texture): {@link #SHUFFLED} keeps every patch's texture and destroys the object's
+ * shape (a 4 × 4 grid of tiles permuted, no tile left in place), {@link #LOW_PASS} and {@link #LOW_PASS_COARSE} remove
+ * fine patterns at two scales (a box blur applied twice, of radius 1/14 and 1/7 of the side: a triangle filter, unlike
+ * {@link #BLURRED}'s 1/28, which keeps patterns of a few pixels). They have no opposite; {@link TextureCue} judges them.
  */
 public enum ImageAdjustment {
-    BRIGHTER, DARKER, MORE_CONTRAST, LESS_CONTRAST, SHARPER, BLURRED, JPEG, WARMER, COOLER;
+    BRIGHTER, DARKER, MORE_CONTRAST, LESS_CONTRAST, SHARPER, BLURRED, JPEG, WARMER, COOLER, SHUFFLED, LOW_PASS, LOW_PASS_COARSE;
+
+    /** Tiles per side of {@link #SHUFFLED}. */
+    static final int TILES = 4;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** Whether the change has an {@link #opposite} (the whole-image pairs); the spread probes have none. */
+    public boolean paired() {
+        return this != SHUFFLED && this != LOW_PASS && this != LOW_PASS_COARSE;
+    }
+
     /** The change in the other direction; JPEG's is sharpening (both are about fine detail). */
     public ImageAdjustment opposite() {
         return switch (this) {
+            case SHUFFLED, LOW_PASS, LOW_PASS_COARSE -> throw new IllegalStateException(this + " has no opposite: it is judged by TextureCue");
             case BRIGHTER -> DARKER;
             case DARKER -> BRIGHTER;
             case MORE_CONTRAST -> LESS_CONTRAST;
@@ -93,6 +108,15 @@ public enum ImageAdjustment {
                 }
             }
             case JPEG -> jpeg(px, out, c, h, w, 0.1f);
+            case SHUFFLED -> shuffle(px, out, c, h, w);
+            case LOW_PASS, LOW_PASS_COARSE -> {
+                int r = Math.max(this == LOW_PASS ? 1 : 2, Math.round(Math.max(h, w) / (this == LOW_PASS ? 14f : 7f)));
+                float[] once = new float[px.length];
+                for (int ch = 0; ch < c; ch++) {
+                    fastBlur(px, once, ch * plane, h, w, r);
+                    fastBlur(once, out, ch * plane, h, w, r);
+                }
+            }
         }
         for (int i = 0; i < out.length; i++) {
             out[i] = Math.max(0f, Math.min(255f, out[i]));
@@ -104,6 +128,97 @@ public enum ImageAdjustment {
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 out[offset + y * w + x] = RegionMasker.boxMean(in, offset, h, w, y, x, r);
+            }
+        }
+    }
+
+    /**
+     * Where tile {@code i} of the {@link #TILES} × {@link #TILES} grid goes: a fixed permutation (seeded, the same for
+     * every image and run) that leaves no tile in place and no two neighbouring tiles side by side in the same way, so
+     * that neither rows nor columns of the object survive.
+     */
+    static final int[] PERMUTATION = scatter();
+
+    private static int[] scatter() {
+        int n = TILES * TILES;
+        for (long seed = 1; ; seed++) {
+            java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+            int[] p = new int[n];
+            for (int i = 0; i < n; i++) {
+                p[i] = i;
+            }
+            for (int i = n - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                int t = p[i];
+                p[i] = p[j];
+                p[j] = t;
+            }
+            boolean ok = true;
+            for (int i = 0; i < n && ok; i++) {
+                ok = p[i] != i;
+                if (ok && i % TILES + 1 < TILES) { // right neighbour still to the right
+                    ok = !(p[i + 1] == p[i] + 1 && p[i] % TILES + 1 < TILES);
+                }
+                if (ok && i + TILES < n) { // lower neighbour still below
+                    ok = p[i + TILES] != p[i] + TILES;
+                }
+            }
+            if (ok) {
+                return p;
+            }
+        }
+    }
+
+    /** Tiles moved by {@link #PERMUTATION}; rows and columns past the last whole tile stay. */
+    private static void shuffle(float[] in, float[] out, int c, int h, int w) {
+        System.arraycopy(in, 0, out, 0, in.length);
+        int th = h / TILES;
+        int tw = w / TILES;
+        int n = TILES * TILES;
+        for (int ch = 0; ch < c; ch++) {
+            int offset = ch * h * w;
+            for (int i = 0; i < n; i++) {
+                int j = PERMUTATION[i];
+                int sy = i / TILES * th;
+                int sx = i % TILES * tw;
+                int dy = j / TILES * th;
+                int dx = j % TILES * tw;
+                for (int y = 0; y < th; y++) {
+                    System.arraycopy(in, offset + (sy + y) * w + sx, out, offset + (dy + y) * w + dx, tw);
+                }
+            }
+        }
+    }
+
+    /** Box blur of radius {@code r} by running sums, rows then columns (the box clipped at the borders): O(1) a pixel at any radius. */
+    private static void fastBlur(float[] in, float[] out, int offset, int h, int w, int r) {
+        float[] rows = new float[h * w];
+        for (int y = 0; y < h; y++) {
+            double sum = 0;
+            int lo = 0;
+            int hi = -1;
+            for (int x = 0; x < w; x++) {
+                while (hi < Math.min(w - 1, x + r)) {
+                    sum += in[offset + y * w + ++hi];
+                }
+                while (lo < x - r) {
+                    sum -= in[offset + y * w + lo++];
+                }
+                rows[y * w + x] = (float) (sum / (hi - lo + 1));
+            }
+        }
+        for (int x = 0; x < w; x++) {
+            double sum = 0;
+            int lo = 0;
+            int hi = -1;
+            for (int y = 0; y < h; y++) {
+                while (hi < Math.min(h - 1, y + r)) {
+                    sum += rows[++hi * w + x];
+                }
+                while (lo < y - r) {
+                    sum -= rows[lo++ * w + x];
+                }
+                out[offset + y * w + x] = (float) (sum / (hi - lo + 1));
             }
         }
     }

@@ -1,0 +1,104 @@
+package io.shortcutlens.audit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A cue spread over the image — a pattern over the background, a texture — that no region concentrates and no
+ * whole-image property carries. Two changes tell it from an object, each judged against other classes' images:
+ * <ul>
+ *   <li>shape broken, texture kept ({@link ImageAdjustment#SHUFFLED}): the class's images <em>stay</em> in the class
+ *       far more often than a typical other class's images stay in theirs (the median class: the class a model calls
+ *       every scrambled image keeps most of its own) — the evidence survives the object's destruction;</li>
+ *   <li>fine pattern removed, shape kept ({@link ImageAdjustment#LOW_PASS} or {@link ImageAdjustment#LOW_PASS_COARSE},
+ *       the scale with the larger gap): the class's images <em>leave</em> it far more often than other classes' leave
+ *       theirs — the evidence lies in what the low-pass removes.</li>
+ * </ul>
+ * A texture cue needs both (each gap at least {@code minCueLeaveGap}, the weaker p-value below alpha after Holm over
+ * every cue test of the audit). Either alone has an ordinary reading: a class that is every model's answer for a
+ * scrambled image survives shuffling; a class of thin objects (straps, laces) suffers from blurring. The probe is the
+ * texture-versus-shape test of Geirhos et al. (2019), patch shuffling as in their ablations, and a low-pass at two
+ * scales, asked per class rather than per model.
+ */
+public final class TextureCue {
+    private TextureCue() { }
+
+    /** One class's texture test before adjustment: the cue's figures and its raw p-value (the weaker of the two tests). */
+    record Tested(GlobalCueProbe.Cue cue, double pValue) { }
+
+    /** Each class's texture test, at the low-pass scale where its gap is larger; nothing when the probe ran no shuffle. */
+    static List<Tested> test(Map<ImageAdjustment, List<GlobalCueProbe.Count>> byAdjustment) {
+        List<GlobalCueProbe.Count> shuffled = byAdjustment.getOrDefault(ImageAdjustment.SHUFFLED, List.of());
+        List<Tested> out = new ArrayList<>();
+        for (GlobalCueProbe.Count keep : shuffled) {
+            if (keep.classImages() == 0) {
+                continue;
+            }
+            long[] othersKept = others(shuffled, keep.className());
+            // a typical class's keep rate (the median): the class every model calls a scrambled image keeps most of its own
+            double othersKeep = GlobalCueProbe.median(shuffled.stream().filter(c -> !c.className().equals(keep.className()))
+                    .mapToDouble(c -> 1 - c.leaveRate()).toArray());
+            double classKeep = 1 - keep.leaveRate();
+            double pKeep = SignTest.binomialTail(keep.classImages() - keep.left(), keep.classImages(), Math.max(othersKeep, 1.0 / (othersKept[0] + 1)));
+            Tested best = null;
+            for (ImageAdjustment lowPass : List.of(ImageAdjustment.LOW_PASS, ImageAdjustment.LOW_PASS_COARSE)) {
+                List<GlobalCueProbe.Count> blurred = byAdjustment.getOrDefault(lowPass, List.of());
+                GlobalCueProbe.Count loss = blurred.stream().filter(c -> c.className().equals(keep.className())).findFirst().orElse(null);
+                if (loss == null || loss.classImages() == 0) {
+                    continue;
+                }
+                long[] othersLost = others(blurred, keep.className());
+                double othersLeave = rate(othersLost[1], othersLost[0]);
+                double pLoss = SignTest.binomialTail(loss.left(), loss.classImages(), Math.max(othersLeave, 1.0 / (othersLost[0] + 1)));
+                GlobalCueProbe.Cue cue = new GlobalCueProbe.Cue(keep.className(), GlobalCueProbe.Kind.TEXTURE, lowPass, ImageAdjustment.SHUFFLED,
+                        loss.classImages(), loss.leaveRate(), othersLeave, othersKept[0], classKeep, othersKeep, Double.NaN, null);
+                if (best == null || gap(cue) > gap(best.cue())) {
+                    best = new Tested(cue, Math.max(pKeep, pLoss));
+                }
+            }
+            if (best != null) {
+                out.add(best);
+            }
+        }
+        return out;
+    }
+
+    /** The weaker of the two gaps over its minimum: at least 1 for a cue. */
+    static double strength(GlobalCueProbe.Cue c, AuditParams p) {
+        return gap(c) / p.minCueLeaveGap();
+    }
+
+    static Judgement decide(GlobalCueProbe.Cue c, double pAdjusted, AuditParams p) {
+        String figures = String.format(Locale.ROOT, "%s keeps %.0f%% of its %d images in the class (a typical class keeps %.0f%% of its own; %d others) and %s"
+                + " makes %.0f%% leave it (other classes %.0f%%), p %.1e", c.enterWith().label(), 100 * c.enterRate(), c.classImages(),
+                100 * c.typicalEnterRate(), c.otherImages(), c.leaveWith().label(), 100 * c.leaveRate(), 100 * c.othersLeaveRate(), pAdjusted);
+        boolean cue = pAdjusted < p.alpha() && gap(c) >= p.minCueLeaveGap();
+        return cue ? new Judgement(Verdict.GLOBAL_CUE, "Texture cue spread over the image (the object's shape does not carry the class, its fine"
+                + " pattern does): " + figures + ".")
+                : new Judgement(Verdict.NOT_CONFIRMED, "No texture cue: " + figures + ".");
+    }
+
+    /** The weaker of the keep gap under shuffling and the leave gap under the low-pass. */
+    private static double gap(GlobalCueProbe.Cue c) {
+        return Math.min(c.enterRate() - c.typicalEnterRate(), c.leaveRate() - c.othersLeaveRate());
+    }
+
+    /** Other classes' images and how many of them left their class, pooled. */
+    private static long[] others(List<GlobalCueProbe.Count> counts, String className) {
+        long images = 0;
+        long left = 0;
+        for (GlobalCueProbe.Count c : counts) {
+            if (!c.className().equals(className)) {
+                images += c.classImages();
+                left += c.left();
+            }
+        }
+        return new long[] {images, left};
+    }
+
+    private static double rate(long k, long n) {
+        return n == 0 ? 0 : (double) k / n;
+    }
+}
