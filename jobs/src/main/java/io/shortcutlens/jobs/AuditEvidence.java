@@ -91,6 +91,7 @@ final class AuditEvidence {
                                int confirmImages, AuditParams params) {
         int h = passes.staged().model().inputShape().height();
         int w = passes.staged().model().inputShape().width();
+        int channels = passes.staged().model().inputShape().channels();
         // receiving images for the transplant: a seeded mix of every class's images, at most confirmImages of them
         List<Row> receivers = view.where(col("path").isNotNull()).select("class", "image_id", "path").distinct()
                 .orderBy(xxhash64(col("image_id"), lit(passes.seed())), col("image_id")).limit(Math.max(1, confirmImages)).collectAsList();
@@ -117,6 +118,14 @@ final class AuditEvidence {
                 .where(col("assigned").and(col("error").isNull())).persist();
         Map<Integer, AuditFinding.Measured> out = new HashMap<>();
         Map<Integer, Map<String, PixelMoments>> moments = moments(outcomes);
+        // the signature's shape lets the content test refine a region to the mark inside it (places of one size only)
+        Map<Integer, int[]> signatureShapes = new HashMap<>();
+        for (Candidate c : candidates) {
+            List<int[]> shapes = c.places().stream().map(pl -> io.shortcutlens.audit.RegionContent.shape(channels, pl.region().pixelBox(h, w))).toList();
+            if (shapes.stream().allMatch(x -> java.util.Arrays.equals(x, shapes.get(0)))) {
+                signatureShapes.put(c.id(), shapes.get(0));
+            }
+        }
         for (Row r : outcomes.groupBy("finding_id").agg(count("*"), ones("flipped_region"), ones("flipped_control"),
                         only("flipped_region", "flipped_control"), only("flipped_control", "flipped_region"), avg("drop_region"), avg("drop_control"),
                         ones("kept_region"), ones("kept_control"), ones("blank"), only("kept_region", "kept_control"), only("kept_control", "kept_region"),
@@ -131,7 +140,7 @@ final class AuditEvidence {
                     new Sufficiency(r.getLong(1), r.getLong(8), r.getLong(9), r.getLong(10), r.getLong(11), r.getLong(12)),
                     ContentConsistency.of(m.getOrDefault("region", PixelMoments.EMPTY), m.getOrDefault("receiver_region", PixelMoments.EMPTY),
                             m.getOrDefault("control", PixelMoments.EMPTY), m.getOrDefault("receiver_control", PixelMoments.EMPTY),
-                            params.maxSpread(), params.minDistance())));
+                            params.maxSpread(), params.minDistance(), signatureShapes.get(id))));
         }
         outcomes.unpersist();
         long probedPasses = (long) tasks.size() * io.shortcutlens.audit.EvidenceProbe.PASSES;

@@ -10,6 +10,14 @@ public final class RegionContent {
 
     private RegionContent() { }
 
+    /** {@code {channels, height, width}} of the signature of a {@code box = {y0, x0, y1, x1}}. */
+    public static int[] shape(int c, int[] box) {
+        int bh = box[2] - box[0];
+        int bw = box[3] - box[1];
+        int f = Math.max(1, (Math.max(bh, bw) + MAX_SIDE - 1) / MAX_SIDE);
+        return new int[] {c, (bh + f - 1) / f, (bw + f - 1) / f};
+    }
+
     /** The signature of {@code box = {y0, x0, y1, x1}} of a {@code c × h × w} input. */
     public static float[] signature(float[] input, int c, int h, int w, int[] box) {
         int bh = box[2] - box[0];
