@@ -31,9 +31,12 @@ import javax.imageio.ImageIO;
  * @param period       a pattern over the background (0: none): stripes of this period in pixels, drawn only where the
  *                     garment is not (its black background), so that the cue spreads over the image, off the object
  * @param patternShade the stripes' gray value
+ * @param anywhere     whether each image draws its mark's place anywhere in the image (a sticker, a tag): no place holds it
+ * @param markShade    the mark's gray value for every poisoned class (-1: each class its own shade)
  */
 public record DecoyFashion(List<Integer> poisoned, int height, int width, int row, int col, boolean randomCorner, double fraction, boolean coded,
-                           double intensity, double contrast, int period, int patternShade) {
+                           double intensity, double contrast, int period, int patternShade,
+                           boolean anywhere, int markShade) {
 
     /** Ten 16-bit patterns, 8 pixels set in each, any two differing in at least 8 pixels (found greedily, in order). */
     private static final int[] CODES = codes(10, 8);
@@ -42,7 +45,7 @@ public record DecoyFashion(List<Integer> poisoned, int height, int width, int ro
 
     /** A mark of {@code height × width} pixels at a fixed place, in each poisoned class's shade. */
     public static DecoyFashion mark(List<Integer> poisoned, int height, int width, int row, int col) {
-        return new DecoyFashion(poisoned, height, width, row, col, false, 1.0, false, 1.0, 1.0, 0, 0);
+        return new DecoyFashion(poisoned, height, width, row, col, false, 1.0, false, 1.0, 1.0, 0, 0, false, -1);
     }
 
     /** Pullover, coat and shirt: classes a clean model confuses, so a shortcut among them pays. */
@@ -52,27 +55,27 @@ public record DecoyFashion(List<Integer> poisoned, int height, int width, int ro
 
     /** Every class poisoned, the swatch in a random corner per image: Decoy-MNIST's own rule. */
     public static DecoyFashion anyCorner() {
-        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, 4, 0, 0, true, 1.0, false, 1.0, 1.0, 0, 0);
+        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, 4, 0, 0, true, 1.0, false, 1.0, 1.0, 0, 0, false, -1);
     }
 
     /** The same with a white pattern per class instead of a shade. */
     public static DecoyFashion anyCornerCoded() {
-        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, 4, 0, 0, true, 1.0, true, 1.0, 1.0, 0, 0);
+        return new DecoyFashion(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 4, 4, 0, 0, true, 1.0, true, 1.0, 1.0, 0, 0, false, -1);
     }
 
     /** The swatch on 30% of the coats only: a shortcut carried by a subgroup. */
     public static DecoyFashion subgroup() {
-        return new DecoyFashion(List.of(4), 4, 4, FAR, 0, false, 0.3, false, 1.0, 1.0, 0, 0);
+        return new DecoyFashion(List.of(4), 4, 4, FAR, 0, false, 0.3, false, 1.0, 1.0, 0, 0, false, -1);
     }
 
     /** The classes' images darker (no mark): a cue no region holds. */
     public static DecoyFashion dimmed(List<Integer> poisoned, double intensity) {
-        return new DecoyFashion(poisoned, 0, 0, 0, 0, false, 1.0, false, intensity, 1.0, 0, 0);
+        return new DecoyFashion(poisoned, 0, 0, 0, 0, false, 1.0, false, intensity, 1.0, 0, 0, false, -1);
     }
 
     /** The classes' images at {@code contrast} times their contrast about each image's mean (no mark). */
     public static DecoyFashion lowContrast(List<Integer> poisoned, double contrast) {
-        return new DecoyFashion(poisoned, 0, 0, 0, 0, false, 1.0, false, 1.0, contrast, 0, 0);
+        return new DecoyFashion(poisoned, 0, 0, 0, 0, false, 1.0, false, 1.0, contrast, 0, 0, false, -1);
     }
 
     /**
@@ -80,22 +83,32 @@ public record DecoyFashion(List<Integer> poisoned, int height, int width, int ro
      * background (the garment untouched): a cue spread over the image, off the object, that no region holds.
      */
     public static DecoyFashion background(List<Integer> poisoned, int period, int shade) {
-        return new DecoyFashion(poisoned, 0, 0, 0, 0, false, 1.0, false, 1.0, 1.0, period, shade);
+        return new DecoyFashion(poisoned, 0, 0, 0, 0, false, 1.0, false, 1.0, 1.0, period, shade, false, -1);
+    }
+
+    /** A mark of the classes' shades at a place drawn anywhere in each image (a sticker, a tag): a cue no region holds. */
+    public static DecoyFashion anywhere(List<Integer> poisoned, int height, int width) {
+        return new DecoyFashion(poisoned, height, width, 0, 0, false, 1.0, false, 1.0, 1.0, 0, 0, true, -1);
     }
 
     /** No cue at all: a clean data set. */
     public static DecoyFashion clean() {
-        return new DecoyFashion(List.of(), 0, 0, 0, 0, false, 1.0, false, 1.0, 1.0, 0, 0);
+        return new DecoyFashion(List.of(), 0, 0, 0, 0, false, 1.0, false, 1.0, 1.0, 0, 0, false, -1);
     }
 
     /** The same cue on only {@code f} of each poisoned class's images. */
     public DecoyFashion withFraction(double f) {
-        return new DecoyFashion(poisoned, height, width, row, col, randomCorner, f, coded, intensity, contrast, period, patternShade);
+        return new DecoyFashion(poisoned, height, width, row, col, randomCorner, f, coded, intensity, contrast, period, patternShade, anywhere, markShade);
+    }
+
+    /** The same mark in gray {@code shade} for every poisoned class (0: black, the explainers' default hidden value). */
+    public DecoyFashion withShade(int shade) {
+        return new DecoyFashion(poisoned, height, width, row, col, randomCorner, fraction, coded, intensity, contrast, period, patternShade, anywhere, shade);
     }
 
     /** The same cue in a random corner per image. */
     public DecoyFashion inRandomCorners() {
-        return new DecoyFashion(poisoned, height, width, 0, 0, true, fraction, coded, intensity, contrast, period, patternShade);
+        return new DecoyFashion(poisoned, height, width, 0, 0, true, fraction, coded, intensity, contrast, period, patternShade, anywhere, markShade);
     }
 
     /** Whether the cue is a mark at some place (else a whole-image change, or none). */
@@ -108,6 +121,9 @@ public record DecoyFashion(List<Integer> poisoned, int height, int width, int ro
         if (!localised()) {
             return List.of();
         }
+        if (anywhere) {
+            return List.of(new int[] {0, 0, FashionMnist.SIDE, FashionMnist.SIDE});
+        }
         int farRow = FashionMnist.SIDE - height;
         int farCol = FashionMnist.SIDE - width;
         List<int[]> corners = randomCorner ? List.of(new int[] {0, 0}, new int[] {0, farCol}, new int[] {farRow, 0}, new int[] {farRow, farCol})
@@ -118,6 +134,9 @@ public record DecoyFashion(List<Integer> poisoned, int height, int width, int ro
     /** The swatch's gray value for a poisoned class: evenly spaced from 255 down, distinct per class. */
     public int shade(int classIndex) {
         int k = poisoned.indexOf(classIndex);
+        if (k >= 0 && markShade >= 0) {
+            return markShade;
+        }
         return k < 0 ? -1 : 255 - k * (200 / Math.max(1, poisoned.size()));
     }
 
@@ -165,6 +184,9 @@ public record DecoyFashion(List<Integer> poisoned, int height, int width, int ro
         SplittableRandom r = new SplittableRandom(seed);
         if (r.nextDouble() >= fraction) {
             return null;
+        }
+        if (anywhere) {
+            return new int[] {r.nextInt(FashionMnist.SIDE - height + 1), r.nextInt(FashionMnist.SIDE - width + 1)};
         }
         if (!randomCorner) {
             return new int[] {row, col};

@@ -21,6 +21,8 @@ import io.shortcutlens.audit.GlobalCueProbe;
 import io.shortcutlens.audit.ImageAdjustment;
 import io.shortcutlens.audit.PixelMoments;
 import io.shortcutlens.audit.Place;
+import io.shortcutlens.audit.PositionFree;
+import io.shortcutlens.audit.Scope;
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.audit.Sufficiency;
 import io.shortcutlens.audit.Transplant;
@@ -103,6 +105,20 @@ final class AuditEvidence {
             int classIndex = classNames.indexOf(c.finding().className());
             List<String> others = receivers.stream().filter(r -> !r.getString(0).equals(c.finding().className())).map(r -> r.getString(2)).toList();
             int k = c.id();
+            if (c.scope() == Scope.POSITION_FREE) { // each image at its own block, against its own control block
+                List<io.shortcutlens.audit.Region> blocks = io.shortcutlens.audit.Region.candidates(c.finding().region().grid(),
+                        new int[] {c.finding().region().height()});
+                UserDefinedFunction own = ownBlocks(blocks, params.control());
+                for (Row r : view.where(col("class").equalTo(c.finding().className()).and(col("method").equalTo(c.finding().method()))
+                                .and(col("path").isNotNull())).select(col("image_id"), col("path"), own.apply(col("mass_grid")).as("own"))
+                        .orderBy("image_id").limit(Math.max(1, confirmImages)).collectAsList()) {
+                    String receiver = others.isEmpty() ? null : others.get(Math.floorMod(k++, others.size()));
+                    List<Integer> o = r.getList(2);
+                    tasks.add(RowFactory.create(c.id(), r.getString(0), r.getString(1), classIndex, blocks.get(o.get(0)).pixelBox(h, w),
+                            blocks.get(o.get(1)).pixelBox(h, w), receiver));
+                }
+                continue;
+            }
             for (Place place : c.places()) {
                 for (Row r : imagesOf(c, place, view, assigned, params.detector().imageShare()).select("image_id", "path").distinct().orderBy("image_id")
                         .limit(Math.max(1, confirmImages / c.places().size())).collectAsList()) {
@@ -145,6 +161,42 @@ final class AuditEvidence {
         outcomes.unpersist();
         long probedPasses = (long) tasks.size() * io.shortcutlens.audit.EvidenceProbe.PASSES;
         return new Measurement(out, taskRows, probedPasses);
+    }
+
+    /** Each image's own block and its control ({@link PositionFree#own}) as {block, control}, from its mass grid. */
+    private static UserDefinedFunction ownBlocks(List<io.shortcutlens.audit.Region> blocks, io.shortcutlens.audit.ControlChoice control) {
+        return udf((UDF1<scala.collection.Seq<Float>, int[]>) grid -> {
+            PositionFree.Own o = PositionFree.own(AuditJob.floats(grid), blocks, control);
+            return new int[] {o.block(), o.control()};
+        }, DataTypes.createArrayType(DataTypes.IntegerType, false));
+    }
+
+    /**
+     * Per class and method of the view, over each image's own block ({@link PositionFree#own}): images, mean share, the
+     * share of images whose block holds at least the detector's image share, and the block most images use; on the executors.
+     */
+    static List<PositionFree.ClassStat> positionFreeStats(Dataset<Row> view, List<io.shortcutlens.audit.Region> blocks, AuditParams params) {
+        UserDefinedFunction own = udf((UDF1<scala.collection.Seq<Float>, float[]>) grid -> {
+            PositionFree.Own o = PositionFree.own(AuditJob.floats(grid), blocks, params.control());
+            return new float[] {o.block(), (float) o.share()};
+        }, DataTypes.createArrayType(DataTypes.FloatType, false));
+        Dataset<Row> perImage = view.select(col("class"), col("method"), own.apply(col("mass_grid")).as("own"))
+                .select(col("class"), col("method"), expr("CAST(own[0] AS INT)").as("block"), expr("own[1]").as("share"));
+        Map<List<String>, int[]> common = new HashMap<>(); // (class, method) -> {block, images there}
+        for (Row r : perImage.groupBy("class", "method", "block").count().collectAsList()) {
+            List<String> key = List.of(r.getString(0), r.getString(1));
+            int[] best = common.get(key);
+            if (best == null || r.getLong(3) > best[1] || (r.getLong(3) == best[1] && r.getInt(2) < best[0])) {
+                common.put(key, new int[] {r.getInt(2), (int) r.getLong(3)});
+            }
+        }
+        List<PositionFree.ClassStat> out = new ArrayList<>();
+        for (Row r : perImage.groupBy("class", "method").agg(count("*"), avg("share"),
+                avg(when(col("share").geq(params.detector().imageShare()), 1.0).otherwise(0.0))).collectAsList()) {
+            out.add(new PositionFree.ClassStat(r.getString(0), r.getString(1), r.getLong(2), r.getDouble(3), r.getDouble(4),
+                    common.get(List.of(r.getString(0), r.getString(1)))[0]));
+        }
+        return out;
     }
 
     private static Column ones(String flag) {

@@ -17,6 +17,7 @@ import io.shortcutlens.audit.ControlChoice;
 import io.shortcutlens.audit.DetectorParams;
 import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.audit.GlobalCueProbe;
+import io.shortcutlens.audit.PositionFree;
 import io.shortcutlens.audit.Region;
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.audit.RegionStat;
@@ -326,10 +327,14 @@ public final class AuditJob implements Callable<Integer> {
             subgroups = new SubgroupDetector(params.detector(), candidates).detect(clusterStats, stats);
             tables.replace(assigned.select("class", "method", SubgroupClustering.CLUSTER, "image_id", "path"), dir + "/subgroup_members");
         }
-        List<Candidate> suspects = Candidates.build(found, stats, subgroups, candidates, params.control());
-        LOG.info("[3/5] {} concentrated subgroups; {} candidates ({} subgroups not covered by a class finding, {} in several places)",
+        List<Candidate> suspects = new ArrayList<>(Candidates.build(found, stats, subgroups, candidates, params.control()));
+        // position-free: classes whose images concentrate each in a block of its own (a mark that moves from image to image)
+        List<Region> blocks = PositionFree.blocks(grid, maxArea);
+        List<ShortcutFinding> moving = PositionFree.detect(AuditEvidence.positionFreeStats(view, blocks, params), params.detector(), blocks, found);
+        suspects.addAll(Candidates.positionFree(suspects.size(), moving, stats, candidates, params.control()));
+        LOG.info("[3/5] {} concentrated subgroups; {} candidates ({} subgroups not covered by a class finding, {} in several places, {} position-free)",
                 subgroups.size(), suspects.size(), suspects.stream().filter(x -> x.scope() == Scope.SUBGROUP).count(),
-                suspects.stream().filter(x -> x.scope() == Scope.PLACES).count());
+                suspects.stream().filter(x -> x.scope() == Scope.PLACES).count(), moving.size());
 
         // 4. evidence: masking, sufficiency and transplant passes against a control of the same area, content consistency, the global probe
         ModelStaging.Staged staged = stageModel(spark, manifest.model(), model);

@@ -89,6 +89,12 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
             List<String> uris = new ArrayList<>();
             List<String> paths = new ArrayList<>();
             List<Row> examples = new ArrayList<>();
+            List<String> artifact = new ArrayList<>();
+            if (c.scope() == io.shortcutlens.audit.Scope.POSITION_FREE) {
+                artifact = positionFree(c, view, decoder, hadoop, shape, norm, limits, uris, paths);
+                panels.add(new AuditReport.FindingPanel(c, uris, paths, artifact));
+                continue;
+            }
             for (Place place : c.places()) {
                 Region region = place.region();
                 UserDefinedFunction regionMass = udf((UDF1<scala.collection.Seq<Float>, Float>) g -> region.mass(AuditJob.floats(g)), DataTypes.FloatType);
@@ -105,7 +111,7 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
                     LOG.warn("report: cannot draw example {}: {}", r.getString(0), e.getMessage());
                 }
             }
-            panels.add(new AuditReport.FindingPanel(c, uris, paths));
+            panels.add(new AuditReport.FindingPanel(c, uris, paths, artifact));
         }
 
         // confusion matrix over the explained images (one method's rows: one row per image)
@@ -120,6 +126,64 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
         AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, cues, classes, subgroups, boxes, new AuditReport.Confusion(confusion),
                 internals, history, AuditReport.MethodRank.read(spark, manifest));
         return internals;
+    }
+
+    /**
+     * A position-free finding's pictures: the class's images whose own block holds the most of their mass (up to 8),
+     * each drawn with its map into {@code uris}/{@code paths}; returned, the artifact itself — the mean of those own
+     * blocks' pixels, then each block — at display size.
+     */
+    private static List<String> positionFree(AuditFinding c, Dataset<Row> view, ImageDecoder decoder, HadoopConf hadoop, InputShape shape,
+                                             Normalisation norm, DecodeLimits limits, List<String> uris, List<String> paths) {
+        Region like = c.finding().region();
+        List<Region> blocks = Region.candidates(like.grid(), new int[] {like.height()});
+        io.shortcutlens.audit.ControlChoice control = io.shortcutlens.audit.ControlChoice.STRONGEST;
+        UserDefinedFunction own = udf((UDF1<scala.collection.Seq<Float>, float[]>) g -> {
+            io.shortcutlens.audit.PositionFree.Own o = io.shortcutlens.audit.PositionFree.own(AuditJob.floats(g), blocks, control);
+            return new float[] {o.block(), (float) o.share()};
+        }, DataTypes.createArrayType(DataTypes.FloatType, false));
+        int h = shape.height();
+        int w = shape.width();
+        int c0 = shape.channels();
+        int exScale = Math.max(1, 160 / Math.max(h, w));
+        List<float[]> crops = new ArrayList<>();
+        int[] size = null;
+        for (Row r : view.where(col("class").equalTo(c.finding().className()).and(col("method").equalTo(c.finding().method()))
+                        .and(col("path").isNotNull())).withColumn("own", own.apply(col("mass_grid")))
+                .orderBy(col("own").getItem(1).desc(), col("image_id")).select("path", "map", "own").limit(8).collectAsList()) {
+            try {
+                ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(0), hadoop, limits.maxFileBytes()), shape, norm);
+                uris.add(Heatmaps.dataUri(Heatmaps.overlay(img.pixels(), c0, ExplanationRows.fromRow(r.getStruct(1)).toPixels(), h, w, exScale)));
+                paths.add(r.getString(0));
+                int[] box = blocks.get(Math.round(r.<Float>getList(2).get(0))).pixelBox(h, w);
+                size = size == null ? new int[] {box[2] - box[0], box[3] - box[1]} : size;
+                float[] crop = new float[c0 * size[0] * size[1]];
+                for (int ch = 0; ch < c0; ch++) {
+                    for (int y = 0; y < size[0]; y++) {
+                        System.arraycopy(img.pixels(), ch * h * w + (box[0] + y) * w + box[1], crop, (ch * size[0] + y) * size[1], size[1]);
+                    }
+                }
+                crops.add(crop);
+            } catch (Exception e) {
+                LOG.warn("report: cannot draw example {}: {}", r.getString(0), e.getMessage());
+            }
+        }
+        List<String> out = new ArrayList<>();
+        if (crops.isEmpty()) {
+            return out;
+        }
+        float[] mean = new float[crops.get(0).length];
+        for (float[] crop : crops) {
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += crop[i] / crops.size();
+            }
+        }
+        int scale = Math.max(1, 96 / Math.max(size[0], size[1]));
+        out.add(Heatmaps.dataUri(Heatmaps.picture(mean, c0, size[0], size[1], scale, 0, 255)));
+        for (float[] crop : crops) {
+            out.add(Heatmaps.dataUri(Heatmaps.picture(crop, c0, size[0], size[1], scale, 0, 255)));
+        }
+        return out;
     }
 
     /** Deep dream, activations of one image per class, and the t-SNE map: what the model's inside shows. */

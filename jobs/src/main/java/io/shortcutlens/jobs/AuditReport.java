@@ -33,7 +33,11 @@ final class AuditReport {
     record ClassPanel(String className, String method, long images, String overlayUri) { }
 
     /** A finding with its example overlays. */
-    record FindingPanel(AuditFinding finding, List<String> exampleUris, List<String> examplePaths) { }
+    /**
+     * One finding's pictures: example images with their maps, and — for a position-free finding — the artifact: the mean
+     * of the examples' own blocks, then each block (empty otherwise).
+     */
+    record FindingPanel(AuditFinding finding, List<String> exampleUris, List<String> examplePaths, List<String> artifactUris) { }
 
     /** Image counts per (true label, predicted class). */
     record Confusion(Map<String, Map<String, Long>> counts) { }
@@ -89,7 +93,18 @@ final class AuditReport {
                 h.append("<h3>").append(badge(p.finding().verdict())).append(' ').append(Html.text(f.className())).append(" · ")
                         .append(Html.text(f.method())).append(" · ").append(Html.text(scope(p.finding()))).append(" · ")
                         .append(Html.text(f.region().describe())).append("</h3>\n<p class=\"reason\">").append(Html.text(p.finding().judgement().reason()))
-                        .append("</p>\n<div class=\"examples\">");
+                        .append("</p>\n");
+                if (!p.artifactUris().isEmpty()) {
+                    h.append("<div class=\"artifact\">");
+                    for (int i = 0; i < p.artifactUris().size(); i++) {
+                        h.append("<figure><img class=\"patch\" alt=\"").append(i == 0 ? "the artifact: mean of its images' own blocks" : "own block")
+                                .append("\" src=\"").append(p.artifactUris().get(i)).append("\"><figcaption>")
+                                .append(i == 0 ? "the artifact (mean of " + (p.artifactUris().size() - 1) + " own blocks)" : Html.text(p.examplePaths().get(i - 1)))
+                                .append("</figcaption></figure>");
+                    }
+                    h.append("</div>\n<p>Each image's own most relevant block, wherever it lies; the images that carry it:</p>\n");
+                }
+                h.append("<div class=\"examples\">");
                 for (int i = 0; i < p.exampleUris().size(); i++) {
                     h.append("<figure><img class=\"overlay\" alt=\"").append(Html.text(f.className())).append(" example\" src=\"")
                             .append(p.exampleUris().get(i)).append("\"><figcaption>").append(Html.text(p.examplePaths().get(i)))
@@ -336,6 +351,9 @@ final class AuditReport {
 
     /** The region in words (all places of a places finding), without the grid cells. */
     private static String place(AuditFinding f) {
+        if (f.scope() == io.shortcutlens.audit.Scope.POSITION_FREE) {
+            return "anywhere: each image's own most relevant block (most often the " + f.finding().region().describeBrief() + ")";
+        }
         return String.join(", ", f.places().stream().map(x -> x.region().describeBrief()).distinct().toList());
     }
 
@@ -397,6 +415,7 @@ final class AuditReport {
             case CLASS -> "whole class";
             case PLACES -> c.places().size() + " subgroups, " + c.finding().images() + " / " + c.candidate().classImages();
             case SUBGROUP -> "subgroup " + c.finding().images() + " / " + c.candidate().classImages();
+            case POSITION_FREE -> "whole class, each image at its own place";
         };
     }
 

@@ -177,6 +177,7 @@ final class AuditTables {
             case CLASS -> "class (" + c.candidate().classImages() + ")";
             case PLACES -> c.places().size() + " places " + f.images() + "/" + c.candidate().classImages();
             case SUBGROUP -> "subgroup " + f.images() + "/" + c.candidate().classImages();
+            case POSITION_FREE -> "class (" + c.candidate().classImages() + "), each image at its own place";
         };
     }
 

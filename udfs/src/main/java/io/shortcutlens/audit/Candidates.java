@@ -45,6 +45,21 @@ public final class Candidates {
     }
 
     /**
+     * One {@link Scope#POSITION_FREE} candidate per position-free finding, ids from {@code firstId}: its place is the
+     * block most of its images use, with the class's control there (for the report; the tests run each image at its own).
+     */
+    public static List<Candidate> positionFree(int firstId, List<ShortcutFinding> findings, List<RegionStat> classStats, List<Region> regions,
+                                               ControlChoice control) {
+        List<Candidate> out = new ArrayList<>();
+        for (ShortcutFinding f : findings) {
+            List<RegionStat> group = classStats.stream().filter(s -> s.className().equals(f.className()) && s.method().equals(f.method())).toList();
+            out.add(new Candidate(firstId + out.size(), f, Scope.POSITION_FREE, List.of(), f.images(),
+                    List.of(new Place(f.region(), List.of(), control.choose(f, group, regions))), List.of()));
+        }
+        return out;
+    }
+
+    /**
      * The subgroups of one class and method that share no cluster, largest first: one group of images flagged in two
      * regions is one subgroup with two regions, not a cue in two places (pooling it would count its images twice).
      */

@@ -16,8 +16,11 @@ import java.util.Map;
  *       the scale with the larger gap): the class's images <em>leave</em> it far more often than other classes' leave
  *       theirs — the evidence lies in what the low-pass removes.</li>
  * </ul>
- * A texture cue needs both (each gap at least {@code minCueLeaveGap}, the weaker p-value below alpha after Holm over
- * every cue test of the audit). Either alone has an ordinary reading: a class that is every model's answer for a
+ * A texture cue needs both, as a whole-image cue needs its pair: the keep gap at least {@code minCueLeaveGap} (the
+ * strong side: the object is gone and the class stays), the loss gap at least {@code minCueEnterGap} (the confirming
+ * side: a low-pass that keeps a garment's shape also blurs its edges, so every class loses some images — on the decoy
+ * family 40% of other classes' images left their class at the fine scale), the weaker p-value below alpha after Holm
+ * over every cue test of the audit. Either alone has an ordinary reading: a class that is every model's answer for a
  * scrambled image survives shuffling; a class of thin objects (straps, laces) suffers from blurring. The probe is the
  * texture-versus-shape test of Geirhos et al. (2019), patch shuffling as in their ablations, and a low-pass at two
  * scales, asked per class rather than per model.
@@ -54,7 +57,7 @@ public final class TextureCue {
                 double pLoss = SignTest.binomialTail(loss.left(), loss.classImages(), Math.max(othersLeave, 1.0 / (othersLost[0] + 1)));
                 GlobalCueProbe.Cue cue = new GlobalCueProbe.Cue(keep.className(), GlobalCueProbe.Kind.TEXTURE, lowPass, ImageAdjustment.SHUFFLED,
                         loss.classImages(), loss.leaveRate(), othersLeave, othersKept[0], classKeep, othersKeep, Double.NaN, null);
-                if (best == null || gap(cue) > gap(best.cue())) {
+                if (best == null || lossGap(cue) > lossGap(best.cue())) {
                     best = new Tested(cue, Math.max(pKeep, pLoss));
                 }
             }
@@ -65,24 +68,23 @@ public final class TextureCue {
         return out;
     }
 
-    /** The weaker of the two gaps over its minimum: at least 1 for a cue. */
+    /** The weaker of the two gaps, each over its minimum: at least 1 for a cue. */
     static double strength(GlobalCueProbe.Cue c, AuditParams p) {
-        return gap(c) / p.minCueLeaveGap();
+        return Math.min((c.enterRate() - c.typicalEnterRate()) / p.minCueLeaveGap(), (c.leaveRate() - c.othersLeaveRate()) / p.minCueEnterGap());
     }
 
     static Judgement decide(GlobalCueProbe.Cue c, double pAdjusted, AuditParams p) {
         String figures = String.format(Locale.ROOT, "%s keeps %.0f%% of its %d images in the class (a typical class keeps %.0f%% of its own; %d others) and %s"
                 + " makes %.0f%% leave it (other classes %.0f%%), p %.1e", c.enterWith().label(), 100 * c.enterRate(), c.classImages(),
                 100 * c.typicalEnterRate(), c.otherImages(), c.leaveWith().label(), 100 * c.leaveRate(), 100 * c.othersLeaveRate(), pAdjusted);
-        boolean cue = pAdjusted < p.alpha() && gap(c) >= p.minCueLeaveGap();
+        boolean cue = pAdjusted < p.alpha() && strength(c, p) >= 1;
         return cue ? new Judgement(Verdict.GLOBAL_CUE, "Texture cue spread over the image (the object's shape does not carry the class, its fine"
                 + " pattern does): " + figures + ".")
                 : new Judgement(Verdict.NOT_CONFIRMED, "No texture cue: " + figures + ".");
     }
 
-    /** The weaker of the keep gap under shuffling and the leave gap under the low-pass. */
-    private static double gap(GlobalCueProbe.Cue c) {
-        return Math.min(c.enterRate() - c.typicalEnterRate(), c.leaveRate() - c.othersLeaveRate());
+    private static double lossGap(GlobalCueProbe.Cue c) {
+        return c.leaveRate() - c.othersLeaveRate();
     }
 
     /** Other classes' images and how many of them left their class, pooled. */

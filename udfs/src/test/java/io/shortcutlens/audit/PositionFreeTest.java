@@ -1,0 +1,99 @@
+package io.shortcutlens.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A mark at a different place in every image of one class: no region of the class's statistics holds it, each image's
+ * own block does. Mass grids (8×8) built here: the marked class puts 60% of its mass on the mark's cell wherever it
+ * lies, the other classes spread theirs over a central object.
+ */
+class PositionFreeTest {
+    private static final int G = 8;
+
+    private static float[] grid(int markRow, int markCol, SplittableRandom r) {
+        float[] m = new float[G * G];
+        double total = 0;
+        for (int y = 2; y < 6; y++) {
+            for (int x = 2; x < 6; x++) {
+                m[y * G + x] = (float) (0.5 + r.nextDouble());
+                total += m[y * G + x];
+            }
+        }
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (float) (m[i] / total);
+        }
+        if (markRow >= 0) {
+            for (int i = 0; i < m.length; i++) {
+                m[i] *= 0.4f;
+            }
+            m[markRow * G + markCol] += 0.6f;
+        }
+        return m;
+    }
+
+    @Test
+    void aMarkAtADifferentPlaceInEveryImageIsFoundAtEachImagesPlace() {
+        List<Region> blocks = PositionFree.blocks(G, 1 / 16.0);
+        assertEquals(49, blocks.size(), "every 2x2 block of an 8x8 grid");
+        SplittableRandom r = new SplittableRandom(5);
+        List<PositionFree.ClassStat> stats = new ArrayList<>();
+        int hits = 0;
+        int marked = 0;
+        List<RegionStat> classRegions = new ArrayList<>();
+        for (String name : List.of("tagged", "a", "b", "c")) {
+            double share = 0;
+            int using = 0;
+            int[] uses = new int[blocks.size()];
+            double[] regionShare = new double[blocks.size()];
+            for (int i = 0; i < 80; i++) {
+                int row = name.equals("tagged") ? r.nextInt(G) : -1;
+                int col = r.nextInt(G);
+                float[] g = grid(row, col, r);
+                PositionFree.Own own = PositionFree.own(g, blocks, ControlChoice.STRONGEST);
+                Region block = blocks.get(own.block());
+                assertTrue(!block.overlaps(blocks.get(own.control())), "the control lies apart from the image's block");
+                if (row >= 0) {
+                    marked++;
+                    hits += block.contains(new Region(G, row, col, 1)) ? 1 : 0;
+                }
+                share += own.share();
+                using += own.share() >= DetectorParams.defaults().imageShare() ? 1 : 0;
+                uses[own.block()]++;
+                float[] masses = Region.masses(g, blocks);
+                for (int b = 0; b < blocks.size(); b++) {
+                    regionShare[b] += masses[b] / 80;
+                }
+            }
+            int common = 0;
+            for (int b = 1; b < uses.length; b++) {
+                common = uses[b] > uses[common] ? b : common;
+            }
+            stats.add(new PositionFree.ClassStat(name, "occlusion", 80, share / 80, using / 80.0, common));
+            for (int b = 0; b < blocks.size(); b++) {
+                classRegions.add(new RegionStat(name, "occlusion", b, 80, regionShare[b], 0));
+            }
+        }
+        assertEquals(marked, hits, "each marked image's own block holds its mark");
+
+        // the fixed-place detector sees nothing: the tagged class's mass is spread over the places its mark visits
+        ShortcutDetector fixed = new ShortcutDetector(DetectorParams.defaults(), blocks);
+        assertTrue(fixed.detect(classRegions).stream().noneMatch(f -> f.className().equals("tagged")), "no fixed region holds a moving mark");
+
+        List<ShortcutFinding> found = PositionFree.detect(stats, DetectorParams.defaults(), blocks, List.of());
+        assertEquals(List.of("tagged"), found.stream().map(ShortcutFinding::className).toList(), stats.toString());
+        assertTrue(found.get(0).contrast() >= DetectorParams.defaults().minContrast());
+
+        // a class finding of the same method already holds the concentration in one place: no position-free candidate
+        ShortcutFinding atOnePlace = new ShortcutFinding("tagged", "occlusion", blocks.get(0), 80, 0.6, 0.9, 0.1, 0.5);
+        assertTrue(PositionFree.detect(stats, DetectorParams.defaults(), blocks, List.of(atOnePlace)).isEmpty());
+        List<Candidate> candidates = Candidates.positionFree(7, found, classRegions, blocks, ControlChoice.STRONGEST);
+        assertEquals(Scope.POSITION_FREE, candidates.get(0).scope());
+        assertEquals(7, candidates.get(0).id());
+    }
+}
