@@ -98,9 +98,9 @@ public final class AuditJob implements Callable<Integer> {
         "concentrated region (SpRAy); 0 skips the subgroup search."})
     int clusters = 6;
 
-    @Option(names = "--fill", paramLabel = "mean|blur|noise|zero", description = {"How a region is hidden in the evidence tests (default: as the run's",
-        "explainers hid pixels, 0 in model-input units unless they used the image's mean): 0, the image's mean (blind to a",
-        "tag of that shade), a blur, or noise."})
+    @Option(names = "--fill", paramLabel = "inpaint|mean|blur|noise|zero", description = {"How a region is hidden in the evidence tests (default:",
+        "inpaint, the region filled from the pixels around it, which has no blind shade): 0 in model-input units (blind to a",
+        "black mark), the image's mean (blind to a tag of that shade), a blur, or noise."})
     RegionMasker.Fill fill;
 
     @Option(names = "--control", paramLabel = "strongest|weakest", description = {"Control region of every test: the region of the same area (any shape)",
@@ -338,7 +338,7 @@ public final class AuditJob implements Callable<Integer> {
 
         // 4. evidence: masking, sufficiency and transplant passes against a control of the same area, content consistency, the global probe
         ModelStaging.Staged staged = stageModel(spark, manifest.model(), model);
-        RegionMasker.Fill hide = fill != null ? fill : RegionMasker.asExplained(manifest.hiddenValue());
+        RegionMasker.Fill hide = fill != null ? fill : RegionMasker.AUDIT_FILL;
         AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, manifest.inputNormalisation(), manifest.limits(), hide, seed);
         AuditEvidence.Measurement measured = suspects.isEmpty() ? new AuditEvidence.Measurement(Map.of(), null, 0)
                 : AuditEvidence.measure(passes, suspects, classNames, view, assigned, confirmImages, params);

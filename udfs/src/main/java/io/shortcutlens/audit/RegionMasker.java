@@ -9,10 +9,23 @@ import java.util.SplittableRandom;
  * noise spanning the channel's range, seeded, {@code ZERO} with 0 in model-input units (black for inputs scaled to
  * [0, 1], the normalisation mean for standardised ones). A mean fill hides nothing where the region's content already
  * has the image's mean value: a gray tag on an image of the same mean brightness survives it, a zero fill does not.
+ * Every constant has such a blind shade (0 cannot hide a black mark). {@code INPAINT} has none: it fills the box from
+ * the pixels around it (transfinite interpolation: in each row between the pixels just left and right of the box, in
+ * each column between those just above and below, the two averaged; a side on the image's border is left out), so
+ * whatever the box held, of any shade, is replaced by its surroundings — a mark on a garment by garment, a logo in a
+ * photo's corner by the photo (after the inpainting of Fong and Vedaldi's meaningful perturbations, without the
+ * optimisation). Keeping only a box under {@code INPAINT} fills the rest with the image's mean: smearing the kept box
+ * outwards would copy it.
  */
 public final class RegionMasker {
 
-    public enum Fill { MEAN, BLUR, NOISE, ZERO }
+    public enum Fill { MEAN, BLUR, NOISE, ZERO, INPAINT }
+
+    /**
+     * How the audit's tests hide a region unless {@code --fill} says otherwise: inpainted, the one fill with no blind shade
+     * (a mark of the explainers' own hidden value, 0, is hidden as well as any other).
+     */
+    public static final Fill AUDIT_FILL = Fill.INPAINT;
 
     /** How the audit hides a region when neither it nor the explain run says: as the explainers' default ({@link io.shortcutlens.explain.OcclusionParams#DEFAULT_MASK_VALUE}). */
     public static final Fill DEFAULT_FILL = Fill.ZERO;
@@ -85,11 +98,37 @@ public final class RegionMasker {
                         case ZERO -> 0f;
                         case NOISE -> lo + (float) random.nextDouble() * (hi - lo);
                         case BLUR -> boxMean(in, ch * plane, h, w, y, x, 3);
+                        case INPAINT -> inside ? inpaint(in, ch * plane, h, w, box, y, x, means[ch]) : means[ch];
                     };
                 }
             }
         }
         return out;
+    }
+
+    /** The value at {@code (y, x)} inside {@code box} interpolated from the pixels around the box (see the class comment). */
+    static float inpaint(float[] in, int offset, int h, int w, int[] box, int y, int x, float fallback) {
+        double sum = 0;
+        int n = 0;
+        boolean left = box[1] > 0;
+        boolean right = box[3] < w;
+        if (left || right) {
+            float l = left ? in[offset + y * w + box[1] - 1] : in[offset + y * w + box[3]];
+            float r = right ? in[offset + y * w + box[3]] : l;
+            double t = (double) (x - box[1] + 1) / (box[3] - box[1] + 1);
+            sum += l + t * (r - l);
+            n++;
+        }
+        boolean top = box[0] > 0;
+        boolean bottom = box[2] < h;
+        if (top || bottom) {
+            float a = top ? in[offset + (box[0] - 1) * w + x] : in[offset + box[2] * w + x];
+            float b = bottom ? in[offset + box[2] * w + x] : a;
+            double t = (double) (y - box[0] + 1) / (box[2] - box[0] + 1);
+            sum += a + t * (b - a);
+            n++;
+        }
+        return n == 0 ? fallback : (float) (sum / n);
     }
 
     /** Mean of the {@code (2·radius+1)²} box around {@code (y, x)} in one {@code h × w} plane at {@code offset}, clipped at the borders. */
