@@ -40,8 +40,9 @@ final class AuditHistory {
             out.add(new FindingsDiff.Stated(f.finding().className(), f.finding().method(), r, r.describeBrief(), f.verdict(), f.finding().meanShare(),
                     f.confirmation().flipRateRegion()));
         }
+        java.util.Set<String> cued = new java.util.HashSet<>(); // a class's cue once, as a diff pairs cues by class (the strongest kind comes first)
         for (GlobalCueProbe.Cue q : cues) {
-            if (q.judgement().verdict() == Verdict.GLOBAL_CUE) {
+            if (q.judgement().verdict() == Verdict.GLOBAL_CUE && cued.add(q.className())) {
                 out.add(new FindingsDiff.Stated(q.className(), null, null, "whole image", Verdict.GLOBAL_CUE, 0, q.leaveRate()));
             }
         }

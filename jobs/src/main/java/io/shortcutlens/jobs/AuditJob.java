@@ -347,7 +347,13 @@ public final class AuditJob implements Callable<Integer> {
         Map<Integer, Double> overlaps = annotations == null || suspects.isEmpty() ? null
                 : AuditObjects.overlaps(spark, Annotations.read(spark, annotations, annotationsFormat), measured.tasks(), suspects, view, h, w);
         List<AuditFinding> confirmed = AuditFinding.judge(suspects, measured.measured(), overlaps, params);
-        List<GlobalCueProbe.Cue> cues = GlobalCueProbe.judge(AuditEvidence.globalCounts(passes, classNames, view, cueImages), params);
+        List<GlobalCueProbe.Count> cueCounts = AuditEvidence.globalCounts(passes, classNames, view, cueImages);
+        List<GlobalCueProbe.Cue> cues = GlobalCueProbe.judge(cueCounts, params);
+        int changes = io.shortcutlens.audit.ImageAdjustment.forChannels(staged.model().inputShape().channels()).size();
+        long cueImagesProbed = cueCounts.stream().filter(q -> q.adjustment() == io.shortcutlens.audit.ImageAdjustment.SHUFFLED)
+                .mapToLong(GlobalCueProbe.Count::classImages).sum();
+        LOG.info("[4/5] global and texture cue probe: {} images x {} passes = {} forward passes", cueImagesProbed, changes + 1,
+                cueImagesProbed * (changes + 1));
         String findingsPath = dir + "/findings";
         AuditTables.writeFindings(spark, tables, findingsPath, confirmed, cues, groupBy, hide, params.toJson(clusters), manifest);
         AuditTables.writeSubgroups(spark, tables, subgroupsPath, clusterStats, subgroups, confirmed, candidates, maxArea);

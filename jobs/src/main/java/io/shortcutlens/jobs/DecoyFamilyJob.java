@@ -118,7 +118,7 @@ public final class DecoyFamilyJob implements Callable<Integer> {
             AuditJob.Result audit = o.audits().get("decoy");
             List<String> relied = o.reliance().stream().filter(r -> r.share() >= minReliance).map(DecoyJob.Reliance::className).sorted().toList();
             boolean global = !o.decoy().localised() && !o.decoy().poisoned().isEmpty();
-            List<String> cues = audit.cues().stream().filter(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE).map(GlobalCueProbe.Cue::className).sorted().toList();
+            List<String> cues = audit.cues().stream().filter(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE).map(GlobalCueProbe.Cue::className).distinct().sorted().toList();
             for (String method : methods) {
                 List<AuditFinding> mine = audit.findings().stream().filter(f -> f.finding().method().equals(method)).toList();
                 List<String> shortcuts = classes(mine, Verdict.SHORTCUT);

@@ -88,7 +88,7 @@ public final class GlobalCueProbe {
         return out;
     }
 
-    /** Every class's strongest (leave, enter) pair, judged; the classes with a cue first. */
+    /** Every class's strongest test of each kind (a whole-image pair, the texture test), judged; the cues first. */
     public static List<Cue> judge(List<Count> counts, AuditParams params) {
         Map<ImageAdjustment, List<Count>> byAdjustment = new TreeMap<>();
         for (Count c : counts) {
@@ -127,15 +127,16 @@ public final class GlobalCueProbe {
             tested.add(t.cue());
         }
         double[] adjusted = SignTest.holm(p.stream().mapToDouble(Double::doubleValue).toArray());
-        Map<String, Cue> best = new TreeMap<>();
+        Map<List<String>, Cue> best = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)));
         for (int i = 0; i < tested.size(); i++) {
             Cue t = tested.get(i);
             Cue c = new Cue(t.className(), t.kind(), t.leaveWith(), t.enterWith(), t.classImages(), t.leaveRate(), t.othersLeaveRate(), t.otherImages(),
                     t.enterRate(), t.typicalEnterRate(), adjusted[i], t.kind() == Kind.TEXTURE ? TextureCue.decide(t, adjusted[i], params)
                             : decide(t, adjusted[i], params));
-            Cue before = best.get(c.className());
+            List<String> key = List.of(c.className(), c.kind().label());
+            Cue before = best.get(key);
             if (before == null || stronger(c, before, params)) {
-                best.put(c.className(), c);
+                best.put(key, c);
             }
         }
         return best.values().stream().sorted(Comparator.comparing((Cue c) -> c.judgement().verdict())
