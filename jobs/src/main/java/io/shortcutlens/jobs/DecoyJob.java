@@ -85,10 +85,14 @@ public final class DecoyJob implements Callable<Integer> {
         "(2x2, shirt), dark-dot (a 2x2 black mark, the default hidden value, on the coats' middle), clean (no cue)."})
     String variant = "standard";
 
-    @Option(names = "--hide", paramLabel = "mean|zero", description = {"What stands in for hidden pixels, in occlusion windows, switched-off",
-        "LIME superpixels and the audit's masking test: the image's mean, or 0 (Fashion-MNIST's black background). Under",
-        "random-corner some swatch shades (bag 95, ankle-boot 75) equal their images' mean, so only zero hides them."})
+    @Option(names = "--hide", paramLabel = "mean|zero", description = {"What stands in for hidden pixels, in occlusion windows and switched-off",
+        "LIME superpixels: the image's mean, or 0 (Fashion-MNIST's black background). Under random-corner some swatch shades",
+        "(bag 95, ankle-boot 75) equal their images' mean, so only zero hides them."})
     String hide = RegionMasker.DEFAULT_FILL.name().toLowerCase(java.util.Locale.ROOT);
+
+    @Option(names = "--audit-fill", paramLabel = "inpaint|zero|mean|blur|noise", description = {"How the audit's tests hide a region (the audit's",
+        "--fill); by default the audit's own default, as a user's audit runs."})
+    RegionMasker.Fill auditFill = RegionMasker.AUDIT_FILL;
 
     @Option(names = "--correct", description = {"Then correct the decoy model (a DL4J network trained here) with the correct job: its training",
         "images written to OUT/data/train, each confirmed shortcut region neutralised, fine-tuned with dl4j-spark, audited again; the",
@@ -305,7 +309,7 @@ public final class DecoyJob implements Callable<Integer> {
             ExplainJob.Result explained = explainedBefore ? null : explain.run(spark);
             LOG.info("[decoy 4/4] auditing the {} model", m.getKey());
             AuditJob audit = new AuditJob();
-            List<String> auditArgs = new ArrayList<>(List.of("--run", run.getAbsolutePath(), "--fill", hide));
+            List<String> auditArgs = new ArrayList<>(List.of("--run", run.getAbsolutePath(), "--fill", auditFill.name().toLowerCase(java.util.Locale.ROOT)));
             if (annotate) {
                 auditArgs.addAll(List.of("--annotations", annotations));
             }
