@@ -80,7 +80,7 @@ public record AuditFinding(Candidate candidate, Evidence evidence, Judgement jud
                     ? new Judgement(Verdict.NOT_CONFIRMED, String.format(java.util.Locale.ROOT,
                             "No common cue: %d of its %d places show one of their own (pasted or stamped); each place is judged as its own subgroup.",
                             scattered.get(c.id()), c.parts().size()))
-                    : VerdictRules.decide(e, params);
+                    : c.scope() == Scope.POSITION_FREE ? PositionFree.decide(e, params) : VerdictRules.decide(e, params);
             out.add(new AuditFinding(c, e, j));
         }
         out.sort(java.util.Comparator.comparing(AuditFinding::verdict).thenComparingDouble(AuditFinding::pAdjusted).thenComparingInt(AuditFinding::id));

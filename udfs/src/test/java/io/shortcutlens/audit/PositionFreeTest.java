@@ -85,15 +85,59 @@ class PositionFreeTest {
         ShortcutDetector fixed = new ShortcutDetector(DetectorParams.defaults(), blocks);
         assertTrue(fixed.detect(classRegions).stream().noneMatch(f -> f.className().equals("tagged")), "no fixed region holds a moving mark");
 
-        List<ShortcutFinding> found = PositionFree.detect(stats, DetectorParams.defaults(), blocks, List.of());
+        // the candidates: the classes whose images keep their class when shuffled (the texture test's strong side)
+        GlobalCueProbe.Cue keeps = texture("tagged", 0.77, 0.0);
+        GlobalCueProbe.Cue scrambledFavourite = texture("a", 0.45, 0.0);
+        List<String> survivors = PositionFree.survivors(List.of(keeps, scrambledFavourite), AuditParams.defaults());
+        assertEquals(List.of("tagged"), survivors);
+        List<ShortcutFinding> found = PositionFree.candidates(survivors, stats, DetectorParams.defaults(), blocks, List.of());
         assertEquals(List.of("tagged"), found.stream().map(ShortcutFinding::className).toList(), stats.toString());
-        assertTrue(found.get(0).contrast() >= DetectorParams.defaults().minContrast());
-
-        // a class finding of the same method already holds the concentration in one place: no position-free candidate
+        // a class finding of the same method already holds the class in one place: no position-free candidate
         ShortcutFinding atOnePlace = new ShortcutFinding("tagged", "occlusion", blocks.get(0), 80, 0.6, 0.9, 0.1, 0.5);
-        assertTrue(PositionFree.detect(stats, DetectorParams.defaults(), blocks, List.of(atOnePlace)).isEmpty());
+        assertTrue(PositionFree.candidates(survivors, stats, DetectorParams.defaults(), blocks, List.of(atOnePlace)).isEmpty());
         List<Candidate> candidates = Candidates.positionFree(7, found, classRegions, blocks, ControlChoice.STRONGEST);
         assertEquals(Scope.POSITION_FREE, candidates.get(0).scope());
         assertEquals(7, candidates.get(0).id());
+    }
+
+    private static GlobalCueProbe.Cue texture(String name, double keep, double typicalKeep) {
+        return new GlobalCueProbe.Cue(name, GlobalCueProbe.Kind.TEXTURE, ImageAdjustment.LOW_PASS, ImageAdjustment.SHUFFLED, 60, 0.5, 0.4, 540, keep,
+                typicalKeep, 1e-6, new Judgement(Verdict.NOT_CONFIRMED, "figures"));
+    }
+
+    @Test
+    void aMarkReliedOnAtItsOwnPlacesIsAShortcutAndASpreadPatternIsNot() {
+        AuditParams p = AuditParams.defaults();
+        Transplant carries = new Transplant(100, 30, 4, 28, 2);
+        Sufficiency alone = new Sufficiency(100, 5, 4, 2, 3, 2);
+        // hiding each image's own block flips 70% of 100, its strongest other block 10%
+        Confirmation mark = new Confirmation(100, 70, 10, 62, 2, 0.6, 0.1);
+        Judgement j = PositionFree.decide(new Evidence(mark, 1e-15, carries, carries.pValue(), alone, ContentConsistency.NONE, null), p);
+        assertEquals(Verdict.SHORTCUT, j.verdict(), j.reason());
+        assertTrue(j.reason().startsWith("A mark wherever it lies"), j.reason());
+        // the same reliance, nothing carried by pasting: suspect
+        Judgement weak = PositionFree.decide(new Evidence(mark, 1e-15, Transplant.NONE, 1, alone, ContentConsistency.NONE, null), p);
+        assertEquals(Verdict.SUSPECT, weak.verdict(), weak.reason());
+        // a pattern over the background: hiding one block of it changes little
+        Confirmation spread = new Confirmation(100, 6, 5, 4, 3, 0.02, 0.02);
+        Judgement pattern = PositionFree.decide(new Evidence(spread, 1, carries, carries.pValue(), alone, ContentConsistency.NONE, null), p);
+        assertEquals(Verdict.NOT_CONFIRMED, pattern.verdict(), pattern.reason());
+    }
+
+    @Test
+    void aTextureCueExplainedByAPositionFreeShortcutIsNotACueOfItsOwn() {
+        GlobalCueProbe.Cue cue = new GlobalCueProbe.Cue("tagged", GlobalCueProbe.Kind.TEXTURE, ImageAdjustment.LOW_PASS, ImageAdjustment.SHUFFLED, 60,
+                0.9, 0.3, 540, 0.8, 0.0, 1e-9, new Judgement(Verdict.GLOBAL_CUE, "Texture cue"));
+        Region block = new Region(G, 0, 0, 2);
+        Candidate c = new Candidate(0, new ShortcutFinding("tagged", "occlusion", block, 80, 0.4, 0.8, 0.2, 0.2), Scope.POSITION_FREE, List.of(), 80,
+                List.of(new Place(block, List.of(), new Region(G, 4, 4, 2))), List.of());
+        Confirmation mark = new Confirmation(100, 70, 10, 62, 2, 0.6, 0.1);
+        Transplant carries = new Transplant(100, 30, 4, 28, 2);
+        AuditFinding shortcut = new AuditFinding(c, new Evidence(mark, 1e-15, carries, 1e-6, Sufficiency.NONE, ContentConsistency.NONE, null),
+                new Judgement(Verdict.SHORTCUT, "A mark wherever it lies"));
+        List<GlobalCueProbe.Cue> out = PositionFree.explainCues(List.of(cue), List.of(shortcut));
+        assertEquals(Verdict.NOT_CONFIRMED, out.get(0).judgement().verdict());
+        assertTrue(out.get(0).judgement().reason().startsWith("Explained by"), out.get(0).judgement().reason());
+        assertEquals(Verdict.GLOBAL_CUE, PositionFree.explainCues(List.of(cue), List.of()).get(0).judgement().verdict());
     }
 }
