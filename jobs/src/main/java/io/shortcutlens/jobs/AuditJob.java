@@ -346,7 +346,7 @@ public final class AuditJob implements Callable<Integer> {
                 cueImagesProbed * (changes + 1));
         List<Region> blocks = PositionFree.blocks(grid, maxArea);
         List<ShortcutFinding> moving = PositionFree.candidates(PositionFree.survivors(probed, params), AuditEvidence.positionFreeStats(view, blocks, params),
-                params.detector(), blocks, found);
+                params.detector(), blocks);
         suspects.addAll(Candidates.positionFree(suspects.size(), moving, stats, candidates, params.control()));
         LOG.info("[4/5] {} position-free candidates (classes whose images keep their class when shuffled: {})", moving.size(),
                 PositionFree.survivors(probed, params));

@@ -18,8 +18,8 @@ import java.util.Locale;
  *       strongest other block of the same size — the content sits in one block of each image, wherever that is.</li>
  * </ul>
  * A pattern spread over the background passes the first and fails the second (hiding one block of it changes little); an
- * object part rarely passes the first. The candidate is every class that passes the first, for each map method that no
- * class finding already holds in one place; {@link #decide} judges the second, with the transplant of each image's block
+ * object part rarely passes the first. The candidate is every class that passes the first, for each map method;
+ * {@link #decide} judges the second, with the transplant of each image's block
  * into another class's image at the same place as support. Measured on Decoy Fashion-MNIST: a 3×3 mark anywhere on the
  * pullovers, shuffling kept 77% of them (a typical class 0%); concentration of the maps alone did not tell the marked
  * classes apart (their own blocks held 0.34 and 0.32 of their mass, sneakers' and sandals' 0.51 and 0.55).
@@ -74,17 +74,16 @@ public final class PositionFree {
     }
 
     /**
-     * One position-free finding per class in {@code survivors} and method with at least {@code minImages} images, unless a
-     * class finding of the same class and method holds it in one place. Its figures are the own blocks' (mean share,
+     * One position-free finding per class in {@code survivors} and method with at least {@code minImages} images — also
+     * where a class finding of the same method exists: that region may be a part of the object (on the decoy family's
+     * pullovers with a mark anywhere, the collar strip was the class finding, an object part). Its figures are the own blocks' (mean share,
      * share of images at or above the image share, contrast with other classes' own blocks); its region the block most
      * images use, for the report.
      */
-    public static List<ShortcutFinding> candidates(List<String> survivors, List<ClassStat> stats, DetectorParams p, List<Region> blocks,
-                                                   List<ShortcutFinding> classFindings) {
+    public static List<ShortcutFinding> candidates(List<String> survivors, List<ClassStat> stats, DetectorParams p, List<Region> blocks) {
         List<ShortcutFinding> out = new ArrayList<>();
         for (ClassStat s : stats) {
-            if (!survivors.contains(s.className()) || s.images() < p.minImages()
-                    || classFindings.stream().anyMatch(f -> f.className().equals(s.className()) && f.method().equals(s.method()))) {
+            if (!survivors.contains(s.className()) || s.images() < p.minImages()) {
                 continue;
             }
             double weighted = 0;

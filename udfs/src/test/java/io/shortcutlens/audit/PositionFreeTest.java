@@ -90,11 +90,8 @@ class PositionFreeTest {
         GlobalCueProbe.Cue scrambledFavourite = texture("a", 0.45, 0.0);
         List<String> survivors = PositionFree.survivors(List.of(keeps, scrambledFavourite), AuditParams.defaults());
         assertEquals(List.of("tagged"), survivors);
-        List<ShortcutFinding> found = PositionFree.candidates(survivors, stats, DetectorParams.defaults(), blocks, List.of());
+        List<ShortcutFinding> found = PositionFree.candidates(survivors, stats, DetectorParams.defaults(), blocks);
         assertEquals(List.of("tagged"), found.stream().map(ShortcutFinding::className).toList(), stats.toString());
-        // a class finding of the same method already holds the class in one place: no position-free candidate
-        ShortcutFinding atOnePlace = new ShortcutFinding("tagged", "occlusion", blocks.get(0), 80, 0.6, 0.9, 0.1, 0.5);
-        assertTrue(PositionFree.candidates(survivors, stats, DetectorParams.defaults(), blocks, List.of(atOnePlace)).isEmpty());
         List<Candidate> candidates = Candidates.positionFree(7, found, classRegions, blocks, ControlChoice.STRONGEST);
         assertEquals(Scope.POSITION_FREE, candidates.get(0).scope());
         assertEquals(7, candidates.get(0).id());
