@@ -10,15 +10,14 @@ import java.util.Locale;
  * so no region of the class's statistics holds it and no subgroup's place does. Two pieces of evidence find it without
  * asking where it is:
  * <ul>
- *   <li>the class's images keep their class when their tiles are shuffled ({@link TextureCue}'s keep test: at least
- *       {@code minCueLeaveGap} more often than a typical class keeps its own) — the class rests on local content that
- *       survives the layout's destruction, not on the object's shape;</li>
+ *   <li>the class's images keep their class when their tiles are shuffled, or lose it under a low-pass, far more than
+ *       other classes' ({@link #survivors}) — the class rests on local content, not only on the object's shape;</li>
  *   <li>each image tested at its own most relevant block (the square of the audit's largest region size holding most of
  *       that image's positive mass, {@link #own}): hiding it flips the prediction far more often than hiding the image's
  *       strongest other block of the same size — the content sits in one block of each image, wherever that is.</li>
  * </ul>
- * A pattern spread over the background passes the first and fails the second (hiding one block of it changes little); an
- * object part rarely passes the first. The candidate is every class that passes the first, for each map method;
+ * A pattern spread over the background passes the first and fails the second (hiding one block of it changes little);
+ * a thin object part (a sandal's straps) can pass both, and the transplant tells it apart. The candidate is every class that passes the first, for each map method;
  * {@link #decide} judges the second, with the transplant of each image's block
  * into another class's image at the same place as support. Measured on Decoy Fashion-MNIST: a 3×3 mark anywhere on the
  * pullovers, shuffling kept 77% of them (a typical class 0%); concentration of the maps alone did not tell the marked
@@ -67,9 +66,16 @@ public final class PositionFree {
         return new Own(best, other, m[best]);
     }
 
-    /** Classes whose texture test keeps them under shuffling by at least {@code minCueLeaveGap} over a typical class, sorted. */
+    /**
+     * Classes whose texture test shows local content carrying them, on either side by at least {@code minCueLeaveGap}:
+     * shuffling keeps them over a typical class, or the low-pass removes them over other classes (a small mark that
+     * only tells apart classes alike in shape — a shirt from a pullover — does not survive shuffling without its
+     * garment, but goes with the low-pass: on the decoy family, a 2×2 mark anywhere on the shirts, 32% kept and 100%
+     * removed against 0% and 39%). Sorted.
+     */
     public static List<String> survivors(List<GlobalCueProbe.Cue> cues, AuditParams p) {
-        return cues.stream().filter(c -> c.kind() == GlobalCueProbe.Kind.TEXTURE && c.enterRate() - c.typicalEnterRate() >= p.minCueLeaveGap())
+        return cues.stream().filter(c -> c.kind() == GlobalCueProbe.Kind.TEXTURE && (c.enterRate() - c.typicalEnterRate() >= p.minCueLeaveGap()
+                        || c.leaveRate() - c.othersLeaveRate() >= p.minCueLeaveGap()))
                 .map(GlobalCueProbe.Cue::className).distinct().sorted().toList();
     }
 
@@ -102,10 +108,12 @@ public final class PositionFree {
     }
 
     /**
-     * The verdict of a position-free finding (its class already survives shuffling): {@code shortcut} when hiding each
-     * image's own block is relied on (Holm-adjusted p below alpha, flip gap over its own strongest other block at least
-     * {@code minFlipGap}) and pasting the block into other classes' images carries some of the class (gap at least
-     * {@code minSupportGap}); relied on without that, {@code suspect}; otherwise as the masking test says.
+     * The verdict of a position-free finding (its class's local content already carries it): {@code shortcut} when
+     * hiding each image's own block is relied on (Holm-adjusted p below alpha, flip gap over its own strongest other
+     * block at least {@code minFlipGap}) and pasting the block into other classes' images carries the class as a
+     * region's transplant must (gap at least {@code minTransplantGap}, at least {@code minTransplantRatio} times the
+     * control's rate, p below alpha): an object part rarely turns other objects into its class; relied on without
+     * that, {@code suspect}; otherwise as the masking test says.
      */
     public static Judgement decide(Evidence e, AuditParams p) {
         Confirmation n = e.necessity();
@@ -116,7 +124,9 @@ public final class PositionFree {
         String pasted = String.format(Locale.ROOT, "pasted into %d other images it makes %.0f%% of them the class (control %.0f%%)", t.pairs(),
                 100 * t.rateRegion(), 100 * t.rateControl());
         boolean relied = n.images() > 0 && e.pAdjusted() < p.alpha() && flipGap >= p.minFlipGap();
-        if (relied && t.pairs() > 0 && t.gap() >= p.minSupportGap()) {
+        boolean carries = t.pairs() > 0 && t.gap() >= p.minTransplantGap() && t.rateRegion() >= p.minTransplantRatio() * t.rateControl()
+                && t.pValue() < p.alpha();
+        if (relied && carries) {
             return new Judgement(Verdict.SHORTCUT, "A mark wherever it lies: the class survives shuffling its images' tiles; " + masking + "; " + pasted + ".");
         }
         if (relied) {

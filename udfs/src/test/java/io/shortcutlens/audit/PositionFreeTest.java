@@ -87,9 +87,13 @@ class PositionFreeTest {
 
         // the candidates: the classes whose images keep their class when shuffled (the texture test's strong side)
         GlobalCueProbe.Cue keeps = texture("tagged", 0.77, 0.0);
-        GlobalCueProbe.Cue scrambledFavourite = texture("a", 0.45, 0.0);
+        GlobalCueProbe.Cue scrambledFavourite = texture("a", 0.45, 0.0); // kept somewhat, lost under the low-pass no more than others
         List<String> survivors = PositionFree.survivors(List.of(keeps, scrambledFavourite), AuditParams.defaults());
         assertEquals(List.of("tagged"), survivors);
+        // a mark that only tells apart classes alike in shape does not survive shuffling without its garment, but goes with the low-pass
+        GlobalCueProbe.Cue lowPassOnly = new GlobalCueProbe.Cue("shirt", GlobalCueProbe.Kind.TEXTURE, ImageAdjustment.LOW_PASS, ImageAdjustment.SHUFFLED,
+                60, 1.0, 0.39, 540, 0.32, 0.0, 1e-9, new Judgement(Verdict.NOT_CONFIRMED, "figures"));
+        assertEquals(List.of("shirt", "tagged"), PositionFree.survivors(List.of(keeps, lowPassOnly, scrambledFavourite), AuditParams.defaults()));
         List<ShortcutFinding> found = PositionFree.candidates(survivors, stats, DetectorParams.defaults(), blocks);
         assertEquals(List.of("tagged"), found.stream().map(ShortcutFinding::className).toList(), stats.toString());
         List<Candidate> candidates = Candidates.positionFree(7, found, classRegions, blocks, ControlChoice.STRONGEST);
@@ -106,15 +110,18 @@ class PositionFreeTest {
     void aMarkReliedOnAtItsOwnPlacesIsAShortcutAndASpreadPatternIsNot() {
         AuditParams p = AuditParams.defaults();
         Transplant carries = new Transplant(100, 30, 4, 28, 2);
+        Transplant little = new Transplant(100, 14, 4, 12, 2);
         Sufficiency alone = new Sufficiency(100, 5, 4, 2, 3, 2);
         // hiding each image's own block flips 70% of 100, its strongest other block 10%
         Confirmation mark = new Confirmation(100, 70, 10, 62, 2, 0.6, 0.1);
         Judgement j = PositionFree.decide(new Evidence(mark, 1e-15, carries, carries.pValue(), alone, ContentConsistency.NONE, null), p);
         assertEquals(Verdict.SHORTCUT, j.verdict(), j.reason());
         assertTrue(j.reason().startsWith("A mark wherever it lies"), j.reason());
-        // the same reliance, nothing carried by pasting: suspect
+        // the same reliance, little or nothing carried by pasting: suspect
         Judgement weak = PositionFree.decide(new Evidence(mark, 1e-15, Transplant.NONE, 1, alone, ContentConsistency.NONE, null), p);
         assertEquals(Verdict.SUSPECT, weak.verdict(), weak.reason());
+        Judgement part = PositionFree.decide(new Evidence(mark, 1e-15, little, little.pValue(), alone, ContentConsistency.NONE, null), p);
+        assertEquals(Verdict.SUSPECT, part.verdict(), part.reason());
         // a pattern over the background: hiding one block of it changes little
         Confirmation spread = new Confirmation(100, 6, 5, 4, 3, 0.02, 0.02);
         Judgement pattern = PositionFree.decide(new Evidence(spread, 1, carries, carries.pValue(), alone, ContentConsistency.NONE, null), p);
