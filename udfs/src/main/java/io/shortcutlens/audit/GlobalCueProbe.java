@@ -52,7 +52,8 @@ public final class GlobalCueProbe {
      * classes and changes tested. For a {@link Kind#TEXTURE} cue the second test is not an opposite change but the
      * shape-breaking one: {@code enterWith} is {@link ImageAdjustment#SHUFFLED}, {@code enterRate} the share of the
      * class's images it keeps in the class, {@code typicalEnterRate} the share of other classes' images it keeps in
-     * theirs (the median class), and {@code otherImages} the number of other classes' images.
+     * theirs (the median class) or the share of other classes' shuffled images that become the class, whichever is larger,
+     * and {@code otherImages} the number of other classes' images.
      */
     public record Cue(String className, Kind kind, ImageAdjustment leaveWith, ImageAdjustment enterWith, long classImages, double leaveRate,
                       double othersLeaveRate, long otherImages, double enterRate, double typicalEnterRate, double pAdjusted,

@@ -10,8 +10,10 @@ import java.util.Map;
  * whole-image property carries. Two changes tell it from an object, each judged against other classes' images:
  * <ul>
  *   <li>shape broken, texture kept ({@link ImageAdjustment#SHUFFLED}): the class's images <em>stay</em> in the class
- *       far more often than a typical other class's images stay in theirs (the median class: the class a model calls
- *       every scrambled image keeps most of its own) — the evidence survives the object's destruction;</li>
+ *       far more often than a typical other class's images stay in theirs (the median class), and than other classes'
+ *       shuffled images <em>become</em> it — the class a model calls any scrambled image (on the decoy ONNX model,
+ *       sandals: their straps in pieces still look like straps) keeps its own for that reason, not for a texture
+ *       of its own; the evidence survives the object's destruction;</li>
  *   <li>fine pattern removed, shape kept ({@link ImageAdjustment#LOW_PASS} or {@link ImageAdjustment#LOW_PASS_COARSE},
  *       the scale with the larger gap): the class's images <em>leave</em> it far more often than other classes' leave
  *       theirs — the evidence lies in what the low-pass removes.</li>
@@ -40,9 +42,10 @@ public final class TextureCue {
                 continue;
             }
             long[] othersKept = others(shuffled, keep.className());
-            // a typical class's keep rate (the median): the class every model calls a scrambled image keeps most of its own
-            double othersKeep = GlobalCueProbe.median(shuffled.stream().filter(c -> !c.className().equals(keep.className()))
-                    .mapToDouble(c -> 1 - c.leaveRate()).toArray());
+            // the baseline: a typical class's keep rate (the median), or the rate at which other classes' shuffled images
+            // become the class, whichever is larger — the class a model calls any scrambled image keeps its own for that reason
+            double othersKeep = Math.max(keep.enterRate(), GlobalCueProbe.median(shuffled.stream().filter(c -> !c.className().equals(keep.className()))
+                    .mapToDouble(c -> 1 - c.leaveRate()).toArray()));
             double classKeep = 1 - keep.leaveRate();
             double pKeep = SignTest.binomialTail(keep.classImages() - keep.left(), keep.classImages(), Math.max(othersKeep, 1.0 / (othersKept[0] + 1)));
             Tested best = null;
@@ -74,7 +77,7 @@ public final class TextureCue {
     }
 
     static Judgement decide(GlobalCueProbe.Cue c, double pAdjusted, AuditParams p) {
-        String figures = String.format(Locale.ROOT, "%s keeps %.0f%% of its %d images in the class (a typical class keeps %.0f%% of its own; %d others) and %s"
+        String figures = String.format(Locale.ROOT, "%s keeps %.0f%% of its %d images in the class (baseline %.0f%%: a typical class keeping its own, or other classes' images becoming it; %d others) and %s"
                 + " makes %.0f%% leave it (other classes %.0f%%), p %.1e", c.enterWith().label(), 100 * c.enterRate(), c.classImages(),
                 100 * c.typicalEnterRate(), c.otherImages(), c.leaveWith().label(), 100 * c.leaveRate(), 100 * c.othersLeaveRate(), pAdjusted);
         boolean cue = pAdjusted < p.alpha() && strength(c, p) >= 1;

@@ -155,14 +155,13 @@ class TextureCueTest {
         assertTrue(top.judgement().reason().startsWith("Texture cue"), top.judgement().reason());
         assertTrue(cues.stream().skip(1).noneMatch(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE), cues.toString());
 
-        // the clean world: disks are what a scrambled image looks like (shuffling keeps them), yet nothing removes them
+        // the clean world: disks are what a scrambled image looks like: shuffling keeps them, and turns the other classes into
+        // disks as well, so their keeping says nothing of a texture of their own (and nothing removes them)
         List<GlobalCueProbe.Cue> clean = GlobalCueProbe.judge(probe(false), AuditParams.defaults());
         assertTrue(clean.stream().noneMatch(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE), clean.toString());
         GlobalCueProbe.Cue disk = clean.stream().filter(c -> c.className().equals("disk") && c.kind() == GlobalCueProbe.Kind.TEXTURE).findFirst()
                 .orElse(null);
-        if (disk != null) {
-            assertTrue(disk.enterRate() - disk.typicalEnterRate() >= 0.5, "shuffling alone would have named the disk: " + disk);
-        }
+        assertTrue(disk != null && disk.enterRate() >= 0.9 && disk.typicalEnterRate() >= 0.9, "kept, as other classes become it: " + disk);
     }
 
     @Test
