@@ -356,7 +356,7 @@ public final class AuditJob implements Callable<Integer> {
         int w = staged.model().inputShape().width();
         Map<Integer, Double> overlaps = annotations == null || suspects.isEmpty() ? null
                 : AuditObjects.overlaps(spark, Annotations.read(spark, annotations, annotationsFormat), measured.tasks(), suspects, view, h, w);
-        List<AuditFinding> confirmed = AuditFinding.judge(suspects, measured.measured(), overlaps, params);
+        List<AuditFinding> confirmed = PositionFree.confirmBySurvival(AuditFinding.judge(suspects, measured.measured(), overlaps, params), probed, params);
         List<GlobalCueProbe.Cue> cues = PositionFree.explainCues(probed, confirmed);
         String findingsPath = dir + "/findings";
         AuditTables.writeFindings(spark, tables, findingsPath, confirmed, cues, groupBy, hide, params.toJson(clusters), manifest);
