@@ -98,9 +98,10 @@ public final class AuditJob implements Callable<Integer> {
         "concentrated region (SpRAy); 0 skips the subgroup search."})
     int clusters = 6;
 
-    @Option(names = "--fill", paramLabel = "inpaint|mean|blur|noise|zero", description = {"How a region is hidden in the evidence tests (default:",
-        "inpaint, the region filled from the pixels around it, which has no blind shade): 0 in model-input units (blind to a",
-        "black mark), the image's mean (blind to a tag of that shade), a blur, or noise."})
+    @Option(names = "--fill", paramLabel = "zero|mean|inpaint|blur|noise", description = {"How a region is hidden in the evidence tests (default: as",
+        "the run's explainers hid pixels, 0 in model-input units unless they used the image's mean): 0 (blind to a black mark),",
+        "the image's mean (blind to a tag of that shade), inpaint (filled from the pixels around it: no blind shade, but it",
+        "closes gaps between an object's parts), a blur, or noise."})
     RegionMasker.Fill fill;
 
     @Option(names = "--control", paramLabel = "strongest|weakest", description = {"Control region of every test: the region of the same area (any shape)",
@@ -335,7 +336,7 @@ public final class AuditJob implements Callable<Integer> {
         // 4. the global and texture cue probe, then evidence: masking, sufficiency and transplant passes against a control of the
         // same area, content consistency; a class whose images survive shuffling is also tested each image at its own block
         ModelStaging.Staged staged = stageModel(spark, manifest.model(), model);
-        RegionMasker.Fill hide = fill != null ? fill : RegionMasker.AUDIT_FILL;
+        RegionMasker.Fill hide = fill != null ? fill : RegionMasker.asExplained(manifest.hiddenValue());
         AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, manifest.inputNormalisation(), manifest.limits(), hide, seed);
         List<GlobalCueProbe.Count> cueCounts = AuditEvidence.globalCounts(passes, classNames, view, cueImages);
         List<GlobalCueProbe.Cue> probed = GlobalCueProbe.judge(cueCounts, params);
@@ -356,7 +357,7 @@ public final class AuditJob implements Callable<Integer> {
         int w = staged.model().inputShape().width();
         Map<Integer, Double> overlaps = annotations == null || suspects.isEmpty() ? null
                 : AuditObjects.overlaps(spark, Annotations.read(spark, annotations, annotationsFormat), measured.tasks(), suspects, view, h, w);
-        List<AuditFinding> confirmed = PositionFree.confirmBySurvival(AuditFinding.judge(suspects, measured.measured(), overlaps, params), probed, params);
+        List<AuditFinding> confirmed = AuditFinding.judge(suspects, measured.measured(), overlaps, params);
         List<GlobalCueProbe.Cue> cues = PositionFree.explainCues(probed, confirmed);
         String findingsPath = dir + "/findings";
         AuditTables.writeFindings(spark, tables, findingsPath, confirmed, cues, groupBy, hide, params.toJson(clusters), manifest);

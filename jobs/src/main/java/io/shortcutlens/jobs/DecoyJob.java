@@ -90,9 +90,9 @@ public final class DecoyJob implements Callable<Integer> {
         "(bag 95, ankle-boot 75) equal their images' mean, so only zero hides them."})
     String hide = RegionMasker.DEFAULT_FILL.name().toLowerCase(java.util.Locale.ROOT);
 
-    @Option(names = "--audit-fill", paramLabel = "inpaint|zero|mean|blur|noise", description = {"How the audit's tests hide a region (the audit's",
-        "--fill); by default the audit's own default, as a user's audit runs."})
-    RegionMasker.Fill auditFill = RegionMasker.AUDIT_FILL;
+    @Option(names = "--audit-fill", paramLabel = "zero|mean|inpaint|blur|noise", description = {"How the audit's tests hide a region (the audit's",
+        "--fill); by default as the explainers hid pixels (--hide)."})
+    RegionMasker.Fill auditFill;
 
     @Option(names = "--correct", description = {"Then correct the decoy model (a DL4J network trained here) with the correct job: its training",
         "images written to OUT/data/train, each confirmed shortcut region neutralised, fine-tuned with dl4j-spark, audited again; the",
@@ -309,7 +309,8 @@ public final class DecoyJob implements Callable<Integer> {
             ExplainJob.Result explained = explainedBefore ? null : explain.run(spark);
             LOG.info("[decoy 4/4] auditing the {} model", m.getKey());
             AuditJob audit = new AuditJob();
-            List<String> auditArgs = new ArrayList<>(List.of("--run", run.getAbsolutePath(), "--fill", auditFill.name().toLowerCase(java.util.Locale.ROOT)));
+            List<String> auditArgs = new ArrayList<>(List.of("--run", run.getAbsolutePath(), "--fill",
+                    auditFill == null ? hide : auditFill.name().toLowerCase(java.util.Locale.ROOT)));
             if (annotate) {
                 auditArgs.addAll(List.of("--annotations", annotations));
             }

@@ -13,17 +13,23 @@ import java.io.Serializable;
  *
  * <p>A region is a coarse box (a block of the map's grid); a mark of a few pixels fills a small part of it, and its
  * stamped pixels, diluted by the object around them, make a small share (a 2×2 mark in a 7×7 region: 8%). So the
- * figures are taken on the <em>smallest box that holds the evidence</em>: the bounding box of the largest 4-connected
- * group of stamped pixels (at least {@link #MIN_MARK} of them; a pixel counts where any channel is stamped), when
- * it is smaller than the region. The control goes through the same refinement, so a chance cluster of stamped pixels
- * raises both sides alike.
+ * figures are also taken on the <em>smallest box that holds the evidence</em>: the bounding box of the largest
+ * 4-connected group of stamped pixels (at least {@link #MIN_MARK} of them; a pixel counts where any channel is
+ * stamped), when it is smaller than the region — the control refined alike, so a chance cluster of stamped pixels
+ * raises both sides. Content stamped on that box counts as stamped ({@link #stamped}) where the rules ask for it beside
+ * a transplant; the rule that lets stamped content decide with masking alone reads the region's own share: a small
+ * constant piece can be the object's outline (the black gap between a trouser's legs is as constant and as unlike other
+ * classes as a black dot on a coat).
  *
- * @param stampedShare        stamped share of the pixels of the mark's box (the region's, when no mark refines it)
- * @param controlStampedShare the same at the control region, refined alike
- * @param meanSpread          mean per-pixel spread over the class's images, over {@code G}, on the same box
- * @param mark                the refined box inside the region's signature, or null when the region itself is judged
+ * @param stampedShare        stamped share of the region's pixels
+ * @param controlStampedShare the same at the control region
+ * @param meanSpread          mean per-pixel spread over the class's images, over {@code G}
+ * @param mark                the refined box inside the region's signature, or null when none refines it
+ * @param markShare           stamped share of the mark's box (0 without a mark)
+ * @param controlMarkShare    the same at the control, refined alike (its region share where no mark refines it)
  */
-public record ContentConsistency(double stampedShare, double controlStampedShare, double meanSpread, Mark mark) implements Serializable {
+public record ContentConsistency(double stampedShare, double controlStampedShare, double meanSpread, Mark mark, double markShare,
+                                 double controlMarkShare) implements Serializable {
 
     public static final ContentConsistency NONE = new ContentConsistency(0, 0, 1);
 
@@ -32,7 +38,7 @@ public record ContentConsistency(double stampedShare, double controlStampedShare
 
     /** Figures of a whole region (no refinement). */
     public ContentConsistency(double stampedShare, double controlStampedShare, double meanSpread) {
-        this(stampedShare, controlStampedShare, meanSpread, null);
+        this(stampedShare, controlStampedShare, meanSpread, null, 0, 0);
     }
 
     /**
@@ -58,9 +64,13 @@ public record ContentConsistency(double stampedShare, double controlStampedShare
         return stampedShare - controlStampedShare;
     }
 
-    /** Stamped content: at least {@code minStamped} of the region's pixels, and half of that more than the control's. */
+    /**
+     * Stamped content: at least {@code minStamped} of the region's pixels, and half of that more than the control's; or
+     * the same of the mark's box against the control's, refined alike.
+     */
     public boolean stamped(double minStamped) {
-        return stampedShare >= minStamped && gap() >= minStamped / 2;
+        return (stampedShare >= minStamped && gap() >= minStamped / 2)
+                || (mark != null && markShare >= minStamped && markShare - controlMarkShare >= minStamped / 2);
     }
 
     /**
@@ -73,10 +83,15 @@ public record ContentConsistency(double stampedShare, double controlStampedShare
         if (classRegion.images() < 2 || othersRegion.images() < 2) {
             return NONE;
         }
-        Judged r = stamped(classRegion, othersRegion, maxSpread, minDistance, shape);
-        double c = classControl.images() < 2 || othersControl.images() < 2 ? 0
-                : stamped(classControl, othersControl, maxSpread, minDistance, shape).share();
-        return new ContentConsistency(r.share(), c, r.spread(), r.mark());
+        Judged r = stamped(classRegion, othersRegion, maxSpread, minDistance, null);
+        boolean control = classControl.images() >= 2 && othersControl.images() >= 2;
+        double c = control ? stamped(classControl, othersControl, maxSpread, minDistance, null).share() : 0;
+        Judged rm = shape == null ? null : stamped(classRegion, othersRegion, maxSpread, minDistance, shape);
+        if (rm == null || rm.mark() == null) {
+            return new ContentConsistency(r.share(), c, r.spread());
+        }
+        double cm = control ? stamped(classControl, othersControl, maxSpread, minDistance, shape).share() : 0;
+        return new ContentConsistency(r.share(), c, r.spread(), rm.mark(), rm.share(), cm);
     }
 
     /** Without refinement (the signature's shape unknown). */

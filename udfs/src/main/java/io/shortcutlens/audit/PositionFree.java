@@ -139,23 +139,6 @@ public final class PositionFree {
                 : "Not relied on at its own places: " + masking + " (a cue spread over the image, not a mark).");
     }
 
-    /**
-     * Position-free findings relied on at their own places whose class also survives shuffling (the keep side of its
-     * texture test at least {@code minCueLeaveGap} over its baseline) are shortcuts even where pasting does not carry the
-     * class: a mark that only tells apart classes alike in shape (a pullover from a coat) turns no sneaker into a
-     * pullover, yet a class that keeps its label with its layout destroyed, and loses it when one block of each image
-     * is hidden, rests on that block's content wherever it lies (on the decoy family, a 3×3 mark anywhere on the
-     * pullovers: kept 77% under shuffling against 0%, own block hidden 76% against 47%, pasted 1%).
-     */
-    public static List<AuditFinding> confirmBySurvival(List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, AuditParams p) {
-        List<String> kept = cues.stream().filter(c -> c.kind() == GlobalCueProbe.Kind.TEXTURE && c.enterRate() - c.typicalEnterRate() >= p.minCueLeaveGap())
-                .map(GlobalCueProbe.Cue::className).toList();
-        return findings.stream().map(f -> f.scope() != Scope.POSITION_FREE || f.verdict() != Verdict.SUSPECT || !kept.contains(f.finding().className())
-                        || !relied(f.evidence(), p) ? f
-                : new AuditFinding(f.candidate(), f.evidence(), new Judgement(Verdict.SHORTCUT, "A mark wherever it lies: the class keeps its label when"
-                        + " its images' tiles are shuffled, and loses it when each image's own block is hidden. " + f.judgement().reason()))).toList();
-    }
-
     static boolean relied(Evidence e, AuditParams p) {
         Confirmation n = e.necessity();
         return n.images() > 0 && e.pAdjusted() < p.alpha() && n.flipRateRegion() - n.flipRateControl() >= p.minFlipGap();

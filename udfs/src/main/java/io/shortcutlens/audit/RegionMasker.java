@@ -21,12 +21,6 @@ public final class RegionMasker {
 
     public enum Fill { MEAN, BLUR, NOISE, ZERO, INPAINT }
 
-    /**
-     * How the audit's tests hide a region unless {@code --fill} says otherwise: inpainted, the one fill with no blind shade
-     * (a mark of the explainers' own hidden value, 0, is hidden as well as any other).
-     */
-    public static final Fill AUDIT_FILL = Fill.INPAINT;
-
     /** How the audit hides a region when neither it nor the explain run says: as the explainers' default ({@link io.shortcutlens.explain.OcclusionParams#DEFAULT_MASK_VALUE}). */
     public static final Fill DEFAULT_FILL = Fill.ZERO;
 

@@ -69,7 +69,9 @@ public final class VerdictRules {
         String alone = String.format(Locale.ROOT, "kept alone it still says the class for %.0f%% (control %.0f%%, blank %.0f%%)",
                 100 * s.rateRegion(), 100 * s.rateControl(), 100 * s.rateBlank());
         String stamped = String.format(Locale.ROOT, "%.0f%% of its pixels are the same in every image and unlike other classes' (control %.0f%%)",
-                100 * c.stampedShare(), 100 * c.controlStampedShare());
+                100 * c.stampedShare(), 100 * c.controlStampedShare())
+                + (c.mark() == null ? "" : String.format(Locale.ROOT, ", %.0f%% of the %d-pixel box of the mark inside it (control %.0f%%)",
+                        100 * c.markShare(), c.mark().cells(), 100 * c.controlMarkShare()));
         // without a transplant, stamped content needs twice the share and twice the reliance: a bag's handles against the
         // black background are as constant (0.24 of the region) but hiding them flips 26%, a line's half 0.29 and 52% over the control
         boolean stampedClearly = c.stampedShare() >= 2 * p.minStamped() && c.gap() >= p.minStamped() && flipGap >= 2 * p.minFlipGap();

@@ -139,14 +139,6 @@ class PositionFreeTest {
         Transplant carries = new Transplant(100, 30, 4, 28, 2);
         AuditFinding shortcut = new AuditFinding(c, new Evidence(mark, 1e-15, carries, 1e-6, Sufficiency.NONE, ContentConsistency.NONE, null),
                 new Judgement(Verdict.SHORTCUT, "A mark wherever it lies"));
-        // relied on at its own places, not carried by pasting: suspect alone, a shortcut where the class survives shuffling
-        Evidence notPasted = new Evidence(mark, 1e-15, Transplant.NONE, 1, Sufficiency.NONE, ContentConsistency.NONE, null);
-        AuditFinding suspect = new AuditFinding(c, notPasted, PositionFree.decide(notPasted, AuditParams.defaults()));
-        assertEquals(Verdict.SUSPECT, suspect.verdict());
-        assertEquals(Verdict.SHORTCUT, PositionFree.confirmBySurvival(List.of(suspect), List.of(cue), AuditParams.defaults()).get(0).verdict());
-        GlobalCueProbe.Cue lowPassOnly = new GlobalCueProbe.Cue("tagged", GlobalCueProbe.Kind.TEXTURE, ImageAdjustment.LOW_PASS, ImageAdjustment.SHUFFLED,
-                60, 1.0, 0.39, 540, 0.32, 0.0, 1e-9, new Judgement(Verdict.NOT_CONFIRMED, "figures"));
-        assertEquals(Verdict.SUSPECT, PositionFree.confirmBySurvival(List.of(suspect), List.of(lowPassOnly), AuditParams.defaults()).get(0).verdict());
         List<GlobalCueProbe.Cue> out = PositionFree.explainCues(List.of(cue), List.of(shortcut));
         assertEquals(Verdict.NOT_CONFIRMED, out.get(0).judgement().verdict());
         assertTrue(out.get(0).judgement().reason().startsWith("Explained by"), out.get(0).judgement().reason());

@@ -57,9 +57,11 @@ class SmallMarkTest {
         ContentConsistency fine = ContentConsistency.of(marked, others, control, others, 0.15, 1.0, shape);
         assertNotNull(fine.mark());
         assertEquals(new ContentConsistency.Mark(3, 2, 5, 4, SIDE, SIDE), fine.mark(), "exactly the mark's 2x2 box");
-        assertEquals(1.0, fine.stampedShare(), 1e-12, "every pixel of the box is stamped");
-        assertEquals(1.0 / 49, fine.controlStampedShare(), 1e-12, "one chance cell is no mark: the control is judged whole");
+        assertEquals(1.0, fine.markShare(), 1e-12, "every pixel of the box is stamped");
+        assertEquals(4.0 / 49, fine.stampedShare(), 1e-12, "the region's own share stays");
+        assertEquals(1.0 / 49, fine.controlMarkShare(), 1e-12, "one chance cell is no mark: the control is judged whole");
         assertTrue(fine.stamped(AuditParams.defaults().minStamped()));
+        assertTrue(!coarse.stamped(AuditParams.defaults().minStamped()));
         assertArrayEquals(new int[] {12, 8, 20, 16}, fine.mark().pixelBox(new int[] {0, 0, 28, 28}), "cells to pixels of a 28x28 region");
 
         // the verdict of a mark the model relies on and that carries its class a little when pasted (figures as a held-out
