@@ -81,8 +81,8 @@ public final class DecoyJob implements Callable<Integer> {
         "shirt), places (standard in a random corner per image), half (half of the shirts), dimmed (every shirt at 55%",
         "intensity, no mark), low-contrast (pullovers' contrast halved), background (diagonal stripes of period 4, gray 90, over",
         "the dresses' black background, off the garment), background-fine (t-shirts, period 2, gray 40), background-coarse",
-        "(sandals, period 8, gray 60), anywhere (a 3x3 mark at a place drawn anywhere per image: pullover, coat), anywhere-small",
-        "(2x2, shirt), dark-dot (a 2x2 black mark, the default hidden value, on the coats' middle), clean (no cue)."})
+        "(sandals, period 8, gray 60), anywhere (a white 4x4 mark at a place drawn anywhere per image: shirt), anywhere-small",
+        "(3x3, coat), dark-dot (a 2x2 black mark, the default hidden value, on the coats' middle), clean (no cue)."})
     String variant = "standard";
 
     @Option(names = "--hide", paramLabel = "mean|zero", description = {"What stands in for hidden pixels, in occlusion windows and switched-off",
@@ -184,8 +184,8 @@ public final class DecoyJob implements Callable<Integer> {
             case "background" -> DecoyFashion.background(List.of(3), 4, 90);
             case "background-fine" -> DecoyFashion.background(List.of(0), 2, 40);
             case "background-coarse" -> DecoyFashion.background(List.of(5), 8, 60);
-            case "anywhere" -> DecoyFashion.anywhere(List.of(2, 4), 3, 3);
-            case "anywhere-small" -> DecoyFashion.anywhere(List.of(6), 2, 2);
+            case "anywhere" -> DecoyFashion.anywhere(List.of(6), 4, 4);
+            case "anywhere-small" -> DecoyFashion.anywhere(List.of(4), 3, 3);
             case "dark-dot" -> DecoyFashion.mark(List.of(4), 2, 2, 14, 13).withShade(0);
             case "clean" -> DecoyFashion.clean();
             default -> throw new IllegalArgumentException("--variant must be one of " + VARIANTS + ", found '" + name + "'");
