@@ -358,7 +358,7 @@ public final class AuditJob implements Callable<Integer> {
         Map<Integer, Double> overlaps = annotations == null || suspects.isEmpty() ? null
                 : AuditObjects.overlaps(spark, Annotations.read(spark, annotations, annotationsFormat), measured.tasks(), suspects, view, h, w);
         List<AuditFinding> confirmed = AuditFinding.judge(suspects, measured.measured(), overlaps, params);
-        List<GlobalCueProbe.Cue> cues = PositionFree.explainCues(probed, confirmed);
+        List<GlobalCueProbe.Cue> cues = probed;
         String findingsPath = dir + "/findings";
         AuditTables.writeFindings(spark, tables, findingsPath, confirmed, cues, groupBy, hide, params.toJson(clusters), manifest);
         AuditTables.writeSubgroups(spark, tables, subgroupsPath, clusterStats, subgroups, confirmed, candidates, maxArea);

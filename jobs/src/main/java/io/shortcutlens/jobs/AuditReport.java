@@ -95,7 +95,7 @@ final class AuditReport {
                         .append(Html.text(f.region().describe())).append("</h3>\n<p class=\"reason\">").append(Html.text(p.finding().judgement().reason()))
                         .append("</p>\n");
                 if (!p.artifactUris().isEmpty()) {
-                    h.append("<div class=\"artifact\">");
+                    h.append("<div class=\"examples artifact\">");
                     for (int i = 0; i < p.artifactUris().size(); i++) {
                         h.append("<figure><img class=\"patch\" alt=\"").append(i == 0 ? "the artifact: mean of its images' own blocks" : "own block")
                                 .append("\" src=\"").append(p.artifactUris().get(i)).append("\"><figcaption>")
