@@ -58,7 +58,7 @@ final class AuditReport {
                 .append(".badge.object_part{background:#272}.badge.not_confirmed{background:#888}#summary li{margin:4px 0}")
                 .append(".badge.new{background:#b00}.badge.resolved{background:#272}.badge.changed{background:#c70}")
                 .append("figure{display:inline-block;margin:4px;text-align:center;font-size:11px;max-width:220px;word-break:break-all}")
-                .append("img{image-rendering:pixelated;border:1px solid #999}</style></head><body>\n");
+                .append("img{image-rendering:pixelated;border:1px solid #999}code{overflow-wrap:anywhere}</style></head><body>\n");
         h.append("<h1>ShortcutLens audit</h1>\n<p>Run <code>").append(Html.text(manifest.runId())).append("</code> of model <code>")
                 .append(Html.text(manifest.model().path())).append("</code> on <code>")
                 .append(Html.text(manifest.input())).append("</code>. Classes are the <b>").append(Html.text(groupBy))
