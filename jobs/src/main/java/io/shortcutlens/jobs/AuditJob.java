@@ -334,23 +334,24 @@ public final class AuditJob implements Callable<Integer> {
                 suspects.stream().filter(x -> x.scope() == Scope.PLACES).count());
 
         // 4. the global and texture cue probe, then evidence: masking, sufficiency and transplant passes against a control of the
-        // same area, content consistency; a class whose images survive shuffling is also tested each image at its own block
+        // same area, content consistency; a class whose local content carries it is also tested each image at its own block
         ModelStaging.Staged staged = stageModel(spark, manifest.model(), model);
         RegionMasker.Fill hide = fill != null ? fill : RegionMasker.asExplained(manifest.hiddenValue());
         AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, manifest.inputNormalisation(), manifest.limits(), hide, seed);
         List<GlobalCueProbe.Count> cueCounts = AuditEvidence.globalCounts(passes, classNames, view, cueImages);
-        List<GlobalCueProbe.Cue> probed = GlobalCueProbe.judge(cueCounts, params);
+        List<GlobalCueProbe.Cue> cues = GlobalCueProbe.judge(cueCounts, params);
         int changes = io.shortcutlens.audit.ImageAdjustment.forChannels(staged.model().inputShape().channels()).size();
         long cueImagesProbed = cueCounts.stream().filter(q -> q.adjustment() == io.shortcutlens.audit.ImageAdjustment.SHUFFLED)
                 .mapToLong(GlobalCueProbe.Count::classImages).sum();
         LOG.info("[4/5] global and texture cue probe: {} images x {} passes = {} forward passes", cueImagesProbed, changes + 1,
                 cueImagesProbed * (changes + 1));
-        List<Region> blocks = PositionFree.blocks(grid, maxArea);
-        List<ShortcutFinding> moving = PositionFree.candidates(PositionFree.survivors(probed, params), AuditEvidence.positionFreeStats(view, blocks, params),
-                params.detector(), blocks);
-        suspects.addAll(Candidates.positionFree(suspects.size(), moving, stats, candidates, params.control()));
-        LOG.info("[4/5] {} position-free candidates (classes whose images keep their class when shuffled: {})", moving.size(),
-                PositionFree.survivors(probed, params));
+        List<String> local = PositionFree.survivors(cues, params);
+        if (!local.isEmpty()) {
+            List<Region> blocks = PositionFree.blocks(grid, maxArea);
+            List<ShortcutFinding> moving = PositionFree.candidates(local, AuditEvidence.positionFreeStats(view, blocks, params), params.detector(), blocks);
+            suspects.addAll(Candidates.positionFree(suspects.size(), moving, stats, candidates, params.control()));
+            LOG.info("[4/5] {} position-free candidates (classes whose local content carries them in the texture test: {})", moving.size(), local);
+        }
         AuditEvidence.Measurement measured = suspects.isEmpty() ? new AuditEvidence.Measurement(Map.of(), null, 0)
                 : AuditEvidence.measure(passes, suspects, classNames, view, assigned, confirmImages, params);
         int h = staged.model().inputShape().height();
@@ -358,7 +359,6 @@ public final class AuditJob implements Callable<Integer> {
         Map<Integer, Double> overlaps = annotations == null || suspects.isEmpty() ? null
                 : AuditObjects.overlaps(spark, Annotations.read(spark, annotations, annotationsFormat), measured.tasks(), suspects, view, h, w);
         List<AuditFinding> confirmed = AuditFinding.judge(suspects, measured.measured(), overlaps, params);
-        List<GlobalCueProbe.Cue> cues = probed;
         String findingsPath = dir + "/findings";
         AuditTables.writeFindings(spark, tables, findingsPath, confirmed, cues, groupBy, hide, params.toJson(clusters), manifest);
         AuditTables.writeSubgroups(spark, tables, subgroupsPath, clusterStats, subgroups, confirmed, candidates, maxArea);
