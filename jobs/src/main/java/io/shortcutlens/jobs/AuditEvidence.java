@@ -163,6 +163,14 @@ final class AuditEvidence {
         return new Measurement(out, taskRows, probedPasses);
     }
 
+    /** Each image's own block ({@link PositionFree#own}) as {block, share of the image's positive mass}, from its mass grid. */
+    static UserDefinedFunction ownBlockShares(List<io.shortcutlens.audit.Region> blocks, io.shortcutlens.audit.ControlChoice control) {
+        return udf((UDF1<scala.collection.Seq<Float>, float[]>) grid -> {
+            PositionFree.Own o = PositionFree.own(AuditJob.floats(grid), blocks, control);
+            return new float[] {o.block(), (float) o.share()};
+        }, DataTypes.createArrayType(DataTypes.FloatType, false));
+    }
+
     /** Each image's own block and its control ({@link PositionFree#own}) as {block, control}, from its mass grid. */
     private static UserDefinedFunction ownBlocks(List<io.shortcutlens.audit.Region> blocks, io.shortcutlens.audit.ControlChoice control) {
         return udf((UDF1<scala.collection.Seq<Float>, int[]>) grid -> {
@@ -176,10 +184,7 @@ final class AuditEvidence {
      * share of images whose block holds at least the detector's image share, and the block most images use; on the executors.
      */
     static List<PositionFree.ClassStat> positionFreeStats(Dataset<Row> view, List<io.shortcutlens.audit.Region> blocks, AuditParams params) {
-        UserDefinedFunction own = udf((UDF1<scala.collection.Seq<Float>, float[]>) grid -> {
-            PositionFree.Own o = PositionFree.own(AuditJob.floats(grid), blocks, params.control());
-            return new float[] {o.block(), (float) o.share()};
-        }, DataTypes.createArrayType(DataTypes.FloatType, false));
+        UserDefinedFunction own = ownBlockShares(blocks, params.control());
         Dataset<Row> perImage = view.select(col("class"), col("method"), own.apply(col("mass_grid")).as("own"))
                 .select(col("class"), col("method"), expr("CAST(own[0] AS INT)").as("block"), expr("own[1]").as("share"));
         Map<List<String>, int[]> common = new HashMap<>(); // (class, method) -> {block, images there}

@@ -137,11 +137,7 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
                                              Normalisation norm, DecodeLimits limits, List<String> uris, List<String> paths) {
         Region like = c.finding().region();
         List<Region> blocks = Region.candidates(like.grid(), new int[] {like.height()});
-        io.shortcutlens.audit.ControlChoice control = io.shortcutlens.audit.ControlChoice.STRONGEST;
-        UserDefinedFunction own = udf((UDF1<scala.collection.Seq<Float>, float[]>) g -> {
-            io.shortcutlens.audit.PositionFree.Own o = io.shortcutlens.audit.PositionFree.own(AuditJob.floats(g), blocks, control);
-            return new float[] {o.block(), (float) o.share()};
-        }, DataTypes.createArrayType(DataTypes.FloatType, false));
+        UserDefinedFunction own = AuditEvidence.ownBlockShares(blocks, io.shortcutlens.audit.ControlChoice.STRONGEST); // the block, not its control, is drawn
         int h = shape.height();
         int w = shape.width();
         int c0 = shape.channels();

@@ -194,32 +194,26 @@ public enum ImageAdjustment {
     private static void fastBlur(float[] in, float[] out, int offset, int h, int w, int r) {
         float[] rows = new float[h * w];
         for (int y = 0; y < h; y++) {
-            double sum = 0;
-            int lo = 0;
-            int hi = -1;
-            for (int x = 0; x < w; x++) {
-                while (hi < Math.min(w - 1, x + r)) {
-                    sum += in[offset + y * w + ++hi];
-                }
-                while (lo < x - r) {
-                    sum -= in[offset + y * w + lo++];
-                }
-                rows[y * w + x] = (float) (sum / (hi - lo + 1));
-            }
+            runningMean(in, offset + y * w, 1, rows, y * w, w, r);
         }
         for (int x = 0; x < w; x++) {
-            double sum = 0;
-            int lo = 0;
-            int hi = -1;
-            for (int y = 0; y < h; y++) {
-                while (hi < Math.min(h - 1, y + r)) {
-                    sum += rows[++hi * w + x];
-                }
-                while (lo < y - r) {
-                    sum -= rows[lo++ * w + x];
-                }
-                out[offset + y * w + x] = (float) (sum / (hi - lo + 1));
+            runningMean(rows, x, w, out, offset + x, h, r);
+        }
+    }
+
+    /** The mean of each window of radius {@code r} along one line of {@code n} values {@code step} apart. */
+    private static void runningMean(float[] in, int from, int step, float[] out, int to, int n, int r) {
+        double sum = 0;
+        int lo = 0;
+        int hi = -1;
+        for (int i = 0; i < n; i++) {
+            while (hi < Math.min(n - 1, i + r)) {
+                sum += in[from + ++hi * step];
             }
+            while (lo < i - r) {
+                sum -= in[from + lo++ * step];
+            }
+            out[to + i * step] = (float) (sum / (hi - lo + 1));
         }
     }
 
