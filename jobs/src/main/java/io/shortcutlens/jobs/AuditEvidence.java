@@ -158,9 +158,33 @@ final class AuditEvidence {
                             m.getOrDefault("control", PixelMoments.EMPTY), m.getOrDefault("receiver_control", PixelMoments.EMPTY),
                             params.maxSpread(), params.minDistance(), signatureShapes.get(id))));
         }
+        for (Candidate c : candidates) {
+            if (c.probed() && c.scope() == Scope.POSITION_FREE && out.containsKey(c.id())) {
+                out.put(c.id(), out.get(c.id()).with(recurring(outcomes, c.id(), signatureShapes.get(c.id()))));
+            }
+        }
         outcomes.unpersist();
         long probedPasses = (long) tasks.size() * io.shortcutlens.audit.EvidenceProbe.PASSES;
         return new Measurement(out, taskRows, probedPasses);
+    }
+
+    /**
+     * A position-free candidate's recurring-content test ({@link io.shortcutlens.audit.RecurringContent}) from its images'
+     * own-block, control-block and receivers' signatures, in task order (the images' ids).
+     */
+    private static io.shortcutlens.audit.RecurringContent recurring(Dataset<Row> outcomes, int id, int[] shape) {
+        List<float[]> own = new ArrayList<>();
+        List<float[]> control = new ArrayList<>();
+        List<float[]> others = new ArrayList<>();
+        for (Row r : outcomes.where(col("finding_id").equalTo(id)).select("region_signature", "control_signature", "receiver_region_signature")
+                .collectAsList()) {
+            for (int k = 0; k < 3; k++) {
+                if (!r.isNullAt(k)) {
+                    (k == 0 ? own : k == 1 ? control : others).add(AuditJob.floats(r.getSeq(k)));
+                }
+            }
+        }
+        return io.shortcutlens.audit.RecurringContent.of(own, control, others, shape);
     }
 
     /** Each image's own block ({@link PositionFree#own}) as {block, share of the image's positive mass}, from its mass grid. */

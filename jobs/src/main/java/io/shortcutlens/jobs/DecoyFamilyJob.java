@@ -1,6 +1,7 @@
 package io.shortcutlens.jobs;
 
 import io.shortcutlens.audit.AuditFinding;
+import io.shortcutlens.audit.AuditParams;
 import io.shortcutlens.audit.GlobalCueProbe;
 import io.shortcutlens.audit.Verdict;
 import io.shortcutlens.decoy.FashionMnist;
@@ -63,9 +64,24 @@ public final class DecoyFamilyJob implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the cues, training and LIME.")
     long seed = 1;
 
-    /** One case and method: the truth, what the audit said, and the counts that score it. */
+    @Option(names = "--colour-cases", paramLabel = "DIR", description = {"Also the colour cases written by scripts/make_colour_family.py (one",
+        "folder per case: model.onnx, images/, truth.json): PyTorch-trained ResNet-style ONNX models on 64x64 colour scenes."})
+    File colourCases;
+
+    @Option(names = "--colour-lime-cases", split = ",", paramLabel = "NAME", description = "Colour cases audited with LIME maps as well as occlusion.")
+    List<String> colourLimeCases = new ArrayList<>(List.of("logo-corner", "sticker", "clean"));
+
+    /**
+     * One audited case and method as measured: the truth (classes relying on the cue, whether the cue is spread over the
+     * image, where a localised cue lies), the findings and cues with their evidence, and the half of the family it belongs
+     * to (the threshold split).
+     */
+    record CaseData(String caseName, String method, List<String> truth, boolean globalTruth, java.util.function.Predicate<AuditFinding> atCue,
+                    List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, List<String> reliance, int half) { }
+
+    /** One case and method scored under some thresholds: what the audit said, and the counts. */
     record CaseScore(String caseName, String method, List<String> truth, boolean globalTruth, List<String> shortcuts, List<String> hits,
-                     List<String> objectParts, List<String> cues, List<String> reliance) {
+                     List<String> objectParts, List<String> cues, List<String> reliance, int half) {
         long falseShortcuts() {
             return shortcuts.size() - hits.size();
         }
@@ -80,8 +96,50 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         }
     }
 
-    record Outcome(List<CaseScore> scores, double precision, double recall, long cleanShortcuts, long cueHits, long cueTruth, long falseCues,
-                   double seconds) { }
+    /** Precision and recall of shortcut verdicts and of cues over some cases, and both together. */
+    record Totals(long flagged, long hits, long truth, long cueHits, long cueTruth, long falseCues, long cleanShortcuts) {
+        double precision() {
+            return flagged == 0 ? 1 : (double) hits / flagged;
+        }
+
+        double recall() {
+            return truth == 0 ? 1 : (double) hits / truth;
+        }
+
+        double allPrecision() {
+            long said = flagged + cueHits + falseCues;
+            return said == 0 ? 1 : (double) (hits + cueHits) / said;
+        }
+
+        double allRecall() {
+            long t = truth + cueTruth;
+            return t == 0 ? 1 : (double) (hits + cueHits) / t;
+        }
+
+        double f1() {
+            double p = allPrecision();
+            double r = allRecall();
+            return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        }
+
+        static Totals of(List<CaseScore> scores) {
+            long flagged = scores.stream().mapToLong(x -> x.shortcuts().size()).sum();
+            long hits = scores.stream().mapToLong(x -> x.hits().size()).sum();
+            long truth = scores.stream().filter(x -> !x.globalTruth()).mapToLong(x -> x.truth().size()).sum();
+            long clean = scores.stream().filter(x -> x.caseName().endsWith("clean")).mapToLong(x -> x.shortcuts().size()).sum();
+            // cues: once per case (they do not depend on the map method)
+            List<CaseScore> perCase = scores.stream().filter(x -> x.method().equals("occlusion")).toList();
+            long cueHits = perCase.stream().mapToLong(x -> x.cueHits().size()).sum();
+            long cueTruth = perCase.stream().filter(CaseScore::globalTruth).mapToLong(x -> x.truth().size()).sum();
+            long falseCues = perCase.stream().mapToLong(x -> x.cues().size() - x.cueHits().size()).sum();
+            return new Totals(flagged, hits, truth, cueHits, cueTruth, falseCues, clean);
+        }
+    }
+
+    /** Decision thresholds chosen on one half, and the other half's figures under them. */
+    record Split(int chosenOn, AuditParams params, Totals chosenHalf, Totals otherHalf) { }
+
+    record Outcome(List<CaseScore> scores, Totals totals, List<Split> splits, double seconds) { }
 
     public static void main(String[] args) {
         System.exit(ExplainJob.commandLine(new DecoyFamilyJob()).execute(args));
@@ -101,60 +159,176 @@ public final class DecoyFamilyJob implements Callable<Integer> {
 
     Outcome run(SparkSession spark) throws Exception {
         long t0 = System.nanoTime();
-        List<CaseScore> scores = new ArrayList<>();
+        List<CaseData> data = new ArrayList<>();
         for (String name : cases) {
-            List<String> methods = limeCases.contains(name) ? List.of("occlusion", "lime") : List.of("occlusion");
-            LOG.info("[family] case {} ({}), without annotations", name, methods);
-            DecoyJob job = new DecoyJob();
-            List<String> args = new ArrayList<>(List.of("--variant", name, "--out", new File(out, name).getAbsolutePath(), "--skip-clean",
-                    "--no-annotations", "--train-images", String.valueOf(trainImages), "--audit-per-class", String.valueOf(auditPerClass), "--epochs",
-                    String.valueOf(epochs), "--occlusion-stride", String.valueOf(occlusionStride), "--methods", String.join(",", methods), "--seed",
-                    String.valueOf(seed)));
-            if (reuse) {
-                args.add("--reuse");
+            decoyCase(spark, name, data);
+        }
+        if (colourCases != null) {
+            File[] folders = colourCases.listFiles(f -> new File(f, "truth.json").isFile());
+            if (folders == null || folders.length == 0) {
+                throw new IllegalArgumentException("--colour-cases " + colourCases + " holds no case folder with a truth.json: write them with"
+                        + " /usr/bin/python3 scripts/make_colour_family.py " + colourCases);
             }
-            ExplainJob.commandLine(job).parseArgs(args.toArray(new String[0]));
-            DecoyJob.Outcome o = job.run(spark);
-            AuditJob.Result audit = o.audits().get("decoy");
-            List<String> relied = o.reliance().stream().filter(r -> r.share() >= minReliance).map(DecoyJob.Reliance::className).sorted().toList();
-            boolean global = !o.decoy().localised() && !o.decoy().poisoned().isEmpty();
-            List<String> cues = audit.cues().stream().filter(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE).map(GlobalCueProbe.Cue::className).distinct().sorted().toList();
-            for (String method : methods) {
-                List<AuditFinding> mine = audit.findings().stream().filter(f -> f.finding().method().equals(method)).toList();
-                List<String> shortcuts = classes(mine, Verdict.SHORTCUT);
-                List<String> hits = global ? List.of() : shortcuts.stream().filter(c -> relied.contains(c) && mine.stream()
-                        .anyMatch(f -> f.verdict() == Verdict.SHORTCUT && f.finding().className().equals(c) && DecoyJob.atSwatch(f, o.decoy()))).toList();
-                scores.add(new CaseScore(name, method, relied, global, shortcuts, hits, classes(mine, Verdict.OBJECT_PART), cues,
-                        o.reliance().stream().map(r -> String.format(Locale.ROOT, "%s %d/%d", r.className(), r.changedWithout(), r.rightWithSwatch())).toList()));
+            java.util.Arrays.sort(folders);
+            for (File f : folders) {
+                colourCase(spark, f, data);
             }
         }
-        long flagged = scores.stream().mapToLong(s -> s.shortcuts().size()).sum();
-        long hits = scores.stream().mapToLong(s -> s.hits().size()).sum();
-        long truth = scores.stream().filter(s -> !s.globalTruth()).mapToLong(s -> s.truth().size()).sum();
-        long clean = scores.stream().filter(s -> s.caseName().equals("clean")).mapToLong(s -> s.shortcuts().size()).sum();
-        // global cues: once per case (they do not depend on the map method)
-        List<CaseScore> perCase = scores.stream().filter(x -> x.method().equals("occlusion")).toList();
-        long cueHits = perCase.stream().mapToLong(x -> x.cueHits().size()).sum();
-        long cueTruth = perCase.stream().filter(CaseScore::globalTruth).mapToLong(x -> x.truth().size()).sum();
-        long falseCues = perCase.stream().mapToLong(x -> x.cues().size() - x.cueHits().size()).sum();
-        return new Outcome(scores, flagged == 0 ? 1 : (double) hits / flagged, truth == 0 ? 1 : (double) hits / truth, clean, cueHits, cueTruth,
-                falseCues, (System.nanoTime() - t0) / 1e9);
+        AuditParams defaults = AuditParams.defaults();
+        List<CaseScore> scores = data.stream().map(d -> score(d, defaults)).toList();
+        return new Outcome(scores, Totals.of(scores), List.of(split(data, 0), split(data, 1)), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** A Decoy Fashion-MNIST case: trained here (DL4J), explained, audited without annotations. */
+    private void decoyCase(SparkSession spark, String name, List<CaseData> data) throws Exception {
+        List<String> methods = limeCases.contains(name) ? List.of("occlusion", "lime") : List.of("occlusion");
+        LOG.info("[family] case {} ({}), without annotations", name, methods);
+        DecoyJob job = new DecoyJob();
+        List<String> args = new ArrayList<>(List.of("--variant", name, "--out", new File(out, name).getAbsolutePath(), "--skip-clean",
+                "--no-annotations", "--train-images", String.valueOf(trainImages), "--audit-per-class", String.valueOf(auditPerClass), "--epochs",
+                String.valueOf(epochs), "--occlusion-stride", String.valueOf(occlusionStride), "--methods", String.join(",", methods), "--seed",
+                String.valueOf(seed)));
+        if (reuse) {
+            args.add("--reuse");
+        }
+        ExplainJob.commandLine(job).parseArgs(args.toArray(new String[0]));
+        DecoyJob.Outcome o = job.run(spark);
+        AuditJob.Result audit = o.audits().get("decoy");
+        List<String> relied = o.reliance().stream().filter(r -> r.share() >= minReliance).map(DecoyJob.Reliance::className).sorted().toList();
+        boolean global = !o.decoy().localised() && !o.decoy().poisoned().isEmpty();
+        List<String> reliance = o.reliance().stream().map(r -> String.format(Locale.ROOT, "%s %d/%d", r.className(), r.changedWithout(),
+                r.rightWithSwatch())).toList();
+        for (String method : methods) {
+            data.add(new CaseData(name, method, relied, global, f -> DecoyJob.atSwatch(f, o.decoy()), mine(audit, method), audit.cues(), reliance,
+                    half(data)));
+        }
+    }
+
+    /**
+     * A colour case of scripts/make_colour_family.py: its ONNX model explained on its images and audited without
+     * annotations; a localised cue is found where the truth's boxes are (a sticker that moves: anywhere).
+     */
+    private void colourCase(SparkSession spark, File folder, List<CaseData> data) throws Exception {
+        String name = "colour/" + folder.getName();
+        com.fasterxml.jackson.databind.JsonNode truth = new com.fasterxml.jackson.databind.ObjectMapper().readTree(new File(folder, "truth.json"));
+        List<String> methods = colourLimeCases.contains(folder.getName()) ? List.of("occlusion", "lime") : List.of("occlusion");
+        LOG.info("[family] case {} ({}), without annotations", name, methods);
+        File run = new File(out, name);
+        boolean explained = reuse && new File(run, "manifest.json").isFile();
+        if (!explained) {
+            ExplainJob explain = new ExplainJob();
+            ExplainJob.commandLine(explain).parseArgs("--input", new File(folder, "images").getAbsolutePath(), "--model",
+                    new File(folder, "model.onnx").getAbsolutePath(), "--output", run.getAbsolutePath(), "--methods", String.join(",", methods),
+                    "--seed", String.valueOf(seed), "--mode", "overwrite");
+            explain.run(spark);
+        }
+        AuditJob audit = new AuditJob();
+        ExplainJob.commandLine(audit).parseArgs("--run", run.getAbsolutePath());
+        AuditJob.Result result = audit.run(spark);
+        List<String> relied = new ArrayList<>();
+        List<String> reliance = new ArrayList<>();
+        truth.path("reliance").fields().forEachRemaining(e -> {
+            long changed = e.getValue().get(0).asLong();
+            long right = e.getValue().get(1).asLong();
+            reliance.add(String.format(Locale.ROOT, "%s %d/%d", e.getKey(), changed, right));
+            if (right > 0 && (double) changed / right >= minReliance) {
+                relied.add(e.getKey());
+            }
+        });
+        boolean global = !truth.path("localised").asBoolean();
+        List<double[]> boxes = new ArrayList<>();
+        truth.path("boxes").forEach(b -> boxes.add(new double[] {b.get(0).asDouble(), b.get(1).asDouble(), b.get(2).asDouble(), b.get(3).asDouble()}));
+        java.util.function.Predicate<AuditFinding> at = f -> boxes.isEmpty() || f.places().stream().allMatch(pl -> boxes.stream().anyMatch(b -> {
+            io.shortcutlens.audit.Region r = pl.region();
+            double y0 = (double) r.row() / r.grid();
+            double x0 = (double) r.col() / r.grid();
+            double y1 = (double) (r.row() + r.height()) / r.grid();
+            double x1 = (double) (r.col() + r.width()) / r.grid();
+            return y0 < b[2] && b[0] < y1 && x0 < b[3] && b[1] < x1;
+        }));
+        for (String method : methods) {
+            data.add(new CaseData(name, method, relied, global, at, mine(result, method), result.cues(), reliance, half(data)));
+        }
+    }
+
+    private static List<AuditFinding> mine(AuditJob.Result audit, String method) {
+        return audit.findings().stream().filter(f -> f.finding().method().equals(method)).toList();
+    }
+
+    /** Cases alternate between the two halves in the order they are run (both methods of a case in one half). */
+    private static int half(List<CaseData> data) {
+        return (int) (data.stream().map(CaseData::caseName).distinct().count() % 2);
+    }
+
+    /** A case scored under {@code p}: every finding and cue judged again under its thresholds. */
+    static CaseScore score(CaseData d, AuditParams p) {
+        List<AuditFinding> findings = d.findings().stream().map(f -> f.rejudge(p)).toList();
+        List<String> cues = d.cues().stream().map(c -> GlobalCueProbe.rejudge(c, p)).filter(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE)
+                .map(GlobalCueProbe.Cue::className).distinct().sorted().toList();
+        List<String> shortcuts = classes(findings, Verdict.SHORTCUT);
+        List<String> hits = d.globalTruth() ? List.of() : shortcuts.stream().filter(c -> d.truth().contains(c) && findings.stream()
+                .anyMatch(f -> f.verdict() == Verdict.SHORTCUT && f.finding().className().equals(c) && d.atCue().test(f))).toList();
+        return new CaseScore(d.caseName(), d.method(), d.truth(), d.globalTruth(), shortcuts, hits, classes(findings, Verdict.OBJECT_PART), cues,
+                d.reliance(), d.half());
+    }
+
+    /**
+     * The decision thresholds (flip gap, transplant gap, cue leave gap) with the best F1 of shortcut and cue verdicts on
+     * half {@code on}, ties to the defaults, and both halves' figures under them. Candidates are found at the defaults
+     * (the detectors are not re-run): the split fits the verdict rules.
+     */
+    static Split split(List<CaseData> data, int on) {
+        AuditParams d = AuditParams.defaults();
+        List<CaseData> mine = data.stream().filter(x -> x.half() == on).toList();
+        List<CaseData> other = data.stream().filter(x -> x.half() != on).toList();
+        AuditParams best = d;
+        double bestF1 = Totals.of(mine.stream().map(x -> score(x, d)).toList()).f1();
+        for (double flip : new double[] {0.1, 0.2, 0.3, 0.4}) {
+            for (double transplant : new double[] {0.1, 0.2, 0.3}) {
+                for (double cue : new double[] {0.3, 0.4, 0.5, 0.6, 0.7}) {
+                    AuditParams p = new AuditParams(d.detector(), d.alpha(), flip, d.control(), d.objectOverlap(), transplant, d.minTransplantRatio(),
+                            d.minSufficiencyGap(), d.maxSpread(), d.minDistance(), d.minStamped(), d.minSupportGap(), cue, d.minCueEnterGap());
+                    double f1 = Totals.of(mine.stream().map(x -> score(x, p)).toList()).f1();
+                    if (f1 > bestF1 + 1e-9) {
+                        bestF1 = f1;
+                        best = p;
+                    }
+                }
+            }
+        }
+        AuditParams chosen = best;
+        return new Split(on, chosen, Totals.of(mine.stream().map(x -> score(x, chosen)).toList()),
+                Totals.of(other.stream().map(x -> score(x, chosen)).toList()));
     }
 
     private static List<String> classes(List<AuditFinding> findings, Verdict v) {
         return new ArrayList<>(new TreeSet<>(findings.stream().filter(f -> f.verdict() == v).map(f -> f.finding().className()).toList()));
     }
 
-    /** The per-case table and the totals. */
+    /** The per-case table, the totals and the threshold split. */
     static String table(Outcome o) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%n%-13s %-9s %-34s %-26s %-22s %-4s %-4s %-20s %s%n", "case", "method",
-                "reliance (changed/right)", "shortcut verdicts", "true (>= min reliance)", "FP", "FN", "global_cue", "object_part"));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%n%-26s %-4s %-9s %-30s %-24s %-22s %-3s %-3s %-14s %s%n", "case", "half",
+                "method", "reliance (changed/right)", "shortcut verdicts", "true (>= min reliance)", "FP", "FN", "global_cue", "object_part"));
         for (CaseScore s : o.scores()) {
-            b.append(String.format(Locale.ROOT, "%-13s %-9s %-34s %-26s %-22s %-4d %-4d %-20s %s%n", s.caseName(), s.method(), String.join(", ", s.reliance()),
-                    s.shortcuts(), (s.globalTruth() ? "global " : "") + s.truth(), s.falseShortcuts(), s.missed(), s.cues(), s.objectParts()));
+            b.append(String.format(Locale.ROOT, "%-26s %-4s %-9s %-30s %-24s %-22s %-3d %-3d %-14s %s%n", s.caseName(), s.half() == 0 ? "A" : "B",
+                    s.method(), String.join(", ", s.reliance()), s.shortcuts(), (s.globalTruth() ? "global " : "") + s.truth(), s.falseShortcuts(),
+                    s.missed(), s.cues(), s.objectParts()));
         }
-        b.append(String.format(Locale.ROOT, "shortcut verdicts: precision %.2f, recall %.2f; clean model: %d shortcut verdicts; global cues: %d of %d"
-                + " found, %d false; %.0f s%n", o.precision(), o.recall(), o.cleanShortcuts(), o.cueHits(), o.cueTruth(), o.falseCues(), o.seconds()));
+        Totals t = o.totals();
+        b.append(String.format(Locale.ROOT, "defaults, every case: shortcut verdicts precision %.2f, recall %.2f; cues %d of %d found, %d false;"
+                + " shortcut and cue verdicts together precision %.2f, recall %.2f; clean models: %d shortcut verdicts; %.0f s%n", t.precision(),
+                t.recall(), t.cueHits(), t.cueTruth(), t.falseCues(), t.allPrecision(), t.allRecall(), t.cleanShortcuts(), o.seconds()));
+        for (Split s : o.splits()) {
+            String on = s.chosenOn() == 0 ? "A" : "B";
+            String other = s.chosenOn() == 0 ? "B" : "A";
+            AuditParams p = s.params();
+            b.append(String.format(Locale.ROOT, "thresholds chosen on half %s (min flip gap %.1f, min transplant gap %.1f, min cue leave gap %.1f):"
+                    + " half %s precision %.2f recall %.2f; held-out half %s precision %.2f, recall %.2f (%d of %d true shortcuts and cues found,"
+                    + " %d verdicts false); clean: %d shortcut verdicts%n", on, p.minFlipGap(), p.minTransplantGap(), p.minCueLeaveGap(), on,
+                    s.chosenHalf().allPrecision(), s.chosenHalf().allRecall(), other, s.otherHalf().allPrecision(), s.otherHalf().allRecall(),
+                    s.otherHalf().hits() + s.otherHalf().cueHits(), s.otherHalf().truth() + s.otherHalf().cueTruth(),
+                    s.otherHalf().flagged() - s.otherHalf().hits() + s.otherHalf().falseCues(), s.otherHalf().cleanShortcuts()));
+        }
         return b.toString();
     }
 }

@@ -75,7 +75,8 @@ public record AuditFinding(Candidate candidate, Evidence evidence, Judgement jud
             Candidate c = judged.get(i);
             Measured m = all.getOrDefault(c.id(), Measured.NONE);
             Double overlap = overlaps == null ? null : overlapOf(c, overlaps, measured);
-            Evidence e = new Evidence(m.necessity(), adjusted[i], m.transplant(), transplantAdjusted[i], m.sufficiency(), m.consistency(), overlap);
+            Evidence e = new Evidence(m.necessity(), adjusted[i], m.transplant(), transplantAdjusted[i], m.sufficiency(), m.consistency(), overlap,
+                    m.recurring());
             Judgement j = scattered.containsKey(c.id())
                     ? new Judgement(Verdict.NOT_CONFIRMED, String.format(java.util.Locale.ROOT,
                             "No common cue: %d of its %d places show one of their own (pasted or stamped); each place is judged as its own subgroup.",
@@ -85,6 +86,18 @@ public record AuditFinding(Candidate candidate, Evidence evidence, Judgement jud
         }
         out.sort(java.util.Comparator.comparing(AuditFinding::verdict).thenComparingDouble(AuditFinding::pAdjusted).thenComparingInt(AuditFinding::id));
         return out;
+    }
+
+    /**
+     * The finding judged again under other decision thresholds (its measurements and adjusted p-values unchanged; a places
+     * finding judged as scattered keeps its verdict): the family's threshold split uses it.
+     */
+    public AuditFinding rejudge(AuditParams params) {
+        if (candidate.scope() == Scope.PLACES && judgement.verdict() == Verdict.NOT_CONFIRMED && judgement.reason().startsWith("No common cue")) {
+            return this;
+        }
+        return new AuditFinding(candidate, evidence, candidate.scope() == Scope.POSITION_FREE ? PositionFree.decide(evidence, params)
+                : VerdictRules.decide(evidence, params));
     }
 
     /**
@@ -111,10 +124,20 @@ public record AuditFinding(Candidate candidate, Evidence evidence, Judgement jud
     }
 
     /** What one candidate's images showed, before the adjustment over all candidates. */
-    public record Measured(Confirmation necessity, Transplant transplant, Sufficiency sufficiency, ContentConsistency consistency)
-            implements Serializable {
+    public record Measured(Confirmation necessity, Transplant transplant, Sufficiency sufficiency, ContentConsistency consistency,
+                           RecurringContent recurring) implements Serializable {
         public static final Measured NONE = new Measured(new Confirmation(0, 0, 0, 0, 0, 0, 0), Transplant.NONE, Sufficiency.NONE,
                 ContentConsistency.NONE);
+
+        /** Figures at fixed places (no recurring-content test). */
+        public Measured(Confirmation necessity, Transplant transplant, Sufficiency sufficiency, ContentConsistency consistency) {
+            this(necessity, transplant, sufficiency, consistency, RecurringContent.NONE);
+        }
+
+        /** The same figures with the recurring-content test of a position-free finding. */
+        public Measured with(RecurringContent r) {
+            return new Measured(necessity, transplant, sufficiency, consistency, r);
+        }
 
         /** Disjoint groups of images together: counts add; the consistency figures are image-weighted. */
         public static Measured pool(List<Measured> parts) {

@@ -13,6 +13,14 @@ import java.io.Serializable;
  * @param sufficiency   keep only the region
  * @param consistency   how constant and distinct the region's content is (no forward pass)
  * @param objectOverlap with annotations: share of the finding's evidence on the objects; null without annotations
+ * @param recurring     a position-free finding: whether its images' own blocks hold the same content ({@link RecurringContent#NONE} otherwise)
  */
 public record Evidence(Confirmation necessity, double pAdjusted, Transplant transplant, double transplantPAdjusted, Sufficiency sufficiency,
-                       ContentConsistency consistency, Double objectOverlap) implements Serializable { }
+                       ContentConsistency consistency, Double objectOverlap, RecurringContent recurring) implements Serializable {
+
+    /** Evidence of a finding at fixed places (no recurring-content test). */
+    public Evidence(Confirmation necessity, double pAdjusted, Transplant transplant, double transplantPAdjusted, Sufficiency sufficiency,
+                    ContentConsistency consistency, Double objectOverlap) {
+        this(necessity, pAdjusted, transplant, transplantPAdjusted, sufficiency, consistency, objectOverlap, RecurringContent.NONE);
+    }
+}

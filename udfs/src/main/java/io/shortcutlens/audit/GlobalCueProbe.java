@@ -144,6 +144,13 @@ public final class GlobalCueProbe {
                 .thenComparing(c -> -strength(c, params)).thenComparing(Cue::className)).toList();
     }
 
+    /** The cue judged again under other thresholds (its tests and adjusted p unchanged): the family's threshold split uses it. */
+    public static Cue rejudge(Cue c, AuditParams p) {
+        Judgement j = c.kind() == Kind.TEXTURE ? TextureCue.decide(c, c.pAdjusted(), p) : decide(c, c.pAdjusted(), p);
+        return new Cue(c.className(), c.kind(), c.leaveWith(), c.enterWith(), c.classImages(), c.leaveRate(), c.othersLeaveRate(), c.otherImages(),
+                c.enterRate(), c.typicalEnterRate(), c.pAdjusted(), j);
+    }
+
     /** A cue over a test that found none, else the larger strength. */
     private static boolean stronger(Cue c, Cue than, AuditParams p) {
         boolean cue = c.judgement().verdict() == Verdict.GLOBAL_CUE;

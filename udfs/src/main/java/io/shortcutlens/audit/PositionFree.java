@@ -108,13 +108,13 @@ public final class PositionFree {
     }
 
     /**
-     * The verdict of a position-free finding (its class's local content already carries it): at most {@code suspect}.
-     * Relied on at its own places (Holm-adjusted p below alpha, flip gap over each image's own strongest other block at
-     * least {@code minFlipGap}) and carrying the class when pasted (a region's transplant: gap, ratio, p) is what a mark
-     * anywhere shows — and what an animal's head shows too: on the demo's trail-camera photos, each cow's own Grad-CAM
-     * block flipped 94% of them against 23% and, pasted into bears and sheep, made 46% cows (control 0%). A sticker is
-     * the same content in every image, a head is not; until the own blocks' content is compared wherever the mark lies
-     * in them, the verdict says what was shown and leaves the call to the reader.
+     * The verdict of a position-free finding (its class's local content already carries it). Relied on at its own places
+     * (Holm-adjusted p below alpha, flip gap over each image's own strongest other block at least {@code minFlipGap}) and
+     * carrying the class when pasted (a region's transplant: gap, ratio, p) is what a mark anywhere shows — and what an
+     * animal's head shows too: on the demo's trail-camera photos, each cow's own Grad-CAM block flipped 94% of them
+     * against 23% and, pasted into bears and sheep, made 46% cows (control 0%). A sticker is the same content in every
+     * image and a head is not: with the same piece recurring in the own blocks ({@link RecurringContent#recurs} at the
+     * detector's {@code minConsistency}) the finding is a {@code shortcut}; without it, at most {@code suspect}.
      */
     public static Judgement decide(Evidence e, AuditParams p) {
         Confirmation n = e.necessity();
@@ -125,9 +125,14 @@ public final class PositionFree {
                 100 * t.rateRegion(), 100 * t.rateControl());
         boolean carries = t.pairs() > 0 && t.gap() >= p.minTransplantGap() && t.rateRegion() >= p.minTransplantRatio() * t.rateControl()
                 && t.pValue() < p.alpha();
+        RecurringContent r = e.recurring();
+        if (relied(e, p) && carries && r.recurs(p.detector().minConsistency())) {
+            return new Judgement(Verdict.SHORTCUT, "The same content at a different place in each image, relied on and carrying the class (a mark"
+                    + " anywhere): " + masking + "; " + pasted + "; " + r.describe() + ".");
+        }
         if (relied(e, p) && carries) {
-            return new Judgement(Verdict.SUSPECT, "Local content relied on wherever it lies, and it carries the class (a mark anywhere, or a part"
-                    + " of the object such as a head; its content is not compared across images yet): " + masking + "; " + pasted + ".");
+            return new Judgement(Verdict.SUSPECT, "Local content relied on wherever it lies, and it carries the class, but it is not the same content"
+                    + " in each image (a part of the object such as a head, or a mark that varies): " + masking + "; " + pasted + "; " + r.describe() + ".");
         }
         if (relied(e, p)) {
             return new Judgement(Verdict.SUSPECT, "Relied on at each image's own place, but it does not carry the class: " + masking + "; " + pasted + ".");
