@@ -67,6 +67,8 @@ final class AuditTables {
         f("flip_rate_low", DataTypes.DoubleType, true), f("flip_rate_high", DataTypes.DoubleType, true),
         // a global cue's kind: whole_image (a pair of opposite changes) or texture (shuffling keeps it, a low-pass removes it)
         f("cue_kind", DataTypes.StringType, true),
+        // a position-free finding: the share of the class's own blocks in which the same piece recurs, and of the controls
+        f("recurring_share", DataTypes.DoubleType, true), f("recurring_control_share", DataTypes.DoubleType, true),
     });
 
     /** One row per regional finding, then one per class with a global cue ({@code scope = global}, no region). */
@@ -90,7 +92,9 @@ final class AuditTables {
                     k.meanDropRegion(), k.meanDropControl(), k.pValue(), c.pAdjusted(), t.pairs(), t.rateRegion(), t.rateControl(), t.pValue(),
                     c.evidence().transplantPAdjusted(), s.rateRegion(), s.rateControl(), s.rateBlank(), s.pValue(), cc.stampedShare(), cc.controlStampedShare(), cc.meanSpread(),
                     c.objectOverlap(), null, null, null, null, null, null, c.verdict().label(), c.judgement().reason(), fillName, thresholds,
-                    String.valueOf(modelId), runId, share(c).low(), share(c).high(), flips(c).low(), flips(c).high(), null));
+                    String.valueOf(modelId), runId, share(c).low(), share(c).high(), flips(c).low(), flips(c).high(), null,
+                    c.scope() == io.shortcutlens.audit.Scope.POSITION_FREE ? c.evidence().recurring().share() : null,
+                    c.scope() == io.shortcutlens.audit.Scope.POSITION_FREE ? c.evidence().recurring().controlShare() : null));
         }
         int id = findings.stream().mapToInt(AuditFinding::id).max().orElse(-1) + 1;
         for (GlobalCueProbe.Cue q : cues) {
@@ -101,7 +105,7 @@ final class AuditTables {
                     null, null, null, q.classImages(), null, null, null, null, null, q.classImages(), null, null, null, null, null, q.pAdjusted(), null, null,
                     null, null, null, null, null, null, null, null, null, null, null, q.leaveWith().label(), q.enterWith().label(), q.leaveRate(),
                     q.othersLeaveRate(), q.enterRate(), q.typicalEnterRate(), q.judgement().verdict().label(), q.judgement().reason(), fillName,
-                    thresholds, String.valueOf(modelId), runId, null, null, null, null, q.kind().label()));
+                    thresholds, String.valueOf(modelId), runId, null, null, null, null, q.kind().label(), null, null));
         }
         tables.replace(spark.createDataFrame(rows, FINDINGS).coalesce(1), path);
     }

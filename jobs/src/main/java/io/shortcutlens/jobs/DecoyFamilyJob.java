@@ -36,7 +36,7 @@ public final class DecoyFamilyJob implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "One folder per case goes here.")
     File out = new File("decoy-family-out");
 
-    @Option(names = "--cases", split = ",", paramLabel = "NAME", description = "Cases (decoy variants, see ./submit.sh decoy --help).")
+    @Option(names = "--cases", split = ",", paramLabel = "NAME", description = "Cases (decoy variants, see ./submit.sh decoy --help); none: only --colour-cases.")
     List<String> cases = new ArrayList<>(List.of("standard", "top-right", "edge", "line", "centre", "places", "half", "dimmed", "low-contrast", "background",
             "background-fine", "background-coarse", "clean"));
 
@@ -161,7 +161,9 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<CaseData> data = new ArrayList<>();
         for (String name : cases) {
-            decoyCase(spark, name, data);
+            if (!name.isBlank() && !name.equals("none")) {
+                decoyCase(spark, name, data);
+            }
         }
         if (colourCases != null) {
             File[] folders = colourCases.listFiles(f -> new File(f, "truth.json").isFile());
