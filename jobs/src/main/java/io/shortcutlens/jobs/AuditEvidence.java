@@ -222,8 +222,9 @@ final class AuditEvidence {
         List<PositionFree.ClassStat> out = new ArrayList<>();
         for (Row r : perImage.groupBy("class", "method").agg(count("*"), avg("share"),
                 avg(when(col("share").geq(params.detector().imageShare()), 1.0).otherwise(0.0))).collectAsList()) {
-            out.add(new PositionFree.ClassStat(r.getString(0), r.getString(1), r.getLong(2), r.getDouble(3), r.getDouble(4),
-                    common.get(List.of(r.getString(0), r.getString(1)))[0]));
+            int[] c = common.get(List.of(r.getString(0), r.getString(1)));
+            out.add(new PositionFree.ClassStat(r.getString(0), r.getString(1), r.getLong(2), r.getDouble(3), r.getDouble(4), c[0],
+                    (double) c[1] / r.getLong(2)));
         }
         return out;
     }

@@ -29,9 +29,17 @@ public final class PositionFree {
     /** One image's own block and its control (indices into {@link #blocks}) and the own block's share of the image's positive mass. */
     public record Own(int block, int control, double share) implements Serializable { }
 
-    /** Per class and method, over the images' own blocks: images, mean share, share of images at or above {@code imageShare}, the most used block. */
-    public record ClassStat(String className, String method, long images, double meanShare, double consistency, int commonBlock)
-            implements Serializable { }
+    /**
+     * Per class and method, over the images' own blocks: images, mean share, share of images at or above {@code imageShare},
+     * the most used block and the share of images whose own block it is.
+     */
+    public record ClassStat(String className, String method, long images, double meanShare, double consistency, int commonBlock, double commonShare)
+            implements Serializable {
+        /** The images' own places vary: fewer than {@code minConsistency} of them share one block (a fixed place is the class detector's). */
+        public boolean moving(double minConsistency) {
+            return commonShare < minConsistency;
+        }
+    }
 
     /** The square blocks own places are chosen from: side the largest whole number of cells within {@code maxArea} of the image (at least one). */
     public static List<Region> blocks(int grid, double maxArea) {
@@ -80,7 +88,10 @@ public final class PositionFree {
     }
 
     /**
-     * One position-free finding per class in {@code survivors} and method with at least {@code minImages} images — also
+     * One position-free finding per class and method with at least {@code minImages} images whose class is in
+     * {@code survivors} or whose images' own places vary ({@link ClassStat#moving}: a sticker at a different place in each
+     * image; on the colour family's sticker case the texture test did not name the class, a low-pass removing 60% of
+     * every class at 64×64) — also
      * where a class finding of the same method exists: that region may be a part of the object (on the decoy family's
      * pullovers with a mark anywhere, the collar strip was the class finding, an object part). Its figures are the own blocks' (mean share,
      * share of images at or above the image share, contrast with other classes' own blocks); its region the block most
@@ -89,7 +100,7 @@ public final class PositionFree {
     public static List<ShortcutFinding> candidates(List<String> survivors, List<ClassStat> stats, DetectorParams p, List<Region> blocks) {
         List<ShortcutFinding> out = new ArrayList<>();
         for (ClassStat s : stats) {
-            if (!survivors.contains(s.className()) || s.images() < p.minImages()) {
+            if (!(survivors.contains(s.className()) || s.moving(p.minConsistency())) || s.images() < p.minImages()) {
                 continue;
             }
             double weighted = 0;

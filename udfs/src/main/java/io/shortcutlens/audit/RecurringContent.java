@@ -39,6 +39,7 @@ public record RecurringContent(int images, double share, double controlShare, Co
     public static final int MIN_SIDE = 3;
     private static final int EXEMPLARS = 6;
     private static final int SCREEN = 16;
+    private static final int PROBE = 4;
 
     /** The same content recurs in at least {@code minShare} of the class's own blocks, and that much more than in the controls. */
     public boolean recurs(double minShare) {
@@ -77,6 +78,9 @@ public record RecurringContent(int images, double share, double controlShare, Co
                     for (int x = 0; x + side <= w; x++) {
                         Template t = Template.cut(own.get(e), c, h, w, y, x, side, e);
                         if (t.spread < 0.25 * pooled) {
+                            continue;
+                        }
+                        if (!t.promising(screenOwn, c, h, w)) {
                             continue;
                         }
                         double score = t.share(screenOwn, c, h, w) - t.share(screenControl, c, h, w);
@@ -135,6 +139,22 @@ public record RecurringContent(int images, double share, double controlShare, Co
                 n2 += (double) v[i] * v[i];
             }
             return new Template(v, n2, Math.sqrt(n2 / v.length), y, x, side, exemplar);
+        }
+
+        /** Occurs in at least half of the first {@link #PROBE} screening blocks: most templates are dropped after a few blocks. */
+        boolean promising(List<float[]> blocks, int c, int h, int w) {
+            int n = Math.min(PROBE, blocks.size());
+            int hits = 0;
+            for (int i = 0; i < n; i++) {
+                hits += occurs(blocks.get(i), c, h, w) ? 1 : 0;
+                if (hits * 2 >= n) {
+                    return true;
+                }
+                if ((hits + n - 1 - i) * 2 < n) {
+                    return false;
+                }
+            }
+            return hits * 2 >= n;
         }
 
         double share(List<float[]> blocks, int c, int h, int w) {

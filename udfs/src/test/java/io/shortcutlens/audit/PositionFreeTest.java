@@ -74,7 +74,7 @@ class PositionFreeTest {
             for (int b = 1; b < uses.length; b++) {
                 common = uses[b] > uses[common] ? b : common;
             }
-            stats.add(new PositionFree.ClassStat(name, "occlusion", 80, share / 80, using / 80.0, common));
+            stats.add(new PositionFree.ClassStat(name, "occlusion", 80, share / 80, using / 80.0, common, uses[common] / 80.0));
             for (int b = 0; b < blocks.size(); b++) {
                 classRegions.add(new RegionStat(name, "occlusion", b, 80, regionShare[b], 0));
             }
@@ -94,8 +94,15 @@ class PositionFreeTest {
         GlobalCueProbe.Cue lowPassOnly = new GlobalCueProbe.Cue("shirt", GlobalCueProbe.Kind.TEXTURE, ImageAdjustment.LOW_PASS, ImageAdjustment.SHUFFLED,
                 60, 1.0, 0.39, 540, 0.32, 0.0, 1e-9, new Judgement(Verdict.NOT_CONFIRMED, "figures"));
         assertEquals(List.of("shirt", "tagged"), PositionFree.survivors(List.of(keeps, lowPassOnly, scrambledFavourite), AuditParams.defaults()));
+        // the candidates: those classes, and every class whose images' own places vary; a class whose own blocks sit at one
+        // place is the class detector's, not a candidate
+        stats.add(new PositionFree.ClassStat("fixed", "occlusion", 80, 0.6, 0.9, 10, 0.9));
         List<ShortcutFinding> found = PositionFree.candidates(survivors, stats, DetectorParams.defaults(), blocks);
-        assertEquals(List.of("tagged"), found.stream().map(ShortcutFinding::className).toList(), stats.toString());
+        List<String> named = found.stream().map(ShortcutFinding::className).toList();
+        assertTrue(named.contains("tagged"), stats.toString());
+        assertTrue(!named.contains("fixed"), named.toString());
+        assertEquals(stats.stream().filter(x -> x.moving(0.5) || x.className().equals("tagged")).count(), found.size(), stats.toString());
+        found = found.stream().filter(f -> f.className().equals("tagged")).toList();
         List<Candidate> candidates = Candidates.positionFree(7, found, classRegions, blocks, ControlChoice.STRONGEST);
         assertEquals(Scope.POSITION_FREE, candidates.get(0).scope());
         assertEquals(7, candidates.get(0).id());
@@ -107,7 +114,7 @@ class PositionFreeTest {
     }
 
     @Test
-    void aMarkReliedOnAtItsOwnPlacesIsSuspectAndASpreadPatternIsNotConfirmed() {
+    void aMarkReliedOnAtItsOwnPlacesIsAShortcutWhenItsContentRecursAndASpreadPatternIsNotConfirmed() {
         AuditParams p = AuditParams.defaults();
         Transplant carries = new Transplant(100, 30, 4, 28, 2);
         Transplant little = new Transplant(100, 14, 4, 12, 2);
@@ -118,6 +125,17 @@ class PositionFreeTest {
         Judgement j = PositionFree.decide(new Evidence(mark, 1e-15, carries, carries.pValue(), alone, ContentConsistency.NONE, null), p);
         assertEquals(Verdict.SUSPECT, j.verdict(), j.reason());
         assertTrue(j.reason().startsWith("Local content relied on wherever it lies, and it carries the class"), j.reason());
+        // the same, and one piece of content recurs in the own blocks (a sticker, not a head): shortcut
+        RecurringContent sticker = new RecurringContent(94, 0.96, 0.03, new ContentConsistency.Mark(4, 5, 9, 10, 16, 16), 0);
+        Judgement s = PositionFree.decide(new Evidence(mark, 1e-15, carries, carries.pValue(), alone, ContentConsistency.NONE, null, sticker), p);
+        assertEquals(Verdict.SHORTCUT, s.verdict(), s.reason());
+        RecurringContent head = new RecurringContent(94, 0.46, 0.07, new ContentConsistency.Mark(4, 5, 9, 10, 16, 16), 0);
+        Judgement h = PositionFree.decide(new Evidence(mark, 1e-15, carries, carries.pValue(), alone, ContentConsistency.NONE, null, head), p);
+        assertEquals(Verdict.SUSPECT, h.verdict(), h.reason());
+        // recurring content not relied on: not a shortcut
+        Judgement idle = PositionFree.decide(new Evidence(new Confirmation(100, 6, 5, 4, 3, 0.02, 0.02), 1, carries, carries.pValue(), alone,
+                ContentConsistency.NONE, null, sticker), p);
+        assertTrue(idle.verdict() != Verdict.SHORTCUT, idle.reason());
         // the same reliance, little or nothing carried by pasting: suspect
         Judgement weak = PositionFree.decide(new Evidence(mark, 1e-15, Transplant.NONE, 1, alone, ContentConsistency.NONE, null), p);
         assertEquals(Verdict.SUSPECT, weak.verdict(), weak.reason());
