@@ -360,6 +360,7 @@ public final class AuditJob implements Callable<Integer> {
         Map<Integer, Double> overlaps = annotations == null || suspects.isEmpty() ? null
                 : AuditObjects.overlaps(spark, Annotations.read(spark, annotations, annotationsFormat), measured.tasks(), suspects, view, h, w);
         List<AuditFinding> confirmed = AuditFinding.judge(suspects, measured.measured(), overlaps, params);
+        cues = GlobalCueProbe.explainedByShortcuts(cues, confirmed);
         String findingsPath = dir + "/findings";
         AuditTables.writeFindings(spark, tables, findingsPath, confirmed, cues, groupBy, hide, params.toJson(clusters), manifest);
         AuditTables.writeSubgroups(spark, tables, subgroupsPath, clusterStats, subgroups, confirmed, candidates, maxArea);

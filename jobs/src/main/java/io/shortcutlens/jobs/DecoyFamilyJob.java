@@ -265,7 +265,8 @@ public final class DecoyFamilyJob implements Callable<Integer> {
     /** A case scored under {@code p}: every finding and cue judged again under its thresholds. */
     static CaseScore score(CaseData d, AuditParams p) {
         List<AuditFinding> findings = d.findings().stream().map(f -> f.rejudge(p)).toList();
-        List<String> cues = d.cues().stream().map(c -> GlobalCueProbe.rejudge(c, p)).filter(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE)
+        List<String> cues = GlobalCueProbe.explainedByShortcuts(d.cues().stream().map(c -> GlobalCueProbe.rejudge(c, p)).toList(), findings).stream()
+                .filter(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE)
                 .map(GlobalCueProbe.Cue::className).distinct().sorted().toList();
         List<String> shortcuts = classes(findings, Verdict.SHORTCUT);
         List<String> hits = d.globalTruth() ? List.of() : shortcuts.stream().filter(c -> d.truth().contains(c) && findings.stream()

@@ -151,6 +151,29 @@ public final class GlobalCueProbe {
                 c.enterRate(), c.typicalEnterRate(), c.pAdjusted(), j);
     }
 
+    /**
+     * The cues with those of a class that has a {@code shortcut} finding judged {@code not_confirmed}: a mark the class
+     * relies on moves every whole-image test that weakens it (on the colour family's sticker case, less contrast made
+     * 100% of the sticker's class leave it against 48% of other classes), and the finding says where the cue is. The
+     * reason keeps the test's figures.
+     */
+    public static List<Cue> explainedByShortcuts(List<Cue> cues, List<AuditFinding> findings) {
+        List<Cue> out = new ArrayList<>();
+        for (Cue c : cues) {
+            AuditFinding mark = findings.stream().filter(f -> f.verdict() == Verdict.SHORTCUT && f.finding().className().equals(c.className()))
+                    .findFirst().orElse(null);
+            if (mark == null || c.judgement().verdict() != Verdict.GLOBAL_CUE) {
+                out.add(c);
+                continue;
+            }
+            out.add(new Cue(c.className(), c.kind(), c.leaveWith(), c.enterWith(), c.classImages(), c.leaveRate(), c.othersLeaveRate(), c.otherImages(),
+                    c.enterRate(), c.typicalEnterRate(), c.pAdjusted(), new Judgement(Verdict.NOT_CONFIRMED, "Explained by the class's shortcut"
+                            + " finding (" + mark.finding().method() + ", " + mark.scope().label() + " " + mark.finding().region().describe() + "), which"
+                            + " the change weakens: " + c.judgement().reason())));
+        }
+        return out;
+    }
+
     /** A cue over a test that found none, else the larger strength. */
     private static boolean stronger(Cue c, Cue than, AuditParams p) {
         boolean cue = c.judgement().verdict() == Verdict.GLOBAL_CUE;

@@ -241,6 +241,19 @@ class AuditDecisionsTest {
         assertEquals(0.5, top.enterRate(), 1e-12);
         assertTrue(cues.stream().skip(1).noneMatch(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE), cues.toString());
         assertTrue(GlobalCueProbe.judge(counts(false), AuditParams.defaults()).stream().noneMatch(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE));
+        // a class with a shortcut finding: the mark explains what a whole-image change does to it; another class's cue stays
+        Region corner = new Region(G, 6, 0, 2);
+        Candidate marked = new Candidate(0, new ShortcutFinding("a", "occlusion", corner, 20, 0.8, 0.9, 0.1, 0.7), Scope.CLASS, List.of(), 100,
+                List.of(new Place(corner, List.of(), new Region(G, 0, 6, 2))), List.of());
+        AuditFinding shortcut = new AuditFinding(marked, new Evidence(new Confirmation(50, 40, 2, 38, 0, 0.6, 0.0), 1e-9, Transplant.NONE, 1,
+                Sufficiency.NONE, ContentConsistency.NONE, null), new Judgement(Verdict.SHORTCUT, "relied on and stamped"));
+        List<GlobalCueProbe.Cue> explained = GlobalCueProbe.explainedByShortcuts(cues, List.of(shortcut));
+        GlobalCueProbe.Cue a = explained.stream().filter(c -> c.className().equals("a") && c.leaveWith() == ImageAdjustment.BRIGHTER).findFirst()
+                .orElseThrow();
+        assertEquals(Verdict.NOT_CONFIRMED, a.judgement().verdict());
+        assertTrue(a.judgement().reason().startsWith("Explained by the class's shortcut finding (occlusion, class"), a.judgement().reason());
+        assertEquals(cues.size(), explained.size());
+        assertEquals(cues.subList(1, cues.size()), explained.subList(1, explained.size()), "other classes' tests unchanged");
     }
 
     @Test
