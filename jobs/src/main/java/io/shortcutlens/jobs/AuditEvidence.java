@@ -205,25 +205,22 @@ final class AuditEvidence {
 
     /**
      * Per class and method of the view, over each image's own block ({@link PositionFree#own}): images, mean share, the
-     * share of images whose block holds at least the detector's image share, and the block most images use; on the executors.
+     * share of images whose block holds at least the detector's image share, the block most images use and the share of images
+     * whose own block overlaps it ({@link PositionFree#commonPlace}); on the executors.
      */
     static List<PositionFree.ClassStat> positionFreeStats(Dataset<Row> view, List<io.shortcutlens.audit.Region> blocks, AuditParams params) {
         UserDefinedFunction own = ownBlockShares(blocks, params.control());
         Dataset<Row> perImage = view.select(col("class"), col("method"), own.apply(col("mass_grid")).as("own"))
                 .select(col("class"), col("method"), expr("CAST(own[0] AS INT)").as("block"), expr("own[1]").as("share"));
-        Map<List<String>, int[]> common = new HashMap<>(); // (class, method) -> {block, images there}
+        Map<List<String>, long[]> perBlock = new HashMap<>(); // (class, method) -> images per own block
         for (Row r : perImage.groupBy("class", "method", "block").count().collectAsList()) {
-            List<String> key = List.of(r.getString(0), r.getString(1));
-            int[] best = common.get(key);
-            if (best == null || r.getLong(3) > best[1] || (r.getLong(3) == best[1] && r.getInt(2) < best[0])) {
-                common.put(key, new int[] {r.getInt(2), (int) r.getLong(3)});
-            }
+            perBlock.computeIfAbsent(List.of(r.getString(0), r.getString(1)), k -> new long[blocks.size()])[r.getInt(2)] = r.getLong(3);
         }
         List<PositionFree.ClassStat> out = new ArrayList<>();
         for (Row r : perImage.groupBy("class", "method").agg(count("*"), avg("share"),
                 avg(when(col("share").geq(params.detector().imageShare()), 1.0).otherwise(0.0))).collectAsList()) {
-            int[] c = common.get(List.of(r.getString(0), r.getString(1)));
-            out.add(new PositionFree.ClassStat(r.getString(0), r.getString(1), r.getLong(2), r.getDouble(3), r.getDouble(4), c[0],
+            long[] c = PositionFree.commonPlace(perBlock.get(List.of(r.getString(0), r.getString(1))), blocks);
+            out.add(new PositionFree.ClassStat(r.getString(0), r.getString(1), r.getLong(2), r.getDouble(3), r.getDouble(4), (int) c[0],
                     (double) c[1] / r.getLong(2)));
         }
         return out;

@@ -345,13 +345,12 @@ public final class AuditJob implements Callable<Integer> {
                 .mapToLong(GlobalCueProbe.Count::classImages).sum();
         LOG.info("[4/5] global and texture cue probe: {} images x {} passes = {} forward passes", cueImagesProbed, changes + 1,
                 cueImagesProbed * (changes + 1));
-        List<String> local = PositionFree.survivors(cues, params);
         List<Region> blocks = PositionFree.blocks(grid, maxArea);
-        List<ShortcutFinding> moving = PositionFree.candidates(local, AuditEvidence.positionFreeStats(view, blocks, params), params.detector(), blocks);
+        List<ShortcutFinding> moving = PositionFree.candidates(AuditEvidence.positionFreeStats(view, blocks, params), params.detector(), blocks);
         if (!moving.isEmpty()) {
             suspects.addAll(Candidates.positionFree(suspects.size(), moving, stats, candidates, params.control()));
-            LOG.info("[4/5] {} position-free candidates: {} (classes whose own places vary, or whose local content carries them in the texture"
-                    + " test: {})", moving.size(), moving.stream().map(f -> f.className() + "/" + f.method()).toList(), local);
+            LOG.info("[4/5] {} position-free candidates (classes and methods whose images' own most relevant blocks lie at varying places): {}",
+                    moving.size(), moving.stream().map(f -> f.className() + "/" + f.method()).toList());
         }
         AuditEvidence.Measurement measured = suspects.isEmpty() ? new AuditEvidence.Measurement(Map.of(), null, 0)
                 : AuditEvidence.measure(passes, suspects, classNames, view, assigned, confirmImages, params);
