@@ -23,6 +23,8 @@ try:
     import torch
     import torch.nn as nn
     from PIL import Image
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from make_onnx_models import BasicBlock  # ResNet's basic block, as the project's other ONNX models use it
 except ImportError as missing:
     sys.exit("make_colour_family.py: %s. It needs Debian's python3-torch, python3-onnx and python3-pil: "
              "apt-get install -y python3-torch python3-onnx python3-pil (as root)" % missing)
@@ -169,26 +171,13 @@ def tensor(x):
     return torch.from_numpy(((x.astype(np.float32) / 255.0 - MEAN) / STD).transpose(0, 3, 1, 2).copy())
 
 
-class Block(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1, self.bn1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout)
-        self.conv2, self.bn2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout)
-        self.short = nn.Sequential() if stride == 1 and cin == cout else nn.Sequential(
-            nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-
-    def forward(self, x):
-        y = torch.relu(self.bn1(self.conv1(x)))
-        return torch.relu(self.bn2(self.conv2(y)) + self.short(x))
-
-
 class ResNetSmall(nn.Module):
     """ResNet's stem and basic blocks at small widths: 64x64x3 -> 5 logits."""
 
     def __init__(self):
         super().__init__()
         self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU())
-        self.blocks = nn.Sequential(Block(16, 16, 1), Block(16, 32, 2), Block(32, 64, 2), Block(64, 64, 2))
+        self.blocks = nn.Sequential(BasicBlock(16, 16, 1), BasicBlock(16, 32, 2), BasicBlock(32, 64, 2), BasicBlock(64, 64, 2))
         self.fc = nn.Linear(64, len(CLASSES))
 
     def forward(self, x):
