@@ -1,6 +1,7 @@
 package io.shortcutlens.audit;
 
 import io.shortcutlens.image.ImageTensor;
+import io.shortcutlens.image.Inpainting;
 import java.util.SplittableRandom;
 
 /**
@@ -10,11 +11,8 @@ import java.util.SplittableRandom;
  * [0, 1], the normalisation mean for standardised ones). A mean fill hides nothing where the region's content already
  * has the image's mean value: a gray tag on an image of the same mean brightness survives it, a zero fill does not.
  * Every constant has such a blind shade (0 cannot hide a black mark). {@code INPAINT} has none: it fills the box from
- * the pixels around it (transfinite interpolation: in each row between the pixels just left and right of the box, in
- * each column between those just above and below, the two averaged; a side on the image's border is left out), so
- * whatever the box held, of any shade, is replaced by its surroundings — a mark on a garment by garment, a logo in a
- * photo's corner by the photo (after the inpainting of Fong and Vedaldi's meaningful perturbations, without the
- * optimisation). Keeping only a box under {@code INPAINT} fills the rest with the image's mean: smearing the kept box
+ * the pixels around it ({@link Inpainting}), so whatever the box held, of any shade, is replaced by its surroundings —
+ * a mark on a garment by garment, a logo in a photo's corner by the photo. Keeping only a box under {@code INPAINT} fills the rest with the image's mean: smearing the kept box
  * outwards would copy it.
  */
 public final class RegionMasker {
@@ -26,12 +24,16 @@ public final class RegionMasker {
 
     /**
      * How to hide a region as an explain run hid its windows and features: its hidden value ({@code auto}/{@code mean},
-     * a number; null when the run used no perturbation method). The image's mean as {@code MEAN}; 0 or no value as
+     * {@code inpaint}, a number; null when the run used no perturbation method). The image's mean as {@code MEAN};
+     * {@code inpaint} as {@code INPAINT}; 0 or no value as
      * {@link #DEFAULT_FILL}; another constant as {@code ZERO} (regions are hidden with 0; {@code --fill} chooses).
      */
     public static Fill asExplained(String hiddenValue) {
         if (hiddenValue == null) {
             return DEFAULT_FILL;
+        }
+        if (hiddenValue.equalsIgnoreCase(io.shortcutlens.explain.OcclusionParams.INPAINT)) {
+            return Fill.INPAINT;
         }
         return hiddenValue.equalsIgnoreCase("auto") || hiddenValue.equalsIgnoreCase("mean") ? Fill.MEAN : Fill.ZERO;
     }
@@ -92,37 +94,12 @@ public final class RegionMasker {
                         case ZERO -> 0f;
                         case NOISE -> lo + (float) random.nextDouble() * (hi - lo);
                         case BLUR -> boxMean(in, ch * plane, h, w, y, x, 3);
-                        case INPAINT -> inside ? inpaint(in, ch * plane, h, w, box, y, x, means[ch]) : means[ch];
+                        case INPAINT -> inside ? Inpainting.at(in, ch * plane, h, w, box, y, x, means[ch]) : means[ch];
                     };
                 }
             }
         }
         return out;
-    }
-
-    /** The value at {@code (y, x)} inside {@code box} interpolated from the pixels around the box (see the class comment). */
-    static float inpaint(float[] in, int offset, int h, int w, int[] box, int y, int x, float fallback) {
-        double sum = 0;
-        int n = 0;
-        boolean left = box[1] > 0;
-        boolean right = box[3] < w;
-        if (left || right) {
-            float l = left ? in[offset + y * w + box[1] - 1] : in[offset + y * w + box[3]];
-            float r = right ? in[offset + y * w + box[3]] : l;
-            double t = (double) (x - box[1] + 1) / (box[3] - box[1] + 1);
-            sum += l + t * (r - l);
-            n++;
-        }
-        boolean top = box[0] > 0;
-        boolean bottom = box[2] < h;
-        if (top || bottom) {
-            float a = top ? in[offset + (box[0] - 1) * w + x] : in[offset + box[2] * w + x];
-            float b = bottom ? in[offset + box[2] * w + x] : a;
-            double t = (double) (y - box[0] + 1) / (box[2] - box[0] + 1);
-            sum += a + t * (b - a);
-            n++;
-        }
-        return n == 0 ? fallback : (float) (sum / n);
     }
 
     /** Mean of the {@code (2·radius+1)²} box around {@code (y, x)} in one {@code h × w} plane at {@code offset}, clipped at the borders. */

@@ -1,5 +1,7 @@
 package io.shortcutlens.explain;
 
+import io.shortcutlens.image.Inpainting;
+
 import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.maps.AttributionMap;
@@ -29,9 +31,10 @@ public final class OcclusionExplainer implements Explainer {
             "auto", "Occlusion window side in pixels at model input; auto = 20% of the shorter side.");
     public static final MethodOption STRIDE = new MethodOption("occlusion-stride", "occlusionStride", MethodOption.Kind.TEXT, "N|auto", "auto",
             "Occlusion window stride; auto = 10% of the shorter side.");
-    public static final MethodOption MASK_VALUE = new MethodOption("occlusion-mask-value", "occlusionMaskValue", MethodOption.Kind.TEXT, "V|auto",
-            Float.toString(OcclusionParams.DEFAULT_MASK_VALUE), "Value written into the window (model-input units: 0 is black for [0, 1] inputs,"
-            + " the mean colour for standardised ones); auto = the image's per-channel mean, blind to a mark of that shade.");
+    public static final MethodOption MASK_VALUE = new MethodOption("occlusion-mask-value", "occlusionMaskValue", MethodOption.Kind.TEXT,
+            "V|auto|inpaint", Float.toString(OcclusionParams.DEFAULT_MASK_VALUE), "Value written into the window (model-input units: 0 is black"
+            + " for [0, 1] inputs, the mean colour for standardised ones); auto = the image's per-channel mean, blind to a mark of that shade;"
+            + " inpaint = the window filled from the pixels around it, blind to no shade (the audit then hides its regions so too).");
     public static final MethodOption MODE = new MethodOption("occlusion-mode", "occlusionMode", MethodOption.Kind.TEXT, "full|adaptive", "full",
             "full runs every window; adaptive runs every other window on each axis, estimates the others from them and runs those with the"
             + " largest estimates until --occlusion-adaptive-share of the windows have run (same map format; a window not run holds the mean of"
@@ -44,8 +47,11 @@ public final class OcclusionExplainer implements Explainer {
     public static final ExplainMethod<OcclusionParams> METHOD = ExplainMethod.of("occlusion", ExplainMethod.Needs.SCORES,
             OcclusionParams.class,
             List.of(MASK_SIZE, STRIDE, MASK_VALUE, MODE, ADAPTIVE_SHARE, MethodOption.BATCH_SIZE),
-            (v, input) -> new OcclusionParams(v.positiveOrAuto(MASK_SIZE), v.positiveOrAuto(STRIDE), v.numberOr(MASK_VALUE, "auto"),
-                    v.integer(MethodOption.BATCH_SIZE), v.choice(MODE, OcclusionParams.Mode.class), v.number(ADAPTIVE_SHARE)).resolve(input),
+            (v, input) -> {
+                boolean inpaint = OcclusionParams.INPAINT.equalsIgnoreCase(v.text(MASK_VALUE));
+                return new OcclusionParams(v.positiveOrAuto(MASK_SIZE), v.positiveOrAuto(STRIDE), inpaint ? null : v.numberOr(MASK_VALUE, "auto"),
+                        v.integer(MethodOption.BATCH_SIZE), v.choice(MODE, OcclusionParams.Mode.class), v.number(ADAPTIVE_SHARE), inpaint).resolve(input);
+            },
             p -> new OcclusionExplainer(p));
 
     private final OcclusionParams params;
@@ -101,10 +107,14 @@ public final class OcclusionExplainer implements Explainer {
                     }
                 }
                 int[] r = rects[index];
-                for (int c = 0; c < fillValues.length; c++) {
-                    int base = offset + c * plane;
-                    for (int y = r[0]; y < r[2]; y++) {
-                        java.util.Arrays.fill(dest, base + y * w + r[1], base + y * w + r[3], fillValues[c]);
+                if (p.inpaint()) {
+                    Inpainting.fill(input, fillValues.length, h, w, r, fillValues, dest, offset);
+                } else {
+                    for (int c = 0; c < fillValues.length; c++) {
+                        int base = offset + c * plane;
+                        for (int y = r[0]; y < r[2]; y++) {
+                            java.util.Arrays.fill(dest, base + y * w + r[1], base + y * w + r[3], fillValues[c]);
+                        }
                     }
                 }
                 filled[slot] = r;

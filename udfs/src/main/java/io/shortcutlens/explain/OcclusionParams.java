@@ -6,9 +6,15 @@ import io.shortcutlens.image.InputShape;
  * Occlusion-sensitivity settings. {@code 0} for mask size or stride means "auto": 20% and 10% of the shorter image
  * side (at least 1 pixel), as MATLAB's {@code occlusionSensitivity} does; a null mask value means "auto", the image's
  * per-channel mean. The default mask value, {@link #DEFAULT_MASK_VALUE}, is also what LIME and KernelSHAP write into
- * switched-off features and what the audit hides regions with unless told otherwise.
+ * switched-off features and what the audit hides regions with unless told otherwise. With {@code inpaint} each window
+ * is filled from the pixels around it ({@link io.shortcutlens.image.Inpainting}) instead of a value: no shade is blind
+ * to it (a black mark under the default 0, a mark of the image's mean colour under {@code auto}).
  */
-public record OcclusionParams(int maskSize, int stride, Float maskValue, int batchSize, Mode mode, double adaptiveShare) implements MethodParams {
+public record OcclusionParams(int maskSize, int stride, Float maskValue, int batchSize, Mode mode, double adaptiveShare, boolean inpaint)
+        implements MethodParams {
+
+    /** The mask value's keyword for {@link #inpaint}. */
+    public static final String INPAINT = "inpaint";
 
     /**
      * {@code full}: every window of the grid is run. {@code adaptive}: every other window on each axis first (a quarter
@@ -34,6 +40,11 @@ public record OcclusionParams(int maskSize, int stride, Float maskValue, int bat
     /** Adaptive occlusion, if asked, runs {@link #DEFAULT_ADAPTIVE_SHARE} of the windows. */
     public OcclusionParams(int maskSize, int stride, Float maskValue, int batchSize, Mode mode) {
         this(maskSize, stride, maskValue, batchSize, mode, DEFAULT_ADAPTIVE_SHARE);
+    }
+
+    /** Windows filled with {@code maskValue} (null: the image's mean). */
+    public OcclusionParams(int maskSize, int stride, Float maskValue, int batchSize, Mode mode, double adaptiveShare) {
+        this(maskSize, stride, maskValue, batchSize, mode, adaptiveShare, false);
     }
 
     public static final int DEFAULT_BATCH = 64;
@@ -73,12 +84,12 @@ public record OcclusionParams(int maskSize, int stride, Float maskValue, int bat
         int side = Math.min(shape.height(), shape.width());
         int m = maskSize > 0 ? maskSize : Math.max(1, (int) Math.round(0.2 * side));
         int s = stride > 0 ? stride : Math.max(1, (int) Math.round(0.1 * side));
-        return new OcclusionParams(m, s, maskValue, batchSize, mode, adaptiveShare);
+        return new OcclusionParams(m, s, maskValue, batchSize, mode, adaptiveShare, inpaint);
     }
 
     public String toJson() {
         return "{\"mask_size\":" + maskSize + ",\"stride\":" + stride + ",\"mask_value\":"
-                + (maskValue == null ? "\"auto\"" : maskValue.toString()) + ",\"batch_size\":" + batchSize + ",\"mode\":\"" + mode.name().toLowerCase(java.util.Locale.ROOT) + "\""
+                + (inpaint ? "\"" + INPAINT + "\"" : maskValue == null ? "\"auto\"" : maskValue.toString()) + ",\"batch_size\":" + batchSize + ",\"mode\":\"" + mode.name().toLowerCase(java.util.Locale.ROOT) + "\""
                 + (mode == Mode.ADAPTIVE ? ",\"adaptive_share\":" + adaptiveShare : "") + "}";
     }
 }

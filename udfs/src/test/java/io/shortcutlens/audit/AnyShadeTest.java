@@ -103,6 +103,53 @@ class AnyShadeTest {
         assertEquals(30, whiteFlips, "and a white one alike");
     }
 
+    /**
+     * Occlusion with {@code --occlusion-mask-value inpaint}: the window over a black dot (aligned to the window grid)
+     * removes it, so the map's peak is the dot; with the default 0 that window changes nothing (the map is 0 there) and
+     * the map lights up around the dot instead, where zeroing the garment spoils it.
+     */
+    @Test
+    void occlusionWithInpaintingPointsAtADotOfTheDefaultHiddenValue() {
+        SplittableRandom r = new SplittableRandom(11);
+        int[] dot = {14, 14, 16, 16};
+        float[] px = garment(null, r).input().clone();
+        for (int y = dot[0]; y < dot[2]; y++) {
+            for (int x = dot[1]; x < dot[3]; x++) {
+                px[y * 28 + x] = 0f;
+            }
+        }
+        ImageTensor img = ImageTensor.ofInput(SHAPE, px);
+        float[] base = DOT_MODEL.scores(img.input(), 1);
+        assertEquals(1f, base[1], "the model reads the dot");
+        io.shortcutlens.explain.OcclusionParams zero = new io.shortcutlens.explain.OcclusionParams(2, 2, 0f, 16);
+        io.shortcutlens.explain.OcclusionParams inpaint = new io.shortcutlens.explain.OcclusionParams(2, 2, null, 16,
+                io.shortcutlens.explain.OcclusionParams.Mode.FULL, io.shortcutlens.explain.OcclusionParams.DEFAULT_ADAPTIVE_SHARE, true);
+        assertTrue(inpaint.toJson().contains("\"mask_value\":\"inpaint\""), inpaint.toJson());
+        assertEquals(RegionMasker.Fill.INPAINT, RegionMasker.asExplained("inpaint"), "the audit hides as the run did");
+        float[] byZero = new io.shortcutlens.explain.OcclusionExplainer(zero).explain(img, base, new int[] {1}, DOT_MODEL, 0).get(0).map().toPixels();
+        float[] byInpaint = new io.shortcutlens.explain.OcclusionExplainer(inpaint).explain(img, base, new int[] {1}, DOT_MODEL, 0).get(0).map()
+                .toPixels();
+        float top = 0;
+        float aroundZero = 0;
+        for (int i = 0; i < byInpaint.length; i++) {
+            top = Math.max(top, byInpaint[i]);
+            aroundZero = Math.max(aroundZero, byZero[i]);
+        }
+        for (int y = dot[0]; y < dot[2]; y++) {
+            for (int x = dot[1]; x < dot[3]; x++) {
+                assertEquals(1f, byInpaint[y * 28 + x], 1e-6, "inpainting the dot's window removes it");
+                assertEquals(0f, byZero[y * 28 + x], 1e-6, "zeroing it changes nothing");
+            }
+        }
+        assertEquals(1f, top, 1e-6);
+        int peaks = 0;
+        for (float v : byInpaint) {
+            peaks += v > 0.5f ? 1 : 0;
+        }
+        assertEquals(4, peaks, "only the dot's window matters when windows are inpainted");
+        assertTrue(aroundZero > 0.5f, "with 0 the map lights up beside the dot: " + aroundZero);
+    }
+
     @Test
     void inpaintingInterpolatesTheSurroundingsAndLeavesTheRestAlone() {
         float[] ramp = new float[6 * 6];
