@@ -18,6 +18,7 @@ import io.shortcutlens.audit.Candidate;
 import io.shortcutlens.audit.Confirmation;
 import io.shortcutlens.audit.ContentConsistency;
 import io.shortcutlens.audit.GlobalCueProbe;
+import io.shortcutlens.audit.PropertyShift;
 import io.shortcutlens.audit.ImageAdjustment;
 import io.shortcutlens.audit.PixelMoments;
 import io.shortcutlens.audit.Place;
@@ -270,15 +271,15 @@ final class AuditEvidence {
      * The global-cue probe on up to {@code perClass} images of each class (seeded choice): every image as is and under
      * every whole-image change, then the per-change confusion (aggregated on the executors) into per-class counts.
      */
-    static List<GlobalCueProbe.Count> globalCounts(Passes passes, List<String> classNames, Dataset<Row> view, int perClass) {
+    static CueProbe globalCounts(Passes passes, List<String> classNames, Dataset<Row> view, int perClass) {
         if (perClass <= 0) {
-            return List.of();
+            return CueProbe.NONE;
         }
         List<Row> sample = view.where(col("path").isNotNull()).select("class", "image_id", "path").distinct()
                 .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy(xxhash64(col("image_id"), lit(passes.seed())), col("image_id"))))
                 .where(col("rank").leq(perClass)).select("image_id", "path").collectAsList();
         if (sample.isEmpty()) {
-            return List.of();
+            return CueProbe.NONE;
         }
         List<ImageAdjustment> changes = ImageAdjustment.forChannels(passes.staged().model().inputShape().channels());
         Dataset<Row> probed = passes.run(sample, GlobalCuePartition.INPUT, new GlobalCuePartition(passes.staged().spec(),
@@ -293,6 +294,17 @@ final class AuditEvidence {
         for (int t = 0; t < changes.size(); t++) {
             out.addAll(GlobalCueProbe.counts(classNames, changes.get(t), confusion[t]));
         }
-        return out;
+        List<String> classOf = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        for (Row r : probed.select("predicted_index", "properties").collectAsList()) {
+            classOf.add(classNames.get(r.getInt(0)));
+            values.add(r.getList(1).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray());
+        }
+        return new CueProbe(out, PropertyShift.of(classOf, values));
+    }
+
+    /** What the global-cue probe measured: per-class counts under every change, and the sampled images' properties. */
+    record CueProbe(List<GlobalCueProbe.Count> counts, PropertyShift shifts) {
+        static final CueProbe NONE = new CueProbe(List.of(), PropertyShift.NONE);
     }
 }

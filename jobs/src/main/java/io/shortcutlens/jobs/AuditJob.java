@@ -153,6 +153,11 @@ public final class AuditJob implements Callable<Integer> {
     @Option(names = "--min-cue-enter-gap", paramLabel = "D", description = "Global cue: share of other images the opposite change turns into the class, over a typical class's.")
     double minCueEnterGap = AuditParams.defaults().minCueEnterGap();
 
+    @Option(names = "--min-cue-shift", paramLabel = "F", description = {"Global cue: the class's images must carry what the removing change",
+            "takes away (darker images for a class that brightening removes, a finer pattern for one a low-pass removes): the",
+            "median over other classes of the chance that one of its images lies further that way than one of theirs (0.5: typical)."})
+    double minCueShift = AuditParams.defaults().minCueShift();
+
     @Option(names = "--annotations", paramLabel = "TABLE", description = {"Objects: a table with a 'path' (as in the explanations) and a 'box'",
         "(x0, y0, x1, y1 as fractions of the image) and/or a 'mask' column (an encoded image, non-zero = object). Adds relevance",
         "mass and the pointing game per image and class; a confirmed region whose evidence lies on the objects is an 'object_part'."})
@@ -171,6 +176,9 @@ public final class AuditJob implements Callable<Integer> {
     @Option(names = "--dream-layer", paramLabel = "NAME|auto", description = {"Layer whose channels the report's deep dream raises;",
         "auto = the Grad-CAM layer (the last convolution larger than 1x1)."})
     String dreamLayer = "auto";
+
+    /** The options that leave deep dream out of the report (a benchmark that scores verdicts only). */
+    static final List<String> NO_DREAMS = List.of("--dream-channels", "0", "--no-dream-classes");
 
     @Option(names = "--dream-channels", paramLabel = "N", description = "Deep dream of the N channels of the layer most active on the starting noise (0 = none).")
     int dreamChannels = 8;
@@ -338,8 +346,9 @@ public final class AuditJob implements Callable<Integer> {
         ModelStaging.Staged staged = stageModel(spark, manifest.model(), model);
         RegionMasker.Fill hide = fill != null ? fill : RegionMasker.asExplained(manifest.hiddenValue());
         AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, manifest.inputNormalisation(), manifest.limits(), hide, seed);
-        List<GlobalCueProbe.Count> cueCounts = AuditEvidence.globalCounts(passes, classNames, view, cueImages);
-        List<GlobalCueProbe.Cue> cues = GlobalCueProbe.judge(cueCounts, params);
+        AuditEvidence.CueProbe cueProbe = AuditEvidence.globalCounts(passes, classNames, view, cueImages);
+        List<GlobalCueProbe.Count> cueCounts = cueProbe.counts();
+        List<GlobalCueProbe.Cue> cues = GlobalCueProbe.judge(cueCounts, cueProbe.shifts(), params);
         int changes = io.shortcutlens.audit.ImageAdjustment.forChannels(staged.model().inputShape().channels()).size();
         long cueImagesProbed = cueCounts.stream().filter(q -> q.adjustment() == io.shortcutlens.audit.ImageAdjustment.SHUFFLED)
                 .mapToLong(GlobalCueProbe.Count::classImages).sum();
@@ -406,7 +415,7 @@ public final class AuditJob implements Callable<Integer> {
     AuditParams params() {
         return new AuditParams(new DetectorParams(minShare, imageShare, minConsistency, minContrast, maxArea, minImages), alpha, minFlipGap,
                 controlKind, AuditParams.defaults().objectOverlap(), minTransplantGap, minTransplantRatio, minSufficiencyGap, maxSpread, minDistance, minStamped,
-                minSupportGap, minCueLeaveGap, minCueEnterGap);
+                minSupportGap, minCueLeaveGap, minCueEnterGap, minCueShift);
     }
 
     /** The model to re-predict with ({@code model}, else the explained one), loaded on the driver and shipped to the executors. */

@@ -391,15 +391,20 @@ final class AuditReport {
                 .append(" balance): how many a change makes leave the class, against other classes' images, and how many other images the opposite")
                 .append(" change turns into the class, against a typical class. Texture cues (a pattern spread over the image): how many of the")
                 .append(" class's images a low-pass makes leave it, and how many shuffling the image's tiles (its shape broken, its texture kept)")
-                .append(" keeps in it, each against other classes' images.</p>\n<table id=\"global-cues\"><tr><th class=\"l\">class</th>")
+                .append(" keeps in it, each against other classes' images. <i>Carried</i>: whether the class's own images have more of what the")
+                .append(" removing change takes away (darker images for a class brightening removes, a finer pattern for one a low-pass removes):")
+                .append(" the share of pairs, one of its images and one of another class's, where its image lies further that way (median over")
+                .append(" classes; 0.50 is a typical class). A class a model calls every degraded image leaves under the change without carrying")
+                .append(" anything.</p>\n<table id=\"global-cues\"><tr><th class=\"l\">class</th>")
                 .append("<th class=\"l\">kind</th><th class=\"l\">removed by</th><th>leave</th><th>others leave</th>")
                 .append("<th class=\"l\">created (whole image) or kept (texture) by</th><th>enter / keep</th>")
-                .append("<th>typical enter / others keep</th><th>p (Holm)</th><th class=\"l\">verdict</th></tr>\n");
+                .append("<th>typical enter / others keep</th><th>carried</th><th>p (Holm)</th><th class=\"l\">verdict</th></tr>\n");
         for (GlobalCueProbe.Cue c : cues) {
             h.append("<tr><td class=\"l\">").append(Html.text(c.className())).append("</td><td class=\"l\">").append(c.kind().label())
                     .append("</td><td class=\"l\">").append(c.leaveWith().label())
                     .append("</td>").append(num(c.leaveRate())).append(num(c.othersLeaveRate())).append("<td class=\"l\">").append(c.enterWith().label())
-                    .append("</td>").append(num(c.enterRate())).append(num(c.typicalEnterRate())).append("<td>")
+                    .append("</td>").append(num(c.enterRate())).append(num(c.typicalEnterRate()))
+                    .append(Double.isNaN(c.shift()) ? "<td>–</td>" : num(c.shift())).append("<td>")
                     .append(String.format(Locale.ROOT, "%.1e", c.pAdjusted())).append("</td><td class=\"l\">").append(badge(c.judgement().verdict()))
                     .append("</td></tr>\n");
         }

@@ -61,6 +61,10 @@ public final class DecoyFamilyJob implements Callable<Integer> {
     @Option(names = "--reuse", description = "Reuse the models and explain runs already in --out (re-audit only).")
     boolean reuse;
 
+    @Option(names = "--dreams", negatable = true, fallbackValue = "true", description = {"Deep dream pictures in each case's audit report",
+        "(off by default: the family scores verdicts, and dreams cost minutes a case)."})
+    boolean dreams;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the cues, training and LIME.")
     long seed = 1;
 
@@ -193,6 +197,9 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         if (reuse) {
             args.add("--reuse");
         }
+        if (!dreams) {
+            args.add("--no-audit-dreams");
+        }
         ExplainJob.commandLine(job).parseArgs(args.toArray(new String[0]));
         DecoyJob.Outcome o = job.run(spark);
         AuditJob.Result audit = o.audits().get("decoy");
@@ -225,7 +232,11 @@ public final class DecoyFamilyJob implements Callable<Integer> {
             explain.run(spark);
         }
         AuditJob audit = new AuditJob();
-        ExplainJob.commandLine(audit).parseArgs("--run", run.getAbsolutePath());
+        List<String> auditArgs = new ArrayList<>(List.of("--run", run.getAbsolutePath()));
+        if (!dreams) {
+            auditArgs.addAll(AuditJob.NO_DREAMS);
+        }
+        ExplainJob.commandLine(audit).parseArgs(auditArgs.toArray(new String[0]));
         AuditJob.Result result = audit.run(spark);
         List<String> relied = new ArrayList<>();
         List<String> reliance = new ArrayList<>();
@@ -290,7 +301,8 @@ public final class DecoyFamilyJob implements Callable<Integer> {
             for (double transplant : new double[] {0.1, 0.2, 0.3}) {
                 for (double cue : new double[] {0.3, 0.4, 0.5, 0.6, 0.7}) {
                     AuditParams p = new AuditParams(d.detector(), d.alpha(), flip, d.control(), d.objectOverlap(), transplant, d.minTransplantRatio(),
-                            d.minSufficiencyGap(), d.maxSpread(), d.minDistance(), d.minStamped(), d.minSupportGap(), cue, d.minCueEnterGap());
+                            d.minSufficiencyGap(), d.maxSpread(), d.minDistance(), d.minStamped(), d.minSupportGap(), cue, d.minCueEnterGap(),
+                            d.minCueShift());
                     double f1 = Totals.of(mine.stream().map(x -> score(x, p)).toList()).f1();
                     if (f1 > bestF1 + 1e-9) {
                         bestF1 = f1;

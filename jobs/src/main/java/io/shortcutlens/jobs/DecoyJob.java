@@ -116,6 +116,10 @@ public final class DecoyJob implements Callable<Integer> {
     @Option(names = "--reuse", description = "Reuse the models and explain runs already in --out (re-audit only).")
     boolean reuse;
 
+    @Option(names = "--audit-dreams", negatable = true, fallbackValue = "true", description = {"Deep dream pictures in the audit's report",
+        "(--no-audit-dreams: the verdicts and the rest of the report, minutes sooner)."})
+    boolean auditDreams = true;
+
     @Option(names = "--decoy-model", paramLabel = "FILE", description = {"Audit this decoy model instead of training one: a DL4J zip or an ONNX",
         "model of the ten classes (1x28x28), e.g. the PyTorch export of scripts/make_onnx_models.py decoy (standard variant)."})
     File decoyModel;
@@ -313,6 +317,9 @@ public final class DecoyJob implements Callable<Integer> {
                     auditFill == null ? hide : auditFill.name().toLowerCase(java.util.Locale.ROOT)));
             if (annotate) {
                 auditArgs.addAll(List.of("--annotations", annotations));
+            }
+            if (!auditDreams) {
+                auditArgs.addAll(AuditJob.NO_DREAMS);
             }
             ExplainJob.commandLine(audit).parseArgs(auditArgs.toArray(new String[0]));
             AuditJob.Result report = audit.run(spark);

@@ -53,11 +53,44 @@ public final class GlobalCueProbe {
      * shape-breaking one: {@code enterWith} is {@link ImageAdjustment#SHUFFLED}, {@code enterRate} the share of the
      * class's images it keeps in the class, {@code typicalEnterRate} the share of other classes' images it keeps in
      * theirs (the median class) or the share of other classes' shuffled images that become the class, whichever is larger,
-     * and {@code otherImages} the number of other classes' images.
+     * and {@code otherImages} the number of other classes' images. {@code shift} says whether the class's own images carry
+     * the property the removing change moves ({@link PropertyShift#against}: 0.5 no different from a typical class, 1 every
+     * one of them beyond every other class's image; NaN where it was not measured).
      */
     public record Cue(String className, Kind kind, ImageAdjustment leaveWith, ImageAdjustment enterWith, long classImages, double leaveRate,
-                      double othersLeaveRate, long otherImages, double enterRate, double typicalEnterRate, double pAdjusted,
-                      Judgement judgement) implements Serializable { }
+                      double othersLeaveRate, long otherImages, double enterRate, double typicalEnterRate, double shift, double pAdjusted,
+                      Judgement judgement) implements Serializable {
+
+        /** The same tests with an adjusted p-value and a verdict. */
+        public Cue judged(double p, Judgement j) {
+            return new Cue(className, kind, leaveWith, enterWith, classImages, leaveRate, othersLeaveRate, otherImages, enterRate, typicalEnterRate,
+                    shift, p, j);
+        }
+
+        /** The same tests with the class's images measured on the removing change's property. */
+        Cue withShift(double s) {
+            return new Cue(className, kind, leaveWith, enterWith, classImages, leaveRate, othersLeaveRate, otherImages, enterRate, typicalEnterRate,
+                    s, pAdjusted, judgement);
+        }
+
+        /**
+         * Whether the class's images carry the property (at least {@code minCueShift}), and the clause that says so;
+         * a cue not measured on its images (NaN) is judged by its tests alone.
+         */
+        boolean carried(AuditParams p) {
+            return Double.isNaN(shift) || shift >= p.minCueShift();
+        }
+
+        String shiftClause() {
+            if (Double.isNaN(shift)) {
+                return "";
+            }
+            ImageProperty q = leaveWith.property();
+            String side = leaveWith.raises() ? "less" : "more";
+            return String.format(Locale.ROOT, "; its images have %s %s than other classes' (%.0f%% of pairs, median over classes; 50%%: typical)",
+                    side, q.label(), 100 * shift);
+        }
+    }
 
     /**
      * Per-class counts under one change from its confusion: {@code confusion[a][b]} images predicted {@code a} as is
@@ -91,6 +124,14 @@ public final class GlobalCueProbe {
 
     /** Every class's strongest test of each kind (a whole-image pair, the texture test), judged; the cues first. */
     public static List<Cue> judge(List<Count> counts, AuditParams params) {
+        return judge(counts, PropertyShift.NONE, params);
+    }
+
+    /**
+     * Every class's strongest test of each kind, judged with the class's images measured on each removing change's
+     * property ({@code shifts}): a cue needs its images to carry what the change takes away.
+     */
+    public static List<Cue> judge(List<Count> counts, PropertyShift shifts, AuditParams params) {
         Map<ImageAdjustment, List<Count>> byAdjustment = new TreeMap<>();
         for (Count c : counts) {
             byAdjustment.computeIfAbsent(c.adjustment(), k -> new ArrayList<>()).add(c);
@@ -121,19 +162,18 @@ public final class GlobalCueProbe {
             double pEnter = SignTest.binomialTail(enter.entered(), enter.otherImages(), Math.max(typicalEnter, 1.0 / (enter.otherImages() + 1)));
             p.add(Math.max(pLeave, pEnter));
             tested.add(new Cue(leave.className(), Kind.WHOLE_IMAGE, leave.adjustment(), enter.adjustment(), leave.classImages(), leave.leaveRate(),
-                    othersLeave, enter.otherImages(), enter.enterRate(), typicalEnter, Double.NaN, null));
+                    othersLeave, enter.otherImages(), enter.enterRate(), typicalEnter, shifts.against(leave.className(), leave.adjustment()),
+                    Double.NaN, null));
         }
         for (TextureCue.Tested t : TextureCue.test(byAdjustment)) {
             p.add(t.pValue());
-            tested.add(t.cue());
+            tested.add(t.cue().withShift(shifts.against(t.cue().className(), t.cue().leaveWith())));
         }
         double[] adjusted = SignTest.holm(p.stream().mapToDouble(Double::doubleValue).toArray());
         Map<List<String>, Cue> best = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)));
         for (int i = 0; i < tested.size(); i++) {
             Cue t = tested.get(i);
-            Cue c = new Cue(t.className(), t.kind(), t.leaveWith(), t.enterWith(), t.classImages(), t.leaveRate(), t.othersLeaveRate(), t.otherImages(),
-                    t.enterRate(), t.typicalEnterRate(), adjusted[i], t.kind() == Kind.TEXTURE ? TextureCue.decide(t, adjusted[i], params)
-                            : decide(t, adjusted[i], params));
+            Cue c = t.judged(adjusted[i], t.kind() == Kind.TEXTURE ? TextureCue.decide(t, adjusted[i], params) : decide(t, adjusted[i], params));
             List<String> key = List.of(c.className(), c.kind().label());
             Cue before = best.get(key);
             if (before == null || stronger(c, before, params)) {
@@ -146,9 +186,7 @@ public final class GlobalCueProbe {
 
     /** The cue judged again under other thresholds (its tests and adjusted p unchanged): the family's threshold split uses it. */
     public static Cue rejudge(Cue c, AuditParams p) {
-        Judgement j = c.kind() == Kind.TEXTURE ? TextureCue.decide(c, c.pAdjusted(), p) : decide(c, c.pAdjusted(), p);
-        return new Cue(c.className(), c.kind(), c.leaveWith(), c.enterWith(), c.classImages(), c.leaveRate(), c.othersLeaveRate(), c.otherImages(),
-                c.enterRate(), c.typicalEnterRate(), c.pAdjusted(), j);
+        return c.judged(c.pAdjusted(), c.kind() == Kind.TEXTURE ? TextureCue.decide(c, c.pAdjusted(), p) : decide(c, c.pAdjusted(), p));
     }
 
     /**
@@ -166,8 +204,7 @@ public final class GlobalCueProbe {
                 out.add(c);
                 continue;
             }
-            out.add(new Cue(c.className(), c.kind(), c.leaveWith(), c.enterWith(), c.classImages(), c.leaveRate(), c.othersLeaveRate(), c.otherImages(),
-                    c.enterRate(), c.typicalEnterRate(), c.pAdjusted(), new Judgement(Verdict.NOT_CONFIRMED, "Explained by the class's shortcut"
+            out.add(c.judged(c.pAdjusted(), new Judgement(Verdict.NOT_CONFIRMED, "Explained by the class's shortcut"
                             + " finding (" + mark.finding().method() + ", " + mark.scope().label() + " " + mark.finding().region().describe() + "), which"
                             + " the change weakens: " + c.judgement().reason())));
         }
@@ -192,9 +229,10 @@ public final class GlobalCueProbe {
     static Judgement decide(Cue c, double pAdjusted, AuditParams p) {
         String figures = String.format(Locale.ROOT, "%s makes %.0f%% of its %d images leave it (other classes %.0f%%) and %s turns %.0f%% of %d"
                 + " other images into it (a typical class %.0f%%), p %.1e", c.leaveWith().label(), 100 * c.leaveRate(), c.classImages(),
-                100 * c.othersLeaveRate(), c.enterWith().label(), 100 * c.enterRate(), c.otherImages(), 100 * c.typicalEnterRate(), pAdjusted);
+                100 * c.othersLeaveRate(), c.enterWith().label(), 100 * c.enterRate(), c.otherImages(), 100 * c.typicalEnterRate(), pAdjusted)
+                + c.shiftClause();
         boolean cue = pAdjusted < p.alpha() && c.leaveRate() - c.othersLeaveRate() >= p.minCueLeaveGap()
-                && c.enterRate() - c.typicalEnterRate() >= p.minCueEnterGap();
+                && c.enterRate() - c.typicalEnterRate() >= p.minCueEnterGap() && c.carried(p);
         return cue ? new Judgement(Verdict.GLOBAL_CUE, "Whole-image cue: " + figures + ".")
                 : new Judgement(Verdict.NOT_CONFIRMED, "No whole-image cue: " + figures + ".");
     }

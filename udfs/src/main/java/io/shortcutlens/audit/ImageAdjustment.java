@@ -55,6 +55,27 @@ public enum ImageAdjustment {
         };
     }
 
+    /**
+     * The property of an image this change moves ({@link ImageProperty}); null for {@link #SHUFFLED}, which moves the
+     * object's shape, not a quantity of the image.
+     */
+    public ImageProperty property() {
+        return switch (this) {
+            case BRIGHTER, DARKER -> ImageProperty.LUMINANCE;
+            case MORE_CONTRAST, LESS_CONTRAST -> ImageProperty.CONTRAST;
+            case SHARPER, BLURRED, JPEG -> ImageProperty.FINE_DETAIL;
+            case WARMER, COOLER -> ImageProperty.WARMTH;
+            case LOW_PASS -> ImageProperty.FINE_PATTERN;
+            case LOW_PASS_COARSE -> ImageProperty.COARSE_PATTERN;
+            case SHUFFLED -> null;
+        };
+    }
+
+    /** Whether the change raises its {@link #property()} (brighter, more contrast, sharper, warmer) rather than lowering it. */
+    public boolean raises() {
+        return this == BRIGHTER || this == MORE_CONTRAST || this == SHARPER || this == WARMER;
+    }
+
     /** The changes that apply to images with this many channels (colour balance needs three). */
     public static List<ImageAdjustment> forChannels(int channels) {
         return java.util.Arrays.stream(values()).filter(a -> channels == 3 || (a != WARMER && a != COOLER)).toList();

@@ -150,6 +150,16 @@ public final class PositionFree {
             return new Judgement(Verdict.SHORTCUT, "The same content at a different place in each image, relied on and carrying the class (a mark"
                     + " anywhere): " + masking + "; " + pasted + "; " + r.describe() + ".");
         }
+        // recurring content is to a mark anywhere what stamped content is to a mark in place: backed by a weaker transplant or
+        // by the block kept alone still saying the class, as stamped content is in the fixed-place table
+        Sufficiency s = e.sufficiency();
+        boolean supported = t.gap() >= p.minSupportGap() || (s.gap() >= p.minSufficiencyGap() && s.pValue() < p.alpha());
+        if (relied(e, p) && supported && r.recurs(p.detector().minConsistency())) {
+            String alone = String.format(Locale.ROOT, "kept alone it still says the class for %.0f%% (control %.0f%%, blank %.0f%%)",
+                    100 * s.rateRegion(), 100 * s.rateControl(), 100 * s.rateBlank());
+            return new Judgement(Verdict.SHORTCUT, "The same content at a different place in each image, relied on and saying the class (a mark"
+                    + " anywhere): " + masking + "; " + r.describe() + "; " + (t.gap() >= s.gap() ? pasted : alone) + ".");
+        }
         if (relied(e, p) && carries) {
             return new Judgement(Verdict.SUSPECT, "Local content relied on wherever it lies, and it carries the class, but it is not the same content"
                     + " in each image (a part of the object such as a head, or a mark that varies): " + masking + "; " + pasted + "; " + r.describe() + ".");

@@ -59,7 +59,7 @@ public final class TextureCue {
                 double othersLeave = rate(othersLost[1], othersLost[0]);
                 double pLoss = SignTest.binomialTail(loss.left(), loss.classImages(), Math.max(othersLeave, 1.0 / (othersLost[0] + 1)));
                 GlobalCueProbe.Cue cue = new GlobalCueProbe.Cue(keep.className(), GlobalCueProbe.Kind.TEXTURE, lowPass, ImageAdjustment.SHUFFLED,
-                        loss.classImages(), loss.leaveRate(), othersLeave, othersKept[0], classKeep, othersKeep, Double.NaN, null);
+                        loss.classImages(), loss.leaveRate(), othersLeave, othersKept[0], classKeep, othersKeep, Double.NaN, Double.NaN, null);
                 if (best == null || lossGap(cue) > lossGap(best.cue())) {
                     best = new Tested(cue, Math.max(pKeep, pLoss));
                 }
@@ -79,8 +79,9 @@ public final class TextureCue {
     static Judgement decide(GlobalCueProbe.Cue c, double pAdjusted, AuditParams p) {
         String figures = String.format(Locale.ROOT, "%s keeps %.0f%% of its %d images in the class (baseline %.0f%%: a typical class keeping its own, or other classes' images becoming it; %d others) and %s"
                 + " makes %.0f%% leave it (other classes %.0f%%), p %.1e", c.enterWith().label(), 100 * c.enterRate(), c.classImages(),
-                100 * c.typicalEnterRate(), c.otherImages(), c.leaveWith().label(), 100 * c.leaveRate(), 100 * c.othersLeaveRate(), pAdjusted);
-        boolean cue = pAdjusted < p.alpha() && strength(c, p) >= 1;
+                100 * c.typicalEnterRate(), c.otherImages(), c.leaveWith().label(), 100 * c.leaveRate(), 100 * c.othersLeaveRate(), pAdjusted)
+                + c.shiftClause();
+        boolean cue = pAdjusted < p.alpha() && strength(c, p) >= 1 && c.carried(p);
         return cue ? new Judgement(Verdict.GLOBAL_CUE, "Texture cue spread over the image (the object's shape does not carry the class, its fine"
                 + " pattern does): " + figures + ".")
                 : new Judgement(Verdict.NOT_CONFIRMED, "No texture cue: " + figures + ".");

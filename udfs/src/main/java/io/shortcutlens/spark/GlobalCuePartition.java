@@ -2,6 +2,7 @@ package io.shortcutlens.spark;
 
 import io.shortcutlens.audit.EvidenceProbe;
 import io.shortcutlens.audit.ImageAdjustment;
+import io.shortcutlens.audit.ImageProperty;
 import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
@@ -18,7 +19,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The global-cue probe inside a task: each input row is one sampled image; the output row holds its prediction as is
- * and under every whole-image change ({@link ImageAdjustment#forChannels}, in that order), all in one batch of passes.
+ * and under every whole-image change ({@link ImageAdjustment#forChannels}, in that order), all in one batch of passes, and
+ * the image's own {@link ImageProperty} values (what each change moves).
  */
 public final class GlobalCuePartition extends ImagePassPartition {
     private static final long serialVersionUID = 1L;
@@ -32,6 +34,7 @@ public final class GlobalCuePartition extends ImagePassPartition {
         DataTypes.createStructField("image_id", DataTypes.StringType, false),
         DataTypes.createStructField("predicted_index", DataTypes.IntegerType, true),
         DataTypes.createStructField("adjusted_index", DataTypes.createArrayType(DataTypes.IntegerType, false), true),
+        DataTypes.createStructField("properties", DataTypes.createArrayType(DataTypes.DoubleType, false), true),
         DataTypes.createStructField("error", DataTypes.StringType, true),
     });
 
@@ -59,11 +62,16 @@ public final class GlobalCuePartition extends ImagePassPartition {
         for (int i = 0; i < adjusted.length; i++) {
             adjusted[i] = EvidenceProbe.argmax(s, (i + 1) * k, k);
         }
-        return RowFactory.create(in.getString(0), EvidenceProbe.argmax(s, 0, k), adjusted, null);
+        double[] measured = ImageProperty.measureAll(image.pixels(), shape.channels(), shape.height(), shape.width());
+        Double[] properties = new Double[measured.length];
+        for (int i = 0; i < measured.length; i++) {
+            properties[i] = measured[i];
+        }
+        return RowFactory.create(in.getString(0), EvidenceProbe.argmax(s, 0, k), adjusted, properties, null);
     }
 
     @Override
     Row failed(Row in, String message) {
-        return RowFactory.create(in.getString(0), null, null, message);
+        return RowFactory.create(in.getString(0), null, null, null, message);
     }
 }

@@ -138,6 +138,17 @@ class PositionFreeTest {
         assertEquals(Verdict.SUSPECT, weak.verdict(), weak.reason());
         Judgement part = PositionFree.decide(new Evidence(mark, 1e-15, little, little.pValue(), alone, ContentConsistency.NONE, null), p);
         assertEquals(Verdict.SUSPECT, part.verdict(), part.reason());
+        // recurring content relied on, backed as stamped content is: a weaker transplant, or the block kept alone saying the class
+        Judgement backed = PositionFree.decide(new Evidence(mark, 1e-15, little, little.pValue(), alone, ContentConsistency.NONE, null, sticker), p);
+        assertEquals(Verdict.SHORTCUT, backed.verdict(), backed.reason());
+        Sufficiency says = new Sufficiency(100, 80, 12, 2, 70, 2);
+        Judgement kept = PositionFree.decide(new Evidence(mark, 1e-15, Transplant.NONE, 1, says, ContentConsistency.NONE, null, sticker), p);
+        assertEquals(Verdict.SHORTCUT, kept.verdict(), kept.reason());
+        assertTrue(kept.reason().contains("kept alone it still says the class for 80% (control 12%"), kept.reason());
+        Judgement unbacked = PositionFree.decide(new Evidence(mark, 1e-15, Transplant.NONE, 1, alone, ContentConsistency.NONE, null, sticker), p);
+        assertEquals(Verdict.SUSPECT, unbacked.verdict(), unbacked.reason());
+        Judgement headAlone = PositionFree.decide(new Evidence(mark, 1e-15, Transplant.NONE, 1, says, ContentConsistency.NONE, null, head), p);
+        assertEquals(Verdict.SUSPECT, headAlone.verdict(), "an object part kept alone says its class too: " + headAlone.reason());
         // a pattern over the background: hiding one block of it changes little
         Confirmation spread = new Confirmation(100, 6, 5, 4, 3, 0.02, 0.02);
         Judgement pattern = PositionFree.decide(new Evidence(spread, 1, carries, carries.pValue(), alone, ContentConsistency.NONE, null), p);

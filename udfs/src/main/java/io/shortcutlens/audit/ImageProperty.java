@@ -1,0 +1,78 @@
+package io.shortcutlens.audit;
+
+import java.util.Locale;
+
+/**
+ * What a whole-image change moves, measured on one image (display pixels 0..255, channel-major): the quantity a cue
+ * removed by that change must show in the class's own images. A class that a warmer balance removes has a cue only
+ * if its images are cooler than other classes' images; a class that every scene without red becomes (a model's fallback
+ * for cool scenes) is not cooler, and the change removed it for no property of its own.
+ *
+ * <ul>
+ *   <li>{@link #LUMINANCE}: the mean of every pixel;</li>
+ *   <li>{@link #CONTRAST}: each channel's standard deviation about its mean, averaged over channels;</li>
+ *   <li>{@link #FINE_DETAIL}: the mean absolute difference from {@link ImageAdjustment#BLURRED} (what sharpening adds,
+ *       blurring and heavy JPEG take away);</li>
+ *   <li>{@link #WARMTH}: the mean of red minus the mean of blue (three channels only);</li>
+ *   <li>{@link #FINE_PATTERN}, {@link #COARSE_PATTERN}: the mean absolute difference from {@link ImageAdjustment#LOW_PASS}
+ *       and {@link ImageAdjustment#LOW_PASS_COARSE}: how much pattern each low-pass removes.</li>
+ * </ul>
+ */
+public enum ImageProperty {
+    LUMINANCE, CONTRAST, FINE_DETAIL, WARMTH, FINE_PATTERN, COARSE_PATTERN;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+
+    /** The property of one image; {@link Double#NaN} where it does not apply (warmth of a gray image). */
+    public double measure(float[] px, int c, int h, int w) {
+        int plane = h * w;
+        return switch (this) {
+            case LUMINANCE -> mean(px, 0, px.length);
+            case CONTRAST -> {
+                double s = 0;
+                for (int ch = 0; ch < c; ch++) {
+                    double m = mean(px, ch * plane, plane);
+                    double q = 0;
+                    for (int i = 0; i < plane; i++) {
+                        double d = px[ch * plane + i] - m;
+                        q += d * d;
+                    }
+                    s += Math.sqrt(q / plane);
+                }
+                yield s / c;
+            }
+            case WARMTH -> c == 3 ? mean(px, 0, plane) - mean(px, 2 * plane, plane) : Double.NaN;
+            case FINE_DETAIL -> removed(px, ImageAdjustment.BLURRED.apply(px, c, h, w));
+            case FINE_PATTERN -> removed(px, ImageAdjustment.LOW_PASS.apply(px, c, h, w));
+            case COARSE_PATTERN -> removed(px, ImageAdjustment.LOW_PASS_COARSE.apply(px, c, h, w));
+        };
+    }
+
+    /** Every property of one image, in {@link #values()} order. */
+    public static double[] measureAll(float[] px, int c, int h, int w) {
+        ImageProperty[] all = values();
+        double[] out = new double[all.length];
+        for (int i = 0; i < all.length; i++) {
+            out[i] = all[i].measure(px, c, h, w);
+        }
+        return out;
+    }
+
+    private static double mean(float[] px, int from, int n) {
+        double s = 0;
+        for (int i = from; i < from + n; i++) {
+            s += px[i];
+        }
+        return s / n;
+    }
+
+    private static double removed(float[] px, float[] changed) {
+        double s = 0;
+        for (int i = 0; i < px.length; i++) {
+            s += Math.abs(px[i] - changed[i]);
+        }
+        return s / px.length;
+    }
+}
