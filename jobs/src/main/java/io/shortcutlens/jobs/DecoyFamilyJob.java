@@ -2,6 +2,7 @@ package io.shortcutlens.jobs;
 
 import io.shortcutlens.audit.AuditFinding;
 import io.shortcutlens.audit.AuditParams;
+import io.shortcutlens.audit.DetectorParams;
 import io.shortcutlens.audit.GlobalCueProbe;
 import io.shortcutlens.audit.Verdict;
 import io.shortcutlens.decoy.FashionMnist;
@@ -273,9 +274,15 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         return (int) (data.stream().map(CaseData::caseName).distinct().count() % 2);
     }
 
-    /** A case scored under {@code p}: every finding and cue judged again under its thresholds. */
+    /**
+     * A case scored under {@code p}: every finding and cue judged again under its thresholds; a region found at a share of
+     * the class's maps below {@code p}'s minimum share is left out, as the detector would leave it out (a position-free
+     * finding has no such share: its candidates come from where each image's evidence lies).
+     */
     static CaseScore score(CaseData d, AuditParams p) {
-        List<AuditFinding> findings = d.findings().stream().map(f -> f.rejudge(p)).toList();
+        List<AuditFinding> findings = d.findings().stream()
+                .filter(f -> f.scope() == io.shortcutlens.audit.Scope.POSITION_FREE || f.finding().meanShare() >= p.detector().minShare())
+                .map(f -> f.rejudge(p)).toList();
         List<String> cues = GlobalCueProbe.explainedByShortcuts(d.cues().stream().map(c -> GlobalCueProbe.rejudge(c, p)).toList(), findings).stream()
                 .filter(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE)
                 .map(GlobalCueProbe.Cue::className).distinct().sorted().toList();
@@ -287,9 +294,10 @@ public final class DecoyFamilyJob implements Callable<Integer> {
     }
 
     /**
-     * The decision thresholds (flip gap, transplant gap, cue leave gap) with the best F1 of shortcut and cue verdicts on
-     * half {@code on}, ties to the defaults, and both halves' figures under them. Candidates are found at the defaults
-     * (the detectors are not re-run): the split fits the verdict rules.
+     * The decision thresholds (flip gap, transplant gap, cue leave gap, the cue's share carried by its images, the
+     * regions' minimum share) with the best F1 of shortcut and cue verdicts on half {@code on}, ties to the defaults, and
+     * both halves' figures under them. Candidates are found at the defaults (the detectors are not re-run): a higher
+     * minimum share leaves out the findings below it, with their p-values still adjusted over every candidate.
      */
     static Split split(List<CaseData> data, int on) {
         AuditParams d = AuditParams.defaults();
@@ -300,13 +308,18 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         for (double flip : new double[] {0.1, 0.2, 0.3, 0.4}) {
             for (double transplant : new double[] {0.1, 0.2, 0.3}) {
                 for (double cue : new double[] {0.3, 0.4, 0.5, 0.6, 0.7}) {
-                    AuditParams p = new AuditParams(d.detector(), d.alpha(), flip, d.control(), d.objectOverlap(), transplant, d.minTransplantRatio(),
-                            d.minSufficiencyGap(), d.maxSpread(), d.minDistance(), d.minStamped(), d.minSupportGap(), cue, d.minCueEnterGap(),
-                            d.minCueShift());
-                    double f1 = Totals.of(mine.stream().map(x -> score(x, p)).toList()).f1();
-                    if (f1 > bestF1 + 1e-9) {
-                        bestF1 = f1;
-                        best = p;
+                    for (double shift : new double[] {0.7, 0.8, 0.9}) {
+                        for (double share : new double[] {d.detector().minShare(), d.detector().minShare() + 0.1}) {
+                            DetectorParams q = d.detector();
+                            AuditParams p = new AuditParams(new DetectorParams(share, q.imageShare(), q.minConsistency(), q.minContrast(), q.maxArea(),
+                                    q.minImages()), d.alpha(), flip, d.control(), d.objectOverlap(), transplant, d.minTransplantRatio(),
+                                    d.minSufficiencyGap(), d.maxSpread(), d.minDistance(), d.minStamped(), d.minSupportGap(), cue, d.minCueEnterGap(), shift);
+                            double f1 = Totals.of(mine.stream().map(x -> score(x, p)).toList()).f1();
+                            if (f1 > bestF1 + 1e-9) {
+                                bestF1 = f1;
+                                best = p;
+                            }
+                        }
                     }
                 }
             }
@@ -337,9 +350,11 @@ public final class DecoyFamilyJob implements Callable<Integer> {
             String on = s.chosenOn() == 0 ? "A" : "B";
             String other = s.chosenOn() == 0 ? "B" : "A";
             AuditParams p = s.params();
-            b.append(String.format(Locale.ROOT, "thresholds chosen on half %s (min flip gap %.1f, min transplant gap %.1f, min cue leave gap %.1f):"
+            b.append(String.format(Locale.ROOT, "thresholds chosen on half %s (min flip gap %.1f, min transplant gap %.1f, min cue leave gap %.1f,"
+                    + " min cue shift %.1f, min share %.2f):"
                     + " half %s precision %.2f recall %.2f; held-out half %s precision %.2f, recall %.2f (%d of %d true shortcuts and cues found,"
-                    + " %d verdicts false); clean: %d shortcut verdicts%n", on, p.minFlipGap(), p.minTransplantGap(), p.minCueLeaveGap(), on,
+                    + " %d verdicts false); clean: %d shortcut verdicts%n", on, p.minFlipGap(), p.minTransplantGap(), p.minCueLeaveGap(), p.minCueShift(),
+                    p.detector().minShare(), on,
                     s.chosenHalf().allPrecision(), s.chosenHalf().allRecall(), other, s.otherHalf().allPrecision(), s.otherHalf().allRecall(),
                     s.otherHalf().hits() + s.otherHalf().cueHits(), s.otherHalf().truth() + s.otherHalf().cueTruth(),
                     s.otherHalf().flagged() - s.otherHalf().hits() + s.otherHalf().falseCues(), s.otherHalf().cleanShortcuts()));

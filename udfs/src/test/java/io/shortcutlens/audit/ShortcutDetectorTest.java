@@ -182,7 +182,9 @@ class ShortcutDetectorTest {
 
     @Test
     void aSubgroupSplitByTheClusteringIsReportedWhole() {
-        DetectorParams p = DetectorParams.defaults();
+        DetectorParams d = DetectorParams.defaults();
+        // a minimum share of 0.35: the faint part below lies between it and the concentrated clusters
+        DetectorParams p = new DetectorParams(0.35, d.imageShare(), d.minConsistency(), d.minContrast(), d.maxArea(), d.minImages());
         Region tag = new Region(G, 1, 5, 2);
         List<float[]> tagged = images(18, tag, 1.0, 21);
         List<float[]> plain = images(42, null, 0, 22);
