@@ -69,6 +69,8 @@ final class AuditTables {
         f("cue_kind", DataTypes.StringType, true),
         // a position-free finding: the share of the class's own blocks in which the same piece recurs, and of the controls
         f("recurring_share", DataTypes.DoubleType, true), f("recurring_control_share", DataTypes.DoubleType, true),
+        // a global cue: how far the class's own images carry what the removing change takes away (0.5: a typical class)
+        f("cue_carried", DataTypes.DoubleType, true),
     });
 
     /** One row per regional finding, then one per class with a global cue ({@code scope = global}, no region). */
@@ -94,7 +96,7 @@ final class AuditTables {
                     c.objectOverlap(), null, null, null, null, null, null, c.verdict().label(), c.judgement().reason(), fillName, thresholds,
                     String.valueOf(modelId), runId, share(c).low(), share(c).high(), flips(c).low(), flips(c).high(), null,
                     c.scope() == io.shortcutlens.audit.Scope.POSITION_FREE ? c.evidence().recurring().share() : null,
-                    c.scope() == io.shortcutlens.audit.Scope.POSITION_FREE ? c.evidence().recurring().controlShare() : null));
+                    c.scope() == io.shortcutlens.audit.Scope.POSITION_FREE ? c.evidence().recurring().controlShare() : null, null));
         }
         int id = findings.stream().mapToInt(AuditFinding::id).max().orElse(-1) + 1;
         for (GlobalCueProbe.Cue q : cues) {
@@ -105,7 +107,8 @@ final class AuditTables {
                     null, null, null, q.classImages(), null, null, null, null, null, q.classImages(), null, null, null, null, null, q.pAdjusted(), null, null,
                     null, null, null, null, null, null, null, null, null, null, null, q.leaveWith().label(), q.enterWith().label(), q.leaveRate(),
                     q.othersLeaveRate(), q.enterRate(), q.typicalEnterRate(), q.judgement().verdict().label(), q.judgement().reason(), fillName,
-                    thresholds, String.valueOf(modelId), runId, null, null, null, null, q.kind().label(), null, null));
+                    thresholds, String.valueOf(modelId), runId, null, null, null, null, q.kind().label(), null, null,
+                    Double.isNaN(q.shift()) ? null : q.shift()));
         }
         tables.replace(spark.createDataFrame(rows, FINDINGS).coalesce(1), path);
     }
