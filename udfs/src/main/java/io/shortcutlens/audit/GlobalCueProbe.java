@@ -74,13 +74,14 @@ public final class GlobalCueProbe {
         }
 
         /**
-         * Whether the class's images carry the property (at least {@code minCueShift}), and the clause that says so;
-         * a cue not measured on its images (NaN) is judged by its tests alone.
+         * Whether the class's images carry the property (at least {@code minCueShift}); a cue not measured on its images
+         * (NaN) is judged by its tests alone.
          */
         boolean carried(AuditParams p) {
             return Double.isNaN(shift) || shift >= p.minCueShift();
         }
 
+        /** The reason's clause on the class's images; empty where they were not measured. */
         String shiftClause() {
             if (Double.isNaN(shift)) {
                 return "";
