@@ -208,9 +208,10 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         boolean global = !o.decoy().localised() && !o.decoy().poisoned().isEmpty();
         List<String> reliance = o.reliance().stream().map(r -> String.format(Locale.ROOT, "%s %d/%d", r.className(), r.changedWithout(),
                 r.rightWithSwatch())).toList();
+        int half = half(data);
         for (String method : methods) {
             data.add(new CaseData(name, method, relied, global, f -> DecoyJob.atSwatch(f, o.decoy()), mine(audit, method), audit.cues(), reliance,
-                    half(data)));
+                    half));
         }
     }
 
@@ -261,8 +262,9 @@ public final class DecoyFamilyJob implements Callable<Integer> {
             double x1 = (double) (r.col() + r.width()) / r.grid();
             return y0 < b[2] && b[0] < y1 && x0 < b[3] && b[1] < x1;
         }));
+        int half = half(data);
         for (String method : methods) {
-            data.add(new CaseData(name, method, relied, global, at, mine(result, method), result.cues(), reliance, half(data)));
+            data.add(new CaseData(name, method, relied, global, at, mine(result, method), result.cues(), reliance, half));
         }
     }
 
@@ -270,7 +272,7 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         return audit.findings().stream().filter(f -> f.finding().method().equals(method)).toList();
     }
 
-    /** Cases alternate between the two halves in the order they are run (both methods of a case in one half). */
+    /** Cases alternate between the two halves in the order they are run: the half of the next case (both its methods go there). */
     private static int half(List<CaseData> data) {
         return (int) (data.stream().map(CaseData::caseName).distinct().count() % 2);
     }
