@@ -39,7 +39,7 @@ public final class DecoyFamilyJob implements Callable<Integer> {
 
     @Option(names = "--cases", split = ",", paramLabel = "NAME", description = "Cases (decoy variants, see ./submit.sh decoy --help); none: only --colour-cases.")
     List<String> cases = new ArrayList<>(List.of("standard", "top-right", "edge", "line", "centre", "places", "half", "dimmed", "low-contrast", "background",
-            "background-fine", "background-coarse", "clean"));
+            "background-fine", "background-coarse", "anywhere", "anywhere-small", "dark-dot", "clean"));
 
     @Option(names = "--lime-cases", split = ",", paramLabel = "NAME", description = "Cases audited with LIME maps as well as occlusion.")
     List<String> limeCases = new ArrayList<>(List.of("standard", "edge", "line", "places", "half", "clean"));
