@@ -311,7 +311,7 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         for (double flip : new double[] {0.1, 0.2, 0.3, 0.4}) {
             for (double transplant : new double[] {0.1, 0.2, 0.3}) {
                 for (double cue : new double[] {0.3, 0.4, 0.5, 0.6, 0.7}) {
-                    for (double shift : new double[] {0.8, 0.9, 0.95}) {
+                    for (double shift : new double[] {0.7, 0.8, 0.9}) {
                         for (double share : new double[] {d.detector().minShare(), d.detector().minShare() + 0.1}) {
                             DetectorParams q = d.detector();
                             AuditParams p = new AuditParams(new DetectorParams(share, q.imageShare(), q.minConsistency(), q.minContrast(), q.maxArea(),

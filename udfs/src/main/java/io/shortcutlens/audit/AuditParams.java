@@ -40,7 +40,7 @@ public record AuditParams(DetectorParams detector, double alpha, double minFlipG
     }
 
     public static AuditParams defaults() {
-        return new AuditParams(DetectorParams.defaults(), 0.01, 0.2, ControlChoice.STRONGEST, 0.5, 0.2, 2.0, 0.3, 0.15, 1.0, 0.1, 0.1, 0.5, 0.1, 0.9);
+        return new AuditParams(DetectorParams.defaults(), 0.01, 0.2, ControlChoice.STRONGEST, 0.5, 0.2, 2.0, 0.3, 0.15, 1.0, 0.1, 0.1, 0.5, 0.1, 0.8);
     }
 
     /** The thresholds as one JSON object, the {@code thresholds} column of every finding. */
