@@ -251,7 +251,7 @@ public final class DecoyFamilyJob implements Callable<Integer> {
                 relied.add(e.getKey());
             }
         });
-        boolean global = !truth.path("localised").asBoolean();
+        boolean global = !truth.path("localised").asBoolean() && !relied.isEmpty();
         List<double[]> boxes = new ArrayList<>();
         truth.path("boxes").forEach(b -> boxes.add(new double[] {b.get(0).asDouble(), b.get(1).asDouble(), b.get(2).asDouble(), b.get(3).asDouble()}));
         java.util.function.Predicate<AuditFinding> at = f -> boxes.isEmpty() || f.places().stream().allMatch(pl -> boxes.stream().anyMatch(b -> {
