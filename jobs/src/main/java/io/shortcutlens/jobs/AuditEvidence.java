@@ -269,7 +269,7 @@ final class AuditEvidence {
 
     /**
      * The global-cue probe on up to {@code perClass} images of each class (seeded choice): every image as is and under
-     * every whole-image change, then the per-change confusion (aggregated on the executors) into per-class counts.
+     * every whole-image change, then the per-change confusion into per-class counts, and each image's properties.
      */
     static CueProbe globalCounts(Passes passes, List<String> classNames, Dataset<Row> view, int perClass) {
         if (perClass <= 0) {
@@ -285,20 +285,22 @@ final class AuditEvidence {
         Dataset<Row> probed = passes.run(sample, GlobalCuePartition.INPUT, new GlobalCuePartition(passes.staged().spec(),
                 passes.staged().shippedName(), passes.normalisation(), passes.limits(), passes.hadoop()), GlobalCuePartition.OUTPUT)
                 .where(col("error").isNull());
+        // one action over the sample (a few rows a class): its passes run once, and the driver counts
         long[][][] confusion = new long[changes.size()][classNames.size()][classNames.size()];
-        for (Row r : probed.select(col("predicted_index"), posexplode(col("adjusted_index")).as(new String[] {"change", "adjusted"}))
-                .groupBy("change", "predicted_index", "adjusted").count().collectAsList()) {
-            confusion[r.getInt(0)][r.getInt(1)][r.getInt(2)] = r.getLong(3);
+        List<String> classOf = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        for (Row r : probed.select("predicted_index", "adjusted_index", "properties").collectAsList()) {
+            int predicted = r.getInt(0);
+            List<Integer> adjusted = r.getList(1);
+            for (int t = 0; t < adjusted.size(); t++) {
+                confusion[t][predicted][adjusted.get(t)]++;
+            }
+            classOf.add(classNames.get(predicted));
+            values.add(r.getList(2).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray());
         }
         List<GlobalCueProbe.Count> out = new ArrayList<>();
         for (int t = 0; t < changes.size(); t++) {
             out.addAll(GlobalCueProbe.counts(classNames, changes.get(t), confusion[t]));
-        }
-        List<String> classOf = new ArrayList<>();
-        List<double[]> values = new ArrayList<>();
-        for (Row r : probed.select("predicted_index", "properties").collectAsList()) {
-            classOf.add(classNames.get(r.getInt(0)));
-            values.add(r.getList(1).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray());
         }
         return new CueProbe(out, PropertyShift.of(classOf, values));
     }
