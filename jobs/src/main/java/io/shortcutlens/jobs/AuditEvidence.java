@@ -275,13 +275,15 @@ final class AuditEvidence {
         if (perClass <= 0) {
             return CueProbe.NONE;
         }
-        List<Row> sample = view.where(col("path").isNotNull()).select("class", "image_id", "path").distinct()
+        // one map an image (the first method's): the context probe hides what it ranks highest
+        List<Row> sample = view.where(col("path").isNotNull()).groupBy("class", "image_id", "path")
+                .agg(org.apache.spark.sql.functions.min_by(col("mass_grid"), col("method")).as("mass_grid"))
                 .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy(xxhash64(col("image_id"), lit(passes.seed())), col("image_id"))))
-                .where(col("rank").leq(perClass)).select("image_id", "path").collectAsList();
+                .where(col("rank").leq(perClass)).select("image_id", "path", "mass_grid").collectAsList();
         if (sample.isEmpty()) {
             return CueProbe.NONE;
         }
-        List<ImageAdjustment> changes = ImageAdjustment.forChannels(passes.staged().model().inputShape().channels());
+        List<ImageAdjustment> changes = ImageAdjustment.probed(passes.staged().model().inputShape().channels());
         Dataset<Row> probed = passes.run(sample, GlobalCuePartition.INPUT, new GlobalCuePartition(passes.staged().spec(),
                 passes.staged().shippedName(), passes.normalisation(), passes.limits(), passes.hadoop()), GlobalCuePartition.OUTPUT)
                 .where(col("error").isNull());

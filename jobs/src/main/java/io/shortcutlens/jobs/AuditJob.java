@@ -158,6 +158,10 @@ public final class AuditJob implements Callable<Integer> {
             "median over other classes of the chance that one of its images lies further that way than one of theirs (0.5: typical)."})
     double minCueShift = AuditParams.defaults().minCueShift();
 
+    @Option(names = "--min-context-keep", paramLabel = "F", description = {"Context cue: with the half of each image its map ranks highest",
+            "hidden, of the images a typical class loses the class must keep this share (its background carries it, not its object)."})
+    double minContextKeep = AuditParams.defaults().minContextKeep();
+
     @Option(names = "--annotations", paramLabel = "TABLE", description = {"Objects: a table with a 'path' (as in the explanations) and a 'box'",
         "(x0, y0, x1, y1 as fractions of the image) and/or a 'mask' column (an encoded image, non-zero = object). Adds relevance",
         "mass and the pointing game per image and class; a confirmed region whose evidence lies on the objects is an 'object_part'."})
@@ -349,10 +353,10 @@ public final class AuditJob implements Callable<Integer> {
         AuditEvidence.CueProbe cueProbe = AuditEvidence.globalCounts(passes, classNames, view, cueImages);
         List<GlobalCueProbe.Count> cueCounts = cueProbe.counts();
         List<GlobalCueProbe.Cue> cues = GlobalCueProbe.judge(cueCounts, cueProbe.shifts(), params);
-        int changes = io.shortcutlens.audit.ImageAdjustment.forChannels(staged.model().inputShape().channels()).size();
+        int changes = io.shortcutlens.audit.ImageAdjustment.probed(staged.model().inputShape().channels()).size();
         long cueImagesProbed = cueCounts.stream().filter(q -> q.adjustment() == io.shortcutlens.audit.ImageAdjustment.SHUFFLED)
                 .mapToLong(GlobalCueProbe.Count::classImages).sum();
-        LOG.info("[4/5] global and texture cue probe: {} images x {} passes = {} forward passes", cueImagesProbed, changes + 1,
+        LOG.info("[4/5] global, texture and context cue probe: {} images x {} passes = {} forward passes", cueImagesProbed, changes + 1,
                 cueImagesProbed * (changes + 1));
         List<Region> blocks = PositionFree.blocks(grid, maxArea);
         List<ShortcutFinding> moving = PositionFree.candidates(AuditEvidence.positionFreeStats(view, blocks, params), params.detector(), blocks);
@@ -415,7 +419,8 @@ public final class AuditJob implements Callable<Integer> {
     AuditParams params() {
         return new AuditParams(new DetectorParams(minShare, imageShare, minConsistency, minContrast, maxArea, minImages), alpha, minFlipGap,
                 controlKind, AuditParams.defaults().objectOverlap(), minTransplantGap, minTransplantRatio, minSufficiencyGap, maxSpread, minDistance, minStamped,
-                minSupportGap, minCueLeaveGap, minCueEnterGap, minCueShift);
+                minSupportGap, minCueLeaveGap, minCueEnterGap, minCueShift,
+                minContextKeep);
     }
 
     /** The model to re-predict with ({@code model}, else the explained one), loaded on the driver and shipped to the executors. */

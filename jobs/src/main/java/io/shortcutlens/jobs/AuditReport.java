@@ -273,7 +273,11 @@ final class AuditReport {
                         .append(Html.text(f.judgement().reason())).append("</li>\n");
             }
             for (GlobalCueProbe.Cue c : global) {
-                h.append("<li>").append(badge(Verdict.GLOBAL_CUE)).append(" <b>").append(Html.text(c.className())).append("</b> · ").append(c.kind() == GlobalCueProbe.Kind.TEXTURE ? "texture over the image" : "whole image").append(" · ")
+                h.append("<li>").append(badge(Verdict.GLOBAL_CUE)).append(" <b>").append(Html.text(c.className())).append("</b> · ").append(switch (c.kind()) {
+                    case TEXTURE -> "texture over the image";
+                    case CONTEXT -> "context around the object";
+                    case WHOLE_IMAGE -> "whole image";
+                }).append(" · ")
                         .append(Html.text(c.judgement().reason())).append("</li>\n");
             }
             h.append("</ul>\n");
@@ -391,13 +395,15 @@ final class AuditReport {
                 .append(" balance): how many a change makes leave the class, against other classes' images, and how many other images the opposite")
                 .append(" change turns into the class, against a typical class. Texture cues (a pattern spread over the image): how many of the")
                 .append(" class's images a low-pass makes leave it, and how many shuffling the image's tiles (its shape broken, its texture kept)")
-                .append(" keeps in it, each against other classes' images. <i>Carried</i>: whether the class's own images have more of what the")
+                .append(" keeps in it, each against other classes' images. Context cues (the background around the object): how many of the")
+                .append(" class's images leave it and stay in it with their object — the half of the image their own map ranks highest — hidden,")
+                .append(" against a typical class keeping its own or other images becoming it. <i>Carried</i>: whether the class's own images have more of what the")
                 .append(" removing change takes away (darker images for a class brightening removes, a finer pattern for one a low-pass removes):")
                 .append(" the share of pairs, one of its images and one of another class's, where its image lies further that way (median over")
                 .append(" classes; 0.50 is a typical class). A class a model calls every degraded image leaves under the change without carrying")
                 .append(" anything.</p>\n<table id=\"global-cues\"><tr><th class=\"l\">class</th>")
-                .append("<th class=\"l\">kind</th><th class=\"l\">removed by</th><th>leave</th><th>others leave</th>")
-                .append("<th class=\"l\">created (whole image) or kept (texture) by</th><th>enter / keep</th>")
+                .append("<th class=\"l\">kind</th><th class=\"l\">removed (context: kept) by</th><th>leave / keep</th><th>others</th>")
+                .append("<th class=\"l\">created (whole image) or kept (texture, context) by</th><th>enter / keep</th>")
                 .append("<th>typical enter / others keep</th><th>carried</th><th>p (Holm)</th><th class=\"l\">verdict</th></tr>\n");
         for (GlobalCueProbe.Cue c : cues) {
             h.append("<tr><td class=\"l\">").append(Html.text(c.className())).append("</td><td class=\"l\">").append(c.kind().label())

@@ -316,11 +316,15 @@ public final class DecoyFamilyJob implements Callable<Integer> {
                             DetectorParams q = d.detector();
                             AuditParams p = new AuditParams(new DetectorParams(share, q.imageShare(), q.minConsistency(), q.minContrast(), q.maxArea(),
                                     q.minImages()), d.alpha(), flip, d.control(), d.objectOverlap(), transplant, d.minTransplantRatio(),
-                                    d.minSufficiencyGap(), d.maxSpread(), d.minDistance(), d.minStamped(), d.minSupportGap(), cue, d.minCueEnterGap(), shift);
-                            double f1 = Totals.of(mine.stream().map(x -> score(x, p)).toList()).f1();
-                            if (f1 > bestF1 + 1e-9) {
-                                bestF1 = f1;
-                                best = p;
+                                    d.minSufficiencyGap(), d.maxSpread(), d.minDistance(), d.minStamped(), d.minSupportGap(), cue, d.minCueEnterGap(), shift,
+                                    d.minContextKeep());
+                            for (double context : new double[] {0.7, 0.8, 0.9}) {
+                                AuditParams pc = p.withContextKeep(context);
+                                double f1 = Totals.of(mine.stream().map(x -> score(x, pc)).toList()).f1();
+                                if (f1 > bestF1 + 1e-9) {
+                                    bestF1 = f1;
+                                    best = pc;
+                                }
                             }
                         }
                     }
@@ -354,10 +358,10 @@ public final class DecoyFamilyJob implements Callable<Integer> {
             String other = s.chosenOn() == 0 ? "B" : "A";
             AuditParams p = s.params();
             b.append(String.format(Locale.ROOT, "thresholds chosen on half %s (min flip gap %.1f, min transplant gap %.1f, min cue leave gap %.1f,"
-                    + " min cue shift %.1f, min share %.2f):"
+                    + " min cue shift %.1f, min context keep %.1f, min share %.2f):"
                     + " half %s precision %.2f recall %.2f; held-out half %s precision %.2f, recall %.2f (%d of %d true shortcuts and cues found,"
                     + " %d verdicts false); clean: %d shortcut verdicts%n", on, p.minFlipGap(), p.minTransplantGap(), p.minCueLeaveGap(), p.minCueShift(),
-                    p.detector().minShare(), on,
+                    p.minContextKeep(), p.detector().minShare(), on,
                     s.chosenHalf().allPrecision(), s.chosenHalf().allRecall(), other, s.otherHalf().allPrecision(), s.otherHalf().allRecall(),
                     s.otherHalf().hits() + s.otherHalf().cueHits(), s.otherHalf().truth() + s.otherHalf().cueTruth(),
                     s.otherHalf().flagged() - s.otherHalf().hits() + s.otherHalf().falseCues(), s.otherHalf().cleanShortcuts()));

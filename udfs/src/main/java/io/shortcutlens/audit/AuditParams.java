@@ -23,10 +23,13 @@ import java.util.Locale;
  * @param minCueEnterGap    global cue: share of other images that enter the class under the opposite change, over the typical class's
  * @param minCueShift       global cue: the class's images carry what the removing change takes away: the median over other classes
  *                          of the chance that one of its images lies further on that side than one of theirs ({@link PropertyShift})
+ * @param minContextKeep    context cue: of the images a typical class loses with its object hidden, the share the class keeps
+ *                          ({@link ContextCue}): its leave rate at most {@code 1 - minContextKeep} times the baseline's
  */
 public record AuditParams(DetectorParams detector, double alpha, double minFlipGap, ControlChoice control, double objectOverlap,
                           double minTransplantGap, double minTransplantRatio, double minSufficiencyGap, double maxSpread, double minDistance, double minStamped,
-                          double minSupportGap, double minCueLeaveGap, double minCueEnterGap, double minCueShift) implements Serializable {
+                          double minSupportGap, double minCueLeaveGap, double minCueEnterGap, double minCueShift,
+                          double minContextKeep) implements Serializable {
 
     public AuditParams {
         for (double p : new double[] {alpha, objectOverlap, minStamped}) {
@@ -40,7 +43,13 @@ public record AuditParams(DetectorParams detector, double alpha, double minFlipG
     }
 
     public static AuditParams defaults() {
-        return new AuditParams(DetectorParams.defaults(), 0.01, 0.2, ControlChoice.STRONGEST, 0.5, 0.2, 2.0, 0.3, 0.15, 1.0, 0.1, 0.1, 0.5, 0.1, 0.8);
+        return new AuditParams(DetectorParams.defaults(), 0.01, 0.2, ControlChoice.STRONGEST, 0.5, 0.2, 2.0, 0.3, 0.15, 1.0, 0.1, 0.1, 0.5, 0.1, 0.8, 0.8);
+    }
+
+    /** The same thresholds with another context-cue keep share (the family's threshold split tries several). */
+    public AuditParams withContextKeep(double keep) {
+        return new AuditParams(detector, alpha, minFlipGap, control, objectOverlap, minTransplantGap, minTransplantRatio, minSufficiencyGap, maxSpread,
+                minDistance, minStamped, minSupportGap, minCueLeaveGap, minCueEnterGap, minCueShift, keep);
     }
 
     /** The thresholds as one JSON object, the {@code thresholds} column of every finding. */
@@ -49,8 +58,9 @@ public record AuditParams(DetectorParams detector, double alpha, double minFlipG
         return String.format(Locale.ROOT, "{\"min_share\":%s,\"image_share\":%s,\"min_consistency\":%s,\"min_contrast\":%s,\"max_area\":%s,"
                 + "\"min_images\":%d,\"alpha\":%s,\"min_flip_gap\":%s,\"control\":\"%s\",\"clusters\":%d,\"object_overlap\":%s,"
                 + "\"min_transplant_gap\":%s,\"min_transplant_ratio\":%s,\"min_sufficiency_gap\":%s,\"max_spread\":%s,\"min_distance\":%s,\"min_stamped\":%s,"
-                + "\"min_support_gap\":%s,\"min_cue_leave_gap\":%s,\"min_cue_enter_gap\":%s,\"min_cue_shift\":%s}", d.minShare(), d.imageShare(), d.minConsistency(),
+                + "\"min_support_gap\":%s,\"min_cue_leave_gap\":%s,\"min_cue_enter_gap\":%s,\"min_cue_shift\":%s,\"min_context_keep\":%s}", d.minShare(), d.imageShare(), d.minConsistency(),
                 d.minContrast(), d.maxArea(), d.minImages(), alpha, minFlipGap, control.name().toLowerCase(Locale.ROOT), clusters, objectOverlap,
-                minTransplantGap, minTransplantRatio, minSufficiencyGap, maxSpread, minDistance, minStamped, minSupportGap, minCueLeaveGap, minCueEnterGap, minCueShift);
+                minTransplantGap, minTransplantRatio, minSufficiencyGap, maxSpread, minDistance, minStamped, minSupportGap, minCueLeaveGap, minCueEnterGap, minCueShift,
+                minContextKeep);
     }
 }

@@ -37,9 +37,12 @@ public final class GlobalCueProbe {
         }
     }
 
-    /** Which kind of cue a {@link Cue} tests: a whole-image property (a pair of opposite changes) or a texture spread over the image. */
+    /**
+     * Which kind of cue a {@link Cue} tests: a whole-image property (a pair of opposite changes), a texture spread over the
+     * image ({@link TextureCue}), or the context around the object ({@link ContextCue}).
+     */
     public enum Kind {
-        WHOLE_IMAGE, TEXTURE;
+        WHOLE_IMAGE, TEXTURE, CONTEXT;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -53,7 +56,10 @@ public final class GlobalCueProbe {
      * shape-breaking one: {@code enterWith} is {@link ImageAdjustment#SHUFFLED}, {@code enterRate} the share of the
      * class's images it keeps in the class, {@code typicalEnterRate} the share of other classes' images it keeps in
      * theirs (the median class) or the share of other classes' shuffled images that become the class, whichever is larger,
-     * and {@code otherImages} the number of other classes' images. {@code shift} says whether the class's own images carry
+     * and {@code otherImages} the number of other classes' images. For a {@link Kind#CONTEXT} cue both changes are
+     * {@link ImageAdjustment#OBJECT_HIDDEN}: {@code leaveRate} the share of the class's images it removes and
+     * {@code othersLeaveRate} the baseline's, {@code enterRate} the share kept and {@code typicalEnterRate} the baseline (a
+     * typical class keeping its own, or other images becoming the class). {@code shift} says whether the class's own images carry
      * the property the removing change moves ({@link PropertyShift#against}: 0.5 no different from a typical class, 1 every
      * one of them beyond every other class's image; NaN where it was not measured).
      */
@@ -170,11 +176,15 @@ public final class GlobalCueProbe {
             p.add(t.pValue());
             tested.add(t.cue().withShift(shifts.against(t.cue().className(), t.cue().leaveWith())));
         }
+        for (TextureCue.Tested t : ContextCue.test(byAdjustment)) {
+            p.add(t.pValue());
+            tested.add(t.cue());
+        }
         double[] adjusted = SignTest.holm(p.stream().mapToDouble(Double::doubleValue).toArray());
         Map<List<String>, Cue> best = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)));
         for (int i = 0; i < tested.size(); i++) {
             Cue t = tested.get(i);
-            Cue c = t.judged(adjusted[i], t.kind() == Kind.TEXTURE ? TextureCue.decide(t, adjusted[i], params) : decide(t, adjusted[i], params));
+            Cue c = t.judged(adjusted[i], decide(t, adjusted[i], params));
             List<String> key = List.of(c.className(), c.kind().label());
             Cue before = best.get(key);
             if (before == null || stronger(c, before, params)) {
@@ -187,7 +197,7 @@ public final class GlobalCueProbe {
 
     /** The cue judged again under other thresholds (its tests and adjusted p unchanged): the family's threshold split uses it. */
     public static Cue rejudge(Cue c, AuditParams p) {
-        return c.judged(c.pAdjusted(), c.kind() == Kind.TEXTURE ? TextureCue.decide(c, c.pAdjusted(), p) : decide(c, c.pAdjusted(), p));
+        return c.judged(c.pAdjusted(), decide(c, c.pAdjusted(), p));
     }
 
     /**
@@ -221,13 +231,23 @@ public final class GlobalCueProbe {
 
     /** The weaker of the two gaps, each over its minimum: at least 1 for a cue. */
     static double strength(Cue c, AuditParams p) {
-        if (c.kind() == Kind.TEXTURE) {
-            return TextureCue.strength(c, p);
-        }
-        return Math.min((c.leaveRate() - c.othersLeaveRate()) / p.minCueLeaveGap(), (c.enterRate() - c.typicalEnterRate()) / p.minCueEnterGap());
+        return switch (c.kind()) {
+            case TEXTURE -> TextureCue.strength(c, p);
+            case CONTEXT -> ContextCue.strength(c, p);
+            case WHOLE_IMAGE -> Math.min((c.leaveRate() - c.othersLeaveRate()) / p.minCueLeaveGap(), (c.enterRate() - c.typicalEnterRate()) / p.minCueEnterGap());
+        };
     }
 
+    /** The verdict of one test by its kind's rule. */
     static Judgement decide(Cue c, double pAdjusted, AuditParams p) {
+        return switch (c.kind()) {
+            case TEXTURE -> TextureCue.decide(c, pAdjusted, p);
+            case CONTEXT -> ContextCue.decide(c, pAdjusted, p);
+            case WHOLE_IMAGE -> decideWholeImage(c, pAdjusted, p);
+        };
+    }
+
+    private static Judgement decideWholeImage(Cue c, double pAdjusted, AuditParams p) {
         String figures = String.format(Locale.ROOT, "%s makes %.0f%% of its %d images leave it (other classes %.0f%%) and %s turns %.0f%% of %d"
                 + " other images into it (a typical class %.0f%%), p %.1e", c.leaveWith().label(), 100 * c.leaveRate(), c.classImages(),
                 100 * c.othersLeaveRate(), c.enterWith().label(), 100 * c.enterRate(), c.otherImages(), 100 * c.typicalEnterRate(), pAdjusted)

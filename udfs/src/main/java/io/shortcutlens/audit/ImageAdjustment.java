@@ -24,9 +24,15 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * shape (a 4 × 4 grid of tiles permuted, no tile left in place), {@link #LOW_PASS} and {@link #LOW_PASS_COARSE} remove
  * fine patterns at two scales (a box blur applied twice, of radius 1/14 and 1/7 of the side: a triangle filter, unlike
  * {@link #BLURRED}'s 1/28, which keeps patterns of a few pixels). They have no opposite; {@link TextureCue} judges them.
+ * {@link #OBJECT_HIDDEN} hides the half of the image its own map ranks highest and keeps the context; it needs the map
+ * ({@link #hideObject}), and {@link ContextCue} judges it.
  */
 public enum ImageAdjustment {
-    BRIGHTER, DARKER, MORE_CONTRAST, LESS_CONTRAST, SHARPER, BLURRED, JPEG, WARMER, COOLER, SHUFFLED, LOW_PASS, LOW_PASS_COARSE;
+    BRIGHTER, DARKER, MORE_CONTRAST, LESS_CONTRAST, SHARPER, BLURRED, JPEG, WARMER, COOLER, SHUFFLED, LOW_PASS, LOW_PASS_COARSE, OBJECT_HIDDEN;
+
+    /** The share of an image's cells taken as its object: those its own map ranks highest. */
+    static final double OBJECT_SHARE = 0.5;
+
 
     /** Tiles per side of {@link #SHUFFLED}. */
     static final int TILES = 4;
@@ -37,13 +43,18 @@ public enum ImageAdjustment {
 
     /** Whether the change has an {@link #opposite} (the whole-image pairs); the spread probes have none. */
     public boolean paired() {
-        return this != SHUFFLED && this != LOW_PASS && this != LOW_PASS_COARSE;
+        return this != SHUFFLED && this != LOW_PASS && this != LOW_PASS_COARSE && !needsMap();
+    }
+
+    /** Whether the change needs the image's own explanation ({@link #hideObject}): the context probe's, which takes what the map ranks highest as the object. */
+    public boolean needsMap() {
+        return this == OBJECT_HIDDEN;
     }
 
     /** The change in the other direction; JPEG's is sharpening (both are about fine detail). */
     public ImageAdjustment opposite() {
         return switch (this) {
-            case SHUFFLED, LOW_PASS, LOW_PASS_COARSE -> throw new IllegalStateException(this + " has no opposite: it is judged by TextureCue");
+            case SHUFFLED, LOW_PASS, LOW_PASS_COARSE, OBJECT_HIDDEN -> throw new IllegalStateException(this + " has no opposite: it is judged by TextureCue");
             case BRIGHTER -> DARKER;
             case DARKER -> BRIGHTER;
             case MORE_CONTRAST -> LESS_CONTRAST;
@@ -67,7 +78,7 @@ public enum ImageAdjustment {
             case WARMER, COOLER -> ImageProperty.WARMTH;
             case LOW_PASS -> ImageProperty.FINE_PATTERN;
             case LOW_PASS_COARSE -> ImageProperty.COARSE_PATTERN;
-            case SHUFFLED -> null;
+            case SHUFFLED, OBJECT_HIDDEN -> null;
         };
     }
 
@@ -76,9 +87,79 @@ public enum ImageAdjustment {
         return this == BRIGHTER || this == MORE_CONTRAST || this == SHARPER || this == WARMER;
     }
 
-    /** The changes that apply to images with this many channels (colour balance needs three). */
+    /** The changes of the image alone that apply to images with this many channels (colour balance needs three). */
     public static List<ImageAdjustment> forChannels(int channels) {
-        return java.util.Arrays.stream(values()).filter(a -> channels == 3 || (a != WARMER && a != COOLER)).toList();
+        return java.util.Arrays.stream(values()).filter(a -> !a.needsMap() && (channels == 3 || (a != WARMER && a != COOLER))).toList();
+    }
+
+    /** Every change the cue probe makes, in the order of its passes: those of the image alone, then the context probe's. */
+    public static List<ImageAdjustment> probed(int channels) {
+        List<ImageAdjustment> out = new java.util.ArrayList<>(forChannels(channels));
+        out.add(OBJECT_HIDDEN);
+        return List.copyOf(out);
+    }
+
+    /**
+     * {@link #OBJECT_HIDDEN}: the image with its object hidden and its context kept. {@code massGrid} (a square grid of
+     * positive relevance over the image, row-major) ranks the cells; the highest-ranked {@link #OBJECT_SHARE} of them (ties:
+     * lower index first) are filled with the mean colour of the rest. The fill is the image's own, so no shade is foreign
+     * to it (a black fill would add a dark blob to a bright scene and be nothing on a black background).
+     */
+    public static float[] hideObject(float[] px, int c, int h, int w, float[] massGrid) {
+        boolean[] hidden = pixels(object(massGrid), h, w);
+        float[] out = px.clone();
+        fillWithRest(out, px, hidden, c, h * w);
+        return out;
+    }
+
+    /** The cells of the image's object: the highest-ranked {@link #OBJECT_SHARE} of {@code massGrid} (ties: lower index first). */
+    static boolean[] object(float[] massGrid) {
+        int grid = (int) Math.round(Math.sqrt(massGrid.length));
+        if (grid == 0 || grid * grid != massGrid.length) {
+            throw new IllegalArgumentException("a mass grid of " + massGrid.length + " cells is not square");
+        }
+        Integer[] order = new Integer[massGrid.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> massGrid[a] != massGrid[b] ? Float.compare(massGrid[b], massGrid[a]) : Integer.compare(a, b));
+        boolean[] top = new boolean[massGrid.length];
+        for (int i = 0; i < (int) Math.round(OBJECT_SHARE * massGrid.length); i++) {
+            top[order[i]] = true;
+        }
+        return top;
+    }
+
+    /** The cells of a square grid over an {@code h × w} image, pixel by pixel. */
+    private static boolean[] pixels(boolean[] cells, int h, int w) {
+        int grid = (int) Math.round(Math.sqrt(cells.length));
+        boolean[] out = new boolean[h * w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                out[y * w + x] = cells[Math.min(grid - 1, y * grid / h) * grid + Math.min(grid - 1, x * grid / w)];
+            }
+        }
+        return out;
+    }
+
+    /** Each channel's {@code hidden} pixels of {@code out} set to the mean of that channel's other pixels of {@code px}. */
+    private static void fillWithRest(float[] out, float[] px, boolean[] hidden, int c, int plane) {
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0;
+            int n = 0;
+            for (int i = 0; i < plane; i++) {
+                if (!hidden[i]) {
+                    sum += px[ch * plane + i];
+                    n++;
+                }
+            }
+            float fill = (float) (n == 0 ? 0 : sum / n);
+            for (int i = 0; i < plane; i++) {
+                if (hidden[i]) {
+                    out[ch * plane + i] = fill;
+                }
+            }
+        }
     }
 
     /** A changed copy of {@code px} ({@code c × h × w}, 0..255). */
@@ -130,6 +211,7 @@ public enum ImageAdjustment {
             }
             case JPEG -> jpeg(px, out, c, h, w, 0.1f);
             case SHUFFLED -> shuffle(px, out, c, h, w);
+            case OBJECT_HIDDEN -> throw new IllegalStateException(this + " needs the image's map: hideObject");
             case LOW_PASS, LOW_PASS_COARSE -> {
                 int r = Math.max(this == LOW_PASS ? 1 : 2, Math.round(Math.max(h, w) / (this == LOW_PASS ? 14f : 7f)));
                 float[] once = new float[px.length];

@@ -18,9 +18,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The global-cue probe inside a task: each input row is one sampled image; the output row holds its prediction as is
- * and under every whole-image change ({@link ImageAdjustment#forChannels}, in that order), all in one batch of passes, and
- * the image's own {@link ImageProperty} values (what each change moves).
+ * The global-cue probe inside a task: each input row is one sampled image with its map's mass grid; the output row
+ * holds its prediction as is and under every change of the probe ({@link ImageAdjustment#probed}, in that order: the
+ * whole-image changes, then its object hidden), all in one batch of passes, and the image's own {@link ImageProperty} values (what each change moves).
  */
 public final class GlobalCuePartition extends ImagePassPartition {
     private static final long serialVersionUID = 1L;
@@ -28,6 +28,7 @@ public final class GlobalCuePartition extends ImagePassPartition {
     public static final StructType INPUT = DataTypes.createStructType(new StructField[] {
         DataTypes.createStructField("image_id", DataTypes.StringType, false),
         DataTypes.createStructField("path", DataTypes.StringType, false),
+        DataTypes.createStructField("mass_grid", DataTypes.createArrayType(DataTypes.FloatType, false), false),
     });
 
     public static final StructType OUTPUT = DataTypes.createStructType(new StructField[] {
@@ -46,14 +47,19 @@ public final class GlobalCuePartition extends ImagePassPartition {
     Row passes(Row in, LoadedModel loaded, Images images) throws Exception {
         ImageTensor image = images.read(in.getString(1));
         InputShape shape = loaded.inputShape();
-        List<ImageAdjustment> changes = ImageAdjustment.forChannels(shape.channels());
+        List<ImageAdjustment> changes = ImageAdjustment.probed(shape.channels());
         int size = shape.size();
         float[] batch = new float[(changes.size() + 1) * size];
         System.arraycopy(image.input(), 0, batch, 0, size);
+        float[] grid = floats(in.getList(2));
         for (int i = 0; i < changes.size(); i++) {
-            float[] changed = normalisation.apply(changes.get(i).apply(image.pixels(), shape.channels(), shape.height(), shape.width()),
-                    shape.channels(), shape.pixels());
-            System.arraycopy(changed, 0, batch, (i + 1) * size, size);
+            ImageAdjustment change = changes.get(i);
+            float[] px = image.pixels();
+            float[] changed = switch (change) {
+                case OBJECT_HIDDEN -> ImageAdjustment.hideObject(px, shape.channels(), shape.height(), shape.width(), grid);
+                default -> change.apply(px, shape.channels(), shape.height(), shape.width());
+            };
+            System.arraycopy(normalisation.apply(changed, shape.channels(), shape.pixels()), 0, batch, (i + 1) * size, size);
         }
         ImageClassifier clf = loaded.classifier();
         float[] s = clf.scores(batch, changes.size() + 1);
@@ -68,6 +74,14 @@ public final class GlobalCuePartition extends ImagePassPartition {
             properties[i] = measured[i];
         }
         return RowFactory.create(in.getString(0), EvidenceProbe.argmax(s, 0, k), adjusted, properties, null);
+    }
+
+    private static float[] floats(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
     }
 
     @Override

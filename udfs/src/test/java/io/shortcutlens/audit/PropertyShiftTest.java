@@ -122,7 +122,7 @@ class PropertyShiftTest {
         GlobalCueProbe.Cue cast = cues.get(0);
         assertTrue(cast.shift() >= 0.9 && cast.judgement().reason().contains("more warmth"), cast.judgement().reason());
         GlobalCueProbe.Cue lenient = GlobalCueProbe.rejudge(fallback, new AuditParams(AuditParams.defaults().detector(), 0.01, 0.2,
-                ControlChoice.STRONGEST, 0.5, 0.2, 2.0, 0.3, 0.15, 1.0, 0.1, 0.1, 0.5, 0.1, 0.3));
+                ControlChoice.STRONGEST, 0.5, 0.2, 2.0, 0.3, 0.15, 1.0, 0.1, 0.1, 0.5, 0.1, 0.3, 0.8));
         assertEquals(Verdict.GLOBAL_CUE, lenient.judgement().verdict(), "a lower minimum lets it through: the threshold is what decides");
     }
 
