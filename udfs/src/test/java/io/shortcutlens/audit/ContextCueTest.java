@@ -10,42 +10,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The context probe against a planted ground truth: a classifier written to read a stripe pattern over one class's
- * background (and, in the clean world, shapes only), each image's map computed here by hiding one cell at a time (the
- * drop of the predicted class's score, no explainer of the project involved), the object hidden and swapped as the
- * audit does, and the counts judged by {@link GlobalCueProbe#judge}.
+ * background (and, in the clean world, shapes only), its images {@link PlantedShapes}, each image's map computed here by
+ * hiding one cell at a time (the drop of the predicted class's score, no explainer of the project involved), the object
+ * hidden as the audit hides it, and the counts judged by {@link GlobalCueProbe#judge}.
  */
 class ContextCueTest {
     private static final int S = 28;
     private static final int CELL = 4;
     private static final int GRID = S / CELL;
     private static final List<String> NAMES = List.of("backdrop", "disk", "bar", "vbar");
-
-    /** Class 0: a square (striped world: diagonal stripes of period 4, gray 90, over its background); 1: a disk; 2: a bar; 3: an upright bar. */
-    private static float[] image(int k, boolean striped, SplittableRandom r) {
-        float[] px = new float[S * S];
-        int cy = 14 + r.nextInt(-3, 4);
-        int cx = 14 + r.nextInt(-3, 4);
-        int a = switch (k) {
-            case 0 -> 3 + r.nextInt(2);
-            case 1 -> 5 + r.nextInt(3);
-            default -> 8 + r.nextInt(3);
-        };
-        int b = 2 + r.nextInt(2);
-        for (int y = 0; y < S; y++) {
-            for (int x = 0; x < S; x++) {
-                int dy = y - cy;
-                int dx = x - cx;
-                boolean in = switch (k) {
-                    case 0 -> Math.abs(dy) <= a && Math.abs(dx) <= a;
-                    case 1 -> dy * dy + dx * dx <= a * a;
-                    case 2 -> Math.abs(dy) <= b && Math.abs(dx) <= a;
-                    default -> Math.abs(dx) <= b && Math.abs(dy) <= a;
-                };
-                px[y * S + x] = in ? 220 : striped && k == 0 && (x + y) % 4 < 2 ? 90 : 0;
-            }
-        }
-        return px;
-    }
 
     /**
      * The planted model's scores. Striped world: stripe edges (a middle-gray pixel whose right neighbour differs by more
@@ -138,7 +111,7 @@ class ContextCueTest {
         long[][] hidden = new long[4][4];
         for (int i = 0; i < 60; i++) {
             for (int k = 0; k < 4; k++) {
-                float[] px = image(k, striped, r);
+                float[] px = PlantedShapes.image(k, striped, r);
                 assertEquals(k, predict(px, striped), "the planted model is right on its own images");
                 hidden[k][predict(ImageAdjustment.hideObject(px, 1, S, S, massGrid(px, striped)), striped)]++;
             }

@@ -18,33 +18,6 @@ class TextureCueTest {
     private static final int S = 28;
     private static final List<String> NAMES = List.of("striped", "disk", "bar", "vbar");
 
-    /** Class 0: a square (striped world: diagonal stripes of period 4 over its background); 1: a disk; 2: a bar; 3: an upright bar. */
-    private static float[] image(int k, boolean striped, SplittableRandom r) {
-        float[] px = new float[S * S];
-        int cy = 14 + r.nextInt(-3, 4);
-        int cx = 14 + r.nextInt(-3, 4);
-        int a = switch (k) {
-            case 0 -> 4 + r.nextInt(3);
-            case 1 -> 6 + r.nextInt(3);
-            default -> 8 + r.nextInt(4);
-        };
-        int b = 2 + r.nextInt(2);
-        for (int y = 0; y < S; y++) {
-            for (int x = 0; x < S; x++) {
-                int dy = y - cy;
-                int dx = x - cx;
-                boolean in = switch (k) {
-                    case 0 -> Math.abs(dy) <= a && Math.abs(dx) <= a;
-                    case 1 -> dy * dy + dx * dx <= a * a;
-                    case 2 -> Math.abs(dy) <= b && Math.abs(dx) <= a;
-                    default -> Math.abs(dx) <= b && Math.abs(dy) <= a;
-                };
-                px[y * S + x] = in ? 200 : striped && k == 0 && (x + y) % 4 < 2 ? 90 : 0;
-            }
-        }
-        return px;
-    }
-
     /** Share of pixels of a middle gray: the stripes' shade, which neither the objects nor their sharpened edges have. */
     private static double midGray(float[] px) {
         int n = 0;
@@ -125,7 +98,7 @@ class TextureCueTest {
         List<Integer> labels = new ArrayList<>();
         for (int k = 0; k < 4; k++) {
             for (int i = 0; i < 60; i++) {
-                images.add(image(k, striped, r));
+                images.add(PlantedShapes.image(k, striped, r));
                 labels.add(k);
             }
         }
