@@ -297,9 +297,9 @@ public final class DecoyFamilyJob implements Callable<Integer> {
     }
 
     /**
-     * The decision thresholds (flip gap, transplant gap, cue leave gap, the cue's share carried by its images, the
-     * regions' minimum share) with the best F1 of shortcut and cue verdicts on half {@code on}, ties to the defaults, and
-     * both halves' figures under them. Candidates are found at the defaults (the detectors are not re-run): a higher
+     * The decision thresholds (flip gap, transplant gap, cue leave gap, the cue's share carried by its images, the context
+     * cue's keep share, the regions' minimum share) with the best F1 of shortcut and cue verdicts on half {@code on}, ties
+     * to the setting that moves the fewest thresholds from the defaults, and both halves' figures under them. Candidates are found at the defaults (the detectors are not re-run): a higher
      * minimum share leaves out the findings below it, with their p-values still adjusted over every candidate.
      */
     static Split split(List<CaseData> data, int on) {
@@ -321,8 +321,10 @@ public final class DecoyFamilyJob implements Callable<Integer> {
                             for (double context : new double[] {0.7, 0.8, 0.9}) {
                                 AuditParams pc = p.withContextKeep(context);
                                 double f1 = Totals.of(mine.stream().map(x -> score(x, pc)).toList()).f1();
-                                if (f1 > bestF1 + 1e-9) {
-                                    bestF1 = f1;
+                                // ties go to the setting nearest the defaults (fewest thresholds moved), not to the first tried: the
+                                // lowest thresholds come first and an arbitrary one of equally good settings is no choice of this half
+                                if (f1 > bestF1 + 1e-9 || (f1 > bestF1 - 1e-9 && moved(pc, d) < moved(best, d))) {
+                                    bestF1 = Math.max(f1, bestF1);
                                     best = pc;
                                 }
                             }
@@ -334,6 +336,17 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         AuditParams chosen = best;
         return new Split(on, chosen, Totals.of(mine.stream().map(x -> score(x, chosen)).toList()),
                 Totals.of(other.stream().map(x -> score(x, chosen)).toList()));
+    }
+
+    /** How many of the split's thresholds {@code p} moves from {@code d}. */
+    static int moved(AuditParams p, AuditParams d) {
+        double[] a = {p.minFlipGap(), p.minTransplantGap(), p.minCueLeaveGap(), p.minCueShift(), p.minContextKeep(), p.detector().minShare()};
+        double[] b = {d.minFlipGap(), d.minTransplantGap(), d.minCueLeaveGap(), d.minCueShift(), d.minContextKeep(), d.detector().minShare()};
+        int n = 0;
+        for (int i = 0; i < a.length; i++) {
+            n += Math.abs(a[i] - b[i]) > 1e-9 ? 1 : 0;
+        }
+        return n;
     }
 
     private static List<String> classes(List<AuditFinding> findings, Verdict v) {
