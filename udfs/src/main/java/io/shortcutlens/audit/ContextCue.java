@@ -33,9 +33,9 @@ public final class ContextCue {
     private ContextCue() { }
 
     /** Each class's context test; nothing when the probe ran without maps. */
-    static List<TextureCue.Tested> test(Map<ImageAdjustment, List<GlobalCueProbe.Count>> byAdjustment) {
+    static List<GlobalCueProbe.Tested> test(Map<ImageAdjustment, List<GlobalCueProbe.Count>> byAdjustment) {
         List<GlobalCueProbe.Count> hidden = byAdjustment.getOrDefault(ImageAdjustment.OBJECT_HIDDEN, List.of());
-        List<TextureCue.Tested> out = new ArrayList<>();
+        List<GlobalCueProbe.Tested> out = new ArrayList<>();
         for (GlobalCueProbe.Count keep : hidden) {
             if (keep.classImages() == 0) {
                 continue;
@@ -46,7 +46,7 @@ public final class ContextCue {
             GlobalCueProbe.Cue cue = new GlobalCueProbe.Cue(keep.className(), GlobalCueProbe.Kind.CONTEXT, ImageAdjustment.OBJECT_HIDDEN,
                     ImageAdjustment.OBJECT_HIDDEN, keep.classImages(), keep.leaveRate(), 1 - baseline, keep.otherImages(), 1 - keep.leaveRate(), baseline,
                     Double.NaN, Double.NaN, null);
-            out.add(new TextureCue.Tested(cue, p));
+            out.add(new GlobalCueProbe.Tested(cue, p));
         }
         return out;
     }

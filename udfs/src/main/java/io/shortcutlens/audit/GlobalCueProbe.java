@@ -37,6 +37,9 @@ public final class GlobalCueProbe {
         }
     }
 
+    /** One class's test of one kind before adjustment: the cue's figures and its raw p-value (the weaker of its sides). */
+    record Tested(Cue cue, double pValue) { }
+
     /**
      * Which kind of cue a {@link Cue} tests: a whole-image property (a pair of opposite changes), a texture spread over the
      * image ({@link TextureCue}), or the context around the object ({@link ContextCue}).
@@ -172,11 +175,11 @@ public final class GlobalCueProbe {
                     othersLeave, enter.otherImages(), enter.enterRate(), typicalEnter, shifts.against(leave.className(), leave.adjustment()),
                     Double.NaN, null));
         }
-        for (TextureCue.Tested t : TextureCue.test(byAdjustment)) {
+        for (Tested t : TextureCue.test(byAdjustment)) {
             p.add(t.pValue());
             tested.add(t.cue().withShift(shifts.against(t.cue().className(), t.cue().leaveWith())));
         }
-        for (TextureCue.Tested t : ContextCue.test(byAdjustment)) {
+        for (Tested t : ContextCue.test(byAdjustment)) {
             p.add(t.pValue());
             tested.add(t.cue());
         }

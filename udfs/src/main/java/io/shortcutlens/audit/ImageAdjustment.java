@@ -54,7 +54,8 @@ public enum ImageAdjustment {
     /** The change in the other direction; JPEG's is sharpening (both are about fine detail). */
     public ImageAdjustment opposite() {
         return switch (this) {
-            case SHUFFLED, LOW_PASS, LOW_PASS_COARSE, OBJECT_HIDDEN -> throw new IllegalStateException(this + " has no opposite: it is judged by TextureCue");
+            case SHUFFLED, LOW_PASS, LOW_PASS_COARSE -> throw new IllegalStateException(this + " has no opposite: it is judged by TextureCue");
+            case OBJECT_HIDDEN -> throw new IllegalStateException(this + " has no opposite: it is judged by ContextCue");
             case BRIGHTER -> DARKER;
             case DARKER -> BRIGHTER;
             case MORE_CONTRAST -> LESS_CONTRAST;

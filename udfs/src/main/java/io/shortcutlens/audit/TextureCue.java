@@ -30,13 +30,10 @@ import java.util.Map;
 public final class TextureCue {
     private TextureCue() { }
 
-    /** One class's texture test before adjustment: the cue's figures and its raw p-value (the weaker of the two tests). */
-    record Tested(GlobalCueProbe.Cue cue, double pValue) { }
-
     /** Each class's texture test, at the low-pass scale where its gap is larger; nothing when the probe ran no shuffle. */
-    static List<Tested> test(Map<ImageAdjustment, List<GlobalCueProbe.Count>> byAdjustment) {
+    static List<GlobalCueProbe.Tested> test(Map<ImageAdjustment, List<GlobalCueProbe.Count>> byAdjustment) {
         List<GlobalCueProbe.Count> shuffled = byAdjustment.getOrDefault(ImageAdjustment.SHUFFLED, List.of());
-        List<Tested> out = new ArrayList<>();
+        List<GlobalCueProbe.Tested> out = new ArrayList<>();
         for (GlobalCueProbe.Count keep : shuffled) {
             if (keep.classImages() == 0) {
                 continue;
@@ -48,7 +45,7 @@ public final class TextureCue {
                     .mapToDouble(c -> 1 - c.leaveRate()).toArray()));
             double classKeep = 1 - keep.leaveRate();
             double pKeep = SignTest.binomialTail(keep.classImages() - keep.left(), keep.classImages(), Math.max(othersKeep, 1.0 / (othersKept[0] + 1)));
-            Tested best = null;
+            GlobalCueProbe.Tested best = null;
             for (ImageAdjustment lowPass : List.of(ImageAdjustment.LOW_PASS, ImageAdjustment.LOW_PASS_COARSE)) {
                 List<GlobalCueProbe.Count> blurred = byAdjustment.getOrDefault(lowPass, List.of());
                 GlobalCueProbe.Count loss = blurred.stream().filter(c -> c.className().equals(keep.className())).findFirst().orElse(null);
@@ -61,7 +58,7 @@ public final class TextureCue {
                 GlobalCueProbe.Cue cue = new GlobalCueProbe.Cue(keep.className(), GlobalCueProbe.Kind.TEXTURE, lowPass, ImageAdjustment.SHUFFLED,
                         loss.classImages(), loss.leaveRate(), othersLeave, othersKept[0], classKeep, othersKeep, Double.NaN, Double.NaN, null);
                 if (best == null || lossGap(cue) > lossGap(best.cue())) {
-                    best = new Tested(cue, Math.max(pKeep, pLoss));
+                    best = new GlobalCueProbe.Tested(cue, Math.max(pKeep, pLoss));
                 }
             }
             if (best != null) {
