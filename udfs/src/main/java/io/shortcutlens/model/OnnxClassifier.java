@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * (occlusion, LIME, KernelSHAP), which only need class scores. ONNX Runtime sessions are thread-safe, so every task
  * thread of an executor shares one session per device (the CPU, or the GPU Spark assigned the task when the
  * {@code onnxruntime_gpu} build has the CUDA provider). Its layers are read as extra outputs ({@link #activations}).
- * Its gradients come from the graph rebuilt in SameDiff and differentiated there ({@link OnnxGradients}); a graph with
- * an operator that translation does not cover refuses the gradient methods before any task starts, naming it.
+ * Its gradients come from ONNX Runtime too: the graph extended with its own backward pass ({@link OnnxBackward}), so
+ * that a gradient costs about what a forward and a backward pass cost. A graph with an operator that has no backward
+ * rule there is rebuilt in SameDiff and differentiated by it ({@link OnnxGradients}); one that neither covers refuses
+ * the gradient methods, naming the operators.
  */
 public final class OnnxClassifier implements ImageClassifier, Differentiable, Randomisable {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxClassifier.class);
@@ -51,8 +53,12 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable, Ra
     private volatile OnnxLayers layers;
     /** One CPU session per layer read: the model returning that tensor too. */
     private final Map<String, OrtSession> layerSessions = new ConcurrentHashMap<>();
-    /** The graph rebuilt in SameDiff for gradients, on first use. */
+    /** The graph rebuilt in SameDiff for gradients, on first use (for graphs without a backward pass in ONNX Runtime). */
     private volatile OnnxGradients gradients;
+    /** The graph extended with its backward pass ({@link OnnxBackward}), one CPU session per objective. */
+    private final Map<String, OrtSession> backwardSessions = new ConcurrentHashMap<>();
+    /** Objectives whose backward pass cannot be built, with what stops it. */
+    private final Map<String, List<String>> backwardRejected = new ConcurrentHashMap<>();
 
     /** Opens the classifier on a CPU session; its number of classes comes from one forward pass on zeros. */
     private OnnxClassifier(String name, byte[] model, OrtSession cpu, InputShape shape, Layout layout, String inputName, int fixedBatch,
@@ -450,6 +456,11 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable, Ra
     }
 
 
+    /** The SameDiff route alone, whichever route the model takes: for tests that hold both routes to the same references. */
+    OnnxGradients sameDiffGradients() {
+        return gradients();
+    }
+
     /** The model's gradients; throws {@link UnsupportedOperationException} naming the operators that cannot be differentiated. */
     private OnnxGradients gradients() {
         OnnxGradients g = gradients;
@@ -471,38 +482,158 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable, Ra
         return g;
     }
 
-    /** The scores before any final softmax of the graph, computed by the SameDiff graph the gradients come from. */
+    /**
+     * The backward model for one objective ({@link OnnxBackward}), on first use; null when the graph holds an operator
+     * without a backward rule (then SameDiff differentiates it).
+     */
+    private OrtSession backward(String key, String seed, List<String> wrt, List<String> outputs) {
+        OrtSession s = backwardSessions.get(key);
+        if (s != null || backwardRejected.containsKey(key)) {
+            return s;
+        }
+        synchronized (backwardSessions) {
+            if (backwardSessions.containsKey(key) || backwardRejected.containsKey(key)) {
+                return backwardSessions.get(key);
+            }
+            Map<String, long[]> shapes = new java.util.HashMap<>(layers().shapes());
+            long[] in = inputDims(1);
+            shapes.put(inputName, Arrays.copyOfRange(in, 1, in.length));
+            List<String> missing = OnnxBackward.unsupported(layers().model(), shapes, seed, wrt);
+            if (!missing.isEmpty()) {
+                LOG.info("ONNX model {}: no backward pass in ONNX Runtime for {} ({}); SameDiff differentiates it", name, key, missing);
+                backwardRejected.put(key, missing);
+                return null;
+            }
+            try {
+                s = OrtEnvironment.getEnvironment().createSession(OnnxBackward.build(layers().model(), shapes, seed, wrt, outputs), sessionOptions(threads, -1));
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime cannot open the backward pass of model " + name + " for " + key + ": " + e.getMessage(), e);
+            }
+            backwardSessions.put(key, s);
+            return s;
+        }
+    }
+
+    /** The seed of one chunk of a backward run: images {@code start .. start + m - 1} of a chunk of {@code fed}. */
+    private interface Seed {
+        float[] values(int start, int m, int fed);
+    }
+
+    /**
+     * {@code n} images through a backward model in chunks, each fed its seed of shape {@code seedDims} (batch first, -1
+     * for the chunk's size): the named outputs, {@code n × per-image size} each.
+     */
+    private Map<String, float[]> runBackward(OrtSession session, float[] batch, int n, long[] seedDims, Seed seed, Map<String, Integer> perImage) {
+        Map<String, float[]> out = new java.util.HashMap<>();
+        perImage.forEach((k, v) -> out.put(k, new float[n * v]));
+        chunks(batch, n, "computing gradients", (in, start, m) -> {
+            int fed = (int) in.getInfo().getShape()[0];
+            long[] dims = seedDims.clone();
+            if (dims[0] < 0) {
+                dims[0] = fed;
+            }
+            try (OnnxTensor s = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(seed.values(start, m, fed)), dims);
+                 OrtSession.Result r = session.run(Map.of(inputName, in, OnnxBackward.SEED, s), perImage.keySet())) {
+                for (Map.Entry<String, Integer> e : perImage.entrySet()) {
+                    ((OnnxTensor) r.get(e.getKey()).orElseThrow()).getFloatBuffer().get(out.get(e.getKey()), start * e.getValue(), m * e.getValue());
+                }
+            }
+        });
+        return out;
+    }
+
+    /** One-hot rows of the targets for a chunk (padding rows zero). */
+    private Seed oneHot(int[] targets) {
+        return (start, m, fed) -> {
+            float[] v = new float[fed * numClasses];
+            for (int i = 0; i < m; i++) {
+                v[i * numClasses + targets[start + i]] = 1;
+            }
+            return v;
+        };
+    }
+
+    private String scoresTensor() {
+        return OnnxBackward.scores(layers().model().getGraph());
+    }
+
+    private static int size(long[] perImage) {
+        long p = 1;
+        for (long d : perImage) {
+            p *= d;
+        }
+        return (int) p;
+    }
+
+    /** The scores before any final softmax of the graph. */
     @Override
     public float[] logits(float[] batch, int n) {
+        String scores = scoresTensor();
+        if (layers().shapes().containsKey(scores)) {
+            return runOutputs(batch, n, List.of(scores)).get(scores);
+        }
         return gradients().logits(toModel(batch, n), n);
     }
 
     @Override
     public float[] inputGradients(float[] batch, int n, int[] targets) {
-        return fromModel(gradients().inputGradients(toModel(batch, n), n, targets, numClasses), n);
+        String g = OnnxBackward.GRADIENT + inputName;
+        OrtSession s = backward("input", scoresTensor(), List.of(inputName), List.of());
+        if (s == null) {
+            return fromModel(gradients().inputGradients(toModel(batch, n), n, targets, numClasses), n);
+        }
+        return fromModel(runBackward(s, batch, n, new long[] {-1, numClasses}, oneHot(targets), Map.of(g, shape.size())).get(g), n);
     }
 
     @Override
     public FeatureGradients featureGradients(float[] batch, int n, int[] targets, String layer) {
-        OnnxGradients g = gradients();
         OnnxLayers.Tensor t = layers().resolve(layer);
+        int[] chw = chw(t);
+        String g = OnnxBackward.GRADIENT + t.name();
+        OrtSession s = backward("features:" + t.name(), scoresTensor(), List.of(t.name()), List.of(t.name()));
+        if (s != null) {
+            Map<String, float[]> r = runBackward(s, batch, n, new long[] {-1, numClasses}, oneHot(targets), Map.of(t.name(), size(t.shape()), g,
+                    size(t.shape())));
+            return new FeatureGradients(t.name(), chw[0], chw[1], chw[2], r.get(t.name()), r.get(g));
+        }
+        OnnxGradients sameDiff = gradients();
         // ONNX Runtime's forward pass gives the feature maps and whatever else the layers after them read; SameDiff
         // differentiates those later layers only
-        List<String> inputs = g.headInputs(t.name());
+        List<String> inputs = sameDiff.headInputs(t.name());
         Map<String, float[]> values = runOutputs(batch, n, inputs);
-        int[] chw = chw(t);
-        return new FeatureGradients(t.name(), chw[0], chw[1], chw[2], values.get(t.name()), g.headGradients(values, n, targets, numClasses, t.name()));
+        return new FeatureGradients(t.name(), chw[0], chw[1], chw[2], values.get(t.name()), sameDiff.headGradients(values, n, targets, numClasses, t.name()));
     }
 
     @Override
     public ChannelGradients channelGradients(float[] batch, int n, String layer, int channel) {
-        OnnxGradients g = gradients();
         OnnxLayers.Tensor t = layers().resolve(layer);
         if (channel < 0 || channel >= t.shape()[0]) {
             throw new IllegalArgumentException("tensor " + t.describe() + " has no channel " + channel);
         }
-        float[][] r = g.channelGradients(toModel(batch, n), n, t.name(), channel);
-        return new ChannelGradients(t.name(), r[0], fromModel(r[1], n));
+        String g = OnnxBackward.GRADIENT + inputName;
+        OrtSession s = backward("channel:" + t.name(), t.name(), List.of(inputName), List.of(t.name()));
+        if (s == null) {
+            float[][] r = gradients().channelGradients(toModel(batch, n), n, t.name(), channel);
+            return new ChannelGradients(t.name(), r[0], fromModel(r[1], n));
+        }
+        long[] seedDims = new long[t.shape().length + 1];
+        Arrays.fill(seedDims, 1);
+        seedDims[1] = t.shape()[0];
+        int positions = size(t.shape()) / (int) t.shape()[0];
+        float[] weights = new float[(int) t.shape()[0]];
+        weights[channel] = 1f / positions; // d(mean of the channel) / d(each of its positions)
+        Map<String, float[]> r = runBackward(s, batch, n, seedDims, (start, m, fed) -> weights, Map.of(t.name(), size(t.shape()), g, shape.size()));
+        float[] act = r.get(t.name());
+        float[] means = new float[n];
+        int per = size(t.shape());
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (int q = 0; q < positions; q++) {
+                sum += act[i * per + channel * positions + q];
+            }
+            means[i] = (float) (sum / positions);
+        }
+        return new ChannelGradients(t.name(), means, fromModel(r.get(g), n));
     }
 
     /** A tensor's per-image shape as channels × height × width (a [C, H, W] map as it is; any other as size × 1 × 1). */

@@ -195,13 +195,7 @@ final class OnnxSameDiff {
             SDVariable out = new Translator(sd, vars, constants, floatShapes, node, counter, from == null ? null : placeholders).translate();
             vars.put(node.getOutput(0), out);
         }
-        String first = g.getOutput(0).getName();
-        String scores = first;
-        for (Onnx.NodeProto node : g.getNodeList()) {
-            if (node.getOutput(0).equals(first) && (node.getOpType().equals("Softmax") || node.getOpType().equals("LogSoftmax"))) {
-                scores = node.getInput(0);
-            }
-        }
+        String scores = OnnxBackward.scores(g);
         if (!vars.containsKey(scores)) {
             throw new IllegalArgumentException("model " + name + ": the class scores do not depend on tensor '" + from + "'");
         }
