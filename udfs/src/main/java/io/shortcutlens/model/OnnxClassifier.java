@@ -456,6 +456,11 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable, Ra
     }
 
 
+    /** Whether ONNX Runtime computes the input gradients (the graph's backward pass could be built), not SameDiff. */
+    boolean differentiatedByOnnxRuntime() {
+        return backward("input", scoresTensor(), List.of(inputName), List.of()) != null;
+    }
+
     /** The SameDiff route alone, whichever route the model takes: for tests that hold both routes to the same references. */
     OnnxGradients sameDiffGradients() {
         return gradients();
