@@ -24,9 +24,10 @@ import java.util.Random;
 /**
  * torchvision's ResNet-18 and MobileNetV3-Small, exported to ONNX at 3×224×224 by scripts/make_onnx_models.py (Debian's
  * python3-torchvision; seeded random weights, which do not change their speed): batched forward passes, Grad-CAM
- * (ONNX Runtime's forward pass plus SameDiff's backward pass through the layers after the feature maps), occlusion with
- * 100 windows against plain inference of the same passes, and the input-gradient methods (SameDiff's backward pass
- * through the whole graph). Skipped, saying why, where Python or torchvision is missing.
+ * (ONNX Runtime's forward pass and its backward pass through the layers after the feature maps, in one run), occlusion
+ * with 100 windows against plain inference of the same passes, and the input-gradient methods (the backward pass
+ * through the whole graph); then torch autograd on the same architectures, inputs and thread count, timed in the same
+ * run by scripts/torch_gradient_times.py. Skipped, saying why, where Python or torchvision is missing.
  */
 final class RealArchitectures {
     private static final InputShape SHAPE = new InputShape(3, 224, 224);
@@ -34,6 +35,8 @@ final class RealArchitectures {
     private final int threads;
     private final int batch;
     private final int repeats;
+    /** Seconds per image measured here, by "model method" (forward, saliency, ig16). */
+    private final java.util.Map<String, Double> measured = new java.util.LinkedHashMap<>();
 
     RealArchitectures(int threads, int batch, int repeats) {
         this.threads = threads;
@@ -74,6 +77,45 @@ final class RealArchitectures {
         }
         System.out.println("vs forward: explain time per image / one batched forward pass per image (Grad-CAM: the median of the pairs' ratios; the bound is 3);");
         System.out.println("occlusion: 44x44 windows, stride 20 (100 windows), its row: explain time / plain inference of the same passes in the same batches.");
+        againstTorch();
+    }
+
+    /** torch autograd on the same work, timed now by scripts/torch_gradient_times.py; a line saying why where it cannot run. */
+    private void againstTorch() {
+        File script = new File(System.getProperty("shortcutlens.root", "."), "scripts/torch_gradient_times.py");
+        java.util.Map<String, Double> torch = new java.util.HashMap<>();
+        String log;
+        int rc;
+        try {
+            Process p = new ProcessBuilder("/usr/bin/python3", script.getAbsolutePath(), Integer.toString(threads), Integer.toString(Math.max(3, repeats / 2)))
+                    .redirectErrorStream(true).start();
+            log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            rc = p.waitFor();
+        } catch (IOException | InterruptedException e) {
+            System.out.println("\ntorch autograd: skipped (" + e.getMessage() + ")");
+            return;
+        }
+        for (String line : log.split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length == 4 && f[0].equals("torch")) {
+                torch.put(f[1] + " " + f[2], Double.parseDouble(f[3]));
+            }
+        }
+        if (rc != 0 || torch.isEmpty()) {
+            System.out.println("\ntorch autograd: skipped (" + script + ": " + log.strip().lines().reduce((a, b) -> b).orElse("no output")
+                    + "; it needs apt-get install python3-torch python3-torchvision)");
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%ntorch autograd on the same work (torch %d threads, the same inputs' sizes and targets; seconds per image)%n", threads);
+        System.out.printf(Locale.ROOT, "%-20s %-14s %14s %12s %18s%n", "model", "method", "ShortcutLens", "torch", "ShortcutLens/torch");
+        measured.forEach((key, ours) -> {
+            Double theirs = torch.get(key);
+            if (theirs != null) {
+                String[] k = key.split(" ");
+                System.out.printf(Locale.ROOT, "%-20s %-14s %14.4f %12.4f %18.2f%n", k[0], k[1], ours, theirs, ours / theirs);
+            }
+        });
+        System.out.println("ShortcutLens/torch below 1: ShortcutLens is faster. saliency: 2 images in one batch; ig16: 16 trapezoid steps (17 path points) per image.");
     }
 
     private void measure(String name, ImageClassifier clf) {
@@ -110,6 +152,7 @@ final class RealArchitectures {
             ratio[rep] = explain[rep] / forward[rep];
         }
         double f = median(forward);
+        measured.put(name + " forward", f);
         row(name, "forward (batched)", f, 1);
         row(name, "gradcam", median(explain), median(ratio));
 
@@ -128,9 +171,12 @@ final class RealArchitectures {
         for (Explainer e : List.<Explainer>of(new SaliencyExplainer(),
                 new IntegratedGradientsExplainer(new IntegratedGradientsExplainer.Params(16, 0f, 16)))) {
             e.explainAll(two, base.subList(0, 2), targets.subList(0, 2), clf, new long[2]); // builds the graph
-            long t0 = System.nanoTime();
-            e.explainAll(two, base.subList(0, 2), targets.subList(0, 2), clf, new long[2]);
-            double perImage = (System.nanoTime() - t0) / 1e9 / 2;
+            double[] times = new double[Math.max(3, repeats / 3)];
+            for (int rep = 0; rep < times.length; rep++) {
+                times[rep] = seconds(() -> e.explainAll(two, base.subList(0, 2), targets.subList(0, 2), clf, new long[2])) / 2;
+            }
+            double perImage = median(times);
+            measured.put(name + (e.method().equals("integrated-gradients") ? " ig16" : " saliency"), perImage);
             row(name, e.method().equals("integrated-gradients") ? "ig (16 steps)" : e.method(), perImage, perImage / f);
         }
     }
