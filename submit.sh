@@ -34,6 +34,7 @@ Commands:
   decoy     Decoy Fashion-MNIST benchmark: build, train decoy and clean CNNs, explain, audit, score (needs dataset-fashion-mnist)
   decoy-family  The audit's benchmark: marks, subgroups, global cues and a clean model, audited without annotations (~1 h)
   bench     Benchmark: explain time over pure batched-inference time, occlusion, LIME, Grad-CAM, IG (see: ./submit.sh bench --help)
+  bench-lake  Lake-scale cost: explain, audit and scan at 6,000 and 60,000 images beside the explaining step alone (~20 min)
   test      The test suite: installs what the tests need where it is missing (Debian's chromium and dataset-fashion-mnist,
             with apt-get: needs root or sudo), then mvn -B verify; --no-install only checks; other arguments go to Maven
   build     Build the application jar (jobs/target/shortcutlens.jar)
@@ -116,11 +117,13 @@ case "$cmd" in
   embed) CLASS=io.shortcutlens.jobs.EmbedJob ;;
   decoy) CLASS=io.shortcutlens.jobs.DecoyJob ;;
   decoy-family) CLASS=io.shortcutlens.jobs.DecoyFamilyJob ;;
-  bench)
+  bench|bench-lake)
     build_if_stale bench
+    BENCH_CLASS=io.shortcutlens.bench.ExplainBenchmark
+    [[ "$cmd" == bench-lake ]] && BENCH_CLASS=io.shortcutlens.bench.LakeBenchmark
     exec java "${JAVA17_OPENS[@]}" -Xmx"${SHORTCUTLENS_DRIVER_MEMORY:-6g}" \
       -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" -Dshortcutlens.root="$ROOT" \
-      -cp "$(cat "$BENCH_CP"):$ROOT/bench/target/classes" io.shortcutlens.bench.ExplainBenchmark "$@" ;;
+      -cp "$(cat "$BENCH_CP"):$ROOT/bench/target/classes" "$BENCH_CLASS" "$@" ;;
   *) echo "submit.sh: unknown command '$cmd'" >&2; usage >&2; exit 2 ;;
 esac
 
