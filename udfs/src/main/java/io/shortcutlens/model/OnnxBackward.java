@@ -26,11 +26,13 @@ import org.nd4j.shade.protobuf.ByteString;
  *
  * <p>Each operator's vector-Jacobian product is one rule below, in ONNX operators that exist from opset 11 on:
  * <ul>
- *   <li>Conv: the transposed convolution of the gradient with the same weights (same groups, strides, pads and
- *   dilations; the output padding restores the input's size).</li>
+ *   <li>Conv: at stride 1, the convolution of the gradient with the weights transposed and flipped; strided, one
+ *   convolution per residue of the stride interleaved by DepthToSpace; otherwise (depthwise strided, dilated strided)
+ *   the transposed convolution of the gradient with the same weights (same groups, strides, pads and dilations; the
+ *   output padding restores the input's size).</li>
  *   <li>MaxPool: the pooling also returns where each maximum came from; each output's gradient goes to that input
- *   position (summed where windows overlap, as torch does): the gradient is split by the maximum's offset inside its
- *   window, one channel per offset, and a transposed convolution with a one-hot kernel per offset puts it back.</li>
+ *   position (summed where windows overlap, as torch does), unpooled one subset of non-overlapping windows at a
+ *   time.</li>
  *   <li>AveragePool: a transposed depthwise convolution with the averaging kernel (the divisor per output position where
  *   padding is not counted).</li>
  *   <li>BatchNormalization (inference): the gradient times the per-channel scale γ / √(σ² + ε).</li>
@@ -342,14 +344,15 @@ final class OnnxBackward {
                 }
                 add(x, node("Transpose", List.of(dy), ints("perm", inverse)));
             }
-            case "Relu" -> add(x, node("Where", List.of(node("Greater", List.of(y, zero())), dy, zero())));
+            case "Relu" -> add(x, node("Mul", List.of(dy, node("Sign", List.of(y))))); // y ≥ 0: its sign is the mask y > 0
             case "LeakyRelu" -> add(x, node("Where", List.of(node("Greater", List.of(x, zero())), dy,
                     node("Mul", List.of(dy, scalar(a.real("alpha", 0.01f)))))));
             case "Sigmoid" -> add(x, node("Mul", List.of(dy, node("Mul", List.of(y, node("Sub", List.of(scalar(1f), y)))))));
             case "Tanh" -> add(x, node("Mul", List.of(dy, node("Sub", List.of(scalar(1f), node("Mul", List.of(y, y)))))));
-            case "HardSigmoid" -> {
+            case "HardSigmoid" -> { // α where 0 < y < 1, that is where y·(1 - y) > 0
                 float alpha = a.real("alpha", 0.2f);
-                add(x, node("Where", List.of(linearPart(x, alpha, a.real("beta", 0.5f)), node("Mul", List.of(dy, scalar(alpha))), zero())));
+                String inside = node("Sign", List.of(node("Mul", List.of(y, node("Sub", List.of(scalar(1f), y))))));
+                add(x, node("Mul", List.of(dy, node("Mul", List.of(inside, scalar(alpha))))));
             }
             case "HardSwish" -> { // y = x · hardsigmoid(x), hardsigmoid with α = 1/6, β = 1/2
                 float alpha = 1f / 6;
@@ -536,58 +539,141 @@ final class OnnxBackward {
                 ints("pads", w.pads()), ints("dilations", w.dilations()), ints("output_padding", w.outputPadding(in, outHw)));
     }
 
+    /**
+     * A stride-1 convolution's input gradient is itself a convolution: of the gradient, with each group's weights
+     * transposed (output and input channels swapped) and flipped, padded by the kernel's extent less the forward pads.
+     * ONNX Runtime runs that on its fast convolution kernels; other strides take the transposed convolution.
+     */
     private String convBackward(Onnx.NodeProto node, Attributes a, String dy) {
-        long[] wd = dims(constants.get(node.getInput(1)));
+        Onnx.TensorProto weights = constants.get(node.getInput(1));
+        long[] wd = dims(weights);
         Window w = window(a, Arrays.copyOfRange(wd, 2, 4));
-        return transposed(dy, node.getInput(1), a.ints("group", new long[] {1})[0], w, node.getInput(0), node.getOutput(0));
+        long group = a.ints("group", new long[] {1})[0];
+        long[] pads = new long[4];
+        for (int i = 0; i < 4; i++) {
+            pads[i] = (w.kernel()[i % 2] - 1) * w.dilations()[i % 2] - w.pads()[i];
+        }
+        boolean strided = Arrays.stream(w.strides()).anyMatch(st -> st != 1);
+        boolean depthwise = wd[1] == 1 && group > 1; // ONNX Runtime's transposed depthwise convolution beats the interleaving there
+        if (strided && !depthwise && w.strides()[0] == w.strides()[1] && Arrays.stream(w.dilations()).allMatch(d -> d == 1)) {
+            return polyphase(node, w, group, dy);
+        }
+        if (strided || Arrays.stream(pads).anyMatch(p -> p < 0)) {
+            return transposed(dy, node.getInput(1), group, w, node.getInput(0), node.getOutput(0));
+        }
+        float[] v = value(weights);
+        long outPerGroup = wd[0] / group;
+        long inPerGroup = wd[1];
+        long kh = wd[2];
+        long kw = wd[3];
+        float[] flipped = new float[v.length];
+        for (long g = 0; g < group; g++) {
+            for (long m = 0; m < outPerGroup; m++) {
+                for (long c = 0; c < inPerGroup; c++) {
+                    for (long i = 0; i < kh; i++) {
+                        for (long j = 0; j < kw; j++) {
+                            long from = (((g * outPerGroup + m) * inPerGroup + c) * kh + i) * kw + j;
+                            long to = (((g * inPerGroup + c) * outPerGroup + m) * kh + (kh - 1 - i)) * kw + (kw - 1 - j);
+                            flipped[(int) to] = v[(int) from];
+                        }
+                    }
+                }
+            }
+        }
+        return node("Conv", List.of(dy, floats(flipped, group * inPerGroup, outPerGroup, kh, kw)), integer("group", group),
+                ints("kernel_shape", w.kernel()), ints("pads", pads), ints("dilations", w.dilations()));
     }
 
     /**
-     * Each output's gradient to the input position its maximum came from. The pooling's indices give each maximum's
-     * offset inside its window (one of k×k); the gradient is split into k×k channels per input channel by that offset,
-     * and a grouped transposed convolution whose kernel is one-hot at each offset puts every channel back.
+     * A strided convolution's input gradient as one stride-1 convolution and a DepthToSpace. Input position t receives
+     * w[k]·dy[o] where s·o + k = t + p (p the leading pad), so the positions whose t + p leaves residue r modulo the
+     * stride s read only the kernel taps r, r + s, r + 2s, …: each residue pair (row, column) is a convolution of dy
+     * with that sub-kernel (flipped, as in the stride-1 rule), all s² of them one convolution with s² outputs per input
+     * channel. DepthToSpace (CRD: channel-major, so groups stay contiguous) interleaves them into the grid t + p, and a
+     * slice drops the leading pads.
      */
-    private String maxPoolBackward(Onnx.NodeProto node, Attributes a, String dy) {
-        String x = node.getInput(0);
-        long[] xs = shape(x);
+    private String polyphase(Onnx.NodeProto node, Window w, long group, String dy) {
+        Onnx.TensorProto weights = constants.get(node.getInput(1));
+        long[] wd = dims(weights);
+        float[] v = value(weights);
+        long stride = w.strides()[0];
+        long outPerGroup = wd[0] / group;
+        long inPerGroup = wd[1];
+        long kh = wd[2];
+        long kw = wd[3];
+        long sh = (kh + stride - 1) / stride; // sub-kernel sides
+        long sw = (kw + stride - 1) / stride;
+        long[] xs = shape(node.getInput(0));
         long[] ys = shape(node.getOutput(0));
-        long c = xs[0];
-        long h = xs[1];
-        long wd = xs[2];
-        long oh = ys[1];
-        long ow = ys[2];
-        Window w = window(a, a.ints("kernel_shape", null));
-        long kh = w.kernel()[0];
-        long kw = w.kernel()[1];
-        long k = kh * kw;
-        String idx = node.getOutput(1);
-        String row = node("Mod", List.of(node("Div", List.of(idx, longs(new long[] {wd}))), longs(new long[] {h})));
-        String col = node("Mod", List.of(idx, longs(new long[] {wd})));
-        long[] rowStart = new long[(int) oh];
-        for (int i = 0; i < oh; i++) {
-            rowStart[i] = i * w.strides()[0] - w.pads()[0];
-        }
-        long[] colStart = new long[(int) ow];
-        for (int j = 0; j < ow; j++) {
-            colStart[j] = j * w.strides()[1] - w.pads()[1];
-        }
-        String di = node("Sub", List.of(row, longs(rowStart, oh, 1)));
-        String dj = node("Sub", List.of(col, longs(colStart, 1, ow)));
-        String offset = node("Add", List.of(node("Mul", List.of(di, longs(new long[] {kw}))), dj)); // [N, C, OH, OW]
-        long[] range = new long[(int) k];
-        for (int q = 0; q < k; q++) {
-            range[q] = q;
-        }
-        String mask = node("Equal", List.of(unsqueeze(offset, 2), longs(range, k, 1, 1))); // [N, C, k, OH, OW]
-        String split = node("Where", List.of(mask, unsqueeze(dy, 2), zero()));
-        String z = node("Reshape", List.of(split, longs(new long[] {-1, c * k, oh, ow})));
-        float[] oneHot = new float[(int) (c * k * k)];
-        for (int ch = 0; ch < c; ch++) {
-            for (int q = 0; q < k; q++) {
-                oneHot[(int) ((ch * k + q) * k + q)] = 1;
+        long phases = stride * stride;
+        long channels = group * inPerGroup;
+        float[] sub = new float[(int) (channels * phases * outPerGroup * sh * sw)];
+        for (long c = 0; c < channels; c++) {
+            long g = c / inPerGroup;
+            long ci = c % inPerGroup;
+            for (long rh = 0; rh < stride; rh++) {
+                for (long rw = 0; rw < stride; rw++) {
+                    long o = c * phases + rh * stride + rw;
+                    for (long m = 0; m < outPerGroup; m++) {
+                        for (long jh = 0; jh < sh; jh++) {
+                            for (long jw = 0; jw < sw; jw++) {
+                                long th = rh + stride * (sh - 1 - jh);
+                                long tw = rw + stride * (sw - 1 - jw);
+                                if (th < kh && tw < kw) {
+                                    sub[(int) (((o * outPerGroup + m) * sh + jh) * sw + jw)] = v[(int) ((((g * outPerGroup + m) * inPerGroup + ci) * kh + th) * kw + tw)];
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
-        return transposed(z, floats(oneHot, c * k, 1, kh, kw), c, w, x, node.getOutput(0));
+        // rows q of each phase: enough that s·q covers t + p for every input row t
+        long qh = (w.pads()[0] + xs[1] + stride - 1) / stride;
+        long qw = (w.pads()[1] + xs[2] + stride - 1) / stride;
+        long[] pads = {sh - 1, sw - 1, Math.max(0, qh - ys[1]), Math.max(0, qw - ys[2])};
+        String z = node("Conv", List.of(dy, floats(sub, channels * phases, outPerGroup, sh, sw)), integer("group", group),
+                ints("kernel_shape", new long[] {sh, sw}), ints("pads", pads));
+        String grid = node("DepthToSpace", List.of(z), integer("blocksize", stride),
+                Onnx.AttributeProto.newBuilder().setName("mode").setType(Onnx.AttributeProto.AttributeType.STRING)
+                        .setS(org.nd4j.shade.protobuf.ByteString.copyFromUtf8("CRD")).build());
+        return node("Slice", List.of(grid, longs(new long[] {w.pads()[0], w.pads()[1]}), longs(new long[] {w.pads()[0] + xs[1], w.pads()[1] + xs[2]}),
+                longs(new long[] {2, 3})));
+    }
+
+    /**
+     * Each output's gradient to the input position its maximum came from (the pooling's indices), summed where windows
+     * overlap. MaxUnpool scatters a gradient to those positions but overwrites where two windows chose the same one, so
+     * the outputs are split into subsets of windows that do not overlap (every ⌈k/s⌉-th window along each axis), each
+     * subset unpooled on its own and the subsets summed.
+     */
+    private String maxPoolBackward(Onnx.NodeProto node, Attributes a, String dy) {
+        Window w = window(a, a.ints("kernel_shape", null));
+        long qh = (w.kernel()[0] + w.strides()[0] - 1) / w.strides()[0];
+        long qw = (w.kernel()[1] + w.strides()[1] - 1) / w.strides()[1];
+        String idx = node.getOutput(1);
+        String size = node("Shape", List.of(node.getInput(0)));
+        List<String> parts = new ArrayList<>();
+        for (long i = 0; i < qh; i++) {
+            for (long j = 0; j < qw; j++) {
+                String d = dy;
+                String at = idx;
+                if (qh * qw > 1) {
+                    List<String> bounds = List.of(longs(new long[] {i, j}), longs(new long[] {Long.MAX_VALUE, Long.MAX_VALUE}), longs(new long[] {2, 3}),
+                            longs(new long[] {qh, qw}));
+                    d = node("Slice", concat(List.of(dy), bounds));
+                    at = node("Slice", concat(List.of(idx), bounds));
+                }
+                parts.add(node("MaxUnpool", List.of(d, at, size), ints("kernel_shape", w.kernel()), ints("strides", w.strides()), ints("pads", w.pads())));
+            }
+        }
+        return parts.size() == 1 ? parts.get(0) : node("Sum", parts);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private String averagePoolBackward(Onnx.NodeProto node, Attributes a, String dy) {

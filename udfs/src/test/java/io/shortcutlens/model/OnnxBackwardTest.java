@@ -121,6 +121,13 @@ class OnnxBackwardTest {
                 List.of(floats("w", seeded(3 * 3 * 9, 3, 0.4f), 3, 3, 3, 3)), new long[] {3, 7, 7}, 13));
         c.add(new Case("Conv depthwise, channel multiplier 2", List.of(node("Conv", List.of("x", "w"), "y", ints("pads", 1, 1, 1, 1), integer("group", 3))),
                 List.of(floats("w", seeded(6 * 9, 4, 0.4f), 6, 1, 3, 3)), new long[] {6, 8, 8}, 13));
+        c.add(new Case("Conv 5x5 stride 3, asymmetric pads, 2 groups of 2", List.of(node("Conv", List.of("x", "e"), "four"),
+                node("Conv", List.of("four", "w"), "y", ints("strides", 3, 3), ints("pads", 2, 1, 0, 2), integer("group", 2))),
+                List.of(floats("e", seeded(4 * 3, 9, 0.5f), 4, 3, 1, 1), floats("w", seeded(6 * 2 * 25, 6, 0.3f), 6, 2, 5, 5)), new long[] {6, 2, 3}, 13));
+        c.add(new Case("Conv 2x2 stride 2, pads at the end only", List.of(node("Conv", List.of("x", "w"), "y", ints("strides", 2, 2), ints("pads", 0, 0, 1, 1),
+                integer("group", 1))), List.of(floats("w", seeded(4 * 3 * 4, 7, 0.3f), 4, 3, 2, 2)), new long[] {4, 4, 4}, 13));
+        c.add(new Case("Conv depthwise stride 2", List.of(node("Conv", List.of("x", "w"), "y", ints("strides", 2, 2), ints("pads", 1, 1, 1, 1),
+                integer("group", 3))), List.of(floats("w", seeded(3 * 9, 8, 0.4f), 3, 1, 3, 3)), new long[] {3, 4, 4}, 13));
         c.add(one("MaxPool 3x3 stride 2 pads 1 (overlapping windows)", node("MaxPool", List.of("x"), "y", ints("kernel_shape", 3, 3), ints("strides", 2, 2),
                 ints("pads", 1, 1, 1, 1)), 3, 4, 4));
         c.add(one("MaxPool 2x2 stride 2", node("MaxPool", List.of("x"), "y", ints("kernel_shape", 2, 2), ints("strides", 2, 2)), 3, 4, 4));
