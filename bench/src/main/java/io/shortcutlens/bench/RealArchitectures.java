@@ -115,7 +115,7 @@ final class RealArchitectures {
                 System.out.printf(Locale.ROOT, "%-20s %-14s %14.4f %12.4f %18.2f%n", k[0], k[1], ours, theirs, ours / theirs);
             }
         });
-        System.out.println("ShortcutLens/torch below 1: ShortcutLens is faster. saliency: 2 images in one batch; ig16: 16 trapezoid steps (17 path points) per image.");
+        System.out.println("ShortcutLens/torch below 1: ShortcutLens is faster. saliency: 2 images in one batch; ig16: 16 trapezoid steps (17 path points) per image, in one batch (the method's default batch size holds them).");
     }
 
     private void measure(String name, ImageClassifier clf) {
@@ -169,7 +169,7 @@ final class RealArchitectures {
 
         List<ImageTensor> two = images.subList(0, 2);
         for (Explainer e : List.<Explainer>of(new SaliencyExplainer(),
-                new IntegratedGradientsExplainer(new IntegratedGradientsExplainer.Params(16, 0f, 16)))) {
+                new IntegratedGradientsExplainer(new IntegratedGradientsExplainer.Params(16, 0f, io.shortcutlens.explain.OcclusionParams.DEFAULT_BATCH)))) {
             e.explainAll(two, base.subList(0, 2), targets.subList(0, 2), clf, new long[2]); // builds the graph
             double[] times = new double[Math.max(3, repeats / 3)];
             for (int rep = 0; rep < times.length; rep++) {
