@@ -722,11 +722,11 @@ final class OnnxBackward {
         return name;
     }
 
-    private static Onnx.AttributeProto integer(String name, long v) {
+    static Onnx.AttributeProto integer(String name, long v) {
         return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INT).setI(v).build();
     }
 
-    private static Onnx.AttributeProto ints(String name, long[] v) {
+    static Onnx.AttributeProto ints(String name, long... v) {
         Onnx.AttributeProto.Builder b = Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INTS);
         for (long x : v) {
             b.addInts(x);
@@ -734,7 +734,7 @@ final class OnnxBackward {
         return b.build();
     }
 
-    private static Onnx.AttributeProto real(String name, float v) {
+    static Onnx.AttributeProto real(String name, float v) {
         return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.FLOAT).setF(v).build();
     }
 

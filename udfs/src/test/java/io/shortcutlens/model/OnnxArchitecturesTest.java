@@ -57,7 +57,7 @@ class OnnxArchitecturesTest {
         return worst;
     }
 
-    private static double max(float[] v) {
+    static double max(float[] v) {
         double m = 0;
         for (float x : v) {
             m = Math.max(m, Math.abs(x));

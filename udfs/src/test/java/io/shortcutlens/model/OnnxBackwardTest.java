@@ -44,19 +44,15 @@ class OnnxBackwardTest {
     }
 
     private static Onnx.AttributeProto ints(String name, long... v) {
-        Onnx.AttributeProto.Builder b = Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INTS);
-        for (long x : v) {
-            b.addInts(x);
-        }
-        return b.build();
+        return OnnxBackward.ints(name, v);
     }
 
     private static Onnx.AttributeProto integer(String name, long v) {
-        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INT).setI(v).build();
+        return OnnxBackward.integer(name, v);
     }
 
     private static Onnx.AttributeProto real(String name, float v) {
-        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.FLOAT).setF(v).build();
+        return OnnxBackward.real(name, v);
     }
 
     static Onnx.TensorProto floats(String name, float[] v, long... dims) {
@@ -195,11 +191,7 @@ class OnnxBackwardTest {
     }
 
     private static double largest(float[] v) {
-        double m = 0;
-        for (float x : v) {
-            m = Math.max(m, Math.abs(x));
-        }
-        return m;
+        return OnnxArchitecturesTest.max(v);
     }
 
     @ParameterizedTest(name = "{0}")
