@@ -85,10 +85,22 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
                 throw new IllegalArgumentException("methods " + gradients + " need gradients, which the " + loaded.classifier() + " does not give:"
                         + " explain it with the perturbation methods " + Methods.perturbationList() + ", which need only its class scores");
             }
-            try {
-                d.logits(new float[loaded.inputShape().size()], 1);
-            } catch (UnsupportedOperationException e) {
-                throw new IllegalArgumentException("model " + loaded.path() + ": " + e.getMessage(), e);
+            // each method's own gradient on one blank image: Grad-CAM differentiates only the layers after its map, the
+            // others the whole graph, so a model can give one and not the other
+            float[] blank = new float[loaded.inputShape().size()];
+            for (MethodRun r : runs) {
+                if (r.descriptor().needs() != ExplainMethod.Needs.GRADIENTS) {
+                    continue;
+                }
+                try {
+                    if (r.params() instanceof io.shortcutlens.explain.GradCamParams g) {
+                        d.featureGradients(blank, 1, new int[] {0}, g.layer());
+                    } else {
+                        d.inputGradients(blank, 1, new int[] {0});
+                    }
+                } catch (UnsupportedOperationException e) {
+                    throw new IllegalArgumentException("model " + loaded.path() + ": " + e.getMessage(), e);
+                }
             }
         }
         for (MethodRun r : runs) {

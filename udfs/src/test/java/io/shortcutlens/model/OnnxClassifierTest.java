@@ -260,20 +260,27 @@ class OnnxClassifierTest {
                 new ModelSpec(cnn.getPath(), null, null, List.of("a", "b"), ModelSpec.DEFAULT_MAX_MODEL_BYTES)));
         assertTrue(names.getMessage().contains("10 outputs"), names.getMessage());
 
-        // gradients: a graph with an operator whose gradient ShortcutLens cannot build (Erf) is refused, naming the
-        // operator and the methods that work; the explainers refuse it too
+        // gradients: a graph with an operator whose gradient ShortcutLens cannot build (Erf) is refused for the methods
+        // that differentiate through it, naming the operator and the methods that work; the explainers refuse it too
         File erf = resource("/onnx/erf-gelu.onnx");
         LoadedModel erfModel = ModelLoader.load(erf, new ModelSpec(erf.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES));
-        UnsupportedOperationException grad = assertThrows(UnsupportedOperationException.class, () -> new io.shortcutlens.explain.GradCamExplainer(
-                new io.shortcutlens.explain.GradCamParams(null)).explain(io.shortcutlens.image.ImageTensor.ofInput(erfModel.inputShape(),
-                new float[erfModel.inputShape().size()]), new float[3], new int[] {0}, erfModel.classifier(), 0));
+        io.shortcutlens.image.ImageTensor blank = io.shortcutlens.image.ImageTensor.ofInput(erfModel.inputShape(), new float[erfModel.inputShape().size()]);
+        UnsupportedOperationException grad = assertThrows(UnsupportedOperationException.class, () -> new io.shortcutlens.explain.SaliencyExplainer()
+                .explain(blank, new float[3], new int[] {0}, erfModel.classifier(), 0));
         assertTrue(grad.getMessage().contains("[Erf]") && grad.getMessage().contains("kernelshap"), grad.getMessage());
 
         // the jobs and the Spark ML stage refuse before any task, naming what was asked and what to use instead
-        io.shortcutlens.pipeline.ExplainSettings erfGradCam = gradCamSettings(erf);
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> erfGradCam.check(erfModel));
+        io.shortcutlens.pipeline.ExplainSettings erfSaliency = settings(erf, io.shortcutlens.explain.MethodRun.of(io.shortcutlens.explain.SaliencyExplainer.METHOD,
+                new io.shortcutlens.explain.NoParams()));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> erfSaliency.check(erfModel));
         assertTrue(refused.getMessage().contains("[Erf]") && refused.getMessage().contains(erf.getPath())
                 && refused.getMessage().contains("occlusion, lime or kernelshap"), refused.getMessage());
+        // Grad-CAM differentiates only the layers after its map (the GELU's output: average pooling and a Gemm), which
+        // have backward rules: accepted, and it explains
+        gradCamSettings(erf).check(erfModel);
+        float[] cam = new io.shortcutlens.explain.GradCamExplainer(new io.shortcutlens.explain.GradCamParams(null)).explain(blank, new float[3],
+                new int[] {0}, erfModel.classifier(), 0).get(0).map().values();
+        assertEquals(erfModel.inputShape().pixels(), cam.length);
         // ... and accept the CNN, whose operators all translate
         LoadedModel onnx = ModelLoader.load(cnn, new ModelSpec(cnn.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES));
         gradCamSettings(cnn).check(onnx);
@@ -294,8 +301,13 @@ class OnnxClassifierTest {
     }
 
     private static io.shortcutlens.pipeline.ExplainSettings gradCamSettings(File model) {
+        return settings(model, io.shortcutlens.explain.MethodRun.of(io.shortcutlens.explain.GradCamExplainer.METHOD,
+                new io.shortcutlens.explain.GradCamParams(null)));
+    }
+
+    private static io.shortcutlens.pipeline.ExplainSettings settings(File model, io.shortcutlens.explain.MethodRun run) {
         return new io.shortcutlens.pipeline.ExplainSettings(new ModelSpec(model.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES), null,
                 DecodeLimits.defaults(), io.shortcutlens.pipeline.TargetSelection.predicted(),
-                List.of(io.shortcutlens.explain.MethodRun.of(io.shortcutlens.explain.GradCamExplainer.METHOD, new io.shortcutlens.explain.GradCamParams(null))), 3, 0L, "t", io.shortcutlens.maps.MapStatistics.DEFAULT_GRID);
+                List.of(run), 3, 0L, "t", io.shortcutlens.maps.MapStatistics.DEFAULT_GRID);
     }
 }
