@@ -12,11 +12,47 @@ final class GradientMaps {
 
     static Differentiable differentiable(ImageClassifier model, String method) {
         if (model instanceof Differentiable d) {
-            return d;
+            return new Advised(d);
         }
         String what = model instanceof io.shortcutlens.model.OnnxClassifier ? model.toString() : model.getClass().getSimpleName();
         throw new UnsupportedOperationException(method + " needs gradients, which this model (" + what + ") does not give: use the"
                 + " perturbation methods " + Methods.perturbationList() + ", which need only its class scores");
+    }
+
+    /** A model's gradients, its refusals carrying {@link Methods#gradientAdvice}: the model names what it cannot do, the methods what to use. */
+    private record Advised(Differentiable model) implements Differentiable {
+        private static <T> T advised(java.util.function.Supplier<T> call) {
+            try {
+                return call.get();
+            } catch (UnsupportedOperationException e) {
+                throw new UnsupportedOperationException(e.getMessage() + Methods.gradientAdvice(), e);
+            }
+        }
+
+        @Override
+        public float[] logits(float[] batch, int n) {
+            return advised(() -> model.logits(batch, n));
+        }
+
+        @Override
+        public float[] inputGradients(float[] batch, int n, int[] targets) {
+            return advised(() -> model.inputGradients(batch, n, targets));
+        }
+
+        @Override
+        public FeatureGradients featureGradients(float[] batch, int n, int[] targets, String layer) {
+            return advised(() -> model.featureGradients(batch, n, targets, layer));
+        }
+
+        @Override
+        public ChannelGradients channelGradients(float[] batch, int n, String layer, int channel) {
+            return advised(() -> model.channelGradients(batch, n, layer, channel));
+        }
+
+        @Override
+        public LayerActivations activations(float[] batch, int n, String layer) {
+            return model.activations(batch, n, layer);
+        }
     }
 
     /** The per-input attribution summed over channels: one value per pixel. */

@@ -50,6 +50,12 @@ public final class Methods {
     }
 
     /** The methods that need the model's gradients. */
+    /** What a model's refusal to differentiate (it names the operators) tells a user to do instead, appended to it. */
+    public static String gradientAdvice() {
+        return "; the gradient methods " + gradientNames() + " and deep dream need gradients: explain it with the perturbation methods "
+                + perturbationList() + ", which need only its class scores";
+    }
+
     public static List<String> gradientNames() {
         return ALL.stream().filter(m -> m.needs() == ExplainMethod.Needs.GRADIENTS).map(ExplainMethod::name).toList();
     }

@@ -480,9 +480,7 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable, Ra
         }
         List<String> missing = g.unsupported();
         if (!missing.isEmpty()) {
-            throw new UnsupportedOperationException("ONNX model " + name + " holds operators whose gradients ShortcutLens cannot compute: " + missing
-                    + "; the gradient methods " + io.shortcutlens.explain.Methods.gradientNames() + " and deep dream need them:"
-                    + " explain it with the perturbation methods " + io.shortcutlens.explain.Methods.perturbationList() + ", which need only its class scores");
+            throw new UnsupportedOperationException("ONNX model " + name + " holds operators whose gradients ShortcutLens cannot compute: " + missing);
         }
         return g;
     }

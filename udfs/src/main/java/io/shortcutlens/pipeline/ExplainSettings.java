@@ -99,7 +99,7 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
                         d.inputGradients(blank, 1, new int[] {0});
                     }
                 } catch (UnsupportedOperationException e) {
-                    throw new IllegalArgumentException("model " + loaded.path() + ": " + e.getMessage(), e);
+                    throw new IllegalArgumentException("model " + loaded.path() + ": " + e.getMessage() + Methods.gradientAdvice(), e);
                 }
             }
         }

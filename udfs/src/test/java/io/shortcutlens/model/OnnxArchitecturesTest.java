@@ -286,8 +286,13 @@ class OnnxArchitecturesTest {
         assertEquals(3, ((Differentiable) m.classifier()).logits(x, 1).length);
         UnsupportedOperationException e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
                 () -> ((Differentiable) m.classifier()).inputGradients(x, 1, new int[] {0}));
-        System.out.println("erf-gelu: " + e.getMessage());
         assertTrue(e.getMessage().contains("[Erf]"), e.getMessage());
-        assertTrue(e.getMessage().contains("occlusion, lime or kernelshap"), e.getMessage());
+        // through a method, the refusal also says what to use instead
+        UnsupportedOperationException advised = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> new io.shortcutlens.explain.SaliencyExplainer().explain(io.shortcutlens.image.ImageTensor.ofInput(m.inputShape(), x),
+                        new float[3], new int[] {0}, m.classifier(), 0));
+        System.out.println("erf-gelu: " + advised.getMessage());
+        assertTrue(advised.getMessage().contains("[Erf]"), advised.getMessage());
+        assertTrue(advised.getMessage().contains("occlusion, lime or kernelshap"), advised.getMessage());
     }
 }
