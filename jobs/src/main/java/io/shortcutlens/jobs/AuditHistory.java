@@ -55,7 +55,7 @@ final class AuditHistory {
      */
     static List<FindingsDiff.Stated> read(SparkSession spark, String path, String option) {
         String dir = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        String table = exists(spark, dir + "/findings") ? dir + "/findings" : dir;
+        String table = exists(spark, RunFolder.of(dir).findings()) ? RunFolder.of(dir).findings() : dir;
         if (LakeTables.existing(spark, table) == null) {
             throw new IllegalArgumentException(option + " " + path + ": no findings table there (an audited run's folder, or its findings/ folder)");
         }

@@ -281,12 +281,12 @@ public final class AuditJob implements Callable<Integer> {
         List<FindingsDiff.Stated> earlier = compareTo == null ? null : AuditHistory.read(spark, compareTo, "--compare-to"); // a wrong path fails before any work
         List<FindingsDiff.Stated> rechecked = recheck == null ? List.of() : AuditHistory.read(spark, recheck, "--recheck").stream()
                 .filter(f -> f.verdict() == Verdict.SHORTCUT).toList();
-        ExplainManifest manifest = RunManifest.readExplain(spark, dir + "/manifest.json");
+        ExplainManifest manifest = RunManifest.readExplain(spark, RunFolder.of(dir).manifest());
         List<String> classNames = manifest.model().classNames();
 
         LakeTables.Writer tables = new LakeTables.Writer(tableFormat.format, RunManifest.json(Map.of("job", "audit", "run_id", manifest.runId())));
         // a Delta run is read at the version it committed: the audit sees what the run left, whatever was written since
-        Dataset<Row> ok = LakeTables.read(spark, dir + "/explanations", manifest.table().version()).where(col("error").isNull().and(col("run_id").equalTo(manifest.runId())));
+        Dataset<Row> ok = LakeTables.read(spark, RunFolder.of(dir).explanations(), manifest.table().version()).where(col("error").isNull().and(col("run_id").equalTo(manifest.runId())));
         Dataset<Row> byPredicted = ok.where(col("target_index").equalTo(col("predicted_index")))
                 .select(lit("predicted").as("view"), col("predicted_class").as("class"), col("method"), col("image_id"), col("path"),
                         col("mass_grid"), col("peak_row"), col("peak_col"), col("mass_grid_size"), col("map"));
@@ -301,7 +301,7 @@ public final class AuditJob implements Callable<Integer> {
         int grid = first.getInt(0);
 
         // 1. class_stats: per (view, class, method, cell): count, mean mass, spread, share of images peaking there
-        String classStats = dir + "/class_stats";
+        String classStats = RunFolder.of(dir).classStats();
         Dataset<Row> classStatsRows = views.select(col("view"), col("class"), col("method"), col("peak_row").multiply(grid).plus(col("peak_col")).as("peak_cell"),
                         posexplode(col("mass_grid")).as(new String[] {"cell", "mass"}))
                 .groupBy("view", "class", "method", "cell")
@@ -328,7 +328,7 @@ public final class AuditJob implements Callable<Integer> {
                 stats.stream().map(s -> s.className() + "/" + s.method()).distinct().count(), found.size());
 
         // 3. subgroups (SpRAy): KMeans on each class's mass grids, clusters judged like classes, overlapping ones merged
-        String subgroupsPath = dir + "/subgroups";
+        String subgroupsPath = RunFolder.of(dir).subgroups();
         List<SubgroupDetector.Subgroup> subgroups = List.of();
         Dataset<Row> assigned = clusters > 0 ? SubgroupClustering.assign(view, clusters, seed, minImages) : null;
         List<SubgroupDetector.ClusterStat> clusterStats = new ArrayList<>();
@@ -338,7 +338,7 @@ public final class AuditJob implements Callable<Integer> {
                         new RegionStat(r.getString(0), r.getString(1), r.getInt(3), r.getLong(4), r.getDouble(5), r.getDouble(6))));
             }
             subgroups = new SubgroupDetector(params.detector(), candidates).detect(clusterStats, stats);
-            tables.replace(assigned.select("class", "method", SubgroupClustering.CLUSTER, "image_id", "path"), dir + "/subgroup_members");
+            tables.replace(assigned.select("class", "method", SubgroupClustering.CLUSTER, "image_id", "path"), RunFolder.of(dir).subgroupMembers());
         }
         List<Candidate> suspects = new ArrayList<>(Candidates.build(found, stats, subgroups, candidates, params.control()));
         LOG.info("[3/5] {} concentrated subgroups; {} candidates ({} subgroups not covered by a class finding, {} in several places)",
@@ -373,14 +373,14 @@ public final class AuditJob implements Callable<Integer> {
                 : AuditObjects.overlaps(spark, Annotations.read(spark, annotations, annotationsFormat), measured.tasks(), suspects, view, h, w);
         List<AuditFinding> confirmed = AuditFinding.judge(suspects, measured.measured(), overlaps, params);
         cues = GlobalCueProbe.explainedByShortcuts(cues, confirmed);
-        String findingsPath = dir + "/findings";
+        String findingsPath = RunFolder.of(dir).findings();
         AuditTables.writeFindings(spark, tables, findingsPath, confirmed, cues, groupBy, hide, params.toJson(clusters), manifest);
         AuditTables.writeSubgroups(spark, tables, subgroupsPath, clusterStats, subgroups, confirmed, candidates, maxArea);
         List<FindingsDiff.Entry> diff = earlier == null ? null : FindingsDiff.diff(earlier, AuditHistory.stated(confirmed, cues), AuditHistory.TOLERANCE);
         if (diff != null) {
-            AuditHistory.writeDiff(spark, tables, dir + "/findings_diff", diff, compareTo);
+            AuditHistory.writeDiff(spark, tables, RunFolder.of(dir).findingsDiff(), diff, compareTo);
         }
-        String summaryPath = dir + "/audit-summary.json";
+        String summaryPath = RunFolder.of(dir).auditSummary();
         RunManifest.write(spark, summaryPath, AuditHistory.summary(manifest, confirmed, cues, compareTo, diff, Sessions.arguments(spec)));
         LOG.info("[4/5] {} findings ({} shortcut, {} object part), {} global cues, written to {}; evidence took {} forward passes",
                 confirmed.size(), confirmed.stream().filter(c -> c.verdict() == Verdict.SHORTCUT).count(),
@@ -392,7 +392,7 @@ public final class AuditJob implements Callable<Integer> {
                 : AuditObjects.boxes(spark, tables, Annotations.read(spark, annotations, annotationsFormat), dir, view);
 
         // 5. the report
-        String reportPath = dir + "/report/index.html";
+        String reportPath = RunFolder.of(dir).report();
         ModelInternals.Internals internals = new AuditPictures(embeddings, dreamLayer, dreamChannels, dreamClasses, activationsLayer, seed, groupBy)
                 .report(spark, reportPath, manifest, staged.model(), classNames, ok, view, assigned, confirmed, cues, subgroups, boxes, params.toJson(clusters),
                         diff == null ? null : new AuditReport.History(compareTo, diff));

@@ -39,12 +39,12 @@ final class AuditObjects {
                 .withColumn("s", score.apply(col("map"), col("box"), col("mask"), col("path")))
                 .select(col("image_id"), col("path"), col("class"), col("method"), col("box"), col("mask").isNotNull().as("masked"),
                         col("s").getItem(0).as("relevance_mass"), col("s").getItem(1).equalTo(1f).as("pointing_hit"));
-        tables.replace(scored, dir + "/box_scores");
-        Dataset<Row> perClass = LakeTables.read(spark, dir + "/box_scores").groupBy("class", "method")
+        tables.replace(scored, RunFolder.of(dir).boxScores());
+        Dataset<Row> perClass = LakeTables.read(spark, RunFolder.of(dir).boxScores()).groupBy("class", "method")
                 .agg(count("*").as("images"), avg("relevance_mass").as("relevance_mass"),
                         avg(when(col("pointing_hit"), 1.0).otherwise(0.0)).as("pointing_game"))
                 .orderBy("class", "method");
-        tables.replace(perClass.coalesce(1), dir + "/box_agreement");
+        tables.replace(perClass.coalesce(1), RunFolder.of(dir).boxAgreement());
         List<AuditJob.BoxAgreement> out = new ArrayList<>();
         for (Row r : perClass.collectAsList()) {
             out.add(new AuditJob.BoxAgreement(r.getString(0), r.getString(1), r.getLong(2), r.getDouble(3), r.getDouble(4)));

@@ -171,7 +171,7 @@ public final class CorrectJob implements Callable<Integer> {
         CorrectionParams params = params();
         String dir = trim(findings);
         String out = trim(output);
-        ExplainManifest manifest = RunManifest.readExplain(spark, dir + "/manifest.json");
+        ExplainManifest manifest = RunManifest.readExplain(spark, RunFolder.of(dir).manifest());
         Dataset<Row> findingsTable = findingsTable(spark, dir);
         List<ScanTarget> shortcuts = ScanTarget.of(ScanJob.stated(findingsTable), List.of(Verdict.SHORTCUT.label()));
         String heldOutPath = heldOut != null ? heldOut : manifest.input();
@@ -322,7 +322,7 @@ public final class CorrectJob implements Callable<Integer> {
                 "correct", a.correct())).toList());
         m.put("before_after", beforeAfter.stream().map(FindingsDiff.Entry::describe).toList());
         m.put("seconds", Math.round(seconds * 10) / 10.0);
-        RunManifest.write(spark, out + "/manifest.json", m);
+        RunManifest.write(spark, RunFolder.of(out).manifest(), m);
         String report = out + "/report.html";
         CorrectionReport.write(spark, report, manifest, params, regions, accuracy, beforeAfter, corrected, audit == null ? null : audit.reportPath());
         LOG.info("[correct 5/5] manifest {}/manifest.json, report {}; {} s", out, report, String.format(Locale.ROOT, "%.1f", seconds));
@@ -339,10 +339,10 @@ public final class CorrectJob implements Callable<Integer> {
 
     /** The run's audit's findings table (read as the scan job reads it). */
     private static Dataset<Row> findingsTable(SparkSession spark, String dir) {
-        if (LakeTables.existing(spark, dir + "/findings") == null) {
+        if (LakeTables.existing(spark, RunFolder.of(dir).findings()) == null) {
             throw new IllegalArgumentException("--findings " + dir + ": no findings table there (audit the run first: ./submit.sh audit --run " + dir + ")");
         }
-        return LakeTables.read(spark, dir + "/findings");
+        return LakeTables.read(spark, RunFolder.of(dir).findings());
     }
 
     /** The training images of each region's class: the images the recipe's region most often carries the shortcut in. */
@@ -382,7 +382,7 @@ public final class CorrectJob implements Callable<Integer> {
         LOG.info("[correct 4/5] explaining the held-out images with the corrected network as the run did ({})", explain.methods);
         explain.run(spark);
 
-        Map<String, Object> summary = RunManifest.read(spark, dir + "/audit-summary.json");
+        Map<String, Object> summary = RunManifest.read(spark, RunFolder.of(dir).auditSummary());
         @SuppressWarnings("unchecked")
         List<String> auditArgs = (List<String>) summary.getOrDefault("arguments", List.of("--run", dir));
         AuditJob audit = new AuditJob();

@@ -225,8 +225,8 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         List<String> methods = colourLimeCases.contains(folder.getName()) ? List.of("occlusion", "lime") : List.of("occlusion");
         LOG.info("[family] case {} ({}), without annotations", name, methods);
         File run = new File(out, name);
-        boolean explained = reuse && new File(run, "manifest.json").isFile()
-                && RunManifest.readExplain(spark, new File(run, "manifest.json").getAbsolutePath()).rowsPerMethod().keySet().containsAll(methods);
+        boolean explained = reuse && new File(RunFolder.of(run).manifest()).isFile()
+                && RunManifest.readExplain(spark, new File(RunFolder.of(run).manifest()).getAbsolutePath()).rowsPerMethod().keySet().containsAll(methods);
         if (!explained) {
             ExplainJob explain = new ExplainJob();
             ExplainJob.commandLine(explain).parseArgs("--input", new File(folder, "images").getAbsolutePath(), "--model",

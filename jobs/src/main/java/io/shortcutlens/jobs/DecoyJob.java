@@ -308,8 +308,8 @@ public final class DecoyJob implements Callable<Integer> {
                     "--occlusion-stride", String.valueOf(occlusionStride), "--occlusion-mask-value", hidden,
                     "--lime-replacement", hidden.equals("auto") ? "mean" : hidden, "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed),
                     "--occlusion-mode", occlusionMode, "--occlusion-adaptive-share", String.valueOf(occlusionAdaptiveShare), "--per-class", String.valueOf(perClass));
-            boolean explainedBefore = reuse && new File(run, "manifest.json").isFile()
-                    && RunManifest.readExplain(spark, new File(run, "manifest.json").getAbsolutePath()).rowsPerMethod().keySet().containsAll(methods);
+            boolean explainedBefore = reuse && new File(RunFolder.of(run).manifest()).isFile()
+                    && RunManifest.readExplain(spark, new File(RunFolder.of(run).manifest()).getAbsolutePath()).rowsPerMethod().keySet().containsAll(methods);
             ExplainJob.Result explained = explainedBefore ? null : explain.run(spark);
             LOG.info("[decoy 4/4] auditing the {} model", m.getKey());
             AuditJob audit = new AuditJob();

@@ -155,10 +155,10 @@ public final class EvaluateJob implements Callable<Integer> {
         long t0 = System.nanoTime();
         String dir = run.endsWith("/") ? run.substring(0, run.length() - 1) : run;
         String out = output != null ? output : dir + "/evaluation";
-        ExplainManifest manifest = RunManifest.readExplain(spark, dir + "/manifest.json");
+        ExplainManifest manifest = RunManifest.readExplain(spark, RunFolder.of(dir).manifest());
         RegionMasker.Fill hide = fill != null ? fill : RegionMasker.asExplained(manifest.hiddenValue());
         EvaluationParams params = new EvaluationParams(grid, hide, roadSteps, roadNoise, randomiseLayers, batchSize, seed);
-        Dataset<Row> rows = LakeTables.read(spark, dir + "/explanations", manifest.table().version())
+        Dataset<Row> rows = LakeTables.read(spark, RunFolder.of(dir).explanations(), manifest.table().version())
                 .where(col("error").isNull().and(col("run_id").equalTo(manifest.runId())).and(col("map").isNotNull()).and(col("path").isNotNull()))
                 .withColumn("class", col("target_class"));
         List<String> runMethods = rows.select("method").distinct().orderBy("method").as(Encoders.STRING()).collectAsList();
@@ -215,7 +215,7 @@ public final class EvaluateJob implements Callable<Integer> {
             m.put("errors", counts.isNullAt(1) ? 0 : counts.getLong(1));
             m.put("forward_passes", counts.isNullAt(2) ? 0 : counts.getLong(2));
             m.put("seconds", Math.round(seconds * 10) / 10.0);
-            RunManifest.write(spark, out + "/manifest.json", m);
+            RunManifest.write(spark, RunFolder.of(out).manifest(), m);
             LOG.info("[4/4] evaluation table {}/evaluation, report {}", out, report);
             return new Result(out + "/evaluation", report, counts.getLong(0), counts.isNullAt(1) ? 0 : counts.getLong(1),
                     counts.isNullAt(2) ? 0 : counts.getLong(2), seconds, summaries, lines);

@@ -270,7 +270,7 @@ public final class ExplainJob implements Callable<Integer> {
 
         // 3. explain and write
         String out = trimSlash(output);
-        String explanations = out + "/explanations";
+        String explanations = RunFolder.of(out).explanations();
         String writeMode = mode.toLowerCase(Locale.ROOT);
         if (!List.of("overwrite", "append-new", "error").contains(writeMode)) {
             throw new IllegalArgumentException("--mode must be overwrite, append-new or error, found '" + mode + "'");
@@ -350,7 +350,7 @@ public final class ExplainJob implements Callable<Integer> {
         }
         long newRows = writeMode.equals("append-new") ? rowCount - before : rowCount;
         double seconds = (System.nanoTime() - t0) / 1e9;
-        String manifestPath = out + "/manifest.json";
+        String manifestPath = RunFolder.of(out).manifest();
         RunManifest.write(spark, manifestPath, manifest(spark, settings, loaded, probe.preprocessing(), imageCount, rowCount, newRows, errors, perMethod, seconds,
                 failedAttempts, executorsLost, new java.util.TreeSet<>(devices.value()),
                 new ExplainManifest.Table(format.name().toLowerCase(Locale.ROOT), version)).toMap());
@@ -436,7 +436,7 @@ public final class ExplainJob implements Callable<Integer> {
             params.put("sample", RunManifest.parse(sample().toJson()));
         }
         return new ExplainManifest(s.runId(), Instant.now().toString(), VERSION, spark.version(), spark.sparkContext().master(), source.input,
-                source.inputFormat, source.where, trimSlash(output) + "/explanations", m, preprocessing,
+                source.inputFormat, source.where, RunFolder.of(trimSlash(output)).explanations(), m, preprocessing,
                 ImageExplainPipeline.effectiveNormalisation(s, loaded).toString(), s.limits().maxFileBytes(), s.limits().maxPixels(), params, images,
                 mode.toLowerCase(Locale.ROOT), rows, newRows, perMethod, errors, failedAttempts, executorsLost, List.copyOf(taskDevices),
                 Math.round(seconds * 10) / 10.0, table);

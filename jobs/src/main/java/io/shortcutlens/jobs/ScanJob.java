@@ -124,8 +124,8 @@ public final class ScanJob implements Callable<Integer> {
     Result run(SparkSession spark) {
         long t0 = System.nanoTime();
         String dir = findings.endsWith("/") ? findings.substring(0, findings.length() - 1) : findings;
-        String out = output != null ? output : dir + "/scan";
-        ExplainManifest manifest = RunManifest.readExplain(spark, dir + "/manifest.json");
+        String out = output != null ? output : RunFolder.of(dir).scan();
+        ExplainManifest manifest = RunManifest.readExplain(spark, RunFolder.of(dir).manifest());
         List<String> classNames = manifest.model().classNames();
         Dataset<Row> table = readFindings(spark, dir);
         List<ScanTarget> targets = ScanTarget.of(stated(table), verdicts);
@@ -164,7 +164,7 @@ public final class ScanJob implements Callable<Integer> {
             Row c = scanned.agg(org.apache.spark.sql.functions.count("*"), sum(when(col("error").isNotNull(), 1L).otherwise(0L)), sum(size(col("effects"))),
                     sum(org.apache.spark.sql.functions.aggregate(col("effects"), lit(0L), (a, e) -> a.plus(when(e.getField("affected"), 1L).otherwise(0L)))),
                     sum(col("passes"))).first();
-            Result r = new Result(tablePath, out + "/manifest.json", targets, c.getLong(0), c.isNullAt(1) ? 0 : c.getLong(1), c.isNullAt(2) ? 0 : c.getLong(2),
+            Result r = new Result(tablePath, RunFolder.of(out).manifest(), targets, c.getLong(0), c.isNullAt(1) ? 0 : c.getLong(1), c.isNullAt(2) ? 0 : c.getLong(2),
                     c.isNullAt(3) ? 0 : c.getLong(3), c.isNullAt(4) ? 0 : c.getLong(4));
             double seconds = (System.nanoTime() - t0) / 1e9;
             RunManifest.write(spark, r.manifestPath(), manifest(r, dir, manifest, hide, seconds));
@@ -179,7 +179,7 @@ public final class ScanJob implements Callable<Integer> {
     /** The audited run's findings table; fails naming the run when it has none. */
     static Dataset<Row> readFindings(SparkSession spark, String dir) {
         try {
-            return LakeTables.read(spark, dir + "/findings");
+            return LakeTables.read(spark, RunFolder.of(dir).findings());
         } catch (Exception e) {
             throw new IllegalArgumentException("--findings " + dir + ": no findings table there (run ./submit.sh audit --run " + dir + " first)", e);
         }
