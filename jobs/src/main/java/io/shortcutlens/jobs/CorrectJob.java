@@ -373,7 +373,7 @@ public final class CorrectJob implements Callable<Integer> {
         ExplainJob.commandLine(explain).parseArgs(explainArgs.toArray(new String[0]));
         explain.model = corrected;
         explain.output = explainOut;
-        explain.mode = "overwrite";
+        explain.mode = WriteMode.OVERWRITE;
         explain.runId = null;
         if (heldOutInput != null) {
             explain.source.input = heldOutInput;

@@ -184,10 +184,10 @@ public final class ExplainJob implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output folder: explanations/ and manifest.json are written inside; any Hadoop path.")
     String output;
 
-    @Option(names = "--mode", paramLabel = "overwrite|append-new|error", description = {"When OUTPUT/explanations exists: overwrite this",
+    @Option(names = "--mode", paramLabel = "overwrite|append-new|error", converter = WriteMode.Converter.class, description = {"When OUTPUT/explanations exists: overwrite this",
         "run's partitions (other runs' stay), append-new (explain only the images this run has not explained yet: same content,",
         "model and parameters = same row; a scheduled rerun is idempotent), or error."})
-    String mode = "overwrite";
+    WriteMode mode = WriteMode.OVERWRITE;
 
     @picocli.CommandLine.Mixin
     LakeTables.FormatOption tables = new LakeTables.FormatOption();
@@ -271,10 +271,7 @@ public final class ExplainJob implements Callable<Integer> {
         // 3. explain and write
         String out = trimSlash(output);
         String explanations = RunFolder.of(out).explanations();
-        String writeMode = mode.toLowerCase(Locale.ROOT);
-        if (!List.of("overwrite", "append-new", "error").contains(writeMode)) {
-            throw new IllegalArgumentException("--mode must be overwrite, append-new or error, found '" + mode + "'");
-        }
+        WriteMode writeMode = mode;
         Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
         Path explanationsDir = new Path(explanations);
         LakeTables.Format format = tables.format;
@@ -287,7 +284,7 @@ public final class ExplainJob implements Callable<Integer> {
         try {
             org.apache.hadoop.fs.FileSystem fs = explanationsDir.getFileSystem(hadoopConf);
             if (format == LakeTables.Format.DELTA) {
-                runHasRows = writeMode.equals("append-new") && LakeTables.hasCommit(spark, explanations)
+                runHasRows = writeMode == WriteMode.APPEND_NEW && LakeTables.hasCommit(spark, explanations)
                         && !LakeTables.read(spark, explanations).where(col("run_id").equalTo(id)).isEmpty(); // only append-new asks
                 LakeTables.claim(spark, explanations);
             } else {
@@ -303,7 +300,7 @@ public final class ExplainJob implements Callable<Integer> {
             throw new IllegalArgumentException("cannot check output " + explanations + ": " + e.getMessage(), e);
         }
         long before = 0;
-        if (writeMode.equals("append-new") && runHasRows) {
+        if (writeMode == WriteMode.APPEND_NEW && runHasRows) {
             before = LakeTables.read(spark, explanations).where(col("run_id").equalTo(id)).count();
             // the key of a row is (image content, run id = model and parameters, method): skip the images this run has
             Dataset<Row> known = LakeTables.read(spark, explanations).where(col("run_id").equalTo(id)).select("image_id").distinct();
@@ -312,7 +309,7 @@ public final class ExplainJob implements Callable<Integer> {
                     .join(broadcast(known), "image_id", "left_anti")
                     .select("image_id", "path", "label", "bytes");
         }
-        LOG.info("[3/4] explaining with {} (target {}), writing {} ({})", settings.methods(), settings.target(), explanations, writeMode);
+        LOG.info("[3/4] explaining with {} (target {}), writing {} ({})", settings.methods(), settings.target(), explanations, writeMode.label());
         CollectionAccumulator<String> devices = spark.sparkContext().collectionAccumulator("shortcutlens task devices");
         Dataset<Row> rows = images.mapPartitions(new ExplainPartition(settings, staged.shippedName(),
                 folder ? new HadoopConf(hadoopConf) : null, devices), Encoders.row(ExplanationSchema.ROW));
@@ -325,9 +322,9 @@ public final class ExplainJob implements Callable<Integer> {
                 0, 0, 0, Map.of(), 0, 0, 0, java.util.Set.of(), null).settingsMap()) : null;
         try (TaskRetries retries = new TaskRetries(spark)) {
             switch (writeMode) {
-                case "overwrite" -> LakeTables.replaceSlice(rows, explanations, format, "run_id", id, commitInfo, PARTITIONS);
-                case "append-new" -> LakeTables.appendNew(rows, explanations, format, commitInfo, ROW_KEY, PARTITIONS);
-                default -> LakeTables.create(rows, explanations, format, commitInfo, PARTITIONS);
+                case OVERWRITE -> LakeTables.replaceSlice(rows, explanations, format, "run_id", id, commitInfo, PARTITIONS);
+                case APPEND_NEW -> LakeTables.appendNew(rows, explanations, format, commitInfo, ROW_KEY, PARTITIONS);
+                case ERROR -> LakeTables.create(rows, explanations, format, commitInfo, PARTITIONS);
             }
             failedAttempts = retries.failedAttempts();
             executorsLost = retries.executorsLost();
@@ -348,7 +345,7 @@ public final class ExplainJob implements Callable<Integer> {
             rowCount += r.getLong(1);
             errors += r.getLong(2);
         }
-        long newRows = writeMode.equals("append-new") ? rowCount - before : rowCount;
+        long newRows = writeMode == WriteMode.APPEND_NEW ? rowCount - before : rowCount;
         double seconds = (System.nanoTime() - t0) / 1e9;
         String manifestPath = RunFolder.of(out).manifest();
         RunManifest.write(spark, manifestPath, manifest(spark, settings, loaded, probe.preprocessing(), imageCount, rowCount, newRows, errors, perMethod, seconds,
@@ -438,7 +435,7 @@ public final class ExplainJob implements Callable<Integer> {
         return new ExplainManifest(s.runId(), Instant.now().toString(), VERSION, spark.version(), spark.sparkContext().master(), source.input,
                 source.inputFormat, source.where, RunFolder.of(trimSlash(output)).explanations(), m, preprocessing,
                 ImageExplainPipeline.effectiveNormalisation(s, loaded).toString(), s.limits().maxFileBytes(), s.limits().maxPixels(), params, images,
-                mode.toLowerCase(Locale.ROOT), rows, newRows, perMethod, errors, failedAttempts, executorsLost, List.copyOf(taskDevices),
+                mode.label(), rows, newRows, perMethod, errors, failedAttempts, executorsLost, List.copyOf(taskDevices),
                 Math.round(seconds * 10) / 10.0, table);
     }
 
