@@ -9,37 +9,25 @@ public final class SignTest {
     private SignTest() { }
 
     public static double pValue(long b, long c) {
-        long n = b + c;
-        if (n == 0) {
-            return 1.0;
-        }
-        // sum_{k=b}^{n} C(n,k) / 2^n in log space
-        double total = 0;
-        for (long k = b; k <= n; k++) {
-            total += Math.exp(logChoose(n, k) - n * Math.log(2));
-        }
-        return Math.min(1.0, total);
+        return binomialTail(b, b + c, 0.5);
     }
 
     /**
      * One-sided exact binomial test: {@code P(X ≥ k)} for {@code X ~ Binomial(n, p0)}, the chance of {@code k} or more
-     * events among {@code n} when each happens at the rate {@code p0} seen elsewhere.
+     * events among {@code n} when each happens at the rate {@code p0} seen elsewhere. Computed as the regularised
+     * incomplete beta function I_{p0}(k, n − k + 1) (commons-math3), which keeps small tails accurate.
      */
     public static double binomialTail(long k, long n, double p0) {
         if (k <= 0) {
             return 1.0;
         }
-        if (p0 <= 0) {
+        if (k > n || p0 <= 0) {
             return 0.0;
         }
         if (p0 >= 1) {
             return 1.0;
         }
-        double total = 0;
-        for (long i = k; i <= n; i++) {
-            total += Math.exp(logChoose(n, i) + i * Math.log(p0) + (n - i) * Math.log1p(-p0));
-        }
-        return Math.min(1.0, total);
+        return Math.min(1.0, org.apache.commons.math3.special.Beta.regularizedBeta(p0, k, n - k + 1.0));
     }
 
     /**
@@ -62,17 +50,5 @@ public final class SignTest {
             out[i] = running;
         }
         return out;
-    }
-
-    private static double logChoose(long n, long k) {
-        return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
-    }
-
-    private static double logFactorial(long n) {
-        double s = 0;
-        for (long i = 2; i <= n; i++) {
-            s += Math.log(i);
-        }
-        return s;
     }
 }

@@ -230,6 +230,21 @@ class ShortcutDetectorTest {
         assertEquals(Math.pow(0.5, 10), SignTest.pValue(10, 0), 1e-15);
         assertEquals(11 * Math.pow(0.5, 10), SignTest.pValue(9, 1), 1e-15);
         assertTrue(SignTest.pValue(30, 2) < 1e-6);
+        // the binomial tail against its sum term by term (in log space), small tails included
+        for (long[] kn : new long[][] {{3, 10}, {40, 60}, {95, 100}, {1, 1}, {0, 5}, {6, 5}, {2, 0}}) {
+            for (double p0 : new double[] {0.03, 0.3, 0.5, 0.9}) {
+                double sum = 0;
+                for (long i = Math.max(0, kn[0]); i <= kn[1]; i++) {
+                    double logC = 0;
+                    for (long j = 1; j <= i; j++) {
+                        logC += Math.log(kn[1] - i + j) - Math.log(j);
+                    }
+                    sum += Math.exp(logC + i * Math.log(p0) + (kn[1] - i) * Math.log1p(-p0));
+                }
+                double expected = kn[0] <= 0 ? 1.0 : Math.min(1.0, sum);
+                assertEquals(expected, SignTest.binomialTail(kn[0], kn[1], p0), 1e-12 + 1e-9 * expected, kn[0] + " of " + kn[1] + " at " + p0);
+            }
+        }
         // Holm: sorted p 0.01, 0.02, 0.04 with m = 3 -> 0.03, max(0.03, 0.04), max(0.04, 0.04); the order of the input is kept
         double[] adjusted = SignTest.holm(new double[] {0.04, 0.01, 0.02});
         assertEquals(0.04, adjusted[0], 1e-15);
