@@ -73,8 +73,9 @@ public final class AuditJob implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "PATH", description = "Model to re-predict with (default: the one in the run's manifest).")
     String model;
 
-    @Option(names = "--group-by", paramLabel = "predicted|label", description = "Which class an image belongs to when looking for findings.")
-    String groupBy = "predicted";
+    @Option(names = "--group-by", paramLabel = "predicted|label", converter = ClassView.Converter.class,
+            description = "Which class an image belongs to when looking for findings.")
+    ClassView groupBy = ClassView.PREDICTED;
 
     @Option(names = "--min-share", paramLabel = "S", description = "Mean share of the class's positive mass the region must hold.")
     double minShare = DetectorParams.defaults().minShare();
@@ -268,9 +269,6 @@ public final class AuditJob implements Callable<Integer> {
 
     Result run(SparkSession spark) {
         long t0 = System.nanoTime();
-        if (!groupBy.equals("predicted") && !groupBy.equals("label")) {
-            throw new IllegalArgumentException("--group-by must be predicted or label, found '" + groupBy + "'");
-        }
         String dir = run.endsWith("/") ? run.substring(0, run.length() - 1) : run;
         if (annotations != null) {
             Annotations.read(spark, annotations, annotationsFormat); // a wrong table fails before any work
@@ -315,7 +313,7 @@ public final class AuditJob implements Callable<Integer> {
         List<Region> candidates = List.copyOf(Region.candidates(grid, maxArea));
         UserDefinedFunction regionMasses = udf((UDF1<scala.collection.Seq<Float>, float[]>) massGrid -> Region.masses(floats(massGrid), candidates),
                 DataTypes.createArrayType(DataTypes.FloatType, false));
-        Dataset<Row> view = views.where(col("view").equalTo(groupBy));
+        Dataset<Row> view = views.where(col("view").equalTo(groupBy.label()));
         List<RegionStat> stats = new ArrayList<>();
         for (Row r : regionAggregates(view, regionMasses, "class", "method").collectAsList()) {
             stats.add(new RegionStat(r.getString(0), r.getString(1), r.getInt(2), r.getLong(3), r.getDouble(4), r.getDouble(5)));
@@ -374,7 +372,7 @@ public final class AuditJob implements Callable<Integer> {
         List<AuditFinding> confirmed = AuditFinding.judge(suspects, measured.measured(), overlaps, params);
         cues = GlobalCueProbe.explainedByShortcuts(cues, confirmed);
         String findingsPath = RunFolder.of(dir).findings();
-        AuditTables.writeFindings(spark, tables, findingsPath, confirmed, cues, groupBy, hide, params.toJson(clusters), manifest);
+        AuditTables.writeFindings(spark, tables, findingsPath, confirmed, cues, groupBy.label(), hide, params.toJson(clusters), manifest);
         AuditTables.writeSubgroups(spark, tables, subgroupsPath, clusterStats, subgroups, confirmed, candidates, maxArea);
         List<FindingsDiff.Entry> diff = earlier == null ? null : FindingsDiff.diff(earlier, AuditHistory.stated(confirmed, cues), AuditHistory.TOLERANCE);
         if (diff != null) {
@@ -393,7 +391,7 @@ public final class AuditJob implements Callable<Integer> {
 
         // 5. the report
         String reportPath = RunFolder.of(dir).report();
-        ModelInternals.Internals internals = new AuditPictures(embeddings, dreamLayer, dreamChannels, dreamClasses, activationsLayer, seed, groupBy)
+        ModelInternals.Internals internals = new AuditPictures(embeddings, dreamLayer, dreamChannels, dreamClasses, activationsLayer, seed, groupBy.label())
                 .report(spark, reportPath, manifest, staged.model(), classNames, ok, view, assigned, confirmed, cues, subgroups, boxes, params.toJson(clusters),
                         diff == null ? null : new AuditReport.History(compareTo, diff));
         if (assigned != null) {
