@@ -286,10 +286,10 @@ public final class AuditJob implements Callable<Integer> {
         // a Delta run is read at the version it committed: the audit sees what the run left, whatever was written since
         Dataset<Row> ok = LakeTables.read(spark, RunFolder.of(dir).explanations(), manifest.table().version()).where(col("error").isNull().and(col("run_id").equalTo(manifest.runId())));
         Dataset<Row> byPredicted = ok.where(col("target_index").equalTo(col("predicted_index")))
-                .select(lit("predicted").as("view"), col("predicted_class").as("class"), col("method"), col("image_id"), col("path"),
+                .select(lit(ClassView.PREDICTED.label()).as("view"), col("predicted_class").as("class"), col("method"), col("image_id"), col("path"),
                         col("mass_grid"), col("peak_row"), col("peak_col"), col("mass_grid_size"), col("map"));
         Dataset<Row> byLabel = ok.where(col("label").isNotNull().and(col("target_class").equalTo(col("label"))))
-                .select(lit("label").as("view"), col("label").as("class"), col("method"), col("image_id"), col("path"),
+                .select(lit(ClassView.LABEL.label()).as("view"), col("label").as("class"), col("method"), col("image_id"), col("path"),
                         col("mass_grid"), col("peak_row"), col("peak_col"), col("mass_grid_size"), col("map"));
         Dataset<Row> views = byPredicted.unionByName(byLabel);
         Row first = views.select("mass_grid_size").limit(1).collectAsList().stream().findFirst().orElse(null);
