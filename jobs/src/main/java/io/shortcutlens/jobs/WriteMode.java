@@ -1,8 +1,5 @@
 package io.shortcutlens.jobs;
 
-import java.util.Arrays;
-import java.util.Locale;
-
 /** What the explain job does when its output table exists ({@code --mode}). */
 public enum WriteMode {
     /** Replace this run's partitions; other runs' stay. */
@@ -14,16 +11,11 @@ public enum WriteMode {
 
     /** The name on the command line: {@code overwrite}, {@code append-new}, {@code error}. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return CliEnums.label(this);
     }
 
     public static WriteMode parse(String text) {
-        for (WriteMode m : values()) {
-            if (m.label().equalsIgnoreCase(text.trim()) || m.name().equalsIgnoreCase(text.trim())) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("--mode must be one of " + Arrays.stream(values()).map(WriteMode::label).toList() + ", found '" + text + "'");
+        return CliEnums.parse(WriteMode.class, "--mode", text);
     }
 
     /** picocli's reading of {@code --mode}. */

@@ -494,13 +494,6 @@ final class OnnxBackward {
         return node("ReduceSum", List.of(x), ints("axes", axes), integer("keepdims", 1));
     }
 
-    private String unsqueeze(String x, long axis) {
-        if (opset >= 13) {
-            return node("Unsqueeze", List.of(x, longs(new long[] {axis})));
-        }
-        return node("Unsqueeze", List.of(x), ints("axes", new long[] {axis}));
-    }
-
     /** γ / √(σ² + ε) per channel, shaped to broadcast over the channel axis of the node's input. */
     private String batchNormScale(Onnx.NodeProto node, Attributes a) {
         float[] gamma = value(constants.get(node.getInput(1)));

@@ -1,0 +1,24 @@
+package io.shortcutlens.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The enum options read the names users type (and the manifests hold) and refuse others naming the choices. */
+class CliEnumsTest {
+    @Test
+    void namesAsTypedAndAsWritten() {
+        assertEquals(WriteMode.APPEND_NEW, WriteMode.parse("append-new"));
+        assertEquals(WriteMode.APPEND_NEW, WriteMode.parse("APPEND_NEW"));
+        assertEquals("append-new", WriteMode.APPEND_NEW.label());
+        assertEquals(ClassView.LABEL, ClassView.parse(" Label "));
+        assertEquals("predicted", ClassView.PREDICTED.label());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WriteMode.parse("append"));
+        assertTrue(e.getMessage().contains("--mode") && e.getMessage().contains("[overwrite, append-new, error]"), e.getMessage());
+        AuditJob audit = new AuditJob();
+        ExplainJob.commandLine(audit).parseArgs("--run", "r", "--group-by", "label");
+        assertEquals(ClassView.LABEL, audit.groupBy);
+    }
+}
