@@ -149,31 +149,17 @@ public final class GlobalCueProbe {
         List<Cue> tested = new ArrayList<>();
         List<Double> p = new ArrayList<>();
         for (Count leave : counts) {
-            if (!leave.adjustment().paired()) {
+            if (!leave.adjustment().paired() || leave.classImages() == 0) {
                 continue;
             }
-            Count enter = byAdjustment.getOrDefault(leave.adjustment().opposite(), List.of()).stream()
-                    .filter(c -> c.className().equals(leave.className())).findFirst().orElse(null);
-            if (enter == null || leave.classImages() == 0 || enter.otherImages() == 0) {
-                continue;
-            }
-            long othersLeft = 0;
-            long othersImages = 0;
-            for (Count c : byAdjustment.get(leave.adjustment())) {
-                if (!c.className().equals(leave.className())) {
-                    othersLeft += c.left();
-                    othersImages += c.classImages();
+            for (ImageAdjustment creating : leave.adjustment().enterWith()) {
+                Count enter = byAdjustment.getOrDefault(creating, List.of()).stream()
+                        .filter(c -> c.className().equals(leave.className())).findFirst().orElse(null);
+                if (enter != null && enter.otherImages() > 0) {
+                    tested.add(pair(leave, enter, byAdjustment, shifts));
+                    p.add(pairP(leave, enter, byAdjustment));
                 }
             }
-            double othersLeave = othersImages == 0 ? 0 : (double) othersLeft / othersImages;
-            double typicalEnter = median(byAdjustment.get(enter.adjustment()).stream().filter(c -> !c.className().equals(leave.className()))
-                    .mapToDouble(Count::enterRate).toArray());
-            double pLeave = SignTest.binomialTail(leave.left(), leave.classImages(), Math.max(othersLeave, 1.0 / (othersImages + 1)));
-            double pEnter = SignTest.binomialTail(enter.entered(), enter.otherImages(), Math.max(typicalEnter, 1.0 / (enter.otherImages() + 1)));
-            p.add(Math.max(pLeave, pEnter));
-            tested.add(new Cue(leave.className(), Kind.WHOLE_IMAGE, leave.adjustment(), enter.adjustment(), leave.classImages(), leave.leaveRate(),
-                    othersLeave, enter.otherImages(), enter.enterRate(), typicalEnter, shifts.against(leave.className(), leave.adjustment()),
-                    Double.NaN, null));
         }
         for (Tested t : TextureCue.test(byAdjustment)) {
             p.add(t.pValue());
@@ -196,6 +182,40 @@ public final class GlobalCueProbe {
         }
         return best.values().stream().sorted(Comparator.comparing((Cue c) -> c.judgement().verdict())
                 .thenComparing(c -> -strength(c, params)).thenComparing(Cue::className)).toList();
+    }
+
+    /** Others' leave rate under the removing change (pooled over other classes) and the typical class's enter rate under the creating one. */
+    private record Baselines(double othersLeave, long othersImages, double typicalEnter) { }
+
+    private static Baselines baselines(Count leave, Count enter, Map<ImageAdjustment, List<Count>> byAdjustment) {
+        long othersLeft = 0;
+        long othersImages = 0;
+        for (Count c : byAdjustment.get(leave.adjustment())) {
+            if (!c.className().equals(leave.className())) {
+                othersLeft += c.left();
+                othersImages += c.classImages();
+            }
+        }
+        double othersLeave = othersImages == 0 ? 0 : (double) othersLeft / othersImages;
+        double typicalEnter = median(byAdjustment.get(enter.adjustment()).stream().filter(c -> !c.className().equals(leave.className()))
+                .mapToDouble(Count::enterRate).toArray());
+        return new Baselines(othersLeave, othersImages, typicalEnter);
+    }
+
+    /** One pair's test: the change that removes the class and one that creates it, with their baselines. */
+    private static Cue pair(Count leave, Count enter, Map<ImageAdjustment, List<Count>> byAdjustment, PropertyShift shifts) {
+        Baselines b = baselines(leave, enter, byAdjustment);
+        return new Cue(leave.className(), Kind.WHOLE_IMAGE, leave.adjustment(), enter.adjustment(), leave.classImages(), leave.leaveRate(),
+                b.othersLeave(), enter.otherImages(), enter.enterRate(), b.typicalEnter(), shifts.against(leave.className(), leave.adjustment()),
+                Double.NaN, null);
+    }
+
+    /** The pair's raw p-value: the weaker of its two one-sided binomial tails. */
+    private static double pairP(Count leave, Count enter, Map<ImageAdjustment, List<Count>> byAdjustment) {
+        Baselines b = baselines(leave, enter, byAdjustment);
+        double pLeave = SignTest.binomialTail(leave.left(), leave.classImages(), Math.max(b.othersLeave(), 1.0 / (b.othersImages() + 1)));
+        double pEnter = SignTest.binomialTail(enter.entered(), enter.otherImages(), Math.max(b.typicalEnter(), 1.0 / (enter.otherImages() + 1)));
+        return Math.max(pLeave, pEnter);
     }
 
     /** The cue judged again under other thresholds (its tests and adjusted p unchanged): the family's threshold split uses it. */

@@ -16,7 +16,10 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * that is not in any region — a class photographed darker, sharper, warmer or compressed harder — moves with them.
  * They come in opposite pairs ({@link #opposite}), each undoing the other where nothing clips (brightness ×1.6 and
  * ÷1.6, contrast about the image's mean ×2 and ×0.5), so that the probe can ask both "does undoing it remove the
- * class" and "does doing it to other images create the class". A half-strength undo is not enough: pullovers and
+ * class" and "does doing it to other images create the class". Colour has two axes, warm–cool (red against blue) and
+ * green–magenta, each a pair of channel gains, and {@link #BALANCED} (grey-world balance) removes a cast of any hue,
+ * added or multiplied, where a gain along one axis only part-undoes an added cast; it is tested against every tint
+ * ({@link #enterWith}). A half-strength undo is not enough: pullovers and
  * trousers planted at half contrast (a grey background) stay themselves at ×1.6.
  *
  * <p>Three more changes probe cues spread over the image rather than held by a region or a whole-image property (a
@@ -28,7 +31,11 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * ({@link #hideObject}), and {@link ContextCue} judges it.
  */
 public enum ImageAdjustment {
-    BRIGHTER, DARKER, MORE_CONTRAST, LESS_CONTRAST, SHARPER, BLURRED, JPEG, WARMER, COOLER, SHUFFLED, LOW_PASS, LOW_PASS_COARSE, OBJECT_HIDDEN;
+    BRIGHTER, DARKER, MORE_CONTRAST, LESS_CONTRAST, SHARPER, BLURRED, JPEG, WARMER, COOLER, GREENER, MAGENTA, BALANCED, SHUFFLED, LOW_PASS,
+    LOW_PASS_COARSE, OBJECT_HIDDEN;
+
+    /** The colour changes: they need three channels. */
+    private static final java.util.Set<ImageAdjustment> COLOUR = java.util.EnumSet.of(WARMER, COOLER, GREENER, MAGENTA, BALANCED);
 
     /** The share of an image's cells taken as its object: those its own map ranks highest. */
     static final double OBJECT_SHARE = 0.5;
@@ -41,7 +48,7 @@ public enum ImageAdjustment {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** Whether the change has an {@link #opposite} (the whole-image pairs); the spread probes have none. */
+    /** Whether the change is tested in pairs with those that create what it removes ({@link #enterWith}); the spread probes are not. */
     public boolean paired() {
         return this != SHUFFLED && this != LOW_PASS && this != LOW_PASS_COARSE && !needsMap();
     }
@@ -64,7 +71,19 @@ public enum ImageAdjustment {
             case BLURRED, JPEG -> SHARPER;
             case WARMER -> COOLER;
             case COOLER -> WARMER;
+            case GREENER -> MAGENTA;
+            case MAGENTA -> GREENER;
+            case BALANCED -> throw new IllegalStateException(this + " removes a cast of any hue: its creating changes are enterWith()");
         };
+    }
+
+    /**
+     * The changes that may create what this one removes, each tested as a pair with it: the {@link #opposite} for a
+     * change of one direction; for {@link #BALANCED}, which takes away a colour cast of any hue, every tint (warmer,
+     * cooler, greener, magenta): whichever direction the class's cast has, one of them adds it to other images.
+     */
+    public List<ImageAdjustment> enterWith() {
+        return this == BALANCED ? List.of(WARMER, COOLER, GREENER, MAGENTA) : List.of(opposite());
     }
 
     /**
@@ -77,6 +96,8 @@ public enum ImageAdjustment {
             case MORE_CONTRAST, LESS_CONTRAST -> ImageProperty.CONTRAST;
             case SHARPER, BLURRED, JPEG -> ImageProperty.FINE_DETAIL;
             case WARMER, COOLER -> ImageProperty.WARMTH;
+            case GREENER, MAGENTA -> ImageProperty.GREENNESS;
+            case BALANCED -> ImageProperty.COLOUR_CAST;
             case LOW_PASS -> ImageProperty.FINE_PATTERN;
             case LOW_PASS_COARSE -> ImageProperty.COARSE_PATTERN;
             case SHUFFLED, OBJECT_HIDDEN -> null;
@@ -85,12 +106,12 @@ public enum ImageAdjustment {
 
     /** Whether the change raises its {@link #property()} (brighter, more contrast, sharper, warmer) rather than lowering it. */
     public boolean raises() {
-        return this == BRIGHTER || this == MORE_CONTRAST || this == SHARPER || this == WARMER;
+        return this == BRIGHTER || this == MORE_CONTRAST || this == SHARPER || this == WARMER || this == GREENER;
     }
 
     /** The changes of the image alone that apply to images with this many channels (colour balance needs three). */
     public static List<ImageAdjustment> forChannels(int channels) {
-        return java.util.Arrays.stream(values()).filter(a -> !a.needsMap() && (channels == 3 || (a != WARMER && a != COOLER))).toList();
+        return java.util.Arrays.stream(values()).filter(a -> !a.needsMap() && (channels == 3 || !COLOUR.contains(a))).toList();
     }
 
     /** Every change the cue probe makes, in the order of its passes: those of the image alone, then the context probe's. */
@@ -210,6 +231,14 @@ public enum ImageAdjustment {
                     out[2 * plane + i] = px[2 * plane + i] / r;
                 }
             }
+            case GREENER, MAGENTA -> {
+                float g = this == GREENER ? 1.25f : 0.8f;
+                System.arraycopy(px, 0, out, 0, px.length);
+                for (int i = 0; i < plane; i++) {
+                    out[plane + i] = px[plane + i] * g;
+                }
+            }
+            case BALANCED -> balance(px, out, c, plane);
             case JPEG -> jpeg(px, out, c, h, w, 0.1f);
             case SHUFFLED -> shuffle(px, out, c, h, w);
             case OBJECT_HIDDEN -> throw new IllegalStateException(this + " needs the image's map: hideObject");
@@ -226,6 +255,30 @@ public enum ImageAdjustment {
             out[i] = Math.max(0f, Math.min(255f, out[i]));
         }
         return out;
+    }
+
+    /**
+     * {@link #BALANCED}: grey-world balance by offsets: each channel moved by the difference between the image's mean
+     * grey and that channel's mean, so that every channel has the same mean. It undoes a cast of any hue, added or
+     * multiplied (a multiplied one up to the image's own spread), and leaves an image whose colours average to grey
+     * as it was.
+     */
+    private static void balance(float[] px, float[] out, int c, int plane) {
+        double[] m = new double[c];
+        double grey = 0;
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < plane; i++) {
+                m[ch] += px[ch * plane + i];
+            }
+            m[ch] /= plane;
+            grey += m[ch] / c;
+        }
+        for (int ch = 0; ch < c; ch++) {
+            float d = (float) (grey - m[ch]);
+            for (int i = 0; i < plane; i++) {
+                out[ch * plane + i] = px[ch * plane + i] + d;
+            }
+        }
     }
 
     private static void boxBlur(float[] in, float[] out, int offset, int h, int w, int r) {

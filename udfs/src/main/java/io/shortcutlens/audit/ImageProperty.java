@@ -14,12 +14,16 @@ import java.util.Locale;
  *   <li>{@link #FINE_DETAIL}: the mean absolute difference from {@link ImageAdjustment#BLURRED} (what sharpening adds,
  *       blurring and heavy JPEG take away);</li>
  *   <li>{@link #WARMTH}: the mean of red minus the mean of blue (three channels only);</li>
+ *   <li>{@link #GREENNESS}: the mean of green minus the mean of red and blue (three channels only);</li>
+ *   <li>{@link #COLOUR_CAST}: how far the image's mean colour lies from grey (the root mean square of each channel's mean
+ *       minus their average; three channels only). A cast has a hue as well as a size: {@link PropertyShift} compares a
+ *       class's images with others' along the class's own direction in the warmth–greenness plane;</li>
  *   <li>{@link #FINE_PATTERN}, {@link #COARSE_PATTERN}: the mean absolute difference from {@link ImageAdjustment#LOW_PASS}
  *       and {@link ImageAdjustment#LOW_PASS_COARSE}: how much pattern each low-pass removes.</li>
  * </ul>
  */
 public enum ImageProperty {
-    LUMINANCE, CONTRAST, FINE_DETAIL, WARMTH, FINE_PATTERN, COARSE_PATTERN;
+    LUMINANCE, CONTRAST, FINE_DETAIL, WARMTH, FINE_PATTERN, COARSE_PATTERN, GREENNESS, COLOUR_CAST;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', ' ');
@@ -44,6 +48,15 @@ public enum ImageProperty {
                 yield s / c;
             }
             case WARMTH -> c == 3 ? mean(px, 0, plane) - mean(px, 2 * plane, plane) : Double.NaN;
+            case GREENNESS -> c == 3 ? mean(px, plane, plane) - (mean(px, 0, plane) + mean(px, 2 * plane, plane)) / 2 : Double.NaN;
+            case COLOUR_CAST -> {
+                if (c != 3) {
+                    yield Double.NaN;
+                }
+                double[] m = {mean(px, 0, plane), mean(px, plane, plane), mean(px, 2 * plane, plane)};
+                double grey = (m[0] + m[1] + m[2]) / 3;
+                yield Math.sqrt(((m[0] - grey) * (m[0] - grey) + (m[1] - grey) * (m[1] - grey) + (m[2] - grey) * (m[2] - grey)) / 3);
+            }
             case FINE_DETAIL -> removed(px, ImageAdjustment.BLURRED.apply(px, c, h, w));
             case FINE_PATTERN -> removed(px, ImageAdjustment.LOW_PASS.apply(px, c, h, w));
             case COARSE_PATTERN -> removed(px, ImageAdjustment.LOW_PASS_COARSE.apply(px, c, h, w));

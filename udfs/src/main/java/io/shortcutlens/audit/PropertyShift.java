@@ -56,7 +56,12 @@ public final class PropertyShift implements Serializable {
         if (mine.size() < MIN_IMAGES) {
             return Double.NaN;
         }
-        int q = property.ordinal();
+        return property == ImageProperty.COLOUR_CAST ? alongOwnHue(className, mine) : aucAgainstOthers(className, property.ordinal());
+    }
+
+    /** The median over other classes of the chance that one of the class's images has a larger value {@code q}. */
+    private double aucAgainstOthers(String className, int q) {
+        List<double[]> mine = byClass.get(className);
         List<Double> aucs = new ArrayList<>();
         for (Map.Entry<String, List<double[]>> other : byClass.entrySet()) {
             if (other.getKey().equals(className) || other.getValue().size() < MIN_IMAGES) {
@@ -78,6 +83,57 @@ public final class PropertyShift implements Serializable {
             }
         }
         return aucs.isEmpty() ? Double.NaN : GlobalCueProbe.median(aucs.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /**
+     * {@link ImageProperty#COLOUR_CAST}: a cast has a hue, and a class carries one when its images lie further along the
+     * hue its images lean to than other classes' images do. The direction is the class's mean (warmth, greenness) minus
+     * the mean of every other class's sampled images; each image is projected on it, and the chance that one of the
+     * class's images lies further than one of another class's is taken as in {@link #above}, its median over classes.
+     */
+    private double alongOwnHue(String className, List<double[]> mine) {
+        int wq = ImageProperty.WARMTH.ordinal();
+        int gq = ImageProperty.GREENNESS.ordinal();
+        double[] own = meanHue(mine);
+        List<double[]> rest = new ArrayList<>();
+        byClass.forEach((k, v) -> {
+            if (!k.equals(className)) {
+                rest.addAll(v);
+            }
+        });
+        double[] others = meanHue(rest);
+        if (own == null || others == null) {
+            return Double.NaN;
+        }
+        double dw = own[0] - others[0];
+        double dg = own[1] - others[1];
+        List<double[]> projectedMine = new ArrayList<>();
+        mine.forEach(a -> projectedMine.add(new double[] {a[wq] * dw + a[gq] * dg}));
+        Map<String, List<double[]>> projected = new LinkedHashMap<>();
+        projected.put(className, projectedMine);
+        byClass.forEach((k, v) -> {
+            if (!k.equals(className)) {
+                projected.put(k, v.stream().map(a -> new double[] {a[wq] * dw + a[gq] * dg}).toList());
+            }
+        });
+        return new PropertyShift(projected).aucAgainstOthers(className, 0);
+    }
+
+    /** The mean (warmth, greenness) of images measured on both; null when none was. */
+    private static double[] meanHue(List<double[]> images) {
+        int wq = ImageProperty.WARMTH.ordinal();
+        int gq = ImageProperty.GREENNESS.ordinal();
+        double w = 0;
+        double g = 0;
+        int n = 0;
+        for (double[] a : images) {
+            if (!Double.isNaN(a[wq]) && !Double.isNaN(a[gq])) {
+                w += a[wq];
+                g += a[gq];
+                n++;
+            }
+        }
+        return n == 0 ? null : new double[] {w / n, g / n};
     }
 
     /**
