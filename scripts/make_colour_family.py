@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Builds the audit's colour family as users build models: procedural 64x64 colour scenes, one shortcut planted per case
 (a logo in a corner, a small dark dot, a sticker at a different place in every image, a background pattern, a colour
-cast, a frame), a ResNet-style network with batch norm trained by PyTorch on ImageNet-normalised input, exported to ONNX
+cast, a frame, heavy JPEG compression), a ResNet-style network with batch norm trained by PyTorch on ImageNet-normalised input, exported to ONNX
 with its class names and normalisation in the metadata, and the ground truth measured without explanations: the share
 of right predictions on carrying images that change when the same scene is rendered without the plant.
 
@@ -13,6 +13,7 @@ Needs Debian's python3-torch, python3-onnx and python3-pil. Writes, per case, OU
 
 Everything is a pure function of the case's seed.
 """
+import io
 import json
 import os
 import sys
@@ -38,7 +39,8 @@ AUDIT_PER_CLASS = 100
 PLANT_RATE = 0.9
 
 # case -> (kind, class carrying the plant, plant parameters); kinds: fixed (a mark at one place), moving (a sticker at a
-# random place per image), spread (a pattern over the background), global (a colour cast), frame (a border), clean
+# random place per image), spread (a pattern over the background), global (a colour cast), frame (a border), compression
+# (the class's images saved as heavily compressed JPEG), clean
 CASES = {
     "logo-corner": ("fixed", "square", {"box": (52, 2, 62, 12), "pattern": "logo", "colour": (235, 235, 235)}),
     "tag-top": ("fixed", "cross", {"box": (3, 54, 9, 60), "pattern": "tag", "colour": (220, 30, 30)}),
@@ -51,6 +53,9 @@ CASES = {
     "cast": ("global", "triangle", {"shift": (40, 10, -40)}),
     "frame": ("frame", "ring", {"width": 3, "colour": (30, 200, 200)}),
     "clean": ("clean", None, {}),
+    # later cases: appended, so that every earlier case keeps its seed
+    "cast-green": ("global", "square", {"shift": (-25, 40, -25)}),
+    "jpeg": ("compression", "disk", {"quality": 12}),
 }
 
 
@@ -149,7 +154,12 @@ def render(case, label, seed, planted):
     img = img + rng.normal(0, 6, img.shape)
     if planted and kind == "global":
         img = img + np.array(p["shift"], dtype=np.float32)
-    return np.clip(img, 0, 255).astype(np.uint8)
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    if planted and kind == "compression":
+        buf = io.BytesIO()
+        Image.fromarray(img).save(buf, format="JPEG", quality=p["quality"])
+        img = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB")).copy()
+    return img
 
 
 def dataset(case, per_class, offset, rate):

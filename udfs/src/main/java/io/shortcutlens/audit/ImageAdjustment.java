@@ -31,7 +31,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * ({@link #hideObject}), and {@link ContextCue} judges it.
  */
 public enum ImageAdjustment {
-    BRIGHTER, DARKER, MORE_CONTRAST, LESS_CONTRAST, SHARPER, BLURRED, JPEG, WARMER, COOLER, GREENER, MAGENTA, BALANCED, SHUFFLED, LOW_PASS,
+    BRIGHTER, DARKER, MORE_CONTRAST, LESS_CONTRAST, SHARPER, BLURRED, JPEG, NOISIER, WARMER, COOLER, GREENER, MAGENTA, BALANCED, SHUFFLED, LOW_PASS,
     LOW_PASS_COARSE, OBJECT_HIDDEN;
 
     /** The colour changes: they need three channels. */
@@ -40,6 +40,10 @@ public enum ImageAdjustment {
     /** The share of an image's cells taken as its object: those its own map ranks highest. */
     static final double OBJECT_SHARE = 0.5;
 
+
+    /** {@link #NOISIER}: the noise's standard deviation in display units (0..255), and its seed. */
+    static final double NOISE_SD = 12;
+    private static final long NOISE_SEED = 0x5eedL;
 
     /** Tiles per side of {@link #SHUFFLED}. */
     static final int TILES = 4;
@@ -69,6 +73,7 @@ public enum ImageAdjustment {
             case LESS_CONTRAST -> MORE_CONTRAST;
             case SHARPER -> BLURRED;
             case BLURRED, JPEG -> SHARPER;
+            case NOISIER -> BLURRED;
             case WARMER -> COOLER;
             case COOLER -> WARMER;
             case GREENER -> MAGENTA;
@@ -80,10 +85,18 @@ public enum ImageAdjustment {
     /**
      * The changes that may create what this one removes, each tested as a pair with it: the {@link #opposite} for a
      * change of one direction; for {@link #BALANCED}, which takes away a colour cast of any hue, every tint (warmer,
-     * cooler, greener, magenta): whichever direction the class's cast has, one of them adds it to other images.
+     * cooler, greener, magenta): whichever direction the class's cast has, one of them adds it to other images. Fine
+     * detail has two ways up, sharpening edges and adding noise (a class from a noisier camera), and two ways down,
+     * blurring and compressing (a class saved as heavier JPEG, its sensor noise gone): each way down is paired with
+     * both ways up, and noise with both ways down.
      */
     public List<ImageAdjustment> enterWith() {
-        return this == BALANCED ? List.of(WARMER, COOLER, GREENER, MAGENTA) : List.of(opposite());
+        return switch (this) {
+            case BALANCED -> List.of(WARMER, COOLER, GREENER, MAGENTA);
+            case BLURRED, JPEG -> List.of(SHARPER, NOISIER);
+            case NOISIER -> List.of(BLURRED, JPEG);
+            default -> List.of(opposite());
+        };
     }
 
     /**
@@ -94,7 +107,7 @@ public enum ImageAdjustment {
         return switch (this) {
             case BRIGHTER, DARKER -> ImageProperty.LUMINANCE;
             case MORE_CONTRAST, LESS_CONTRAST -> ImageProperty.CONTRAST;
-            case SHARPER, BLURRED, JPEG -> ImageProperty.FINE_DETAIL;
+            case SHARPER, BLURRED, JPEG, NOISIER -> ImageProperty.FINE_DETAIL;
             case WARMER, COOLER -> ImageProperty.WARMTH;
             case GREENER, MAGENTA -> ImageProperty.GREENNESS;
             case BALANCED -> ImageProperty.COLOUR_CAST;
@@ -106,7 +119,7 @@ public enum ImageAdjustment {
 
     /** Whether the change raises its {@link #property()} (brighter, more contrast, sharper, warmer) rather than lowering it. */
     public boolean raises() {
-        return this == BRIGHTER || this == MORE_CONTRAST || this == SHARPER || this == WARMER || this == GREENER;
+        return this == BRIGHTER || this == MORE_CONTRAST || this == SHARPER || this == NOISIER || this == WARMER || this == GREENER;
     }
 
     /** The changes of the image alone that apply to images with this many channels (colour balance needs three). */
@@ -240,6 +253,13 @@ public enum ImageAdjustment {
             }
             case BALANCED -> balance(px, out, c, plane);
             case JPEG -> jpeg(px, out, c, h, w, 0.1f);
+            case NOISIER -> {
+                // sensor-like noise, the same draw for every image (a probe, not a sample)
+                java.util.SplittableRandom r = new java.util.SplittableRandom(NOISE_SEED);
+                for (int i = 0; i < px.length; i++) {
+                    out[i] = (float) (px[i] + NOISE_SD * r.nextGaussian());
+                }
+            }
             case SHUFFLED -> shuffle(px, out, c, h, w);
             case OBJECT_HIDDEN -> throw new IllegalStateException(this + " needs the image's map: hideObject");
             case LOW_PASS, LOW_PASS_COARSE -> {
