@@ -42,7 +42,7 @@ public enum ImageAdjustment {
 
 
     /** {@link #NOISIER}: the noise's standard deviation in display units (0..255), and its seed. */
-    static final double NOISE_SD = 12;
+    static final double NOISE_SD = 8;
     private static final long NOISE_SEED = 0x5eedL;
 
     /** Tiles per side of {@link #SHUFFLED}. */
