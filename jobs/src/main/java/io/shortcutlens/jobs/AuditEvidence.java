@@ -243,26 +243,27 @@ final class AuditEvidence {
                     posexplode(col(kind + "_signature")).as(new String[] {"pos", "v"}));
             all = all == null ? d : all.unionByName(d);
         }
-        // each pixel's quantile function: its median and interquartile range give a location and spread robust to the
-        // class's images the model assigns to it without the artifact, and its densest window how many share one value
-        String levels = java.util.Arrays.stream(PixelMoments.levels()).mapToObj(Double::toString).collect(java.util.stream.Collectors.joining(", "));
-        List<Row> rows = all.groupBy("finding_id", "kind", "pos").agg(count("*"), expr("percentile_approx(v, array(" + levels + "), 1000)"))
+        Map<Integer, Map<String, double[][]>> raw = new HashMap<>();
+        Map<Integer, Map<String, Long>> images = new HashMap<>();
+        // robust per-pixel location and spread (median, interquartile range / 1.349): the class's images include some the model
+        // assigns to it without the artifact, which would inflate a standard deviation
+        List<Row> rows = all.groupBy("finding_id", "kind", "pos").agg(count("*"), expr("percentile_approx(v, array(0.25, 0.5, 0.75), 1000)"))
                 .collectAsList();
         Map<Integer, Map<String, Integer>> sizes = new HashMap<>();
         for (Row r : rows) {
             sizes.computeIfAbsent(r.getInt(0), k -> new HashMap<>()).merge(r.getString(1), r.getInt(2) + 1, Math::max);
         }
-        Map<Integer, Map<String, double[][]>> raw = new HashMap<>();
-        Map<Integer, Map<String, Long>> images = new HashMap<>();
         for (Row r : rows) {
             int size = sizes.get(r.getInt(0)).get(r.getString(1));
-            double[][] q = raw.computeIfAbsent(r.getInt(0), k -> new HashMap<>()).computeIfAbsent(r.getString(1), k -> new double[size][]);
-            q[r.getInt(2)] = r.<Number>getList(4).stream().mapToDouble(Number::doubleValue).toArray();
+            double[][] m = raw.computeIfAbsent(r.getInt(0), k -> new HashMap<>()).computeIfAbsent(r.getString(1), k -> new double[2][size]);
+            List<Number> q = r.getList(4);
+            m[0][r.getInt(2)] = q.get(1).doubleValue();
+            m[1][r.getInt(2)] = (q.get(2).doubleValue() - q.get(0).doubleValue()) / 1.349;
             images.computeIfAbsent(r.getInt(0), k -> new HashMap<>()).put(r.getString(1), r.getLong(3));
         }
         Map<Integer, Map<String, PixelMoments>> out = new HashMap<>();
-        raw.forEach((id, kinds) -> kinds.forEach((kind, q) -> out.computeIfAbsent(id, k -> new HashMap<>())
-                .put(kind, PixelMoments.ofQuantiles(images.get(id).get(kind), q))));
+        raw.forEach((id, kinds) -> kinds.forEach((kind, m) -> out.computeIfAbsent(id, k -> new HashMap<>())
+                .put(kind, new PixelMoments(images.get(id).get(kind), m[0], m[1]))));
         return out;
     }
 

@@ -11,16 +11,6 @@ import java.io.Serializable;
  * least {@code minDistance · G}. The figure is the stamped share of the region's pixels; the same figure for the
  * control region of the same images says how much of it is the class's ordinary look.
  *
- * <p>A mark is seldom on every image of a class: a watermark on most of a class's photos, or a class grouped by the
- * model's predictions, which are wrong on some of them (a tag on 90% of a class's images was on 52% of the images a
- * weak model called the class). A spread measured over all of them, however robust, spans the mark and what is there
- * without it once more than a quarter lack it. So a pixel is also stamped when it is <em>carried</em>: where the
- * quantile functions were kept, at least {@link #MIN_CARRIED} of the class's images lie within ±2 · {@code maxSpread}
- * · G of one value (the window that holds 95% of a normal spread at the limit), that value lies at least
- * {@code minDistance · G} from the other classes' median, at most half as large a share of the other classes' images
- * falls in the same window, and a binomial tail says the class's count there is no chance at that rate
- * ({@link #CARRIED_ALPHA} over the pixels tested).
- *
  * <p>A region is a coarse box (a block of the map's grid); a mark of a few pixels fills a small part of it, and its
  * stamped pixels, diluted by the object around them, make a small share (a 2×2 mark in a 7×7 region: 8%). So the
  * figures are also taken on the <em>smallest box that holds the evidence</em>: the bounding box of the largest
@@ -45,12 +35,6 @@ public record ContentConsistency(double stampedShare, double controlStampedShare
 
     /** The smallest group of stamped pixels that is a mark rather than chance. */
     public static final int MIN_MARK = 3;
-
-    /** The share of the class's images that must share one value at a pixel for it to be carried: most of them. */
-    public static final double MIN_CARRIED = 0.5;
-
-    /** The carried test's level, over all pixels of a place together (Bonferroni). */
-    public static final double CARRIED_ALPHA = 0.01;
 
     /** Figures of a whole region (no refinement). */
     public ContentConsistency(double stampedShare, double controlStampedShare, double meanSpread) {
@@ -131,8 +115,7 @@ public record ContentConsistency(double stampedShare, double controlStampedShare
         double[] spread = new double[a.pixels()];
         for (int i = 0; i < a.pixels(); i++) {
             spread[i] = a.sd()[i] / g;
-            flag[i] = (a.sd()[i] <= maxSpread * g && Math.abs(a.mean()[i] - o.mean()[i]) >= minDistance * g)
-                    || carried(a, o, i, 2 * maxSpread * g, minDistance * g);
+            flag[i] = a.sd()[i] <= maxSpread * g && Math.abs(a.mean()[i] - o.mean()[i]) >= minDistance * g;
         }
         Mark mark = shape == null || shape[0] * shape[1] * shape[2] != a.pixels() ? null : mark(flag, shape[0], shape[1], shape[2]);
         int stamped = 0;
@@ -149,48 +132,6 @@ public record ContentConsistency(double stampedShare, double controlStampedShare
             }
         }
         return new Judged((double) stamped / n, total / n, mark);
-    }
-
-    /**
-     * Whether most of the class's images share one value at pixel {@code i} that other classes' images seldom have: the
-     * densest window of half-width {@code h} in the class's quantile function, its share, its centre's distance from the
-     * other classes' median, and the other classes' share in the same window.
-     */
-    static boolean carried(PixelMoments a, PixelMoments o, int i, double h, double minDistance) {
-        if (a.quantiles() == null || o.quantiles() == null) {
-            return false;
-        }
-        double[] q = a.quantiles()[i];
-        int levels = q.length - 1;
-        int best = -1;
-        int from = 0;
-        for (int lo = 0, hi = 0; lo <= levels; lo++) {
-            hi = Math.max(hi, lo);
-            while (hi + 1 <= levels && q[hi + 1] - q[lo] <= 2 * h) {
-                hi++;
-            }
-            if (hi - lo > best) {
-                best = hi - lo;
-                from = lo;
-            }
-        }
-        double share = (double) best / levels;
-        double centre = (q[from] + q[from + best]) / 2;
-        double[] other = o.quantiles()[i];
-        if (share < MIN_CARRIED || Math.abs(centre - other[other.length / 2]) < minDistance) {
-            return false;
-        }
-        int inside = 0;
-        for (double v : other) {
-            inside += Math.abs(v - centre) <= h ? 1 : 0;
-        }
-        double otherShare = (double) inside / other.length;
-        if (otherShare > share / 2) {
-            return false;
-        }
-        long k = Math.round(share * a.images());
-        double rate = Math.max(otherShare, 1.0 / (o.images() + 1));
-        return SignTest.binomialTail(k, a.images(), rate) <= CARRIED_ALPHA / a.pixels();
     }
 
     /** The bounding box of the largest 4-connected group of stamped cells (any channel), when it is a mark smaller than the place. */
