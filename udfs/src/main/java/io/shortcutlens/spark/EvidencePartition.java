@@ -33,6 +33,7 @@ public final class EvidencePartition extends ImagePassPartition {
         DataTypes.createStructField("region_box", DataTypes.createArrayType(DataTypes.IntegerType, false), false),
         DataTypes.createStructField("control_box", DataTypes.createArrayType(DataTypes.IntegerType, false), false),
         DataTypes.createStructField("receiver_path", DataTypes.StringType, true),
+        DataTypes.createStructField("uses_region", DataTypes.BooleanType, false),
     });
 
     private static final DataType SIGNATURE = DataTypes.createArrayType(DataTypes.FloatType, false);
@@ -54,6 +55,7 @@ public final class EvidencePartition extends ImagePassPartition {
         DataTypes.createStructField("control_signature", SIGNATURE, true),
         DataTypes.createStructField("receiver_region_signature", SIGNATURE, true),
         DataTypes.createStructField("receiver_control_signature", SIGNATURE, true),
+        DataTypes.createStructField("uses_region", DataTypes.BooleanType, false),
         DataTypes.createStructField("error", DataTypes.StringType, true),
     });
 
@@ -82,12 +84,12 @@ public final class EvidencePartition extends ImagePassPartition {
                 Seeds.forImage(in.getString(1), seed));
         return RowFactory.create(in.getInt(0), o.assigned(), o.flippedRegion(), o.flippedControl(), o.dropRegion(), o.dropControl(),
                 o.keptRegion(), o.keptControl(), o.blank(), o.receiverOther(), o.becameRegion(), o.becameControl(),
-                o.regionSignature(), o.controlSignature(), o.receiverRegion(), o.receiverControl(), null);
+                o.regionSignature(), o.controlSignature(), o.receiverRegion(), o.receiverControl(), in.getBoolean(7), null);
     }
 
     @Override
     Row failed(Row in, String message) {
-        return RowFactory.create(in.getInt(0), false, false, false, 0.0, 0.0, false, false, false, false, false, false, null, null, null, null, message);
+        return RowFactory.create(in.getInt(0), false, false, false, 0.0, 0.0, false, false, false, false, false, false, null, null, null, null, in.getBoolean(7), message);
     }
 
     private static int[] box(Row row, int i) {
