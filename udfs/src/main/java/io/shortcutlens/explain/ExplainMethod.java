@@ -43,6 +43,66 @@ public interface ExplainMethod<P extends MethodParams> {
 
     Explainer explainer(P params);
 
+    /**
+     * Whether and how the method hides pixels: the key of its parameters' JSON that holds the value it hides them with
+     * (occlusion's mask value, LIME's and KernelSHAP's replacement), or null for a method that hides none. The audit
+     * hides regions as the run's explainers hid pixels ({@code ExplainManifest.hiddenValue}).
+     */
+    default String hidingKey() {
+        return null;
+    }
+
+    /** The same method, saying that it hides pixels with the value under {@code key} of its parameters' JSON. */
+    default ExplainMethod<P> hidingPixelsWith(String key) {
+        ExplainMethod<P> self = this;
+        return new ExplainMethod<>() {
+            @Override
+            public String name() {
+                return self.name();
+            }
+
+            @Override
+            public Needs needs() {
+                return self.needs();
+            }
+
+            @Override
+            public Class<P> paramsType() {
+                return self.paramsType();
+            }
+
+            @Override
+            public List<MethodOption> options() {
+                return self.options();
+            }
+
+            @Override
+            public P params(OptionValues values, InputShape input) {
+                return self.params(values, input);
+            }
+
+            @Override
+            public Explainer explainer(P params) {
+                return self.explainer(params);
+            }
+
+            @Override
+            public void check(P params, LoadedModel model) {
+                self.check(params, model);
+            }
+
+            @Override
+            public String hidingKey() {
+                return key;
+            }
+
+            @Override
+            public String toString() {
+                return self.toString();
+            }
+        };
+    }
+
     /** Checks the parameters against the model before any task runs (a layer the model lacks, say); nothing by default. */
     default void check(P params, LoadedModel model) { }
 

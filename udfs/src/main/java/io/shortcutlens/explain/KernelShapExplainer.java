@@ -33,7 +33,7 @@ public final class KernelShapExplainer extends SegmentExplainer {
             (v, input) -> new KernelShapParams(v.choice(LimeExplainer.SEGMENTATION, SuperpixelSegmenter.Kind.class),
                     v.integer(LimeExplainer.FEATURES), v.integer(SAMPLES), v.numberOr(LimeExplainer.REPLACEMENT, "mean"),
                     v.integer(MethodOption.BATCH_SIZE)),
-            p -> new KernelShapExplainer(p));
+            p -> new KernelShapExplainer(p)).hidingPixelsWith("replacement");
 
     private final KernelShapParams params;
 

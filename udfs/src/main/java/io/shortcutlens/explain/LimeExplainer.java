@@ -39,7 +39,7 @@ public final class LimeExplainer extends SegmentExplainer {
             List.of(SEGMENTATION, FEATURES, SAMPLES, KERNEL_WIDTH, REPLACEMENT, RIDGE, MethodOption.BATCH_SIZE),
             (v, input) -> new LimeParams(v.choice(SEGMENTATION, SuperpixelSegmenter.Kind.class), v.integer(FEATURES), v.integer(SAMPLES),
                     v.number(KERNEL_WIDTH), v.numberOr(REPLACEMENT, "mean"), v.number(RIDGE), v.integer(MethodOption.BATCH_SIZE)),
-            p -> new LimeExplainer(p));
+            p -> new LimeExplainer(p)).hidingPixelsWith("replacement");
 
     private final LimeParams params;
 

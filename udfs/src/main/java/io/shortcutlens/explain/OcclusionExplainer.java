@@ -52,7 +52,7 @@ public final class OcclusionExplainer implements Explainer {
                 return new OcclusionParams(v.positiveOrAuto(MASK_SIZE), v.positiveOrAuto(STRIDE), inpaint ? null : v.numberOr(MASK_VALUE, "auto"),
                         v.integer(MethodOption.BATCH_SIZE), v.choice(MODE, OcclusionParams.Mode.class), v.number(ADAPTIVE_SHARE), inpaint).resolve(input);
             },
-            p -> new OcclusionExplainer(p));
+            p -> new OcclusionExplainer(p)).hidingPixelsWith("mask_value");
 
     private final OcclusionParams params;
 

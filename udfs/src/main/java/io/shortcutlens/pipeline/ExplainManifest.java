@@ -81,13 +81,14 @@ public record ExplainManifest(String runId, String created, String shortcutlensV
     }
 
     /**
-     * The value the run's perturbation methods hid pixels with, as written ({@code auto}/{@code mean} or a number): the
-     * occlusion mask value, else LIME's or KernelSHAP's replacement; null when the run used none of them.
+     * The value the run's pixel-hiding methods hid pixels with, as written ({@code auto}/{@code mean} or a number): the
+     * first method of {@link io.shortcutlens.explain.Methods#ALL} that says it hides pixels
+     * ({@link io.shortcutlens.explain.ExplainMethod#hidingKey}) and ran; null when the run used none of them.
      */
     public String hiddenValue() {
-        for (String[] key : new String[][] {{"occlusion", "mask_value"}, {"lime", "replacement"}, {"kernelshap", "replacement"}}) {
-            if (parameters.get(key[0]) instanceof Map<?, ?> method && method.get(key[1]) != null) {
-                return String.valueOf(method.get(key[1]));
+        for (io.shortcutlens.explain.ExplainMethod<?> m : io.shortcutlens.explain.Methods.ALL) {
+            if (m.hidingKey() != null && parameters.get(m.name()) instanceof Map<?, ?> method && method.get(m.hidingKey()) != null) {
+                return String.valueOf(method.get(m.hidingKey()));
             }
         }
         return null;

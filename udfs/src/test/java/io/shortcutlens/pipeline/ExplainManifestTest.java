@@ -84,8 +84,14 @@ class ExplainManifestTest {
         params.clear();
         params.put("lime", Map.of("replacement", "mean"));
         assertEquals(io.shortcutlens.audit.RegionMasker.Fill.MEAN, io.shortcutlens.audit.RegionMasker.asExplained(withMean.hiddenValue()));
+        params.clear();
+        params.put("kernelshap", Map.of("replacement", 0.25));
+        assertEquals("0.25", withMean.hiddenValue(), "each method that hides pixels says under which key");
         params.clear(); // a Grad-CAM run hid nothing: the default
+        params.put("gradcam", Map.of("layer", "auto"));
         assertEquals(null, withMean.hiddenValue());
+        assertEquals(List.of("occlusion", "lime", "kernelshap"), io.shortcutlens.explain.Methods.ALL.stream()
+                .filter(x -> x.hidingKey() != null).map(io.shortcutlens.explain.ExplainMethod::name).toList(), "the methods that hide pixels");
         assertEquals(io.shortcutlens.audit.RegionMasker.DEFAULT_FILL, io.shortcutlens.audit.RegionMasker.asExplained(null));
     }
 }
