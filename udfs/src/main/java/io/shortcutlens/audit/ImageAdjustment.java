@@ -395,6 +395,13 @@ public enum ImageAdjustment {
     }
 
     /** Encodes as JPEG at {@code quality} with the JDK's writer and decodes again. */
+    /** The image written as JPEG at {@code quality} (0..1, the JDK's encoder) and read back: {@link #JPEG} at another quality. */
+    static float[] jpegAt(float[] px, int c, int h, int w, float quality) {
+        float[] out = new float[px.length];
+        jpeg(px, out, c, h, w, quality);
+        return out;
+    }
+
     private static void jpeg(float[] px, float[] out, int c, int h, int w, float quality) {
         int plane = h * w;
         BufferedImage img = new BufferedImage(w, h, c == 3 ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);

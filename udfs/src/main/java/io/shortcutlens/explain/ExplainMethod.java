@@ -54,53 +54,7 @@ public interface ExplainMethod<P extends MethodParams> {
 
     /** The same method, saying that it hides pixels with the value under {@code key} of its parameters' JSON. */
     default ExplainMethod<P> hidingPixelsWith(String key) {
-        ExplainMethod<P> self = this;
-        return new ExplainMethod<>() {
-            @Override
-            public String name() {
-                return self.name();
-            }
-
-            @Override
-            public Needs needs() {
-                return self.needs();
-            }
-
-            @Override
-            public Class<P> paramsType() {
-                return self.paramsType();
-            }
-
-            @Override
-            public List<MethodOption> options() {
-                return self.options();
-            }
-
-            @Override
-            public P params(OptionValues values, InputShape input) {
-                return self.params(values, input);
-            }
-
-            @Override
-            public Explainer explainer(P params) {
-                return self.explainer(params);
-            }
-
-            @Override
-            public void check(P params, LoadedModel model) {
-                self.check(params, model);
-            }
-
-            @Override
-            public String hidingKey() {
-                return key;
-            }
-
-            @Override
-            public String toString() {
-                return self.toString();
-            }
-        };
+        return new Described<>(name(), needs(), paramsType(), options(), this::params, this::explainer, this::check, key);
     }
 
     /** Checks the parameters against the model before any task runs (a layer the model lacks, say); nothing by default. */
@@ -124,29 +78,31 @@ public interface ExplainMethod<P extends MethodParams> {
     static <P extends MethodParams> ExplainMethod<P> of(String name, Needs needs, Class<P> paramsType, List<MethodOption> options,
                                                         BiFunction<OptionValues, InputShape, P> params, Function<P, Explainer> explainer,
                                                         BiConsumer<P, LoadedModel> check) {
-        record Described<P extends MethodParams>(String name, Needs needs, Class<P> paramsType, List<MethodOption> options,
-                                                 BiFunction<OptionValues, InputShape, P> reader, Function<P, Explainer> factory,
-                                                 BiConsumer<P, LoadedModel> checker) implements ExplainMethod<P> {
-            @Override
-            public P params(OptionValues values, InputShape input) {
-                return reader.apply(values, input);
-            }
+        return new Described<>(name, needs, paramsType, List.copyOf(options), params, explainer, check, null);
+    }
 
-            @Override
-            public Explainer explainer(P p) {
-                return factory.apply(p);
-            }
-
-            @Override
-            public void check(P p, LoadedModel model) {
-                checker.accept(p, model);
-            }
-
-            @Override
-            public String toString() {
-                return name;
-            }
+    /** A descriptor from its parts ({@link #of}); {@code hidingKey} null for a method that hides no pixels. */
+    record Described<P extends MethodParams>(String name, Needs needs, Class<P> paramsType, List<MethodOption> options,
+                                             BiFunction<OptionValues, InputShape, P> reader, Function<P, Explainer> factory,
+                                             BiConsumer<P, LoadedModel> checker, String hidingKey) implements ExplainMethod<P> {
+        @Override
+        public P params(OptionValues values, InputShape input) {
+            return reader.apply(values, input);
         }
-        return new Described<>(name, needs, paramsType, List.copyOf(options), params, explainer, check);
+
+        @Override
+        public Explainer explainer(P p) {
+            return factory.apply(p);
+        }
+
+        @Override
+        public void check(P p, LoadedModel model) {
+            checker.accept(p, model);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 }

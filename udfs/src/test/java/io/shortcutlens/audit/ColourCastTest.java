@@ -14,38 +14,8 @@ import org.junit.jupiter.api.Test;
  * the class with the tint that creates it — a green cast, which the warm–cool pair cannot undo, included.
  */
 class ColourCastTest {
-    private static final int S = 32;
+    private static final int S = ColourScenes.S;
     private static final List<String> NAMES = List.of("cast", "a", "b", "c");
-
-    /** A scene of random colours: a disk over a noisy gradient. */
-    private static float[] scene(SplittableRandom r) {
-        int plane = S * S;
-        float[] px = new float[3 * plane];
-        double[] base = {r.nextDouble(60, 190), r.nextDouble(60, 190), r.nextDouble(60, 190)};
-        double[] disk = {r.nextDouble(0, 255), r.nextDouble(0, 255), r.nextDouble(0, 255)};
-        int cy = r.nextInt(8, 24);
-        int cx = r.nextInt(8, 24);
-        int rad = r.nextInt(4, 8);
-        for (int ch = 0; ch < 3; ch++) {
-            for (int y = 0; y < S; y++) {
-                for (int x = 0; x < S; x++) {
-                    boolean in = (y - cy) * (y - cy) + (x - cx) * (x - cx) <= rad * rad;
-                    double v = in ? disk[ch] : base[ch] + 30.0 * y / S + r.nextGaussian() * 8;
-                    px[ch * plane + y * S + x] = (float) Math.max(0, Math.min(255, v));
-                }
-            }
-        }
-        return px;
-    }
-
-    private static float[] added(float[] px, double[] shift) {
-        float[] out = px.clone();
-        int plane = S * S;
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) Math.max(0, Math.min(255, out[i] + shift[i / plane]));
-        }
-        return out;
-    }
 
     @Test
     void balanceUndoesAnAddedCastOfAnyHue() {
@@ -53,9 +23,9 @@ class ColourCastTest {
         double[][] casts = {{40, 10, -40}, {-30, 35, -30}, {25, -30, 25}, {-35, 0, 35}};
         for (double[] cast : casts) {
             for (int i = 0; i < 5; i++) {
-                float[] px = scene(r);
+                float[] px = ColourScenes.scene(r, 8, false);
                 float[] plain = ImageAdjustment.BALANCED.apply(px, 3, S, S);
-                float[] undone = ImageAdjustment.BALANCED.apply(added(px, cast), 3, S, S);
+                float[] undone = ImageAdjustment.BALANCED.apply(ColourScenes.added(px, cast), 3, S, S);
                 // what is left of the cast is its grey part, the same on every pixel; clipping at 0 and 255 (a few
                 // pixels of the brightest or darkest disks) is all that may differ beyond it
                 double grey = (cast[0] + cast[1] + cast[2]) / 3;
@@ -64,7 +34,7 @@ class ColourCastTest {
                     mean += Math.abs(undone[k] - plain[k] - grey) / px.length;
                 }
                 assertTrue(mean < 3, "cast " + java.util.Arrays.toString(cast) + " scene " + i + ": mean difference beyond its grey " + mean);
-                double before = ImageProperty.COLOUR_CAST.measure(added(px, cast), 3, S, S);
+                double before = ImageProperty.COLOUR_CAST.measure(ColourScenes.added(px, cast), 3, S, S);
                 double after = ImageProperty.COLOUR_CAST.measure(undone, 3, S, S);
                 assertTrue(after < 0.25 * before, "balanced, the cast is gone but for clipping: " + before + " -> " + after);
             }
@@ -82,9 +52,9 @@ class ColourCastTest {
             List<double[]> values = new ArrayList<>();
             for (String name : NAMES) {
                 for (int i = 0; i < 40; i++) {
-                    float[] px = scene(r);
+                    float[] px = ColourScenes.scene(r, 8, false);
                     classOf.add(name);
-                    values.add(ImageProperty.measureAll(name.equals("cast") && i % 10 != 0 ? added(px, cast) : px, 3, S, S));
+                    values.add(ImageProperty.measureAll(name.equals("cast") && i % 10 != 0 ? ColourScenes.added(px, cast) : px, 3, S, S));
                 }
             }
             PropertyShift shifts = PropertyShift.of(classOf, values);

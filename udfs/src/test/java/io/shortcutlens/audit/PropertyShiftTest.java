@@ -14,31 +14,13 @@ import org.junit.jupiter.api.Test;
  * warmer balance removes and a cooler one creates although its images are as warm as any.
  */
 class PropertyShiftTest {
-    private static final int S = 32;
+    private static final int S = ColourScenes.S;
     private static final List<String> NAMES = List.of("cast", "fallback", "b", "c");
 
     /** A scene of class {@code k}: class 0 with +60 red and −60 blue over the whole image. */
     private static float[] scene(int k, SplittableRandom r) {
-        int plane = S * S;
-        float[] px = new float[3 * plane];
-        double[] base = {r.nextDouble(60, 190), r.nextDouble(60, 190), r.nextDouble(60, 190)};
-        double[] disk = {r.nextDouble(0, 255), r.nextDouble(0, 255), r.nextDouble(0, 255)};
-        int cy = r.nextInt(8, 24);
-        int cx = r.nextInt(8, 24);
-        int rad = r.nextInt(4, 8);
-        for (int ch = 0; ch < 3; ch++) {
-            for (int y = 0; y < S; y++) {
-                for (int x = 0; x < S; x++) {
-                    boolean in = (y - cy) * (y - cy) + (x - cx) * (x - cx) <= rad * rad;
-                    double v = in ? disk[ch] : base[ch] + 30.0 * y / S + r.nextGaussian() * 8;
-                    if (k == 0) {
-                        v += ch == 0 ? 60 : ch == 2 ? -60 : 0;
-                    }
-                    px[ch * plane + y * S + x] = (float) Math.max(0, Math.min(255, v));
-                }
-            }
-        }
-        return px;
+        float[] px = ColourScenes.scene(r, 8, false);
+        return k == 0 ? ColourScenes.added(px, new double[] {60, 0, -60}) : px;
     }
 
     private static PropertyShift measured(SplittableRandom r) {
