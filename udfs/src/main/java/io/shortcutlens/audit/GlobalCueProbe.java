@@ -156,8 +156,9 @@ public final class GlobalCueProbe {
                 Count enter = byAdjustment.getOrDefault(creating, List.of()).stream()
                         .filter(c -> c.className().equals(leave.className())).findFirst().orElse(null);
                 if (enter != null && enter.otherImages() > 0) {
-                    tested.add(pair(leave, enter, byAdjustment, shifts));
-                    p.add(pairP(leave, enter, byAdjustment));
+                    Tested t = pair(leave, enter, byAdjustment, shifts);
+                    tested.add(t.cue());
+                    p.add(t.pValue());
                 }
             }
         }
@@ -202,20 +203,17 @@ public final class GlobalCueProbe {
         return new Baselines(othersLeave, othersImages, typicalEnter);
     }
 
-    /** One pair's test: the change that removes the class and one that creates it, with their baselines. */
-    private static Cue pair(Count leave, Count enter, Map<ImageAdjustment, List<Count>> byAdjustment, PropertyShift shifts) {
-        Baselines b = baselines(leave, enter, byAdjustment);
-        return new Cue(leave.className(), Kind.WHOLE_IMAGE, leave.adjustment(), enter.adjustment(), leave.classImages(), leave.leaveRate(),
-                b.othersLeave(), enter.otherImages(), enter.enterRate(), b.typicalEnter(), shifts.against(leave.className(), leave.adjustment()),
-                Double.NaN, null);
-    }
-
-    /** The pair's raw p-value: the weaker of its two one-sided binomial tails. */
-    private static double pairP(Count leave, Count enter, Map<ImageAdjustment, List<Count>> byAdjustment) {
+    /**
+     * One pair's test: the change that removes the class and one that creates it, with their baselines, and its raw
+     * p-value: the weaker of its two one-sided binomial tails.
+     */
+    private static Tested pair(Count leave, Count enter, Map<ImageAdjustment, List<Count>> byAdjustment, PropertyShift shifts) {
         Baselines b = baselines(leave, enter, byAdjustment);
         double pLeave = SignTest.binomialTail(leave.left(), leave.classImages(), Math.max(b.othersLeave(), 1.0 / (b.othersImages() + 1)));
         double pEnter = SignTest.binomialTail(enter.entered(), enter.otherImages(), Math.max(b.typicalEnter(), 1.0 / (enter.otherImages() + 1)));
-        return Math.max(pLeave, pEnter);
+        return new Tested(new Cue(leave.className(), Kind.WHOLE_IMAGE, leave.adjustment(), enter.adjustment(), leave.classImages(), leave.leaveRate(),
+                b.othersLeave(), enter.otherImages(), enter.enterRate(), b.typicalEnter(), shifts.against(leave.className(), leave.adjustment()),
+                Double.NaN, null), Math.max(pLeave, pEnter));
     }
 
     /** The cue judged again under other thresholds (its tests and adjusted p unchanged): the family's threshold split uses it. */
