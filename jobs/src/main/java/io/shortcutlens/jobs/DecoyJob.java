@@ -85,10 +85,22 @@ public final class DecoyJob implements Callable<Integer> {
         "(3x3, coat), dark-dot (a 2x2 black mark, the default hidden value, on the coats' middle), clean (no cue)."})
     String variant = "standard";
 
-    @Option(names = "--hide", paramLabel = "mean|zero", description = {"What stands in for hidden pixels, in occlusion windows and switched-off",
+    @Option(names = "--hide", paramLabel = "mean|zero", converter = HideConverter.class, description = {"What stands in for hidden pixels, in occlusion windows and switched-off",
         "LIME superpixels: the image's mean, or 0 (Fashion-MNIST's black background). Under random-corner some swatch shades",
         "(bag 95, ankle-boot 75) equal their images' mean, so only zero hides them."})
-    String hide = RegionMasker.DEFAULT_FILL.name().toLowerCase(java.util.Locale.ROOT);
+    RegionMasker.Fill hide = RegionMasker.DEFAULT_FILL;
+
+    /** picocli's reading of {@code --hide}: the explainers hide pixels with the image's mean or with zero. */
+    static final class HideConverter implements CommandLine.ITypeConverter<RegionMasker.Fill> {
+        @Override
+        public RegionMasker.Fill convert(String value) {
+            RegionMasker.Fill f = CliEnums.parse(RegionMasker.Fill.class, "--hide", value);
+            if (f != RegionMasker.Fill.MEAN && f != RegionMasker.Fill.ZERO) {
+                throw new IllegalArgumentException("--hide must be mean or zero, found '" + value + "'");
+            }
+            return f;
+        }
+    }
 
     @Option(names = "--audit-fill", paramLabel = "zero|mean|inpaint|blur|noise", description = {"How the audit's tests hide a region (the audit's",
         "--fill); by default as the explainers hid pixels (--hide)."})
@@ -242,10 +254,7 @@ public final class DecoyJob implements Callable<Integer> {
 
     Outcome run(SparkSession spark) throws Exception {
         DecoyFashion decoy = variant(variant);
-        if (!hide.equals("mean") && !hide.equals("zero")) {
-            throw new IllegalArgumentException("--hide must be mean or zero, found '" + hide + "'");
-        }
-        String hidden = hide.equals("zero") ? "0" : "auto";
+        String hidden = hide == RegionMasker.Fill.ZERO ? "0" : "auto";
         FashionMnist.Split train = FashionMnist.read(data, "train", trainImages);
         FashionMnist.Split test = perClass(FashionMnist.read(data, "t10k", 0), auditPerClass);
         File audited = new File(out, "data/test");
@@ -314,7 +323,7 @@ public final class DecoyJob implements Callable<Integer> {
             LOG.info("[decoy 4/4] auditing the {} model", m.getKey());
             AuditJob audit = new AuditJob();
             List<String> auditArgs = new ArrayList<>(List.of("--run", run.getAbsolutePath(), "--fill",
-                    auditFill == null ? hide : auditFill.name().toLowerCase(java.util.Locale.ROOT)));
+                    CliEnums.label(auditFill == null ? hide : auditFill)));
             if (annotate) {
                 auditArgs.addAll(List.of("--annotations", annotations));
             }

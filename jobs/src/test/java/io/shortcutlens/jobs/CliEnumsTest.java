@@ -21,4 +21,14 @@ class CliEnumsTest {
         ExplainJob.commandLine(audit).parseArgs("--run", "r", "--group-by", "label");
         assertEquals(ClassView.LABEL, audit.groupBy);
     }
+
+    @Test
+    void theDecoyHidesWithTheMeanOrZeroOnly() {
+        DecoyJob decoy = new DecoyJob();
+        ExplainJob.commandLine(decoy).parseArgs("--hide", "Mean");
+        assertEquals(io.shortcutlens.audit.RegionMasker.Fill.MEAN, decoy.hide);
+        picocli.CommandLine.ParameterException e = org.junit.jupiter.api.Assertions.assertThrows(picocli.CommandLine.ParameterException.class,
+                () -> ExplainJob.commandLine(new DecoyJob()).parseArgs("--hide", "inpaint"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("--hide must be mean or zero"), e.getMessage());
+    }
 }
