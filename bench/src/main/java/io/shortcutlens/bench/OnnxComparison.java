@@ -69,7 +69,7 @@ final class OnnxComparison {
             Files.copy(in, file.toPath(), StandardCopyOption.REPLACE_EXISTING);
         }
         ImageClassifier ort = ModelLoader.load(file, new ModelSpec(file.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES,
-                new OnnxOptions("auto", false, threads))).classifier();
+                OnnxOptions.defaults().withThreads(threads))).classifier();
         ImageClassifier dl4j = Dl4jClassifier.of(dl4jTwin(), SHAPE);
         List<ImageTensor> tensors = fashionImages(Math.max(images, batch));
         float[] input = new float[batch * SHAPE.size()];

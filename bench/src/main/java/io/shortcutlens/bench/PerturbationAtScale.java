@@ -97,7 +97,7 @@ final class PerturbationAtScale {
     }
 
     private static ImageClassifier load(File f, int threads) {
-        return ModelLoader.load(f, new ModelSpec(f.getPath(), null, null, null, 512L << 20, new OnnxOptions("auto", false, threads))).classifier();
+        return ModelLoader.load(f, new ModelSpec(f.getPath(), null, null, null, 512L << 20, OnnxOptions.defaults().withThreads(threads))).classifier();
     }
 
     /** One task's time per image, split: segmentation, building the perturbed images, the model, the fit (one thread, ONNX Runtime 1 thread). */

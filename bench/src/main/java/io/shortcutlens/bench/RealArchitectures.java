@@ -71,7 +71,7 @@ final class RealArchitectures {
         System.out.printf(Locale.ROOT, "%-20s %-18s %10s %12s %14s%n", "model", "method", "images/s", "s/image", "vs forward");
         for (String name : List.of("resnet18", "mobilenet_v3_small")) {
             File f = new File(dir, name + ".onnx");
-            ImageClassifier clf = ModelLoader.load(f, new ModelSpec(f.getPath(), null, null, null, 512L << 20, new OnnxOptions("auto", false, threads)))
+            ImageClassifier clf = ModelLoader.load(f, new ModelSpec(f.getPath(), null, null, null, 512L << 20, OnnxOptions.defaults().withThreads(threads)))
                     .classifier();
             measure(name, clf);
         }

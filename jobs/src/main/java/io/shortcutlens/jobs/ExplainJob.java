@@ -244,7 +244,7 @@ public final class ExplainJob implements Callable<Integer> {
         long t0 = System.nanoTime();
         // 1. model: fetched, loaded and checked on the driver before any task starts
         ModelSpec spec = new ModelSpec(model, null, inputShape == null ? null : InputShape.parse(inputShape), classNames(spark), maxModelBytes,
-                new OnnxOptions(inputLayout, softmax, onnxThreads));
+                OnnxOptions.of(inputLayout, softmax, onnxThreads));
         ModelStaging.Staged staged = ModelStaging.stage(spark, spec);
         LoadedModel loaded = staged.model();
         LOG.info("[1/4] model {} ({}): input {}, {} classes {}", model, loaded.modelId().substring(0, 12), loaded.inputShape(),
@@ -405,7 +405,7 @@ public final class ExplainJob implements Callable<Integer> {
         String key = String.join("|", loaded.modelId(), preprocessing, s.target().toString(), String.valueOf(s.seed()), String.valueOf(s.topK()),
                 String.valueOf(s.gridSize()), s.limits().toString(), String.valueOf(loaded.classNames()))
                 + s.runs().stream().map(r -> "|" + r.method() + r.json()).collect(java.util.stream.Collectors.joining())
-                + (s.model().onnx().softmax() ? "|softmax" : "") + (s.model().onnx().layout().equals("auto") ? "" : "|" + s.model().onnx().layout())
+                + (s.model().onnx().softmax() ? "|softmax" : "") + (s.model().onnx().layout() == OnnxOptions.InputLayout.AUTO ? "" : "|" + s.model().onnx().layout().label())
                 + (sample == null ? "" : "|sample" + sample.toJson());
         // a letter first: the run id is a partition folder (run_id=...), and Spark reads all-digit folder values as numbers
         return "r" + ModelLoader.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);

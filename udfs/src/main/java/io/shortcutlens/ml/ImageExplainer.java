@@ -134,7 +134,7 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
         transformSchema(dataset.schema(), true);
         ModelStaging.Staged staged = ModelStaging.stage(dataset.sparkSession(),
                 new ModelSpec(getModelPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES,
-                        new io.shortcutlens.model.OnnxOptions(getInputLayout(), getSoftmax(), 0)));
+                        io.shortcutlens.model.OnnxOptions.of(getInputLayout(), getSoftmax(), 0)));
         LoadedModel model = staged.model();
         ExplainSettings settings = settings(model, staged.spec());
         settings.check(model);

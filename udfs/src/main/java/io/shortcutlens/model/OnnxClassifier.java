@@ -136,7 +136,7 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable, Ra
         return o;
     }
 
-    static Layout layout(String name, String input, long[] dims, String requested, InputShape override) {
+    static Layout layout(String name, String input, long[] dims, OnnxOptions.InputLayout requested, InputShape override) {
         if (dims.length == 2) {
             return Layout.FLAT;
         }
@@ -144,8 +144,8 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable, Ra
             throw new ModelLoadException("model file " + name + ": input '" + input + "' has shape " + Arrays.toString(dims)
                     + "; ShortcutLens feeds images as [N, C, H, W], [N, H, W, C] or [N, C*H*W]");
         }
-        if (!requested.equals("auto")) {
-            return requested.equals("nhwc") ? Layout.NHWC : Layout.NCHW;
+        if (requested != OnnxOptions.InputLayout.AUTO) {
+            return requested == OnnxOptions.InputLayout.NHWC ? Layout.NHWC : Layout.NCHW;
         }
         boolean channelsSecond = dims[1] == 1 || dims[1] == 3;
         boolean channelsLast = dims[3] == 1 || dims[3] == 3;
@@ -341,8 +341,8 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable, Ra
             }
         }
         byte[] bytes = m.toBuilder().setGraph(g).build().toByteArray();
-        String layoutName = layout == Layout.FLAT ? "auto" : layout.name();
-        return open(name + " (top " + count + " parameter layers randomised)", bytes, shape, new OnnxOptions(layoutName, softmax, threads)).classifier();
+        OnnxOptions.InputLayout given = layout == Layout.FLAT ? OnnxOptions.InputLayout.AUTO : OnnxOptions.InputLayout.valueOf(layout.name());
+        return open(name + " (top " + count + " parameter layers randomised)", bytes, shape, new OnnxOptions(given, softmax, threads)).classifier();
     }
 
     @Override

@@ -55,7 +55,7 @@ public record ExplainManifest(String runId, String created, String shortcutlensV
                         boolean softmax) {
         /** ONNX Runtime's options as the run used them. */
         public OnnxOptions onnx() {
-            return new OnnxOptions(inputLayout, softmax, 0);
+            return OnnxOptions.of(inputLayout, softmax, 0);
         }
 
         Map<String, Object> toMap() {

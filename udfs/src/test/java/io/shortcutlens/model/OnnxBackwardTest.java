@@ -171,7 +171,7 @@ class OnnxBackwardTest {
         File f = tmp.resolve("case.onnx").toFile();
         Files.write(f.toPath(), model(c));
         return (OnnxClassifier) ModelLoader.load(f, new ModelSpec(f.getPath(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES,
-                new OnnxOptions("nchw", false, 1))).classifier();
+                new OnnxOptions(OnnxOptions.InputLayout.NCHW, false, 1))).classifier();
     }
 
     /** Central differences of one image's target score, in double from float32 scores. */

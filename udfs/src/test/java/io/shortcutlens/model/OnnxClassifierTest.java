@@ -120,7 +120,7 @@ class OnnxClassifierTest {
     @Test
     void softmaxOptionTurnsLogitsIntoProbabilities() throws IOException {
         Reference r = references().get(3);
-        float[] p = load("/io/shortcutlens/onnx/fashion-cnn.onnx", new OnnxOptions("auto", true, 1)).classifier().scores(r.image().input(), 1);
+        float[] p = load("/io/shortcutlens/onnx/fashion-cnn.onnx", new OnnxOptions(OnnxOptions.InputLayout.AUTO, true, 1)).classifier().scores(r.image().input(), 1);
         double max = Double.NEGATIVE_INFINITY;
         for (float v : r.logits()) {
             max = Math.max(max, v);
@@ -225,7 +225,7 @@ class OnnxClassifierTest {
 
     @Test
     void taskThreadsShareOneSession() throws Exception {
-        LoadedModel m = load("/io/shortcutlens/onnx/fashion-cnn.onnx", new OnnxOptions("auto", false, 2));
+        LoadedModel m = load("/io/shortcutlens/onnx/fashion-cnn.onnx", OnnxOptions.defaults().withThreads(2));
         List<Reference> refs = references();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {

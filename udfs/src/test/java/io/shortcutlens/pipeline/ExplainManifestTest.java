@@ -36,7 +36,7 @@ class ExplainManifestTest {
                 "output_rows", "new_rows", "rows_per_method", "error_rows", "failed_task_attempts", "executors_lost", "task_devices", "seconds", "table"),
                 List.copyOf(m.toMap().keySet()));
         assertEquals(new ExplainManifest.Table("delta", 7L), back.table());
-        assertEquals("nhwc", back.model().onnx().layout());
+        assertEquals(io.shortcutlens.model.OnnxOptions.InputLayout.NHWC, back.model().onnx().layout());
         assertTrue(back.model().onnx().softmax());
         assertEquals(1024, back.limits().maxFileBytes());
     }
