@@ -30,8 +30,13 @@ public final class EvidenceProbe {
                           boolean becameControl, float[] regionSignature, float[] controlSignature, float[] receiverRegion,
                           float[] receiverControl) { }
 
-    public static Outcome probe(ImageTensor image, ImageTensor receiver, int classIndex, int[] regionBox, int[] controlBox,
-                                RegionMasker.Fill fill, ImageClassifier model, long seed) {
+    /** The pixel boxes {@code {y0, x0, y1, x1}} an image is tested at: the region and its control. */
+    public record Boxes(int[] region, int[] control) { }
+
+    public static Outcome probe(ImageTensor image, ImageTensor receiver, int classIndex, Boxes boxes, RegionMasker.Fill fill, ImageClassifier model,
+                                long seed) {
+        int[] regionBox = boxes.region();
+        int[] controlBox = boxes.control();
         int size = image.shape().size();
         int n = receiver == null ? 6 : PASSES;
         float[] batch = new float[n * size];

@@ -80,7 +80,7 @@ public final class EvidencePartition extends ImagePassPartition {
                 receiver = null; // no transplant for this row; the class image's own tests stand
             }
         }
-        EvidenceProbe.Outcome o = EvidenceProbe.probe(image, receiver, in.getInt(3), box(in, 4), box(in, 5), fill, loaded.classifier(),
+        EvidenceProbe.Outcome o = EvidenceProbe.probe(image, receiver, in.getInt(3), new EvidenceProbe.Boxes(box(in, 4), box(in, 5)), fill, loaded.classifier(),
                 Seeds.forImage(in.getString(1), seed));
         return RowFactory.create(in.getInt(0), o.assigned(), o.flippedRegion(), o.flippedControl(), o.dropRegion(), o.dropControl(),
                 o.keptRegion(), o.keptControl(), o.blank(), o.receiverOther(), o.becameRegion(), o.becameControl(),

@@ -91,12 +91,12 @@ class AnyShadeTest {
             ImageTensor black = garment(0f, r);
             assertEquals(1, EvidenceProbe.argmax(DOT_MODEL.scores(black.input(), 1), 0, 2), "the model reads the dot");
             assertEquals(0, EvidenceProbe.argmax(DOT_MODEL.scores(garment(null, r).input(), 1), 0, 2), "and nothing else");
-            EvidenceProbe.Outcome zero = EvidenceProbe.probe(black, null, 1, DOT, control, RegionMasker.Fill.ZERO, DOT_MODEL, i);
-            EvidenceProbe.Outcome inpaint = EvidenceProbe.probe(black, null, 1, DOT, control, RegionMasker.Fill.INPAINT, DOT_MODEL, i);
+            EvidenceProbe.Outcome zero = EvidenceProbe.probe(black, null, 1, new EvidenceProbe.Boxes(DOT, control), RegionMasker.Fill.ZERO, DOT_MODEL, i);
+            EvidenceProbe.Outcome inpaint = EvidenceProbe.probe(black, null, 1, new EvidenceProbe.Boxes(DOT, control), RegionMasker.Fill.INPAINT, DOT_MODEL, i);
             assertFalse(zero.flippedControl() || inpaint.flippedControl(), "hiding the garment's top-left corner changes nothing");
             zeroFlips += zero.flippedRegion() ? 1 : 0;
             inpaintFlips += inpaint.flippedRegion() ? 1 : 0;
-            whiteFlips += EvidenceProbe.probe(garment(1f, r), null, 1, DOT, control, RegionMasker.Fill.INPAINT, DOT_MODEL, i).flippedRegion() ? 1 : 0;
+            whiteFlips += EvidenceProbe.probe(garment(1f, r), null, 1, new EvidenceProbe.Boxes(DOT, control), RegionMasker.Fill.INPAINT, DOT_MODEL, i).flippedRegion() ? 1 : 0;
         }
         assertEquals(0, zeroFlips, "a zero fill is blind to a black dot");
         assertEquals(30, inpaintFlips, "inpainting hides it in every image");

@@ -51,14 +51,14 @@ class EvidenceStatisticsTest {
 
     @Test
     void aTagCarriesItsClassIntoOtherImagesAndSaysItAlone() {
-        EvidenceProbe.Outcome o = EvidenceProbe.probe(image(1, true), image(2, false), 1, CORNER, CONTROL, RegionMasker.Fill.ZERO, TAG_MODEL, 0);
+        EvidenceProbe.Outcome o = EvidenceProbe.probe(image(1, true), image(2, false), 1, new EvidenceProbe.Boxes(CORNER, CONTROL), RegionMasker.Fill.ZERO, TAG_MODEL, 0);
         assertTrue(o.assigned() && o.flippedRegion() && !o.flippedControl(), o.toString());
         assertTrue(o.keptRegion() && !o.keptControl() && !o.blank(), "only the tag kept still says the class");
         assertTrue(o.receiverOther() && o.becameRegion() && !o.becameControl(), "pasting the tag makes the other image the class");
         assertEquals(4, o.regionSignature().length);
         assertEquals(1f, o.regionSignature()[0]);
         // without a receiving image: six passes, no transplant
-        EvidenceProbe.Outcome alone = EvidenceProbe.probe(image(1, true), null, 1, CORNER, CONTROL, RegionMasker.Fill.ZERO, TAG_MODEL, 0);
+        EvidenceProbe.Outcome alone = EvidenceProbe.probe(image(1, true), null, 1, new EvidenceProbe.Boxes(CORNER, CONTROL), RegionMasker.Fill.ZERO, TAG_MODEL, 0);
         assertTrue(!alone.receiverOther() && !alone.becameRegion() && alone.receiverRegion() == null);
     }
 
