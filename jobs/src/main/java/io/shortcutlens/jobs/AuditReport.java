@@ -276,6 +276,7 @@ final class AuditReport {
                 h.append("<li>").append(badge(Verdict.GLOBAL_CUE)).append(" <b>").append(Html.text(c.className())).append("</b> · ").append(switch (c.kind()) {
                     case TEXTURE -> "texture over the image";
                     case CONTEXT -> "context around the object";
+                    case BORDER -> "the image's border";
                     case WHOLE_IMAGE -> "whole image";
                 }).append(" · ")
                         .append(Html.text(c.judgement().reason())).append("</li>\n");

@@ -82,7 +82,7 @@ public final class DecoyFamilyJob implements Callable<Integer> {
      * to (the threshold split).
      */
     record CaseData(String caseName, String method, List<String> truth, boolean globalTruth, java.util.function.Predicate<AuditFinding> atCue,
-                    List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, List<String> reliance, int half) { }
+                    boolean truthAtBorder, List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, List<String> reliance, int half) { }
 
     /** One case and method scored under some thresholds: what the audit said, and the counts. */
     record CaseScore(String caseName, String method, List<String> truth, boolean globalTruth, List<String> shortcuts, List<String> hits,
@@ -210,7 +210,9 @@ public final class DecoyFamilyJob implements Callable<Integer> {
                 r.rightWithSwatch())).toList();
         int half = half(data);
         for (String method : methods) {
-            data.add(new CaseData(name, method, relied, global, f -> DecoyJob.atSwatch(f, o.decoy()), mine(audit, method), audit.cues(), reliance,
+            data.add(new CaseData(name, method, relied, global, f -> DecoyJob.atSwatch(f, o.decoy()), atBorder(o.decoy().swatchBoxes().stream()
+                    .map(b -> new double[] {(double) b[0] / FashionMnist.SIDE, (double) b[1] / FashionMnist.SIDE, (double) b[2] / FashionMnist.SIDE,
+                            (double) b[3] / FashionMnist.SIDE}).toList()), mine(audit, method), audit.cues(), reliance,
                     half));
         }
     }
@@ -264,8 +266,17 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         }));
         int half = half(data);
         for (String method : methods) {
-            data.add(new CaseData(name, method, relied, global, at, mine(result, method), result.cues(), reliance, half));
+            data.add(new CaseData(name, method, relied, global, at, atBorder(boxes), mine(result, method), result.cues(), reliance, half));
         }
+    }
+
+    /**
+     * Whether a localised truth lies in the image's border band, where a border cue says its cue is: some boxes
+     * ({@code {y0, x0, y1, x1}} as shares of the side), each inside the band along one edge.
+     */
+    static boolean atBorder(List<double[]> boxes) {
+        double band = io.shortcutlens.audit.ImageAdjustment.BAND + 1e-9;
+        return !boxes.isEmpty() && boxes.stream().allMatch(b -> b[2] <= band || b[0] >= 1 - band || b[3] <= band || b[1] >= 1 - band);
     }
 
     private static List<AuditFinding> mine(AuditJob.Result audit, String method) {
@@ -286,12 +297,17 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         List<AuditFinding> findings = d.findings().stream()
                 .filter(f -> f.scope() == io.shortcutlens.audit.Scope.POSITION_FREE || f.finding().meanShare() >= p.detector().minShare())
                 .map(f -> f.rejudge(p)).toList();
-        List<String> cues = GlobalCueProbe.explainedByShortcuts(d.cues().stream().map(c -> GlobalCueProbe.rejudge(c, p)).toList(), findings).stream()
-                .filter(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE)
-                .map(GlobalCueProbe.Cue::className).distinct().sorted().toList();
-        List<String> shortcuts = classes(findings, Verdict.SHORTCUT);
-        List<String> hits = d.globalTruth() ? List.of() : shortcuts.stream().filter(c -> d.truth().contains(c) && findings.stream()
-                .anyMatch(f -> f.verdict() == Verdict.SHORTCUT && f.finding().className().equals(c) && d.atCue().test(f))).toList();
+        List<GlobalCueProbe.Cue> found = GlobalCueProbe.explainedByShortcuts(d.cues().stream().map(c -> GlobalCueProbe.rejudge(c, p)).toList(), findings)
+                .stream().filter(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE).toList();
+        // a border cue names a place, the border band: where the truth is a mark it is scored as a located verdict
+        java.util.function.Predicate<GlobalCueProbe.Cue> located = c -> !d.globalTruth() && c.kind() == GlobalCueProbe.Kind.BORDER;
+        List<String> cues = found.stream().filter(located.negate()).map(GlobalCueProbe.Cue::className).distinct().sorted().toList();
+        List<String> borders = found.stream().filter(located).map(GlobalCueProbe.Cue::className).toList();
+        List<String> shortcuts = new ArrayList<>(new TreeSet<>(classes(findings, Verdict.SHORTCUT)));
+        shortcuts.addAll(borders.stream().filter(c -> !shortcuts.contains(c)).toList());
+        List<String> hits = d.globalTruth() ? List.of() : shortcuts.stream().filter(c -> d.truth().contains(c) && (findings.stream()
+                .anyMatch(f -> f.verdict() == Verdict.SHORTCUT && f.finding().className().equals(c) && d.atCue().test(f))
+                || d.truthAtBorder() && borders.contains(c))).toList();
         return new CaseScore(d.caseName(), d.method(), d.truth(), d.globalTruth(), shortcuts, hits, classes(findings, Verdict.OBJECT_PART), cues,
                 d.reliance(), d.half());
     }

@@ -42,10 +42,10 @@ public final class GlobalCueProbe {
 
     /**
      * Which kind of cue a {@link Cue} tests: a whole-image property (a pair of opposite changes), a texture spread over the
-     * image ({@link TextureCue}), or the context around the object ({@link ContextCue}).
+     * image ({@link TextureCue}), the context around the object ({@link ContextCue}), or the image's border ({@link BorderCue}).
      */
     public enum Kind {
-        WHOLE_IMAGE, TEXTURE, CONTEXT;
+        WHOLE_IMAGE, TEXTURE, CONTEXT, BORDER;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -170,6 +170,10 @@ public final class GlobalCueProbe {
             p.add(t.pValue());
             tested.add(t.cue());
         }
+        for (Tested t : BorderCue.test(byAdjustment)) {
+            p.add(t.pValue());
+            tested.add(t.cue().withShift(shifts.against(t.cue().className(), t.cue().leaveWith())));
+        }
         double[] adjusted = SignTest.holm(p.stream().mapToDouble(Double::doubleValue).toArray());
         Map<List<String>, Cue> best = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)));
         for (int i = 0; i < tested.size(); i++) {
@@ -255,6 +259,7 @@ public final class GlobalCueProbe {
         return switch (c.kind()) {
             case TEXTURE -> TextureCue.strength(c, p);
             case CONTEXT -> ContextCue.strength(c, p);
+            case BORDER -> BorderCue.strength(c, p);
             case WHOLE_IMAGE -> Math.min((c.leaveRate() - c.othersLeaveRate()) / p.minCueLeaveGap(), (c.enterRate() - c.typicalEnterRate()) / p.minCueEnterGap());
         };
     }
@@ -264,6 +269,7 @@ public final class GlobalCueProbe {
         return switch (c.kind()) {
             case TEXTURE -> TextureCue.decide(c, pAdjusted, p);
             case CONTEXT -> ContextCue.decide(c, pAdjusted, p);
+            case BORDER -> BorderCue.decide(c, pAdjusted, p);
             case WHOLE_IMAGE -> decideWholeImage(c, pAdjusted, p);
         };
     }

@@ -29,10 +29,16 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * {@link #BLURRED}'s 1/28, which keeps patterns of a few pixels). They have no opposite; {@link TextureCue} judges them.
  * {@link #OBJECT_HIDDEN} hides the half of the image its own map ranks highest and keeps the context; it needs the map
  * ({@link #hideObject}), and {@link ContextCue} judges it.
+ *
+ * <p>Two more probe the image's border, where acquisition leaves its marks (a frame, letterboxing, a scanner's edge, a
+ * vignette): {@link #UNFRAMED} replaces a band along the four edges ({@link #BAND} of the side deep) by the nearest pixel
+ * inside it, which takes away whatever the band alone holds and keeps the rest of the image; {@link #BORDER_ONLY} keeps the
+ * band and fills the inside with its own mean colour, so the object is gone and the border stays. {@link BorderCue}
+ * judges them.
  */
 public enum ImageAdjustment {
     BRIGHTER, DARKER, MORE_CONTRAST, LESS_CONTRAST, SHARPER, BLURRED, JPEG, NOISIER, WARMER, COOLER, GREENER, MAGENTA, BALANCED, SHUFFLED, LOW_PASS,
-    LOW_PASS_COARSE, OBJECT_HIDDEN;
+    LOW_PASS_COARSE, OBJECT_HIDDEN, UNFRAMED, BORDER_ONLY;
 
     /** The colour changes: they need three channels. */
     private static final java.util.Set<ImageAdjustment> COLOUR = java.util.EnumSet.of(WARMER, COOLER, GREENER, MAGENTA, BALANCED);
@@ -45,6 +51,9 @@ public enum ImageAdjustment {
     static final double NOISE_SD = 8;
     private static final long NOISE_SEED = 0x5eedL;
 
+    /** {@link #UNFRAMED} and {@link #BORDER_ONLY}: the border band's depth as a share of the image's shorter side. */
+    public static final double BAND = 1 / 12.0;
+
     /** Tiles per side of {@link #SHUFFLED}. */
     static final int TILES = 4;
 
@@ -54,7 +63,7 @@ public enum ImageAdjustment {
 
     /** Whether the change is tested in pairs with those that create what it removes ({@link #enterWith}); the spread probes are not. */
     public boolean paired() {
-        return this != SHUFFLED && this != LOW_PASS && this != LOW_PASS_COARSE && !needsMap();
+        return this != SHUFFLED && this != LOW_PASS && this != LOW_PASS_COARSE && this != UNFRAMED && this != BORDER_ONLY && !needsMap();
     }
 
     /** Whether the change needs the image's own explanation ({@link #hideObject}): the context probe's, which takes what the map ranks highest as the object. */
@@ -67,6 +76,7 @@ public enum ImageAdjustment {
         return switch (this) {
             case SHUFFLED, LOW_PASS, LOW_PASS_COARSE -> throw new IllegalStateException(this + " has no opposite: it is judged by TextureCue");
             case OBJECT_HIDDEN -> throw new IllegalStateException(this + " has no opposite: it is judged by ContextCue");
+            case UNFRAMED, BORDER_ONLY -> throw new IllegalStateException(this + " has no opposite: it is judged by BorderCue");
             case BRIGHTER -> DARKER;
             case DARKER -> BRIGHTER;
             case MORE_CONTRAST -> LESS_CONTRAST;
@@ -113,7 +123,8 @@ public enum ImageAdjustment {
             case BALANCED -> ImageProperty.COLOUR_CAST;
             case LOW_PASS -> ImageProperty.FINE_PATTERN;
             case LOW_PASS_COARSE -> ImageProperty.COARSE_PATTERN;
-            case SHUFFLED, OBJECT_HIDDEN -> null;
+            case UNFRAMED -> ImageProperty.BORDER_CONTRAST;
+            case SHUFFLED, OBJECT_HIDDEN, BORDER_ONLY -> null;
         };
     }
 
@@ -261,6 +272,7 @@ public enum ImageAdjustment {
                 }
             }
             case SHUFFLED -> shuffle(px, out, c, h, w);
+            case UNFRAMED, BORDER_ONLY -> border(px, out, c, h, w, this == UNFRAMED);
             case OBJECT_HIDDEN -> throw new IllegalStateException(this + " needs the image's map: hideObject");
             case LOW_PASS, LOW_PASS_COARSE -> {
                 int r = Math.max(this == LOW_PASS ? 1 : 2, Math.round(Math.max(h, w) / (this == LOW_PASS ? 14f : 7f)));
@@ -275,6 +287,44 @@ public enum ImageAdjustment {
             out[i] = Math.max(0f, Math.min(255f, out[i]));
         }
         return out;
+    }
+
+    /** The border band's depth in pixels for an image of {@code h × w}: at least one. */
+    static int band(int h, int w) {
+        return Math.max(1, (int) Math.round(Math.min(h, w) * BAND));
+    }
+
+    /**
+     * {@link #UNFRAMED} ({@code unframe}): each pixel of the band takes the value of the nearest pixel inside it (the
+     * image's inner part extended outwards, corners from the inner corner); {@link #BORDER_ONLY}: the band kept and every
+     * pixel inside it set to the inside's mean colour.
+     */
+    private static void border(float[] px, float[] out, int c, int h, int w, boolean unframe) {
+        int b = band(h, w);
+        int plane = h * w;
+        for (int ch = 0; ch < c; ch++) {
+            int o = ch * plane;
+            double inside = 0;
+            for (int y = b; y < h - b; y++) {
+                for (int x = b; x < w - b; x++) {
+                    inside += px[o + y * w + x];
+                }
+            }
+            float mean = (float) (inside / Math.max(1, (h - 2 * b) * (w - 2 * b)));
+            for (int y = 0; y < h; y++) {
+                boolean rowInBand = y < b || y >= h - b;
+                for (int x = 0; x < w; x++) {
+                    boolean inBand = rowInBand || x < b || x >= w - b;
+                    if (unframe) {
+                        int yy = Math.min(Math.max(y, b), h - 1 - b);
+                        int xx = Math.min(Math.max(x, b), w - 1 - b);
+                        out[o + y * w + x] = px[o + yy * w + xx];
+                    } else {
+                        out[o + y * w + x] = inBand ? px[o + y * w + x] : mean;
+                    }
+                }
+            }
+        }
     }
 
     /**

@@ -19,11 +19,13 @@ import java.util.Locale;
  *       minus their average; three channels only). A cast has a hue as well as a size: {@link PropertyShift} compares a
  *       class's images with others' along the class's own direction in the warmth–greenness plane;</li>
  *   <li>{@link #FINE_PATTERN}, {@link #COARSE_PATTERN}: the mean absolute difference from {@link ImageAdjustment#LOW_PASS}
- *       and {@link ImageAdjustment#LOW_PASS_COARSE}: how much pattern each low-pass removes.</li>
+ *       and {@link ImageAdjustment#LOW_PASS_COARSE}: how much pattern each low-pass removes;</li>
+ *   <li>{@link #BORDER_CONTRAST}: the mean absolute difference from {@link ImageAdjustment#UNFRAMED}: how much the image's border
+ *       band differs from the inner part extended outwards (a frame, letterboxing, a scanner's edge).</li>
  * </ul>
  */
 public enum ImageProperty {
-    LUMINANCE, CONTRAST, FINE_DETAIL, WARMTH, FINE_PATTERN, COARSE_PATTERN, GREENNESS, COLOUR_CAST;
+    LUMINANCE, CONTRAST, FINE_DETAIL, WARMTH, FINE_PATTERN, COARSE_PATTERN, GREENNESS, COLOUR_CAST, BORDER_CONTRAST;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', ' ');
@@ -60,6 +62,7 @@ public enum ImageProperty {
             case FINE_DETAIL -> removed(px, ImageAdjustment.BLURRED.apply(px, c, h, w));
             case FINE_PATTERN -> removed(px, ImageAdjustment.LOW_PASS.apply(px, c, h, w));
             case COARSE_PATTERN -> removed(px, ImageAdjustment.LOW_PASS_COARSE.apply(px, c, h, w));
+            case BORDER_CONTRAST -> removed(px, ImageAdjustment.UNFRAMED.apply(px, c, h, w));
         };
     }
 
