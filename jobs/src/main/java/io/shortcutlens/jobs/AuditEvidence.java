@@ -101,8 +101,7 @@ final class AuditEvidence {
      * of its mass into the place's region — the images whose content there the content test reads ({@link #moments}).
      */
     private static Dataset<Row> withUse(Candidate c, Place place, Dataset<Row> view, Dataset<Row> images, double imageShare) {
-        Region region = place.region();
-        UserDefinedFunction uses = udf((UDF1<scala.collection.Seq<Float>, Boolean>) grid -> region.mass(AuditJob.floats(grid)) >= imageShare,
+        UserDefinedFunction uses = udf((UDF1<scala.collection.Seq<Float>, Boolean>) grid -> place.uses(AuditJob.floats(grid), imageShare),
                 DataTypes.BooleanType);
         Dataset<Row> use = view.where(col("class").equalTo(c.finding().className()).and(col("method").equalTo(c.finding().method())))
                 .select(col("image_id"), uses.apply(col("mass_grid")).as("uses_region"));

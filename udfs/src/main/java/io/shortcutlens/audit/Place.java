@@ -21,7 +21,15 @@ public record Place(Region region, List<Integer> clusters, Region control) imple
      * the detector counts an image as using a region).
      */
     public boolean concerns(float[] massGrid, double imageShare) {
-        return clusters.isEmpty() || region.mass(massGrid) >= imageShare;
+        return clusters.isEmpty() || uses(massGrid, imageShare);
+    }
+
+    /**
+     * Whether an image's own map uses the region: its share of positive mass there reaches {@code imageShare}. A subgroup's
+     * place is tested on such images; a class-wide place reads its content on them ({@code AuditEvidence}).
+     */
+    public boolean uses(float[] massGrid, double imageShare) {
+        return region.mass(massGrid) >= imageShare;
     }
 
     public Place {
