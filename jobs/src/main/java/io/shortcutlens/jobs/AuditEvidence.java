@@ -126,7 +126,7 @@ final class AuditEvidence {
             List<String> others = receivers.stream().filter(r -> !r.getString(0).equals(c.finding().className())).map(r -> r.getString(2)).toList();
             int k = c.id();
             if (c.scope() == Scope.POSITION_FREE) { // each image at its own block, against its own control block
-                List<io.shortcutlens.audit.Region> blocks = io.shortcutlens.audit.Region.candidates(c.finding().region().grid(),
+                List<Region> blocks = Region.candidates(c.finding().region().grid(),
                         new int[] {c.finding().region().height()});
                 UserDefinedFunction own = ownBlocks(blocks, params.control());
                 for (Row r : view.where(col("class").equalTo(c.finding().className()).and(col("method").equalTo(c.finding().method()))
@@ -208,7 +208,7 @@ final class AuditEvidence {
     }
 
     /** Each image's own block ({@link PositionFree#own}) as {block, share of the image's positive mass}, from its mass grid. */
-    static UserDefinedFunction ownBlockShares(List<io.shortcutlens.audit.Region> blocks, io.shortcutlens.audit.ControlChoice control) {
+    static UserDefinedFunction ownBlockShares(List<Region> blocks, io.shortcutlens.audit.ControlChoice control) {
         return udf((UDF1<scala.collection.Seq<Float>, float[]>) grid -> {
             PositionFree.Own o = PositionFree.own(AuditJob.floats(grid), blocks, control);
             return new float[] {o.block(), (float) o.share()};
@@ -216,7 +216,7 @@ final class AuditEvidence {
     }
 
     /** Each image's own block and its control ({@link PositionFree#own}) as {block, control}, from its mass grid. */
-    private static UserDefinedFunction ownBlocks(List<io.shortcutlens.audit.Region> blocks, io.shortcutlens.audit.ControlChoice control) {
+    private static UserDefinedFunction ownBlocks(List<Region> blocks, io.shortcutlens.audit.ControlChoice control) {
         return udf((UDF1<scala.collection.Seq<Float>, int[]>) grid -> {
             PositionFree.Own o = PositionFree.own(AuditJob.floats(grid), blocks, control);
             return new int[] {o.block(), o.control()};
@@ -228,7 +228,7 @@ final class AuditEvidence {
      * share of images whose block holds at least the detector's image share, the block most images use and the share of images
      * whose own block overlaps it ({@link PositionFree#commonPlace}); on the executors.
      */
-    static List<PositionFree.ClassStat> positionFreeStats(Dataset<Row> view, List<io.shortcutlens.audit.Region> blocks, AuditParams params) {
+    static List<PositionFree.ClassStat> positionFreeStats(Dataset<Row> view, List<Region> blocks, AuditParams params) {
         UserDefinedFunction own = ownBlockShares(blocks, params.control());
         Dataset<Row> perImage = view.select(col("class"), col("method"), own.apply(col("mass_grid")).as("own"))
                 .select(col("class"), col("method"), expr("CAST(own[0] AS INT)").as("block"), expr("own[1]").as("share"));
