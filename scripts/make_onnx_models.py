@@ -40,8 +40,8 @@ except ImportError as missing:
              "apt-get install -y python3-torch python3-onnx python3-pil (as root)" % missing)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MAIN_RESOURCES = os.path.join(ROOT, "udfs/src/main/resources/io/shortcutlens/onnx")
-TEST_RESOURCES = os.path.join(ROOT, "udfs/src/test/resources/onnx")
+MAIN_RESOURCES = os.path.join(ROOT, "udfs/core/src/main/resources/io/shortcutlens/onnx")
+TEST_RESOURCES = os.path.join(ROOT, "udfs/core/src/test/resources/onnx")
 JOBS_TEST_RESOURCES = os.path.join(ROOT, "jobs/src/test/resources/onnx")
 FASHION = "/usr/share/datasets/fashion-mnist"
 CLASSES = ["t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle-boot"]

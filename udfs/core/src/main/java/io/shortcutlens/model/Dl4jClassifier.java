@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>DL4J's {@code output} is synchronized per network instance, so task threads sharing one instance would take
  * turns. The loaded network is kept as a prototype and each concurrent caller borrows a clone from a small pool:
  * the file is read once per JVM, the parameters are copied once per concurrent thread and device (a task bound to a
- * GPU by {@link io.shortcutlens.spark.GpuBinder} borrows copies made on its own device).
+ * GPU by {@code io.shortcutlens.spark.GpuBinder} borrows copies made on its own device).
  */
 public final class Dl4jClassifier implements ImageClassifier, Differentiable, Randomisable {
 
