@@ -392,8 +392,8 @@ public final class AuditJob implements Callable<Integer> {
         // 5. the report
         String reportPath = RunFolder.of(dir).report();
         ModelInternals.Internals internals = new AuditPictures(embeddings, dreamLayer, dreamChannels, dreamClasses, activationsLayer, seed, groupBy.label())
-                .report(spark, reportPath, manifest, staged.model(), classNames, ok, view, assigned, confirmed, cues, subgroups, boxes, params.toJson(clusters),
-                        diff == null ? null : new AuditReport.History(compareTo, diff));
+                .report(spark, reportPath, manifest, staged.model(), new AuditPictures.Rows(ok, view, assigned), new AuditPictures.Said(confirmed, cues,
+                        subgroups, boxes, params.toJson(clusters), diff == null ? null : new AuditReport.History(compareTo, diff)));
         if (assigned != null) {
             assigned.unpersist();
         }

@@ -14,7 +14,6 @@ import io.shortcutlens.audit.GlobalCueProbe;
 import io.shortcutlens.audit.Place;
 import io.shortcutlens.audit.Region;
 import io.shortcutlens.audit.SubgroupDetector;
-import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.ImageDecoder;
 import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
@@ -46,23 +45,49 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
                      String groupBy) {
     private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.audit");
 
-    /** Report pictures and tables: every query is bounded (aggregates, a few examples per finding, a sample per class). */
-    ModelInternals.Internals report(SparkSession spark, String path, ExplainManifest manifest, LoadedModel loaded, List<String> classNames,
-                                    Dataset<Row> ok, Dataset<Row> view, Dataset<Row> assigned, List<AuditFinding> findings,
-                                    List<GlobalCueProbe.Cue> cues, List<SubgroupDetector.Subgroup> subgroups, List<AuditJob.BoxAgreement> boxes,
-                                    String thresholds, AuditReport.History history) {
-        InputShape shape = manifest.model().inputShape();
-        Normalisation norm = manifest.inputNormalisation();
-        DecodeLimits limits = manifest.limits();
-        ImageDecoder decoder = new ImageDecoder(limits);
-        HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
-        int h = shape.height();
-        int w = shape.width();
-        int th = Math.min(h, 48);
-        int tw = Math.min(w, 48);
-        int scale = Math.max(1, 160 / Math.max(th, tw));
+    /** The audited rows: every explanation without error ({@code ok}), the chosen class view, its subgroup assignment (null without clustering). */
+    record Rows(Dataset<Row> ok, Dataset<Row> view, Dataset<Row> assigned) { }
 
-        // class mean maps, averaged on the executors at thumbnail size
+    /** What the audit said: findings, cues, subgroups, box agreement, its thresholds and the change since an earlier audit (null: none compared). */
+    record Said(List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, List<SubgroupDetector.Subgroup> subgroups,
+                List<AuditJob.BoxAgreement> boxes, String thresholds, AuditReport.History history) { }
+
+    /** How the report reads an image: decoded, limited and normalised as the run was, from any Hadoop path. */
+    record Drawing(ImageDecoder decoder, HadoopConf hadoop, InputShape shape, Normalisation norm) {
+        static Drawing of(SparkSession spark, ExplainManifest manifest) {
+            return new Drawing(new ImageDecoder(manifest.limits()), new HadoopConf(spark.sparkContext().hadoopConfiguration()),
+                    manifest.model().inputShape(), manifest.inputNormalisation());
+        }
+
+        ImageTensor read(String path) throws java.io.IOException, io.shortcutlens.image.ImageDecodeException {
+            return decoder.decode(HadoopFiles.read(path, hadoop, decoder.limits().maxFileBytes()), shape, norm);
+        }
+
+        /** Scale of an example picture: about 160 pixels on its longer side. */
+        int exampleScale() {
+            return Math.max(1, 160 / Math.max(shape.height(), shape.width()));
+        }
+    }
+
+    /** Report pictures and tables: every query is bounded (aggregates, a few examples per finding, a sample per class). */
+    ModelInternals.Internals report(SparkSession spark, String path, ExplainManifest manifest, LoadedModel loaded, Rows rows, Said said) {
+        Drawing d = Drawing.of(spark, manifest);
+        List<AuditReport.ClassPanel> classes = classPanels(rows.view(), d);
+        List<AuditReport.FindingPanel> panels = new ArrayList<>();
+        for (AuditFinding c : said.findings()) {
+            panels.add(findingPanel(c, rows, d));
+        }
+        ModelInternals.Internals internals = internals(spark, loaded, rows.view(), d);
+        AuditReport.write(spark, path, new AuditReport.Contents(manifest, groupBy, said.thresholds(), panels, said.cues(), classes, said.subgroups(),
+                said.boxes(), confusion(rows.ok()), internals, said.history(), AuditReport.MethodRank.read(spark, manifest)));
+        return internals;
+    }
+
+    /** Each class's mean map per method over its average image, averaged on the executors at thumbnail size. */
+    private static List<AuditReport.ClassPanel> classPanels(Dataset<Row> view, Drawing d) {
+        int th = Math.min(d.shape().height(), 48);
+        int tw = Math.min(d.shape().width(), 48);
+        int scale = Math.max(1, 160 / Math.max(th, tw));
         UserDefinedFunction thumbnail = udf((UDF1<Row, float[]>) m -> Heatmaps.downsample(ExplanationRows.fromRow(m).toPixels(),
                 m.getInt(m.fieldIndex("height")), m.getInt(m.fieldIndex("width")), th, tw), DataTypes.createArrayType(DataTypes.FloatType, false));
         Map<String, float[]> meanMaps = new java.util.TreeMap<>();
@@ -77,44 +102,45 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
         List<AuditReport.ClassPanel> classes = new ArrayList<>();
         for (Map.Entry<String, float[]> e : meanMaps.entrySet()) {
             String[] k = e.getKey().split("\u0000");
-            float[] avgImage = averageImages.computeIfAbsent(k[0], c -> averageImage(view, c, decoder, hadoop, shape, norm, th, tw));
+            float[] avgImage = averageImages.computeIfAbsent(k[0], c -> averageImage(view, c, d, th, tw));
             classes.add(new AuditReport.ClassPanel(k[0], k[1], counts.get(e.getKey()),
-                    Heatmaps.dataUri(Heatmaps.overlay(avgImage, shape.channels(), e.getValue(), th, tw, scale))));
+                    Heatmaps.dataUri(Heatmaps.overlay(avgImage, d.shape().channels(), e.getValue(), th, tw, scale))));
         }
+        return classes;
+    }
 
-        // examples: the images of the class (or of the place's clusters) that put the most mass into the flagged region
-        List<AuditReport.FindingPanel> panels = new ArrayList<>();
-        int exScale = Math.max(1, 160 / Math.max(h, w));
-        for (AuditFinding c : findings) {
-            List<String> uris = new ArrayList<>();
-            List<String> paths = new ArrayList<>();
-            List<Row> examples = new ArrayList<>();
-            List<String> artifact = new ArrayList<>();
-            if (c.scope() == io.shortcutlens.audit.Scope.POSITION_FREE) {
-                artifact = positionFree(c, view, decoder, hadoop, shape, norm, limits, uris, paths);
-                panels.add(new AuditReport.FindingPanel(c, uris, paths, artifact));
-                continue;
-            }
-            for (Place place : c.places()) {
-                Region region = place.region();
-                UserDefinedFunction regionMass = udf((UDF1<scala.collection.Seq<Float>, Float>) g -> region.mass(AuditJob.floats(g)), DataTypes.FloatType);
-                examples.addAll(AuditEvidence.imagesOf(c.candidate(), place, view, assigned, 0 /* every member: ranked by mass below */).where(col("method").equalTo(c.finding().method()))
-                        .withColumn("region_mass", regionMass.apply(col("mass_grid"))).orderBy(col("region_mass").desc(), col("image_id"))
-                        .select("path", "map").limit(Math.max(1, 4 / c.places().size())).collectAsList());
-            }
-            for (Row r : examples) {
-                try {
-                    ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(0), hadoop, limits.maxFileBytes()), shape, norm);
-                    uris.add(Heatmaps.dataUri(Heatmaps.overlay(img.pixels(), shape.channels(), ExplanationRows.fromRow(r.getStruct(1)).toPixels(), h, w, exScale)));
-                    paths.add(r.getString(0));
-                } catch (Exception e) {
-                    LOG.warn("report: cannot draw example {}: {}", r.getString(0), e.getMessage());
-                }
-            }
-            panels.add(new AuditReport.FindingPanel(c, uris, paths, artifact));
+    /** A finding's examples: the images of the class (or of the place's clusters) that put the most mass into the flagged region. */
+    private static AuditReport.FindingPanel findingPanel(AuditFinding c, Rows rows, Drawing d) {
+        List<String> uris = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        if (c.scope() == io.shortcutlens.audit.Scope.POSITION_FREE) {
+            List<String> artifact = positionFree(c, rows.view(), d, uris, paths);
+            return new AuditReport.FindingPanel(c, uris, paths, artifact);
         }
+        List<Row> examples = new ArrayList<>();
+        for (Place place : c.places()) {
+            Region region = place.region();
+            UserDefinedFunction regionMass = udf((UDF1<scala.collection.Seq<Float>, Float>) g -> region.mass(AuditJob.floats(g)), DataTypes.FloatType);
+            examples.addAll(AuditEvidence.imagesOf(c.candidate(), place, rows.view(), rows.assigned(), 0 /* every member: ranked by mass below */)
+                    .where(col("method").equalTo(c.finding().method()))
+                    .withColumn("region_mass", regionMass.apply(col("mass_grid"))).orderBy(col("region_mass").desc(), col("image_id"))
+                    .select("path", "map").limit(Math.max(1, 4 / c.places().size())).collectAsList());
+        }
+        for (Row r : examples) {
+            try {
+                ImageTensor img = d.read(r.getString(0));
+                uris.add(Heatmaps.dataUri(Heatmaps.overlay(img.pixels(), d.shape().channels(), ExplanationRows.fromRow(r.getStruct(1)).toPixels(),
+                        d.shape().height(), d.shape().width(), d.exampleScale())));
+                paths.add(r.getString(0));
+            } catch (Exception e) {
+                LOG.warn("report: cannot draw example {}: {}", r.getString(0), e.getMessage());
+            }
+        }
+        return new AuditReport.FindingPanel(c, uris, paths, List.of());
+    }
 
-        // confusion matrix over the explained images (one method's rows: one row per image)
+    /** The confusion matrix over the explained images (one method's rows: one row per image). */
+    private static AuditReport.Confusion confusion(Dataset<Row> ok) {
         Map<String, Map<String, Long>> confusion = new java.util.TreeMap<>();
         String firstMethod = ok.select("method").distinct().orderBy("method").first().getString(0);
         for (Row r : ok.where(col("method").equalTo(firstMethod).and(col("target_index").equalTo(col("predicted_index"))))
@@ -122,10 +148,7 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
             confusion.computeIfAbsent(r.isNullAt(0) ? "(no label)" : r.getString(0), k -> new java.util.TreeMap<>())
                     .put(r.getString(1), r.getLong(2));
         }
-        ModelInternals.Internals internals = internals(spark, loaded, view, decoder, hadoop, shape, norm);
-        AuditReport.write(spark, path, manifest, groupBy, thresholds, panels, cues, classes, subgroups, boxes, new AuditReport.Confusion(confusion),
-                internals, history, AuditReport.MethodRank.read(spark, manifest));
-        return internals;
+        return new AuditReport.Confusion(confusion);
     }
 
     /**
@@ -133,22 +156,22 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
      * each drawn with its map into {@code uris}/{@code paths}; returned, the artifact itself — the mean of those own
      * blocks' pixels, then each block — at display size.
      */
-    private static List<String> positionFree(AuditFinding c, Dataset<Row> view, ImageDecoder decoder, HadoopConf hadoop, InputShape shape,
-                                             Normalisation norm, DecodeLimits limits, List<String> uris, List<String> paths) {
+    private static List<String> positionFree(AuditFinding c, Dataset<Row> view, Drawing d, List<String> uris, List<String> paths) {
+        InputShape shape = d.shape();
         Region like = c.finding().region();
         List<Region> blocks = Region.candidates(like.grid(), new int[] {like.height()});
         UserDefinedFunction own = AuditEvidence.ownBlockShares(blocks, io.shortcutlens.audit.ControlChoice.STRONGEST); // the block, not its control, is drawn
         int h = shape.height();
         int w = shape.width();
         int c0 = shape.channels();
-        int exScale = Math.max(1, 160 / Math.max(h, w));
+        int exScale = d.exampleScale();
         List<float[]> crops = new ArrayList<>();
         int[] size = null;
         for (Row r : view.where(col("class").equalTo(c.finding().className()).and(col("method").equalTo(c.finding().method()))
                         .and(col("path").isNotNull())).withColumn("own", own.apply(col("mass_grid")))
                 .orderBy(col("own").getItem(1).desc(), col("image_id")).select("path", "map", "own").limit(8).collectAsList()) {
             try {
-                ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(0), hadoop, limits.maxFileBytes()), shape, norm);
+                ImageTensor img = d.read(r.getString(0));
                 uris.add(Heatmaps.dataUri(Heatmaps.overlay(img.pixels(), c0, ExplanationRows.fromRow(r.getStruct(1)).toPixels(), h, w, exScale)));
                 paths.add(r.getString(0));
                 int[] box = blocks.get(Math.round(r.<Float>getList(2).get(0))).pixelBox(h, w);
@@ -183,7 +206,7 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
     }
 
     /** Deep dream, activations of one image per class, and the t-SNE map: what the model's inside shows. */
-    private ModelInternals.Internals internals(SparkSession spark, LoadedModel loaded, Dataset<Row> view, ImageDecoder decoder, HadoopConf hadoop, InputShape shape, Normalisation norm) {
+    private ModelInternals.Internals internals(SparkSession spark, LoadedModel loaded, Dataset<Row> view, Drawing drawing) {
         List<String> notes = new ArrayList<>();
         ModelInternals.TsnePlot tsne = null;
         if (embeddings != null) {
@@ -200,7 +223,7 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
                     if (net instanceof io.shortcutlens.model.Differentiable d && (dreamChannels > 0 || dreamClasses)) {
                         long t0 = System.nanoTime();
                         try {
-                            dreams.addAll(ModelInternals.dreams(d, loaded, norm, auto(dreamLayer), dreamChannels, dreamClasses, seed));
+                            dreams.addAll(ModelInternals.dreams(d, loaded, drawing.norm(), auto(dreamLayer), dreamChannels, dreamClasses, seed));
                             LOG.info("report: deep dream of {} objectives in {} s", dreams.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
                         } catch (UnsupportedOperationException e) { // an ONNX graph whose gradients cannot be built: its activations still show
                             notes.add("Deep dream: " + e.getMessage());
@@ -214,8 +237,8 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
                         for (Row r : view.where(col("path").isNotNull()).select("class", "image_id", "path").distinct()
                                 .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy("image_id", "path")))
                                 .where(col("rank").equalTo(1)).orderBy("class").select("class", "path").collectAsList()) {
-                            ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(1), hadoop, decoder.limits().maxFileBytes()), shape, norm);
-                            panels.add(ModelInternals.activations(net, shape, r.getString(0), r.getString(1), img, auto(activationsLayer)));
+                            ImageTensor img = drawing.read(r.getString(1));
+                            panels.add(ModelInternals.activations(net, drawing.shape(), r.getString(0), r.getString(1), img, auto(activationsLayer)));
                         }
                     }
                 } catch (IllegalArgumentException | UnsupportedOperationException | java.io.IOException | io.shortcutlens.image.ImageDecodeException e) {
@@ -232,20 +255,20 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
     }
 
     /** Mean display image of up to 24 images of the class (by image id), decoded on the driver, at thumbnail size. */
-    private static float[] averageImage(Dataset<Row> view, String cls, ImageDecoder decoder, HadoopConf hadoop, InputShape shape,
-                                        Normalisation norm, int th, int tw) {
+    private static float[] averageImage(Dataset<Row> view, String cls, Drawing d, int th, int tw) {
+        InputShape shape = d.shape();
         float[] sum = new float[shape.channels() * th * tw];
         int n = 0;
         for (Row r : view.where(col("class").equalTo(cls).and(col("path").isNotNull())).select("image_id", "path").distinct()
                 .orderBy("image_id").limit(24).collectAsList()) {
             try {
-                ImageTensor img = decoder.decode(HadoopFiles.read(r.getString(1), hadoop, decoder.limits().maxFileBytes()), shape, norm);
+                ImageTensor img = d.read(r.getString(1));
                 int plane = shape.pixels();
                 for (int ch = 0; ch < shape.channels(); ch++) {
                     float[] p = java.util.Arrays.copyOfRange(img.pixels(), ch * plane, (ch + 1) * plane);
-                    float[] d = Heatmaps.downsample(p, shape.height(), shape.width(), th, tw);
-                    for (int i = 0; i < d.length; i++) {
-                        sum[ch * th * tw + i] += d[i];
+                    float[] small = Heatmaps.downsample(p, shape.height(), shape.width(), th, tw);
+                    for (int i = 0; i < small.length; i++) {
+                        sum[ch * th * tw + i] += small[i];
                     }
                 }
                 n++;

@@ -44,11 +44,41 @@ final class AuditReport {
 
     private AuditReport() { }
 
-    static void write(SparkSession spark, String file, ExplainManifest manifest, String groupBy, String thresholds,
-                      List<FindingPanel> findings, List<GlobalCueProbe.Cue> cues, List<ClassPanel> classes, List<SubgroupDetector.Subgroup> subgroups,
-                      List<AuditJob.BoxAgreement> boxes, Confusion confusion, ModelInternals.Internals internals, History history,
-                      List<MethodRank> ranks) {
+    /**
+     * Everything the report shows: the run, the findings with their pictures, the cues, the class panels, the subgroups,
+     * the box agreement (annotated runs), the confusion matrix, the model's inside, the change since an earlier audit
+     * ({@code history}: null when none was compared) and the methods' ranks.
+     */
+    record Contents(ExplainManifest manifest, String groupBy, String thresholds, List<FindingPanel> findings, List<GlobalCueProbe.Cue> cues,
+                    List<ClassPanel> classes, List<SubgroupDetector.Subgroup> subgroups, List<AuditJob.BoxAgreement> boxes, Confusion confusion,
+                    ModelInternals.Internals internals, History history, List<MethodRank> ranks) { }
+
+    /** The report at {@code file} (any Hadoop path), with the deep dream tiles as PNG files beside it. */
+    static void write(SparkSession spark, String file, Contents c) {
+        save(spark, file, html(c), c.internals().dreams());
+    }
+
+    /** The page: a short sequence of sections, each its own method. */
+    static String html(Contents c) {
         StringBuilder h = new StringBuilder();
+        head(h, c);
+        summary(h, c.findings(), c.cues());
+        if (c.history() != null) {
+            changes(h, c.history());
+        }
+        findingSections(h, c);
+        subgroups(h, c.subgroups());
+        objects(h, c.boxes());
+        classMeans(h, c.classes());
+        confusion(h, c.confusion());
+        insideTheModel(h, c.internals());
+        parameters(h, c.manifest());
+        return h.toString();
+    }
+
+    private static void head(StringBuilder h, Contents c) {
+        ExplainManifest manifest = c.manifest();
+        String groupBy = c.groupBy();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ShortcutLens audit</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
                 .append("td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}.place{white-space:nowrap}small{color:#555}th{background:#eee}td.l,th.l{text-align:left}")
@@ -63,12 +93,11 @@ final class AuditReport {
                 .append(Html.text(manifest.model().path())).append("</code> on <code>")
                 .append(Html.text(manifest.input())).append("</code>. Classes are the <b>").append(Html.text(groupBy))
                 .append("</b> class of each image; maps are drawn with the jet colormap at 50% opacity over the image.</p>\n");
+    }
 
-        summary(h, findings, cues);
-        if (history != null) {
-            changes(h, history);
-        }
-
+    /** The findings and object-part tables, the cues, the methods' ranks, and each finding's reason and pictures. */
+    private static void findingSections(StringBuilder h, Contents c) {
+        List<FindingPanel> findings = c.findings();
         List<FindingPanel> main = findings.stream().filter(p -> p.finding().verdict() != Verdict.OBJECT_PART).toList();
         List<FindingPanel> parts = findings.stream().filter(p -> p.finding().verdict() == Verdict.OBJECT_PART).toList();
         h.append("<h2>Findings</h2>\n");
@@ -77,8 +106,8 @@ final class AuditReport {
         } else {
             findingsTable(h, "findings", main);
         }
-        methodRanks(h, ranks);
-        globalCues(h, cues);
+        methodRanks(h, c.ranks());
+        globalCues(h, c.cues());
         h.append("<h2>Object parts</h2>\n<p>Regions the model relies on that are part of its objects: normal, shown for insight, never counted")
                 .append(" as shortcuts.</p>\n");
         if (parts.isEmpty()) {
@@ -87,33 +116,41 @@ final class AuditReport {
             findingsTable(h, "object-parts", parts);
         }
         if (!findings.isEmpty()) {
-            h.append("<p>Thresholds: <code>").append(Html.text(thresholds)).append("</code></p>\n<h2>Examples</h2>\n");
-            for (FindingPanel p : findings) {
-                ShortcutFinding f = p.finding().finding();
-                h.append("<h3>").append(badge(p.finding().verdict())).append(' ').append(Html.text(f.className())).append(" · ")
-                        .append(Html.text(f.method())).append(" · ").append(Html.text(scope(p.finding()))).append(" · ")
-                        .append(Html.text(f.region().describe())).append("</h3>\n<p class=\"reason\">").append(Html.text(p.finding().judgement().reason()))
-                        .append("</p>\n");
-                if (!p.artifactUris().isEmpty()) {
-                    h.append("<div class=\"examples artifact\">");
-                    for (int i = 0; i < p.artifactUris().size(); i++) {
-                        h.append("<figure><img class=\"patch\" alt=\"").append(i == 0 ? "the artifact: mean of its images' own blocks" : "own block")
-                                .append("\" src=\"").append(p.artifactUris().get(i)).append("\"><figcaption>")
-                                .append(i == 0 ? "the artifact (mean of " + (p.artifactUris().size() - 1) + " own blocks)" : Html.text(p.examplePaths().get(i - 1)))
-                                .append("</figcaption></figure>");
-                    }
-                    h.append("</div>\n<p>Each image's own most relevant block, wherever it lies; the images that carry it:</p>\n");
-                }
-                h.append("<div class=\"examples\">");
-                for (int i = 0; i < p.exampleUris().size(); i++) {
-                    h.append("<figure><img class=\"overlay\" alt=\"").append(Html.text(f.className())).append(" example\" src=\"")
-                            .append(p.exampleUris().get(i)).append("\"><figcaption>").append(Html.text(p.examplePaths().get(i)))
+            h.append("<p>Thresholds: <code>").append(Html.text(c.thresholds())).append("</code></p>\n");
+            examples(h, findings);
+        }
+    }
+
+    /** Each finding's heading, reason and pictures (a position-free finding's artifact first). */
+    private static void examples(StringBuilder h, List<FindingPanel> findings) {
+        h.append("<h2>Examples</h2>\n");
+        for (FindingPanel p : findings) {
+            ShortcutFinding f = p.finding().finding();
+            h.append("<h3>").append(badge(p.finding().verdict())).append(' ').append(Html.text(f.className())).append(" · ")
+                    .append(Html.text(f.method())).append(" · ").append(Html.text(scope(p.finding()))).append(" · ")
+                    .append(Html.text(f.region().describe())).append("</h3>\n<p class=\"reason\">").append(Html.text(p.finding().judgement().reason()))
+                    .append("</p>\n");
+            if (!p.artifactUris().isEmpty()) {
+                h.append("<div class=\"examples artifact\">");
+                for (int i = 0; i < p.artifactUris().size(); i++) {
+                    h.append("<figure><img class=\"patch\" alt=\"").append(i == 0 ? "the artifact: mean of its images' own blocks" : "own block")
+                            .append("\" src=\"").append(p.artifactUris().get(i)).append("\"><figcaption>")
+                            .append(i == 0 ? "the artifact (mean of " + (p.artifactUris().size() - 1) + " own blocks)" : Html.text(p.examplePaths().get(i - 1)))
                             .append("</figcaption></figure>");
                 }
-                h.append("</div>\n");
+                h.append("</div>\n<p>Each image's own most relevant block, wherever it lies; the images that carry it:</p>\n");
             }
+            h.append("<div class=\"examples\">");
+            for (int i = 0; i < p.exampleUris().size(); i++) {
+                h.append("<figure><img class=\"overlay\" alt=\"").append(Html.text(f.className())).append(" example\" src=\"")
+                        .append(p.exampleUris().get(i)).append("\"><figcaption>").append(Html.text(p.examplePaths().get(i)))
+                        .append("</figcaption></figure>");
+            }
+            h.append("</div>\n");
         }
+    }
 
+    private static void subgroups(StringBuilder h, List<SubgroupDetector.Subgroup> subgroups) {
         h.append("<h2>Subgroups</h2>\n<p>Images of each class clustered by where their attribution lies (KMeans on the mass grids);")
                 .append(" clusters that share a concentrated region, merged. A subgroup inside a class finding is tested with it.</p>\n");
         if (subgroups.isEmpty()) {
@@ -131,7 +168,9 @@ final class AuditReport {
             }
             h.append("</table>\n");
         }
+    }
 
+    private static void objects(StringBuilder h, List<AuditJob.BoxAgreement> boxes) {
         if (!boxes.isEmpty()) {
             h.append("<h2>Objects</h2>\n<p>Relevance mass: share of positive attribution on the annotated object (box or mask). Pointing game: share")
                     .append(" of images whose map peaks on it.</p>\n<table id=\"boxes\"><tr><th class=\"l\">class</th><th class=\"l\">method</th>")
@@ -143,7 +182,9 @@ final class AuditReport {
             }
             h.append("</table>\n");
         }
+    }
 
+    private static void classMeans(StringBuilder h, List<ClassPanel> classes) {
         h.append("<h2>Class mean maps</h2>\n<div class=\"classes\">");
         for (ClassPanel c : classes) {
             h.append("<figure><img class=\"overlay\" alt=\"mean map of ").append(Html.text(c.className())).append("\" src=\"").append(c.overlayUri())
@@ -151,7 +192,9 @@ final class AuditReport {
                     .append(c.images()).append(" images</figcaption></figure>");
         }
         h.append("</div>\n");
+    }
 
+    private static void confusion(StringBuilder h, Confusion confusion) {
         h.append("<h2>Confusion matrix</h2>\n<table id=\"confusion\"><tr><th class=\"l\">label \\ predicted</th>");
         TreeSet<String> predicted = new TreeSet<>();
         confusion.counts().values().forEach(m -> predicted.addAll(m.keySet()));
@@ -167,16 +210,18 @@ final class AuditReport {
             h.append("</tr>\n");
         }
         h.append("</table>\n");
+    }
 
-        insideTheModel(h, internals);
-
+    private static void parameters(StringBuilder h, ExplainManifest manifest) {
         h.append("<h2>Run parameters</h2>\n<table id=\"parameters\">");
         for (Map.Entry<String, Object> e : manifest.toMap().entrySet()) {
             h.append("<tr><th class=\"l\">").append(Html.text(e.getKey())).append("</th><td class=\"l\"><code>").append(Html.text(e.getValue()))
                     .append("</code></td></tr>\n");
         }
         h.append("</table>\n</body></html>\n");
+    }
 
+    private static void save(SparkSession spark, String file, String html, List<ModelInternals.DreamTile> dreamTiles) {
         Path p = new Path(file);
         try {
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -187,10 +232,10 @@ final class AuditReport {
                 fs = local.getRawFileSystem(); // no .crc files beside a report people open and copy
             }
             try (OutputStream out = fs.create(p, true)) {
-                out.write(h.toString().getBytes(StandardCharsets.UTF_8));
+                out.write(html.getBytes(StandardCharsets.UTF_8));
             }
             // the deep dream tiles also as PNG files beside the report, for slides and tickets
-            for (ModelInternals.DreamTile d : internals.dreams()) {
+            for (ModelInternals.DreamTile d : dreamTiles) {
                 try (OutputStream out = fs.create(new Path(dreams, dreamFile(d)), true)) {
                     out.write(d.png());
                 }
