@@ -267,22 +267,71 @@ public final class AuditJob implements Callable<Integer> {
         }
     }
 
+    /** Earlier audits this one is compared with ({@code --compare-to}; null: none) and whose shortcut regions it tests again ({@code --recheck}). */
+    private record Earlier(List<FindingsDiff.Stated> compared, List<FindingsDiff.Stated> rechecked) { }
+
+    /** The run as explained: its manifest, its rows without error, both class views of them and the chosen one, the mass grid's size. */
+    private record Explained(String dir, ExplainManifest manifest, Dataset<Row> ok, Dataset<Row> views, Dataset<Row> view, int grid) { }
+
+    /** Where classes concentrate: the candidate regions, each image's share in them (a UDF), their statistics and the flagged regions. */
+    private record Located(List<Region> candidates, UserDefinedFunction regionMasses, List<RegionStat> stats, List<ShortcutFinding> found) { }
+
+    /** The subgroups (SpRAy) and every candidate the evidence tests take: flagged regions, subgroups, several places. */
+    private record Grouped(Dataset<Row> assigned, List<SubgroupDetector.ClusterStat> clusterStats, List<SubgroupDetector.Subgroup> subgroups,
+                           List<Candidate> suspects) { }
+
+    /** The evidence's outcome: the model staged for it, the fill that hid regions, the cues and the judged findings. */
+    private record Judged(ModelStaging.Staged staged, RegionMasker.Fill hide, List<GlobalCueProbe.Cue> cues, List<AuditFinding> confirmed, long passes) { }
+
     Result run(SparkSession spark) {
         long t0 = System.nanoTime();
-        String dir = run.endsWith("/") ? run.substring(0, run.length() - 1) : run;
-        if (annotations != null) {
-            Annotations.read(spark, annotations, annotationsFormat); // a wrong table fails before any work
+        Earlier earlier = earlier(spark);
+        Explained in = explained(spark);
+        LakeTables.Writer tables = new LakeTables.Writer(tableFormat.format, RunManifest.json(Map.of("job", "audit", "run_id", in.manifest().runId())));
+        String classStats = classStats(in, tables);
+        AuditParams params = params();
+        Located located = locate(in, params, earlier.rechecked());
+        Grouped grouped = group(in, located, params, tables);
+        Judged judged = judge(spark, in, located, grouped, params);
+        List<FindingsDiff.Entry> diff = writeFindings(spark, tables, in, located, grouped, judged, earlier);
+        // annotations: relevance mass inside the object box and the pointing game, per image and per class
+        List<BoxAgreement> boxes = annotations == null ? List.of()
+                : AuditObjects.boxes(spark, tables, Annotations.read(spark, annotations, annotationsFormat), in.dir(), in.view());
+
+        // 5. the report
+        String reportPath = RunFolder.of(in.dir()).report();
+        ModelInternals.Internals internals = new AuditPictures(embeddings, dreamLayer, dreamChannels, dreamClasses, activationsLayer, seed, groupBy.label())
+                .report(spark, reportPath, in.manifest(), judged.staged().model(), new AuditPictures.Rows(in.ok(), in.view(), grouped.assigned()),
+                        new AuditPictures.Said(judged.confirmed(), judged.cues(), grouped.subgroups(), boxes, params.toJson(clusters),
+                                diff == null ? null : new AuditReport.History(compareTo, diff)));
+        if (grouped.assigned() != null) {
+            grouped.assigned().unpersist();
         }
-        if (embeddings != null) { // so does a wrong embedding folder
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        LOG.info("[5/5] report written to {}; audit took {} s", reportPath, String.format(Locale.ROOT, "%.1f", seconds));
+        RunFolder folder = RunFolder.of(in.dir());
+        return new Result(judged.confirmed(), judged.cues(), grouped.subgroups(), boxes, classStats, folder.findings(), folder.subgroups(), reportPath,
+                internals, judged.passes(), diff, folder.auditSummary(), seconds);
+    }
+
+    /** The earlier audits named by the options; a wrong annotation table, embedding folder or earlier audit fails here, before any work. */
+    private Earlier earlier(SparkSession spark) {
+        if (annotations != null) {
+            Annotations.read(spark, annotations, annotationsFormat);
+        }
+        if (embeddings != null) {
             ModelInternals.checkEmbeddings(spark, embeddings);
         }
-        List<FindingsDiff.Stated> earlier = compareTo == null ? null : AuditHistory.read(spark, compareTo, "--compare-to"); // a wrong path fails before any work
+        List<FindingsDiff.Stated> compared = compareTo == null ? null : AuditHistory.read(spark, compareTo, "--compare-to");
         List<FindingsDiff.Stated> rechecked = recheck == null ? List.of() : AuditHistory.read(spark, recheck, "--recheck").stream()
                 .filter(f -> f.verdict() == Verdict.SHORTCUT).toList();
-        ExplainManifest manifest = RunManifest.readExplain(spark, RunFolder.of(dir).manifest());
-        List<String> classNames = manifest.model().classNames();
+        return new Earlier(compared, rechecked);
+    }
 
-        LakeTables.Writer tables = new LakeTables.Writer(tableFormat.format, RunManifest.json(Map.of("job", "audit", "run_id", manifest.runId())));
+    /** The run's rows without error, in both class views: by predicted class (right predictions) and by label where one is known. */
+    private Explained explained(SparkSession spark) {
+        String dir = run.endsWith("/") ? run.substring(0, run.length() - 1) : run;
+        ExplainManifest manifest = RunManifest.readExplain(spark, RunFolder.of(dir).manifest());
         // a Delta run is read at the version it committed: the audit sees what the run left, whatever was written since
         Dataset<Row> ok = LakeTables.read(spark, RunFolder.of(dir).explanations(), manifest.table().version()).where(col("error").isNull().and(col("run_id").equalTo(manifest.runId())));
         Dataset<Row> byPredicted = ok.where(col("target_index").equalTo(col("predicted_index")))
@@ -296,111 +345,117 @@ public final class AuditJob implements Callable<Integer> {
         if (first == null) {
             throw new IllegalArgumentException("run " + dir + " has no explanation of a predicted or labelled class without error: nothing to audit");
         }
-        int grid = first.getInt(0);
+        return new Explained(dir, manifest, ok, views, views.where(col("view").equalTo(groupBy.label())), first.getInt(0));
+    }
 
-        // 1. class_stats: per (view, class, method, cell): count, mean mass, spread, share of images peaking there
-        String classStats = RunFolder.of(dir).classStats();
-        Dataset<Row> classStatsRows = views.select(col("view"), col("class"), col("method"), col("peak_row").multiply(grid).plus(col("peak_col")).as("peak_cell"),
+    /** 1. class_stats: per (view, class, method, cell): count, mean mass, spread, share of images peaking there. */
+    private static String classStats(Explained in, LakeTables.Writer tables) {
+        String classStats = RunFolder.of(in.dir()).classStats();
+        int grid = in.grid();
+        Dataset<Row> rows = in.views().select(col("view"), col("class"), col("method"), col("peak_row").multiply(grid).plus(col("peak_col")).as("peak_cell"),
                         posexplode(col("mass_grid")).as(new String[] {"cell", "mass"}))
                 .groupBy("view", "class", "method", "cell")
                 .agg(count("*").as("images"), avg("mass").as("mean_mass"), stddev_pop("mass").as("std_mass"),
                         avg(when(col("peak_cell").equalTo(col("cell")), 1.0).otherwise(0.0)).as("peak_share"))
                 .withColumn("grid_size", lit(grid));
-        tables.replace(classStatsRows, classStats);
+        tables.replace(rows, classStats);
         LOG.info("[1/4] class statistics written to {}", classStats);
+        return classStats;
+    }
 
-        // 2. region statistics of the chosen view, aggregated on the executors, then the detector on the driver
-        List<Region> candidates = List.copyOf(Region.candidates(grid, maxArea));
+    /** 2. region statistics of the chosen view, aggregated on the executors, then the detector on the driver. */
+    private Located locate(Explained in, AuditParams params, List<FindingsDiff.Stated> rechecked) {
+        List<Region> candidates = List.copyOf(Region.candidates(in.grid(), maxArea));
         UserDefinedFunction regionMasses = udf((UDF1<scala.collection.Seq<Float>, float[]>) massGrid -> Region.masses(floats(massGrid), candidates),
                 DataTypes.createArrayType(DataTypes.FloatType, false));
-        Dataset<Row> view = views.where(col("view").equalTo(groupBy.label()));
         List<RegionStat> stats = new ArrayList<>();
-        for (Row r : regionAggregates(view, regionMasses, "class", "method").collectAsList()) {
+        for (Row r : regionAggregates(in.view(), regionMasses, "class", "method").collectAsList()) {
             stats.add(new RegionStat(r.getString(0), r.getString(1), r.getInt(2), r.getLong(3), r.getDouble(4), r.getDouble(5)));
         }
-        AuditParams params = params();
         ShortcutDetector detector = new ShortcutDetector(params.detector(), candidates);
         List<ShortcutFinding> found = new ArrayList<>(detector.detect(stats));
         found.addAll(detector.recheck(stats, found, rechecked));
         LOG.info("[2/5] {} candidate regions x {} (class, method) pairs: {} flagged", candidates.size(),
                 stats.stream().map(s -> s.className() + "/" + s.method()).distinct().count(), found.size());
+        return new Located(candidates, regionMasses, stats, found);
+    }
 
-        // 3. subgroups (SpRAy): KMeans on each class's mass grids, clusters judged like classes, overlapping ones merged
-        String subgroupsPath = RunFolder.of(dir).subgroups();
+    /** 3. subgroups (SpRAy): KMeans on each class's mass grids, clusters judged like classes, overlapping ones merged; then the candidates. */
+    private Grouped group(Explained in, Located located, AuditParams params, LakeTables.Writer tables) {
         List<SubgroupDetector.Subgroup> subgroups = List.of();
-        Dataset<Row> assigned = clusters > 0 ? SubgroupClustering.assign(view, clusters, seed, minImages) : null;
+        Dataset<Row> assigned = clusters > 0 ? SubgroupClustering.assign(in.view(), clusters, seed, minImages) : null;
         List<SubgroupDetector.ClusterStat> clusterStats = new ArrayList<>();
         if (assigned != null) {
-            for (Row r : regionAggregates(assigned, regionMasses, "class", "method", SubgroupClustering.CLUSTER).collectAsList()) {
+            for (Row r : regionAggregates(assigned, located.regionMasses(), "class", "method", SubgroupClustering.CLUSTER).collectAsList()) {
                 clusterStats.add(new SubgroupDetector.ClusterStat(r.getInt(2),
                         new RegionStat(r.getString(0), r.getString(1), r.getInt(3), r.getLong(4), r.getDouble(5), r.getDouble(6))));
             }
-            subgroups = new SubgroupDetector(params.detector(), candidates).detect(clusterStats, stats);
-            tables.replace(assigned.select("class", "method", SubgroupClustering.CLUSTER, "image_id", "path"), RunFolder.of(dir).subgroupMembers());
+            subgroups = new SubgroupDetector(params.detector(), located.candidates()).detect(clusterStats, located.stats());
+            tables.replace(assigned.select("class", "method", SubgroupClustering.CLUSTER, "image_id", "path"), RunFolder.of(in.dir()).subgroupMembers());
         }
-        List<Candidate> suspects = new ArrayList<>(Candidates.build(found, stats, subgroups, candidates, params.control()));
+        List<Candidate> suspects = new ArrayList<>(Candidates.build(located.found(), located.stats(), subgroups, located.candidates(), params.control()));
         LOG.info("[3/5] {} concentrated subgroups; {} candidates ({} subgroups not covered by a class finding, {} in several places)",
                 subgroups.size(), suspects.size(), suspects.stream().filter(x -> x.scope() == Scope.SUBGROUP).count(),
                 suspects.stream().filter(x -> x.scope() == Scope.PLACES).count());
+        return new Grouped(assigned, clusterStats, subgroups, suspects);
+    }
 
-        // 4. the global and texture cue probe, then evidence: masking, sufficiency and transplant passes against a control of the
-        // same area, content consistency; a class whose local content carries it is also tested each image at its own block
-        ModelStaging.Staged staged = stageModel(spark, manifest.model(), model);
-        RegionMasker.Fill hide = fill != null ? fill : RegionMasker.asExplained(manifest.hiddenValue());
-        AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, manifest.inputNormalisation(), manifest.limits(), hide, seed);
-        AuditEvidence.CueProbe cueProbe = AuditEvidence.globalCounts(passes, classNames, view, cueImages);
+    /**
+     * 4. the global, texture, context and border cue probe, then evidence: masking, sufficiency and transplant passes against
+     * a control of the same area, content consistency; a class whose local content carries it is also tested each image at
+     * its own block.
+     */
+    private Judged judge(SparkSession spark, Explained in, Located located, Grouped grouped, AuditParams params) {
+        List<String> classNames = in.manifest().model().classNames();
+        ModelStaging.Staged staged = stageModel(spark, in.manifest().model(), model);
+        RegionMasker.Fill hide = fill != null ? fill : RegionMasker.asExplained(in.manifest().hiddenValue());
+        AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, in.manifest().inputNormalisation(), in.manifest().limits(), hide, seed);
+        AuditEvidence.CueProbe cueProbe = AuditEvidence.globalCounts(passes, classNames, in.view(), cueImages);
         List<GlobalCueProbe.Count> cueCounts = cueProbe.counts();
         List<GlobalCueProbe.Cue> cues = GlobalCueProbe.judge(cueCounts, cueProbe.shifts(), params);
         int changes = io.shortcutlens.audit.ImageAdjustment.probed(staged.model().inputShape().channels()).size();
         long cueImagesProbed = cueCounts.stream().filter(q -> q.adjustment() == io.shortcutlens.audit.ImageAdjustment.SHUFFLED)
                 .mapToLong(GlobalCueProbe.Count::classImages).sum();
-        LOG.info("[4/5] global, texture and context cue probe: {} images x {} passes = {} forward passes", cueImagesProbed, changes + 1,
+        LOG.info("[4/5] global, texture, context and border cue probe: {} images x {} passes = {} forward passes", cueImagesProbed, changes + 1,
                 cueImagesProbed * (changes + 1));
-        List<Region> blocks = PositionFree.blocks(grid, maxArea);
-        List<ShortcutFinding> moving = PositionFree.candidates(AuditEvidence.positionFreeStats(view, blocks, params), params.detector(), blocks);
+        List<Candidate> suspects = new ArrayList<>(grouped.suspects());
+        List<Region> blocks = PositionFree.blocks(in.grid(), maxArea);
+        List<ShortcutFinding> moving = PositionFree.candidates(AuditEvidence.positionFreeStats(in.view(), blocks, params), params.detector(), blocks);
         if (!moving.isEmpty()) {
-            suspects.addAll(Candidates.positionFree(suspects.size(), moving, stats, candidates, params.control()));
+            suspects.addAll(Candidates.positionFree(suspects.size(), moving, located.stats(), located.candidates(), params.control()));
             LOG.info("[4/5] {} position-free candidates (classes and methods whose images' own most relevant blocks lie at varying places): {}",
                     moving.size(), moving.stream().map(f -> f.className() + "/" + f.method()).toList());
         }
         AuditEvidence.Measurement measured = suspects.isEmpty() ? new AuditEvidence.Measurement(Map.of(), null, 0)
-                : AuditEvidence.measure(passes, suspects, classNames, view, assigned, confirmImages, params);
+                : AuditEvidence.measure(passes, suspects, classNames, in.view(), grouped.assigned(), confirmImages, params);
         int h = staged.model().inputShape().height();
         int w = staged.model().inputShape().width();
         Map<Integer, Double> overlaps = annotations == null || suspects.isEmpty() ? null
-                : AuditObjects.overlaps(spark, Annotations.read(spark, annotations, annotationsFormat), measured.tasks(), suspects, view, h, w);
+                : AuditObjects.overlaps(spark, Annotations.read(spark, annotations, annotationsFormat), measured.tasks(), suspects, in.view(), h, w);
         List<AuditFinding> confirmed = AuditFinding.judge(suspects, measured.measured(), overlaps, params);
-        cues = GlobalCueProbe.explainedByShortcuts(cues, confirmed);
-        String findingsPath = RunFolder.of(dir).findings();
-        AuditTables.writeFindings(spark, tables, findingsPath, confirmed, cues, groupBy.label(), hide, params.toJson(clusters), manifest);
-        AuditTables.writeSubgroups(spark, tables, subgroupsPath, clusterStats, subgroups, confirmed, candidates, maxArea);
-        List<FindingsDiff.Entry> diff = earlier == null ? null : FindingsDiff.diff(earlier, AuditHistory.stated(confirmed, cues), AuditHistory.TOLERANCE);
+        return new Judged(staged, hide, GlobalCueProbe.explainedByShortcuts(cues, confirmed), confirmed, measured.passes());
+    }
+
+    /** The findings, subgroups, the diff with an earlier audit (returned; null when none was compared) and the summary, written. */
+    private List<FindingsDiff.Entry> writeFindings(SparkSession spark, LakeTables.Writer tables, Explained in, Located located, Grouped grouped,
+                                                   Judged judged, Earlier earlier) {
+        AuditParams params = params();
+        RunFolder folder = RunFolder.of(in.dir());
+        List<AuditFinding> confirmed = judged.confirmed();
+        List<GlobalCueProbe.Cue> cues = judged.cues();
+        AuditTables.writeFindings(spark, tables, folder.findings(), confirmed, cues, groupBy.label(), judged.hide(), params.toJson(clusters), in.manifest());
+        AuditTables.writeSubgroups(spark, tables, folder.subgroups(), grouped.clusterStats(), grouped.subgroups(), confirmed, located.candidates(), maxArea);
+        List<FindingsDiff.Entry> diff = earlier.compared() == null ? null
+                : FindingsDiff.diff(earlier.compared(), AuditHistory.stated(confirmed, cues), AuditHistory.TOLERANCE);
         if (diff != null) {
-            AuditHistory.writeDiff(spark, tables, RunFolder.of(dir).findingsDiff(), diff, compareTo);
+            AuditHistory.writeDiff(spark, tables, folder.findingsDiff(), diff, compareTo);
         }
-        String summaryPath = RunFolder.of(dir).auditSummary();
-        RunManifest.write(spark, summaryPath, AuditHistory.summary(manifest, confirmed, cues, compareTo, diff, Sessions.arguments(spec)));
+        RunManifest.write(spark, folder.auditSummary(), AuditHistory.summary(in.manifest(), confirmed, cues, compareTo, diff, Sessions.arguments(spec)));
         LOG.info("[4/5] {} findings ({} shortcut, {} object part), {} global cues, written to {}; evidence took {} forward passes",
                 confirmed.size(), confirmed.stream().filter(c -> c.verdict() == Verdict.SHORTCUT).count(),
                 confirmed.stream().filter(c -> c.verdict() == Verdict.OBJECT_PART).count(),
-                cues.stream().filter(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE).count(), findingsPath, measured.passes());
-
-        // annotations: relevance mass inside the object box and the pointing game, per image and per class
-        List<BoxAgreement> boxes = annotations == null ? List.of()
-                : AuditObjects.boxes(spark, tables, Annotations.read(spark, annotations, annotationsFormat), dir, view);
-
-        // 5. the report
-        String reportPath = RunFolder.of(dir).report();
-        ModelInternals.Internals internals = new AuditPictures(embeddings, dreamLayer, dreamChannels, dreamClasses, activationsLayer, seed, groupBy.label())
-                .report(spark, reportPath, manifest, staged.model(), new AuditPictures.Rows(ok, view, assigned), new AuditPictures.Said(confirmed, cues,
-                        subgroups, boxes, params.toJson(clusters), diff == null ? null : new AuditReport.History(compareTo, diff)));
-        if (assigned != null) {
-            assigned.unpersist();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        LOG.info("[5/5] report written to {}; audit took {} s", reportPath, String.format(Locale.ROOT, "%.1f", seconds));
-        return new Result(confirmed, cues, subgroups, boxes, classStats, findingsPath, subgroupsPath, reportPath, internals, measured.passes(), diff,
-                summaryPath, seconds);
+                cues.stream().filter(c -> c.judgement().verdict() == Verdict.GLOBAL_CUE).count(), folder.findings(), judged.passes());
+        return diff;
     }
 
     /** Per (keys…, region): images, mean share of positive mass, and the share of images using the region, on the executors. */
