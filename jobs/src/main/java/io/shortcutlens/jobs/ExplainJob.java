@@ -239,10 +239,40 @@ public final class ExplainJob implements Callable<Integer> {
         }
     }
 
+    /** The model staged for the executors (and loaded here) and the settings the run explains with, its run id set. */
+    private record Prepared(ModelStaging.Staged staged, ExplainSettings settings, String preprocessing) {
+        LoadedModel loaded() {
+            return staged.model();
+        }
+    }
+
+    /** The images to explain (after the sample), how many, and whether they are files of a folder tree (read by path) or rows with bytes. */
+    private record Input(Dataset<Row> images, long count, boolean folder) { }
+
+    /** What the write did: the run's rows before it (append-new), task attempts that failed, executors lost, the devices tasks ran on. */
+    private record Committed(long before, long failedAttempts, long executorsLost, java.util.Set<String> devices) { }
+
+    /** A run's counts, for its manifest; {@link #pending} before the write (a Delta commit's metadata carries the settings only). */
+    private record Counts(long images, long rows, long newRows, long errors, Map<String, Long> perMethod, double seconds, Committed committed,
+                          ExplainManifest.Table table) {
+        static Counts pending(long images) {
+            return new Counts(images, 0, 0, 0, Map.of(), 0, new Committed(0, 0, 0, java.util.Set.of()), null);
+        }
+    }
+
     /** Runs the job on an existing session (tests and the demo call this directly). */
     Result run(SparkSession spark) {
         long t0 = System.nanoTime();
-        // 1. model: fetched, loaded and checked on the driver before any task starts
+        Prepared prepared = prepare(spark);
+        Input in = input(spark, prepared);
+        String explanations = RunFolder.of(trimSlash(output)).explanations();
+        boolean runHasRows = checkOutput(spark, explanations, prepared.settings().runId());
+        Committed committed = explainAndWrite(spark, prepared, in, explanations, runHasRows);
+        return readBack(spark, prepared, in.count(), committed, t0);
+    }
+
+    /** 1. model: fetched, loaded and checked on the driver before any task starts; the settings and the run id. */
+    private Prepared prepare(SparkSession spark) {
         ModelSpec spec = new ModelSpec(model, null, inputShape == null ? null : InputShape.parse(inputShape), classNames(spark), maxModelBytes,
                 OnnxOptions.of(inputLayout, softmax, onnxThreads));
         ModelStaging.Staged staged = ModelStaging.stage(spark, spec);
@@ -253,38 +283,43 @@ public final class ExplainJob implements Callable<Integer> {
         settings.check(loaded); // fail before any task: a target the model lacks, gradient methods on a model without gradients
         ImageExplainPipeline probe = new ImageExplainPipeline(settings, loaded);
         String id = runId != null ? runId : defaultRunId(settings, probe.preprocessing(), loaded, sample());
-        settings = settings.withRunId(id);
+        return new Prepared(staged, settings.withRunId(id), probe.preprocessing());
+    }
 
-        // 2. input
+    /** 2. input: the images, and the sample asked for with --per-class. */
+    private Input input(SparkSession spark, Prepared prepared) {
+        ExplainSettings settings = prepared.settings();
         boolean folder = source.folder();
         Dataset<Row> images = source.read(spark);
         long imageCount = images.count();
         LOG.info("[2/4] input {}: {} images in {} partitions", source.input, imageCount, images.rdd().getNumPartitions());
         io.shortcutlens.pipeline.ClassSample sample = sample();
         if (sample != null) {
-            images = Sampling.sample(images, sample, settings, staged.shippedName(), folder ? new HadoopConf(spark.sparkContext().hadoopConfiguration())
-                    : null);
+            images = Sampling.sample(images, sample, settings, prepared.staged().shippedName(), folder
+                    ? new HadoopConf(spark.sparkContext().hadoopConfiguration()) : null);
             imageCount = images.count();
             LOG.info("[2/4] sample of {} images per class by {}: {} images", sample.perClass(), sample.by().name().toLowerCase(Locale.ROOT), imageCount);
         }
+        return new Input(images, imageCount, folder);
+    }
 
-        // 3. explain and write
-        String out = trimSlash(output);
-        String explanations = RunFolder.of(out).explanations();
-        WriteMode writeMode = mode;
-        Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
-        Path explanationsDir = new Path(explanations);
+    /**
+     * The output table checked before any work: its format is this run's, nothing an interrupted run left is committed as
+     * ours, no layout of an older ShortcutLens. Returns whether the table already holds rows of this run.
+     */
+    private boolean checkOutput(SparkSession spark, String explanations, String id) {
         LakeTables.Format format = tables.format;
         LakeTables.Format existing = LakeTables.existing(spark, explanations);
         if (existing != null && existing != format) {
             throw new IllegalArgumentException("output " + explanations + " is a " + existing.name().toLowerCase(Locale.ROOT) + " table; this run asks for --table-format "
                     + format.name().toLowerCase(Locale.ROOT) + ": give the table's format, or another --output");
         }
-        boolean runHasRows;
+        Path explanationsDir = new Path(explanations);
         try {
-            org.apache.hadoop.fs.FileSystem fs = explanationsDir.getFileSystem(hadoopConf);
+            org.apache.hadoop.fs.FileSystem fs = explanationsDir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            boolean runHasRows;
             if (format == LakeTables.Format.DELTA) {
-                runHasRows = writeMode == WriteMode.APPEND_NEW && LakeTables.hasCommit(spark, explanations)
+                runHasRows = mode == WriteMode.APPEND_NEW && LakeTables.hasCommit(spark, explanations)
                         && !LakeTables.read(spark, explanations).where(col("run_id").equalTo(id)).isEmpty(); // only append-new asks
                 LakeTables.claim(spark, explanations);
             } else {
@@ -296,44 +331,54 @@ public final class ExplainJob implements Callable<Integer> {
                 throw new IllegalArgumentException("output " + explanations + " holds explanations partitioned by method only (ShortcutLens"
                         + " before run_id partitions); move it away or choose another --output");
             }
+            return runHasRows;
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot check output " + explanations + ": " + e.getMessage(), e);
         }
+    }
+
+    /** 3. explain and write: partitions (run_id, method), so an overwrite replaces only this run's and older runs stay readable beside it. */
+    private Committed explainAndWrite(SparkSession spark, Prepared prepared, Input in, String explanations, boolean runHasRows) {
+        ExplainSettings settings = prepared.settings();
+        String id = settings.runId();
+        Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+        Dataset<Row> images = in.images();
         long before = 0;
-        if (writeMode == WriteMode.APPEND_NEW && runHasRows) {
+        if (mode == WriteMode.APPEND_NEW && runHasRows) {
             before = LakeTables.read(spark, explanations).where(col("run_id").equalTo(id)).count();
             // the key of a row is (image content, run id = model and parameters, method): skip the images this run has
             Dataset<Row> known = LakeTables.read(spark, explanations).where(col("run_id").equalTo(id)).select("image_id").distinct();
-            images = images.mapPartitions(new ContentIds(folder ? new HadoopConf(hadoopConf) : null, settings.limits().maxFileBytes()),
+            images = images.mapPartitions(new ContentIds(in.folder() ? new HadoopConf(hadoopConf) : null, settings.limits().maxFileBytes()),
                             Encoders.row(ExplainPartition.INPUT))
                     .join(broadcast(known), "image_id", "left_anti")
                     .select("image_id", "path", "label", "bytes");
         }
-        LOG.info("[3/4] explaining with {} (target {}), writing {} ({})", settings.methods(), settings.target(), explanations, writeMode.label());
+        LOG.info("[3/4] explaining with {} (target {}), writing {} ({})", settings.methods(), settings.target(), explanations, mode.label());
         CollectionAccumulator<String> devices = spark.sparkContext().collectionAccumulator("shortcutlens task devices");
-        Dataset<Row> rows = images.mapPartitions(new ExplainPartition(settings, staged.shippedName(),
-                folder ? new HadoopConf(hadoopConf) : null, devices), Encoders.row(ExplanationSchema.ROW));
-        // partitions (run_id, method): an overwrite replaces only this run's, older runs stay readable beside it.
+        Dataset<Row> rows = images.mapPartitions(new ExplainPartition(settings, prepared.staged().shippedName(),
+                in.folder() ? new HadoopConf(hadoopConf) : null, devices), Encoders.row(ExplanationSchema.ROW));
+        LakeTables.Format format = tables.format;
+        // Delta: the write is one commit whose metadata is the run's manifest (its settings; the counts come after).
         // A retried task (a lost executor) leaves no duplicate: only committed task outputs become visible.
-        long failedAttempts;
-        long executorsLost;
-        // Delta: the write is one commit whose metadata is the run's manifest (its settings; the counts come after)
-        String commitInfo = format == LakeTables.Format.DELTA ? RunManifest.json(manifest(spark, settings, loaded, probe.preprocessing(), imageCount,
-                0, 0, 0, Map.of(), 0, 0, 0, java.util.Set.of(), null).settingsMap()) : null;
+        String commitInfo = format == LakeTables.Format.DELTA ? RunManifest.json(manifest(spark, prepared, Counts.pending(in.count())).settingsMap()) : null;
         try (TaskRetries retries = new TaskRetries(spark)) {
-            switch (writeMode) {
+            switch (mode) {
                 case OVERWRITE -> LakeTables.replaceSlice(rows, explanations, format, "run_id", id, commitInfo, PARTITIONS);
                 case APPEND_NEW -> LakeTables.appendNew(rows, explanations, format, commitInfo, ROW_KEY, PARTITIONS);
                 case ERROR -> LakeTables.create(rows, explanations, format, commitInfo, PARTITIONS);
             }
-            failedAttempts = retries.failedAttempts();
-            executorsLost = retries.executorsLost();
+            if (retries.failedAttempts() > 0) {
+                LOG.warn("[3/4] {} task attempts failed and were retried ({} executors lost)", retries.failedAttempts(), retries.executorsLost());
+            }
+            return new Committed(before, retries.failedAttempts(), retries.executorsLost(), new java.util.TreeSet<>(devices.value()));
         }
-        if (failedAttempts > 0) {
-            LOG.warn("[3/4] {} task attempts failed and were retried ({} executors lost)", failedAttempts, executorsLost);
-        }
+    }
 
-        // 4. read back what was committed, and the manifest
+    /** 4. read back what was committed, and the manifest. */
+    private Result readBack(SparkSession spark, Prepared prepared, long imageCount, Committed committed, long t0) {
+        String out = trimSlash(output);
+        String explanations = RunFolder.of(out).explanations();
+        String id = prepared.settings().runId();
         Long version = LakeTables.version(spark, explanations);
         Dataset<Row> written = LakeTables.read(spark, explanations, version).where(col("run_id").equalTo(id));
         long rowCount = 0;
@@ -345,16 +390,15 @@ public final class ExplainJob implements Callable<Integer> {
             rowCount += r.getLong(1);
             errors += r.getLong(2);
         }
-        long newRows = writeMode == WriteMode.APPEND_NEW ? rowCount - before : rowCount;
+        long newRows = mode == WriteMode.APPEND_NEW ? rowCount - committed.before() : rowCount;
         double seconds = (System.nanoTime() - t0) / 1e9;
         String manifestPath = RunFolder.of(out).manifest();
-        RunManifest.write(spark, manifestPath, manifest(spark, settings, loaded, probe.preprocessing(), imageCount, rowCount, newRows, errors, perMethod, seconds,
-                failedAttempts, executorsLost, new java.util.TreeSet<>(devices.value()),
-                new ExplainManifest.Table(format.name().toLowerCase(Locale.ROOT), version)).toMap());
+        RunManifest.write(spark, manifestPath, manifest(spark, prepared, new Counts(imageCount, rowCount, newRows, errors, perMethod, seconds, committed,
+                new ExplainManifest.Table(tables.format.name().toLowerCase(Locale.ROOT), version))).toMap());
         LOG.info("[4/4] wrote {} new rows; the run holds {} rows ({} errors) for {} images, {} s; manifest {}", newRows, rowCount, errors, imageCount,
                 String.format(Locale.ROOT, "%.1f", seconds), manifestPath);
         return new Result(explanations, manifestPath, id, imageCount, rowCount, newRows, errors, seconds,
-                loaded.classifier() instanceof io.shortcutlens.model.LayerOutputs);
+                prepared.loaded().classifier() instanceof io.shortcutlens.model.LayerOutputs);
     }
 
     /** The sample asked for with --per-class, or null for every image. */
@@ -411,9 +455,9 @@ public final class ExplainJob implements Callable<Integer> {
         return "r" + ModelLoader.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
-    private ExplainManifest manifest(SparkSession spark, ExplainSettings s, LoadedModel loaded, String preprocessing, long images,
-                                     long rows, long newRows, long errors, Map<String, Long> perMethod, double seconds,
-                                     long failedAttempts, long executorsLost, java.util.Set<String> taskDevices, ExplainManifest.Table table) {
+    private ExplainManifest manifest(SparkSession spark, Prepared prepared, Counts n) {
+        ExplainSettings s = prepared.settings();
+        LoadedModel loaded = prepared.loaded();
         ExplainManifest.Model m = new ExplainManifest.Model(model, loaded.modelId(), loaded.inputShape(), loaded.classNames(),
                 loaded.classifier() instanceof io.shortcutlens.model.OnnxClassifier ? "onnxruntime" : "dl4j", inputLayout, softmax);
         Map<String, Object> params = new LinkedHashMap<>();
@@ -433,10 +477,10 @@ public final class ExplainJob implements Callable<Integer> {
             params.put("sample", RunManifest.parse(sample().toJson()));
         }
         return new ExplainManifest(s.runId(), Instant.now().toString(), VERSION, spark.version(), spark.sparkContext().master(), source.input,
-                source.inputFormat, source.where, RunFolder.of(trimSlash(output)).explanations(), m, preprocessing,
-                ImageExplainPipeline.effectiveNormalisation(s, loaded).toString(), s.limits().maxFileBytes(), s.limits().maxPixels(), params, images,
-                mode.label(), rows, newRows, perMethod, errors, failedAttempts, executorsLost, List.copyOf(taskDevices),
-                Math.round(seconds * 10) / 10.0, table);
+                source.inputFormat, source.where, RunFolder.of(trimSlash(output)).explanations(), m, prepared.preprocessing(),
+                ImageExplainPipeline.effectiveNormalisation(s, loaded).toString(), s.limits().maxFileBytes(), s.limits().maxPixels(), params, n.images(),
+                mode.label(), n.rows(), n.newRows(), n.perMethod(), n.errors(), n.committed().failedAttempts(), n.committed().executorsLost(),
+                List.copyOf(n.committed().devices()), Math.round(n.seconds() * 10) / 10.0, n.table());
     }
 
     /**
