@@ -166,54 +166,99 @@ public final class CorrectJob implements Callable<Integer> {
                 learningRate);
     }
 
+    /** What the correction works from: its settings, the audited run and its findings, the model staged, the shortcut regions. */
+    private record Plan(CorrectionParams params, String dir, String out, ExplainManifest manifest, Dataset<Row> findingsTable, String heldOutPath,
+                        ModelStaging.Staged staged, List<ShortcutRegion> regions) {
+        List<String> classNames() {
+            return staged.model().classNames();
+        }
+    }
+
+    /** What the correction did: the recipe, the corrected network (null: none trained), held-out accuracy, the audit of the corrected network. */
+    private record Outcome(String recipePath, String corrected, List<Accuracy> accuracy, AuditJob.Result audit, long trainingImages,
+                           List<String> unreadable, List<FindingsDiff.Entry> beforeAfter) {
+        /** Nothing trained: the recipe and the affected images are the correction (no shortcut, or a model trained elsewhere). */
+        static Outcome recipeOnly(String recipePath, long trainingImages) {
+            return new Outcome(recipePath, null, List.of(), null, trainingImages, List.of(), List.of());
+        }
+    }
+
+    /** The network fine-tuned: where it was written, the training images, those that could not be read. */
+    private record Tuned(MultiLayerNetwork net, String path, long trainingImages, List<String> unreadable) { }
+
     Result run(SparkSession spark) throws IOException {
         long t0 = System.nanoTime();
-        CorrectionParams params = params();
+        Plan plan = plan(spark);
+        Dataset<Row> training = training(spark, plan.classNames());
+        try {
+            String recipePath = writeRecipe(spark, plan, training);
+            if (plan.regions().isEmpty()) {
+                LOG.info("[correct] the audit confirmed no shortcut: nothing to correct");
+                return finish(spark, plan, Outcome.recipeOnly(recipePath, 0), t0);
+            }
+            if (!(plan.staged().model().classifier() instanceof Dl4jClassifier dl4j) || !(dl4j.prototype() instanceof MultiLayerNetwork original)) {
+                LOG.info("[correct] {} is not a DL4J MultiLayerNetwork: the recipe and the affected images are for the pipeline that trained it "
+                        + "(README: \"Correcting a model trained elsewhere\")", plan.staged().model().path());
+                return finish(spark, plan, Outcome.recipeOnly(recipePath, training.count()), t0);
+            }
+            TrainingStream stream = new TrainingStream(plan.staged().model().inputShape(), plan.manifest().inputNormalisation(), plan.manifest().limits(),
+                    new HadoopConf(spark.sparkContext().hadoopConfiguration()), plan.classNames());
+            Tuned tuned = fineTune(spark, plan, stream, training, original);
+            List<Accuracy> accuracy = heldOutAccuracy(spark, plan, stream, original, tuned.net());
+            AuditJob.Result audit = skipAudit ? null : reaudit(spark, plan.manifest(), plan.dir(), tuned.path(), heldOut, plan.out() + "/explain");
+            return finish(spark, plan, new Outcome(recipePath, tuned.path(), accuracy, audit, tuned.trainingImages(), tuned.unreadable(),
+                    beforeAfter(spark, plan, audit)), t0);
+        } finally {
+            training.unpersist();
+        }
+    }
+
+    /** 1. the run, its audit's shortcut findings and the model, checked before any work. */
+    private Plan plan(SparkSession spark) {
         String dir = trim(findings);
-        String out = trim(output);
         ExplainManifest manifest = RunManifest.readExplain(spark, RunFolder.of(dir).manifest());
         Dataset<Row> findingsTable = findingsTable(spark, dir);
         List<ScanTarget> shortcuts = ScanTarget.of(ScanJob.stated(findingsTable), List.of(Verdict.SHORTCUT.label()));
-        String heldOutPath = heldOut != null ? heldOut : manifest.input();
         if (heldOut == null && !"images".equalsIgnoreCase(manifest.inputFormat())) {
             throw new IllegalArgumentException("the run read a table (" + manifest.input() + "); give the held-out images as a folder tree with --held-out");
         }
         ModelStaging.Staged staged = AuditJob.stageModel(spark, manifest.model(), model);
-        List<String> classNames = staged.model().classNames();
-        int h = staged.model().inputShape().height();
-        int w = staged.model().inputShape().width();
-        List<ShortcutRegion> regions = ShortcutRegion.of(shortcuts, classNames, h, w);
+        List<ShortcutRegion> regions = ShortcutRegion.of(shortcuts, staged.model().classNames(), staged.model().inputShape().height(),
+                staged.model().inputShape().width());
         LOG.info("[correct 1/5] {} shortcut findings of {} in {} distinct regions: {}", shortcuts.size(), dir, regions.size(),
                 regions.stream().map(r -> r.className() + " " + r.region().describeBrief()).toList());
+        return new Plan(params(), dir, trim(output), manifest, findingsTable, heldOut != null ? heldOut : manifest.input(), staged, regions);
+    }
 
+    /** The training images (path, label), persisted; a label that is not a class of the model fails here. */
+    private Dataset<Row> training(SparkSession spark, List<String> classNames) {
         Dataset<Row> training = ImageSources.folder(spark, train, slices(spark), null).select("path", "label").persist();
         List<String> strangers = training.select("label").distinct().collectAsList().stream().map(r -> r.getString(0))
                 .filter(l -> l == null || !classNames.contains(l)).toList();
         if (!strangers.isEmpty()) {
+            training.unpersist();
             throw new IllegalArgumentException("--train " + train + ": labels " + strangers + " are not classes of the model " + classNames
                     + " (a folder tree with one sub-folder per class)");
         }
-        CorrectionRecipe recipe = CorrectionRecipe.of(staged.model().modelId(), classNames, h, w, params, regions);
-        String recipePath = out + "/recipe.json";
-        RunManifest.write(spark, recipePath, recipe.toMap());
-        writeAffected(spark, training, regions, out + "/affected_images");
-        LOG.info("[correct 1/5] recipe written to {}; affected training images to {}/affected_images", recipePath, out);
-        if (regions.isEmpty()) {
-            LOG.info("[correct] the audit confirmed no shortcut: nothing to correct");
-            training.unpersist();
-            return finish(spark, out, manifest, params, regions, recipePath, null, List.of(), null, 0, List.of(), t0, List.of());
-        }
-        if (!(staged.model().classifier() instanceof Dl4jClassifier dl4j) || !(dl4j.prototype() instanceof MultiLayerNetwork original)) {
-            LOG.info("[correct] {} is not a DL4J MultiLayerNetwork: the recipe and the affected images are for the pipeline that trained it "
-                    + "(README: \"Correcting a model trained elsewhere\")", staged.model().path());
-            long images = training.count();
-            training.unpersist();
-            return finish(spark, out, manifest, params, regions, recipePath, null, List.of(), null, images, List.of(), t0, List.of());
-        }
+        return training;
+    }
 
-        // 2. fine-tuning through dl4j-spark: the stream re-drawn each epoch, parameter averaging over the workers
-        HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
-        TrainingStream stream = new TrainingStream(staged.model().inputShape(), manifest.inputNormalisation(), manifest.limits(), hadoop, classNames);
+    /** The recipe (recipe.json) and the affected training images, written; returns the recipe's path. */
+    private String writeRecipe(SparkSession spark, Plan plan, Dataset<Row> training) {
+        io.shortcutlens.model.LoadedModel m = plan.staged().model();
+        CorrectionRecipe recipe = CorrectionRecipe.of(m.modelId(), plan.classNames(), m.inputShape().height(), m.inputShape().width(), plan.params(),
+                plan.regions());
+        String recipePath = plan.out() + "/recipe.json";
+        RunManifest.write(spark, recipePath, recipe.toMap());
+        writeAffected(spark, training, plan.regions(), plan.out() + "/affected_images");
+        LOG.info("[correct 1/5] recipe written to {}; affected training images to {}/affected_images", recipePath, plan.out());
+        return recipePath;
+    }
+
+    /** 2. fine-tuning through dl4j-spark: the stream re-drawn each epoch, parameter averaging over the workers. */
+    private Tuned fineTune(SparkSession spark, Plan plan, TrainingStream stream, Dataset<Row> training, MultiLayerNetwork original) throws IOException {
+        CorrectionParams params = plan.params();
+        List<ShortcutRegion> regions = plan.regions();
         List<RegionNeutraliser.Donors> donors = params.needsDonors() ? stream.donors(training, regions, seed, DONORS_PER_SIDE) : null;
         if (donors != null) {
             for (int r = 0; r < regions.size(); r++) {
@@ -221,7 +266,7 @@ public final class CorrectJob implements Callable<Integer> {
                         donors.get(r).fromClass().length, donors.get(r).fromOthers().length);
             }
         }
-        RegionNeutraliser neutraliser = new RegionNeutraliser(regions, params, staged.model().inputShape(), donors);
+        RegionNeutraliser neutraliser = new RegionNeutraliser(regions, params, plan.staged().model().inputShape(), donors);
         MultiLayerNetwork net = original.clone();
         net.setLearningRate(params.learningRate());
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(spark.sparkContext(), net, trainingMaster(params));
@@ -236,25 +281,29 @@ public final class CorrectJob implements Callable<Integer> {
             LOG.info("[correct 2/5] epoch {}/{}: {} images, score {} ({} s)", epoch + 1, params.epochs(), trainingImages,
                     String.format(Locale.ROOT, "%.4f", sparkNet.getScore()), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - te) / 1e9));
         }
-        List<String> unreadablePaths = List.copyOf(new java.util.TreeSet<>(unreadable.value()));
-        String correctedPath = saveModel(spark, sparkNet.getNetwork(), staged, manifest, out + "/model/corrected.zip");
+        String correctedPath = saveModel(spark, sparkNet.getNetwork(), plan.staged(), plan.manifest(), plan.out() + "/model/corrected.zip");
         LOG.info("[correct 2/5] corrected network written to {}", correctedPath);
+        return new Tuned(sparkNet.getNetwork(), correctedPath, trainingImages, List.copyOf(new java.util.TreeSet<>(unreadable.value())));
+    }
 
-        // 3. held-out accuracy before and after, with the artifact and with the regions hidden: dl4j-spark's distributed evaluation
-        Dataset<Row> held = ImageSources.folder(spark, heldOutPath, slices(spark), null).select("path", "label").where(col("label").isin(classNames.toArray()))
-                .persist();
-        RegionMasker.Fill hide = ScanJob.auditFill(findingsTable); // hidden as the audit hid them when it confirmed the shortcut
+    /** 3. held-out accuracy before and after, with the artifact and with the regions hidden: dl4j-spark's distributed evaluation. */
+    private List<Accuracy> heldOutAccuracy(SparkSession spark, Plan plan, TrainingStream stream, MultiLayerNetwork original, MultiLayerNetwork corrected) {
+        List<String> classNames = plan.classNames();
+        Dataset<Row> held = ImageSources.folder(spark, plan.heldOutPath(), slices(spark), null).select("path", "label")
+                .where(col("label").isin(classNames.toArray())).persist();
+        RegionMasker.Fill hide = ScanJob.auditFill(plan.findingsTable()); // hidden as the audit hid them when it confirmed the shortcut
+        CollectionAccumulator<String> unreadable = spark.sparkContext().collectionAccumulator("correct: unreadable held-out images");
         List<Accuracy> accuracy = new ArrayList<>();
         List<Row> confusion = new ArrayList<>();
+        Map<String, MultiLayerNetwork> models = new LinkedHashMap<>();
+        models.put("original", original);
+        models.put("corrected", corrected);
         for (String variant : List.of("as_is", "regions_hidden")) {
-            TrainingStream.Change change = variant.equals("as_is") ? TrainingStream.asIs() : TrainingStream.hidden(regions, hide, seed);
+            TrainingStream.Change change = variant.equals("as_is") ? TrainingStream.asIs() : TrainingStream.hidden(plan.regions(), hide, seed);
             JavaRDD<DataSet> batches = stream.batches(held, change, 64, Math.max(1, spark.sparkContext().defaultParallelism()), seed, unreadable).persist(
                     org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER());
-            Map<String, MultiLayerNetwork> models = new LinkedHashMap<>();
-            models.put("original", original);
-            models.put("corrected", sparkNet.getNetwork());
             for (Map.Entry<String, MultiLayerNetwork> m : models.entrySet()) {
-                Evaluation e = new SparkDl4jMultiLayer(spark.sparkContext(), m.getValue(), trainingMaster(params)).evaluate(batches, classNames);
+                Evaluation e = new SparkDl4jMultiLayer(spark.sparkContext(), m.getValue(), trainingMaster(plan.params())).evaluate(batches, classNames);
                 for (int c = 0; c < classNames.size(); c++) {
                     long count = 0;
                     for (int p = 0; p < classNames.size(); p++) {
@@ -267,66 +316,72 @@ public final class CorrectJob implements Callable<Integer> {
             }
             batches.unpersist();
         }
+        held.unpersist();
         accuracy.sort(java.util.Comparator.comparing(Accuracy::images).thenComparing(a -> classNames.indexOf(a.className()))
                 .thenComparing(a -> a.model().equals("original") ? 0 : 1));
         LakeTables.replace(spark.createDataFrame(accuracy.stream().map(a -> RowFactory.create(a.model(), a.images(), a.className(), a.count(), a.correct(),
-                a.accuracy())).toList(), ACCURACY).coalesce(1), out + "/accuracy", tables.format, RunManifest.json(Map.of("job", "correct")));
-        LakeTables.replace(spark.createDataFrame(confusion, CONFUSION).coalesce(1), out + "/confusion", tables.format, RunManifest.json(Map.of("job", "correct")));
+                a.accuracy())).toList(), ACCURACY).coalesce(1), plan.out() + "/accuracy", tables.format, RunManifest.json(Map.of("job", "correct")));
+        LakeTables.replace(spark.createDataFrame(confusion, CONFUSION).coalesce(1), plan.out() + "/confusion", tables.format,
+                RunManifest.json(Map.of("job", "correct")));
         for (Accuracy a : accuracy) {
             LOG.info("[correct 3/5] {} {} {}: {}/{} = {}", a.model(), a.images(), a.className(), a.correct(), a.count(),
                     String.format(Locale.ROOT, "%.3f", a.accuracy()));
         }
-
-        // 4. the held-out images explained and audited with the corrected network as the run was, the earlier regions tested again
-        AuditJob.Result audit = null;
-        List<FindingsDiff.Entry> beforeAfter = List.of();
-        if (!skipAudit) {
-            audit = reaudit(spark, manifest, dir, correctedPath, heldOut, out + "/explain");
-            beforeAfter = audit.diff().stream().filter(e -> e.before() != null && e.before().verdict() == Verdict.SHORTCUT).toList();
-            LakeTables.replace(spark.createDataFrame(beforeAfter.stream().map(e -> beforeAfterRow(e)).toList(), BEFORE_AFTER).coalesce(1),
-                    out + "/before_after", tables.format, RunManifest.json(Map.of("job", "correct")));
-            beforeAfter.forEach(e -> LOG.info("[correct 4/5] {}", e.describe()));
-            if (!params.fill().unlearnsTheArtifact() && beforeAfter.stream().anyMatch(e -> e.now() != null && e.now().verdict() == Verdict.SHORTCUT)) {
-                LOG.warn("[correct 4/5] a shortcut is left: --fill {} hides the region on every image but never shows the artifact on other"
-                        + " classes' images, so the network can keep reading it; try --fill spread (or paste)", params.fill().label());
-            }
-        }
-        held.unpersist();
-        training.unpersist();
-        return finish(spark, out, manifest, params, regions, recipePath, correctedPath, accuracy, audit, trainingImages, unreadablePaths, t0, beforeAfter);
+        return accuracy;
     }
 
-    private Result finish(SparkSession spark, String out, ExplainManifest manifest, CorrectionParams params, List<ShortcutRegion> regions, String recipePath,
-                          String corrected, List<Accuracy> accuracy, AuditJob.Result audit, long trainingImages, List<String> unreadable, long t0,
-                          List<FindingsDiff.Entry> beforeAfter) {
+    /** 4. the earlier shortcut findings before and after, from the corrected network's audit (none when it was skipped), written. */
+    private List<FindingsDiff.Entry> beforeAfter(SparkSession spark, Plan plan, AuditJob.Result audit) {
+        if (audit == null) {
+            return List.of();
+        }
+        List<FindingsDiff.Entry> beforeAfter = audit.diff().stream().filter(e -> e.before() != null && e.before().verdict() == Verdict.SHORTCUT).toList();
+        LakeTables.replace(spark.createDataFrame(beforeAfter.stream().map(e -> beforeAfterRow(e)).toList(), BEFORE_AFTER).coalesce(1),
+                plan.out() + "/before_after", tables.format, RunManifest.json(Map.of("job", "correct")));
+        beforeAfter.forEach(e -> LOG.info("[correct 4/5] {}", e.describe()));
+        if (!plan.params().fill().unlearnsTheArtifact() && beforeAfter.stream().anyMatch(e -> e.now() != null && e.now().verdict() == Verdict.SHORTCUT)) {
+            LOG.warn("[correct 4/5] a shortcut is left: --fill {} hides the region on every image but never shows the artifact on other"
+                    + " classes' images, so the network can keep reading it; try --fill spread (or paste)", plan.params().fill().label());
+        }
+        return beforeAfter;
+    }
+
+    /** 5. the manifest and the report. */
+    private Result finish(SparkSession spark, Plan plan, Outcome o, long t0) {
         double seconds = (System.nanoTime() - t0) / 1e9;
+        ExplainManifest manifest = plan.manifest();
+        CorrectionParams params = plan.params();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", "correct");
         m.put("created", Instant.now().toString());
         m.put("shortcutlens_version", ExplainJob.VERSION);
-        m.put("findings_of", trim(findings));
+        m.put("findings_of", plan.dir());
         m.put("run_id", manifest.runId());
         m.put("model", model != null ? model : manifest.model().path());
         m.put("model_id", manifest.model().modelId());
         m.put("train", train);
-        m.put("held_out", heldOut != null ? heldOut : manifest.input());
+        m.put("held_out", plan.heldOutPath());
         m.put("settings", params.toMap());
-        m.put("fine_tuning", corrected == null ? null : Map.of("library", "dl4j-spark", "training_master", "parameter averaging", "workers", params.workers(),
-                "batch_size_per_worker", params.batchSize(), "averaging_frequency", params.averagingFrequency(), "rdd_training_approach", "direct"));
-        m.put("regions", regions.stream().map(r -> Map.of("finding_ids", r.findingIds(), "class", r.className(), "region", r.region().describe())).toList());
-        m.put("training_images", trainingImages);
-        m.put("unreadable_training_images", unreadable);
-        m.put("recipe", recipePath);
-        m.put("corrected_model", corrected);
-        m.put("accuracy", accuracy.stream().map(a -> Map.of("model", a.model(), "images", a.images(), "class", a.className(), "count", a.count(),
+        m.put("fine_tuning", o.corrected() == null ? null : Map.of("library", "dl4j-spark", "training_master", "parameter averaging", "workers",
+                params.workers(), "batch_size_per_worker", params.batchSize(), "averaging_frequency", params.averagingFrequency(), "rdd_training_approach",
+                "direct"));
+        m.put("regions", plan.regions().stream().map(r -> Map.of("finding_ids", r.findingIds(), "class", r.className(), "region", r.region().describe()))
+                .toList());
+        m.put("training_images", o.trainingImages());
+        m.put("unreadable_training_images", o.unreadable());
+        m.put("recipe", o.recipePath());
+        m.put("corrected_model", o.corrected());
+        m.put("accuracy", o.accuracy().stream().map(a -> Map.of("model", a.model(), "images", a.images(), "class", a.className(), "count", a.count(),
                 "correct", a.correct())).toList());
-        m.put("before_after", beforeAfter.stream().map(FindingsDiff.Entry::describe).toList());
+        m.put("before_after", o.beforeAfter().stream().map(FindingsDiff.Entry::describe).toList());
         m.put("seconds", Math.round(seconds * 10) / 10.0);
-        RunManifest.write(spark, RunFolder.of(out).manifest(), m);
-        String report = out + "/report.html";
-        CorrectionReport.write(spark, report, manifest, params, regions, accuracy, beforeAfter, corrected, audit == null ? null : audit.reportPath());
-        LOG.info("[correct 5/5] manifest {}/manifest.json, report {}; {} s", out, report, String.format(Locale.ROOT, "%.1f", seconds));
-        return new Result(regions, recipePath, corrected, accuracy, beforeAfter, audit, trainingImages, unreadable, report, seconds);
+        RunManifest.write(spark, RunFolder.of(plan.out()).manifest(), m);
+        String report = plan.out() + "/report.html";
+        CorrectionReport.write(spark, report, manifest, params, plan.regions(), o.accuracy(), o.beforeAfter(), o.corrected(),
+                o.audit() == null ? null : o.audit().reportPath());
+        LOG.info("[correct 5/5] manifest {}/manifest.json, report {}; {} s", plan.out(), report, String.format(Locale.ROOT, "%.1f", seconds));
+        return new Result(plan.regions(), o.recipePath(), o.corrected(), o.accuracy(), o.beforeAfter(), o.audit(), o.trainingImages(), o.unreadable(),
+                report, seconds);
     }
 
     /** Parameter averaging with a fixed split of the stream: the stream arrives in {@code workers} partitions, never repartitioned. */
