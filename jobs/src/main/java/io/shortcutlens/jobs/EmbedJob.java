@@ -120,112 +120,124 @@ public final class EmbedJob implements Callable<Integer> {
         }
     }
 
+    /** The t-SNE sample's outcome: its size and the neighbour accuracy in 2-D and in the layer's own space (NaN without t-SNE). */
+    private record TsneOutcome(int sampled, double knn2d, double knnFull) {
+        static final TsneOutcome NONE = new TsneOutcome(0, Double.NaN, Double.NaN);
+    }
+
     Result run(SparkSession spark) {
         long t0 = System.nanoTime();
         if (!List.of("label", "predicted").contains(classBy)) {
             throw new IllegalArgumentException("--class-by must be label or predicted, found '" + classBy + "'");
         }
         ModelStaging.Staged staged = ModelStaging.stage(spark, new ModelSpec(model, null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES));
-        LoadedModel loaded = staged.model();
-        String layerArg = "auto".equalsIgnoreCase(layer) ? null : layer;
+        Differentiable.LayerActivations probe = probeLayer(staged.model());
+        String out = output.replaceAll("/+$", "");
+        LakeTables.Writer tables = new LakeTables.Writer(tableFormat.format, RunManifest.json(Map.of("job", "embed", "model", model, "input", source.input)));
+        String embeddings = out + "/embeddings";
+        tables.replace(source.read(spark).mapPartitions(new EmbedPartition(staged.spec(), staged.shippedName(), null, DecodeLimits.defaults(), layerArg(),
+                batchSize, source.folder() ? new HadoopConf(spark.sparkContext().hadoopConfiguration()) : null), Encoders.row(EmbedPartition.ROW)), embeddings);
+        Dataset<Row> written = LakeTables.read(spark, embeddings);
+        long count = written.count();
+        long errors = written.where(col("error").isNotNull()).count();
+        LOG.info("[2/3] wrote {} embeddings ({} errors) to {}", count, errors, embeddings);
+        String tsnePath = out + "/tsne";
+        Tsne tsne = new Tsne(perplexity, iterations, 200, seed);
+        TsneOutcome t = tsnePerClass > 0 ? tsne(spark, written, tsne, tables, tsnePath) : TsneOutcome.NONE;
+        Result r = new Result(embeddings, t.sampled() > 0 ? tsnePath : null, probe.layer(), probe.size(), count, errors, t.sampled(), t.knn2d(),
+                t.knnFull(), (System.nanoTime() - t0) / 1e9);
+        RunManifest.write(spark, out + "/embed-manifest.json", manifest(staged.model(), r, tsne));
+        return r;
+    }
+
+    private String layerArg() {
+        return "auto".equalsIgnoreCase(layer) ? null : layer;
+    }
+
+    /** 1. the layer, read once on a blank input: a model without layers to read, or a layer that is not there, fails before any task. */
+    private Differentiable.LayerActivations probeLayer(LoadedModel loaded) {
         Differentiable.LayerActivations probe;
-        try { // fail before any task: a model without layers to read, or a layer that is not there
+        try {
             if (!(loaded.classifier() instanceof io.shortcutlens.model.LayerOutputs d)) {
                 throw new IllegalArgumentException("its layers cannot be read (a DL4J network's or an ONNX graph's can)");
             }
-            probe = d.activations(new float[loaded.inputShape().size()], 1, layerArg);
+            probe = d.activations(new float[loaded.inputShape().size()], 1, layerArg());
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             throw new IllegalArgumentException("model " + model + " gives no activations of layer '" + layer + "': " + e.getMessage(), e);
         }
         LOG.info("[1/3] model {}: layer {} gives {} values per image ({}x{}x{})", model, probe.layer(), probe.size(), probe.channels(),
                 probe.height(), probe.width());
+        return probe;
+    }
 
-        boolean folder = source.folder();
-        Dataset<Row> images = source.read(spark);
-        String out = output.replaceAll("/+$", "");
-        String embeddings = out + "/embeddings";
-        HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
-        LakeTables.Writer tables = new LakeTables.Writer(tableFormat.format, RunManifest.json(Map.of("job", "embed", "model", model, "input", source.input)));
-        tables.replace(images.mapPartitions(new EmbedPartition(staged.spec(), staged.shippedName(), null, DecodeLimits.defaults(), layerArg, batchSize,
-                        folder ? hadoop : null), Encoders.row(EmbedPartition.ROW)), embeddings);
-        Dataset<Row> written = LakeTables.read(spark, embeddings);
-        long count = written.count();
-        long errors = written.where(col("error").isNotNull()).count();
-        LOG.info("[2/3] wrote {} embeddings ({} errors) to {}", count, errors, embeddings);
-
-        String tsnePath = out + "/tsne";
-        int sampled = 0;
-        double knn2d = Double.NaN;
-        double knnFull = Double.NaN;
-        Tsne tsne = new Tsne(perplexity, iterations, 200, seed);
-        if (tsnePerClass > 0) {
-            String classCol = classBy.equals("label") ? "label" : "predicted_class";
-            List<Row> sample = written.where(col("error").isNull())
-                    .withColumn("class", coalesce(col(classCol), col("predicted_class")))
-                    .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy("image_id")))
-                    .where(col("rank").leq(tsnePerClass)).orderBy("class", "image_id")
-                    .select("image_id", "path", "label", "predicted_class", "class", "embedding").collectAsList();
-            sampled = sample.size();
-            if (sampled < 4) {
-                throw new IllegalArgumentException("t-SNE needs at least 4 embedded images, found " + sampled + " (use --tsne-per-class 0 to skip it)");
-            }
-            float[][] x = new float[sampled][];
-            String[] classes = new String[sampled];
-            double[][] full = new double[sampled][];
-            for (int i = 0; i < sampled; i++) {
-                List<Float> e = sample.get(i).getList(5);
-                x[i] = new float[e.size()];
-                full[i] = new double[e.size()];
-                for (int k = 0; k < x[i].length; k++) {
-                    x[i][k] = e.get(k);
-                    full[i][k] = e.get(k);
-                }
-                classes[i] = sample.get(i).getString(4);
-            }
-            LOG.info("[3/3] t-SNE of {} images ({} per class at most), perplexity {}, {} iterations", sampled, tsnePerClass, perplexity, iterations);
-            double[] y = tsne.embed(x);
-            double[][] points = new double[sampled][];
-            List<Row> rows = new ArrayList<>();
-            for (int i = 0; i < sampled; i++) {
-                points[i] = new double[] {y[2 * i], y[2 * i + 1]};
-                Row s = sample.get(i);
-                rows.add(RowFactory.create(s.getString(0), s.getString(1), s.getString(2), s.getString(3), y[2 * i], y[2 * i + 1]));
-            }
-            knn2d = Tsne.knnAccuracy(points, classes, NEIGHBOURS);
-            knnFull = Tsne.knnAccuracy(full, classes, NEIGHBOURS);
-            tables.replace(spark.createDataFrame(rows, TSNE).coalesce(1), tsnePath);
+    /** 3. t-SNE of a per-class sample of the embeddings, written to {@code tsnePath}, with the neighbour accuracy in 2-D and in the layer's space. */
+    private TsneOutcome tsne(SparkSession spark, Dataset<Row> written, Tsne tsne, LakeTables.Writer tables, String tsnePath) {
+        String classCol = classBy.equals("label") ? "label" : "predicted_class";
+        List<Row> sample = written.where(col("error").isNull())
+                .withColumn("class", coalesce(col(classCol), col("predicted_class")))
+                .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy("image_id")))
+                .where(col("rank").leq(tsnePerClass)).orderBy("class", "image_id")
+                .select("image_id", "path", "label", "predicted_class", "class", "embedding").collectAsList();
+        int sampled = sample.size();
+        if (sampled < 4) {
+            throw new IllegalArgumentException("t-SNE needs at least 4 embedded images, found " + sampled + " (use --tsne-per-class 0 to skip it)");
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        float[][] x = new float[sampled][];
+        String[] classes = new String[sampled];
+        double[][] full = new double[sampled][];
+        for (int i = 0; i < sampled; i++) {
+            List<Float> e = sample.get(i).getList(5);
+            x[i] = new float[e.size()];
+            full[i] = new double[e.size()];
+            for (int k = 0; k < x[i].length; k++) {
+                x[i][k] = e.get(k);
+                full[i][k] = e.get(k);
+            }
+            classes[i] = sample.get(i).getString(4);
+        }
+        LOG.info("[3/3] t-SNE of {} images ({} per class at most), perplexity {}, {} iterations", sampled, tsnePerClass, perplexity, iterations);
+        double[] y = tsne.embed(x);
+        double[][] points = new double[sampled][];
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < sampled; i++) {
+            points[i] = new double[] {y[2 * i], y[2 * i + 1]};
+            Row s = sample.get(i);
+            rows.add(RowFactory.create(s.getString(0), s.getString(1), s.getString(2), s.getString(3), y[2 * i], y[2 * i + 1]));
+        }
+        TsneOutcome t = new TsneOutcome(sampled, Tsne.knnAccuracy(points, classes, NEIGHBOURS), Tsne.knnAccuracy(full, classes, NEIGHBOURS));
+        tables.replace(spark.createDataFrame(rows, TSNE).coalesce(1), tsnePath);
+        LOG.info("[3/3] t-SNE: {}-NN accuracy {} in 2-D, {} in the layer's space; {}", NEIGHBOURS, String.format(Locale.ROOT, "%.3f", t.knn2d()),
+                String.format(Locale.ROOT, "%.3f", t.knnFull()), tsnePath);
+        return t;
+    }
+
+    /** embed-manifest.json: a JSON boundary, written as a map. */
+    private Map<String, Object> manifest(LoadedModel loaded, Result r, Tsne tsne) {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("job", "embed");
         manifest.put("shortcutlens_version", ExplainJob.VERSION);
         manifest.put("created", Instant.now().toString());
         manifest.put("input", source.input);
         manifest.put("model", Map.of("path", model, "model_id", loaded.modelId()));
-        manifest.put("layer", probe.layer());
-        manifest.put("dimension", probe.size());
-        manifest.put("images", count);
-        manifest.put("errors", errors);
-        if (sampled > 0) {
+        manifest.put("layer", r.layer());
+        manifest.put("dimension", r.dimension());
+        manifest.put("images", r.images());
+        manifest.put("errors", r.errors());
+        if (r.sampled() > 0) {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("per_class", tsnePerClass);
             t.put("class_by", classBy);
-            t.put("points", sampled);
+            t.put("points", r.sampled());
             t.put("perplexity", tsne.perplexity());
             t.put("iterations", tsne.iterations());
             t.put("learning_rate", tsne.learningRate());
             t.put("seed", seed);
             t.put("knn_k", NEIGHBOURS);
-            t.put("knn_accuracy_2d", knn2d);
-            t.put("knn_accuracy_layer", knnFull);
+            t.put("knn_accuracy_2d", r.knn2d());
+            t.put("knn_accuracy_layer", r.knnFull());
             manifest.put("tsne", t);
         }
-        manifest.put("seconds", seconds);
-        RunManifest.write(spark, out + "/embed-manifest.json", manifest);
-        if (sampled > 0) {
-            LOG.info("[3/3] t-SNE: {}-NN accuracy {} in 2-D, {} in the layer's space; {}", NEIGHBOURS, String.format(Locale.ROOT, "%.3f", knn2d),
-                    String.format(Locale.ROOT, "%.3f", knnFull), tsnePath);
-        }
-        return new Result(embeddings, sampled > 0 ? tsnePath : null, probe.layer(), probe.size(), count, errors, sampled, knn2d, knnFull, seconds);
+        manifest.put("seconds", r.seconds());
+        return manifest;
     }
 }
