@@ -20,8 +20,11 @@ import java.util.Locale;
  *       class's images with others' along the class's own direction in the warmth–greenness plane;</li>
  *   <li>{@link #FINE_PATTERN}, {@link #COARSE_PATTERN}: the mean absolute difference from {@link ImageAdjustment#LOW_PASS}
  *       and {@link ImageAdjustment#LOW_PASS_COARSE}: how much pattern each low-pass removes;</li>
- *   <li>{@link #BORDER_CONTRAST}: the mean absolute difference from {@link ImageAdjustment#UNFRAMED}: how much the image's border
- *       band differs from the inner part extended outwards (a frame, letterboxing, a scanner's edge).</li>
+ *   <li>{@link #BORDER_CONTRAST}: how much the image's border band differs from the inner part extended outwards
+ *       ({@link ImageAdjustment#UNFRAMED}) all along it: for each ring of the band (one pixel deep), the median over its
+ *       pixels of the absolute difference (averaged over channels), and the largest of these medians. A frame, a
+ *       scanner's edge or a vignette runs along the whole ring; an object that reaches the edge (a sleeve, a strap)
+ *       touches it in places, and the median passes it by.</li>
  * </ul>
  */
 public enum ImageProperty {
@@ -62,7 +65,7 @@ public enum ImageProperty {
             case FINE_DETAIL -> removed(px, ImageAdjustment.BLURRED.apply(px, c, h, w));
             case FINE_PATTERN -> removed(px, ImageAdjustment.LOW_PASS.apply(px, c, h, w));
             case COARSE_PATTERN -> removed(px, ImageAdjustment.LOW_PASS_COARSE.apply(px, c, h, w));
-            case BORDER_CONTRAST -> removed(px, ImageAdjustment.UNFRAMED.apply(px, c, h, w));
+            case BORDER_CONTRAST -> alongTheBorder(px, ImageAdjustment.UNFRAMED.apply(px, c, h, w), c, h, w);
         };
     }
 
@@ -82,6 +85,37 @@ public enum ImageProperty {
             s += px[i];
         }
         return s / n;
+    }
+
+    /** {@link #BORDER_CONTRAST}: the largest over the band's rings of the median difference along the ring. */
+    private static double alongTheBorder(float[] px, float[] unframed, int c, int h, int w) {
+        int band = ImageAdjustment.band(h, w);
+        int plane = h * w;
+        double largest = 0;
+        for (int k = 0; k < band && 2 * k < Math.min(h, w); k++) {
+            int top = k;
+            int bottom = h - 1 - k;
+            int left = k;
+            int right = w - 1 - k;
+            double[] ring = new double[Math.max(1, 2 * (right - left + 1) + 2 * Math.max(0, bottom - top - 1))];
+            int n = 0;
+            for (int y = top; y <= bottom; y++) {
+                for (int x = left; x <= right; x++) {
+                    if (y != top && y != bottom && x != left && x != right) {
+                        continue;
+                    }
+                    double d = 0;
+                    for (int ch = 0; ch < c; ch++) {
+                        d += Math.abs(px[ch * plane + y * w + x] - unframed[ch * plane + y * w + x]);
+                    }
+                    ring[n++] = d / c;
+                }
+            }
+            double[] sorted = java.util.Arrays.copyOf(ring, n);
+            java.util.Arrays.sort(sorted);
+            largest = Math.max(largest, n == 0 ? 0 : sorted[n / 2]);
+        }
+        return largest;
     }
 
     private static double removed(float[] px, float[] changed) {

@@ -167,5 +167,16 @@ class BorderCueTest {
         double framed = ImageProperty.BORDER_CONTRAST.measure(px, 3, S, S);
         double plain = ImageProperty.BORDER_CONTRAST.measure(scene(1, true, r), 3, S, S);
         assertTrue(framed > 5 * plain, "a frame differs from the inside extended outwards: " + framed + " against " + plain);
+        // an object that reaches the edge in places (the bar's ends, a few pixels of each ring) is not a border: the median passes it by
+        float[] bar = scene(3, true, r);
+        for (int ch = 0; ch < 3; ch++) {
+            for (int y = 0; y < S; y++) {
+                for (int x = 0; x < 3; x++) {
+                    bar[ch * PLANE + y * S + x] = ch == 2 ? 250 : 20; // and a stripe down the left edge, unlike the inside
+                }
+            }
+        }
+        double edge = ImageProperty.BORDER_CONTRAST.measure(bar, 3, S, S);
+        assertTrue(framed > 5 * edge, "an edge touched in places is not a frame: " + edge + " against " + framed);
     }
 }
