@@ -440,8 +440,9 @@ public final class ExplainJob implements Callable<Integer> {
         if (channelOrder != null) {
             norm = norm.withOrder(channelOrder);
         }
-        return ExplainSettings.of(methods, new OptionValues(methodOptions, MethodOption::cli), loaded, spec, norm,
-                new DecodeLimits(maxFileBytes, maxPixels), TargetSelection.parse(target), topK, seed, "pending", gridSize);
+        return new ExplainSettings(spec, norm, new DecodeLimits(maxFileBytes, maxPixels), TargetSelection.parse(target),
+                io.shortcutlens.explain.Methods.runs(methods, new OptionValues(methodOptions, MethodOption::cli), loaded.inputShape()), topK, seed,
+                "pending", gridSize);
     }
 
     /** Same model, parameters and input → same id, so reruns are recognisable; anything changed → a new one. */

@@ -8,7 +8,6 @@ import io.shortcutlens.explain.MethodRun;
 import io.shortcutlens.explain.Methods;
 import io.shortcutlens.explain.OcclusionExplainer;
 import io.shortcutlens.explain.OcclusionParams;
-import io.shortcutlens.explain.OptionValues;
 import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.maps.MapStatistics;
@@ -52,13 +51,6 @@ public record ExplainSettings(ModelSpec model, Normalisation normalisation, Deco
         if (gridSize < 1) {
             throw new IllegalArgumentException("grid size must be at least 1, found " + gridSize);
         }
-    }
-
-    /** Settings for the named methods, each method's parameters read from {@code values} (the rest at their defaults). */
-    public static ExplainSettings of(List<String> methods, OptionValues values, LoadedModel loaded, ModelSpec spec, Normalisation normalisation,
-                                     DecodeLimits limits, TargetSelection target, int topK, long seed, String runId, int gridSize) {
-        return new ExplainSettings(spec, normalisation, limits, target, Methods.runs(methods, values, loaded.inputShape()), topK, seed, runId,
-                gridSize);
     }
 
     /** Occlusion and LIME at their defaults (occlusion's window still "auto": it is resolved per input by the explain job). */

@@ -153,8 +153,9 @@ public final class ImageExplainer extends Transformer implements DefaultParamsWr
         if (isDefined(scale)) {
             norm = norm.withScale(getScale());
         }
-        return ExplainSettings.of(List.of(getMethod()), new OptionValues(given, MethodOption::param), loaded, spec, norm, DecodeLimits.defaults(),
-                TargetSelection.parse(getTarget()), getTopK(), getSeed(), uid, getGridSize());
+        return new ExplainSettings(spec, norm, DecodeLimits.defaults(), TargetSelection.parse(getTarget()),
+                io.shortcutlens.explain.Methods.runs(List.of(getMethod()), new OptionValues(given, MethodOption::param), loaded.inputShape()), getTopK(),
+                getSeed(), uid, getGridSize());
     }
 
     /** Every param: this stage's own and one per method option (Spark ML finds params by reflection; the options are not methods). */
