@@ -252,15 +252,55 @@ public final class DecoyJob implements Callable<Integer> {
         }
     }
 
+    /** The audited split written as a folder tree, the garments' masks as annotations, and which of its images carry the swatch. */
+    private record Audited(FashionMnist.Split train, FashionMnist.Split test, File folder, String annotations, java.util.Set<String> swatched) { }
+
+    /** The models to explain and audit (decoy, and clean unless skipped) and how much the decoy model relies on the swatch. */
+    private record Models(Map<String, File> files, List<Reliance> reliance) { }
+
+    /** What the benchmark gathers over the models: scores per method, subgroup sizes, timings and each model's audit. */
+    private record Gathered(List<Score> scores, List<SubgroupSize> sizes, List<Timing> timings, Map<String, AuditJob.Result> audits) { }
+
     Outcome run(SparkSession spark) throws Exception {
         DecoyFashion decoy = variant(variant);
-        String hidden = hide == RegionMasker.Fill.ZERO ? "0" : "auto";
+        Audited audited = audited(spark, decoy);
+        Models models = models(audited, decoy);
+        Gathered g = new Gathered(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
+        for (Map.Entry<String, File> m : models.files().entrySet()) {
+            File run = new File(out, "explain/" + m.getKey());
+            ExplainJob.Result explained = explain(spark, m.getKey(), m.getValue(), run, audited.folder());
+            AuditJob.Result report = audit(spark, m.getKey(), run, audited.annotations());
+            g.timings().add(new Timing(m.getKey(), explained == null ? 0 : explained.rows() - explained.errors(), explained == null ? 0 : explained.seconds(),
+                    report.seconds()));
+            g.audits().put(m.getKey(), report);
+            AuditJob.print(report.findings(), report.cues());
+            List<String> truth = m.getKey().equals("decoy") ? decoy.poisoned().stream().map(FashionMnist.CLASSES::get).toList() : List.of();
+            for (String method : methods) {
+                g.scores().add(score(m.getKey(), method, report.findings(), truth, decoy));
+                if (m.getKey().equals("decoy") && decoy.fraction() < 1) {
+                    // every concentrated subgroup of a poisoned class at the swatch, confirmed or not, against the truth
+                    for (io.shortcutlens.audit.SubgroupDetector.Subgroup s : report.subgroups()) {
+                        io.shortcutlens.audit.ShortcutFinding f = s.finding();
+                        if (f.method().equals(method) && truth.contains(f.className()) && atSwatch(f.region(), decoy)) {
+                            g.sizes().add(subgroupSize(spark, run, f, s.clusters(), audited.swatched()));
+                        }
+                    }
+                }
+            }
+        }
+        Correction correction = correct ? correct(spark, decoy, audited.train(), audited.test(), models.files().get("decoy"), models.files().get("clean"))
+                : null;
+        return new Outcome(decoy, g.scores(), g.sizes(), g.timings(), models.reliance(), g.audits(), correction);
+    }
+
+    /** 1. the data: training images, the audited split written with the swatch, the garments' masks, the images that carry it. */
+    private Audited audited(SparkSession spark, DecoyFashion decoy) throws java.io.IOException {
         FashionMnist.Split train = FashionMnist.read(data, "train", trainImages);
         FashionMnist.Split test = perClass(FashionMnist.read(data, "t10k", 0), auditPerClass);
-        File audited = new File(out, "data/test");
+        File folder = new File(out, "data/test");
         LOG.info("[decoy 1/4] {} training images, {} audited; poisoned classes {}", train.size(), test.size(),
                 decoy.poisoned().stream().map(FashionMnist.CLASSES::get).toList());
-        List<File> files = decoy.writeFolder(test, "test", seed + 1, audited);
+        List<File> files = decoy.writeFolder(test, "test", seed + 1, folder);
         // the garments' masks, drawn from the clean images: the audit tells a confirmed region on the garment from one beside it
         List<org.apache.spark.sql.Row> objects = new ArrayList<>();
         for (int i = 0; i < test.size(); i++) {
@@ -273,97 +313,77 @@ public final class DecoyJob implements Callable<Integer> {
                 swatched.add(FashionMnist.CLASSES.get(test.labels()[i]) + String.format("/test-%05d.png", i));
             }
         }
+        return new Audited(train, test, folder, annotations, swatched);
+    }
 
+    /** 2. the models: given (--decoy-model), reused (--reuse) or trained; the decoy model's reliance on its swatch measured. */
+    private Models models(Audited audited, DecoyFashion decoy) throws java.io.IOException {
         Map<String, File> models = new LinkedHashMap<>();
         List<Reliance> reliance = List.of();
         for (String kind : skipClean ? List.of("decoy") : List.of("decoy", "clean")) {
+            File file = kind.equals("decoy") && decoyModel != null ? decoyModel : new File(out, "models/" + kind + ".zip");
+            ImageClassifier net;
             if (kind.equals("decoy") && decoyModel != null) {
                 LOG.info("[decoy 2/4] the decoy model is {}, trained elsewhere", decoyModel);
-                ImageClassifier given = io.shortcutlens.model.ModelLoader.load(decoyModel, new io.shortcutlens.model.ModelSpec(decoyModel.getPath(),
-                        null, null, null, io.shortcutlens.model.ModelSpec.DEFAULT_MAX_MODEL_BYTES)).classifier();
-                models.put(kind, decoyModel);
-                reliance = reliance(given, test, decoy, seed);
-                continue;
-            }
-            File file = new File(out, "models/" + kind + ".zip");
-            if (reuse && file.isFile()) {
+                net = load(file);
+            } else if (reuse && file.isFile()) {
                 LOG.info("[decoy 2/4] reusing the {} model {}", kind, file);
-                models.put(kind, file);
-                if (kind.equals("decoy")) {
-                    reliance = reliance(io.shortcutlens.model.ModelLoader.load(file, new io.shortcutlens.model.ModelSpec(file.getPath(), null, null, null,
-                            io.shortcutlens.model.ModelSpec.DEFAULT_MAX_MODEL_BYTES)).classifier(), test, decoy, seed);
-                }
-                continue;
+                net = kind.equals("decoy") ? load(file) : null;
+            } else {
+                DemoNetworks.Examples examples = examples(audited.train(), kind.equals("decoy") ? decoy : null, seed * 7_919L, 1);
+                LOG.info("[decoy 2/4] training the {} model", kind);
+                MultiLayerNetwork trained = DemoNetworks.train(examples, epochs, seed + kind.hashCode(), e -> LOG.info("  {} epoch {}/{}", kind, e, epochs));
+                DemoNetworks.save(trained, SHAPE, FashionMnist.CLASSES, file);
+                net = io.shortcutlens.model.Dl4jClassifier.of(trained, SHAPE);
             }
-            DemoNetworks.Examples examples = examples(train, kind.equals("decoy") ? decoy : null, seed * 7_919L, 1);
-            LOG.info("[decoy 2/4] training the {} model", kind);
-            MultiLayerNetwork net = DemoNetworks.train(examples, epochs, seed + kind.hashCode(), e -> LOG.info("  {} epoch {}/{}", kind, e, epochs));
-            DemoNetworks.save(net, SHAPE, FashionMnist.CLASSES, file);
             models.put(kind, file);
             if (kind.equals("decoy")) {
-                reliance = reliance(io.shortcutlens.model.Dl4jClassifier.of(net, SHAPE), test, decoy, seed);
+                reliance = reliance(net, audited.test(), decoy, seed);
             }
         }
-        List<Score> scores = new ArrayList<>();
-        List<SubgroupSize> sizes = new ArrayList<>();
-        List<Timing> timings = new ArrayList<>();
-        Map<String, AuditJob.Result> audits = new LinkedHashMap<>();
-        for (Map.Entry<String, File> m : models.entrySet()) {
-            File run = new File(out, "explain/" + m.getKey());
-            LOG.info("[decoy 3/4] explaining the audited split with the {} model", m.getKey());
-            ExplainJob explain = new ExplainJob();
-            new CommandLine(explain).parseArgs("--input", audited.getAbsolutePath(), "--model", m.getValue().getAbsolutePath(), "--output",
-                    run.getAbsolutePath(), "--methods", String.join(",", methods), "--occlusion-mask-size", String.valueOf(occlusionMask),
-                    "--occlusion-stride", String.valueOf(occlusionStride), "--occlusion-mask-value", hidden,
-                    "--lime-replacement", hidden.equals("auto") ? "mean" : hidden, "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed),
-                    "--occlusion-mode", occlusionMode, "--occlusion-adaptive-share", String.valueOf(occlusionAdaptiveShare), "--per-class", String.valueOf(perClass));
-            boolean explainedBefore = reuse && new File(RunFolder.of(run).manifest()).isFile()
-                    && RunManifest.readExplain(spark, new File(RunFolder.of(run).manifest()).getAbsolutePath()).rowsPerMethod().keySet().containsAll(methods);
-            ExplainJob.Result explained = explainedBefore ? null : explain.run(spark);
-            LOG.info("[decoy 4/4] auditing the {} model", m.getKey());
-            AuditJob audit = new AuditJob();
-            List<String> auditArgs = new ArrayList<>(List.of("--run", run.getAbsolutePath(), "--fill",
-                    CliEnums.label(auditFill == null ? hide : auditFill)));
-            if (annotate) {
-                auditArgs.addAll(List.of("--annotations", annotations));
-            }
-            if (!auditDreams) {
-                auditArgs.addAll(AuditJob.NO_DREAMS);
-            }
-            ExplainJob.commandLine(audit).parseArgs(auditArgs.toArray(new String[0]));
-            AuditJob.Result report = audit.run(spark);
-            List<io.shortcutlens.audit.AuditFinding> findings = report.findings();
-            timings.add(new Timing(m.getKey(), explained == null ? 0 : explained.rows() - explained.errors(), explained == null ? 0 : explained.seconds(),
-                    report.seconds()));
-            audits.put(m.getKey(), report);
-            AuditJob.print(findings, report.cues());
-            for (String method : methods) {
-                List<io.shortcutlens.audit.AuditFinding> confirmed = findings.stream()
-                        .filter(f -> f.finding().method().equals(method) && f.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT).toList();
-                List<String> flagged = confirmed.stream().map(f -> f.finding().className()).distinct().sorted().toList();
-                List<String> truth = m.getKey().equals("decoy") ? decoy.poisoned().stream().map(FashionMnist.CLASSES::get).toList() : List.of();
-                // a hit: a poisoned class confirmed where the swatch is; anything else confirmed is a false alarm
-                long hits = flagged.stream().filter(c -> truth.contains(c) && confirmed.stream()
-                        .anyMatch(f -> f.finding().className().equals(c) && atSwatch(f, decoy))).count();
-                double precision = flagged.isEmpty() ? (truth.isEmpty() ? 1 : 0) : (double) hits / flagged.size();
-                double recall = truth.isEmpty() ? 1 : (double) hits / truth.size();
-                scores.add(new Score(m.getKey(), method, flagged, precision, recall));
-                if (m.getKey().equals("decoy") && decoy.fraction() < 1) {
-                    // every concentrated subgroup of a poisoned class at the swatch, confirmed or not, against the truth
-                    for (io.shortcutlens.audit.SubgroupDetector.Subgroup g : report.subgroups()) {
-                        io.shortcutlens.audit.ShortcutFinding f = g.finding();
-                        if (f.method().equals(method) && truth.contains(f.className()) && atSwatch(f.region(), decoy)) {
-                            sizes.add(subgroupSize(spark, run, f, g.clusters(), swatched));
-                        }
-                    }
-                }
-            }
+        return new Models(models, reliance);
+    }
+
+    /** 3. the audited split explained with one model (null: explained before and reused). */
+    private ExplainJob.Result explain(SparkSession spark, String kind, File model, File run, File audited) {
+        String hidden = hide == RegionMasker.Fill.ZERO ? "0" : "auto";
+        LOG.info("[decoy 3/4] explaining the audited split with the {} model", kind);
+        ExplainJob explain = new ExplainJob();
+        new CommandLine(explain).parseArgs("--input", audited.getAbsolutePath(), "--model", model.getAbsolutePath(), "--output",
+                run.getAbsolutePath(), "--methods", String.join(",", methods), "--occlusion-mask-size", String.valueOf(occlusionMask),
+                "--occlusion-stride", String.valueOf(occlusionStride), "--occlusion-mask-value", hidden,
+                "--lime-replacement", hidden.equals("auto") ? "mean" : hidden, "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed),
+                "--occlusion-mode", occlusionMode, "--occlusion-adaptive-share", String.valueOf(occlusionAdaptiveShare), "--per-class", String.valueOf(perClass));
+        boolean explainedBefore = reuse && new File(RunFolder.of(run).manifest()).isFile()
+                && RunManifest.readExplain(spark, new File(RunFolder.of(run).manifest()).getAbsolutePath()).rowsPerMethod().keySet().containsAll(methods);
+        return explainedBefore ? null : explain.run(spark);
+    }
+
+    /** 4. the run audited (with the garments' masks as annotations under --annotate). */
+    private AuditJob.Result audit(SparkSession spark, String kind, File run, String annotations) {
+        LOG.info("[decoy 4/4] auditing the {} model", kind);
+        AuditJob audit = new AuditJob();
+        List<String> auditArgs = new ArrayList<>(List.of("--run", run.getAbsolutePath(), "--fill", CliEnums.label(auditFill == null ? hide : auditFill)));
+        if (annotate) {
+            auditArgs.addAll(List.of("--annotations", annotations));
         }
-        Correction correction = null;
-        if (correct) {
-            correction = correct(spark, decoy, train, test, models.get("decoy"), models.get("clean"));
+        if (!auditDreams) {
+            auditArgs.addAll(AuditJob.NO_DREAMS);
         }
-        return new Outcome(decoy, scores, sizes, timings, reliance, audits, correction);
+        ExplainJob.commandLine(audit).parseArgs(auditArgs.toArray(new String[0]));
+        return audit.run(spark);
+    }
+
+    /** One model's shortcut verdicts under one method against the truth: a hit is a poisoned class confirmed where the swatch is. */
+    private static Score score(String kind, String method, List<io.shortcutlens.audit.AuditFinding> findings, List<String> truth, DecoyFashion decoy) {
+        List<io.shortcutlens.audit.AuditFinding> confirmed = findings.stream()
+                .filter(f -> f.finding().method().equals(method) && f.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT).toList();
+        List<String> flagged = confirmed.stream().map(f -> f.finding().className()).distinct().sorted().toList();
+        long hits = flagged.stream().filter(c -> truth.contains(c) && confirmed.stream()
+                .anyMatch(f -> f.finding().className().equals(c) && atSwatch(f, decoy))).count();
+        double precision = flagged.isEmpty() ? (truth.isEmpty() ? 1 : 0) : (double) hits / flagged.size();
+        double recall = truth.isEmpty() ? 1 : (double) hits / truth.size();
+        return new Score(kind, method, flagged, precision, recall);
     }
 
     /**
