@@ -27,13 +27,26 @@ final class EvaluationReport {
     static void write(SparkSession spark, String file, ExplainManifest manifest, EvaluationParams params, List<EvaluateJob.Summary> rows,
                       Map<EvaluateJob.CurveKey, double[]> curves, int grid) {
         StringBuilder h = new StringBuilder();
+        head(h, manifest, params);
+        ranking(h, rows);
+        perClass(h, rows, curves, grid);
+        randomisation(h, rows);
+        agreement(h, rows);
+        h.append("</body></html>\n");
+        RunManifest.writePage(spark, file, h.toString());
+    }
+
+    private static void head(StringBuilder h, ExplainManifest manifest, EvaluationParams params) {
         h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>ShortcutLens evaluation ").append(Html.text(manifest.runId()))
                 .append("</title><style>body{font-family:sans-serif;margin:24px;max-width:1100px}table{border-collapse:collapse;margin:8px 0}"
                         + "td,th{border:1px solid #ccc;padding:3px 7px;text-align:right;font-size:13px}th.l,td.l{text-align:left}"
                         + ".plots{display:flex;flex-wrap:wrap;gap:16px}.note{color:#555;font-size:13px}</style></head><body>\n");
         h.append("<h1>Which map to believe</h1>\n<p class=\"note\">Run <code>").append(Html.text(manifest.runId())).append("</code>, model <code>")
                 .append(Html.text(manifest.model().path())).append("</code>. Evaluation <code>").append(Html.text(params.toJson())).append("</code>.</p>\n");
+    }
 
+    /** The methods ranked over every class: the paired difference with a random order (lower = the map finds the evidence faster). */
+    private static void ranking(StringBuilder h, List<EvaluateJob.Summary> rows) {
         // ranking over every class: the paired difference with a random order (lower = the map finds the evidence faster)
         List<EvaluateJob.Summary> gains = rows.stream().filter(r -> r.section().equals("faithfulness") && r.className() == null
                 && r.metric().equals("deletion_morf_minus_random")).sorted(Comparator.comparingDouble(r -> r.figure().mean())).toList();
@@ -46,7 +59,10 @@ final class EvaluationReport {
         }
         h.append("</table>\n");
         h.append(bars(gains.stream().map(EvaluateJob.Summary::method).toList(), gains.stream().map(EvaluateJob.Summary::figure).toList()));
+    }
 
+    /** Each class's faithfulness table and deletion curves. */
+    private static void perClass(StringBuilder h, List<EvaluateJob.Summary> rows, Map<EvaluateJob.CurveKey, double[]> curves, int grid) {
         Set<String> classes = new LinkedHashSet<>();
         rows.stream().filter(r -> r.section().equals("faithfulness") && r.className() != null).forEach(r -> classes.add(r.className()));
         h.append("<h2>Faithfulness per class</h2>\n<p class=\"note\">Mean area under each curve of the target's score (↓: lower is better, ↑: higher is"
@@ -84,7 +100,10 @@ final class EvaluationReport {
             h.append(plot("Deletion, most relevant first: " + c, "cells removed (of " + grid * grid + ")", "score", names, lines, false));
             h.append("</div>\n");
         }
+    }
 
+    /** The randomisation sanity check, where it ran. */
+    private static void randomisation(StringBuilder h, List<EvaluateJob.Summary> rows) {
         List<EvaluateJob.Summary> mprt = rows.stream().filter(r -> r.section().equals("randomisation")).toList();
         if (!mprt.isEmpty()) {
             h.append("<h2>Randomisation sanity check</h2>\n<p class=\"note\">Rank correlation between each method's map on the trained model and on the"
@@ -105,7 +124,10 @@ final class EvaluationReport {
             }
             h.append("</table>\n");
         }
+    }
 
+    /** Agreement between methods, where more than one ran. */
+    private static void agreement(StringBuilder h, List<EvaluateJob.Summary> rows) {
         List<EvaluateJob.Summary> agree = rows.stream().filter(r -> r.section().equals("agreement")).toList();
         if (!agree.isEmpty()) {
             h.append("<h2>Agreement between methods</h2>\n<p class=\"note\">Per image, the rank correlation of two methods' absolute maps and whether"
@@ -123,8 +145,6 @@ final class EvaluationReport {
             }
             h.append("</table>\n");
         }
-        h.append("</body></html>\n");
-        RunManifest.writePage(spark, file, h.toString());
     }
 
     private static MetricSummary find(List<EvaluateJob.Summary> rows, String section, String cls, String method, String metric, Integer level) {
