@@ -377,8 +377,8 @@ public final class CorrectJob implements Callable<Integer> {
         m.put("seconds", Math.round(seconds * 10) / 10.0);
         RunManifest.write(spark, RunFolder.of(plan.out()).manifest(), m);
         String report = plan.out() + "/report.html";
-        CorrectionReport.write(spark, report, manifest, params, plan.regions(), o.accuracy(), o.beforeAfter(), o.corrected(),
-                o.audit() == null ? null : o.audit().reportPath());
+        CorrectionReport.write(spark, report, new CorrectionReport.Contents(manifest, params, plan.regions(), o.accuracy(), o.beforeAfter(), o.corrected(),
+                o.audit() == null ? null : o.audit().reportPath()));
         LOG.info("[correct 5/5] manifest {}/manifest.json, report {}; {} s", plan.out(), report, String.format(Locale.ROOT, "%.1f", seconds));
         return new Result(plan.regions(), o.recipePath(), o.corrected(), o.accuracy(), o.beforeAfter(), o.audit(), o.trainingImages(), o.unreadable(),
                 report, seconds);

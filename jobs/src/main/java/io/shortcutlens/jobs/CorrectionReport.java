@@ -14,9 +14,29 @@ import org.apache.spark.sql.SparkSession;
 final class CorrectionReport {
     private CorrectionReport() { }
 
-    static void write(SparkSession spark, String file, ExplainManifest manifest, CorrectionParams params, List<ShortcutRegion> regions,
-                      List<CorrectJob.Accuracy> accuracy, List<FindingsDiff.Entry> beforeAfter, String corrected, String auditReport) {
+    /**
+     * What the correction's page shows: the run, the correction's settings, the shortcut regions, held-out accuracy, the
+     * findings before and after, the corrected network (null: trained elsewhere) and its audit's report (null: not audited).
+     */
+    record Contents(ExplainManifest manifest, CorrectionParams params, List<ShortcutRegion> regions, List<CorrectJob.Accuracy> accuracy,
+                    List<FindingsDiff.Entry> beforeAfter, String corrected, String auditReport) { }
+
+    static void write(SparkSession spark, String file, Contents c) {
         StringBuilder h = new StringBuilder();
+        head(h, c.manifest(), c.params(), c.corrected());
+        regions(h, c.regions());
+        beforeAfter(h, c.beforeAfter());
+        accuracy(h, c.accuracy());
+        String auditReport = c.auditReport();
+        if (auditReport != null) {
+            h.append("<p>The corrected network's audit: <a href=\"").append(Html.text(relative(auditReport))).append("\">").append(Html.text(auditReport))
+                    .append("</a></p>\n");
+        }
+        h.append("</body></html>\n");
+        RunManifest.writePage(spark, file, h.toString());
+    }
+
+    private static void head(StringBuilder h, ExplainManifest manifest, CorrectionParams params, String corrected) {
         h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>ShortcutLens correction of ").append(Html.text(manifest.runId()))
                 .append("</title><style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin:1em 0}"
                         + "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}td:first-child,th:first-child{text-align:left}"
@@ -32,12 +52,19 @@ final class CorrectionReport {
         } else {
             h.append(": the model was trained elsewhere, so <code>recipe.json</code> and <code>affected_images/</code> are written for its pipeline.");
         }
-        h.append("</p>\n<h2>Shortcut regions</h2>\n<table><tr><th>class</th><th>region</th><th>findings</th></tr>\n");
+        h.append("</p>\n");
+    }
+
+    private static void regions(StringBuilder h, List<ShortcutRegion> regions) {
+        h.append("<h2>Shortcut regions</h2>\n<table><tr><th>class</th><th>region</th><th>findings</th></tr>\n");
         for (ShortcutRegion r : regions) {
             h.append("<tr><td>").append(Html.text(r.className())).append("</td><td>").append(Html.text(r.region().describe())).append("</td><td>")
                     .append(Html.text(r.findingIds())).append("</td></tr>\n");
         }
         h.append("</table>\n");
+    }
+
+    private static void beforeAfter(StringBuilder h, List<FindingsDiff.Entry> beforeAfter) {
         if (!beforeAfter.isEmpty()) {
             h.append("<h2>Before and after, per finding</h2>\n<p>The corrected network's maps of the held-out images, audited as the run was; each "
                     + "earlier shortcut region tested again whether or not the maps still point at it.</p>\n<table><tr><th>class</th><th>method</th>"
@@ -54,6 +81,9 @@ final class CorrectionReport {
             }
             h.append("</table>\n");
         }
+    }
+
+    private static void accuracy(StringBuilder h, List<CorrectJob.Accuracy> accuracy) {
         if (!accuracy.isEmpty()) {
             h.append("<h2>Accuracy on the held-out images</h2>\n<p>Per class, as the images are (with the artifact where they carry it) and with every "
                     + "shortcut region hidden as the audit hides it (without the artifact); dl4j-spark's distributed evaluation. The confusion matrices "
@@ -70,12 +100,6 @@ final class CorrectionReport {
             }
             h.append("</table>\n");
         }
-        if (auditReport != null) {
-            h.append("<p>The corrected network's audit: <a href=\"").append(Html.text(relative(auditReport))).append("\">").append(Html.text(auditReport))
-                    .append("</a></p>\n");
-        }
-        h.append("</body></html>\n");
-        RunManifest.writePage(spark, file, h.toString());
     }
 
     /** The audit's report path relative to the correction's folder when it lies inside it. */
