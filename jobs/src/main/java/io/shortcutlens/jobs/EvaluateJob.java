@@ -151,8 +151,39 @@ public final class EvaluateJob implements Callable<Integer> {
             DataTypes.createStructField("high", DataTypes.DoubleType, true),
             DataTypes.createStructField("run_id", DataTypes.StringType, false)));
 
+    /** The run, the evaluation's settings, the methods evaluated and the per-class sample of their maps (persisted). */
+    private record Sampled(String dir, String out, ExplainManifest manifest, EvaluationParams params, List<String> evaluated, Dataset<Row> sample) { }
+
     Result run(SparkSession spark) {
         long t0 = System.nanoTime();
+        Sampled s = sample(spark);
+        ModelStaging.Staged staged = AuditJob.stageModel(spark, s.manifest().model(), model);
+        HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        int slices = Math.max(1, spark.sparkContext().defaultParallelism() * 2);
+        Dataset<Row> curves = s.sample().select(EvaluatePartition.INPUT.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
+                .repartition(slices, col("image_id")).mapPartitions(new EvaluatePartition(staged.spec(), staged.shippedName(), s.manifest().inputNormalisation(),
+                        s.manifest().limits(), hadoop, s.params()), Encoders.row(EvaluatePartition.OUTPUT)).persist();
+        List<Summary> summaries = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        try {
+            LakeTables.replace(curves.withColumn("run_id", lit(s.manifest().runId())), s.out() + "/curves", tables.format,
+                    RunManifest.json(Map.of("job", "evaluate", "run_id", s.manifest().runId())));
+            curveSummaries(curves, summaries, lines);
+            LOG.info("[2/4] curves of {} maps written to {}/curves", curves.count(), s.out());
+            if (randomiseLayers > 0) {
+                randomisation(spark, staged, s, hadoop, summaries, lines);
+            }
+            LOG.info("[3/4] agreement between methods");
+            agreement(s.sample(), s.out(), summaries, lines);
+            return finish(spark, s, curves, summaries, lines, t0);
+        } finally {
+            curves.unpersist();
+            s.sample().unpersist();
+        }
+    }
+
+    /** 1. the run's maps of the evaluated methods; per class, the images with the smallest seeded hash of their id (the same whatever the partitioning). */
+    private Sampled sample(SparkSession spark) {
         String dir = run.endsWith("/") ? run.substring(0, run.length() - 1) : run;
         String out = output != null ? output : dir + "/evaluation";
         ExplainManifest manifest = RunManifest.readExplain(spark, RunFolder.of(dir).manifest());
@@ -168,61 +199,45 @@ public final class EvaluateJob implements Callable<Integer> {
                 throw new IllegalArgumentException("--methods: run " + dir + " has no maps of " + m + " (it has " + runMethods + ")");
             }
         }
-        // the sample: per class, the images with the smallest seeded hash of their id (the same whatever the partitioning)
         Dataset<Row> ranked = rows.select("class", "image_id").distinct()
                 .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy(xxhash64(col("image_id"), lit(seed)), col("image_id"))));
         Dataset<Row> sample = rows.where(col("method").isin(evaluated.toArray())).join(ranked.where(col("rank").leq(perClass)), new String[] {"class", "image_id"})
                 .persist();
-        ModelStaging.Staged staged = AuditJob.stageModel(spark, manifest.model(), model);
-        HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
-        int slices = Math.max(1, spark.sparkContext().defaultParallelism() * 2);
         LOG.info("[1/4] {} maps of {} in the sample ({} per class); curves on a {}x{} grid, filled with {}", sample.count(), evaluated, perClass, grid, grid,
                 hide.name().toLowerCase(Locale.ROOT));
-        Dataset<Row> curves = sample.select(EvaluatePartition.INPUT.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
-                .repartition(slices, col("image_id")).mapPartitions(new EvaluatePartition(staged.spec(), staged.shippedName(), manifest.inputNormalisation(),
-                        manifest.limits(), hadoop, params), Encoders.row(EvaluatePartition.OUTPUT)).persist();
-        List<Summary> summaries = new ArrayList<>();
-        List<String> lines = new ArrayList<>();
-        try {
-            LakeTables.replace(curves.withColumn("run_id", lit(manifest.runId())), out + "/curves", tables.format,
-                    RunManifest.json(Map.of("job", "evaluate", "run_id", manifest.runId())));
-            curveSummaries(curves, summaries, lines);
-            LOG.info("[2/4] curves of {} maps written to {}/curves", curves.count(), out);
-            if (randomiseLayers > 0) {
-                randomisation(spark, staged, manifest, hadoop, sample, ranked, out, summaries, lines);
-            }
-            LOG.info("[3/4] agreement between methods");
-            agreement(sample, out, summaries, lines);
-            Row counts = curves.agg(org.apache.spark.sql.functions.count("*"),
-                    org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(col("error").isNotNull(), 1L).otherwise(0L)),
-                    org.apache.spark.sql.functions.sum(col("forward_passes"))).first();
-            List<Row> table = summaries.stream().map(s -> RowFactory.create(s.section(), s.className(), s.method(), s.metric(), s.level(), s.figure().n(),
-                    s.figure().mean(), s.figure().low(), s.figure().high(), manifest.runId())).toList();
-            LakeTables.replace(spark.createDataFrame(table, TABLE).coalesce(1), out + "/evaluation", tables.format,
-                    RunManifest.json(Map.of("job", "evaluate", "run_id", manifest.runId())));
-            Map<CurveKey, double[]> meanCurves = meanCurves(curves);
-            String report = out + "/evaluation.html";
-            EvaluationReport.write(spark, report, manifest, params, summaries, meanCurves, grid);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("job", "evaluate");
-            m.put("run", dir);
-            m.put("run_id", manifest.runId());
-            m.put("params", RunManifest.parse(params.toJson()));
-            m.put("per_class", perClass);
-            m.put("methods", evaluated);
-            m.put("maps", counts.getLong(0));
-            m.put("errors", counts.isNullAt(1) ? 0 : counts.getLong(1));
-            m.put("forward_passes", counts.isNullAt(2) ? 0 : counts.getLong(2));
-            m.put("seconds", Math.round(seconds * 10) / 10.0);
-            RunManifest.write(spark, RunFolder.of(out).manifest(), m);
-            LOG.info("[4/4] evaluation table {}/evaluation, report {}", out, report);
-            return new Result(out + "/evaluation", report, counts.getLong(0), counts.isNullAt(1) ? 0 : counts.getLong(1),
-                    counts.isNullAt(2) ? 0 : counts.getLong(2), seconds, summaries, lines);
-        } finally {
-            curves.unpersist();
-            sample.unpersist();
-        }
+        return new Sampled(dir, out, manifest, params, evaluated, sample);
+    }
+
+    /** 4. the evaluation table, the report and the manifest. */
+    private Result finish(SparkSession spark, Sampled s, Dataset<Row> curves, List<Summary> summaries, List<String> lines, long t0) {
+        ExplainManifest manifest = s.manifest();
+        Row counts = curves.agg(org.apache.spark.sql.functions.count("*"),
+                org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(col("error").isNotNull(), 1L).otherwise(0L)),
+                org.apache.spark.sql.functions.sum(col("forward_passes"))).first();
+        List<Row> table = summaries.stream().map(x -> RowFactory.create(x.section(), x.className(), x.method(), x.metric(), x.level(), x.figure().n(),
+                x.figure().mean(), x.figure().low(), x.figure().high(), manifest.runId())).toList();
+        LakeTables.replace(spark.createDataFrame(table, TABLE).coalesce(1), s.out() + "/evaluation", tables.format,
+                RunManifest.json(Map.of("job", "evaluate", "run_id", manifest.runId())));
+        String report = s.out() + "/evaluation.html";
+        EvaluationReport.write(spark, report, manifest, s.params(), summaries, meanCurves(curves), grid);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long maps = counts.getLong(0);
+        long errors = counts.isNullAt(1) ? 0 : counts.getLong(1);
+        long passes = counts.isNullAt(2) ? 0 : counts.getLong(2);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", "evaluate");
+        m.put("run", s.dir());
+        m.put("run_id", manifest.runId());
+        m.put("params", RunManifest.parse(s.params().toJson()));
+        m.put("per_class", perClass);
+        m.put("methods", s.evaluated());
+        m.put("maps", maps);
+        m.put("errors", errors);
+        m.put("forward_passes", passes);
+        m.put("seconds", Math.round(seconds * 10) / 10.0);
+        RunManifest.write(spark, RunFolder.of(s.out()).manifest(), m);
+        LOG.info("[4/4] evaluation table {}/evaluation, report {}", s.out(), report);
+        return new Result(s.out() + "/evaluation", report, maps, errors, passes, seconds, summaries, lines);
     }
 
     /** Per class and method, each curve's area, and a map's deletion against the random order's, image by image. */
@@ -259,8 +274,11 @@ public final class EvaluateJob implements Callable<Integer> {
     }
 
     /** Re-explains the first images of each class's sample on the model with its top layers randomised. */
-    private void randomisation(SparkSession spark, ModelStaging.Staged staged, ExplainManifest manifest, HadoopConf hadoop, Dataset<Row> sample,
-                               Dataset<Row> ranked, String out, List<Summary> summaries, List<String> lines) {
+    private void randomisation(SparkSession spark, ModelStaging.Staged staged, Sampled sampled, HadoopConf hadoop, List<Summary> summaries,
+                               List<String> lines) {
+        ExplainManifest manifest = sampled.manifest();
+        Dataset<Row> sample = sampled.sample();
+        String out = sampled.out();
         List<String> names = randomiseMethods != null ? randomiseMethods : sample.select("method").distinct().orderBy("method").as(Encoders.STRING())
                 .collectAsList();
         List<MethodRun> runs = Methods.runs(names, OptionValues.defaults(), manifest.model().inputShape());
