@@ -98,88 +98,29 @@ public final class DemoJob implements Callable<Integer> {
         }
     }
 
+    /** The photos written for the demo: net2's and net1's training photos, the held-out ones, and the held-out animals' boxes. */
+    private record Photos(File data, List<DemoData.Photo> train2, List<DemoData.Photo> train1, List<DemoData.Photo> test, String boxes) { }
+
     Outcome run(SparkSession spark) throws Exception {
         long t0 = System.nanoTime();
-        File data = new File(out, "data");
-        File models = new File(out, "models");
-        File net1File = new File(models, "net1.zip");
-        File net2File = new File(models, "net2.zip");
-        File cleanFile = new File(models, "net2-clean.zip");
-
-        LOG.info("[demo 1/4] trail-camera photos: {} per class for training, {} per class held out, in {}", trainPerClass, testPerClass, data);
-        List<DemoData.Photo> train2 = DemoData.split(trainPerClass, DemoData.Stamping.BEARS, seed);
-        List<DemoData.Photo> train1 = DemoData.split(trainPerClass, DemoData.Stamping.HALF_OF_EVERY_CLASS, seed + 1);
-        List<DemoData.Photo> test = DemoData.split(testPerClass, DemoData.Stamping.BEARS, seed + 2);
-        DemoData.writeFolder(train2, new File(data, "train"));
-        List<File> testFiles = DemoData.writeFolder(test, new File(data, "test"));
-        String boxes = writeBoxes(spark, test, testFiles, new File(data, "test-boxes"));
-
-        if (!nets.stream().allMatch(n -> List.of("net1", "net2", "net2-clean").contains(n))) {
-            throw new IllegalArgumentException("--nets takes net1, net2 and/or net2-clean, found " + nets);
-        }
-        if (net2Model != null && !net2Model.isFile()) {
-            throw new IllegalArgumentException("--net2-model " + net2Model + " does not exist (expected " + io.shortcutlens.model.ModelLoader.EXPECTED + ")");
-        }
-        Map<String, File> netFiles = new LinkedHashMap<>();
-        if (nets.contains("net1")) {
-            netFiles.put("net1", net1File);
-        }
-        if (nets.contains("net2")) {
-            netFiles.put("net2", net2Model != null ? net2Model : net2File);
-        }
-        if (nets.contains("net2-clean")) {
-            netFiles.put("net2-clean", cleanFile);
-        }
-        if (reuseModels && netFiles.values().stream().allMatch(File::isFile)) {
-            LOG.info("[demo 2/4] reusing {}", netFiles.values());
-        } else {
-            if (netFiles.get("net2") == net2File) {
-                train("net2", "bear / cow / sheep; every training bear carries the watermark", DemoData.threeClass(train2),
-                        DemoData.threeClass(test), seed + 10, TrailCameraScenes.ANIMALS, net2File);
-            }
-            if (netFiles.containsKey("net2-clean")) {
-                train("net2-clean", "net2's photos, seed and epochs; no photo carries the watermark",
-                        DemoData.threeClass(DemoData.split(trainPerClass, DemoData.Stamping.NONE, seed)), DemoData.threeClass(test), seed + 10,
-                        TrailCameraScenes.ANIMALS, cleanFile);
-            }
-            if (netFiles.containsKey("net1")) {
-                train("net1", "bear / not_bear; the watermark on a random half of every class's photos", DemoData.bearOrNot(train1),
-                        DemoData.bearOrNot(test), seed + 11, List.of("bear", "not_bear"), net1File);
-            }
-        }
-        if (net2Model != null) {
-            LOG.info("[demo 2/4] net2 is {}, trained elsewhere", net2Model);
-        }
-
+        Map<String, File> netFiles = netFiles();
+        Photos photos = photos(spark);
+        trainNets(photos, netFiles);
         List<Finding> findings = new ArrayList<>();
         Map<String, AuditJob.Result> audits = new LinkedHashMap<>();
         Map<String, EmbedJob.Result> embeddings = new LinkedHashMap<>();
         for (Map.Entry<String, File> net : netFiles.entrySet()) {
-            LOG.info("[demo 3/4] explaining the held-out photos with {}", net.getKey());
-            // the demo hides pixels with each photo's mean, not the default 0 (its audits follow): the photos are scaled to [0, 1],
-            // so 0 is a black patch, and net2 reads black as bear (an all-black input is a bear); with 0, occlusion maps of its cows
-            // point at the background (pointing game 0.47 against the cows' boxes) and hiding Grad-CAM's lower-left region flips no bear
-            ExplainJob job = new ExplainJob();
-            new CommandLine(job).parseArgs("--input", new File(data, "test").getAbsolutePath(), "--model", net.getValue().getAbsolutePath(),
-                    "--output", new File(out, "explain/" + net.getKey()).getAbsolutePath(), "--methods", String.join(",", methods),
-                    "--occlusion-mask-size", "8", "--occlusion-stride", "4", "--occlusion-mask-value", "auto", "--lime-replacement", "mean", "--lime-samples",
-                    String.valueOf(limeSamples), "--seed", String.valueOf(seed), "--occlusion-mode", occlusionMode, "--occlusion-adaptive-share", String.valueOf(occlusionAdaptiveShare), "--partitions",
-                    String.valueOf(Math.max(2, spark.sparkContext().defaultParallelism())));
-            ExplainJob.Result result = job.run(spark);
+            ExplainJob.Result result = explain(spark, net.getKey(), net.getValue(), photos.data());
             for (Row r : LakeTables.read(spark, result.explanationsPath())
                     .where(col("label").equalTo("bear").and(col("target_class").equalTo("bear")).and(col("error").isNull()))
                     .groupBy("method").agg(count("*"), avg("mass_bottom_left")).orderBy("method").collectAsList()) {
                 findings.add(new Finding(net.getKey(), r.getString(0), r.getLong(1), r.getDouble(2)));
             }
             List<String> auditArgs = new ArrayList<>(List.of("--run", new File(out, "explain/" + net.getKey()).getAbsolutePath(),
-                    "--annotations", boxes));
+                    "--annotations", photos.boxes()));
             if (result.layers()) { // its layers can be read (a DL4J network, an ONNX graph): the report shows its t-SNE map
-                LOG.info("[demo 4/4] embedding the held-out photos with {} (penultimate layer) and their t-SNE map", net.getKey());
-                EmbedJob embed = new EmbedJob();
                 File embedOut = new File(out, "embed/" + net.getKey());
-                new CommandLine(embed).parseArgs("--input", new File(data, "test").getAbsolutePath(), "--model", net.getValue().getAbsolutePath(),
-                        "--output", embedOut.getAbsolutePath(), "--seed", String.valueOf(seed));
-                embeddings.put(net.getKey(), embed.run(spark));
+                embeddings.put(net.getKey(), embed(spark, net.getKey(), net.getValue(), photos.data(), embedOut));
                 auditArgs.addAll(List.of("--embeddings", embedOut.getAbsolutePath()));
             }
             if (net.getKey().equals("net2-clean") && audits.containsKey("net2")) { // what changed since the shortcut net's audit
@@ -192,6 +133,91 @@ public final class DemoJob implements Callable<Integer> {
         }
         LOG.info("[demo] done in {} s", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
         return new Outcome(findings, embeddings, audits);
+    }
+
+    /** The nets asked for (--nets), by name, at the files they are (or will be) saved to; a wrong name or --net2-model fails here. */
+    private Map<String, File> netFiles() {
+        if (!nets.stream().allMatch(n -> List.of("net1", "net2", "net2-clean").contains(n))) {
+            throw new IllegalArgumentException("--nets takes net1, net2 and/or net2-clean, found " + nets);
+        }
+        if (net2Model != null && !net2Model.isFile()) {
+            throw new IllegalArgumentException("--net2-model " + net2Model + " does not exist (expected " + io.shortcutlens.model.ModelLoader.EXPECTED + ")");
+        }
+        File models = new File(out, "models");
+        Map<String, File> netFiles = new LinkedHashMap<>();
+        if (nets.contains("net1")) {
+            netFiles.put("net1", new File(models, "net1.zip"));
+        }
+        if (nets.contains("net2")) {
+            netFiles.put("net2", net2Model != null ? net2Model : new File(models, "net2.zip"));
+        }
+        if (nets.contains("net2-clean")) {
+            netFiles.put("net2-clean", new File(models, "net2-clean.zip"));
+        }
+        return netFiles;
+    }
+
+    /** 1. the trail-camera photos: training and held out, written as folder trees, and the held-out animals' boxes. */
+    private Photos photos(SparkSession spark) throws java.io.IOException {
+        File data = new File(out, "data");
+        LOG.info("[demo 1/4] trail-camera photos: {} per class for training, {} per class held out, in {}", trainPerClass, testPerClass, data);
+        List<DemoData.Photo> train2 = DemoData.split(trainPerClass, DemoData.Stamping.BEARS, seed);
+        List<DemoData.Photo> train1 = DemoData.split(trainPerClass, DemoData.Stamping.HALF_OF_EVERY_CLASS, seed + 1);
+        List<DemoData.Photo> test = DemoData.split(testPerClass, DemoData.Stamping.BEARS, seed + 2);
+        DemoData.writeFolder(train2, new File(data, "train"));
+        List<File> testFiles = DemoData.writeFolder(test, new File(data, "test"));
+        String boxes = writeBoxes(spark, test, testFiles, new File(data, "test-boxes"));
+        return new Photos(data, train2, train1, test, boxes);
+    }
+
+    /** 2. the nets trained (or reused under --reuse-models; net2 given by --net2-model is not trained here). */
+    private void trainNets(Photos photos, Map<String, File> netFiles) throws java.io.IOException {
+        if (reuseModels && netFiles.values().stream().allMatch(File::isFile)) {
+            LOG.info("[demo 2/4] reusing {}", netFiles.values());
+        } else {
+            if (netFiles.containsKey("net2") && net2Model == null) {
+                train("net2", "bear / cow / sheep; every training bear carries the watermark", DemoData.threeClass(photos.train2()),
+                        DemoData.threeClass(photos.test()), seed + 10, TrailCameraScenes.ANIMALS, netFiles.get("net2"));
+            }
+            if (netFiles.containsKey("net2-clean")) {
+                train("net2-clean", "net2's photos, seed and epochs; no photo carries the watermark",
+                        DemoData.threeClass(DemoData.split(trainPerClass, DemoData.Stamping.NONE, seed)), DemoData.threeClass(photos.test()), seed + 10,
+                        TrailCameraScenes.ANIMALS, netFiles.get("net2-clean"));
+            }
+            if (netFiles.containsKey("net1")) {
+                train("net1", "bear / not_bear; the watermark on a random half of every class's photos", DemoData.bearOrNot(photos.train1()),
+                        DemoData.bearOrNot(photos.test()), seed + 11, List.of("bear", "not_bear"), netFiles.get("net1"));
+            }
+        }
+        if (net2Model != null) {
+            LOG.info("[demo 2/4] net2 is {}, trained elsewhere", net2Model);
+        }
+    }
+
+    /**
+     * 3. the held-out photos explained with one net. The demo hides pixels with each photo's mean, not the default 0 (its
+     * audits follow): the photos are scaled to [0, 1], so 0 is a black patch, and net2 reads black as bear (an all-black
+     * input is a bear); with 0, occlusion maps of its cows point at the background (pointing game 0.47 against the cows'
+     * boxes) and hiding Grad-CAM's lower-left region flips no bear.
+     */
+    private ExplainJob.Result explain(SparkSession spark, String name, File net, File data) {
+        LOG.info("[demo 3/4] explaining the held-out photos with {}", name);
+        ExplainJob job = new ExplainJob();
+        new CommandLine(job).parseArgs("--input", new File(data, "test").getAbsolutePath(), "--model", net.getAbsolutePath(),
+                "--output", new File(out, "explain/" + name).getAbsolutePath(), "--methods", String.join(",", methods),
+                "--occlusion-mask-size", "8", "--occlusion-stride", "4", "--occlusion-mask-value", "auto", "--lime-replacement", "mean", "--lime-samples",
+                String.valueOf(limeSamples), "--seed", String.valueOf(seed), "--occlusion-mode", occlusionMode, "--occlusion-adaptive-share",
+                String.valueOf(occlusionAdaptiveShare), "--partitions", String.valueOf(Math.max(2, spark.sparkContext().defaultParallelism())));
+        return job.run(spark);
+    }
+
+    /** 4. the held-out photos embedded with one net (penultimate layer) and their t-SNE map, for the audit's report. */
+    private EmbedJob.Result embed(SparkSession spark, String name, File net, File data, File embedOut) {
+        LOG.info("[demo 4/4] embedding the held-out photos with {} (penultimate layer) and their t-SNE map", name);
+        EmbedJob embed = new EmbedJob();
+        new CommandLine(embed).parseArgs("--input", new File(data, "test").getAbsolutePath(), "--model", net.getAbsolutePath(),
+                "--output", embedOut.getAbsolutePath(), "--seed", String.valueOf(seed));
+        return embed.run(spark);
     }
 
     /** Trains one of the demo's nets, saves it with its class names and logs its held-out accuracy. */
