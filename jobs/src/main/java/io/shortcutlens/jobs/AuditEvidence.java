@@ -111,9 +111,31 @@ final class AuditEvidence {
 
     static Measurement measure(Passes passes, List<Candidate> candidates, List<String> classNames, Dataset<Row> view, Dataset<Row> assigned,
                                int confirmImages, AuditParams params) {
+        List<Row> tasks = tasks(passes, candidates, classNames, view, assigned, confirmImages, params);
+        Dataset<Row> taskRows = passes.spark().createDataFrame(tasks, EvidencePartition.INPUT);
+        Dataset<Row> outcomes = passes.run(tasks, EvidencePartition.INPUT, new EvidencePartition(passes.staged().spec(), passes.staged().shippedName(),
+                passes.normalisation(), passes.limits(), passes.hadoop(), passes.fill(), passes.seed()), EvidencePartition.OUTPUT)
+                .where(col("assigned").and(col("error").isNull())).persist();
+        Map<Integer, int[]> signatureShapes = signatureShapes(candidates, passes.staged().model().inputShape());
+        Map<Integer, AuditFinding.Measured> out = measured(outcomes, signatureShapes, params);
+        for (Candidate c : candidates) {
+            if (c.probed() && c.scope() == Scope.POSITION_FREE && out.containsKey(c.id())) {
+                out.put(c.id(), out.get(c.id()).with(recurring(outcomes, c.id(), signatureShapes.get(c.id()))));
+            }
+        }
+        outcomes.unpersist();
+        long probedPasses = (long) tasks.size() * io.shortcutlens.audit.EvidenceProbe.PASSES;
+        return new Measurement(out, taskRows, probedPasses);
+    }
+
+    /**
+     * The evidence passes' tasks: per probed candidate, its images (a place's images that use it, or each image at its own
+     * block for a position-free candidate), each with its region, its control and a receiving image of another class.
+     */
+    private static List<Row> tasks(Passes passes, List<Candidate> candidates, List<String> classNames, Dataset<Row> view, Dataset<Row> assigned,
+                                   int confirmImages, AuditParams params) {
         int h = passes.staged().model().inputShape().height();
         int w = passes.staged().model().inputShape().width();
-        int channels = passes.staged().model().inputShape().channels();
         // receiving images for the transplant: a seeded mix of every class's images, at most confirmImages of them
         List<Row> receivers = view.where(col("path").isNotNull()).select("class", "image_id", "path").distinct()
                 .orderBy(xxhash64(col("image_id"), lit(passes.seed())), col("image_id")).limit(Math.max(1, confirmImages)).collectAsList();
@@ -148,13 +170,14 @@ final class AuditEvidence {
                 }
             }
         }
-        Dataset<Row> taskRows = passes.spark().createDataFrame(tasks, EvidencePartition.INPUT);
-        Dataset<Row> outcomes = passes.run(tasks, EvidencePartition.INPUT, new EvidencePartition(passes.staged().spec(), passes.staged().shippedName(),
-                passes.normalisation(), passes.limits(), passes.hadoop(), passes.fill(), passes.seed()), EvidencePartition.OUTPUT)
-                .where(col("assigned").and(col("error").isNull())).persist();
-        Map<Integer, AuditFinding.Measured> out = new HashMap<>();
-        Map<Integer, Map<String, PixelMoments>> moments = moments(outcomes);
-        // the signature's shape lets the content test refine a region to the mark inside it (places of one size only)
+        return tasks;
+    }
+
+    /** The signature's shape of each candidate whose places are all of one size: it lets the content test refine a region to the mark inside it. */
+    private static Map<Integer, int[]> signatureShapes(List<Candidate> candidates, io.shortcutlens.image.InputShape shape) {
+        int h = shape.height();
+        int w = shape.width();
+        int channels = shape.channels();
         Map<Integer, int[]> signatureShapes = new HashMap<>();
         for (Candidate c : candidates) {
             List<int[]> shapes = c.places().stream().map(pl -> io.shortcutlens.audit.RegionContent.shape(channels, pl.region().pixelBox(h, w))).toList();
@@ -162,6 +185,13 @@ final class AuditEvidence {
                 signatureShapes.put(c.id(), shapes.get(0));
             }
         }
+        return signatureShapes;
+    }
+
+    /** Each candidate's counts (masking, transplant, sufficiency) and content consistency, from the passes' outcomes. */
+    private static Map<Integer, AuditFinding.Measured> measured(Dataset<Row> outcomes, Map<Integer, int[]> signatureShapes, AuditParams params) {
+        Map<Integer, AuditFinding.Measured> out = new HashMap<>();
+        Map<Integer, Map<String, PixelMoments>> moments = moments(outcomes);
         for (Row r : outcomes.groupBy("finding_id").agg(count("*"), ones("flipped_region"), ones("flipped_control"),
                         only("flipped_region", "flipped_control"), only("flipped_control", "flipped_region"), avg("drop_region"), avg("drop_control"),
                         ones("kept_region"), ones("kept_control"), ones("blank"), only("kept_region", "kept_control"), only("kept_control", "kept_region"),
@@ -178,14 +208,7 @@ final class AuditEvidence {
                             m.getOrDefault("control", PixelMoments.EMPTY), m.getOrDefault("receiver_control", PixelMoments.EMPTY),
                             params.maxSpread(), params.minDistance(), signatureShapes.get(id))));
         }
-        for (Candidate c : candidates) {
-            if (c.probed() && c.scope() == Scope.POSITION_FREE && out.containsKey(c.id())) {
-                out.put(c.id(), out.get(c.id()).with(recurring(outcomes, c.id(), signatureShapes.get(c.id()))));
-            }
-        }
-        outcomes.unpersist();
-        long probedPasses = (long) tasks.size() * io.shortcutlens.audit.EvidenceProbe.PASSES;
-        return new Measurement(out, taskRows, probedPasses);
+        return out;
     }
 
     /**
