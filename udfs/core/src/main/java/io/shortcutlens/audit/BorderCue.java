@@ -40,7 +40,7 @@ public final class BorderCue {
             double othersKeep = Math.max(keep.enterRate(), GlobalCueProbe.median(kept.stream().filter(c -> !c.className().equals(keep.className()))
                     .mapToDouble(c -> 1 - c.leaveRate()).toArray()));
             double pKeep = SignTest.binomialTail(keep.classImages() - keep.left(), keep.classImages(), Math.max(othersKeep, 1.0 / (keep.otherImages() + 1)));
-            long[] othersLost = pooledOthers(removed, keep.className());
+            long[] othersLost = GlobalCueProbe.othersPooled(removed, keep.className());
             double othersLeave = othersLost[0] == 0 ? 0 : (double) othersLost[1] / othersLost[0];
             double pLoss = SignTest.binomialTail(loss.left(), loss.classImages(), Math.max(othersLeave, 1.0 / (othersLost[0] + 1)));
             GlobalCueProbe.Cue cue = new GlobalCueProbe.Cue(keep.className(), GlobalCueProbe.Kind.BORDER, ImageAdjustment.UNFRAMED,
@@ -66,18 +66,5 @@ public final class BorderCue {
         return cue ? new Judgement(Verdict.GLOBAL_CUE, "Border cue (the image's border carries the class: a frame or an edge the class's images"
                 + " have): " + figures + ".")
                 : new Judgement(Verdict.NOT_CONFIRMED, "No border cue: " + figures + ".");
-    }
-
-    /** Other classes' images and how many of them left their class, pooled. */
-    private static long[] pooledOthers(List<GlobalCueProbe.Count> counts, String className) {
-        long images = 0;
-        long left = 0;
-        for (GlobalCueProbe.Count c : counts) {
-            if (!c.className().equals(className)) {
-                images += c.classImages();
-                left += c.left();
-            }
-        }
-        return new long[] {images, left};
     }
 }

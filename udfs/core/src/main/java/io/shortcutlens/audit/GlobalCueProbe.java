@@ -193,15 +193,9 @@ public final class GlobalCueProbe {
     private record Baselines(double othersLeave, long othersImages, double typicalEnter) { }
 
     private static Baselines baselines(Count leave, Count enter, Map<ImageAdjustment, List<Count>> byAdjustment) {
-        long othersLeft = 0;
-        long othersImages = 0;
-        for (Count c : byAdjustment.get(leave.adjustment())) {
-            if (!c.className().equals(leave.className())) {
-                othersLeft += c.left();
-                othersImages += c.classImages();
-            }
-        }
-        double othersLeave = othersImages == 0 ? 0 : (double) othersLeft / othersImages;
+        long[] others = othersPooled(byAdjustment.get(leave.adjustment()), leave.className());
+        long othersImages = others[0];
+        double othersLeave = othersImages == 0 ? 0 : (double) others[1] / othersImages;
         double typicalEnter = median(byAdjustment.get(enter.adjustment()).stream().filter(c -> !c.className().equals(leave.className()))
                 .mapToDouble(Count::enterRate).toArray());
         return new Baselines(othersLeave, othersImages, typicalEnter);
@@ -283,6 +277,19 @@ public final class GlobalCueProbe {
                 && c.enterRate() - c.typicalEnterRate() >= p.minCueEnterGap() && c.carried(p);
         return cue ? new Judgement(Verdict.GLOBAL_CUE, "Whole-image cue: " + figures + ".")
                 : new Judgement(Verdict.NOT_CONFIRMED, "No whole-image cue: " + figures + ".");
+    }
+
+    /** Other classes' images under one change and how many of them left their class, pooled: {@code {images, left}}. */
+    static long[] othersPooled(List<Count> counts, String className) {
+        long images = 0;
+        long left = 0;
+        for (Count c : counts) {
+            if (!c.className().equals(className)) {
+                images += c.classImages();
+                left += c.left();
+            }
+        }
+        return new long[] {images, left};
     }
 
     static double median(double[] v) {

@@ -38,7 +38,7 @@ public final class TextureCue {
             if (keep.classImages() == 0) {
                 continue;
             }
-            long[] othersKept = others(shuffled, keep.className());
+            long[] othersKept = GlobalCueProbe.othersPooled(shuffled, keep.className());
             // the baseline: a typical class's keep rate (the median), or the rate at which other classes' shuffled images
             // become the class, whichever is larger — the class a model calls any scrambled image keeps its own for that reason
             double othersKeep = Math.max(keep.enterRate(), GlobalCueProbe.median(shuffled.stream().filter(c -> !c.className().equals(keep.className()))
@@ -52,7 +52,7 @@ public final class TextureCue {
                 if (loss == null || loss.classImages() == 0) {
                     continue;
                 }
-                long[] othersLost = others(blurred, keep.className());
+                long[] othersLost = GlobalCueProbe.othersPooled(blurred, keep.className());
                 double othersLeave = rate(othersLost[1], othersLost[0]);
                 double pLoss = SignTest.binomialTail(loss.left(), loss.classImages(), Math.max(othersLeave, 1.0 / (othersLost[0] + 1)));
                 GlobalCueProbe.Cue cue = new GlobalCueProbe.Cue(keep.className(), GlobalCueProbe.Kind.TEXTURE, lowPass, ImageAdjustment.SHUFFLED,
@@ -86,19 +86,6 @@ public final class TextureCue {
 
     private static double lossGap(GlobalCueProbe.Cue c) {
         return c.leaveRate() - c.othersLeaveRate();
-    }
-
-    /** Other classes' images and how many of them left their class, pooled. */
-    private static long[] others(List<GlobalCueProbe.Count> counts, String className) {
-        long images = 0;
-        long left = 0;
-        for (GlobalCueProbe.Count c : counts) {
-            if (!c.className().equals(className)) {
-                images += c.classImages();
-                left += c.left();
-            }
-        }
-        return new long[] {images, left};
     }
 
     private static double rate(long k, long n) {
