@@ -71,8 +71,9 @@ public final class EmbedJob implements Callable<Integer> {
     @Option(names = "--tsne-iterations", paramLabel = "N", description = "t-SNE gradient steps.")
     int iterations = 1000;
 
-    @Option(names = "--class-by", paramLabel = "label|predicted", description = "Class of an image for the per-class sample and the neighbour accuracy.")
-    String classBy = "label";
+    @Option(names = "--class-by", paramLabel = "label|predicted", converter = ClassView.ClassByConverter.class,
+            description = "Class of an image for the per-class sample and the neighbour accuracy.")
+    ClassView classBy = ClassView.LABEL;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Images per forward pass.")
     int batchSize = 64;
@@ -127,9 +128,6 @@ public final class EmbedJob implements Callable<Integer> {
 
     Result run(SparkSession spark) {
         long t0 = System.nanoTime();
-        if (!List.of("label", "predicted").contains(classBy)) {
-            throw new IllegalArgumentException("--class-by must be label or predicted, found '" + classBy + "'");
-        }
         ModelStaging.Staged staged = ModelStaging.stage(spark, new ModelSpec(model, null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES));
         Differentiable.LayerActivations probe = probeLayer(staged.model());
         String out = output.replaceAll("/+$", "");
@@ -172,7 +170,7 @@ public final class EmbedJob implements Callable<Integer> {
 
     /** 3. t-SNE of a per-class sample of the embeddings, written to {@code tsnePath}, with the neighbour accuracy in 2-D and in the layer's space. */
     private TsneOutcome tsne(SparkSession spark, Dataset<Row> written, Tsne tsne, LakeTables.Writer tables, String tsnePath) {
-        String classCol = classBy.equals("label") ? "label" : "predicted_class";
+        String classCol = classBy == ClassView.LABEL ? "label" : "predicted_class";
         List<Row> sample = written.where(col("error").isNull())
                 .withColumn("class", coalesce(col(classCol), col("predicted_class")))
                 .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy("image_id")))
@@ -226,7 +224,7 @@ public final class EmbedJob implements Callable<Integer> {
         if (r.sampled() > 0) {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("per_class", tsnePerClass);
-            t.put("class_by", classBy);
+            t.put("class_by", classBy.label());
             t.put("points", r.sampled());
             t.put("perplexity", tsne.perplexity());
             t.put("iterations", tsne.iterations());

@@ -20,6 +20,12 @@ class CliEnumsTest {
         AuditJob audit = new AuditJob();
         ExplainJob.commandLine(audit).parseArgs("--run", "r", "--group-by", "label");
         assertEquals(ClassView.LABEL, audit.groupBy);
+        EmbedJob embed = new EmbedJob();
+        ExplainJob.commandLine(embed).parseArgs("--input", "i", "--model", "m", "--output", "o", "--class-by", "Predicted");
+        assertEquals(ClassView.PREDICTED, embed.classBy);
+        picocli.CommandLine.ParameterException wrong = assertThrows(picocli.CommandLine.ParameterException.class,
+                () -> ExplainJob.commandLine(new EmbedJob()).parseArgs("--input", "i", "--model", "m", "--output", "o", "--class-by", "truth"));
+        assertTrue(wrong.getMessage().contains("--class-by must be one of [predicted, label]"), wrong.getMessage());
     }
 
     @Test
