@@ -443,8 +443,9 @@ public final class AuditJob implements Callable<Integer> {
         RunFolder folder = RunFolder.of(in.dir());
         List<AuditFinding> confirmed = judged.confirmed();
         List<GlobalCueProbe.Cue> cues = judged.cues();
-        AuditTables.writeFindings(spark, tables, folder.findings(), confirmed, cues, groupBy.label(), judged.hide(), params.toJson(clusters), in.manifest());
-        AuditTables.writeSubgroups(spark, tables, folder.subgroups(), grouped.clusterStats(), grouped.subgroups(), confirmed, located.candidates(), maxArea);
+        AuditTables.writeFindings(spark, tables, folder.findings(), confirmed, cues,
+                new AuditTables.Context(in.manifest(), groupBy.label(), judged.hide(), params.toJson(clusters)));
+        AuditTables.writeSubgroups(spark, tables, folder.subgroups(), grouped.clusterStats(), grouped.subgroups(), confirmed, located.candidates());
         List<FindingsDiff.Entry> diff = earlier.compared() == null ? null
                 : FindingsDiff.diff(earlier.compared(), AuditHistory.stated(confirmed, cues), AuditHistory.TOLERANCE);
         if (diff != null) {

@@ -74,8 +74,15 @@ final class AuditTables {
     });
 
     /** One row per regional finding, then one per class with a global cue ({@code scope = global}, no region). */
-    static void writeFindings(SparkSession spark, LakeTables.Writer tables, String path, List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, String view,
-                              RegionMasker.Fill fill, String thresholds, ExplainManifest manifest) {
+    /** How the audit ran, written beside every finding: the run's manifest, the class view, the fill that hid regions, the thresholds (JSON). */
+    record Context(ExplainManifest manifest, String view, RegionMasker.Fill fill, String thresholds) { }
+
+    static void writeFindings(SparkSession spark, LakeTables.Writer tables, String path, List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues,
+                              Context context) {
+        ExplainManifest manifest = context.manifest();
+        String view = context.view();
+        RegionMasker.Fill fill = context.fill();
+        String thresholds = context.thresholds();
         String modelId = manifest.model().modelId();
         String runId = manifest.runId();
         String fillName = fill.name().toLowerCase(Locale.ROOT);
@@ -151,7 +158,7 @@ final class AuditTables {
      * concentrated subgroup — the subgroup's region and size and the finding whose tests cover it.
      */
     static void writeSubgroups(SparkSession spark, LakeTables.Writer tables, String path, List<SubgroupDetector.ClusterStat> clusterStats,
-                               List<SubgroupDetector.Subgroup> subgroups, List<AuditFinding> findings, List<Region> candidates, double maxArea) {
+                               List<SubgroupDetector.Subgroup> subgroups, List<AuditFinding> findings, List<Region> candidates) {
         Map<ClusterKey, List<RegionStat>> byCluster = new TreeMap<>(ORDER);
         for (SubgroupDetector.ClusterStat c : clusterStats) {
             RegionStat s = c.stat();
@@ -162,7 +169,8 @@ final class AuditTables {
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<ClusterKey, List<RegionStat>> e : byCluster.entrySet()) {
             ClusterKey k = e.getKey();
-            RegionStat top = e.getValue().stream().filter(s -> candidates.get(s.regionIndex()).area() <= maxArea + 1e-12)
+            // every candidate region lies within the audit's largest area (Region.candidates(grid, maxArea))
+            RegionStat top = e.getValue().stream()
                     .max(Comparator.comparingDouble(RegionStat::meanShare).thenComparing(s -> -s.regionIndex())).orElseThrow();
             SubgroupDetector.Subgroup g = subgroups.stream().filter(x -> x.finding().className().equals(k.className())
                     && x.finding().method().equals(k.method()) && x.clusters().contains(k.cluster())).findFirst().orElse(null);

@@ -61,9 +61,13 @@ public enum ImageAdjustment {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** Whether the change is tested in pairs with those that create what it removes ({@link #enterWith}); the spread probes are not. */
+    /** The changes judged on their own, not in pairs: the texture, context and border probes'. */
+    private static final java.util.Set<ImageAdjustment> UNPAIRED = java.util.EnumSet.of(SHUFFLED, LOW_PASS, LOW_PASS_COARSE, OBJECT_HIDDEN, UNFRAMED,
+            BORDER_ONLY);
+
+    /** Whether the change is tested in pairs with those that create what it removes ({@link #enterWith}); the spread and border probes are not. */
     public boolean paired() {
-        return this != SHUFFLED && this != LOW_PASS && this != LOW_PASS_COARSE && this != UNFRAMED && this != BORDER_ONLY && !needsMap();
+        return !UNPAIRED.contains(this);
     }
 
     /** Whether the change needs the image's own explanation ({@link #hideObject}): the context probe's, which takes what the map ranks highest as the object. */
@@ -305,7 +309,7 @@ public enum ImageAdjustment {
         for (int ch = 0; ch < c; ch++) {
             int o = ch * plane;
             double inside = 0;
-            for (int y = b; y < h - b; y++) {
+            for (int y = b; y < h - b && !unframe; y++) {
                 for (int x = b; x < w - b; x++) {
                     inside += px[o + y * w + x];
                 }
