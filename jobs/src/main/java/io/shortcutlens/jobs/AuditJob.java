@@ -46,7 +46,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The audit job: reads a run's explanations, aggregates them per class and method (distributed: maps are never
@@ -60,7 +59,7 @@ import picocli.CommandLine.Spec;
  * </pre>
  */
 @Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true, usageHelpWidth = 120,
-        version = "ShortcutLens " + ExplainJob.VERSION,
+        version = "ShortcutLens " + Cli.VERSION,
         description = {"Audits an explain run for shortcuts: per-class attribution statistics (class_stats), regions a class relies on",
             "consistently and more than other classes (findings), each confirmed by masking it and re-predicting."},
         footer = {"", "Example:", "  ./submit.sh audit --run out/net2"})
@@ -97,7 +96,7 @@ public final class AuditJob implements Callable<Integer> {
 
     @Option(names = "--clusters", paramLabel = "K", description = {"KMeans clusters per (class, method) when looking for subgroups that share a",
         "concentrated region (SpRAy); 0 skips the subgroup search."})
-    int clusters = 6;
+    int clusters = AuditOptions.DEFAULT_CLUSTERS;
 
     @Option(names = "--fill", paramLabel = "zero|mean|inpaint|blur|noise", description = {"How a region is hidden in the evidence tests (default: as",
         "the run's explainers hid pixels, 0 in model-input units unless they used the image's mean): 0 (blind to a black mark),",
@@ -110,7 +109,7 @@ public final class AuditJob implements Callable<Integer> {
     ControlChoice controlKind = AuditParams.defaults().control();
 
     @Option(names = "--confirm-images", paramLabel = "N", description = "Images re-predicted per finding (the class's first N by image id).")
-    int confirmImages = 500;
+    int confirmImages = AuditOptions.DEFAULT_CONFIRM_IMAGES;
 
     @Option(names = "--alpha", paramLabel = "P", description = {"Significance level of the sign test for a 'shortcut' verdict, over all the",
         "audit's findings together (Holm-Bonferroni)."})
@@ -146,7 +145,7 @@ public final class AuditJob implements Callable<Integer> {
 
     @Option(names = "--cue-images", paramLabel = "N", description = {"Images per class in the global-cue probe (whole-image brightness,",
         "contrast, sharpness, JPEG and colour changes); 0 skips it."})
-    int cueImages = 60;
+    int cueImages = AuditOptions.DEFAULT_CUE_IMAGES;
 
     @Option(names = "--min-cue-leave-gap", paramLabel = "D", description = "Global cue: share of the class's images a change removes, over other classes'.")
     double minCueLeaveGap = AuditParams.defaults().minCueLeaveGap();
@@ -169,10 +168,10 @@ public final class AuditJob implements Callable<Integer> {
     String annotations;
 
     @Option(names = "--annotations-format", paramLabel = "FORMAT", description = "Spark data source of --annotations.")
-    String annotationsFormat = "parquet";
+    String annotationsFormat = AuditOptions.Objects.DEFAULT_FORMAT;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the noise fill and of deep dream's starting noise.")
-    long seed = 0;
+    long seed = AuditOptions.DEFAULT_SEED;
 
     @Option(names = "--embeddings", paramLabel = "PATH", description = {"Output folder of the embed job: the report draws its t-SNE map",
         "(coloured by class, misclassified images marked)."})
@@ -180,20 +179,17 @@ public final class AuditJob implements Callable<Integer> {
 
     @Option(names = "--dream-layer", paramLabel = "NAME|auto", description = {"Layer whose channels the report's deep dream raises;",
         "auto = the Grad-CAM layer (the last convolution larger than 1x1)."})
-    String dreamLayer = "auto";
-
-    /** The options that leave deep dream out of the report (a benchmark that scores verdicts only). */
-    static final List<String> NO_DREAMS = List.of("--dream-channels", "0", "--no-dream-classes");
+    String dreamLayer = AuditOptions.Pictures.DEFAULT.dreamLayer();
 
     @Option(names = "--dream-channels", paramLabel = "N", description = "Deep dream of the N channels of the layer most active on the starting noise (0 = none).")
-    int dreamChannels = 8;
+    int dreamChannels = AuditOptions.Pictures.DEFAULT.dreamChannels();
 
     @Option(names = "--dream-classes", negatable = true, fallbackValue = "true", description = "Deep dream of each class's output too.")
-    boolean dreamClasses = true;
+    boolean dreamClasses = AuditOptions.Pictures.DEFAULT.dreamClasses();
 
     @Option(names = "--activations-layer", paramLabel = "NAME|auto", description = {"Layer shown for one image per class (channels",
         "tiled, the strongest channel over the image); auto = the Grad-CAM layer; none = no activations."})
-    String activationsLayer = "auto";
+    String activationsLayer = AuditOptions.Pictures.DEFAULT.activationsLayer();
 
     @picocli.CommandLine.Mixin
     LakeTables.FormatOption tableFormat = new LakeTables.FormatOption();
@@ -202,10 +198,6 @@ public final class AuditJob implements Callable<Integer> {
         "findings' regions are tested again here even where the thresholds no longer flag them (after a correction: the same",
         "evidence on the same regions)."})
     String recheck;
-
-    /** How this audit was asked for: its arguments go to audit-summary.json, so the correct job can audit a corrected model the same way. */
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--compare-to", paramLabel = "PATH", description = {"An earlier audit (its run folder, or its findings/ table): new,",
         "resolved and changed findings go to findings_diff, audit-summary.json and the report."})
@@ -223,7 +215,7 @@ public final class AuditJob implements Callable<Integer> {
                   long evidencePasses, List<FindingsDiff.Entry> diff, String summaryPath, double seconds) { }
 
     /** {@link #FAILED_ON} when a finding (or a global cue) has a verdict named by {@code --fail-on}, else 0. */
-    int exitStatus(Result r) {
+    static int exitStatus(Result r, List<Verdict> failOn) {
         boolean hit = r.findings().stream().anyMatch(f -> failOn.contains(f.verdict()))
                 || r.cues().stream().anyMatch(q -> failOn.contains(q.judgement().verdict()));
         return hit ? FAILED_ON : 0;
@@ -245,7 +237,32 @@ public final class AuditJob implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(ExplainJob.commandLine(new AuditJob()).execute(args));
+        System.exit(Cli.commandLine(new AuditJob()).execute(args));
+    }
+
+    /** The options these flags name. */
+    AuditOptions options() {
+        return AuditOptions.builder(run).model(model).groupBy(groupBy).params(params()).clusters(clusters).fill(fill).confirmImages(confirmImages)
+                .cueImages(cueImages).objects(annotations == null ? null : new AuditOptions.Objects(annotations, annotationsFormat)).seed(seed)
+                .pictures(new AuditOptions.Pictures(embeddings, dreamLayer, dreamChannels, dreamClasses, activationsLayer)).format(tableFormat.format)
+                .earlier(new AuditOptions.Earlier(compareTo, recheck)).failOn(failOn).build();
+    }
+
+    /** The options a recorded command line names (an audit summary's {@code arguments}), parsed as the command line would be. */
+    static AuditOptions parse(List<String> args) {
+        AuditJob job = new AuditJob();
+        Cli.commandLine(job).parseArgs(args.toArray(new String[0]));
+        return job.options();
+    }
+
+    /** Runs the audit these flags ask for, on an existing session. */
+    Result run(SparkSession spark) {
+        return run(spark, options());
+    }
+
+    /** The exit status of this audit's result under its --fail-on. */
+    int exitStatus(Result r) {
+        return exitStatus(r, failOn);
     }
 
     @Override
@@ -280,29 +297,33 @@ public final class AuditJob implements Callable<Integer> {
     private record Grouped(Dataset<Row> assigned, List<SubgroupDetector.ClusterStat> clusterStats, List<SubgroupDetector.Subgroup> subgroups,
                            List<Candidate> suspects) { }
 
+    /** What the steps before the findings' write found. */
+    private record Steps(Located located, Grouped grouped, Judged judged) { }
+
     /** The evidence's outcome: the model staged for it, the fill that hid regions, the cues and the judged findings. */
     private record Judged(ModelStaging.Staged staged, RegionMasker.Fill hide, List<GlobalCueProbe.Cue> cues, List<AuditFinding> confirmed, long passes) { }
 
-    Result run(SparkSession spark) {
+    /** Runs an audit on an existing session: the API other jobs and programs call. */
+    public static Result run(SparkSession spark, AuditOptions o) {
         long t0 = System.nanoTime();
-        Earlier earlier = earlier(spark);
-        Explained in = explained(spark);
-        LakeTables.Writer tables = new LakeTables.Writer(tableFormat.format, RunManifest.json(Map.of("job", "audit", "run_id", in.manifest().runId())));
+        Earlier earlier = earlier(spark, o);
+        Explained in = explained(spark, o);
+        LakeTables.Writer tables = new LakeTables.Writer(o.format(), RunManifest.json(Map.of("job", "audit", "run_id", in.manifest().runId())));
         String classStats = classStats(in, tables);
-        AuditParams params = params();
-        Located located = locate(in, params, earlier.rechecked());
-        Grouped grouped = group(in, located, params, tables);
-        Judged judged = judge(spark, in, located, grouped, params);
-        List<FindingsDiff.Entry> diff = writeFindings(spark, tables, in, located, grouped, judged, earlier);
+        Located located = locate(in, o.params(), earlier.rechecked());
+        Grouped grouped = group(in, located, o, tables);
+        Judged judged = judge(spark, in, located, grouped, o);
+        List<FindingsDiff.Entry> diff = writeFindings(spark, tables, in, new Steps(located, grouped, judged), earlier, o);
         // annotations: relevance mass inside the object box and the pointing game, per image and per class
-        List<BoxAgreement> boxes = annotations == null ? List.of()
-                : AuditObjects.boxes(spark, tables, Annotations.read(spark, annotations, annotationsFormat), in.dir(), in.view());
+        List<BoxAgreement> boxes = o.objects() == null ? List.of()
+                : AuditObjects.boxes(spark, tables, Annotations.read(spark, o.objects().table(), o.objects().format()), in.dir(), in.view());
 
         // 5. the report
         String reportPath = RunFolder.of(in.dir()).report();
-        ModelInternals.Internals internals = new AuditPictures(embeddings, dreamLayer, dreamChannels, dreamClasses, activationsLayer, seed, groupBy.label())
+        String compareTo = o.earlier().compareTo();
+        ModelInternals.Internals internals = new AuditPictures(o.pictures(), o.seed(), o.groupBy().label())
                 .report(spark, reportPath, in.manifest(), judged.staged().model(), new AuditPictures.Rows(in.ok(), in.view(), grouped.assigned()),
-                        new AuditPictures.Said(judged.confirmed(), judged.cues(), grouped.subgroups(), boxes, params.toJson(clusters),
+                        new AuditPictures.Said(judged.confirmed(), judged.cues(), grouped.subgroups(), boxes, o.params().toJson(o.clusters()),
                                 diff == null ? null : new AuditReport.History(compareTo, diff)));
         if (grouped.assigned() != null) {
             grouped.assigned().unpersist();
@@ -315,13 +336,15 @@ public final class AuditJob implements Callable<Integer> {
     }
 
     /** The earlier audits named by the options; a wrong annotation table, embedding folder or earlier audit fails here, before any work. */
-    private Earlier earlier(SparkSession spark) {
-        if (annotations != null) {
-            Annotations.read(spark, annotations, annotationsFormat);
+    private static Earlier earlier(SparkSession spark, AuditOptions o) {
+        if (o.objects() != null) {
+            Annotations.read(spark, o.objects().table(), o.objects().format());
         }
-        if (embeddings != null) {
-            ModelInternals.checkEmbeddings(spark, embeddings);
+        if (o.pictures().embeddings() != null) {
+            ModelInternals.checkEmbeddings(spark, o.pictures().embeddings());
         }
+        String compareTo = o.earlier().compareTo();
+        String recheck = o.earlier().recheck();
         List<FindingsDiff.Stated> compared = compareTo == null ? null : AuditHistory.read(spark, compareTo, "--compare-to");
         List<FindingsDiff.Stated> rechecked = recheck == null ? List.of() : AuditHistory.read(spark, recheck, "--recheck").stream()
                 .filter(f -> f.verdict() == Verdict.SHORTCUT).toList();
@@ -329,8 +352,8 @@ public final class AuditJob implements Callable<Integer> {
     }
 
     /** The run's rows without error, in both class views: by predicted class (right predictions) and by label where one is known. */
-    private Explained explained(SparkSession spark) {
-        String dir = run.endsWith("/") ? run.substring(0, run.length() - 1) : run;
+    private static Explained explained(SparkSession spark, AuditOptions o) {
+        String dir = o.run();
         ExplainManifest manifest = RunManifest.readExplain(spark, RunFolder.of(dir).manifest());
         // a Delta run is read at the version it committed: the audit sees what the run left, whatever was written since
         Dataset<Row> ok = LakeTables.read(spark, RunFolder.of(dir).explanations(), manifest.table().version()).where(col("error").isNull().and(col("run_id").equalTo(manifest.runId())));
@@ -345,7 +368,7 @@ public final class AuditJob implements Callable<Integer> {
         if (first == null) {
             throw new IllegalArgumentException("run " + dir + " has no explanation of a predicted or labelled class without error: nothing to audit");
         }
-        return new Explained(dir, manifest, ok, views, views.where(col("view").equalTo(groupBy.label())), first.getInt(0));
+        return new Explained(dir, manifest, ok, views, views.where(col("view").equalTo(o.groupBy().label())), first.getInt(0));
     }
 
     /** 1. class_stats: per (view, class, method, cell): count, mean mass, spread, share of images peaking there. */
@@ -364,12 +387,12 @@ public final class AuditJob implements Callable<Integer> {
     }
 
     /** 2. region statistics of the chosen view, aggregated on the executors, then the detector on the driver. */
-    private Located locate(Explained in, AuditParams params, List<FindingsDiff.Stated> rechecked) {
-        List<Region> candidates = List.copyOf(Region.candidates(in.grid(), maxArea));
+    private static Located locate(Explained in, AuditParams params, List<FindingsDiff.Stated> rechecked) {
+        List<Region> candidates = List.copyOf(Region.candidates(in.grid(), params.detector().maxArea()));
         UserDefinedFunction regionMasses = udf((UDF1<scala.collection.Seq<Float>, float[]>) massGrid -> Region.masses(floats(massGrid), candidates),
                 DataTypes.createArrayType(DataTypes.FloatType, false));
         List<RegionStat> stats = new ArrayList<>();
-        for (Row r : regionAggregates(in.view(), regionMasses, "class", "method").collectAsList()) {
+        for (Row r : regionAggregates(in.view(), regionMasses, params.detector().imageShare(), "class", "method").collectAsList()) {
             stats.add(new RegionStat(r.getString(0), r.getString(1), r.getInt(2), r.getLong(3), r.getDouble(4), r.getDouble(5)));
         }
         ShortcutDetector detector = new ShortcutDetector(params.detector(), candidates);
@@ -381,12 +404,13 @@ public final class AuditJob implements Callable<Integer> {
     }
 
     /** 3. subgroups (SpRAy): KMeans on each class's mass grids, clusters judged like classes, overlapping ones merged; then the candidates. */
-    private Grouped group(Explained in, Located located, AuditParams params, LakeTables.Writer tables) {
+    private static Grouped group(Explained in, Located located, AuditOptions o, LakeTables.Writer tables) {
+        AuditParams params = o.params();
         List<SubgroupDetector.Subgroup> subgroups = List.of();
-        Dataset<Row> assigned = clusters > 0 ? SubgroupClustering.assign(in.view(), clusters, seed, minImages) : null;
+        Dataset<Row> assigned = o.clusters() > 0 ? SubgroupClustering.assign(in.view(), o.clusters(), o.seed(), params.detector().minImages()) : null;
         List<SubgroupDetector.ClusterStat> clusterStats = new ArrayList<>();
         if (assigned != null) {
-            for (Row r : regionAggregates(assigned, located.regionMasses(), "class", "method", SubgroupClustering.CLUSTER).collectAsList()) {
+            for (Row r : regionAggregates(assigned, located.regionMasses(), params.detector().imageShare(), "class", "method", SubgroupClustering.CLUSTER).collectAsList()) {
                 clusterStats.add(new SubgroupDetector.ClusterStat(r.getInt(2),
                         new RegionStat(r.getString(0), r.getString(1), r.getInt(3), r.getLong(4), r.getDouble(5), r.getDouble(6))));
             }
@@ -405,12 +429,13 @@ public final class AuditJob implements Callable<Integer> {
      * a control of the same area, content consistency; a class whose local content carries it is also tested each image at
      * its own block.
      */
-    private Judged judge(SparkSession spark, Explained in, Located located, Grouped grouped, AuditParams params) {
+    private static Judged judge(SparkSession spark, Explained in, Located located, Grouped grouped, AuditOptions o) {
+        AuditParams params = o.params();
         List<String> classNames = in.manifest().model().classNames();
-        ModelStaging.Staged staged = stageModel(spark, in.manifest().model(), model);
-        RegionMasker.Fill hide = fill != null ? fill : RegionMasker.asExplained(in.manifest().hiddenValue());
-        AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, in.manifest().inputNormalisation(), in.manifest().limits(), hide, seed);
-        AuditEvidence.CueProbe cueProbe = AuditEvidence.globalCounts(passes, classNames, in.view(), cueImages);
+        ModelStaging.Staged staged = stageModel(spark, in.manifest().model(), o.model());
+        RegionMasker.Fill hide = o.fill() != null ? o.fill() : RegionMasker.asExplained(in.manifest().hiddenValue());
+        AuditEvidence.Passes passes = new AuditEvidence.Passes(spark, staged, in.manifest().inputNormalisation(), in.manifest().limits(), hide, o.seed());
+        AuditEvidence.CueProbe cueProbe = AuditEvidence.globalCounts(passes, classNames, in.view(), o.cueImages());
         List<GlobalCueProbe.Count> cueCounts = cueProbe.counts();
         List<GlobalCueProbe.Cue> cues = GlobalCueProbe.judge(cueCounts, cueProbe.shifts(), params);
         int changes = io.shortcutlens.audit.ImageAdjustment.probed(staged.model().inputShape().channels()).size();
@@ -419,7 +444,7 @@ public final class AuditJob implements Callable<Integer> {
         LOG.info("[4/5] global, texture, context and border cue probe: {} images x {} passes = {} forward passes", cueImagesProbed, changes + 1,
                 cueImagesProbed * (changes + 1));
         List<Candidate> suspects = new ArrayList<>(grouped.suspects());
-        List<Region> blocks = PositionFree.blocks(in.grid(), maxArea);
+        List<Region> blocks = PositionFree.blocks(in.grid(), params.detector().maxArea());
         List<ShortcutFinding> moving = PositionFree.candidates(AuditEvidence.positionFreeStats(in.view(), blocks, params), params.detector(), blocks);
         if (!moving.isEmpty()) {
             suspects.addAll(Candidates.positionFree(suspects.size(), moving, located.stats(), located.candidates(), params.control()));
@@ -427,31 +452,34 @@ public final class AuditJob implements Callable<Integer> {
                     moving.size(), moving.stream().map(f -> f.className() + "/" + f.method()).toList());
         }
         AuditEvidence.Measurement measured = suspects.isEmpty() ? new AuditEvidence.Measurement(Map.of(), null, 0)
-                : AuditEvidence.measure(passes, suspects, classNames, in.view(), grouped.assigned(), confirmImages, params);
+                : AuditEvidence.measure(passes, suspects, classNames, in.view(), grouped.assigned(), o.confirmImages(), params);
         int h = staged.model().inputShape().height();
         int w = staged.model().inputShape().width();
-        Map<Integer, Double> overlaps = annotations == null || suspects.isEmpty() ? null
-                : AuditObjects.overlaps(spark, Annotations.read(spark, annotations, annotationsFormat), measured.tasks(), suspects, in.view(), h, w);
+        Map<Integer, Double> overlaps = o.objects() == null || suspects.isEmpty() ? null
+                : AuditObjects.overlaps(spark, Annotations.read(spark, o.objects().table(), o.objects().format()), measured.tasks(), suspects, in.view(), h, w);
         List<AuditFinding> confirmed = AuditFinding.judge(suspects, measured.measured(), overlaps, params);
         return new Judged(staged, hide, GlobalCueProbe.explainedByShortcuts(cues, confirmed), confirmed, measured.passes());
     }
 
     /** The findings, subgroups, the diff with an earlier audit (returned; null when none was compared) and the summary, written. */
-    private List<FindingsDiff.Entry> writeFindings(SparkSession spark, LakeTables.Writer tables, Explained in, Located located, Grouped grouped,
-                                                   Judged judged, Earlier earlier) {
-        AuditParams params = params();
+    private static List<FindingsDiff.Entry> writeFindings(SparkSession spark, LakeTables.Writer tables, Explained in, Steps steps, Earlier earlier,
+                                                          AuditOptions o) {
+        Located located = steps.located();
+        Grouped grouped = steps.grouped();
+        Judged judged = steps.judged();
+        String compareTo = o.earlier().compareTo();
         RunFolder folder = RunFolder.of(in.dir());
         List<AuditFinding> confirmed = judged.confirmed();
         List<GlobalCueProbe.Cue> cues = judged.cues();
         AuditTables.writeFindings(spark, tables, folder.findings(), confirmed, cues,
-                new AuditTables.Context(in.manifest(), groupBy.label(), judged.hide(), params.toJson(clusters)));
+                new AuditTables.Context(in.manifest(), o.groupBy().label(), judged.hide(), o.params().toJson(o.clusters())));
         AuditTables.writeSubgroups(spark, tables, folder.subgroups(), grouped.clusterStats(), grouped.subgroups(), confirmed, located.candidates());
         List<FindingsDiff.Entry> diff = earlier.compared() == null ? null
                 : FindingsDiff.diff(earlier.compared(), AuditHistory.stated(confirmed, cues), AuditHistory.TOLERANCE);
         if (diff != null) {
             AuditHistory.writeDiff(spark, tables, folder.findingsDiff(), diff, compareTo);
         }
-        RunManifest.write(spark, folder.auditSummary(), AuditHistory.summary(in.manifest(), confirmed, cues, compareTo, diff, Sessions.arguments(spec)));
+        RunManifest.write(spark, folder.auditSummary(), AuditHistory.summary(in.manifest(), confirmed, cues, compareTo, diff, o.commandLine()));
         LOG.info("[4/5] {} findings ({} shortcut, {} object part), {} global cues, written to {}; evidence took {} forward passes",
                 confirmed.size(), confirmed.stream().filter(c -> c.verdict() == Verdict.SHORTCUT).count(),
                 confirmed.stream().filter(c -> c.verdict() == Verdict.OBJECT_PART).count(),
@@ -460,7 +488,7 @@ public final class AuditJob implements Callable<Integer> {
     }
 
     /** Per (keys…, region): images, mean share of positive mass, and the share of images using the region, on the executors. */
-    private Dataset<Row> regionAggregates(Dataset<Row> rows, UserDefinedFunction regionMasses, String... keys) {
+    private static Dataset<Row> regionAggregates(Dataset<Row> rows, UserDefinedFunction regionMasses, double imageShare, String... keys) {
         List<Column> columns = new ArrayList<>(java.util.Arrays.stream(keys).map(org.apache.spark.sql.functions::col).toList());
         columns.add(posexplode(regionMasses.apply(col("mass_grid"))).as(new String[] {"region", "share"}));
         String[] groups = java.util.Arrays.copyOf(keys, keys.length + 1);

@@ -41,8 +41,7 @@ import org.slf4j.LoggerFactory;
  * The audit report's pictures and tables, gathered with bounded queries (aggregates, a few examples per finding, a
  * sample per class), and what the model's inside shows: deep dream, activations, the t-SNE map.
  */
-record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, boolean dreamClasses, String activationsLayer, long seed,
-                     String groupBy) {
+record AuditPictures(AuditOptions.Pictures pictures, long seed, String groupBy) {
     private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.audit");
 
     /** The audited rows: every explanation without error ({@code ok}), the chosen class view, its subgroup assignment (null without clustering). */
@@ -209,27 +208,27 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
     private ModelInternals.Internals internals(SparkSession spark, LoadedModel loaded, Dataset<Row> view, Drawing drawing) {
         List<String> notes = new ArrayList<>();
         ModelInternals.TsnePlot tsne = null;
-        if (embeddings != null) {
-            tsne = ModelInternals.tsne(spark, embeddings);
+        if (pictures.embeddings() != null) {
+            tsne = ModelInternals.tsne(spark, pictures.embeddings());
         }
-        boolean activations = !"none".equalsIgnoreCase(activationsLayer);
+        boolean activations = !"none".equalsIgnoreCase(pictures.activationsLayer());
         List<ModelInternals.DreamTile> dreams = new ArrayList<>();
         List<ModelInternals.ActivationPanel> panels = new ArrayList<>();
-        if (dreamChannels > 0 || dreamClasses || activations) {
+        if (pictures.dreamChannels() > 0 || pictures.dreamClasses() || activations) {
             if (!(loaded.classifier() instanceof io.shortcutlens.model.LayerOutputs net)) {
                 notes.add("Deep dream and activations need a model whose layers can be read (a DL4J network, an ONNX model).");
             } else {
                 try {
-                    if (net instanceof io.shortcutlens.model.Differentiable d && (dreamChannels > 0 || dreamClasses)) {
+                    if (net instanceof io.shortcutlens.model.Differentiable d && (pictures.dreamChannels() > 0 || pictures.dreamClasses())) {
                         long t0 = System.nanoTime();
                         try {
-                            dreams.addAll(ModelInternals.dreams(d, loaded, drawing.norm(), auto(dreamLayer), dreamChannels, dreamClasses, seed));
+                            dreams.addAll(ModelInternals.dreams(d, loaded, drawing.norm(), auto(pictures.dreamLayer()), pictures.dreamChannels(), pictures.dreamClasses(), seed));
                             LOG.info("report: deep dream of {} objectives in {} s", dreams.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
                         } catch (UnsupportedOperationException e) { // an ONNX graph whose gradients cannot be built: its activations still show
                             notes.add("Deep dream: " + e.getMessage());
                             LOG.warn("report: {}", e.getMessage());
                         }
-                    } else if (dreamChannels > 0 || dreamClasses) {
+                    } else if (pictures.dreamChannels() > 0 || pictures.dreamClasses()) {
                         notes.add("Deep dream needs gradients, which this model (" + loaded.classifier() + ") does not give; its activations are shown.");
                     }
                     if (activations) {
@@ -238,7 +237,7 @@ record AuditPictures(String embeddings, String dreamLayer, int dreamChannels, bo
                                 .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy("image_id", "path")))
                                 .where(col("rank").equalTo(1)).orderBy("class").select("class", "path").collectAsList()) {
                             ImageTensor img = drawing.read(r.getString(1));
-                            panels.add(ModelInternals.activations(net, drawing.shape(), r.getString(0), r.getString(1), img, auto(activationsLayer)));
+                            panels.add(ModelInternals.activations(net, drawing.shape(), r.getString(0), r.getString(1), img, auto(pictures.activationsLayer())));
                         }
                     }
                 } catch (IllegalArgumentException | UnsupportedOperationException | java.io.IOException | io.shortcutlens.image.ImageDecodeException e) {

@@ -68,7 +68,7 @@ import picocli.CommandLine.Option;
  * </pre>
  */
 @Command(name = "correct", mixinStandardHelpOptions = true, usageHelpWidth = 120, sortOptions = false, showDefaultValues = true,
-        version = "ShortcutLens " + ExplainJob.VERSION,
+        version = "ShortcutLens " + Cli.VERSION,
         description = {"Trains an audit's confirmed shortcuts away and proves the fix: the training images with each shortcut region neutralised",
             "(the image's mean, noise, or pasted across the class boundary; seeded), a DL4J network fine-tuned on them with dl4j-spark",
             "(parameter averaging), then the held-out images evaluated, explained and audited again, before against after. For an ONNX",
@@ -145,7 +145,7 @@ public final class CorrectJob implements Callable<Integer> {
                   AuditJob.Result audit, long trainingImages, List<String> unreadable, String reportPath, double seconds) { }
 
     public static void main(String[] args) {
-        System.exit(ExplainJob.commandLine(new CorrectJob()).execute(args));
+        System.exit(Cli.commandLine(new CorrectJob()).execute(args));
     }
 
     @Override
@@ -166,9 +166,31 @@ public final class CorrectJob implements Callable<Integer> {
                 learningRate);
     }
 
+    /** The options these flags name. */
+    CorrectOptions options() {
+        return new CorrectOptions(findings, train, model, output, heldOut, params(), skipAudit, partitions, tables.format);
+    }
+
+    /** Runs the correction these flags ask for, on an existing session. */
+    Result run(SparkSession spark) throws IOException {
+        return run(spark, options());
+    }
+
     /** What the correction works from: its settings, the audited run and its findings, the model staged, the shortcut regions. */
-    private record Plan(CorrectionParams params, String dir, String out, ExplainManifest manifest, Dataset<Row> findingsTable, String heldOutPath,
-                        ModelStaging.Staged staged, List<ShortcutRegion> regions) {
+    private record Plan(CorrectOptions options, ExplainManifest manifest, Dataset<Row> findingsTable, String heldOutPath, ModelStaging.Staged staged,
+                        List<ShortcutRegion> regions) {
+        CorrectionParams params() {
+            return options.params();
+        }
+
+        String dir() {
+            return options.findings();
+        }
+
+        String out() {
+            return options.output();
+        }
+
         List<String> classNames() {
             return staged.model().classNames();
         }
@@ -186,10 +208,11 @@ public final class CorrectJob implements Callable<Integer> {
     /** The network fine-tuned: where it was written, the training images, those that could not be read. */
     private record Tuned(MultiLayerNetwork net, String path, long trainingImages, List<String> unreadable) { }
 
-    Result run(SparkSession spark) throws IOException {
+    /** Runs a correction on an existing session: the API other jobs and programs call. */
+    public static Result run(SparkSession spark, CorrectOptions o) throws IOException {
         long t0 = System.nanoTime();
-        Plan plan = plan(spark);
-        Dataset<Row> training = training(spark, plan.classNames());
+        Plan plan = plan(spark, o);
+        Dataset<Row> training = training(spark, o, plan.classNames());
         try {
             String recipePath = writeRecipe(spark, plan, training);
             if (plan.regions().isEmpty()) {
@@ -205,7 +228,7 @@ public final class CorrectJob implements Callable<Integer> {
                     new HadoopConf(spark.sparkContext().hadoopConfiguration()), plan.classNames());
             Tuned tuned = fineTune(spark, plan, stream, training, original);
             List<Accuracy> accuracy = heldOutAccuracy(spark, plan, stream, original, tuned.net());
-            AuditJob.Result audit = skipAudit ? null : reaudit(spark, plan.manifest(), plan.dir(), tuned.path(), heldOut, plan.out() + "/explain");
+            AuditJob.Result audit = o.skipAudit() ? null : reaudit(spark, plan, tuned.path());
             return finish(spark, plan, new Outcome(recipePath, tuned.path(), accuracy, audit, tuned.trainingImages(), tuned.unreadable(),
                     beforeAfter(spark, plan, audit)), t0);
         } finally {
@@ -214,25 +237,27 @@ public final class CorrectJob implements Callable<Integer> {
     }
 
     /** 1. the run, its audit's shortcut findings and the model, checked before any work. */
-    private Plan plan(SparkSession spark) {
-        String dir = trim(findings);
+    private static Plan plan(SparkSession spark, CorrectOptions o) {
+        String dir = o.findings();
+        String heldOut = o.heldOut();
         ExplainManifest manifest = RunManifest.readExplain(spark, RunFolder.of(dir).manifest());
         Dataset<Row> findingsTable = findingsTable(spark, dir);
         List<ScanTarget> shortcuts = ScanTarget.of(ScanJob.stated(findingsTable), List.of(Verdict.SHORTCUT.label()));
         if (heldOut == null && !"images".equalsIgnoreCase(manifest.inputFormat())) {
             throw new IllegalArgumentException("the run read a table (" + manifest.input() + "); give the held-out images as a folder tree with --held-out");
         }
-        ModelStaging.Staged staged = AuditJob.stageModel(spark, manifest.model(), model);
+        ModelStaging.Staged staged = AuditJob.stageModel(spark, manifest.model(), o.model());
         List<ShortcutRegion> regions = ShortcutRegion.of(shortcuts, staged.model().classNames(), staged.model().inputShape().height(),
                 staged.model().inputShape().width());
         LOG.info("[correct 1/5] {} shortcut findings of {} in {} distinct regions: {}", shortcuts.size(), dir, regions.size(),
                 regions.stream().map(r -> r.className() + " " + r.region().describeBrief()).toList());
-        return new Plan(params(), dir, trim(output), manifest, findingsTable, heldOut != null ? heldOut : manifest.input(), staged, regions);
+        return new Plan(o, manifest, findingsTable, heldOut != null ? heldOut : manifest.input(), staged, regions);
     }
 
     /** The training images (path, label), persisted; a label that is not a class of the model fails here. */
-    private Dataset<Row> training(SparkSession spark, List<String> classNames) {
-        Dataset<Row> training = ImageSources.folder(spark, train, slices(spark), null).select("path", "label").persist();
+    private static Dataset<Row> training(SparkSession spark, CorrectOptions o, List<String> classNames) {
+        String train = o.train();
+        Dataset<Row> training = ImageSources.folder(spark, train, slices(spark, o), null).select("path", "label").persist();
         List<String> strangers = training.select("label").distinct().collectAsList().stream().map(r -> r.getString(0))
                 .filter(l -> l == null || !classNames.contains(l)).toList();
         if (!strangers.isEmpty()) {
@@ -244,20 +269,22 @@ public final class CorrectJob implements Callable<Integer> {
     }
 
     /** The recipe (recipe.json) and the affected training images, written; returns the recipe's path. */
-    private String writeRecipe(SparkSession spark, Plan plan, Dataset<Row> training) {
+    private static String writeRecipe(SparkSession spark, Plan plan, Dataset<Row> training) {
         io.shortcutlens.model.LoadedModel m = plan.staged().model();
         CorrectionRecipe recipe = CorrectionRecipe.of(m.modelId(), plan.classNames(), m.inputShape().height(), m.inputShape().width(), plan.params(),
                 plan.regions());
         String recipePath = plan.out() + "/recipe.json";
         RunManifest.write(spark, recipePath, recipe.toMap());
-        writeAffected(spark, training, plan.regions(), plan.out() + "/affected_images");
+        writeAffected(spark, training, plan.regions(), new Written(plan.out() + "/affected_images", plan.options().format()));
         LOG.info("[correct 1/5] recipe written to {}; affected training images to {}/affected_images", recipePath, plan.out());
         return recipePath;
     }
 
     /** 2. fine-tuning through dl4j-spark: the stream re-drawn each epoch, parameter averaging over the workers. */
-    private Tuned fineTune(SparkSession spark, Plan plan, TrainingStream stream, Dataset<Row> training, MultiLayerNetwork original) throws IOException {
+    private static Tuned fineTune(SparkSession spark, Plan plan, TrainingStream stream, Dataset<Row> training, MultiLayerNetwork original)
+            throws IOException {
         CorrectionParams params = plan.params();
+        long seed = params.seed();
         List<ShortcutRegion> regions = plan.regions();
         List<RegionNeutraliser.Donors> donors = params.needsDonors() ? stream.donors(training, regions, seed, DONORS_PER_SIDE) : null;
         if (donors != null) {
@@ -287,9 +314,12 @@ public final class CorrectJob implements Callable<Integer> {
     }
 
     /** 3. held-out accuracy before and after, with the artifact and with the regions hidden: dl4j-spark's distributed evaluation. */
-    private List<Accuracy> heldOutAccuracy(SparkSession spark, Plan plan, TrainingStream stream, MultiLayerNetwork original, MultiLayerNetwork corrected) {
+    private static List<Accuracy> heldOutAccuracy(SparkSession spark, Plan plan, TrainingStream stream, MultiLayerNetwork original,
+                                                  MultiLayerNetwork corrected) {
         List<String> classNames = plan.classNames();
-        Dataset<Row> held = ImageSources.folder(spark, plan.heldOutPath(), slices(spark), null).select("path", "label")
+        long seed = plan.params().seed();
+        LakeTables.Format format = plan.options().format();
+        Dataset<Row> held = ImageSources.folder(spark, plan.heldOutPath(), slices(spark, plan.options()), null).select("path", "label")
                 .where(col("label").isin(classNames.toArray())).persist();
         RegionMasker.Fill hide = ScanJob.auditFill(plan.findingsTable()); // hidden as the audit hid them when it confirmed the shortcut
         CollectionAccumulator<String> unreadable = spark.sparkContext().collectionAccumulator("correct: unreadable held-out images");
@@ -320,8 +350,8 @@ public final class CorrectJob implements Callable<Integer> {
         accuracy.sort(java.util.Comparator.comparing(Accuracy::images).thenComparing(a -> classNames.indexOf(a.className()))
                 .thenComparing(a -> a.model().equals("original") ? 0 : 1));
         LakeTables.replace(spark.createDataFrame(accuracy.stream().map(a -> RowFactory.create(a.model(), a.images(), a.className(), a.count(), a.correct(),
-                a.accuracy())).toList(), ACCURACY).coalesce(1), plan.out() + "/accuracy", tables.format, RunManifest.json(Map.of("job", "correct")));
-        LakeTables.replace(spark.createDataFrame(confusion, CONFUSION).coalesce(1), plan.out() + "/confusion", tables.format,
+                a.accuracy())).toList(), ACCURACY).coalesce(1), plan.out() + "/accuracy", format, RunManifest.json(Map.of("job", "correct")));
+        LakeTables.replace(spark.createDataFrame(confusion, CONFUSION).coalesce(1), plan.out() + "/confusion", format,
                 RunManifest.json(Map.of("job", "correct")));
         for (Accuracy a : accuracy) {
             LOG.info("[correct 3/5] {} {} {}: {}/{} = {}", a.model(), a.images(), a.className(), a.correct(), a.count(),
@@ -331,13 +361,13 @@ public final class CorrectJob implements Callable<Integer> {
     }
 
     /** 4. the earlier shortcut findings before and after, from the corrected network's audit (none when it was skipped), written. */
-    private List<FindingsDiff.Entry> beforeAfter(SparkSession spark, Plan plan, AuditJob.Result audit) {
+    private static List<FindingsDiff.Entry> beforeAfter(SparkSession spark, Plan plan, AuditJob.Result audit) {
         if (audit == null) {
             return List.of();
         }
         List<FindingsDiff.Entry> beforeAfter = audit.diff().stream().filter(e -> e.before() != null && e.before().verdict() == Verdict.SHORTCUT).toList();
         LakeTables.replace(spark.createDataFrame(beforeAfter.stream().map(e -> beforeAfterRow(e)).toList(), BEFORE_AFTER).coalesce(1),
-                plan.out() + "/before_after", tables.format, RunManifest.json(Map.of("job", "correct")));
+                plan.out() + "/before_after", plan.options().format(), RunManifest.json(Map.of("job", "correct")));
         beforeAfter.forEach(e -> LOG.info("[correct 4/5] {}", e.describe()));
         if (!plan.params().fill().unlearnsTheArtifact() && beforeAfter.stream().anyMatch(e -> e.now() != null && e.now().verdict() == Verdict.SHORTCUT)) {
             LOG.warn("[correct 4/5] a shortcut is left: --fill {} hides the region on every image but never shows the artifact on other"
@@ -347,19 +377,19 @@ public final class CorrectJob implements Callable<Integer> {
     }
 
     /** 5. the manifest and the report. */
-    private Result finish(SparkSession spark, Plan plan, Outcome o, long t0) {
+    private static Result finish(SparkSession spark, Plan plan, Outcome o, long t0) {
         double seconds = (System.nanoTime() - t0) / 1e9;
         ExplainManifest manifest = plan.manifest();
         CorrectionParams params = plan.params();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", "correct");
         m.put("created", Instant.now().toString());
-        m.put("shortcutlens_version", ExplainJob.VERSION);
+        m.put("shortcutlens_version", Cli.VERSION);
         m.put("findings_of", plan.dir());
         m.put("run_id", manifest.runId());
-        m.put("model", model != null ? model : manifest.model().path());
+        m.put("model", plan.options().model() != null ? plan.options().model() : manifest.model().path());
         m.put("model_id", manifest.model().modelId());
-        m.put("train", train);
+        m.put("train", plan.options().train());
         m.put("held_out", plan.heldOutPath());
         m.put("settings", params.toMap());
         m.put("fine_tuning", o.corrected() == null ? null : Map.of("library", "dl4j-spark", "training_master", "parameter averaging", "workers",
@@ -401,7 +431,10 @@ public final class CorrectJob implements Callable<Integer> {
     }
 
     /** The training images of each region's class: the images the recipe's region most often carries the shortcut in. */
-    private void writeAffected(SparkSession spark, Dataset<Row> training, List<ShortcutRegion> regions, String path) {
+    /** Where a table goes and in which format. */
+    private record Written(String path, LakeTables.Format format) { }
+
+    private static void writeAffected(SparkSession spark, Dataset<Row> training, List<ShortcutRegion> regions, Written to) {
         Dataset<Row> affected = null;
         for (ShortcutRegion r : regions) {
             Region g = r.region();
@@ -413,42 +446,43 @@ public final class CorrectJob implements Callable<Integer> {
         if (affected == null) {
             affected = spark.createDataFrame(List.of(), AFFECTED);
         }
-        LakeTables.replace(affected.orderBy("finding_id", "path").coalesce(1), path, tables.format, RunManifest.json(Map.of("job", "correct")));
+        LakeTables.replace(affected.orderBy("finding_id", "path").coalesce(1), to.path(), to.format(), RunManifest.json(Map.of("job", "correct")));
     }
 
-    /** Explains the held-out images with the corrected model as the run was explained, then audits them as the run was audited. */
-    private AuditJob.Result reaudit(SparkSession spark, ExplainManifest manifest, String dir, String corrected, String heldOutInput, String explainOut) {
-        ExplainJob explain = new ExplainJob();
-        List<String> explainArgs = manifest.arguments();
-        if (explainArgs.isEmpty()) {
+    /**
+     * Explains the held-out images with the corrected model as the run was explained (the command line its manifest
+     * records, read back), then audits them as the run was audited (the command line its summary records).
+     */
+    private static AuditJob.Result reaudit(SparkSession spark, Plan plan, String corrected) {
+        ExplainManifest manifest = plan.manifest();
+        String dir = plan.dir();
+        String explainOut = plan.out() + "/explain";
+        ExplainOptions asExplained;
+        if (manifest.arguments().isEmpty()) {
             LOG.warn("the run's manifest does not record its arguments (an older run): the corrected model is explained with each method's defaults");
-            explainArgs = List.of("--input", manifest.input(), "--model", corrected, "--output", explainOut, "--methods",
-                    String.join(",", manifest.rowsPerMethod().keySet()));
+            asExplained = ExplainOptions.builder(ImageSource.folder(manifest.input()), corrected, explainOut)
+                    .methods(List.copyOf(manifest.rowsPerMethod().keySet())).build();
+        } else {
+            asExplained = ExplainJob.parse(manifest.arguments());
         }
-        ExplainJob.commandLine(explain).parseArgs(explainArgs.toArray(new String[0]));
-        explain.model = corrected;
-        explain.output = explainOut;
-        explain.mode = WriteMode.OVERWRITE;
-        explain.runId = null;
-        if (heldOutInput != null) {
-            explain.source.input = heldOutInput;
-            explain.source.inputFormat = "images";
+        ExplainOptions.Builder explain = asExplained.toBuilder().modelPath(corrected)
+                .output(new ExplainOptions.Output(explainOut, WriteMode.OVERWRITE, asExplained.output().format(), null));
+        if (plan.options().heldOut() != null) {
+            ImageSource run = asExplained.input();
+            explain.input(new ImageSource(plan.options().heldOut(), ImageSource.FOLDER, run.where(), run.columns(), run.partitions()));
         }
-        LOG.info("[correct 4/5] explaining the held-out images with the corrected network as the run did ({})", explain.methods);
-        explain.run(spark);
+        LOG.info("[correct 4/5] explaining the held-out images with the corrected network as the run did ({})", asExplained.methods());
+        ExplainJob.run(spark, explain.build());
 
         Map<String, Object> summary = RunManifest.read(spark, RunFolder.of(dir).auditSummary());
         @SuppressWarnings("unchecked")
-        List<String> auditArgs = (List<String>) summary.getOrDefault("arguments", List.of("--run", dir));
-        AuditJob audit = new AuditJob();
-        ExplainJob.commandLine(audit).parseArgs(auditArgs.isEmpty() ? new String[] {"--run", dir} : auditArgs.toArray(new String[0]));
-        audit.run = explainOut;
-        audit.model = null;
-        audit.embeddings = null; // an embedding of the original model's features does not describe the corrected one
-        audit.compareTo = dir;
-        audit.recheck = dir;
+        List<String> auditArgs = (List<String>) summary.getOrDefault("arguments", List.of());
+        AuditOptions asAudited = auditArgs.isEmpty() ? AuditOptions.builder(dir).build() : AuditJob.parse(auditArgs);
+        AuditOptions audit = asAudited.toBuilder().run(explainOut).model(null)
+                .pictures(asAudited.pictures().withEmbeddings(null)) // an embedding of the original model's features does not describe the corrected one
+                .earlier(new AuditOptions.Earlier(dir, dir)).build();
         LOG.info("[correct 4/5] auditing the corrected network as the run was audited, the earlier shortcut regions tested again");
-        return audit.run(spark);
+        return AuditJob.run(spark, audit);
     }
 
     private static String saveModel(SparkSession spark, MultiLayerNetwork net, ModelStaging.Staged staged, ExplainManifest manifest, String path)
@@ -463,12 +497,8 @@ public final class CorrectJob implements Callable<Integer> {
         return fs.makeQualified(target).toString();
     }
 
-    private int slices(SparkSession spark) {
-        return partitions > 0 ? partitions : spark.sparkContext().defaultParallelism() * 4;
-    }
-
-    private static String trim(String p) {
-        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    private static int slices(SparkSession spark, CorrectOptions o) {
+        return o.partitions() > 0 ? o.partitions() : spark.sparkContext().defaultParallelism() * 4;
     }
 
     private static Row beforeAfterRow(FindingsDiff.Entry e) {

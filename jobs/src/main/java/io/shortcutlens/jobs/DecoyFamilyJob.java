@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * when removing the cue changes at least {@code --min-reliance} of its right predictions.
  */
 @Command(name = "decoy-family", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true, usageHelpWidth = 120,
-        version = "ShortcutLens " + ExplainJob.VERSION,
+        version = "ShortcutLens " + Cli.VERSION,
         description = {"The audit's benchmark: every case of the Decoy Fashion-MNIST family trained, explained and audited without annotations;",
             "precision and recall of 'shortcut' verdicts and of 'global_cue' findings against the measured reliance."})
 public final class DecoyFamilyJob implements Callable<Integer> {
@@ -147,7 +147,7 @@ public final class DecoyFamilyJob implements Callable<Integer> {
     record Outcome(List<CaseScore> scores, Totals totals, List<Split> splits, double seconds) { }
 
     public static void main(String[] args) {
-        System.exit(ExplainJob.commandLine(new DecoyFamilyJob()).execute(args));
+        System.exit(Cli.commandLine(new DecoyFamilyJob()).execute(args));
     }
 
     @Override
@@ -190,19 +190,10 @@ public final class DecoyFamilyJob implements Callable<Integer> {
     private void decoyCase(SparkSession spark, String name, List<CaseData> data) throws Exception {
         List<String> methods = limeCases.contains(name) ? List.of("occlusion", "lime") : List.of("occlusion");
         LOG.info("[family] case {} ({}), without annotations", name, methods);
-        DecoyJob job = new DecoyJob();
-        List<String> args = new ArrayList<>(List.of("--variant", name, "--out", new File(out, name).getAbsolutePath(), "--skip-clean",
-                "--no-annotations", "--train-images", String.valueOf(trainImages), "--audit-per-class", String.valueOf(auditPerClass), "--epochs",
-                String.valueOf(epochs), "--occlusion-stride", String.valueOf(occlusionStride), "--methods", String.join(",", methods), "--seed",
-                String.valueOf(seed)));
-        if (reuse) {
-            args.add("--reuse");
-        }
-        if (!dreams) {
-            args.add("--no-audit-dreams");
-        }
-        ExplainJob.commandLine(job).parseArgs(args.toArray(new String[0]));
-        DecoyJob.Outcome o = job.run(spark);
+        DecoyOptions.Benchmark bench = new DecoyOptions.Benchmark(FashionMnist.DEFAULT_DIR, new File(out, name), name, trainImages, auditPerClass, epochs,
+                seed, true, reuse, null);
+        DecoyJob.Outcome o = DecoyJob.run(spark, new DecoyOptions(bench, DecoyOptions.Explaining.DEFAULT.with(methods, occlusionStride),
+                new DecoyOptions.Auditing(null, false, dreams), DecoyOptions.Correcting.NONE));
         AuditJob.Result audit = o.audits().get("decoy");
         List<String> relied = o.reliance().stream().filter(r -> r.share() >= minReliance).map(DecoyJob.Reliance::className).sorted().toList();
         boolean global = !o.decoy().localised() && !o.decoy().poisoned().isEmpty();
@@ -230,19 +221,14 @@ public final class DecoyFamilyJob implements Callable<Integer> {
         boolean explained = reuse && new File(RunFolder.of(run).manifest()).isFile()
                 && RunManifest.readExplain(spark, new File(RunFolder.of(run).manifest()).getAbsolutePath()).rowsPerMethod().keySet().containsAll(methods);
         if (!explained) {
-            ExplainJob explain = new ExplainJob();
-            ExplainJob.commandLine(explain).parseArgs("--input", new File(folder, "images").getAbsolutePath(), "--model",
-                    new File(folder, "model.onnx").getAbsolutePath(), "--output", run.getAbsolutePath(), "--methods", String.join(",", methods),
-                    "--seed", String.valueOf(seed), "--mode", "overwrite");
-            explain.run(spark);
+            ExplainJob.run(spark, ExplainOptions.builder(ImageSource.folder(new File(folder, "images").getAbsolutePath()),
+                    new File(folder, "model.onnx").getAbsolutePath(), run.getAbsolutePath()).methods(methods).seed(seed).build());
         }
-        AuditJob audit = new AuditJob();
-        List<String> auditArgs = new ArrayList<>(List.of("--run", run.getAbsolutePath()));
+        AuditOptions.Builder audit = AuditOptions.builder(run.getAbsolutePath());
         if (!dreams) {
-            auditArgs.addAll(AuditJob.NO_DREAMS);
+            audit.pictures(AuditOptions.Pictures.DEFAULT.withoutDreams());
         }
-        ExplainJob.commandLine(audit).parseArgs(auditArgs.toArray(new String[0]));
-        AuditJob.Result result = audit.run(spark);
+        AuditJob.Result result = AuditJob.run(spark, audit.build());
         List<String> relied = new ArrayList<>();
         List<String> reliance = new ArrayList<>();
         truth.path("reliance").fields().forEachRemaining(e -> {

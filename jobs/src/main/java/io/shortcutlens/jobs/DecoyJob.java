@@ -1,9 +1,12 @@
 package io.shortcutlens.jobs;
 
 import io.shortcutlens.audit.RegionMasker;
+import io.shortcutlens.correct.CorrectionParams;
 import io.shortcutlens.decoy.DecoyFashion;
 import io.shortcutlens.decoy.FashionMnist;
 import io.shortcutlens.demo.DemoNetworks;
+import io.shortcutlens.explain.LimeExplainer;
+import io.shortcutlens.explain.OcclusionExplainer;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.model.ImageClassifier;
 import java.io.File;
@@ -27,51 +30,53 @@ import picocli.CommandLine.Option;
  * precision and recall of the confirmed findings against the poisoned classes.
  */
 @Command(name = "decoy", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true, usageHelpWidth = 120,
-        version = "ShortcutLens " + ExplainJob.VERSION,
+        version = "ShortcutLens " + Cli.VERSION,
         description = "Decoy Fashion-MNIST: build, train a decoy and a clean CNN, explain, audit, and score the audit against the planted swatches.")
 public final class DecoyJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.decoy");
     static final InputShape SHAPE = new InputShape(1, FashionMnist.SIDE, FashionMnist.SIDE);
+    /** The benchmark's defaults, as the flags' help shows them. */
+    private static final DecoyOptions.Benchmark DEFAULT = DecoyOptions.Benchmark.of(new File("decoy-out"), "standard");
 
     @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX files (Debian: dataset-fashion-mnist).")
-    File data = FashionMnist.DEFAULT_DIR;
+    File data = DEFAULT.data();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where decoy data, models, explanations and audits go.")
-    File out = new File("decoy-out");
+    File out = DEFAULT.out();
 
     @Option(names = "--train-images", paramLabel = "N", description = "Training images used (0 = all 60,000).")
-    int trainImages = 12_000;
+    int trainImages = DEFAULT.trainImages();
 
     @Option(names = "--audit-per-class", paramLabel = "N", description = "Audited test images per class (0 = the whole test split).")
-    int auditPerClass = 100;
+    int auditPerClass = DEFAULT.auditPerClass();
 
     @Option(names = "--epochs", paramLabel = "N", description = "Training epochs.")
-    int epochs = 2;
+    int epochs = DEFAULT.epochs();
 
     @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = "Explanation methods audited separately.")
-    List<String> methods = new ArrayList<>(List.of("occlusion", "lime"));
+    List<String> methods = new ArrayList<>(DecoyOptions.Explaining.DEFAULT.methods());
 
     @Option(names = "--occlusion-mask-size", paramLabel = "PX", description = "Occlusion window side.")
-    int occlusionMask = 4;
+    int occlusionMask = DecoyOptions.Explaining.DEFAULT.occlusionMask();
 
     @Option(names = "--occlusion-stride", paramLabel = "PX", description = "Occlusion window step.")
-    int occlusionStride = 2;
+    int occlusionStride = DecoyOptions.Explaining.DEFAULT.occlusionStride();
 
     @Option(names = "--lime-samples", paramLabel = "N", description = "LIME samples per image.")
-    int limeSamples = 200;
+    int limeSamples = DecoyOptions.Explaining.DEFAULT.limeSamples();
 
     @Option(names = "--occlusion-mode", paramLabel = "full|adaptive", description = "Occlusion: every window, or adaptive (half the passes).")
-    String occlusionMode = "full";
+    String occlusionMode = DecoyOptions.Explaining.DEFAULT.occlusionMode();
 
     @Option(names = "--occlusion-adaptive-share", paramLabel = "F", description = "Share of the windows adaptive occlusion runs (the explain job's).")
-    double occlusionAdaptiveShare = io.shortcutlens.explain.OcclusionParams.DEFAULT_ADAPTIVE_SHARE;
+    double occlusionAdaptiveShare = DecoyOptions.Explaining.DEFAULT.adaptiveShare();
 
     @Option(names = "--per-class", paramLabel = "N", description = {"Explain and audit a sample of at most N of the audited images per label (the",
         "explain job's --per-class; 0 = all of them)."})
     int perClass = 0;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the swatches, training and LIME.")
-    long seed = 1;
+    long seed = DEFAULT.seed();
 
     @Option(names = "--variant", paramLabel = "NAME", description = {
         "standard: pullover, coat and shirt carry a 4x4 swatch in the lower-left corner; random-corner: every class, in a random",
@@ -83,12 +88,12 @@ public final class DecoyJob implements Callable<Integer> {
         "the dresses' black background, off the garment), background-fine (t-shirts, period 2, gray 40), background-coarse",
         "(sandals, period 8, gray 60), anywhere (a white 4x4 mark at a place drawn anywhere per image: shirt), anywhere-small",
         "(3x3, coat), dark-dot (a 2x2 black mark, the default hidden value, on the coats' middle), clean (no cue)."})
-    String variant = "standard";
+    String variant = DEFAULT.variant();
 
     @Option(names = "--hide", paramLabel = "mean|zero", converter = HideConverter.class, description = {"What stands in for hidden pixels, in occlusion windows and switched-off",
         "LIME superpixels: the image's mean, or 0 (Fashion-MNIST's black background). Under random-corner some swatch shades",
         "(bag 95, ankle-boot 75) equal their images' mean, so only zero hides them."})
-    RegionMasker.Fill hide = RegionMasker.DEFAULT_FILL;
+    RegionMasker.Fill hide = DecoyOptions.Explaining.DEFAULT.hide();
 
     /** picocli's reading of {@code --hide}: the explainers hide pixels with the image's mean or with zero. */
     static final class HideConverter implements CommandLine.ITypeConverter<RegionMasker.Fill> {
@@ -112,11 +117,11 @@ public final class DecoyJob implements Callable<Integer> {
     boolean correct;
 
     @Option(names = "--correct-epochs", paramLabel = "N", description = "--correct: fine-tuning epochs over the training images.")
-    int correctEpochs = io.shortcutlens.correct.CorrectionParams.DEFAULT_EPOCHS;
+    int correctEpochs = DecoyOptions.Correcting.NONE.epochs();
 
     @Option(names = "--correct-fill", paramLabel = "mean|noise|paste|spread", description = {"--correct: what stands in for a shortcut region in",
         "training (the correct job's --fill; on this benchmark spread removes all three shortcuts, mean leaves pullover's: see the README)."})
-    String correctFill = io.shortcutlens.correct.CorrectionParams.DEFAULT_FILL.label();
+    String correctFill = DecoyOptions.Correcting.NONE.fill();
 
     @Option(names = "--skip-clean", description = "Train and audit the decoy model only.")
     boolean skipClean;
@@ -209,7 +214,7 @@ public final class DecoyJob implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(ExplainJob.commandLine(new DecoyJob()).execute(args));
+        System.exit(Cli.commandLine(new DecoyJob()).execute(args));
     }
 
     @Override
@@ -261,13 +266,41 @@ public final class DecoyJob implements Callable<Integer> {
     /** What the benchmark gathers over the models: scores per method, subgroup sizes, timings and each model's audit. */
     private record Gathered(List<Score> scores, List<SubgroupSize> sizes, List<Timing> timings, Map<String, AuditJob.Result> audits) { }
 
+    /** The options this instance runs with (null in the one picocli fills from the command line; that one runs {@link #options()}). */
+    private final DecoyOptions o;
+
+    public DecoyJob() {
+        this.o = null;
+    }
+
+    private DecoyJob(DecoyOptions o) {
+        this.o = o;
+    }
+
+    /** The options these flags name. */
+    DecoyOptions options() {
+        return new DecoyOptions(new DecoyOptions.Benchmark(data, out, variant, trainImages, auditPerClass, epochs, seed, skipClean, reuse, decoyModel),
+                new DecoyOptions.Explaining(methods, occlusionMask, occlusionStride, limeSamples, occlusionMode, occlusionAdaptiveShare, perClass, hide),
+                new DecoyOptions.Auditing(auditFill, annotate, auditDreams), new DecoyOptions.Correcting(correct, correctEpochs, correctFill));
+    }
+
+    /** Runs the benchmark these flags ask for, on an existing session. */
     Outcome run(SparkSession spark) throws Exception {
-        DecoyFashion decoy = variant(variant);
+        return run(spark, options());
+    }
+
+    /** Runs a decoy benchmark on an existing session: the API the family job calls for each of its cases. */
+    public static Outcome run(SparkSession spark, DecoyOptions o) throws Exception {
+        return new DecoyJob(o).execute(spark);
+    }
+
+    private Outcome execute(SparkSession spark) throws Exception {
+        DecoyFashion decoy = variant(o.bench().variant());
         Audited audited = audited(spark, decoy);
         Models models = models(audited, decoy);
         Gathered g = new Gathered(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
         for (Map.Entry<String, File> m : models.files().entrySet()) {
-            File run = new File(out, "explain/" + m.getKey());
+            File run = new File(o.bench().out(), "explain/" + m.getKey());
             ExplainJob.Result explained = explain(spark, m.getKey(), m.getValue(), run, audited.folder());
             AuditJob.Result report = audit(spark, m.getKey(), run, audited.annotations());
             g.timings().add(new Timing(m.getKey(), explained == null ? 0 : explained.rows() - explained.errors(), explained == null ? 0 : explained.seconds(),
@@ -275,7 +308,7 @@ public final class DecoyJob implements Callable<Integer> {
             g.audits().put(m.getKey(), report);
             AuditJob.print(report.findings(), report.cues());
             List<String> truth = m.getKey().equals("decoy") ? decoy.poisoned().stream().map(FashionMnist.CLASSES::get).toList() : List.of();
-            for (String method : methods) {
+            for (String method : o.explaining().methods()) {
                 g.scores().add(score(m.getKey(), method, report.findings(), truth, decoy));
                 if (m.getKey().equals("decoy") && decoy.fraction() < 1) {
                     // every concentrated subgroup of a poisoned class at the swatch, confirmed or not, against the truth
@@ -288,28 +321,28 @@ public final class DecoyJob implements Callable<Integer> {
                 }
             }
         }
-        Correction correction = correct ? correct(spark, decoy, audited.train(), audited.test(), models.files().get("decoy"), models.files().get("clean"))
+        Correction correction = o.correcting().correct() ? correct(spark, decoy, audited.train(), audited.test(), models.files().get("decoy"), models.files().get("clean"))
                 : null;
         return new Outcome(decoy, g.scores(), g.sizes(), g.timings(), models.reliance(), g.audits(), correction);
     }
 
     /** 1. the data: training images, the audited split written with the swatch, the garments' masks, the images that carry it. */
     private Audited audited(SparkSession spark, DecoyFashion decoy) throws java.io.IOException {
-        FashionMnist.Split train = FashionMnist.read(data, "train", trainImages);
-        FashionMnist.Split test = perClass(FashionMnist.read(data, "t10k", 0), auditPerClass);
-        File folder = new File(out, "data/test");
+        FashionMnist.Split train = FashionMnist.read(o.bench().data(), "train", o.bench().trainImages());
+        FashionMnist.Split test = perClass(FashionMnist.read(o.bench().data(), "t10k", 0), o.bench().auditPerClass());
+        File folder = new File(o.bench().out(), "data/test");
         LOG.info("[decoy 1/4] {} training images, {} audited; poisoned classes {}", train.size(), test.size(),
                 decoy.poisoned().stream().map(FashionMnist.CLASSES::get).toList());
-        List<File> files = decoy.writeFolder(test, "test", seed + 1, folder);
+        List<File> files = decoy.writeFolder(test, "test", o.bench().seed() + 1, folder);
         // the garments' masks, drawn from the clean images: the audit tells a confirmed region on the garment from one beside it
         List<org.apache.spark.sql.Row> objects = new ArrayList<>();
         for (int i = 0; i < test.size(); i++) {
             objects.add(Annotations.row(spark.sparkContext().hadoopConfiguration(), files.get(i), null, DecoyFashion.garmentMask(test.images()[i])));
         }
-        String annotations = Annotations.write(spark, objects, new File(out, "data/test-objects"));
+        String annotations = Annotations.write(spark, objects, new File(o.bench().out(), "data/test-objects"));
         java.util.Set<String> swatched = new java.util.HashSet<>();
         for (int i = 0; i < test.size(); i++) {
-            if (decoy.carries(test.labels()[i], (seed + 1) * 1_000_003L + i)) {
+            if (decoy.carries(test.labels()[i], (o.bench().seed() + 1) * 1_000_003L + i)) {
                 swatched.add(FashionMnist.CLASSES.get(test.labels()[i]) + String.format("/test-%05d.png", i));
             }
         }
@@ -320,25 +353,25 @@ public final class DecoyJob implements Callable<Integer> {
     private Models models(Audited audited, DecoyFashion decoy) throws java.io.IOException {
         Map<String, File> models = new LinkedHashMap<>();
         List<Reliance> reliance = List.of();
-        for (String kind : skipClean ? List.of("decoy") : List.of("decoy", "clean")) {
-            File file = kind.equals("decoy") && decoyModel != null ? decoyModel : new File(out, "models/" + kind + ".zip");
+        for (String kind : o.bench().skipClean() ? List.of("decoy") : List.of("decoy", "clean")) {
+            File file = kind.equals("decoy") && o.bench().decoyModel() != null ? o.bench().decoyModel() : new File(o.bench().out(), "models/" + kind + ".zip");
             ImageClassifier net;
-            if (kind.equals("decoy") && decoyModel != null) {
-                LOG.info("[decoy 2/4] the decoy model is {}, trained elsewhere", decoyModel);
+            if (kind.equals("decoy") && o.bench().decoyModel() != null) {
+                LOG.info("[decoy 2/4] the decoy model is {}, trained elsewhere", o.bench().decoyModel());
                 net = load(file);
-            } else if (reuse && file.isFile()) {
+            } else if (o.bench().reuse() && file.isFile()) {
                 LOG.info("[decoy 2/4] reusing the {} model {}", kind, file);
                 net = kind.equals("decoy") ? load(file) : null;
             } else {
-                DemoNetworks.Examples examples = examples(audited.train(), kind.equals("decoy") ? decoy : null, seed * 7_919L, 1);
+                DemoNetworks.Examples examples = examples(audited.train(), kind.equals("decoy") ? decoy : null, o.bench().seed() * 7_919L, 1);
                 LOG.info("[decoy 2/4] training the {} model", kind);
-                MultiLayerNetwork trained = DemoNetworks.train(examples, epochs, seed + kind.hashCode(), e -> LOG.info("  {} epoch {}/{}", kind, e, epochs));
+                MultiLayerNetwork trained = DemoNetworks.train(examples, o.bench().epochs(), o.bench().seed() + kind.hashCode(), e -> LOG.info("  {} epoch {}/{}", kind, e, o.bench().epochs()));
                 DemoNetworks.save(trained, SHAPE, FashionMnist.CLASSES, file);
                 net = io.shortcutlens.model.Dl4jClassifier.of(trained, SHAPE);
             }
             models.put(kind, file);
             if (kind.equals("decoy")) {
-                reliance = reliance(net, audited.test(), decoy, seed);
+                reliance = reliance(net, audited.test(), decoy, o.bench().seed());
             }
         }
         return new Models(models, reliance);
@@ -346,32 +379,28 @@ public final class DecoyJob implements Callable<Integer> {
 
     /** 3. the audited split explained with one model (null: explained before and reused). */
     private ExplainJob.Result explain(SparkSession spark, String kind, File model, File run, File audited) {
-        String hidden = hide == RegionMasker.Fill.ZERO ? "0" : "auto";
+        String hidden = o.explaining().hide() == RegionMasker.Fill.ZERO ? "0" : "auto";
         LOG.info("[decoy 3/4] explaining the audited split with the {} model", kind);
-        ExplainJob explain = new ExplainJob();
-        new CommandLine(explain).parseArgs("--input", audited.getAbsolutePath(), "--model", model.getAbsolutePath(), "--output",
-                run.getAbsolutePath(), "--methods", String.join(",", methods), "--occlusion-mask-size", String.valueOf(occlusionMask),
-                "--occlusion-stride", String.valueOf(occlusionStride), "--occlusion-mask-value", hidden,
-                "--lime-replacement", hidden.equals("auto") ? "mean" : hidden, "--lime-samples", String.valueOf(limeSamples), "--seed", String.valueOf(seed),
-                "--occlusion-mode", occlusionMode, "--occlusion-adaptive-share", String.valueOf(occlusionAdaptiveShare), "--per-class", String.valueOf(perClass));
-        boolean explainedBefore = reuse && new File(RunFolder.of(run).manifest()).isFile()
-                && RunManifest.readExplain(spark, new File(RunFolder.of(run).manifest()).getAbsolutePath()).rowsPerMethod().keySet().containsAll(methods);
-        return explainedBefore ? null : explain.run(spark);
+        ExplainOptions explain = ExplainOptions.builder(ImageSource.folder(audited.getAbsolutePath()), model.getAbsolutePath(), run.getAbsolutePath())
+                .methods(o.explaining().methods()).option(OcclusionExplainer.MASK_SIZE, o.explaining().occlusionMask()).option(OcclusionExplainer.STRIDE, o.explaining().occlusionStride())
+                .option(OcclusionExplainer.MASK_VALUE, hidden).option(LimeExplainer.REPLACEMENT, hidden.equals("auto") ? "mean" : hidden)
+                .option(LimeExplainer.SAMPLES, o.explaining().limeSamples()).seed(o.bench().seed()).option(OcclusionExplainer.MODE, o.explaining().occlusionMode())
+                .option(OcclusionExplainer.ADAPTIVE_SHARE, o.explaining().adaptiveShare())
+                .sample(o.explaining().perClass() == 0 ? null : new io.shortcutlens.pipeline.ClassSample(o.explaining().perClass(), io.shortcutlens.pipeline.ClassSample.By.LABEL, o.bench().seed())).build();
+        boolean explainedBefore = o.bench().reuse() && new File(RunFolder.of(run).manifest()).isFile()
+                && RunManifest.readExplain(spark, new File(RunFolder.of(run).manifest()).getAbsolutePath()).rowsPerMethod().keySet().containsAll(o.explaining().methods());
+        return explainedBefore ? null : ExplainJob.run(spark, explain);
     }
 
     /** 4. the run audited (with the garments' masks as annotations under --annotate). */
     private AuditJob.Result audit(SparkSession spark, String kind, File run, String annotations) {
         LOG.info("[decoy 4/4] auditing the {} model", kind);
-        AuditJob audit = new AuditJob();
-        List<String> auditArgs = new ArrayList<>(List.of("--run", run.getAbsolutePath(), "--fill", CliEnums.label(auditFill == null ? hide : auditFill)));
-        if (annotate) {
-            auditArgs.addAll(List.of("--annotations", annotations));
+        AuditOptions.Builder audit = AuditOptions.builder(run.getAbsolutePath()).fill(o.auditing().fill() == null ? o.explaining().hide() : o.auditing().fill())
+                .objects(o.auditing().annotate() ? new AuditOptions.Objects(annotations, null) : null);
+        if (!o.auditing().dreams()) {
+            audit.pictures(AuditOptions.Pictures.DEFAULT.withoutDreams());
         }
-        if (!auditDreams) {
-            auditArgs.addAll(AuditJob.NO_DREAMS);
-        }
-        ExplainJob.commandLine(audit).parseArgs(auditArgs.toArray(new String[0]));
-        return audit.run(spark);
+        return AuditJob.run(spark, audit.build());
     }
 
     /** One model's shortcut verdicts under one method against the truth: a hit is a poisoned class confirmed where the swatch is. */
@@ -392,13 +421,14 @@ public final class DecoyJob implements Callable<Integer> {
      */
     private Correction correct(SparkSession spark, DecoyFashion decoy, FashionMnist.Split train, FashionMnist.Split test, File decoyFile,
                                File cleanFile) throws Exception {
-        File trainDir = new File(out, "data/train");
+        File trainDir = new File(o.bench().out(), "data/train");
         LOG.info("[decoy correct] writing the decoy model's {} training images to {}", train.size(), trainDir);
-        decoy.writeFolder(train, "train", seed * 7_919L, 1, trainDir);
-        CorrectJob job = new CorrectJob();
-        ExplainJob.commandLine(job).parseArgs("--findings", new File(out, "explain/decoy").getAbsolutePath(), "--train", trainDir.getAbsolutePath(),
-                "--output", new File(out, "correct/decoy").getAbsolutePath(), "--seed", String.valueOf(seed), "--epochs", String.valueOf(correctEpochs), "--fill", correctFill);
-        CorrectJob.Result result = job.run(spark);
+        decoy.writeFolder(train, "train", o.bench().seed() * 7_919L, 1, trainDir);
+        CorrectionParams.Fill fill = CorrectionParams.Fill.parse(o.correcting().fill());
+        CorrectionParams params = new CorrectionParams(fill, CorrectionParams.defaultFraction(fill), o.bench().seed(), o.correcting().epochs(), CorrectionParams.DEFAULT_BATCH_SIZE,
+                CorrectionParams.DEFAULT_WORKERS, CorrectionParams.DEFAULT_AVERAGING_FREQUENCY, CorrectionParams.DEFAULT_LEARNING_RATE);
+        CorrectJob.Result result = CorrectJob.run(spark, CorrectOptions.of(new File(o.bench().out(), "explain/decoy").getAbsolutePath(), trainDir.getAbsolutePath(),
+                new File(o.bench().out(), "correct/decoy").getAbsolutePath(), params));
         if (result.correctedModel() == null) {
             return new Correction(result, List.of(), List.of());
         }
@@ -406,7 +436,7 @@ public final class DecoyJob implements Callable<Integer> {
         if (cleanFile != null) {
             models.add(load(cleanFile));
         }
-        DemoNetworks.Examples withSwatch = examples(test, decoy, (seed + 1) * 1_000_003L, 1);
+        DemoNetworks.Examples withSwatch = examples(test, decoy, (o.bench().seed() + 1) * 1_000_003L, 1);
         DemoNetworks.Examples clean = examples(test, null, 0, 1);
         // predicted[m][0]: model m on the images with their swatch, predicted[m][1]: on the clean images
         int[][][] predicted = new int[3][][];
@@ -432,7 +462,7 @@ public final class DecoyJob implements Callable<Integer> {
             accuracy.add(new ClassAccuracy(c == -1 ? ALL : FashionMnist.CLASSES.get(c), right[0][0] / n, right[1][0] / n, right[0][1] / n,
                     right[1][1] / n, cleanFile == null ? Double.NaN : right[2][0] / n, cleanFile == null ? Double.NaN : right[2][1] / n));
         }
-        return new Correction(result, reliance(models.get(1), test, decoy, seed), accuracy);
+        return new Correction(result, reliance(models.get(1), test, decoy, o.bench().seed()), accuracy);
     }
 
     private static ImageClassifier load(File model) {

@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.count;
 import io.shortcutlens.demo.DemoData;
 import io.shortcutlens.demo.DemoNetworks;
 import io.shortcutlens.demo.TrailCameraScenes;
+import io.shortcutlens.explain.LimeExplainer;
+import io.shortcutlens.explain.OcclusionExplainer;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +21,6 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,7 +33,7 @@ import picocli.CommandLine.Option;
  * (whose report shows deep dream, activations and the t-SNE map too).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, usageHelpWidth = 120, sortOptions = false, showDefaultValues = true,
-        version = "ShortcutLens " + ExplainJob.VERSION,
+        version = "ShortcutLens " + Cli.VERSION,
         description = {"Runs the trail-camera demo: builds the data, trains net1 and net2, explains the held-out photos with",
             "occlusion, LIME and Grad-CAM, audits both nets and prints the share of attribution each net puts on the watermark corner."})
 public final class DemoJob implements Callable<Integer> {
@@ -83,7 +84,7 @@ public final class DemoJob implements Callable<Integer> {
     record Outcome(List<Finding> shares, Map<String, EmbedJob.Result> embeddings, Map<String, AuditJob.Result> audits) { }
 
     public static void main(String[] args) {
-        System.exit(ExplainJob.commandLine(new DemoJob()).execute(args));
+        System.exit(Cli.commandLine(new DemoJob()).execute(args));
     }
 
     @Override
@@ -116,20 +117,18 @@ public final class DemoJob implements Callable<Integer> {
                     .groupBy("method").agg(count("*"), avg("mass_bottom_left")).orderBy("method").collectAsList()) {
                 findings.add(new Finding(net.getKey(), r.getString(0), r.getLong(1), r.getDouble(2)));
             }
-            List<String> auditArgs = new ArrayList<>(List.of("--run", new File(out, "explain/" + net.getKey()).getAbsolutePath(),
-                    "--annotations", photos.boxes()));
+            AuditOptions.Builder audit = AuditOptions.builder(new File(out, "explain/" + net.getKey()).getAbsolutePath())
+                    .objects(new AuditOptions.Objects(photos.boxes(), null));
             if (result.layers()) { // its layers can be read (a DL4J network, an ONNX graph): the report shows its t-SNE map
                 File embedOut = new File(out, "embed/" + net.getKey());
                 embeddings.put(net.getKey(), embed(spark, net.getKey(), net.getValue(), photos.data(), embedOut));
-                auditArgs.addAll(List.of("--embeddings", embedOut.getAbsolutePath()));
+                audit.pictures(AuditOptions.Pictures.DEFAULT.withEmbeddings(embedOut.getAbsolutePath()));
             }
             if (net.getKey().equals("net2-clean") && audits.containsKey("net2")) { // what changed since the shortcut net's audit
-                auditArgs.addAll(List.of("--compare-to", new File(out, "explain/net2").getAbsolutePath()));
+                audit.earlier(new AuditOptions.Earlier(new File(out, "explain/net2").getAbsolutePath(), null));
             }
             LOG.info("[demo 4/4] auditing {}", net.getKey());
-            AuditJob audit = new AuditJob();
-            new CommandLine(audit).parseArgs(auditArgs.toArray(new String[0]));
-            audits.put(net.getKey(), audit.run(spark));
+            audits.put(net.getKey(), AuditJob.run(spark, audit.build()));
         }
         LOG.info("[demo] done in {} s", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
         return new Outcome(findings, embeddings, audits);
@@ -202,22 +201,18 @@ public final class DemoJob implements Callable<Integer> {
      */
     private ExplainJob.Result explain(SparkSession spark, String name, File net, File data) {
         LOG.info("[demo 3/4] explaining the held-out photos with {}", name);
-        ExplainJob job = new ExplainJob();
-        new CommandLine(job).parseArgs("--input", new File(data, "test").getAbsolutePath(), "--model", net.getAbsolutePath(),
-                "--output", new File(out, "explain/" + name).getAbsolutePath(), "--methods", String.join(",", methods),
-                "--occlusion-mask-size", "8", "--occlusion-stride", "4", "--occlusion-mask-value", "auto", "--lime-replacement", "mean", "--lime-samples",
-                String.valueOf(limeSamples), "--seed", String.valueOf(seed), "--occlusion-mode", occlusionMode, "--occlusion-adaptive-share",
-                String.valueOf(occlusionAdaptiveShare), "--partitions", String.valueOf(Math.max(2, spark.sparkContext().defaultParallelism())));
-        return job.run(spark);
+        ImageSource test = ImageSource.folder(new File(data, "test").getAbsolutePath()).withPartitions(Math.max(2, spark.sparkContext().defaultParallelism()));
+        return ExplainJob.run(spark, ExplainOptions.builder(test, net.getAbsolutePath(), new File(out, "explain/" + name).getAbsolutePath())
+                .methods(methods).option(OcclusionExplainer.MASK_SIZE, 8).option(OcclusionExplainer.STRIDE, 4).option(OcclusionExplainer.MASK_VALUE, "auto")
+                .option(LimeExplainer.REPLACEMENT, "mean").option(LimeExplainer.SAMPLES, limeSamples).option(OcclusionExplainer.MODE, occlusionMode)
+                .option(OcclusionExplainer.ADAPTIVE_SHARE, occlusionAdaptiveShare).seed(seed).build());
     }
 
     /** 4. the held-out photos embedded with one net (penultimate layer) and their t-SNE map, for the audit's report. */
     private EmbedJob.Result embed(SparkSession spark, String name, File net, File data, File embedOut) {
         LOG.info("[demo 4/4] embedding the held-out photos with {} (penultimate layer) and their t-SNE map", name);
-        EmbedJob embed = new EmbedJob();
-        new CommandLine(embed).parseArgs("--input", new File(data, "test").getAbsolutePath(), "--model", net.getAbsolutePath(),
-                "--output", embedOut.getAbsolutePath(), "--seed", String.valueOf(seed));
-        return embed.run(spark);
+        EmbedOptions embed = EmbedOptions.of(ImageSource.folder(new File(data, "test").getAbsolutePath()), net.getAbsolutePath(), embedOut.getAbsolutePath());
+        return EmbedJob.run(spark, embed.withTsne(embed.tsne().withSeed(seed)));
     }
 
     /** Trains one of the demo's nets, saves it with its class names and logs its held-out accuracy. */

@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
  * report's plot, with how well the 2-D points separate the classes (leave-one-out k-nearest-neighbour accuracy).
  */
 @Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true, usageHelpWidth = 120,
-        version = "ShortcutLens " + ExplainJob.VERSION,
+        version = "ShortcutLens " + Cli.VERSION,
         description = {"Writes a layer's activations per image (an embedding) to OUTPUT/embeddings and a t-SNE map of a sample",
             "per class to OUTPUT/tsne (Parquet); the audit draws it with --embeddings OUTPUT."})
 public final class EmbedJob implements Callable<Integer> {
@@ -63,23 +63,23 @@ public final class EmbedJob implements Callable<Integer> {
     String output;
 
     @Option(names = "--tsne-per-class", paramLabel = "N", description = "Images per class in the t-SNE sample (first N by image id); 0 = no t-SNE.")
-    int tsnePerClass = 100;
+    int tsnePerClass = EmbedOptions.TsneMap.DEFAULT.perClass();
 
     @Option(names = "--tsne-perplexity", paramLabel = "P", description = "t-SNE perplexity (effective number of neighbours).")
-    double perplexity = 30;
+    double perplexity = EmbedOptions.TsneMap.DEFAULT.perplexity();
 
     @Option(names = "--tsne-iterations", paramLabel = "N", description = "t-SNE gradient steps.")
-    int iterations = 1000;
+    int iterations = EmbedOptions.TsneMap.DEFAULT.iterations();
 
     @Option(names = "--class-by", paramLabel = "label|predicted", converter = ClassView.ClassByConverter.class,
             description = "Class of an image for the per-class sample and the neighbour accuracy.")
-    ClassView classBy = ClassView.LABEL;
+    ClassView classBy = EmbedOptions.TsneMap.DEFAULT.classBy();
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Images per forward pass.")
-    int batchSize = 64;
+    int batchSize = EmbedOptions.DEFAULT_BATCH_SIZE;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the t-SNE start.")
-    long seed = 0;
+    long seed = EmbedOptions.TsneMap.DEFAULT.seed();
 
     /**
      * @param knn2d      leave-one-out 5-NN accuracy of the t-SNE points (NaN without t-SNE)
@@ -101,7 +101,7 @@ public final class EmbedJob implements Callable<Integer> {
     static final int NEIGHBOURS = 5;
 
     public static void main(String[] args) {
-        System.exit(ExplainJob.commandLine(new EmbedJob()).execute(args));
+        System.exit(Cli.commandLine(new EmbedJob()).execute(args));
     }
 
     @Override
@@ -126,51 +126,69 @@ public final class EmbedJob implements Callable<Integer> {
         static final TsneOutcome NONE = new TsneOutcome(0, Double.NaN, Double.NaN);
     }
 
+    /** The options these flags name. */
+    EmbedOptions options() {
+        return new EmbedOptions(source.source(), model, layer, output, tableFormat.format, batchSize,
+                new EmbedOptions.TsneMap(tsnePerClass, perplexity, iterations, classBy, seed));
+    }
+
+    /** Runs the embedding these flags ask for, on an existing session. */
     Result run(SparkSession spark) {
+        return run(spark, options());
+    }
+
+    /** Runs an embedding on an existing session: the API other jobs and programs call. */
+    public static Result run(SparkSession spark, EmbedOptions o) {
         long t0 = System.nanoTime();
-        ModelStaging.Staged staged = ModelStaging.stage(spark, new ModelSpec(model, null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES));
-        Differentiable.LayerActivations probe = probeLayer(staged.model());
-        String out = output.replaceAll("/+$", "");
-        LakeTables.Writer tables = new LakeTables.Writer(tableFormat.format, RunManifest.json(Map.of("job", "embed", "model", model, "input", source.input)));
+        ModelStaging.Staged staged = ModelStaging.stage(spark, new ModelSpec(o.model(), null, null, null, ModelSpec.DEFAULT_MAX_MODEL_BYTES));
+        Differentiable.LayerActivations probe = probeLayer(staged.model(), o);
+        String out = o.output();
+        LakeTables.Writer tables = new LakeTables.Writer(o.format(), RunManifest.json(Map.of("job", "embed", "model", o.model(), "input", o.input().input())));
         String embeddings = out + "/embeddings";
-        tables.replace(source.read(spark).mapPartitions(new EmbedPartition(staged.spec(), staged.shippedName(), null, DecodeLimits.defaults(), layerArg(),
-                batchSize, source.folder() ? new HadoopConf(spark.sparkContext().hadoopConfiguration()) : null), Encoders.row(EmbedPartition.ROW)), embeddings);
+        tables.replace(o.input().read(spark).mapPartitions(new EmbedPartition(staged.spec(), staged.shippedName(), null, DecodeLimits.defaults(), layerArg(o),
+                o.batchSize(), o.input().isFolder() ? new HadoopConf(spark.sparkContext().hadoopConfiguration()) : null), Encoders.row(EmbedPartition.ROW)), embeddings);
         Dataset<Row> written = LakeTables.read(spark, embeddings);
         long count = written.count();
         long errors = written.where(col("error").isNotNull()).count();
         LOG.info("[2/3] wrote {} embeddings ({} errors) to {}", count, errors, embeddings);
         String tsnePath = out + "/tsne";
-        Tsne tsne = new Tsne(perplexity, iterations, 200, seed);
-        TsneOutcome t = tsnePerClass > 0 ? tsne(spark, written, tsne, tables, tsnePath) : TsneOutcome.NONE;
+        EmbedOptions.TsneMap map = o.tsne();
+        Tsne tsne = new Tsne(map.perplexity(), map.iterations(), 200, map.seed());
+        TsneOutcome t = map.perClass() > 0 ? tsne(spark, written, new Sampled(map, tsne), tables, tsnePath) : TsneOutcome.NONE;
         Result r = new Result(embeddings, t.sampled() > 0 ? tsnePath : null, probe.layer(), probe.size(), count, errors, t.sampled(), t.knn2d(),
                 t.knnFull(), (System.nanoTime() - t0) / 1e9);
-        RunManifest.write(spark, out + "/embed-manifest.json", manifest(staged.model(), r, tsne));
+        RunManifest.write(spark, out + "/embed-manifest.json", manifest(staged.model(), r, o, tsne));
         return r;
     }
 
-    private String layerArg() {
-        return "auto".equalsIgnoreCase(layer) ? null : layer;
+    private static String layerArg(EmbedOptions o) {
+        return "auto".equalsIgnoreCase(o.layer()) ? null : o.layer();
     }
 
     /** 1. the layer, read once on a blank input: a model without layers to read, or a layer that is not there, fails before any task. */
-    private Differentiable.LayerActivations probeLayer(LoadedModel loaded) {
+    private static Differentiable.LayerActivations probeLayer(LoadedModel loaded, EmbedOptions o) {
         Differentiable.LayerActivations probe;
         try {
             if (!(loaded.classifier() instanceof io.shortcutlens.model.LayerOutputs d)) {
                 throw new IllegalArgumentException("its layers cannot be read (a DL4J network's or an ONNX graph's can)");
             }
-            probe = d.activations(new float[loaded.inputShape().size()], 1, layerArg());
+            probe = d.activations(new float[loaded.inputShape().size()], 1, layerArg(o));
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            throw new IllegalArgumentException("model " + model + " gives no activations of layer '" + layer + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("model " + o.model() + " gives no activations of layer '" + o.layer() + "': " + e.getMessage(), e);
         }
-        LOG.info("[1/3] model {}: layer {} gives {} values per image ({}x{}x{})", model, probe.layer(), probe.size(), probe.channels(),
+        LOG.info("[1/3] model {}: layer {} gives {} values per image ({}x{}x{})", o.model(), probe.layer(), probe.size(), probe.channels(),
                 probe.height(), probe.width());
         return probe;
     }
 
     /** 3. t-SNE of a per-class sample of the embeddings, written to {@code tsnePath}, with the neighbour accuracy in 2-D and in the layer's space. */
-    private TsneOutcome tsne(SparkSession spark, Dataset<Row> written, Tsne tsne, LakeTables.Writer tables, String tsnePath) {
-        String classCol = classBy == ClassView.LABEL ? "label" : "predicted_class";
+    /** The t-SNE map asked for and the t-SNE that draws it. */
+    private record Sampled(EmbedOptions.TsneMap map, Tsne tsne) { }
+
+    private static TsneOutcome tsne(SparkSession spark, Dataset<Row> written, Sampled asked, LakeTables.Writer tables, String tsnePath) {
+        EmbedOptions.TsneMap map = asked.map();
+        int tsnePerClass = map.perClass();
+        String classCol = map.classBy() == ClassView.LABEL ? "label" : "predicted_class";
         List<Row> sample = written.where(col("error").isNull())
                 .withColumn("class", coalesce(col(classCol), col("predicted_class")))
                 .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy("image_id")))
@@ -193,8 +211,8 @@ public final class EmbedJob implements Callable<Integer> {
             }
             classes[i] = sample.get(i).getString(4);
         }
-        LOG.info("[3/3] t-SNE of {} images ({} per class at most), perplexity {}, {} iterations", sampled, tsnePerClass, perplexity, iterations);
-        double[] y = tsne.embed(x);
+        LOG.info("[3/3] t-SNE of {} images ({} per class at most), perplexity {}, {} iterations", sampled, tsnePerClass, map.perplexity(), map.iterations());
+        double[] y = asked.tsne().embed(x);
         double[][] points = new double[sampled][];
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < sampled; i++) {
@@ -210,26 +228,26 @@ public final class EmbedJob implements Callable<Integer> {
     }
 
     /** embed-manifest.json: a JSON boundary, written as a map. */
-    private Map<String, Object> manifest(LoadedModel loaded, Result r, Tsne tsne) {
+    private static Map<String, Object> manifest(LoadedModel loaded, Result r, EmbedOptions o, Tsne tsne) {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("job", "embed");
-        manifest.put("shortcutlens_version", ExplainJob.VERSION);
+        manifest.put("shortcutlens_version", Cli.VERSION);
         manifest.put("created", Instant.now().toString());
-        manifest.put("input", source.input);
-        manifest.put("model", Map.of("path", model, "model_id", loaded.modelId()));
+        manifest.put("input", o.input().input());
+        manifest.put("model", Map.of("path", o.model(), "model_id", loaded.modelId()));
         manifest.put("layer", r.layer());
         manifest.put("dimension", r.dimension());
         manifest.put("images", r.images());
         manifest.put("errors", r.errors());
         if (r.sampled() > 0) {
             Map<String, Object> t = new LinkedHashMap<>();
-            t.put("per_class", tsnePerClass);
-            t.put("class_by", classBy.label());
+            t.put("per_class", o.tsne().perClass());
+            t.put("class_by", o.tsne().classBy().label());
             t.put("points", r.sampled());
             t.put("perplexity", tsne.perplexity());
             t.put("iterations", tsne.iterations());
             t.put("learning_rate", tsne.learningRate());
-            t.put("seed", seed);
+            t.put("seed", o.tsne().seed());
             t.put("knn_k", NEIGHBOURS);
             t.put("knn_accuracy_2d", r.knn2d());
             t.put("knn_accuracy_layer", r.knnFull());

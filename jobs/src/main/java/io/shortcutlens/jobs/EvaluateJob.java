@@ -57,7 +57,7 @@ import picocli.CommandLine.Option;
  * </pre>
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true, usageHelpWidth = 120,
-        version = "ShortcutLens " + ExplainJob.VERSION,
+        version = "ShortcutLens " + Cli.VERSION,
         description = {"Measures how faithful an explain run's maps are to the model, per class and method, on a seeded sample: deletion and",
             "insertion curves (most and least relevant first, and a random order), ROAD (removed cells imputed, not filled), the",
             "model-parameter randomisation test (maps on the model with its top layers randomised), and the agreement between methods."},
@@ -114,7 +114,7 @@ public final class EvaluateJob implements Callable<Integer> {
     long seed = EvaluationParams.DEFAULT_SEED;
 
     public static void main(String[] args) {
-        System.exit(ExplainJob.commandLine(new EvaluateJob()).execute(args));
+        System.exit(Cli.commandLine(new EvaluateJob()).execute(args));
     }
 
     @Override

@@ -46,7 +46,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The explain job: for every image, the model's prediction and an occlusion and/or LIME map, written to
@@ -57,27 +56,22 @@ import picocli.CommandLine.Spec;
  * </pre>
  */
 @Command(name = "explain", mixinStandardHelpOptions = true, modelTransformer = ExplainJob.MethodOptionsCli.class, usageHelpWidth = 120, sortOptions = false, showDefaultValues = true,
-        version = "ShortcutLens " + ExplainJob.VERSION,
+        version = "ShortcutLens " + Cli.VERSION,
         description = {"Explains an image classifier on every image of a data set: prediction and occlusion, LIME, Grad-CAM or",
             "gradient-attribution maps, written to OUTPUT/explanations (Parquet, one row per image x method x target class) and OUTPUT/manifest.json."},
         footer = {"", "Example:", "  ./submit.sh explain --input data/test --model models/net2.zip --output out/net2 --methods occlusion,lime"})
 public final class ExplainJob implements Callable<Integer> {
-    static final String VERSION = "0.1.0";
     private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.explain");
 
     @Mixin
     ImageInput source = new ImageInput();
-
-    /** How this run was asked for: its arguments go to the manifest, so a later job (the correct job) can explain the same way. */
-    @Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "PATH", description = {"DL4J model zip (MultiLayerNetwork or ComputationGraph,",
         "ModelSerializer format) or ONNX model (.onnx, run by ONNX Runtime); any Hadoop path."})
     String model;
 
     @Option(names = "--input-layout", paramLabel = "auto|nchw|nhwc", description = "ONNX: the input's layout; auto = read from the model's input shape.")
-    String inputLayout = "auto";
+    OnnxOptions.InputLayout inputLayout = OnnxOptions.defaults().layout();
 
     @Option(names = "--softmax", description = "ONNX: apply softmax to the model's outputs, explaining probabilities instead of the logits it exports.")
     boolean softmax;
@@ -109,7 +103,7 @@ public final class ExplainJob implements Callable<Integer> {
     @Option(names = "--methods", split = ",", paramLabel = "METHOD", completionCandidates = MethodNames.class, description = {"Methods to run,",
         "any of ${COMPLETION-CANDIDATES}: the perturbation methods (occlusion, lime, kernelshap) explain any model from its class scores, the",
         "others need gradients or layers (DL4J networks; ONNX graphs of supported operators)."})
-    List<String> methods = new ArrayList<>(List.of("occlusion", "lime"));
+    List<String> methods = new ArrayList<>(ExplainOptions.DEFAULT_METHODS);
 
     /** The known methods' names, for the help. */
     static final class MethodNames implements Iterable<String> {
@@ -212,18 +206,36 @@ public final class ExplainJob implements Callable<Integer> {
                   boolean layers) { }
 
     public static void main(String[] args) {
-        System.exit(commandLine(new ExplainJob()).execute(args));
+        System.exit(Cli.commandLine(new ExplainJob()).execute(args));
     }
 
-    static CommandLine commandLine(Object job) {
-        CommandLine cl = new CommandLine(job);
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println("shortcutlens: " + e.getMessage());
-            LOG.debug("failure", e);
-            return 2;
-        });
-        return cl;
+
+    /** The options these flags name (the --labels file is read when the run starts). */
+    ExplainOptions options() {
+        io.shortcutlens.pipeline.ClassSample sample = null;
+        if (perClass < 0) {
+            throw new IllegalArgumentException("--per-class must be 0 (every image) or more, found " + perClass);
+        }
+        if (perClass > 0) {
+            sample = new io.shortcutlens.pipeline.ClassSample(perClass, sampleBy, seed);
+        }
+        ExplainOptions.ModelChoice m = new ExplainOptions.ModelChoice(model, new OnnxOptions(inputLayout, softmax, onnxThreads),
+                inputShape == null ? null : InputShape.parse(inputShape), classNames == null || classNames.isEmpty() ? null : classNames, labelsFile, maxModelBytes);
+        return new ExplainOptions(source.source(), m, new ExplainOptions.Normalising(scale, mean, std, channelOrder), methods, methodOptions, target,
+                sample, seed, topK, gridSize, new DecodeLimits(maxFileBytes, maxPixels),
+                new ExplainOptions.Output(output, mode, tables.format, runId));
+    }
+
+    /** The options a recorded command line names (a manifest's {@code arguments}), parsed as the command line would be. */
+    static ExplainOptions parse(List<String> args) {
+        ExplainJob job = new ExplainJob();
+        Cli.commandLine(job).parseArgs(args.toArray(new String[0]));
+        return job.options();
+    }
+
+    /** Runs the job as these flags ask, on an existing session. */
+    Result run(SparkSession spark) {
+        return run(spark, options());
     }
 
     @Override
@@ -260,40 +272,40 @@ public final class ExplainJob implements Callable<Integer> {
         }
     }
 
-    /** Runs the job on an existing session (tests and the demo call this directly). */
-    Result run(SparkSession spark) {
+    /** Runs an explain job on an existing session: the API other jobs and programs call. */
+    public static Result run(SparkSession spark, ExplainOptions o) {
         long t0 = System.nanoTime();
-        Prepared prepared = prepare(spark);
-        Input in = input(spark, prepared);
-        String explanations = RunFolder.of(trimSlash(output)).explanations();
-        boolean runHasRows = checkOutput(spark, explanations, prepared.settings().runId());
-        Committed committed = explainAndWrite(spark, prepared, in, explanations, runHasRows);
-        return readBack(spark, prepared, in.count(), committed, t0);
+        Prepared prepared = prepare(spark, o);
+        Input in = input(spark, o, prepared);
+        String explanations = o.output().folder().explanations();
+        boolean runHasRows = checkOutput(spark, o.output(), explanations, prepared.settings().runId());
+        Committed committed = explainAndWrite(spark, o, prepared, in, runHasRows);
+        return readBack(spark, o, prepared, in.count(), committed, t0);
     }
 
     /** 1. model: fetched, loaded and checked on the driver before any task starts; the settings and the run id. */
-    private Prepared prepare(SparkSession spark) {
-        ModelSpec spec = new ModelSpec(model, null, inputShape == null ? null : InputShape.parse(inputShape), classNames(spark), maxModelBytes,
-                OnnxOptions.of(inputLayout, softmax, onnxThreads));
+    private static Prepared prepare(SparkSession spark, ExplainOptions o) {
+        ExplainOptions.ModelChoice model = o.model();
+        ModelSpec spec = new ModelSpec(model.path(), null, model.inputShape(), classNames(spark, model), model.maxBytes(), model.onnx());
         ModelStaging.Staged staged = ModelStaging.stage(spark, spec);
         LoadedModel loaded = staged.model();
-        LOG.info("[1/4] model {} ({}): input {}, {} classes {}", model, loaded.modelId().substring(0, 12), loaded.inputShape(),
+        LOG.info("[1/4] model {} ({}): input {}, {} classes {}", model.path(), loaded.modelId().substring(0, 12), loaded.inputShape(),
                 loaded.numClasses(), loaded.classNames());
-        ExplainSettings settings = settings(loaded, staged.spec());
+        ExplainSettings settings = settings(o, loaded, staged.spec());
         settings.check(loaded); // fail before any task: a target the model lacks, gradient methods on a model without gradients
         ImageExplainPipeline probe = new ImageExplainPipeline(settings, loaded);
-        String id = runId != null ? runId : defaultRunId(settings, probe.preprocessing(), loaded, sample());
+        String id = o.output().runId() != null ? o.output().runId() : defaultRunId(settings, probe.preprocessing(), loaded, o.sample());
         return new Prepared(staged, settings.withRunId(id), probe.preprocessing());
     }
 
     /** 2. input: the images, and the sample asked for with --per-class. */
-    private Input input(SparkSession spark, Prepared prepared) {
+    private static Input input(SparkSession spark, ExplainOptions o, Prepared prepared) {
         ExplainSettings settings = prepared.settings();
-        boolean folder = source.folder();
-        Dataset<Row> images = source.read(spark);
+        boolean folder = o.input().isFolder();
+        Dataset<Row> images = o.input().read(spark);
         long imageCount = images.count();
-        LOG.info("[2/4] input {}: {} images in {} partitions", source.input, imageCount, images.rdd().getNumPartitions());
-        io.shortcutlens.pipeline.ClassSample sample = sample();
+        LOG.info("[2/4] input {}: {} images in {} partitions", o.input().input(), imageCount, images.rdd().getNumPartitions());
+        io.shortcutlens.pipeline.ClassSample sample = o.sample();
         if (sample != null) {
             images = Sampling.sample(images, sample, settings, prepared.staged().shippedName(), folder
                     ? new HadoopConf(spark.sparkContext().hadoopConfiguration()) : null);
@@ -307,8 +319,8 @@ public final class ExplainJob implements Callable<Integer> {
      * The output table checked before any work: its format is this run's, nothing an interrupted run left is committed as
      * ours, no layout of an older ShortcutLens. Returns whether the table already holds rows of this run.
      */
-    private boolean checkOutput(SparkSession spark, String explanations, String id) {
-        LakeTables.Format format = tables.format;
+    private static boolean checkOutput(SparkSession spark, ExplainOptions.Output output, String explanations, String id) {
+        LakeTables.Format format = output.format();
         LakeTables.Format existing = LakeTables.existing(spark, explanations);
         if (existing != null && existing != format) {
             throw new IllegalArgumentException("output " + explanations + " is a " + existing.name().toLowerCase(Locale.ROOT) + " table; this run asks for --table-format "
@@ -319,7 +331,7 @@ public final class ExplainJob implements Callable<Integer> {
             org.apache.hadoop.fs.FileSystem fs = explanationsDir.getFileSystem(spark.sparkContext().hadoopConfiguration());
             boolean runHasRows;
             if (format == LakeTables.Format.DELTA) {
-                runHasRows = mode == WriteMode.APPEND_NEW && LakeTables.hasCommit(spark, explanations)
+                runHasRows = output.mode() == WriteMode.APPEND_NEW && LakeTables.hasCommit(spark, explanations)
                         && !LakeTables.read(spark, explanations).where(col("run_id").equalTo(id)).isEmpty(); // only append-new asks
                 LakeTables.claim(spark, explanations);
             } else {
@@ -338,8 +350,10 @@ public final class ExplainJob implements Callable<Integer> {
     }
 
     /** 3. explain and write: partitions (run_id, method), so an overwrite replaces only this run's and older runs stay readable beside it. */
-    private Committed explainAndWrite(SparkSession spark, Prepared prepared, Input in, String explanations, boolean runHasRows) {
+    private static Committed explainAndWrite(SparkSession spark, ExplainOptions o, Prepared prepared, Input in, boolean runHasRows) {
         ExplainSettings settings = prepared.settings();
+        String explanations = o.output().folder().explanations();
+        WriteMode mode = o.output().mode();
         String id = settings.runId();
         Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
         Dataset<Row> images = in.images();
@@ -357,10 +371,10 @@ public final class ExplainJob implements Callable<Integer> {
         CollectionAccumulator<String> devices = spark.sparkContext().collectionAccumulator("shortcutlens task devices");
         Dataset<Row> rows = images.mapPartitions(new ExplainPartition(settings, prepared.staged().shippedName(),
                 in.folder() ? new HadoopConf(hadoopConf) : null, devices), Encoders.row(ExplanationSchema.ROW));
-        LakeTables.Format format = tables.format;
+        LakeTables.Format format = o.output().format();
         // Delta: the write is one commit whose metadata is the run's manifest (its settings; the counts come after).
         // A retried task (a lost executor) leaves no duplicate: only committed task outputs become visible.
-        String commitInfo = format == LakeTables.Format.DELTA ? RunManifest.json(manifest(spark, prepared, Counts.pending(in.count())).settingsMap()) : null;
+        String commitInfo = format == LakeTables.Format.DELTA ? RunManifest.json(manifest(spark, o, prepared, Counts.pending(in.count())).settingsMap()) : null;
         try (TaskRetries retries = new TaskRetries(spark)) {
             switch (mode) {
                 case OVERWRITE -> LakeTables.replaceSlice(rows, explanations, format, "run_id", id, commitInfo, PARTITIONS);
@@ -375,9 +389,8 @@ public final class ExplainJob implements Callable<Integer> {
     }
 
     /** 4. read back what was committed, and the manifest. */
-    private Result readBack(SparkSession spark, Prepared prepared, long imageCount, Committed committed, long t0) {
-        String out = trimSlash(output);
-        String explanations = RunFolder.of(out).explanations();
+    private static Result readBack(SparkSession spark, ExplainOptions o, Prepared prepared, long imageCount, Committed committed, long t0) {
+        String explanations = o.output().folder().explanations();
         String id = prepared.settings().runId();
         Long version = LakeTables.version(spark, explanations);
         Dataset<Row> written = LakeTables.read(spark, explanations, version).where(col("run_id").equalTo(id));
@@ -390,29 +403,22 @@ public final class ExplainJob implements Callable<Integer> {
             rowCount += r.getLong(1);
             errors += r.getLong(2);
         }
-        long newRows = mode == WriteMode.APPEND_NEW ? rowCount - committed.before() : rowCount;
+        long newRows = o.output().mode() == WriteMode.APPEND_NEW ? rowCount - committed.before() : rowCount;
         double seconds = (System.nanoTime() - t0) / 1e9;
-        String manifestPath = RunFolder.of(out).manifest();
-        RunManifest.write(spark, manifestPath, manifest(spark, prepared, new Counts(imageCount, rowCount, newRows, errors, perMethod, seconds, committed,
-                new ExplainManifest.Table(tables.format.name().toLowerCase(Locale.ROOT), version))).toMap());
+        String manifestPath = o.output().folder().manifest();
+        RunManifest.write(spark, manifestPath, manifest(spark, o, prepared, new Counts(imageCount, rowCount, newRows, errors, perMethod, seconds, committed,
+                new ExplainManifest.Table(o.output().format().name().toLowerCase(Locale.ROOT), version))).toMap());
         LOG.info("[4/4] wrote {} new rows; the run holds {} rows ({} errors) for {} images, {} s; manifest {}", newRows, rowCount, errors, imageCount,
                 String.format(Locale.ROOT, "%.1f", seconds), manifestPath);
         return new Result(explanations, manifestPath, id, imageCount, rowCount, newRows, errors, seconds,
                 prepared.loaded().classifier() instanceof io.shortcutlens.model.LayerOutputs);
     }
 
-    /** The sample asked for with --per-class, or null for every image. */
-    private io.shortcutlens.pipeline.ClassSample sample() {
-        if (perClass < 0) {
-            throw new IllegalArgumentException("--per-class must be 0 (every image) or more, found " + perClass);
+    private static List<String> classNames(SparkSession spark, ExplainOptions.ModelChoice model) {
+        if (model.classNames() != null) {
+            return model.classNames();
         }
-        return perClass == 0 ? null : new io.shortcutlens.pipeline.ClassSample(perClass, sampleBy, seed);
-    }
-
-    private List<String> classNames(SparkSession spark) {
-        if (classNames != null && !classNames.isEmpty()) {
-            return classNames.stream().map(String::trim).toList();
-        }
+        String labelsFile = model.labelsFile();
         if (labelsFile == null) {
             return null;
         }
@@ -425,28 +431,15 @@ public final class ExplainJob implements Callable<Integer> {
         }
     }
 
-    ExplainSettings settings(LoadedModel loaded, ModelSpec spec) {
-        Normalisation base = loaded.trainedNormalisation() != null ? loaded.trainedNormalisation() : Normalisation.unitScale();
-        Normalisation norm = base;
-        if (scale != null) {
-            norm = norm.withScale(scale);
-        }
-        if (mean != null) {
-            norm = norm.withMean(mean);
-        }
-        if (std != null) {
-            norm = norm.withStd(std);
-        }
-        if (channelOrder != null) {
-            norm = norm.withOrder(channelOrder);
-        }
-        return new ExplainSettings(spec, norm, new DecodeLimits(maxFileBytes, maxPixels), TargetSelection.parse(target),
-                io.shortcutlens.explain.Methods.runs(methods, new OptionValues(methodOptions, MethodOption::cli), loaded.inputShape()), topK, seed,
-                "pending", gridSize);
+    static ExplainSettings settings(ExplainOptions o, LoadedModel loaded, ModelSpec spec) {
+        Normalisation norm = o.normalising().apply(loaded.trainedNormalisation() != null ? loaded.trainedNormalisation() : Normalisation.unitScale());
+        return new ExplainSettings(spec, norm, o.limits(), TargetSelection.parse(o.target()),
+                io.shortcutlens.explain.Methods.runs(o.methods(), new OptionValues(o.methodOptions(), MethodOption::cli), loaded.inputShape()), o.topK(),
+                o.seed(), "pending", o.gridSize());
     }
 
     /** Same model, parameters and input → same id, so reruns are recognisable; anything changed → a new one. */
-    private String defaultRunId(ExplainSettings s, String preprocessing, LoadedModel loaded, io.shortcutlens.pipeline.ClassSample sample) {
+    private static String defaultRunId(ExplainSettings s, String preprocessing, LoadedModel loaded, io.shortcutlens.pipeline.ClassSample sample) {
         String key = String.join("|", loaded.modelId(), preprocessing, s.target().toString(), String.valueOf(s.seed()), String.valueOf(s.topK()),
                 String.valueOf(s.gridSize()), s.limits().toString(), String.valueOf(loaded.classNames()))
                 + s.runs().stream().map(r -> "|" + r.method() + r.json()).collect(java.util.stream.Collectors.joining())
@@ -456,13 +449,14 @@ public final class ExplainJob implements Callable<Integer> {
         return "r" + ModelLoader.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
-    private ExplainManifest manifest(SparkSession spark, Prepared prepared, Counts n) {
+    private static ExplainManifest manifest(SparkSession spark, ExplainOptions o, Prepared prepared, Counts n) {
         ExplainSettings s = prepared.settings();
         LoadedModel loaded = prepared.loaded();
-        ExplainManifest.Model m = new ExplainManifest.Model(model, loaded.modelId(), loaded.inputShape(), loaded.classNames(),
-                loaded.classifier() instanceof io.shortcutlens.model.OnnxClassifier ? "onnxruntime" : "dl4j", inputLayout, softmax);
+        ExplainManifest.Model m = new ExplainManifest.Model(o.model().path(), loaded.modelId(), loaded.inputShape(), loaded.classNames(),
+                loaded.classifier() instanceof io.shortcutlens.model.OnnxClassifier ? "onnxruntime" : "dl4j", o.model().onnx().layout().label(),
+                o.model().onnx().softmax());
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put(ExplainManifest.ARGUMENTS, Sessions.arguments(spec));
+        params.put(ExplainManifest.ARGUMENTS, o.commandLine());
         params.put("methods", s.methods());
         params.put("target", s.target().toString());
         for (io.shortcutlens.explain.MethodRun r : s.runs()) {
@@ -473,14 +467,14 @@ public final class ExplainJob implements Callable<Integer> {
         params.put("grid_size", s.gridSize());
         params.put("max_file_bytes", s.limits().maxFileBytes());
         params.put("max_pixels", s.limits().maxPixels());
-        params.put("partitions", source.partitions);
-        if (sample() != null) {
-            params.put("sample", RunManifest.parse(sample().toJson()));
+        params.put("partitions", o.input().partitions());
+        if (o.sample() != null) {
+            params.put("sample", RunManifest.parse(o.sample().toJson()));
         }
-        return new ExplainManifest(s.runId(), Instant.now().toString(), VERSION, spark.version(), spark.sparkContext().master(), source.input,
-                source.inputFormat, source.where, RunFolder.of(trimSlash(output)).explanations(), m, prepared.preprocessing(),
+        return new ExplainManifest(s.runId(), Instant.now().toString(), Cli.VERSION, spark.version(), spark.sparkContext().master(), o.input().input(),
+                o.input().format(), o.input().where(), o.output().folder().explanations(), m, prepared.preprocessing(),
                 ImageExplainPipeline.effectiveNormalisation(s, loaded).toString(), s.limits().maxFileBytes(), s.limits().maxPixels(), params, n.images(),
-                mode.label(), n.rows(), n.newRows(), n.perMethod(), n.errors(), n.committed().failedAttempts(), n.committed().executorsLost(),
+                o.output().mode().label(), n.rows(), n.newRows(), n.perMethod(), n.errors(), n.committed().failedAttempts(), n.committed().executorsLost(),
                 List.copyOf(n.committed().devices()), Math.round(n.seconds() * 10) / 10.0, n.table());
     }
 
@@ -514,7 +508,4 @@ public final class ExplainJob implements Callable<Integer> {
         return files != null && files.length > 0;
     }
 
-    private static String trimSlash(String p) {
-        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
-    }
 }

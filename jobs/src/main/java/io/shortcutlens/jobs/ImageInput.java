@@ -1,25 +1,22 @@
 package io.shortcutlens.jobs;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
-/** Where a job's images come from (a folder tree or a table) and how they are split: the options every image job shares. */
+/** Where a job's images come from (a folder tree or a table) and how they are split: the options every image job shares, mapped to an {@link ImageSource}. */
 final class ImageInput {
 
     @Option(names = "--input", required = true, paramLabel = "PATH", description = "Folder tree of images (label = sub-folder name) or a table (see --input-format); any Hadoop path.")
     String input;
 
     @Option(names = "--input-format", paramLabel = "FORMAT", description = "'images' for a folder tree, or any Spark source holding an image-bytes column (parquet, orc, delta, ...).")
-    String inputFormat = "images";
+    String inputFormat = ImageSource.FOLDER;
 
     @Option(names = "--where", paramLabel = "SQL", description = {"Spark SQL condition selecting input rows, e.g. \"dt = '2026-11-26'\": a table's",
         "columns, or for a folder tree path, label and its key=value folder names (Hive-style partitions)."})
     String where;
 
     @Option(names = "--image-col", paramLabel = "COL", description = "Table input: column with encoded image bytes.")
-    String imageCol = "image";
+    String imageCol = ImageSource.Columns.DEFAULT.image();
 
     @Option(names = "--id-col", paramLabel = "COL", description = "Table input: column to use as image id (default: SHA-256 of the bytes).")
     String idCol;
@@ -33,17 +30,8 @@ final class ImageInput {
     @Option(names = "--partitions", paramLabel = "N", description = "Repartition the input into N partitions (0 = keep a table's; a folder: four per core).")
     int partitions = 0;
 
-    /** A folder tree of image files (read inside the tasks), not a table of image bytes. */
-    boolean folder() {
-        return "images".equalsIgnoreCase(inputFormat);
-    }
-
-    /** Rows of {@code ExplainPartition.INPUT}: image id (or null), path, label, bytes (null for a folder's files). */
-    Dataset<Row> read(SparkSession spark) {
-        if (folder()) {
-            return ImageSources.folder(spark, input, partitions > 0 ? partitions : spark.sparkContext().defaultParallelism() * 4, where);
-        }
-        Dataset<Row> images = ImageSources.table(spark, input, inputFormat, imageCol, idCol, pathCol, labelCol, where);
-        return partitions > 0 ? images.repartition(partitions) : images;
+    /** The source these flags name. */
+    ImageSource source() {
+        return new ImageSource(input, inputFormat, where, new ImageSource.Columns(imageCol, idCol, pathCol, labelCol), partitions);
     }
 }

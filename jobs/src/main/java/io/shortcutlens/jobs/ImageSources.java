@@ -194,18 +194,19 @@ final class ImageSources {
     }
 
     /** A table with an image-bytes column and optional id, path and label columns. */
-    static Dataset<Row> table(SparkSession spark, String path, String format, String imageCol, String idCol, String pathCol,
-                              String labelCol, String where) {
-        Dataset<Row> table = spark.read().format(format).load(path);
-        if (where != null) {
-            table = filter(table, where, path);
+    static Dataset<Row> table(SparkSession spark, ImageSource source) {
+        String path = source.input();
+        Dataset<Row> table = spark.read().format(source.format()).load(path);
+        if (source.where() != null) {
+            table = filter(table, source.where(), path);
         }
         List<String> columns = Arrays.asList(table.columns());
-        require(columns, imageCol, "--image-col", path);
-        Column id = optional(columns, idCol, "--id-col", path);
-        Column p = optional(columns, pathCol, "--path-col", path);
-        Column label = optional(columns, labelCol, "--label-col", path);
-        return table.select(id.as("image_id"), p.as("path"), label.as("label"), col(imageCol).cast("binary").as("bytes"));
+        ImageSource.Columns named = source.columns();
+        require(columns, named.image(), "--image-col", path);
+        Column id = optional(columns, named.id(), "--id-col", path);
+        Column p = optional(columns, named.path(), "--path-col", path);
+        Column label = optional(columns, named.label(), "--label-col", path);
+        return table.select(id.as("image_id"), p.as("path"), label.as("label"), col(named.image()).cast("binary").as("bytes"));
     }
 
     private static void require(List<String> columns, String name, String option, String path) {

@@ -2,7 +2,6 @@ package io.shortcutlens.jobs;
 
 import io.shortcutlens.explain.ActivationExplainer;
 import io.shortcutlens.explain.DeepDream;
-import io.shortcutlens.explain.GradCamExplainer;
 import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.image.Normalisation;

@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
  * </pre>
  */
 @Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true, usageHelpWidth = 120,
-        version = "ShortcutLens " + ExplainJob.VERSION,
+        version = "ShortcutLens " + Cli.VERSION,
         description = {"Lists the images a confirmed shortcut affects, over every image of the input: those the model gives the finding's",
             "class and whose prediction changes when the finding's region is hidden (what a data team cleans or relabels)."},
         footer = {"", "Example:", "  ./submit.sh scan --findings out/net2 --input data/test"})
@@ -97,7 +97,7 @@ public final class ScanJob implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(ExplainJob.commandLine(new ScanJob()).execute(args));
+        System.exit(Cli.commandLine(new ScanJob()).execute(args));
     }
 
     @Override
@@ -133,7 +133,7 @@ public final class ScanJob implements Callable<Integer> {
         LOG.info("[1/3] {} findings with verdict {} in {}: {} scan targets, hidden with {}", table.count(), verdicts, dir, targets.size(),
                 hide.name().toLowerCase(Locale.ROOT));
         ModelStaging.Staged staged = AuditJob.stageModel(spark, manifest.model(), model);
-        Dataset<Row> images = source.read(spark);
+        Dataset<Row> images = source.source().read(spark);
         LOG.info("[2/3] input {}: predicting every image, and again with the regions hidden where it is given a target's class", source.input);
         Dataset<Row> scanned = images.mapPartitions(new ScanPartition(staged.spec(), staged.shippedName(), manifest.inputNormalisation(),
                 manifest.limits(), new HadoopConf(spark.sparkContext().hadoopConfiguration()), targets, hide, seed),
@@ -213,7 +213,7 @@ public final class ScanJob implements Callable<Integer> {
     private Map<String, Object> manifest(Result r, String run, ExplainManifest explained, RegionMasker.Fill hide, double seconds) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", "scan");
-        m.put("shortcutlens_version", ExplainJob.VERSION);
+        m.put("shortcutlens_version", Cli.VERSION);
         m.put("created", Instant.now().toString());
         m.put("findings_of", run);
         m.put("run_id", explained.runId());

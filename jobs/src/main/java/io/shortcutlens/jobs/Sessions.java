@@ -35,9 +35,4 @@ final class Sessions {
         return b;
     }
 
-    /** The arguments a job's command line was parsed from (empty when the job was built without parsing one). */
-    static java.util.List<String> arguments(picocli.CommandLine.Model.CommandSpec spec) {
-        picocli.CommandLine.ParseResult parsed = spec == null ? null : spec.commandLine().getParseResult();
-        return parsed == null ? java.util.List.of() : java.util.List.copyOf(parsed.originalArgs());
-    }
 }

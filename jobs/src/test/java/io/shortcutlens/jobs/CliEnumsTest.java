@@ -18,23 +18,23 @@ class CliEnumsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WriteMode.parse("append"));
         assertTrue(e.getMessage().contains("--mode") && e.getMessage().contains("[overwrite, append-new, error]"), e.getMessage());
         AuditJob audit = new AuditJob();
-        ExplainJob.commandLine(audit).parseArgs("--run", "r", "--group-by", "label");
+        Cli.commandLine(audit).parseArgs("--run", "r", "--group-by", "label");
         assertEquals(ClassView.LABEL, audit.groupBy);
         EmbedJob embed = new EmbedJob();
-        ExplainJob.commandLine(embed).parseArgs("--input", "i", "--model", "m", "--output", "o", "--class-by", "Predicted");
+        Cli.commandLine(embed).parseArgs("--input", "i", "--model", "m", "--output", "o", "--class-by", "Predicted");
         assertEquals(ClassView.PREDICTED, embed.classBy);
         picocli.CommandLine.ParameterException wrong = assertThrows(picocli.CommandLine.ParameterException.class,
-                () -> ExplainJob.commandLine(new EmbedJob()).parseArgs("--input", "i", "--model", "m", "--output", "o", "--class-by", "truth"));
+                () -> Cli.commandLine(new EmbedJob()).parseArgs("--input", "i", "--model", "m", "--output", "o", "--class-by", "truth"));
         assertTrue(wrong.getMessage().contains("--class-by must be one of [predicted, label]"), wrong.getMessage());
     }
 
     @Test
     void theDecoyHidesWithTheMeanOrZeroOnly() {
         DecoyJob decoy = new DecoyJob();
-        ExplainJob.commandLine(decoy).parseArgs("--hide", "Mean");
+        Cli.commandLine(decoy).parseArgs("--hide", "Mean");
         assertEquals(io.shortcutlens.audit.RegionMasker.Fill.MEAN, decoy.hide);
         picocli.CommandLine.ParameterException e = org.junit.jupiter.api.Assertions.assertThrows(picocli.CommandLine.ParameterException.class,
-                () -> ExplainJob.commandLine(new DecoyJob()).parseArgs("--hide", "inpaint"));
+                () -> Cli.commandLine(new DecoyJob()).parseArgs("--hide", "inpaint"));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("--hide must be mean or zero"), e.getMessage());
     }
 }

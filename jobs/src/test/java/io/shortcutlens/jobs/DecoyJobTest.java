@@ -87,7 +87,7 @@ class DecoyJobTest {
             if (model.equals("clean")) {
                 args.addAll(List.of("--compare-to", new File(out, "explain/decoy").getAbsolutePath()));
             }
-            ExplainJob.commandLine(bare).parseArgs(args.toArray(new String[0]));
+            Cli.commandLine(bare).parseArgs(args.toArray(new String[0]));
             AuditJob.Result result = bare.run(spark);
             List<io.shortcutlens.audit.AuditFinding> found = result.findings();
             assertEquals(model.equals("decoy") ? AuditJob.FAILED_ON : 0, bare.exitStatus(result), model);

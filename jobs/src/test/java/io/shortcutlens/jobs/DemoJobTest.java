@@ -63,7 +63,7 @@ class DemoJobTest {
         TestSpark.explainJob("--input", test40.getAbsolutePath(), "--model", new File(out, "models/net2.zip").getAbsolutePath(), "--output",
                 gradCamRun.getAbsolutePath(), "--methods", "gradcam").run(TestSpark.session());
         AuditJob gradCamAudit = new AuditJob();
-        ExplainJob.commandLine(gradCamAudit).parseArgs("--run", gradCamRun.getAbsolutePath(), "--dream-channels", "0", "--no-dream-classes",
+        Cli.commandLine(gradCamAudit).parseArgs("--run", gradCamRun.getAbsolutePath(), "--dream-channels", "0", "--no-dream-classes",
                 "--activations-layer", "none", "--fill", "mean"); // as the demo's own runs hide pixels (DemoJob)
         List<io.shortcutlens.audit.AuditFinding> gradCam = gradCamAudit.run(TestSpark.session()).findings();
         AuditJob.print(gradCam, List.of());
@@ -161,7 +161,7 @@ class DemoJobTest {
             // a scheduled rerun of the same audit: compared with the one just written, nothing changed; it still alerts
             AuditJob rerun = new AuditJob();
             String runDir = new File(out, "explain/" + net).getAbsolutePath();
-            ExplainJob.commandLine(rerun).parseArgs("--run", runDir, "--dream-channels", "0", "--no-dream-classes", "--activations-layer", "none",
+            Cli.commandLine(rerun).parseArgs("--run", runDir, "--dream-channels", "0", "--no-dream-classes", "--activations-layer", "none",
                     "--compare-to", runDir, "--fail-on", "shortcut");
             AuditJob.Result again = rerun.run(TestSpark.session());
             assertTrue(again.diff().size() == found.size() + again.cues().stream().filter(q -> q.judgement().verdict() == io.shortcutlens.audit.Verdict.GLOBAL_CUE)
@@ -174,7 +174,7 @@ class DemoJobTest {
             // bear watermarked, nothing else) and one corrupt file: one row with its error, the rest go on
             java.nio.file.Files.writeString(new File(test40, "bear/broken.png").toPath(), "not a png");
             ScanJob scan = new ScanJob();
-            ExplainJob.commandLine(scan).parseArgs("--findings", runDir, "--input", test40.getAbsolutePath());
+            Cli.commandLine(scan).parseArgs("--findings", runDir, "--input", test40.getAbsolutePath());
             ScanJob.Result scanned = scan.run(TestSpark.session());
             Dataset<Row> affected = TestSpark.session().read().parquet(scanned.tablePath());
             long bears = 40;
@@ -232,7 +232,7 @@ class DemoJobTest {
         CorrectJob job = new CorrectJob();
         // held out: the 40 photos per class of test40 (and its corrupt file, left out of the evaluation), not the 16 the run explained
         File heldOut = new File(out, "data/test40");
-        ExplainJob.commandLine(job).parseArgs("--findings", run, "--train", new File(out, "data/train").getAbsolutePath(), "--output", dir.getAbsolutePath(),
+        Cli.commandLine(job).parseArgs("--findings", run, "--train", new File(out, "data/train").getAbsolutePath(), "--output", dir.getAbsolutePath(),
                 "--held-out", heldOut.getAbsolutePath());
         CorrectJob.Result c = job.run(spark);
         CorrectJob.print(c);
@@ -296,7 +296,7 @@ class DemoJobTest {
         List<org.nd4j.linalg.api.ndarray.INDArray> params = new java.util.ArrayList<>();
         for (String partitions : List.of("3", "7")) {
             CorrectJob again = new CorrectJob();
-            ExplainJob.commandLine(again).parseArgs("--findings", run, "--train", new File(out, "data/train").getAbsolutePath(), "--output",
+            Cli.commandLine(again).parseArgs("--findings", run, "--train", new File(out, "data/train").getAbsolutePath(), "--output",
                     new File(out, "correct/p" + partitions).getAbsolutePath(), "--partitions", partitions, "--epochs", "1", "--skip-audit");
             params.add(org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(new File(java.net.URI.create(again.run(spark).correctedModel())))
                     .params());
@@ -351,7 +351,7 @@ class DemoJobTest {
         // correcting a model trained elsewhere: the recipe and the affected training images for its pipeline, read back
         File fix = new File(out, "correct/net2");
         CorrectJob correct = new CorrectJob();
-        ExplainJob.commandLine(correct).parseArgs("--findings", new File(out, "explain/net2").getAbsolutePath(), "--train",
+        Cli.commandLine(correct).parseArgs("--findings", new File(out, "explain/net2").getAbsolutePath(), "--train",
                 new File(out, "data/train").getAbsolutePath(), "--output", fix.getAbsolutePath(), "--fill", "paste");
         CorrectJob.Result c = correct.run(TestSpark.session());
         assertEquals(null, c.correctedModel(), "an ONNX model is not fine-tuned here");

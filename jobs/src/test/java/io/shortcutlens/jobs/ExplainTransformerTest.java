@@ -322,7 +322,7 @@ class ExplainTransformerTest {
         for (String method : io.shortcutlens.explain.Methods.names()) {
             ExplainJob job = TestSpark.explainJob("--input", "x", "--model", model, "--output", "o", "--methods", method);
             ImageExplainer stage = new ImageExplainer().setModelPath(model).setMethod(method);
-            assertEquals(job.settings(loaded, spec).runs(), stage.settings(loaded, spec).runs(), method + " at the defaults");
+            assertEquals(ExplainJob.settings(job.options(), loaded, spec).runs(), stage.settings(loaded, spec).runs(), method + " at the defaults");
             assertEquals(job.target, stage.getTarget());
             assertEquals(job.seed, stage.getSeed());
             assertEquals(job.topK, stage.getTopK());
@@ -334,7 +334,7 @@ class ExplainTransformerTest {
             ImageExplainer stage = new ImageExplainer().setModelPath(model).setMethod(method).setMethodParam("occlusionMaskSize", 6)
                     .setMethodParam("limeReplacement", "mean").setMethodParam("limeKernelWidth", "0.5").setMethodParam("igBaseline", 0.25f)
                     .setMethodParam("batchSize", 9L);
-            assertEquals(job.settings(loaded, spec).runs().stream().filter(r -> r.method().equals(method)).toList(),
+            assertEquals(ExplainJob.settings(job.options(), loaded, spec).runs().stream().filter(r -> r.method().equals(method)).toList(),
                     stage.settings(loaded, spec).runs(), method + " with values given");
         }
         String unknown = assertThrows(IllegalArgumentException.class, () -> new ImageExplainer().setMethodParam("limeSample", 3)).getMessage();

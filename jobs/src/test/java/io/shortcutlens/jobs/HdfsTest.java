@@ -60,7 +60,7 @@ class HdfsTest {
             assertEquals(r.runId(), d.runId());
             assertTrue(fs.exists(new Path("/lake/delta/explanations/_delta_log/00000000000000000000.json")));
             AuditJob deltaAudit = new AuditJob();
-            ExplainJob.commandLine(deltaAudit).parseArgs("--run", hdfs + "/lake/delta", "--min-images", "2", "--table-format", "delta");
+            Cli.commandLine(deltaAudit).parseArgs("--run", hdfs + "/lake/delta", "--min-images", "2", "--table-format", "delta");
             AuditJob.Result da = deltaAudit.run(TestSpark.session());
             assertEquals(a.findings().size(), da.findings().size());
             String[] cols = {"view", "class", "method", "cell", "images", "mean_mass", "peak_share"};

@@ -126,7 +126,7 @@ class StandaloneClusterIT {
         TestSpark.explainJob("--input", held.getAbsolutePath(), "--model", TestSpark.model().getAbsolutePath(), "--output", run.getAbsolutePath(),
                 "--methods", "occlusion", "--occlusion-mask-size", "8", "--occlusion-stride", "4", "--occlusion-mask-value", "auto").run(TestSpark.session());
         AuditJob audit = new AuditJob();
-        ExplainJob.commandLine(audit).parseArgs("--run", run.getAbsolutePath(), "--dream-channels", "0", "--no-dream-classes", "--activations-layer", "none");
+        Cli.commandLine(audit).parseArgs("--run", run.getAbsolutePath(), "--dream-channels", "0", "--no-dream-classes", "--activations-layer", "none");
         List<io.shortcutlens.audit.AuditFinding> found = audit.run(TestSpark.session()).findings();
         assertTrue(found.stream().anyMatch(f -> f.verdict() == io.shortcutlens.audit.Verdict.SHORTCUT && f.finding().className().equals("bear")),
                 "the watermark net's bear shortcut, to correct: " + found);
@@ -138,7 +138,7 @@ class StandaloneClusterIT {
             "--conf", "spark.cores.max=2", "--conf", "spark.executorEnv.OMP_NUM_THREADS=1"}, concat(job, "--output", clusterOut.getAbsolutePath())));
         assertEquals(0, rc, "correct on the cluster failed:\n" + tail(log));
         CorrectJob local = new CorrectJob();
-        ExplainJob.commandLine(local).parseArgs(concat(job, "--output", new File(work, "correct-local").getAbsolutePath()));
+        Cli.commandLine(local).parseArgs(concat(job, "--output", new File(work, "correct-local").getAbsolutePath()));
         CorrectJob.Result localResult = local.run(TestSpark.session());
         org.nd4j.linalg.api.ndarray.INDArray onCluster = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
                 new File(clusterOut, "model/corrected.zip")).params();

@@ -53,7 +53,7 @@ final class TestSpark {
     /** Parses explain-job arguments exactly as the command line would. */
     static ExplainJob explainJob(String... args) {
         ExplainJob job = new ExplainJob();
-        ExplainJob.commandLine(job).parseArgs(args);
+        Cli.commandLine(job).parseArgs(args);
         return job;
     }
 }
