@@ -214,10 +214,8 @@ final class AuditReport {
 
     private static void parameters(StringBuilder h, ExplainManifest manifest) {
         h.append("<h2>Run parameters</h2>\n<table id=\"parameters\">");
-        for (Map.Entry<String, Object> e : manifest.toMap().entrySet()) {
-            h.append("<tr><th class=\"l\">").append(Html.text(e.getKey())).append("</th><td class=\"l\"><code>").append(Html.text(e.getValue()))
-                    .append("</code></td></tr>\n");
-        }
+        manifest.tree().fields().forEachRemaining(e -> h.append("<tr><th class=\"l\">").append(Html.text(e.getKey())).append("</th><td class=\"l\"><code>")
+                .append(Html.text(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString())).append("</code></td></tr>\n"));
         h.append("</table>\n</body></html>\n");
     }
 

@@ -374,7 +374,7 @@ public final class ExplainJob implements Callable<Integer> {
         LakeTables.Format format = o.output().format();
         // Delta: the write is one commit whose metadata is the run's manifest (its settings; the counts come after).
         // A retried task (a lost executor) leaves no duplicate: only committed task outputs become visible.
-        String commitInfo = format == LakeTables.Format.DELTA ? RunManifest.json(manifest(spark, o, prepared, Counts.pending(in.count())).settingsMap()) : null;
+        String commitInfo = format == LakeTables.Format.DELTA ? manifest(spark, o, prepared, Counts.pending(in.count())).settingsJson() : null;
         try (TaskRetries retries = new TaskRetries(spark)) {
             switch (mode) {
                 case OVERWRITE -> LakeTables.replaceSlice(rows, explanations, format, "run_id", id, commitInfo, PARTITIONS);
@@ -406,8 +406,8 @@ public final class ExplainJob implements Callable<Integer> {
         long newRows = o.output().mode() == WriteMode.APPEND_NEW ? rowCount - committed.before() : rowCount;
         double seconds = (System.nanoTime() - t0) / 1e9;
         String manifestPath = o.output().folder().manifest();
-        RunManifest.write(spark, manifestPath, manifest(spark, o, prepared, new Counts(imageCount, rowCount, newRows, errors, perMethod, seconds, committed,
-                new ExplainManifest.Table(o.output().format().name().toLowerCase(Locale.ROOT), version))).toMap());
+        RunManifest.writeText(spark, manifestPath, manifest(spark, o, prepared, new Counts(imageCount, rowCount, newRows, errors, perMethod, seconds,
+                committed, new ExplainManifest.Table(o.output().format().name().toLowerCase(Locale.ROOT), version))).toJson());
         LOG.info("[4/4] wrote {} new rows; the run holds {} rows ({} errors) for {} images, {} s; manifest {}", newRows, rowCount, errors, imageCount,
                 String.format(Locale.ROOT, "%.1f", seconds), manifestPath);
         return new Result(explanations, manifestPath, id, imageCount, rowCount, newRows, errors, seconds,

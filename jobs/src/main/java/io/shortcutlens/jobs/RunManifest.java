@@ -19,12 +19,22 @@ final class RunManifest {
 
     private RunManifest() { }
 
-    static void write(SparkSession spark, String file, Map<String, Object> manifest) {
+    /** Writes a record (or a map) as JSON: its keys as its Jackson annotations name them. */
+    static void write(SparkSession spark, String file, Object manifest) {
+        try {
+            writeText(spark, file, JSON.writeValueAsString(manifest));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes JSON text as it is. */
+    static void writeText(SparkSession spark, String file, String json) {
         Path p = new Path(file);
         try {
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
             try (OutputStream out = fs.create(p, true)) {
-                JSON.writeValue(out, manifest);
+                out.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
@@ -66,9 +76,12 @@ final class RunManifest {
 
     /** An explain run's manifest, typed; fails naming the file when it is not one. */
     static io.shortcutlens.pipeline.ExplainManifest readExplain(SparkSession spark, String file) {
-        try {
-            return io.shortcutlens.pipeline.ExplainManifest.of(read(spark, file));
-        } catch (IllegalArgumentException | ClassCastException e) {
+        Path p = new Path(file);
+        try (InputStream in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
+            return io.shortcutlens.pipeline.ExplainManifest.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read run manifest " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("cannot read run manifest " + file + ": " + e.getMessage(), e);
         }
     }

@@ -128,7 +128,7 @@ class DriverLossIT {
         assertEquals(2, history.size(), "one commit per completed run: " + history);
         assertEquals("MERGE", history.get(1).getString(1), history.toString());
         for (int v = 0; v < 2; v++) { // each commit carries its run's manifest
-            io.shortcutlens.pipeline.ExplainManifest m = io.shortcutlens.pipeline.ExplainManifest.of(RunManifest.parse(history.get(v).getString(2)));
+            io.shortcutlens.pipeline.ExplainManifest m = io.shortcutlens.pipeline.ExplainManifest.parse(history.get(v).getString(2));
             assertEquals(v + 1, LakeTables.read(spark, explanations, (long) v).select("run_id").distinct().count(), "runs at version " + v);
             assertTrue(runs.stream().anyMatch(r -> r.getString(0).equals(m.runId())), m.runId());
         }

@@ -22,6 +22,21 @@ public final class InputShape implements Serializable {
         this.width = width;
     }
 
+    /** The shape as {@code [C, H, W]}: its JSON form in a run's manifest. */
+    @com.fasterxml.jackson.annotation.JsonValue
+    public java.util.List<Integer> dims() {
+        return java.util.List.of(channels, height, width);
+    }
+
+    /** The shape {@link #dims()} gives. */
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public static InputShape of(java.util.List<Integer> dims) {
+        if (dims == null || dims.size() != 3) {
+            throw new IllegalArgumentException("input shape must be [channels, height, width], found " + dims);
+        }
+        return new InputShape(dims.get(0), dims.get(1), dims.get(2));
+    }
+
     /** Parses {@code C,H,W} or {@code CxHxW}. */
     public static InputShape parse(String text) {
         String[] parts = text.trim().split("[,x×]");

@@ -1,82 +1,92 @@
 package io.shortcutlens.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.model.OnnxOptions;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * An explain run's manifest ({@code OUTPUT/manifest.json}): how the output was made and what it holds. The explain job
- * writes it; the audit and the scan read it back through this record, never through casts of a JSON map. Its JSON
- * layout is {@link #toMap()}; {@link #of(Map)} reads that layout, older manifests included (a key they lack takes the
- * value the runs that wrote them used).
+ * writes it; the audit, the scan and the correct job read it back through this record. Its JSON layout is declared
+ * here, key by key ({@link #toJson()}, {@link #parse(String)}); an older manifest reads too, a key it lacks taking the
+ * value the runs that wrote it used.
  *
  * @param normalisation how images became model input, as {@link Normalisation#parse} reads it
- * @param parameters    the methods' settings, as written (JSON objects per method)
+ * @param parameters    the run's settings and each method's own, as the method writes them: the one part of the layout
+ *                      left as free JSON, since every method names its own keys
  */
-public record ExplainManifest(String runId, String created, String shortcutlensVersion, String sparkVersion, String sparkMaster, String input,
-                              String inputFormat, String inputWhere, String output, Model model, String preprocessing, String normalisation,
-                              long maxFileBytes, long maxPixels, Map<String, Object> parameters, long inputImages, String mode, long outputRows,
-                              long newRows, Map<String, Long> rowsPerMethod, long errorRows, long failedTaskAttempts, long executorsLost,
-                              List<String> taskDevices, double seconds, Table table) {
+@JsonPropertyOrder({"run_id", "created", "shortcutlens_version", "spark_version", "spark_master", "input", "input_format", "input_where", "output", "model",
+    "preprocessing", "normalisation", "max_file_bytes", "max_pixels", "parameters", "input_images", "mode", "output_rows", "new_rows", "rows_per_method",
+    "error_rows", "failed_task_attempts", "executors_lost", "task_devices", "seconds", "table"})
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record ExplainManifest(@JsonProperty("run_id") String runId, String created, @JsonProperty("shortcutlens_version") String shortcutlensVersion,
+                              @JsonProperty("spark_version") String sparkVersion, @JsonProperty("spark_master") String sparkMaster, String input,
+                              @JsonProperty("input_format") String inputFormat, @JsonProperty("input_where") String inputWhere, String output, Model model,
+                              String preprocessing, String normalisation, @JsonProperty("max_file_bytes") long maxFileBytes,
+                              @JsonProperty("max_pixels") long maxPixels, Map<String, Object> parameters, @JsonProperty("input_images") long inputImages,
+                              String mode, @JsonProperty("output_rows") long outputRows, @JsonProperty("new_rows") long newRows,
+                              @JsonProperty("rows_per_method") Map<String, Long> rowsPerMethod, @JsonProperty("error_rows") long errorRows,
+                              @JsonProperty("failed_task_attempts") long failedTaskAttempts, @JsonProperty("executors_lost") long executorsLost,
+                              @JsonProperty("task_devices") List<String> taskDevices, double seconds, Table table) {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** The outcome's keys: what a run found out by running (counts, time), as opposed to how it was set up. */
     private static final List<String> OUTCOME = List.of("output_rows", "new_rows", "rows_per_method", "error_rows", "failed_task_attempts",
             "executors_lost", "task_devices", "seconds", "table");
 
+    public ExplainManifest {
+        for (Object[] required : new Object[][] {{"run_id", runId}, {"model", model}, {"normalisation", normalisation}}) {
+            if (required[1] == null) {
+                throw new IllegalArgumentException("not an explain run's manifest: no '" + required[0] + "'");
+            }
+        }
+        // what manifests written before these keys existed stand for
+        maxFileBytes = maxFileBytes > 0 ? maxFileBytes : DecodeLimits.DEFAULT_MAX_FILE_BYTES;
+        maxPixels = maxPixels > 0 ? maxPixels : DecodeLimits.DEFAULT_MAX_PIXELS;
+        parameters = parameters == null ? Map.of() : parameters;
+        rowsPerMethod = rowsPerMethod == null ? Map.of() : rowsPerMethod;
+        taskDevices = taskDevices == null ? List.of() : taskDevices;
+        table = table == null ? Table.PARQUET : table;
+    }
+
     /**
      * The table the explanations went to: {@code parquet} or {@code delta}, and for Delta the version the run committed
      * (readers time-travel to it: the audit of this manifest reads exactly what the run left, whatever came later).
      */
+    @JsonPropertyOrder({"format", "version"})
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Table(String format, Long version) {
         public static final Table PARQUET = new Table("parquet", null);
-
-        Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("format", format);
-            m.put("version", version);
-            return m;
-        }
-
-        static Table of(Object o) {
-            if (!(o instanceof Map<?, ?> m)) {
-                return PARQUET; // manifests written before Delta tables
-            }
-            return new Table(String.valueOf(m.get("format")), m.get("version") == null ? null : ((Number) m.get("version")).longValue());
-        }
     }
 
     /** The model a run explained: its file, identity, input and outputs, and how ONNX Runtime ran it. */
-    public record Model(String path, String modelId, InputShape inputShape, List<String> classNames, String runtime, String inputLayout,
+    @JsonPropertyOrder({"path", "model_id", "input_shape", "class_names", "runtime", "input_layout", "softmax"})
+    public record Model(String path, @JsonProperty("model_id") String modelId, @JsonProperty("input_shape") InputShape inputShape,
+                        @JsonProperty("class_names") List<String> classNames, String runtime, @JsonProperty("input_layout") String inputLayout,
                         boolean softmax) {
+        public Model {
+            classNames = classNames == null ? List.of() : List.copyOf(classNames);
+            runtime = runtime == null ? "dl4j" : runtime; // manifests from before ONNX models
+            inputLayout = inputLayout == null ? OnnxOptions.InputLayout.AUTO.label() : inputLayout;
+        }
+
         /** ONNX Runtime's options as the run used them. */
         public OnnxOptions onnx() {
             return OnnxOptions.of(inputLayout, softmax, 0);
-        }
-
-        Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("path", path);
-            m.put("model_id", modelId);
-            m.put("input_shape", List.of(inputShape.channels(), inputShape.height(), inputShape.width()));
-            m.put("class_names", classNames);
-            m.put("runtime", runtime);
-            m.put("input_layout", inputLayout);
-            m.put("softmax", softmax);
-            return m;
-        }
-
-        @SuppressWarnings("unchecked")
-        static Model of(Map<String, Object> m) {
-            List<Number> dims = (List<Number>) m.get("input_shape");
-            return new Model((String) m.get("path"), (String) m.get("model_id"),
-                    dims == null ? null : new InputShape(dims.get(0).intValue(), dims.get(1).intValue(), dims.get(2).intValue()),
-                    List.copyOf((List<String>) m.getOrDefault("class_names", List.of())), (String) m.getOrDefault("runtime", "dl4j"),
-                    (String) m.getOrDefault("input_layout", "auto"), Boolean.TRUE.equals(m.get("softmax")));
         }
     }
 
@@ -94,13 +104,12 @@ public record ExplainManifest(String runId, String created, String shortcutlensV
         return null;
     }
 
-    /** The key of {@link #parameters} holding the command-line arguments the run was started with. */
+    /** The key of {@link #parameters} holding the command line that asks for the run. */
     public static final String ARGUMENTS = "arguments";
 
-    /** The command-line arguments the run was started with (empty for runs that did not record them). */
-    @SuppressWarnings("unchecked")
+    /** The explain job's command line that asks for this run (empty for runs that did not record one). */
     public List<String> arguments() {
-        return parameters.get(ARGUMENTS) instanceof List<?> l ? List.copyOf((List<String>) l) : List.of();
+        return parameters.get(ARGUMENTS) instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
     }
 
     /** The normalisation the run used. */
@@ -109,72 +118,47 @@ public record ExplainManifest(String runId, String created, String shortcutlensV
     }
 
     /** The decode limits the run used. */
+    @JsonIgnore
     public DecodeLimits limits() {
         return new DecodeLimits(maxFileBytes, maxPixels);
     }
 
-    /** The manifest as its JSON file holds it (keys in this order). */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("run_id", runId);
-        m.put("created", created);
-        m.put("shortcutlens_version", shortcutlensVersion);
-        m.put("spark_version", sparkVersion);
-        m.put("spark_master", sparkMaster);
-        m.put("input", input);
-        m.put("input_format", inputFormat);
-        m.put("input_where", inputWhere);
-        m.put("output", output);
-        m.put("model", model.toMap());
-        m.put("preprocessing", preprocessing);
-        m.put("normalisation", normalisation);
-        m.put("max_file_bytes", maxFileBytes);
-        m.put("max_pixels", maxPixels);
-        m.put("parameters", parameters);
-        m.put("input_images", inputImages);
-        m.put("mode", mode);
-        m.put("output_rows", outputRows);
-        m.put("new_rows", newRows);
-        m.put("rows_per_method", rowsPerMethod);
-        m.put("error_rows", errorRows);
-        m.put("failed_task_attempts", failedTaskAttempts);
-        m.put("executors_lost", executorsLost);
-        m.put("task_devices", taskDevices);
-        m.put("seconds", seconds);
-        m.put("table", table == null ? null : table.toMap());
-        return m;
-    }
-
-    /** The manifest without its outcome: how the run was set up, known before it writes (a Delta commit's metadata). */
-    public Map<String, Object> settingsMap() {
-        Map<String, Object> m = toMap();
-        m.keySet().removeAll(OUTCOME);
-        return m;
-    }
-
-    /** Reads the layout {@link #toMap()} writes; fails naming the key when a required one is missing. */
-    @SuppressWarnings("unchecked")
-    public static ExplainManifest of(Map<String, Object> m) {
-        for (String key : List.of("run_id", "model", "normalisation")) {
-            if (m.get(key) == null) {
-                throw new IllegalArgumentException("not an explain run's manifest: no '" + key + "' (keys: " + m.keySet() + ")");
-            }
+    /** The manifest as its file holds it. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the manifest of run " + runId + ": " + e.getMessage(), e);
         }
-        Map<String, Long> perMethod = new LinkedHashMap<>();
-        ((Map<String, Object>) m.getOrDefault("rows_per_method", Map.of())).forEach((k, v) -> perMethod.put(k, ((Number) v).longValue()));
-        return new ExplainManifest((String) m.get("run_id"), (String) m.get("created"), (String) m.get("shortcutlens_version"),
-                (String) m.get("spark_version"), (String) m.get("spark_master"), (String) m.get("input"), (String) m.get("input_format"),
-                (String) m.get("input_where"), (String) m.get("output"), Model.of((Map<String, Object>) m.get("model")), (String) m.get("preprocessing"),
-                (String) m.get("normalisation"), number(m, "max_file_bytes", DecodeLimits.DEFAULT_MAX_FILE_BYTES),
-                number(m, "max_pixels", DecodeLimits.DEFAULT_MAX_PIXELS), (Map<String, Object>) m.getOrDefault("parameters", Map.of()),
-                number(m, "input_images", 0), (String) m.get("mode"), number(m, "output_rows", 0), number(m, "new_rows", 0), perMethod,
-                number(m, "error_rows", 0), number(m, "failed_task_attempts", 0), number(m, "executors_lost", 0),
-                new ArrayList<>((java.util.Collection<String>) m.getOrDefault("task_devices", List.of())),
-                m.get("seconds") == null ? 0 : ((Number) m.get("seconds")).doubleValue(), Table.of(m.get("table")));
     }
 
-    private static long number(Map<String, Object> m, String key, long otherwise) {
-        Object v = m.get(key);
-        return v == null ? otherwise : ((Number) v).longValue();
+    /** The manifest as a JSON tree, key by key in the file's order (the report's table of run parameters). */
+    public ObjectNode tree() {
+        return JSON.valueToTree(this);
+    }
+
+    /** The manifest without its outcome, on one line: how the run was set up, known before it writes (a Delta commit's metadata). */
+    public String settingsJson() {
+        ObjectNode settings = tree();
+        settings.remove(OUTCOME);
+        return settings.toString();
+    }
+
+    /** Reads what {@link #toJson()} or {@link #settingsJson()} wrote, or an older manifest; fails naming what is missing. */
+    public static ExplainManifest parse(String json) {
+        try {
+            JsonNode tree = JSON.readTree(json);
+            if (tree == null || !tree.isObject()) {
+                throw new IllegalArgumentException("not an explain run's manifest: not a JSON object");
+            }
+            return JSON.treeToValue(tree, ExplainManifest.class);
+        } catch (JsonProcessingException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new IllegalArgumentException(cause instanceof IllegalArgumentException ? cause.getMessage() : "not an explain run's manifest: "
+                    + e.getOriginalMessage(), e);
+        }
     }
 }
