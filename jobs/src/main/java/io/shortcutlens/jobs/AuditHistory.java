@@ -2,7 +2,6 @@ package io.shortcutlens.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.audit.AuditFinding;
 import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.audit.GlobalCueProbe;
@@ -10,10 +9,8 @@ import io.shortcutlens.audit.Region;
 import io.shortcutlens.audit.Verdict;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -100,56 +97,5 @@ final class AuditHistory {
                     n == null ? null : n.share(), b == null ? null : b.flipRate(), n == null ? null : n.flipRate(), e.describe(), comparedTo));
         }
         tables.replace(spark.createDataFrame(rows, DIFF).coalesce(1), path);
-    }
-
-    /**
-     * {@code audit-summary.json}: the run, the counts by verdict, each shortcut and global cue with its reason, and —
-     * with {@code --compare-to} — the diff's counts and lines.
-     */
-    static Map<String, Object> summary(ExplainManifest manifest, List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, String comparedTo,
-                                       List<FindingsDiff.Entry> diff, List<String> arguments) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("run_id", manifest.runId());
-        out.put("model_id", manifest.model().modelId());
-        Map<String, Object> counts = new LinkedHashMap<>();
-        for (Verdict v : Verdict.values()) {
-            long n = v == Verdict.GLOBAL_CUE ? cues.stream().filter(q -> q.judgement().verdict() == v).count()
-                    : findings.stream().filter(f -> f.verdict() == v).count();
-            counts.put(v.label(), n);
-        }
-        out.put("verdicts", counts);
-        List<Map<String, Object>> alerts = new ArrayList<>();
-        for (AuditFinding f : findings) {
-            if (f.verdict() == Verdict.SHORTCUT) {
-                alerts.add(alert(f.finding().className(), f.finding().method(), f.finding().region().describe(), f.verdict(), f.judgement().reason()));
-            }
-        }
-        for (GlobalCueProbe.Cue q : cues) {
-            if (q.judgement().verdict() == Verdict.GLOBAL_CUE) {
-                alerts.add(alert(q.className(), null, "whole image", Verdict.GLOBAL_CUE, q.judgement().reason()));
-            }
-        }
-        out.put("shortcuts_and_global_cues", alerts);
-        if (comparedTo != null) {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("compared_to", comparedTo);
-            for (FindingsDiff.Change c : FindingsDiff.Change.values()) {
-                d.put(c.label(), diff.stream().filter(e -> e.change() == c).count());
-            }
-            d.put("lines", diff.stream().filter(e -> e.change() != FindingsDiff.Change.UNCHANGED).map(FindingsDiff.Entry::describe).toList());
-            out.put("diff", d);
-        }
-        out.put("arguments", arguments);
-        return out;
-    }
-
-    private static Map<String, Object> alert(String className, String method, String location, Verdict v, String reason) {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("class", className);
-        a.put("method", method);
-        a.put("location", location);
-        a.put("verdict", v.label());
-        a.put("reason", reason);
-        return a;
     }
 }

@@ -479,7 +479,8 @@ public final class AuditJob implements Callable<Integer> {
         if (diff != null) {
             AuditHistory.writeDiff(spark, tables, folder.findingsDiff(), diff, compareTo);
         }
-        RunManifest.write(spark, folder.auditSummary(), AuditHistory.summary(in.manifest(), confirmed, cues, compareTo, diff, o.commandLine()));
+        RunManifest.write(spark, folder.auditSummary(), AuditSummary.of(in.manifest(), confirmed, cues,
+                diff == null ? null : new AuditReport.History(compareTo, diff), o.commandLine()));
         LOG.info("[4/5] {} findings ({} shortcut, {} object part), {} global cues, written to {}; evidence took {} forward passes",
                 confirmed.size(), confirmed.stream().filter(c -> c.verdict() == Verdict.SHORTCUT).count(),
                 confirmed.stream().filter(c -> c.verdict() == Verdict.OBJECT_PART).count(),

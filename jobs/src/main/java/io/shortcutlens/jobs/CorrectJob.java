@@ -21,7 +21,6 @@ import io.shortcutlens.spark.ModelStaging;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,7 +133,7 @@ public final class CorrectJob implements Callable<Integer> {
     LakeTables.FormatOption tables = new LakeTables.FormatOption();
 
     /** One class's accuracy on the held-out images for one model (original, corrected) and one variant (as_is, regions_hidden). */
-    record Accuracy(String model, String images, String className, long count, long correct) {
+    record Accuracy(String model, String images, @com.fasterxml.jackson.annotation.JsonProperty("class") String className, long count, long correct) {
         double accuracy() {
             return count == 0 ? Double.NaN : (double) correct / count;
         }
@@ -274,7 +273,7 @@ public final class CorrectJob implements Callable<Integer> {
         CorrectionRecipe recipe = CorrectionRecipe.of(m.modelId(), plan.classNames(), m.inputShape().height(), m.inputShape().width(), plan.params(),
                 plan.regions());
         String recipePath = plan.out() + "/recipe.json";
-        RunManifest.write(spark, recipePath, recipe.toMap());
+        RunManifest.write(spark, recipePath, recipe);
         writeAffected(spark, training, plan.regions(), new Written(plan.out() + "/affected_images", plan.options().format()));
         LOG.info("[correct 1/5] recipe written to {}; affected training images to {}/affected_images", recipePath, plan.out());
         return recipePath;
@@ -381,31 +380,13 @@ public final class CorrectJob implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         ExplainManifest manifest = plan.manifest();
         CorrectionParams params = plan.params();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("job", "correct");
-        m.put("created", Instant.now().toString());
-        m.put("shortcutlens_version", Cli.VERSION);
-        m.put("findings_of", plan.dir());
-        m.put("run_id", manifest.runId());
-        m.put("model", plan.options().model() != null ? plan.options().model() : manifest.model().path());
-        m.put("model_id", manifest.model().modelId());
-        m.put("train", plan.options().train());
-        m.put("held_out", plan.heldOutPath());
-        m.put("settings", params.toMap());
-        m.put("fine_tuning", o.corrected() == null ? null : Map.of("library", "dl4j-spark", "training_master", "parameter averaging", "workers",
-                params.workers(), "batch_size_per_worker", params.batchSize(), "averaging_frequency", params.averagingFrequency(), "rdd_training_approach",
-                "direct"));
-        m.put("regions", plan.regions().stream().map(r -> Map.of("finding_ids", r.findingIds(), "class", r.className(), "region", r.region().describe()))
-                .toList());
-        m.put("training_images", o.trainingImages());
-        m.put("unreadable_training_images", o.unreadable());
-        m.put("recipe", o.recipePath());
-        m.put("corrected_model", o.corrected());
-        m.put("accuracy", o.accuracy().stream().map(a -> Map.of("model", a.model(), "images", a.images(), "class", a.className(), "count", a.count(),
-                "correct", a.correct())).toList());
-        m.put("before_after", o.beforeAfter().stream().map(FindingsDiff.Entry::describe).toList());
-        m.put("seconds", Math.round(seconds * 10) / 10.0);
-        RunManifest.write(spark, RunFolder.of(plan.out()).manifest(), m);
+        JobManifests.Source source = new JobManifests.Source(plan.dir(), manifest.runId(),
+                plan.options().model() != null ? plan.options().model() : manifest.model().path(), manifest.model().modelId());
+        RunManifest.write(spark, RunFolder.of(plan.out()).manifest(), new JobManifests.Correction(JobManifests.Written.now("correct"), source,
+                plan.options().train(), plan.heldOutPath(), params, o.corrected() == null ? null : JobManifests.FineTuning.of(params),
+                plan.regions().stream().map(r -> new JobManifests.CorrectedRegion(r.findingIds(), r.className(), r.region().describe())).toList(),
+                o.trainingImages(), o.unreadable(), o.recipePath(), o.corrected(), o.accuracy(),
+                o.beforeAfter().stream().map(FindingsDiff.Entry::describe).toList(), Math.round(seconds * 10) / 10.0));
         String report = plan.out() + "/report.html";
         CorrectionReport.write(spark, report, new CorrectionReport.Contents(manifest, params, plan.regions(), o.accuracy(), o.beforeAfter(), o.corrected(),
                 o.audit() == null ? null : o.audit().reportPath()));
@@ -474,9 +455,7 @@ public final class CorrectJob implements Callable<Integer> {
         LOG.info("[correct 4/5] explaining the held-out images with the corrected network as the run did ({})", asExplained.methods());
         ExplainJob.run(spark, explain.build());
 
-        Map<String, Object> summary = RunManifest.read(spark, RunFolder.of(dir).auditSummary());
-        @SuppressWarnings("unchecked")
-        List<String> auditArgs = (List<String>) summary.getOrDefault("arguments", List.of());
+        List<String> auditArgs = RunManifest.read(spark, RunFolder.of(dir).auditSummary(), AuditSummary.class).arguments();
         AuditOptions asAudited = auditArgs.isEmpty() ? AuditOptions.builder(dir).build() : AuditJob.parse(auditArgs);
         AuditOptions audit = asAudited.toBuilder().run(explainOut).model(null)
                 .pictures(asAudited.pictures().withEmbeddings(null)) // an embedding of the original model's features does not describe the corrected one

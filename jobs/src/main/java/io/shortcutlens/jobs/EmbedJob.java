@@ -14,7 +14,6 @@ import io.shortcutlens.spark.HadoopConf;
 import io.shortcutlens.spark.ModelStaging;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -227,33 +226,12 @@ public final class EmbedJob implements Callable<Integer> {
         return t;
     }
 
-    /** embed-manifest.json: a JSON boundary, written as a map. */
-    private static Map<String, Object> manifest(LoadedModel loaded, Result r, EmbedOptions o, Tsne tsne) {
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("job", "embed");
-        manifest.put("shortcutlens_version", Cli.VERSION);
-        manifest.put("created", Instant.now().toString());
-        manifest.put("input", o.input().input());
-        manifest.put("model", Map.of("path", o.model(), "model_id", loaded.modelId()));
-        manifest.put("layer", r.layer());
-        manifest.put("dimension", r.dimension());
-        manifest.put("images", r.images());
-        manifest.put("errors", r.errors());
-        if (r.sampled() > 0) {
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("per_class", o.tsne().perClass());
-            t.put("class_by", o.tsne().classBy().label());
-            t.put("points", r.sampled());
-            t.put("perplexity", tsne.perplexity());
-            t.put("iterations", tsne.iterations());
-            t.put("learning_rate", tsne.learningRate());
-            t.put("seed", o.tsne().seed());
-            t.put("knn_k", NEIGHBOURS);
-            t.put("knn_accuracy_2d", r.knn2d());
-            t.put("knn_accuracy_layer", r.knnFull());
-            manifest.put("tsne", t);
-        }
-        manifest.put("seconds", r.seconds());
-        return manifest;
+    /** embed-manifest.json. */
+    private static JobManifests.Embed manifest(LoadedModel loaded, Result r, EmbedOptions o, Tsne tsne) {
+        EmbedOptions.TsneMap map = o.tsne();
+        JobManifests.TsneSummary t = r.sampled() == 0 ? null : new JobManifests.TsneSummary(map.perClass(), map.classBy().label(), r.sampled(),
+                tsne.perplexity(), tsne.iterations(), tsne.learningRate(), map.seed(), NEIGHBOURS, r.knn2d(), r.knnFull());
+        return new JobManifests.Embed("embed", Cli.VERSION, Instant.now().toString(), o.input().input(),
+                new JobManifests.EmbeddedModel(o.model(), loaded.modelId()), r.layer(), r.dimension(), r.images(), r.errors(), t, r.seconds());
     }
 }

@@ -224,18 +224,8 @@ public final class EvaluateJob implements Callable<Integer> {
         long maps = counts.getLong(0);
         long errors = counts.isNullAt(1) ? 0 : counts.getLong(1);
         long passes = counts.isNullAt(2) ? 0 : counts.getLong(2);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("job", "evaluate");
-        m.put("run", s.dir());
-        m.put("run_id", manifest.runId());
-        m.put("params", RunManifest.parse(s.params().toJson()));
-        m.put("per_class", perClass);
-        m.put("methods", s.evaluated());
-        m.put("maps", maps);
-        m.put("errors", errors);
-        m.put("forward_passes", passes);
-        m.put("seconds", Math.round(seconds * 10) / 10.0);
-        RunManifest.write(spark, RunFolder.of(s.out()).manifest(), m);
+        RunManifest.write(spark, RunFolder.of(s.out()).manifest(), new JobManifests.Evaluation("evaluate", s.dir(), manifest.runId(),
+                RunManifest.tree(s.params().toJson()), perClass, s.evaluated(), maps, errors, passes, Math.round(seconds * 10) / 10.0));
         LOG.info("[4/4] evaluation table {}/evaluation, report {}", s.out(), report);
         return new Result(s.out() + "/evaluation", report, maps, errors, passes, seconds, summaries, lines);
     }

@@ -124,30 +124,32 @@ final class ModelInternals {
 
     /** Fails, saying what is expected, unless {@code embedOutput} holds the embed job's manifest with a t-SNE. */
     static void checkEmbeddings(SparkSession spark, String embedOutput) {
+        embedManifest(spark, embedOutput);
+    }
+
+    /** The embed job's manifest in {@code embedOutput}; fails, saying what is expected, unless it is one with a t-SNE. */
+    private static JobManifests.Embed embedManifest(SparkSession spark, String embedOutput) {
         String dir = embedOutput.replaceAll("/+$", "");
-        Map<String, Object> manifest;
+        JobManifests.Embed manifest;
         try {
-            manifest = RunManifest.read(spark, dir + "/embed-manifest.json");
+            manifest = RunManifest.read(spark, dir + "/embed-manifest.json", JobManifests.Embed.class);
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException("--embeddings " + embedOutput + " is not an embed job's output (no readable embed-manifest.json;"
                     + " run ./submit.sh embed --output " + embedOutput + " first)", e);
         }
-        if (manifest.get("tsne") == null) {
+        if (manifest.tsne() == null) {
             throw new IllegalArgumentException("embedding output " + dir + " has no t-SNE (it was run with --tsne-per-class 0)");
         }
+        return manifest;
     }
 
     /** The embedding job's t-SNE points (OUTPUT/tsne) and manifest, drawn as an SVG scatter coloured by true class. */
     static TsnePlot tsne(SparkSession spark, String embedOutput) {
         String dir = embedOutput.replaceAll("/+$", "");
-        checkEmbeddings(spark, dir);
-        Map<String, Object> manifest = RunManifest.read(spark, dir + "/embed-manifest.json");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> t = (Map<String, Object>) manifest.get("tsne");
+        JobManifests.Embed manifest = embedManifest(spark, dir);
         List<Row> rows = LakeTables.read(spark, dir + "/tsne").orderBy("image_id").collectAsList();
-        return new TsnePlot(dir, String.valueOf(manifest.get("layer")), rows.size(),
-                rows.stream().filter(ModelInternals::misclassified).count(), ((Number) t.get("knn_accuracy_2d")).doubleValue(),
-                ((Number) t.get("knn_accuracy_layer")).doubleValue(), svg(rows));
+        return new TsnePlot(dir, manifest.layer(), rows.size(), rows.stream().filter(ModelInternals::misclassified).count(), manifest.tsne().knn2d(),
+                manifest.tsne().knnLayer(), svg(rows));
     }
 
     private static boolean misclassified(Row r) {

@@ -15,7 +15,8 @@ import org.apache.spark.sql.SparkSession;
  * small JSON files beside it ({@code audit-summary.json}).
  */
 final class RunManifest {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private RunManifest() { }
 
@@ -74,6 +75,16 @@ final class RunManifest {
         }
     }
 
+    /** A JSON file read as the record {@code type} (keys it does not know are left alone: a later version's). */
+    static <T> T read(SparkSession spark, String file, Class<T> type) {
+        Path p = new Path(file);
+        try (InputStream in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
+            return JSON.readValue(in, type);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** An explain run's manifest, typed; fails naming the file when it is not one. */
     static io.shortcutlens.pipeline.ExplainManifest readExplain(SparkSession spark, String file) {
         Path p = new Path(file);
@@ -87,11 +98,20 @@ final class RunManifest {
     }
 
     /** A map as one line of JSON (a Delta commit's metadata). */
-    static String json(Map<String, Object> map) {
+    static String json(Object map) {
         try {
             return new ObjectMapper().writeValueAsString(map);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** JSON text as a tree, so a manifest nests it rather than quoting it. */
+    static com.fasterxml.jackson.databind.JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("not JSON: " + json, e);
         }
     }
 

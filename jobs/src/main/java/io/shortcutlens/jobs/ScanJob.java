@@ -16,9 +16,7 @@ import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.spark.HadoopConf;
 import io.shortcutlens.spark.ModelStaging;
 import io.shortcutlens.spark.ScanPartition;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -210,32 +208,12 @@ public final class ScanJob implements Callable<Integer> {
         return fills.isEmpty() ? RegionMasker.DEFAULT_FILL : RegionMasker.Fill.valueOf(fills.get(0).getString(0).toUpperCase(Locale.ROOT));
     }
 
-    private Map<String, Object> manifest(Result r, String run, ExplainManifest explained, RegionMasker.Fill hide, double seconds) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("job", "scan");
-        m.put("shortcutlens_version", Cli.VERSION);
-        m.put("created", Instant.now().toString());
-        m.put("findings_of", run);
-        m.put("run_id", explained.runId());
-        m.put("model", model != null ? model : explained.model().path());
-        m.put("input", source.input);
-        m.put("input_format", source.inputFormat);
-        m.put("input_where", source.where);
-        m.put("verdicts", verdicts);
-        m.put("fill", hide.name().toLowerCase(Locale.ROOT));
-        List<Map<String, Object>> targets = new ArrayList<>();
-        for (ScanTarget t : r.targets()) {
-            targets.add(Map.of("class", t.className(), "finding_ids", t.findingIds(), "regions", t.regions().stream().map(Region::describe).toList()));
-        }
-        m.put("targets", targets);
-        m.put("images", r.images());
-        m.put("errors", r.errors());
-        m.put("re_predicted_with_region_hidden", r.tested());
-        m.put("affected", r.affected());
-        m.put("forward_passes", r.passes());
-        m.put("forward_passes_per_image", r.images() == 0 ? 0 : (double) r.passes() / r.images());
-        m.put("hidden_region_passes_per_image_and_target", r.maskedPassesPerImageAndTarget());
-        m.put("seconds", seconds);
-        return m;
+    private JobManifests.Scan manifest(Result r, String run, ExplainManifest explained, RegionMasker.Fill hide, double seconds) {
+        List<JobManifests.ScanTarget> targets = r.targets().stream()
+                .map(t -> new JobManifests.ScanTarget(t.className(), t.findingIds(), t.regions().stream().map(Region::describe).toList())).toList();
+        return new JobManifests.Scan(JobManifests.Written.now("scan"), run, explained.runId(), model != null ? model : explained.model().path(), source.input,
+                source.inputFormat, source.where, verdicts, hide.name().toLowerCase(Locale.ROOT), targets,
+                new JobManifests.ScanCounts(r.images(), r.errors(), r.tested(), r.affected(), r.passes(), r.images() == 0 ? 0 : (double) r.passes() / r.images(),
+                        r.maskedPassesPerImageAndTarget()), seconds);
     }
 }

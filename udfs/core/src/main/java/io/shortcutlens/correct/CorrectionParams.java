@@ -1,9 +1,8 @@
 package io.shortcutlens.correct;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.Serializable;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * How the correct job trains a confirmed shortcut away: what stands in for the shortcut's region in the training
@@ -21,8 +20,10 @@ import java.util.Map;
  * @param averagingFrequency mini-batches each worker fits between two averagings of the parameters
  * @param learningRate       the fine-tuning's learning rate (the network's own updater, this rate)
  */
-public record CorrectionParams(Fill fill, double fraction, long seed, int epochs, int batchSize, int workers, int averagingFrequency,
-                               double learningRate) implements Serializable {
+@com.fasterxml.jackson.annotation.JsonPropertyOrder({"fill", "fraction", "seed", "epochs", "batch_size", "workers", "averaging_frequency", "learning_rate"})
+public record CorrectionParams(Fill fill, double fraction, long seed, int epochs, @JsonProperty("batch_size") int batchSize, int workers,
+                               @JsonProperty("averaging_frequency") int averagingFrequency, @JsonProperty("learning_rate") double learningRate)
+        implements Serializable {
 
     /**
      * What stands in for the region. {@code MEAN}: the image's own per-channel mean; {@code NOISE}: seeded uniform noise
@@ -38,6 +39,7 @@ public record CorrectionParams(Fill fill, double fraction, long seed, int epochs
     public enum Fill {
         MEAN, NOISE, PASTE, SPREAD;
 
+        @com.fasterxml.jackson.annotation.JsonValue
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -107,17 +109,4 @@ public record CorrectionParams(Fill fill, double fraction, long seed, int epochs
         }
     }
 
-    /** The settings as the correction's manifest and recipe record them. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("fill", fill.label());
-        m.put("fraction", fraction);
-        m.put("seed", seed);
-        m.put("epochs", epochs);
-        m.put("batch_size", batchSize);
-        m.put("workers", workers);
-        m.put("averaging_frequency", averagingFrequency);
-        m.put("learning_rate", learningRate);
-        return m;
-    }
 }

@@ -1,9 +1,10 @@
 package io.shortcutlens.correct;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What a training pipeline outside ShortcutLens needs to train a confirmed shortcut away (an ONNX model trained in
@@ -14,46 +15,45 @@ import java.util.Map;
  * image from the other side ({@code paste}: an image of the step's class takes it from an image of another class, an
  * image of another class from an image of the step's class).
  */
-public record CorrectionRecipe(String modelId, List<String> classNames, int inputHeight, int inputWidth, CorrectionParams params, List<Step> steps) {
+@JsonPropertyOrder({"model_id", "class_names", "input_size", "rule", "settings", "steps"})
+public record CorrectionRecipe(@JsonProperty("model_id") String modelId, @JsonProperty("class_names") List<String> classNames,
+                               @JsonIgnore int inputHeight, @JsonIgnore int inputWidth, @JsonProperty("settings") CorrectionParams params, List<Step> steps) {
 
-    /** One shortcut region to neutralise; {@code top, left, bottom, right} are shares of the image's size (end exclusive). */
-    public record Step(List<Integer> findingIds, String className, int classIndex, String region, double top, double left, double bottom,
-                       double right, String fill, double fraction) {
-        Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("finding_ids", findingIds);
-            m.put("class", className);
-            m.put("class_index", classIndex);
-            m.put("region", region);
-            m.put("box", Map.of("top", top, "left", left, "bottom", bottom, "right", right));
-            m.put("fill", fill);
-            m.put("fraction", fraction);
-            return m;
-        }
+    /** How a pipeline applies the steps: the file states it beside them. */
+    public static final String RULE = "in every epoch, each training image has each step's box replaced with probability 'fraction': mean = the image's "
+            + "per-channel mean; noise = uniform noise over the image's range per channel; paste = the same box of a random training image "
+            + "from the other side (an image of the step's class takes it from an image of another class, any other image from an image "
+            + "of the step's class). Boxes are shares of the image's height and width, end exclusive.";
+
+    /** One shortcut region to neutralise; its box in shares of the image's size (end exclusive). */
+    @JsonPropertyOrder({"finding_ids", "class", "class_index", "region", "box", "fill", "fraction"})
+    public record Step(@JsonProperty("finding_ids") List<Integer> findingIds, @JsonProperty("class") String className,
+                       @JsonProperty("class_index") int classIndex, String region, Box box, String fill, double fraction) { }
+
+    /** A box as shares of the image's height ({@code top, bottom}) and width ({@code left, right}), end exclusive. */
+    @JsonPropertyOrder({"top", "left", "bottom", "right"})
+    public record Box(double top, double left, double bottom, double right) { }
+
+    /** The input's height and width, as the file states them. */
+    @JsonProperty("input_size")
+    public List<Integer> inputSize() {
+        return List.of(inputHeight, inputWidth);
+    }
+
+    /** {@link #RULE}, as the file states it. */
+    @JsonProperty("rule")
+    public String rule() {
+        return RULE;
     }
 
     public static CorrectionRecipe of(String modelId, List<String> classNames, int h, int w, CorrectionParams params, List<ShortcutRegion> regions) {
         List<Step> steps = new ArrayList<>();
         for (ShortcutRegion r : regions) {
             double[] b = r.relativeBox(h, w);
-            steps.add(new Step(r.findingIds(), r.className(), r.classIndex(), r.region().describe(), b[0], b[1], b[2], b[3], params.fill().label(),
-                    params.fraction()));
+            steps.add(new Step(r.findingIds(), r.className(), r.classIndex(), r.region().describe(), new Box(b[0], b[1], b[2], b[3]),
+                    params.fill().label(), params.fraction()));
         }
         return new CorrectionRecipe(modelId, List.copyOf(classNames), h, w, params, List.copyOf(steps));
     }
 
-    /** The recipe as {@code recipe.json} holds it. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model_id", modelId);
-        m.put("class_names", classNames);
-        m.put("input_size", List.of(inputHeight, inputWidth));
-        m.put("rule", "in every epoch, each training image has each step's box replaced with probability 'fraction': mean = the image's "
-                + "per-channel mean; noise = uniform noise over the image's range per channel; paste = the same box of a random training image "
-                + "from the other side (an image of the step's class takes it from an image of another class, any other image from an image "
-                + "of the step's class). Boxes are shares of the image's height and width, end exclusive.");
-        m.put("settings", params.toMap());
-        m.put("steps", steps.stream().map(Step::toMap).toList());
-        return m;
-    }
 }

@@ -2,7 +2,6 @@ package io.shortcutlens.correct;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +11,6 @@ import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -192,21 +190,29 @@ class CorrectionTest {
     @Test
     void theRecipeStatesEachRegionAsSharesOfTheImageWithItsFillAndFraction() {
         CorrectionRecipe recipe = CorrectionRecipe.of("m1", List.of("bear", "cow", "sheep"), 16, 16, params(CorrectionParams.Fill.NOISE, 1.0), BEAR_CORNER);
-        Map<String, Object> m = recipe.toMap();
-        assertEquals(List.of(16, 16), m.get("input_size"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> step = ((List<Map<String, Object>>) m.get("steps")).get(0);
-        assertEquals("bear", step.get("class"));
-        assertEquals(Map.of("top", 0.75, "left", 0.0, "bottom", 1.0, "right", 0.25), step.get("box"));
-        assertEquals("noise", step.get("fill"));
-        assertEquals(1.0, step.get("fraction"));
-        assertEquals(List.of(7, 9), step.get("finding_ids"));
+        com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(recipe);
+        assertEquals(List.of("model_id", "class_names", "input_size", "rule", "settings", "steps"), names(m));
+        assertEquals("[16,16]", m.get("input_size").toString());
+        com.fasterxml.jackson.databind.JsonNode step = m.get("steps").get(0);
+        assertEquals("bear", step.get("class").asText());
+        assertEquals("{\"top\":0.75,\"left\":0.0,\"bottom\":1.0,\"right\":0.25}", step.get("box").toString());
+        assertEquals("noise", step.get("fill").asText());
+        assertEquals(1.0, step.get("fraction").asDouble());
+        assertEquals("[7,9]", step.get("finding_ids").toString());
+        assertEquals("noise", m.get("settings").get("fill").asText());
+        assertEquals(List.of("fill", "fraction", "seed", "epochs", "batch_size", "workers", "averaging_frequency", "learning_rate"),
+                names(m.get("settings")));
+    }
+
+    private static List<String> names(com.fasterxml.jackson.databind.JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test
     void settingsOutsideTheirRangeFailNamingTheOption() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> params(CorrectionParams.Fill.PASTE, 0)).getMessage().contains("--fraction"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> CorrectionParams.Fill.parse("blur")).getMessage().contains("mean, noise, paste or spread"));
-        assertFalse(CorrectionParams.defaults().toMap().isEmpty());
     }
 }
