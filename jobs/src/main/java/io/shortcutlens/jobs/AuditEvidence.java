@@ -68,6 +68,11 @@ final class AuditEvidence {
             return new HadoopConf(spark.sparkContext().hadoopConfiguration());
         }
 
+        /** The model and the reading of images as the tasks of these passes need them. */
+        io.shortcutlens.spark.TaskModel task() {
+            return new io.shortcutlens.spark.TaskModel(staged.spec(), staged.shippedName(), normalisation, limits, hadoop());
+        }
+
         Dataset<Row> run(List<Row> rows, StructType schema, org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row> f, StructType out) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             int slices = Math.max(1, Math.min(rows.size(), spark.sparkContext().defaultParallelism() * 2));
@@ -113,8 +118,7 @@ final class AuditEvidence {
                                int confirmImages, AuditParams params) {
         List<Row> tasks = tasks(passes, candidates, classNames, view, assigned, confirmImages, params);
         Dataset<Row> taskRows = passes.spark().createDataFrame(tasks, EvidencePartition.INPUT);
-        Dataset<Row> outcomes = passes.run(tasks, EvidencePartition.INPUT, new EvidencePartition(passes.staged().spec(), passes.staged().shippedName(),
-                passes.normalisation(), passes.limits(), passes.hadoop(), passes.fill(), passes.seed()), EvidencePartition.OUTPUT)
+        Dataset<Row> outcomes = passes.run(tasks, EvidencePartition.INPUT, new EvidencePartition(passes.task(), passes.fill(), passes.seed()), EvidencePartition.OUTPUT)
                 .where(col("assigned").and(col("error").isNull())).persist();
         Map<Integer, int[]> signatureShapes = signatureShapes(candidates, passes.staged().model().inputShape());
         Map<Integer, AuditFinding.Measured> out = measured(outcomes, signatureShapes, params);
@@ -341,8 +345,7 @@ final class AuditEvidence {
             return CueProbe.NONE;
         }
         List<ImageAdjustment> changes = ImageAdjustment.probed(passes.staged().model().inputShape().channels());
-        Dataset<Row> probed = passes.run(sample, GlobalCuePartition.INPUT, new GlobalCuePartition(passes.staged().spec(),
-                passes.staged().shippedName(), passes.normalisation(), passes.limits(), passes.hadoop()), GlobalCuePartition.OUTPUT)
+        Dataset<Row> probed = passes.run(sample, GlobalCuePartition.INPUT, new GlobalCuePartition(passes.task()), GlobalCuePartition.OUTPUT)
                 .where(col("error").isNull());
         // one action over the sample (a few rows a class): its passes run once, and the driver counts
         long[][][] confusion = new long[changes.size()][classNames.size()][classNames.size()];

@@ -24,6 +24,7 @@ import io.shortcutlens.spark.ExplanationRows;
 import io.shortcutlens.spark.HadoopConf;
 import io.shortcutlens.spark.ModelStaging;
 import io.shortcutlens.spark.RandomisationPartition;
+import io.shortcutlens.spark.TaskModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -161,8 +162,8 @@ public final class EvaluateJob implements Callable<Integer> {
         HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         int slices = Math.max(1, spark.sparkContext().defaultParallelism() * 2);
         Dataset<Row> curves = s.sample().select(EvaluatePartition.INPUT.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
-                .repartition(slices, col("image_id")).mapPartitions(new EvaluatePartition(staged.spec(), staged.shippedName(), s.manifest().inputNormalisation(),
-                        s.manifest().limits(), hadoop, s.params()), Encoders.row(EvaluatePartition.OUTPUT)).persist();
+                .repartition(slices, col("image_id")).mapPartitions(new EvaluatePartition(new TaskModel(staged.spec(), staged.shippedName(),
+                        s.manifest().inputNormalisation(), s.manifest().limits(), hadoop), s.params()), Encoders.row(EvaluatePartition.OUTPUT)).persist();
         List<Summary> summaries = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         try {
@@ -277,8 +278,8 @@ public final class EvaluateJob implements Callable<Integer> {
                 .toArray(org.apache.spark.sql.Column[]::new));
         LOG.info("[3/4] cascading randomisation of the top 1..{} parameter layers: {} re-explained on {} images", randomiseLayers, names, images.count());
         Dataset<Row> result = images.repartition(Math.max(1, spark.sparkContext().defaultParallelism() * 2), col("image_id"))
-                .mapPartitions(new RandomisationPartition(staged.spec(), staged.shippedName(), manifest.inputNormalisation(), manifest.limits(), hadoop, runs,
-                        randomiseLayers, seed), Encoders.row(RandomisationPartition.OUTPUT));
+                .mapPartitions(new RandomisationPartition(new TaskModel(staged.spec(), staged.shippedName(), manifest.inputNormalisation(),
+                        manifest.limits(), hadoop), runs, randomiseLayers, seed), Encoders.row(RandomisationPartition.OUTPUT));
         Dataset<Row> flat = result.where(col("error").isNull()).select(col("image_id"), col("class"),
                         org.apache.spark.sql.functions.arrays_zip(col("methods"), col("correlations")).as("z"))
                 .select(col("image_id"), col("class"), org.apache.spark.sql.functions.explode(col("z")).as("m"))

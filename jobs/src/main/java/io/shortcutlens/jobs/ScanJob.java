@@ -16,6 +16,7 @@ import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.spark.HadoopConf;
 import io.shortcutlens.spark.ModelStaging;
 import io.shortcutlens.spark.ScanPartition;
+import io.shortcutlens.spark.TaskModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -133,8 +134,8 @@ public final class ScanJob implements Callable<Integer> {
         ModelStaging.Staged staged = AuditJob.stageModel(spark, manifest.model(), model);
         Dataset<Row> images = source.source().read(spark);
         LOG.info("[2/3] input {}: predicting every image, and again with the regions hidden where it is given a target's class", source.input);
-        Dataset<Row> scanned = images.mapPartitions(new ScanPartition(staged.spec(), staged.shippedName(), manifest.inputNormalisation(),
-                manifest.limits(), new HadoopConf(spark.sparkContext().hadoopConfiguration()), targets, hide, seed),
+        Dataset<Row> scanned = images.mapPartitions(new ScanPartition(new TaskModel(staged.spec(), staged.shippedName(),
+                manifest.inputNormalisation(), manifest.limits(), new HadoopConf(spark.sparkContext().hadoopConfiguration())), targets, hide, seed),
                 Encoders.row(ScanPartition.OUTPUT)).persist();
         try {
             List<Row> targetRows = new ArrayList<>();

@@ -76,7 +76,7 @@ public record RecurringContent(int images, double share, double controlShare, Co
             for (int side = MIN_SIDE; side <= Math.max(MIN_SIDE, Math.min(h, w) / 2); side++) {
                 for (int y = 0; y + side <= h; y++) {
                     for (int x = 0; x + side <= w; x++) {
-                        Template t = Template.cut(own.get(e), c, h, w, y, x, side, e);
+                        Template t = Template.cut(own.get(e), shape, y, x, side, e);
                         if (t.spread < 0.25 * pooled) {
                             continue;
                         }
@@ -120,7 +120,11 @@ public record RecurringContent(int images, double share, double controlShare, Co
 
     /** A template: its values centred on their mean (channel-major, side × side per channel), its spread and origin. */
     private record Template(float[] centred, double norm2, double spread, int y, int x, int side, int exemplar) {
-        static Template cut(float[] block, int c, int h, int w, int y, int x, int side, int exemplar) {
+        /** The {@code side × side} square at {@code (y, x)} of a block of {@code shape = {c, h, w}}, from exemplar {@code exemplar}. */
+        static Template cut(float[] block, int[] shape, int y, int x, int side, int exemplar) {
+            int c = shape[0];
+            int h = shape[1];
+            int w = shape[2];
             float[] v = new float[c * side * side];
             double mean = 0;
             for (int ch = 0; ch < c; ch++) {

@@ -82,6 +82,7 @@ public final class RegionMasker {
                     hi = Math.max(hi, in[ch * plane + i]);
                 }
             }
+            Inpainting.Plane source = new Inpainting.Plane(in, ch * plane, h, w);
             // hiding a box walks only the box; keeping one walks the image and skips the box
             for (int y = inside ? box[0] : 0; y < (inside ? box[2] : h); y++) {
                 for (int x = inside ? box[1] : 0; x < (inside ? box[3] : w); x++) {
@@ -94,7 +95,7 @@ public final class RegionMasker {
                         case ZERO -> 0f;
                         case NOISE -> lo + (float) random.nextDouble() * (hi - lo);
                         case BLUR -> boxMean(in, ch * plane, h, w, y, x, 3);
-                        case INPAINT -> inside ? Inpainting.at(in, ch * plane, h, w, box, y, x, means[ch]) : means[ch];
+                        case INPAINT -> inside ? Inpainting.at(source, box, y, x, means[ch]) : means[ch];
                     };
                 }
             }

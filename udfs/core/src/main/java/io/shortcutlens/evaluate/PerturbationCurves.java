@@ -107,16 +107,16 @@ public final class PerturbationCurves {
         return p;
     }
 
-    /**
-     * Writes {@code base} into {@code dest} at {@code offset}, with the first {@code count} cells of {@code order} taken
-     * from {@code from} (every channel).
-     */
-    public static void replace(float[] base, float[] from, InputShape shape, int[][] cells, int[] order, int count, float[] dest, int offset) {
+    /** The first {@code count} cells of {@code order}, each a box {@code {y0, x0, y1, x1}} of {@code boxes}. */
+    public record Taken(int[][] boxes, int[] order, int count) { }
+
+    /** Writes {@code base} into {@code dest} at {@code offset}, with the {@code taken} cells from {@code from} (every channel). */
+    public static void replace(float[] base, float[] from, InputShape shape, Taken taken, float[] dest, int offset) {
         System.arraycopy(base, 0, dest, offset, base.length);
         int plane = shape.pixels();
         int w = shape.width();
-        for (int k = 0; k < count; k++) {
-            int[] b = cells[order[k]];
+        for (int k = 0; k < taken.count(); k++) {
+            int[] b = taken.boxes()[taken.order()[k]];
             for (int c = 0; c < shape.channels(); c++) {
                 for (int y = b[0]; y < b[2]; y++) {
                     int at = c * plane + y * w + b[1];
@@ -170,12 +170,12 @@ public final class PerturbationCurves {
         float[] scores = PerturbationBatcher.scores(model, steps.size(), p.batchSize(), (index, dest, offset) -> {
             Step s = steps.get(index);
             switch (s.metric()) {
-                case INSERTION_MORF -> replace(fill, x, shape, cells, s.order(), s.count(), dest, offset);
+                case INSERTION_MORF -> replace(fill, x, shape, new Taken(cells, s.order(), s.count()), dest, offset);
                 case ROAD_MORF, ROAD_LERF -> {
                     float[] imputed = NoisyLinearImputation.impute(x, removed(shape, cells, s.order(), s.count()), shape, p.roadNoise(), seed + s.count());
                     System.arraycopy(imputed, 0, dest, offset, imputed.length);
                 }
-                default -> replace(x, fill, shape, cells, s.order(), s.count(), dest, offset);
+                default -> replace(x, fill, shape, new Taken(cells, s.order(), s.count()), dest, offset);
             }
         });
         int k = model.numClasses();

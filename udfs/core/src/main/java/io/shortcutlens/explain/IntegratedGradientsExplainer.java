@@ -1,6 +1,5 @@
 package io.shortcutlens.explain;
 
-import io.shortcutlens.image.InputShape;
 import io.shortcutlens.model.Differentiable;
 import java.util.List;
 import java.util.Locale;

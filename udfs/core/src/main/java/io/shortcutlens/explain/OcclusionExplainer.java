@@ -108,7 +108,7 @@ public final class OcclusionExplainer implements Explainer {
                 }
                 int[] r = rects[index];
                 if (p.inpaint()) {
-                    Inpainting.fill(input, fillValues.length, h, w, r, fillValues, dest, offset);
+                    Inpainting.fill(input, new InputShape(fillValues.length, h, w), r, fillValues, dest, offset);
                 } else {
                     for (int c = 0; c < fillValues.length; c++) {
                         int base = offset + c * plane;
@@ -134,7 +134,7 @@ public final class OcclusionExplainer implements Explainer {
             fine[i] = new int[] {y0, x0, Math.min(h, y0 + m), Math.min(w, x0 + m)};
         }
         boolean[] run = new boolean[windows];
-        float[][] delta = p.mode() == OcclusionParams.Mode.ADAPTIVE ? adaptive(h, w, rows.length, cols.length, fine, targets.length, scorer, run, p.adaptiveShare())
+        float[][] delta = p.mode() == OcclusionParams.Mode.ADAPTIVE ? adaptive(h, w, new Windows(rows.length, cols.length, fine), targets.length, scorer, run, p.adaptiveShare())
                 : scorer.deltas(fine);
         int passes = p.mode() == OcclusionParams.Mode.ADAPTIVE ? (int) java.util.stream.IntStream.range(0, windows).filter(i -> run[i]).count()
                 : windows;
@@ -164,7 +164,13 @@ public final class OcclusionExplainer implements Explainer {
      * the first pass is spread evenly, so its estimates carry no such bias. The pixel map is rebuilt from the grid as for
      * full occlusion.
      */
-    static float[][] adaptive(int h, int w, int rows, int cols, int[][] fine, int targets, Scorer scorer, boolean[] run, double share) {
+    /** The fine windows, {@code rows × cols} of them, each a box {@code {y0, x0, y1, x1}}. */
+    record Windows(int rows, int cols, int[][] boxes) { }
+
+    static float[][] adaptive(int h, int w, Windows windows, int targets, Scorer scorer, boolean[] run, double share) {
+        int rows = windows.rows();
+        int cols = windows.cols();
+        int[][] fine = windows.boxes();
         int n = fine.length;
         float[][] delta = new float[targets][n];
         List<Integer> even = new ArrayList<>();

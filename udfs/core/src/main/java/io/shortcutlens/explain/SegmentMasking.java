@@ -17,19 +17,20 @@ final class SegmentMasking {
     static float[] scores(ImageTensor image, Segmentation segmentation, boolean[][] on, int first, Float replacement, ImageClassifier model,
                           int batchSize) {
         Segmentation.Runs runs = segmentation.runs();
-        int plane = image.shape().pixels();
-        int channels = image.shape().channels();
         float[] fillValues = image.fillValues(replacement);
         float[] input = image.input();
         return PerturbationBatcher.scores(model, on.length - first, batchSize, (index, dest, offset) ->
-                write(input, plane, channels, fillValues, runs, on[index + first], dest, offset));
+                write(input, image.shape(), fillValues, runs, on[index + first], dest, offset));
     }
 
     /**
      * Writes one coalition: each stretch of consecutive runs whose segments are all on (or all off) is one copy from
      * the image (or one fill), per channel. Every value of the destination is written once.
      */
-    static void write(float[] input, int plane, int channels, float[] fillValues, Segmentation.Runs runs, boolean[] on, float[] dest, int offset) {
+    static void write(float[] input, io.shortcutlens.image.InputShape shape, float[] fillValues, Segmentation.Runs runs, boolean[] on, float[] dest,
+                      int offset) {
+        int plane = shape.pixels();
+        int channels = shape.channels();
         int[] start = runs.start();
         int[] label = runs.label();
         int n = label.length;

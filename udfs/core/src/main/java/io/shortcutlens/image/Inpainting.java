@@ -10,11 +10,18 @@ package io.shortcutlens.image;
 public final class Inpainting {
     private Inpainting() { }
 
+    /** One {@code height × width} channel of an image, starting at {@code offset} of {@code pixels}. */
+    public record Plane(float[] pixels, int offset, int height, int width) { }
+
     /**
-     * The value at {@code (y, x)} inside {@code box = {y0, x0, y1, x1}} of one {@code h × w} plane starting at
-     * {@code offset} of {@code in}; {@code fallback} where the box covers the whole image.
+     * The value at {@code (y, x)} inside {@code box = {y0, x0, y1, x1}} of {@code plane}; {@code fallback} where the box
+     * covers the whole image.
      */
-    public static float at(float[] in, int offset, int h, int w, int[] box, int y, int x, float fallback) {
+    public static float at(Plane plane, int[] box, int y, int x, float fallback) {
+        float[] in = plane.pixels();
+        int offset = plane.offset();
+        int h = plane.height();
+        int w = plane.width();
         double sum = 0;
         int n = 0;
         boolean left = box[1] > 0;
@@ -39,15 +46,17 @@ public final class Inpainting {
     }
 
     /**
-     * Writes the inpainted {@code box} of the {@code c × h × w} input {@code in} into {@code dest} at {@code destOffset}
+     * Writes the inpainted {@code box} of the input {@code in} of {@code shape} into {@code dest} at {@code destOffset}
      * (an image of the same shape), leaving the rest of {@code dest} as it is; {@code fallback} per channel.
      */
-    public static void fill(float[] in, int c, int h, int w, int[] box, float[] fallback, float[] dest, int destOffset) {
-        int plane = h * w;
-        for (int ch = 0; ch < c; ch++) {
+    public static void fill(float[] in, InputShape shape, int[] box, float[] fallback, float[] dest, int destOffset) {
+        int w = shape.width();
+        int plane = shape.pixels();
+        for (int ch = 0; ch < shape.channels(); ch++) {
+            Plane source = new Plane(in, ch * plane, shape.height(), w);
             for (int y = box[0]; y < box[2]; y++) {
                 for (int x = box[1]; x < box[3]; x++) {
-                    dest[destOffset + ch * plane + y * w + x] = at(in, ch * plane, h, w, box, y, x, fallback[ch]);
+                    dest[destOffset + ch * plane + y * w + x] = at(source, box, y, x, fallback[ch]);
                 }
             }
         }

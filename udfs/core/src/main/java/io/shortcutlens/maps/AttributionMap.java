@@ -33,9 +33,9 @@ public final class AttributionMap {
     private final int[] segments;
     private final int numSegments;
 
-    private AttributionMap(Kind kind, int height, int width, float[] values, int gridRows, int gridCols, int window, int stride,
-                           int[] segments, int numSegments) {
-        this.kind = kind;
+    /** A window grid of {@code gridRows × gridCols} windows. */
+    private AttributionMap(int height, int width, float[] values, int gridRows, int gridCols, int window, int stride) {
+        this.kind = Kind.WINDOW_GRID;
         this.height = height;
         this.width = width;
         this.values = values;
@@ -43,8 +43,22 @@ public final class AttributionMap {
         this.gridCols = gridCols;
         this.window = window;
         this.stride = stride;
+        this.segments = null;
+        this.numSegments = 0;
+    }
+
+    /** One weight per segment of {@code segments}. */
+    private AttributionMap(int height, int width, int[] segments, float[] weights) {
+        this.kind = Kind.SUPERPIXELS;
+        this.height = height;
+        this.width = width;
+        this.values = weights;
+        this.gridRows = 0;
+        this.gridCols = 0;
+        this.window = 0;
+        this.stride = 0;
         this.segments = segments;
-        this.numSegments = numSegments;
+        this.numSegments = weights.length;
     }
 
     /** A map of window values, {@code values[i * cols + j]} for the window at origin {@code (i·stride, j·stride)}. */
@@ -55,7 +69,7 @@ public final class AttributionMap {
             throw new IllegalArgumentException("a " + height + "x" + width + " map with window " + window + " and stride " + stride
                     + " has " + rows + "x" + cols + " windows, found " + values.length + " values");
         }
-        return new AttributionMap(Kind.WINDOW_GRID, height, width, values, rows, cols, window, stride, null, 0);
+        return new AttributionMap(height, width, values, rows, cols, window, stride);
     }
 
     /** A map of one weight per segment; {@code segments[y * width + x]} is a pixel's segment in {@code [0, weights.length)}. */
@@ -63,7 +77,7 @@ public final class AttributionMap {
         if (segments.length != height * width) {
             throw new IllegalArgumentException("segmentation of a " + height + "x" + width + " map needs " + height * width + " labels, found " + segments.length);
         }
-        return new AttributionMap(Kind.SUPERPIXELS, height, width, weights, 0, 0, 0, 0, segments, weights.length);
+        return new AttributionMap(height, width, segments, weights);
     }
 
     /**

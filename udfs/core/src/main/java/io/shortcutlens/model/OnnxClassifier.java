@@ -60,15 +60,17 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable, Ra
     /** Objectives whose backward pass cannot be built, with what stops it. */
     private final Map<String, List<String>> backwardRejected = new ConcurrentHashMap<>();
 
+    /** The graph's image input: its name, the image shape it takes, its layout, and its fixed batch size (0: any). */
+    private record Input(String name, InputShape shape, Layout layout, int fixedBatch) { }
+
     /** Opens the classifier on a CPU session; its number of classes comes from one forward pass on zeros. */
-    private OnnxClassifier(String name, byte[] model, OrtSession cpu, InputShape shape, Layout layout, String inputName, int fixedBatch,
-                           boolean softmax, int threads) throws OrtException {
+    private OnnxClassifier(String name, byte[] model, OrtSession cpu, Input input, boolean softmax, int threads) throws OrtException {
         this.name = name;
         this.model = model;
-        this.shape = shape;
-        this.layout = layout;
-        this.inputName = inputName;
-        this.fixedBatch = fixedBatch;
+        this.shape = input.shape();
+        this.layout = input.layout();
+        this.inputName = input.name();
+        this.fixedBatch = input.fixedBatch();
         this.softmax = softmax;
         this.threads = threads;
         this.numClasses = probe(cpu);
@@ -107,7 +109,7 @@ public final class OnnxClassifier implements ImageClassifier, Differentiable, Ra
             InputShape recorded = shapeOverride != null ? shapeOverride : meta.inputShape();
             InputShape shape = inputShape(name, input.getKey(), dims, layout, recorded);
             int fixedBatch = dims[0] > 0 ? (int) dims[0] : 0;
-            return new Loaded(new OnnxClassifier(name, bytes, session, shape, layout, input.getKey(), fixedBatch, options.softmax(), threads), meta);
+            return new Loaded(new OnnxClassifier(name, bytes, session, new Input(input.getKey(), shape, layout, fixedBatch), options.softmax(), threads), meta);
         } catch (OrtException | RuntimeException e) {
             try {
                 session.close();

@@ -14,9 +14,15 @@ public record ExplanationRecord(String imageId, String path, String label, Integ
                                 String preprocessing, String modelId, String runId, double elapsedMs, int forwardPasses,
                                 String error) {
 
-    public static ExplanationRecord failure(String imageId, String path, String label, String method, String params,
-                                            String preprocessing, String modelId, String runId, double elapsedMs, String error) {
-        return new ExplanationRecord(imageId, path, label, null, null, null, null, null, null, method, params, null, null, null,
-                null, null, null, null, preprocessing, modelId, runId, elapsedMs, 0, error);
+    /** Which image a row is about: its id, path and label (either may be null). */
+    public record Image(String imageId, String path, String label) { }
+
+    /** How a row was made: the method and its parameters, the preprocessing, the model and the run. */
+    public record Provenance(String method, String params, String preprocessing, String modelId, String runId) { }
+
+    /** The row of an image a method could not explain: who, how, the time spent, and why. */
+    public static ExplanationRecord failure(Image image, Provenance how, double elapsedMs, String error) {
+        return new ExplanationRecord(image.imageId(), image.path(), image.label(), null, null, null, null, null, null, how.method(), how.params(), null,
+                null, null, null, null, null, null, how.preprocessing(), how.modelId(), how.runId(), elapsedMs, 0, error);
     }
 }

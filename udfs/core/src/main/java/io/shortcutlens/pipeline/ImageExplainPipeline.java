@@ -180,8 +180,8 @@ public final class ImageExplainPipeline {
                     double imageMs = sharedMs / explainers.size() + (all != null ? ms : (System.nanoTime() - t1) / 1e6);
                     rows.get(i).addAll(records(ids[i], in, scores[i], explainer, explanations, imageMs));
                 } catch (RuntimeException e) {
-                    rows.get(i).add(ExplanationRecord.failure(ids[i], in.path(), in.label(), explainer.method(), explainer.paramsJson(), preprocessing,
-                            model.modelId(), settings.runId(), (System.nanoTime() - t1) / 1e6, explainer.method() + " failed: " + e));
+                    rows.get(i).add(ExplanationRecord.failure(new ExplanationRecord.Image(ids[i], in.path(), in.label()), provenance(explainer),
+                            (System.nanoTime() - t1) / 1e6, explainer.method() + " failed: " + e));
                 }
             }
         }
@@ -245,10 +245,13 @@ public final class ImageExplainPipeline {
         double ms = (System.nanoTime() - t0) / 1e6;
         List<ExplanationRecord> out = new ArrayList<>();
         for (Explainer e : explainers) {
-            out.add(ExplanationRecord.failure(id, path, label, e.method(), e.paramsJson(), preprocessing, model.modelId(),
-                    settings.runId(), ms / explainers.size(), error));
+            out.add(ExplanationRecord.failure(new ExplanationRecord.Image(id, path, label), provenance(e), ms / explainers.size(), error));
         }
         return out;
+    }
+
+    private ExplanationRecord.Provenance provenance(Explainer e) {
+        return new ExplanationRecord.Provenance(e.method(), e.paramsJson(), preprocessing, model.modelId(), settings.runId());
     }
 
     static int argmax(float[] v) {

@@ -48,7 +48,7 @@ class SegmentationTest {
                 }
                 float[] dest = new float[2 * input.length];
                 java.util.Arrays.fill(dest, Float.NaN);
-                SegmentMasking.write(input, shape.pixels(), 3, fill, seg.runs(), on, dest, input.length);
+                SegmentMasking.write(input, shape, fill, seg.runs(), on, dest, input.length);
                 assertArrayEquals(expected, java.util.Arrays.copyOfRange(dest, input.length, dest.length), "sample " + sample);
                 assertTrue(Float.isNaN(dest[input.length - 1]), "nothing written before the offset");
             }

@@ -3,12 +3,9 @@ package io.shortcutlens.spark;
 import io.shortcutlens.evaluate.EvaluationParams;
 import io.shortcutlens.evaluate.PerturbationCurves;
 import io.shortcutlens.explain.Seeds;
-import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.ImageTensor;
-import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.maps.AttributionMap;
 import io.shortcutlens.model.LoadedModel;
-import io.shortcutlens.model.ModelSpec;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -51,9 +48,8 @@ public final class EvaluatePartition extends ImagePassPartition {
 
     private final EvaluationParams params;
 
-    public EvaluatePartition(ModelSpec model, String shippedModelName, Normalisation normalisation, DecodeLimits limits, HadoopConf hadoop,
-                             EvaluationParams params) {
-        super(model, shippedModelName, normalisation, limits, hadoop);
+    public EvaluatePartition(TaskModel task, EvaluationParams params) {
+        super(task);
         this.params = params;
     }
 

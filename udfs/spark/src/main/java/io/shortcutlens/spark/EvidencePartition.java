@@ -3,11 +3,8 @@ package io.shortcutlens.spark;
 import io.shortcutlens.audit.EvidenceProbe;
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.explain.Seeds;
-import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.ImageTensor;
-import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.model.LoadedModel;
-import io.shortcutlens.model.ModelSpec;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
@@ -62,9 +59,8 @@ public final class EvidencePartition extends ImagePassPartition {
     private final RegionMasker.Fill fill;
     private final long seed;
 
-    public EvidencePartition(ModelSpec model, String shippedModelName, Normalisation normalisation, DecodeLimits limits, HadoopConf hadoop,
-                             RegionMasker.Fill fill, long seed) {
-        super(model, shippedModelName, normalisation, limits, hadoop);
+    public EvidencePartition(TaskModel task, RegionMasker.Fill fill, long seed) {
+        super(task);
         this.fill = fill;
         this.seed = seed;
     }

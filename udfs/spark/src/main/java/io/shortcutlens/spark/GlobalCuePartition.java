@@ -3,13 +3,10 @@ package io.shortcutlens.spark;
 import io.shortcutlens.audit.EvidenceProbe;
 import io.shortcutlens.audit.ImageAdjustment;
 import io.shortcutlens.audit.ImageProperty;
-import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
-import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.model.ImageClassifier;
 import io.shortcutlens.model.LoadedModel;
-import io.shortcutlens.model.ModelSpec;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -39,8 +36,8 @@ public final class GlobalCuePartition extends ImagePassPartition {
         DataTypes.createStructField("error", DataTypes.StringType, true),
     });
 
-    public GlobalCuePartition(ModelSpec model, String shippedModelName, Normalisation normalisation, DecodeLimits limits, HadoopConf hadoop) {
-        super(model, shippedModelName, normalisation, limits, hadoop);
+    public GlobalCuePartition(TaskModel task) {
+        super(task);
     }
 
     @Override

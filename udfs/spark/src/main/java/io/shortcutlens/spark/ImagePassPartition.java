@@ -26,12 +26,12 @@ abstract class ImagePassPartition implements MapPartitionsFunction<Row, Row> {
     private final DecodeLimits limits;
     private final HadoopConf hadoop;
 
-    ImagePassPartition(ModelSpec model, String shippedModelName, Normalisation normalisation, DecodeLimits limits, HadoopConf hadoop) {
-        this.model = model;
-        this.shippedModelName = shippedModelName;
-        this.normalisation = normalisation;
-        this.limits = limits;
-        this.hadoop = hadoop;
+    ImagePassPartition(TaskModel task) {
+        this.model = task.model();
+        this.shippedModelName = task.shippedName();
+        this.normalisation = task.normalisation();
+        this.limits = task.limits();
+        this.hadoop = task.hadoop();
     }
 
     /** One input row's passes; an exception becomes the row {@link #failed} returns. */

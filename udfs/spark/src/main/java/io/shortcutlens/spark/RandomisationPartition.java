@@ -4,12 +4,9 @@ import io.shortcutlens.evaluate.CascadingRandomisation;
 import io.shortcutlens.explain.Explainer;
 import io.shortcutlens.explain.MethodRun;
 import io.shortcutlens.explain.Seeds;
-import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.ImageTensor;
-import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.model.ImageClassifier;
 import io.shortcutlens.model.LoadedModel;
-import io.shortcutlens.model.ModelSpec;
 import io.shortcutlens.model.Randomisable;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,9 +41,8 @@ public final class RandomisationPartition extends ImagePassPartition {
     private transient List<ImageClassifier> randomised;
     private transient List<Explainer> explainers;
 
-    public RandomisationPartition(ModelSpec model, String shippedModelName, Normalisation normalisation, DecodeLimits limits, HadoopConf hadoop,
-                                  List<MethodRun> runs, int layers, long seed) {
-        super(model, shippedModelName, normalisation, limits, hadoop);
+    public RandomisationPartition(TaskModel task, List<MethodRun> runs, int layers, long seed) {
+        super(task);
         this.runs = List.copyOf(runs);
         this.layers = layers;
         this.seed = seed;

@@ -60,13 +60,12 @@ public final class ScanPartition implements MapPartitionsFunction<Row, Row> {
     private final RegionMasker.Fill fill;
     private final long seed;
 
-    public ScanPartition(ModelSpec model, String shippedModelName, Normalisation normalisation, DecodeLimits limits, HadoopConf hadoop,
-                         List<ScanTarget> targets, RegionMasker.Fill fill, long seed) {
-        this.model = model;
-        this.shippedModelName = shippedModelName;
-        this.normalisation = normalisation;
-        this.limits = limits;
-        this.hadoop = hadoop;
+    public ScanPartition(TaskModel task, List<ScanTarget> targets, RegionMasker.Fill fill, long seed) {
+        this.model = task.model();
+        this.shippedModelName = task.shippedName();
+        this.normalisation = task.normalisation();
+        this.limits = task.limits();
+        this.hadoop = task.hadoop();
         this.targets = List.copyOf(targets);
         this.fill = fill;
         this.seed = seed;
