@@ -4,9 +4,8 @@ import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.correct.CorrectionParams;
 import io.shortcutlens.correct.ShortcutRegion;
 import io.shortcutlens.pipeline.ExplainManifest;
-import io.shortcutlens.report.Html;
+import io.shortcutlens.report.Templates;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -22,83 +21,63 @@ final class CorrectionReport {
                     List<FindingsDiff.Entry> beforeAfter, String corrected, String auditReport) { }
 
     static void write(SparkSession spark, String file, Contents c) {
-        StringBuilder h = new StringBuilder();
-        head(h, c.manifest(), c.params(), c.corrected());
-        regions(h, c.regions());
-        beforeAfter(h, c.beforeAfter());
-        accuracy(h, c.accuracy());
-        String auditReport = c.auditReport();
-        if (auditReport != null) {
-            h.append("<p>The corrected network's audit: <a href=\"").append(Html.text(relative(auditReport))).append("\">").append(Html.text(auditReport))
-                    .append("</a></p>\n");
-        }
-        h.append("</body></html>\n");
-        RunManifest.writePage(spark, file, h.toString());
+        RunManifest.writePage(spark, file, Templates.render("correction", Page.of(c)));
     }
 
-    private static void head(StringBuilder h, ExplainManifest manifest, CorrectionParams params, String corrected) {
-        h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>ShortcutLens correction of ").append(Html.text(manifest.runId()))
-                .append("</title><style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin:1em 0}"
-                        + "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}td:first-child,th:first-child{text-align:left}"
-                        + ".resolved{color:#070}.alert{color:#b00}</style></head><body>\n");
-        h.append("<h1>Correcting run ").append(Html.text(manifest.runId())).append("</h1>\n<p>Model ").append(Html.text(manifest.model().path()))
-                .append(". Each confirmed shortcut region was neutralised in the training images (fill <b>").append(Html.text(params.fill().label()))
-                .append("</b> on a seeded ").append(fmt(params.fraction())).append(" of the images each epoch)");
-        if (corrected != null) {
-            h.append(" and the network fine-tuned with dl4j-spark's parameter averaging (").append(params.epochs()).append(" epochs, ")
-                    .append(params.workers()).append(" workers, mini-batches of ").append(params.batchSize()).append(", averaged every ")
-                    .append(params.averagingFrequency()).append(", learning rate ").append(params.learningRate()).append("): <code>")
-                    .append(Html.text(corrected)).append("</code>.");
-        } else {
-            h.append(": the model was trained elsewhere, so <code>recipe.json</code> and <code>affected_images/</code> are written for its pipeline.");
+    /** What {@code report/correction.mustache} shows, as text (numbers formatted, nothing escaped: the template escapes). */
+    record Page(String runId, String model, String fill, String fraction, Tuning tuning, List<RegionRow> regions, List<DiffRow> beforeAfter,
+                List<AccuracyRow> accuracy, Link auditReport) {
+        boolean anyBeforeAfter() {
+            return !beforeAfter.isEmpty();
         }
-        h.append("</p>\n");
-    }
 
-    private static void regions(StringBuilder h, List<ShortcutRegion> regions) {
-        h.append("<h2>Shortcut regions</h2>\n<table><tr><th>class</th><th>region</th><th>findings</th></tr>\n");
-        for (ShortcutRegion r : regions) {
-            h.append("<tr><td>").append(Html.text(r.className())).append("</td><td>").append(Html.text(r.region().describe())).append("</td><td>")
-                    .append(Html.text(r.findingIds())).append("</td></tr>\n");
+        boolean anyAccuracy() {
+            return !accuracy.isEmpty();
         }
-        h.append("</table>\n");
-    }
 
-    private static void beforeAfter(StringBuilder h, List<FindingsDiff.Entry> beforeAfter) {
-        if (!beforeAfter.isEmpty()) {
-            h.append("<h2>Before and after, per finding</h2>\n<p>The corrected network's maps of the held-out images, audited as the run was; each "
-                    + "earlier shortcut region tested again whether or not the maps still point at it.</p>\n<table><tr><th>class</th><th>method</th>"
-                    + "<th>region</th><th>verdict before</th><th>share</th><th>flip rate</th><th>verdict after</th><th>share</th><th>flip rate</th></tr>\n");
-            for (FindingsDiff.Entry e : beforeAfter) {
-                FindingsDiff.Stated b = e.before();
-                FindingsDiff.Stated a = e.now();
-                boolean still = a != null && a.verdict() == b.verdict();
-                h.append("<tr><td>").append(Html.text(b.className())).append("</td><td>").append(Html.text(b.method())).append("</td><td>")
-                        .append(Html.text(b.location())).append("</td><td>").append(Html.text(b.verdict().label())).append("</td><td>").append(fmt(b.share()))
-                        .append("</td><td>").append(fmt(b.flipRate())).append("</td><td class=\"").append(still ? "alert" : "resolved").append("\">")
-                        .append(a == null ? "not measured" : Html.text(a.verdict().label())).append("</td><td>").append(a == null ? "" : fmt(a.share()))
-                        .append("</td><td>").append(a == null ? "" : fmt(a.flipRate())).append("</td></tr>\n");
-            }
-            h.append("</table>\n");
+        static Page of(Contents c) {
+            CorrectionParams p = c.params();
+            Tuning tuning = c.corrected() == null ? null : new Tuning(p.epochs(), p.workers(), p.batchSize(), p.averagingFrequency(),
+                    String.valueOf(p.learningRate()), c.corrected());
+            return new Page(c.manifest().runId(), c.manifest().model().path(), p.fill().label(), Templates.number(p.fraction()), tuning,
+                    c.regions().stream().map(r -> new RegionRow(r.className(), r.region().describe(), String.valueOf(r.findingIds()))).toList(),
+                    c.beforeAfter().stream().map(DiffRow::of).toList(), AccuracyRow.of(c.accuracy()),
+                    c.auditReport() == null ? null : new Link(relative(c.auditReport()), c.auditReport()));
         }
     }
 
-    private static void accuracy(StringBuilder h, List<CorrectJob.Accuracy> accuracy) {
-        if (!accuracy.isEmpty()) {
-            h.append("<h2>Accuracy on the held-out images</h2>\n<p>Per class, as the images are (with the artifact where they carry it) and with every "
-                    + "shortcut region hidden as the audit hides it (without the artifact); dl4j-spark's distributed evaluation. The confusion matrices "
-                    + "are in <code>confusion/</code>.</p>\n<table><tr><th>class</th><th>images</th><th>original, as is</th><th>corrected, as is</th>"
-                    + "<th>original, regions hidden</th><th>corrected, regions hidden</th></tr>\n");
+    /** How the network was fine-tuned, and where it went. */
+    record Tuning(int epochs, int workers, int batchSize, int averagingFrequency, String learningRate, String corrected) { }
+
+    record RegionRow(String className, String region, String findings) { }
+
+    /** A link and the text it shows. */
+    record Link(String link, String path) { }
+
+    /** One earlier finding before and after ({@code state}: resolved, or alert when the verdict stands). */
+    record DiffRow(String className, String method, String location, String verdictBefore, String shareBefore, String flipBefore, String state,
+                   String verdictAfter, String shareAfter, String flipAfter) {
+        static DiffRow of(FindingsDiff.Entry e) {
+            FindingsDiff.Stated b = e.before();
+            FindingsDiff.Stated a = e.now();
+            boolean still = a != null && a.verdict() == b.verdict();
+            return new DiffRow(b.className(), b.method(), b.location(), b.verdict().label(), Templates.number(b.share()), Templates.number(b.flipRate()),
+                    still ? "alert" : "resolved", a == null ? "not measured" : a.verdict().label(), a == null ? "" : Templates.number(a.share()),
+                    a == null ? "" : Templates.number(a.flipRate()));
+        }
+    }
+
+    /** One class's held-out accuracy: original and corrected, as is and with the regions hidden. */
+    record AccuracyRow(String className, long images, List<String> values) {
+        static List<AccuracyRow> of(List<CorrectJob.Accuracy> accuracy) {
+            List<AccuracyRow> rows = new java.util.ArrayList<>();
             for (String cls : accuracy.stream().map(CorrectJob.Accuracy::className).distinct().toList()) {
                 Map<String, CorrectJob.Accuracy> by = new java.util.HashMap<>();
                 accuracy.stream().filter(a -> a.className().equals(cls)).forEach(a -> by.put(a.model() + "/" + a.images(), a));
-                h.append("<tr><td>").append(Html.text(cls)).append("</td><td>").append(by.get("original/as_is").count()).append("</td>");
-                for (String k : List.of("original/as_is", "corrected/as_is", "original/regions_hidden", "corrected/regions_hidden")) {
-                    h.append("<td>").append(fmt(by.get(k).accuracy())).append("</td>");
-                }
-                h.append("</tr>\n");
+                rows.add(new AccuracyRow(cls, by.get("original/as_is").count(), List.of("original/as_is", "corrected/as_is", "original/regions_hidden",
+                        "corrected/regions_hidden").stream().map(k -> Templates.number(by.get(k).accuracy())).toList()));
             }
-            h.append("</table>\n");
+            return rows;
         }
     }
 
@@ -106,9 +85,5 @@ final class CorrectionReport {
     private static String relative(String auditReport) {
         int i = auditReport.indexOf("/explain/report/");
         return i >= 0 ? auditReport.substring(i + 1) : auditReport;
-    }
-
-    private static String fmt(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
     }
 }
