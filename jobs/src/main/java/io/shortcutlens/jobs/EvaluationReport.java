@@ -5,6 +5,7 @@ import io.shortcutlens.evaluate.MetricSummary;
 import io.shortcutlens.evaluate.PerturbationCurves;
 import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.report.Html;
+import io.shortcutlens.report.Templates;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -26,125 +27,113 @@ final class EvaluationReport {
 
     static void write(SparkSession spark, String file, ExplainManifest manifest, EvaluationParams params, List<EvaluateJob.Summary> rows,
                       Map<EvaluateJob.CurveKey, double[]> curves, int grid) {
-        StringBuilder h = new StringBuilder();
-        head(h, manifest, params);
-        ranking(h, rows);
-        perClass(h, rows, curves, grid);
-        randomisation(h, rows);
-        agreement(h, rows);
-        h.append("</body></html>\n");
-        RunManifest.writePage(spark, file, h.toString());
+        RunManifest.writePage(spark, file, Templates.render("evaluation", page(manifest, params, rows, new Curves(curves, grid))));
     }
 
-    private static void head(StringBuilder h, ExplainManifest manifest, EvaluationParams params) {
-        h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>ShortcutLens evaluation ").append(Html.text(manifest.runId()))
-                .append("</title><style>body{font-family:sans-serif;margin:24px;max-width:1100px}table{border-collapse:collapse;margin:8px 0}"
-                        + "td,th{border:1px solid #ccc;padding:3px 7px;text-align:right;font-size:13px}th.l,td.l{text-align:left}"
-                        + ".plots{display:flex;flex-wrap:wrap;gap:16px}.note{color:#555;font-size:13px}</style></head><body>\n");
-        h.append("<h1>Which map to believe</h1>\n<p class=\"note\">Run <code>").append(Html.text(manifest.runId())).append("</code>, model <code>")
-                .append(Html.text(manifest.model().path())).append("</code>. Evaluation <code>").append(Html.text(params.toJson())).append("</code>.</p>\n");
+    /** The mean curves per (class, method, metric), and the side of the grid whose cells they remove. */
+    record Curves(Map<EvaluateJob.CurveKey, double[]> means, int grid) { }
+
+    /** What {@code report/evaluation.mustache} shows: text (the template escapes it) and the SVG pictures drawn here. */
+    record Page(String runId, String model, String params, List<Figure> ranking, String rankingBars, List<ClassSection> classes,
+                Randomisation randomisation, Agreement agreement) { }
+
+    /** One method's figure: images, mean and 95% interval ({@code level}: randomised layers, where it applies). */
+    record Figure(String method, Integer level, long n, String mean, String low, String high) {
+        static Figure of(String method, Integer level, MetricSummary s) {
+            return new Figure(method, level, s.n(), f(s.mean()), f(s.low()), f(s.high()));
+        }
     }
 
-    /** The methods ranked over every class: the paired difference with a random order (lower = the map finds the evidence faster). */
-    private static void ranking(StringBuilder h, List<EvaluateJob.Summary> rows) {
-        // ranking over every class: the paired difference with a random order (lower = the map finds the evidence faster)
+    /** One class: the metrics' areas per method, and its deletion curves. */
+    record ClassSection(String name, List<String> metrics, List<MethodRow> rows, String plot) { }
+
+    record MethodRow(String method, List<Cell> cells) { }
+
+    /** A mean and its interval; all null where the metric was not measured. */
+    record Cell(String mean, String low, String high) { }
+
+    /** The randomisation check's curves and table (null: it did not run). */
+    record Randomisation(String plot, List<Figure> rows) { }
+
+    /** Agreement between methods (null: one method only). */
+    record Agreement(List<AgreementRow> rows) { }
+
+    record AgreementRow(String className, String methods, long n, String mean, String low, String high, String samePeak) { }
+
+    static Page page(ExplainManifest manifest, EvaluationParams params, List<EvaluateJob.Summary> rows, Curves curves) {
         List<EvaluateJob.Summary> gains = rows.stream().filter(r -> r.section().equals("faithfulness") && r.className() == null
                 && r.metric().equals("deletion_morf_minus_random")).sorted(Comparator.comparingDouble(r -> r.figure().mean())).toList();
-        h.append("<h2>Methods ranked</h2>\n<p class=\"note\">Deletion area (cells removed in the map's order, most relevant first) minus the same image's"
-                + " area in a random order: below 0 the map points at what the model uses; the interval is a 95% bootstrap interval over images.</p>\n");
-        h.append("<table id=\"ranking\"><tr><th class=\"l\">method</th><th>images</th><th>deletion − random</th><th>95% interval</th></tr>\n");
-        for (EvaluateJob.Summary g : gains) {
-            h.append("<tr><td class=\"l\">").append(Html.text(g.method())).append("</td><td>").append(g.figure().n()).append("</td><td>")
-                    .append(f(g.figure().mean())).append("</td><td>[").append(f(g.figure().low())).append(", ").append(f(g.figure().high())).append("]</td></tr>\n");
-        }
-        h.append("</table>\n");
-        h.append(bars(gains.stream().map(EvaluateJob.Summary::method).toList(), gains.stream().map(EvaluateJob.Summary::figure).toList()));
+        return new Page(manifest.runId(), manifest.model().path(), params.toJson(), gains.stream().map(g -> Figure.of(g.method(), null, g.figure())).toList(),
+                bars(gains.stream().map(EvaluateJob.Summary::method).toList(), gains.stream().map(EvaluateJob.Summary::figure).toList()),
+                classes(rows, curves), randomisation(rows), agreement(rows));
     }
 
     /** Each class's faithfulness table and deletion curves. */
-    private static void perClass(StringBuilder h, List<EvaluateJob.Summary> rows, Map<EvaluateJob.CurveKey, double[]> curves, int grid) {
+    private static List<ClassSection> classes(List<EvaluateJob.Summary> rows, Curves curves) {
         Set<String> classes = new LinkedHashSet<>();
         rows.stream().filter(r -> r.section().equals("faithfulness") && r.className() != null).forEach(r -> classes.add(r.className()));
-        h.append("<h2>Faithfulness per class</h2>\n<p class=\"note\">Mean area under each curve of the target's score (↓: lower is better, ↑: higher is"
-                + " better). ROAD imputes the removed cells from their neighbours instead of filling them.</p>\n");
+        List<String> metrics = java.util.Arrays.stream(PerturbationCurves.Metric.values()).map(m -> m.label() + (m.lowerIsBetter() ? " ↓" : " ↑")).toList();
+        List<ClassSection> out = new ArrayList<>();
         for (String c : classes) {
-            h.append("<h3>").append(Html.text(c)).append("</h3>\n<table class=\"faithfulness\"><tr><th class=\"l\">method</th>");
-            for (PerturbationCurves.Metric m : PerturbationCurves.Metric.values()) {
-                h.append("<th>").append(m.label()).append(m.lowerIsBetter() ? " ↓" : " ↑").append("</th>");
-            }
-            h.append("</tr>\n");
             List<String> methods = rows.stream().filter(r -> c.equals(r.className())).map(EvaluateJob.Summary::method).distinct().toList();
+            List<MethodRow> table = new ArrayList<>();
             for (String method : methods) {
-                h.append("<tr><td class=\"l\">").append(Html.text(method)).append("</td>");
+                List<Cell> cells = new ArrayList<>();
                 for (PerturbationCurves.Metric m : PerturbationCurves.Metric.values()) {
                     MetricSummary s = find(rows, "faithfulness", c, method, m.label() + "_area", null);
-                    h.append("<td>").append(s == null ? "" : f(s.mean()) + " <small>[" + f(s.low()) + ", " + f(s.high()) + "]</small>").append("</td>");
+                    cells.add(s == null ? new Cell(null, null, null) : new Cell(f(s.mean()), f(s.low()), f(s.high())));
                 }
-                h.append("</tr>\n");
+                table.add(new MethodRow(method, cells));
             }
-            h.append("</table>\n<div class=\"plots\">");
             List<String> names = new ArrayList<>();
             List<double[]> lines = new ArrayList<>();
             for (String method : methods) {
-                double[] v = curves.get(new EvaluateJob.CurveKey(c, method, PerturbationCurves.Metric.DELETION_MORF));
+                double[] v = curves.means().get(new EvaluateJob.CurveKey(c, method, PerturbationCurves.Metric.DELETION_MORF));
                 if (v != null) {
                     names.add(method);
                     lines.add(v);
                 }
             }
-            double[] random = methods.isEmpty() ? null : curves.get(new EvaluateJob.CurveKey(c, methods.get(0), PerturbationCurves.Metric.DELETION_RANDOM));
+            double[] random = methods.isEmpty() ? null
+                    : curves.means().get(new EvaluateJob.CurveKey(c, methods.get(0), PerturbationCurves.Metric.DELETION_RANDOM));
             if (random != null) {
                 names.add("random order");
                 lines.add(random);
             }
-            h.append(plot("Deletion, most relevant first: " + c, "cells removed (of " + grid * grid + ")", "score", names, lines, false));
-            h.append("</div>\n");
+            int cells = curves.grid() * curves.grid();
+            out.add(new ClassSection(c, metrics, table, plot("Deletion, most relevant first: " + c, "cells removed (of " + cells + ")", "score", names,
+                    lines, false)));
         }
+        return out;
     }
 
     /** The randomisation sanity check, where it ran. */
-    private static void randomisation(StringBuilder h, List<EvaluateJob.Summary> rows) {
+    private static Randomisation randomisation(List<EvaluateJob.Summary> rows) {
         List<EvaluateJob.Summary> mprt = rows.stream().filter(r -> r.section().equals("randomisation")).toList();
-        if (!mprt.isEmpty()) {
-            h.append("<h2>Randomisation sanity check</h2>\n<p class=\"note\">Rank correlation between each method's map on the trained model and on the"
-                    + " model with its top layers' weights replaced by noise (Adebayo et al. 2018). A method that still draws the same map once the"
-                    + " layers that decide are noise is showing the image, not the model: its curve should fall.</p>\n<div class=\"plots\">");
-            List<String> names = mprt.stream().map(EvaluateJob.Summary::method).distinct().toList();
-            List<double[]> lines = new ArrayList<>();
-            for (String method : names) {
-                lines.add(mprt.stream().filter(r -> r.method().equals(method)).sorted(Comparator.comparingInt(EvaluateJob.Summary::level))
-                        .mapToDouble(r -> r.figure().mean()).toArray());
-            }
-            h.append(plot("Maps against the randomised model", "top layers randomised", "rank correlation", names, lines, true));
-            h.append("</div>\n<table id=\"randomisation\"><tr><th class=\"l\">method</th><th>layers</th><th>images</th><th>rank correlation</th><th>95% interval</th></tr>\n");
-            for (EvaluateJob.Summary r : mprt) {
-                h.append("<tr><td class=\"l\">").append(Html.text(r.method())).append("</td><td>").append(r.level()).append("</td><td>").append(r.figure().n())
-                        .append("</td><td>").append(f(r.figure().mean())).append("</td><td>[").append(f(r.figure().low())).append(", ")
-                        .append(f(r.figure().high())).append("]</td></tr>\n");
-            }
-            h.append("</table>\n");
+        if (mprt.isEmpty()) {
+            return null;
         }
+        List<String> names = mprt.stream().map(EvaluateJob.Summary::method).distinct().toList();
+        List<double[]> lines = new ArrayList<>();
+        for (String method : names) {
+            lines.add(mprt.stream().filter(r -> r.method().equals(method)).sorted(Comparator.comparingInt(EvaluateJob.Summary::level))
+                    .mapToDouble(r -> r.figure().mean()).toArray());
+        }
+        return new Randomisation(plot("Maps against the randomised model", "top layers randomised", "rank correlation", names, lines, true),
+                mprt.stream().map(r -> Figure.of(r.method(), r.level(), r.figure())).toList());
     }
 
     /** Agreement between methods, where more than one ran. */
-    private static void agreement(StringBuilder h, List<EvaluateJob.Summary> rows) {
-        List<EvaluateJob.Summary> agree = rows.stream().filter(r -> r.section().equals("agreement")).toList();
-        if (!agree.isEmpty()) {
-            h.append("<h2>Agreement between methods</h2>\n<p class=\"note\">Per image, the rank correlation of two methods' absolute maps and whether"
-                    + " they peak in the same cell of the mass grid; per class and over every class.</p>\n<table id=\"agreement\"><tr><th class=\"l\">class</th>"
-                    + "<th class=\"l\">methods</th><th>images</th><th>rank correlation</th><th>same peak cell</th></tr>\n");
-            for (EvaluateJob.Summary r : agree) {
-                if (!r.metric().equals("spearman")) {
-                    continue;
-                }
-                MetricSummary peak = find(rows, "agreement", r.className(), r.method(), "same_peak_rate", null);
-                h.append("<tr><td class=\"l\">").append(Html.text(r.className() == null ? "(all)" : r.className())).append("</td><td class=\"l\">")
-                        .append(Html.text(r.method())).append("</td><td>").append(r.figure().n()).append("</td><td>")
-                        .append(f(r.figure().mean())).append(" <small>[").append(f(r.figure().low())).append(", ").append(f(r.figure().high()))
-                        .append("]</small></td><td>").append(peak == null ? "" : f(peak.mean())).append("</td></tr>\n");
-            }
-            h.append("</table>\n");
+    private static Agreement agreement(List<EvaluateJob.Summary> rows) {
+        List<EvaluateJob.Summary> agree = rows.stream().filter(r -> r.section().equals("agreement") && r.metric().equals("spearman")).toList();
+        if (agree.isEmpty()) {
+            return null;
         }
+        return new Agreement(agree.stream().map(r -> {
+            MetricSummary peak = find(rows, "agreement", r.className(), r.method(), "same_peak_rate", null);
+            return new AgreementRow(r.className() == null ? "(all)" : r.className(), r.method(), r.figure().n(), f(r.figure().mean()),
+                    f(r.figure().low()), f(r.figure().high()), peak == null ? "" : f(peak.mean()));
+        }).toList());
     }
 
     private static MetricSummary find(List<EvaluateJob.Summary> rows, String section, String cls, String method, String metric, Integer level) {

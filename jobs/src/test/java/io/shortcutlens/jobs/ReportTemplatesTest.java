@@ -48,4 +48,21 @@ class ReportTemplatesTest {
         assertTrue(recipe.contains("the model was trained elsewhere"), recipe);
         assertFalse(recipe.contains("Before and after") || recipe.contains("Accuracy on the held-out") || recipe.contains("parameter averaging"), recipe);
     }
+
+    @Test
+    void theEvaluationPageEscapesWhatDataSaysAndLeavesOutWhatDidNotRun() {
+        io.shortcutlens.evaluate.MetricSummary gain = new io.shortcutlens.evaluate.MetricSummary(40, -0.2, -0.3, -0.1);
+        List<EvaluateJob.Summary> rows = List.of(new EvaluateJob.Summary("faithfulness", null, "occlusion", "deletion_morf_minus_random", null, gain),
+                new EvaluateJob.Summary("faithfulness", HOSTILE, "occlusion", "deletion_morf_area", null, new io.shortcutlens.evaluate.MetricSummary(20, 0.25, 0.2, 0.3)));
+        java.util.Map<EvaluateJob.CurveKey, double[]> curves = java.util.Map.of(
+                new EvaluateJob.CurveKey(HOSTILE, "occlusion", io.shortcutlens.evaluate.PerturbationCurves.Metric.DELETION_MORF), new double[] {0.9, 0.5, 0.1});
+        String page = Templates.render("evaluation", EvaluationReport.page(manifest(), io.shortcutlens.evaluate.EvaluationParams.defaults(io.shortcutlens.audit.RegionMasker.Fill.ZERO), rows,
+                new EvaluationReport.Curves(curves, 8)));
+        assertFalse(page.contains("<script>"), "data is escaped, in the tables and in the pictures");
+        assertTrue(page.contains("<h3>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</h3>"), page);
+        assertTrue(page.contains("<tr><td class=\"l\">occlusion</td><td>40</td><td>-0.200</td><td>[-0.300, -0.100]</td></tr>"), page);
+        assertTrue(page.contains("<td>0.250 <small>[0.200, 0.300]</small></td><td></td>"), "a metric not measured is an empty cell: " + page);
+        assertTrue(page.contains("<svg") && page.contains("cells removed (of 64)"), page);
+        assertFalse(page.contains("Randomisation sanity check") || page.contains("Agreement between methods"), "sections of what did not run are left out");
+    }
 }
