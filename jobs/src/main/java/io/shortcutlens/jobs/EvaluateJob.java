@@ -77,7 +77,7 @@ public final class EvaluateJob implements Callable<Integer> {
 
     @Option(names = "--per-class", paramLabel = "N", description = "Images per class (the class each map explains) whose maps are evaluated; a seeded,"
             + " partitioning-independent sample.")
-    int perClass = 20;
+    int perClass = EvaluateOptions.DEFAULT_PER_CLASS;
 
     @Option(names = "--methods", split = ",", paramLabel = "METHOD", description = "Methods whose maps are evaluated (default: every method of the run).")
     List<String> methods;
@@ -99,7 +99,7 @@ public final class EvaluateJob implements Callable<Integer> {
     int randomiseLayers = EvaluationParams.DEFAULT_RANDOMISED_LAYERS;
 
     @Option(names = "--randomise-per-class", paramLabel = "N", description = "Images per class re-explained on each randomised model (of the sample).")
-    int randomisePerClass = 5;
+    int randomisePerClass = EvaluateOptions.Randomisation.DEFAULT.perClass();
 
     @Option(names = "--randomise-methods", split = ",", paramLabel = "METHOD", description = "Methods re-explained on the randomised models, with their"
             + " defaults (default: the evaluated methods).")
@@ -155,10 +155,37 @@ public final class EvaluateJob implements Callable<Integer> {
     /** The run, the evaluation's settings, the methods evaluated and the per-class sample of their maps (persisted). */
     private record Sampled(String dir, String out, ExplainManifest manifest, EvaluationParams params, List<String> evaluated, Dataset<Row> sample) { }
 
+    /** The options this instance runs with (null in the one picocli fills from the command line; that one runs {@link #options()}). */
+    private final EvaluateOptions o;
+
+    public EvaluateJob() {
+        this.o = null;
+    }
+
+    private EvaluateJob(EvaluateOptions o) {
+        this.o = o;
+    }
+
+    /** The options these flags name. */
+    EvaluateOptions options() {
+        return new EvaluateOptions(run, output, tables.format, perClass, methods, new EvaluateOptions.Curves(grid, fill, roadSteps, roadNoise, batchSize),
+                new EvaluateOptions.Randomisation(randomiseLayers, randomisePerClass, randomiseMethods), model, seed);
+    }
+
+    /** Runs the evaluation these flags ask for, on an existing session. */
     Result run(SparkSession spark) {
+        return run(spark, options());
+    }
+
+    /** Runs an evaluation on an existing session: the API programs call. */
+    public static Result run(SparkSession spark, EvaluateOptions o) {
+        return new EvaluateJob(o).execute(spark);
+    }
+
+    private Result execute(SparkSession spark) {
         long t0 = System.nanoTime();
         Sampled s = sample(spark);
-        ModelStaging.Staged staged = AuditJob.stageModel(spark, s.manifest().model(), model);
+        ModelStaging.Staged staged = AuditJob.stageModel(spark, s.manifest().model(), o.model());
         HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         int slices = Math.max(1, spark.sparkContext().defaultParallelism() * 2);
         Dataset<Row> curves = s.sample().select(EvaluatePartition.INPUT.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
@@ -167,11 +194,11 @@ public final class EvaluateJob implements Callable<Integer> {
         List<Summary> summaries = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         try {
-            LakeTables.replace(curves.withColumn("run_id", lit(s.manifest().runId())), s.out() + "/curves", tables.format,
+            LakeTables.replace(curves.withColumn("run_id", lit(s.manifest().runId())), s.out() + "/curves", o.format(),
                     RunManifest.json(Map.of("job", "evaluate", "run_id", s.manifest().runId())));
             curveSummaries(curves, summaries, lines);
             LOG.info("[2/4] curves of {} maps written to {}/curves", curves.count(), s.out());
-            if (randomiseLayers > 0) {
+            if (o.randomisation().layers() > 0) {
                 randomisation(spark, staged, s, hadoop, summaries, lines);
             }
             LOG.info("[3/4] agreement between methods");
@@ -185,26 +212,26 @@ public final class EvaluateJob implements Callable<Integer> {
 
     /** 1. the run's maps of the evaluated methods; per class, the images with the smallest seeded hash of their id (the same whatever the partitioning). */
     private Sampled sample(SparkSession spark) {
-        String dir = run.endsWith("/") ? run.substring(0, run.length() - 1) : run;
-        String out = output != null ? output : dir + "/evaluation";
+        String dir = o.run();
+        String out = o.out();
         ExplainManifest manifest = RunManifest.readExplain(spark, RunFolder.of(dir).manifest());
-        RegionMasker.Fill hide = fill != null ? fill : RegionMasker.asExplained(manifest.hiddenValue());
-        EvaluationParams params = new EvaluationParams(grid, hide, roadSteps, roadNoise, randomiseLayers, batchSize, seed);
+        RegionMasker.Fill hide = o.curves().fill() != null ? o.curves().fill() : RegionMasker.asExplained(manifest.hiddenValue());
+        EvaluationParams params = new EvaluationParams(o.curves().grid(), hide, o.curves().roadSteps(), o.curves().roadNoise(), o.randomisation().layers(), o.curves().batchSize(), o.seed());
         Dataset<Row> rows = LakeTables.read(spark, RunFolder.of(dir).explanations(), manifest.table().version())
                 .where(col("error").isNull().and(col("run_id").equalTo(manifest.runId())).and(col("map").isNotNull()).and(col("path").isNotNull()))
                 .withColumn("class", col("target_class"));
         List<String> runMethods = rows.select("method").distinct().orderBy("method").as(Encoders.STRING()).collectAsList();
-        List<String> evaluated = methods == null ? runMethods : methods;
+        List<String> evaluated = o.methods() == null ? runMethods : o.methods();
         for (String m : evaluated) {
             if (!runMethods.contains(m)) {
                 throw new IllegalArgumentException("--methods: run " + dir + " has no maps of " + m + " (it has " + runMethods + ")");
             }
         }
         Dataset<Row> ranked = rows.select("class", "image_id").distinct()
-                .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy(xxhash64(col("image_id"), lit(seed)), col("image_id"))));
-        Dataset<Row> sample = rows.where(col("method").isin(evaluated.toArray())).join(ranked.where(col("rank").leq(perClass)), new String[] {"class", "image_id"})
+                .withColumn("rank", row_number().over(Window.partitionBy("class").orderBy(xxhash64(col("image_id"), lit(o.seed())), col("image_id"))));
+        Dataset<Row> sample = rows.where(col("method").isin(evaluated.toArray())).join(ranked.where(col("rank").leq(o.perClass())), new String[] {"class", "image_id"})
                 .persist();
-        LOG.info("[1/4] {} maps of {} in the sample ({} per class); curves on a {}x{} grid, filled with {}", sample.count(), evaluated, perClass, grid, grid,
+        LOG.info("[1/4] {} maps of {} in the sample ({} per class); curves on a {}x{} grid, filled with {}", sample.count(), evaluated, o.perClass(), o.curves().grid(), o.curves().grid(),
                 hide.name().toLowerCase(Locale.ROOT));
         return new Sampled(dir, out, manifest, params, evaluated, sample);
     }
@@ -217,16 +244,16 @@ public final class EvaluateJob implements Callable<Integer> {
                 org.apache.spark.sql.functions.sum(col("forward_passes"))).first();
         List<Row> table = summaries.stream().map(x -> RowFactory.create(x.section(), x.className(), x.method(), x.metric(), x.level(), x.figure().n(),
                 x.figure().mean(), x.figure().low(), x.figure().high(), manifest.runId())).toList();
-        LakeTables.replace(spark.createDataFrame(table, TABLE).coalesce(1), s.out() + "/evaluation", tables.format,
+        LakeTables.replace(spark.createDataFrame(table, TABLE).coalesce(1), s.out() + "/evaluation", o.format(),
                 RunManifest.json(Map.of("job", "evaluate", "run_id", manifest.runId())));
         String report = s.out() + "/evaluation.html";
-        EvaluationReport.write(spark, report, manifest, s.params(), summaries, meanCurves(curves), grid);
+        EvaluationReport.write(spark, report, manifest, s.params(), summaries, meanCurves(curves), o.curves().grid());
         double seconds = (System.nanoTime() - t0) / 1e9;
         long maps = counts.getLong(0);
         long errors = counts.isNullAt(1) ? 0 : counts.getLong(1);
         long passes = counts.isNullAt(2) ? 0 : counts.getLong(2);
         RunManifest.write(spark, RunFolder.of(s.out()).manifest(), new JobManifests.Evaluation("evaluate", s.dir(), manifest.runId(),
-                RunManifest.tree(s.params().toJson()), perClass, s.evaluated(), maps, errors, passes, Math.round(seconds * 10) / 10.0));
+                RunManifest.tree(s.params().toJson()), o.perClass(), s.evaluated(), maps, errors, passes, Math.round(seconds * 10) / 10.0));
         LOG.info("[4/4] evaluation table {}/evaluation, report {}", s.out(), report);
         return new Result(s.out() + "/evaluation", report, maps, errors, passes, seconds, summaries, lines);
     }
@@ -248,10 +275,10 @@ public final class EvaluateJob implements Callable<Integer> {
             Map<PerturbationCurves.Metric, double[]> values = new LinkedHashMap<>();
             for (PerturbationCurves.Metric m : PerturbationCurves.Metric.values()) {
                 values.put(m, r.<Double>getList(r.fieldIndex(m.label())).stream().mapToDouble(Double::doubleValue).toArray());
-                summaries.add(new Summary("faithfulness", cls, method, m.label() + "_area", null, MetricSummary.of(values.get(m), seed)));
+                summaries.add(new Summary("faithfulness", cls, method, m.label() + "_area", null, MetricSummary.of(values.get(m), o.seed())));
             }
             MetricSummary gain = MetricSummary.ofDifferences(values.get(PerturbationCurves.Metric.DELETION_MORF),
-                    values.get(PerturbationCurves.Metric.DELETION_RANDOM), seed);
+                    values.get(PerturbationCurves.Metric.DELETION_RANDOM), o.seed());
             summaries.add(new Summary("faithfulness", cls, method, "deletion_morf_minus_random", null, gain));
             lines.add(String.format(Locale.ROOT, "%-10s %-22s deletion area %.3f, random order %.3f: difference %.3f [%.3f, %.3f] over %d images%s",
                     cls == null ? "(all)" : cls, method, mean(values.get(PerturbationCurves.Metric.DELETION_MORF)),
@@ -270,26 +297,26 @@ public final class EvaluateJob implements Callable<Integer> {
         ExplainManifest manifest = sampled.manifest();
         Dataset<Row> sample = sampled.sample();
         String out = sampled.out();
-        List<String> names = randomiseMethods != null ? randomiseMethods : sample.select("method").distinct().orderBy("method").as(Encoders.STRING())
+        List<String> names = o.randomisation().methods() != null ? o.randomisation().methods() : sample.select("method").distinct().orderBy("method").as(Encoders.STRING())
                 .collectAsList();
         List<MethodRun> runs = Methods.runs(names, OptionValues.defaults(), manifest.model().inputShape());
-        Dataset<Row> images = sample.where(col("rank").leq(randomisePerClass)).groupBy("image_id").agg(first("path").as("path"), first("class").as("class"),
+        Dataset<Row> images = sample.where(col("rank").leq(o.randomisation().perClass())).groupBy("image_id").agg(first("path").as("path"), first("class").as("class"),
                 first("target_index").as("target_index")).select(RandomisationPartition.INPUT.stream().map(org.apache.spark.sql.functions::col)
                 .toArray(org.apache.spark.sql.Column[]::new));
-        LOG.info("[3/4] cascading randomisation of the top 1..{} parameter layers: {} re-explained on {} images", randomiseLayers, names, images.count());
+        LOG.info("[3/4] cascading randomisation of the top 1..{} parameter layers: {} re-explained on {} images", o.randomisation().layers(), names, images.count());
         Dataset<Row> result = images.repartition(Math.max(1, spark.sparkContext().defaultParallelism() * 2), col("image_id"))
                 .mapPartitions(new RandomisationPartition(new TaskModel(staged.spec(), staged.shippedName(), manifest.inputNormalisation(),
-                        manifest.limits(), hadoop), runs, randomiseLayers, seed), Encoders.row(RandomisationPartition.OUTPUT));
+                        manifest.limits(), hadoop), runs, o.randomisation().layers(), o.seed()), Encoders.row(RandomisationPartition.OUTPUT));
         Dataset<Row> flat = result.where(col("error").isNull()).select(col("image_id"), col("class"),
                         org.apache.spark.sql.functions.arrays_zip(col("methods"), col("correlations")).as("z"))
                 .select(col("image_id"), col("class"), org.apache.spark.sql.functions.explode(col("z")).as("m"))
                 .select(col("image_id"), col("class"), col("m.methods").as("method"), posexplode(col("m.correlations")).as(new String[] {"level", "spearman"}))
                 .persist();
         try {
-            LakeTables.replace(flat.withColumn("run_id", lit(manifest.runId())), out + "/randomisation", tables.format,
+            LakeTables.replace(flat.withColumn("run_id", lit(manifest.runId())), out + "/randomisation", o.format(),
                     RunManifest.json(Map.of("job", "evaluate", "run_id", manifest.runId())));
             for (Row r : flat.groupBy("method", "level").agg(collect_list("spearman").as("v")).orderBy("method", "level").collectAsList()) {
-                MetricSummary s = MetricSummary.of(r.<Double>getList(2).stream().mapToDouble(Double::doubleValue).toArray(), seed);
+                MetricSummary s = MetricSummary.of(r.<Double>getList(2).stream().mapToDouble(Double::doubleValue).toArray(), o.seed());
                 summaries.add(new Summary("randomisation", null, r.getString(0), "spearman", r.getInt(1), s));
                 lines.add(String.format(Locale.ROOT, "randomisation %-22s top %d layers: rank correlation %.3f [%.3f, %.3f] over %d images", r.getString(0),
                         r.getInt(1), s.mean(), s.low(), s.high(), s.n()));
@@ -317,15 +344,15 @@ public final class EvaluateJob implements Callable<Integer> {
                         col("row_a").equalTo(col("row_b")).and(col("col_a").equalTo(col("col_b"))).as("same_peak"))
                 .persist();
         try {
-            LakeTables.replace(pairs, out + "/agreement", tables.format, RunManifest.json(Map.of("job", "evaluate")));
+            LakeTables.replace(pairs, out + "/agreement", o.format(), RunManifest.json(Map.of("job", "evaluate")));
             org.apache.spark.sql.Column[] lists = {collect_list("spearman").as("s"), collect_list(col("same_peak").cast("double")).as("p")};
             Dataset<Row> grouped = pairs.groupBy("class", "method_a", "method_b").agg(lists[0], lists[1])
                     .unionByName(pairs.groupBy("method_a", "method_b").agg(lists[0], lists[1]).withColumn("class", lit(null).cast("string")));
             for (Row r : grouped.orderBy(col("class").asc_nulls_first(), col("method_a"), col("method_b")).collectAsList()) {
                 String cls = r.getAs("class");
                 String pair = r.<String>getAs("method_a") + " ~ " + r.<String>getAs("method_b");
-                MetricSummary s = MetricSummary.of(r.<Double>getList(r.fieldIndex("s")).stream().mapToDouble(Double::doubleValue).toArray(), seed);
-                MetricSummary p = MetricSummary.of(r.<Double>getList(r.fieldIndex("p")).stream().mapToDouble(Double::doubleValue).toArray(), seed);
+                MetricSummary s = MetricSummary.of(r.<Double>getList(r.fieldIndex("s")).stream().mapToDouble(Double::doubleValue).toArray(), o.seed());
+                MetricSummary p = MetricSummary.of(r.<Double>getList(r.fieldIndex("p")).stream().mapToDouble(Double::doubleValue).toArray(), o.seed());
                 summaries.add(new Summary("agreement", cls, pair, "spearman", null, s));
                 summaries.add(new Summary("agreement", cls, pair, "same_peak_rate", null, p));
                 lines.add(String.format(Locale.ROOT, "agreement %-10s %-32s rank correlation %.3f [%.3f, %.3f], same peak cell %.2f, over %d images",

@@ -70,7 +70,7 @@ public final class ScanJob implements Callable<Integer> {
     String output;
 
     @Option(names = "--verdicts", split = ",", paramLabel = "VERDICT", description = "Findings with these verdicts are scanned.")
-    List<String> verdicts = new ArrayList<>(List.of("shortcut"));
+    List<String> verdicts = new ArrayList<>(ScanOptions.DEFAULT_VERDICTS);
 
     @Option(names = "--fill", paramLabel = "mean|blur|noise|zero", description = "How a region is hidden (default: as the audit hid it, from its findings).")
     RegionMasker.Fill fill;
@@ -79,7 +79,7 @@ public final class ScanJob implements Callable<Integer> {
     String model;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of a noise fill.")
-    long seed = 1;
+    long seed = ScanOptions.DEFAULT_SEED;
 
     /**
      * What the scan wrote and counted.
@@ -120,22 +120,34 @@ public final class ScanJob implements Callable<Integer> {
         DataTypes.createStructField("regions", DataTypes.createArrayType(DataTypes.StringType, false), false),
     });
 
+    /** The options these flags name. */
+    ScanOptions options() {
+        return new ScanOptions(findings, source.source(), output, verdicts, fill, model, seed, tables.format);
+    }
+
+    /** Runs the scan these flags ask for, on an existing session. */
     Result run(SparkSession spark) {
+        return run(spark, options());
+    }
+
+    /** Runs a scan on an existing session: the API programs call. */
+    public static Result run(SparkSession spark, ScanOptions o) {
         long t0 = System.nanoTime();
-        String dir = findings.endsWith("/") ? findings.substring(0, findings.length() - 1) : findings;
-        String out = output != null ? output : RunFolder.of(dir).scan();
+        String dir = o.findings();
+        String out = o.out();
+        List<String> verdicts = o.verdicts();
         ExplainManifest manifest = RunManifest.readExplain(spark, RunFolder.of(dir).manifest());
         List<String> classNames = manifest.model().classNames();
         Dataset<Row> table = readFindings(spark, dir);
         List<ScanTarget> targets = ScanTarget.of(stated(table), verdicts);
-        RegionMasker.Fill hide = fill != null ? fill : auditFill(table);
+        RegionMasker.Fill hide = o.fill() != null ? o.fill() : auditFill(table);
         LOG.info("[1/3] {} findings with verdict {} in {}: {} scan targets, hidden with {}", table.count(), verdicts, dir, targets.size(),
                 hide.name().toLowerCase(Locale.ROOT));
-        ModelStaging.Staged staged = AuditJob.stageModel(spark, manifest.model(), model);
-        Dataset<Row> images = source.source().read(spark);
-        LOG.info("[2/3] input {}: predicting every image, and again with the regions hidden where it is given a target's class", source.input);
+        ModelStaging.Staged staged = AuditJob.stageModel(spark, manifest.model(), o.model());
+        Dataset<Row> images = o.input().read(spark);
+        LOG.info("[2/3] input {}: predicting every image, and again with the regions hidden where it is given a target's class", o.input().input());
         Dataset<Row> scanned = images.mapPartitions(new ScanPartition(new TaskModel(staged.spec(), staged.shippedName(),
-                manifest.inputNormalisation(), manifest.limits(), new HadoopConf(spark.sparkContext().hadoopConfiguration())), targets, hide, seed),
+                manifest.inputNormalisation(), manifest.limits(), new HadoopConf(spark.sparkContext().hadoopConfiguration())), targets, hide, o.seed()),
                 Encoders.row(ScanPartition.OUTPUT)).persist();
         try {
             List<Row> targetRows = new ArrayList<>();
@@ -158,7 +170,7 @@ public final class ScanJob implements Callable<Integer> {
                     lit(null).cast("float").as("score_after"), lit(null).cast("float").as("score_drop"), col("error"));
             String tablePath = out + "/affected_images";
             LakeTables.replace(affected.unionByName(failed).withColumn("run_id", lit(manifest.runId()))
-                    .coalesce(Math.max(1, images.rdd().getNumPartitions() / 8)), tablePath, tables.format,
+                    .coalesce(Math.max(1, images.rdd().getNumPartitions() / 8)), tablePath, o.format(),
                     RunManifest.json(Map.of("job", "scan", "run_id", manifest.runId(), "findings", dir)));
             Row c = scanned.agg(org.apache.spark.sql.functions.count("*"), sum(when(col("error").isNotNull(), 1L).otherwise(0L)), sum(size(col("effects"))),
                     sum(org.apache.spark.sql.functions.aggregate(col("effects"), lit(0L), (a, e) -> a.plus(when(e.getField("affected"), 1L).otherwise(0L)))),
@@ -166,7 +178,7 @@ public final class ScanJob implements Callable<Integer> {
             Result r = new Result(tablePath, RunFolder.of(out).manifest(), targets, c.getLong(0), c.isNullAt(1) ? 0 : c.getLong(1), c.isNullAt(2) ? 0 : c.getLong(2),
                     c.isNullAt(3) ? 0 : c.getLong(3), c.isNullAt(4) ? 0 : c.getLong(4));
             double seconds = (System.nanoTime() - t0) / 1e9;
-            RunManifest.write(spark, r.manifestPath(), manifest(r, dir, manifest, hide, seconds));
+            RunManifest.write(spark, r.manifestPath(), manifest(r, o, manifest, new Hidden(hide, seconds)));
             LOG.info("[3/3] {} images ({} errors): {} re-predicted with a region hidden, {} affected; {} forward passes; {} s", r.images(), r.errors(),
                     r.tested(), r.affected(), r.passes(), String.format(Locale.ROOT, "%.1f", seconds));
             return r;
@@ -209,12 +221,15 @@ public final class ScanJob implements Callable<Integer> {
         return fills.isEmpty() ? RegionMasker.DEFAULT_FILL : RegionMasker.Fill.valueOf(fills.get(0).getString(0).toUpperCase(Locale.ROOT));
     }
 
-    private JobManifests.Scan manifest(Result r, String run, ExplainManifest explained, RegionMasker.Fill hide, double seconds) {
+    /** How the scan hid regions, and how long it took. */
+    private record Hidden(RegionMasker.Fill fill, double seconds) { }
+
+    private static JobManifests.Scan manifest(Result r, ScanOptions o, ExplainManifest explained, Hidden hidden) {
         List<JobManifests.ScanTarget> targets = r.targets().stream()
                 .map(t -> new JobManifests.ScanTarget(t.className(), t.findingIds(), t.regions().stream().map(Region::describe).toList())).toList();
-        return new JobManifests.Scan(JobManifests.Written.now("scan"), run, explained.runId(), model != null ? model : explained.model().path(), source.input,
-                source.inputFormat, source.where, verdicts, hide.name().toLowerCase(Locale.ROOT), targets,
+        return new JobManifests.Scan(JobManifests.Written.now("scan"), o.findings(), explained.runId(), o.model() != null ? o.model() : explained.model().path(),
+                o.input().input(), o.input().format(), o.input().where(), o.verdicts(), hidden.fill().name().toLowerCase(Locale.ROOT), targets,
                 new JobManifests.ScanCounts(r.images(), r.errors(), r.tested(), r.affected(), r.passes(), r.images() == 0 ? 0 : (double) r.passes() / r.images(),
-                        r.maskedPassesPerImageAndTarget()), seconds);
+                        r.maskedPassesPerImageAndTarget()), hidden.seconds());
     }
 }

@@ -72,6 +72,28 @@ class JobOptionsTest {
         assertEquals(AuditOptions.Pictures.DEFAULT.withoutDreams(), new AuditOptions.Pictures(null, "auto", 0, false, "auto"));
     }
 
+    /** Each job's flags, given only what they require, name the options a program builds from the same required parts. */
+    @Test
+    void everyJobsFlagsAndItsOptionsAgreeOnTheDefaults() {
+        ScanJob scan = new ScanJob();
+        Cli.commandLine(scan).parseArgs("--findings", "runs/a/", "--input", "lake/images");
+        assertEquals(ScanOptions.of("runs/a", ImageSource.folder("lake/images")), scan.options());
+        assertEquals("runs/a/scan", scan.options().out());
+        EvaluateJob evaluate = new EvaluateJob();
+        Cli.commandLine(evaluate).parseArgs("--run", "runs/a");
+        assertEquals(EvaluateOptions.of("runs/a"), evaluate.options());
+        EmbedJob embed = new EmbedJob();
+        Cli.commandLine(embed).parseArgs("--input", "lake/images", "--model", "m.zip", "--output", "emb/");
+        assertEquals(EmbedOptions.of(ImageSource.folder("lake/images"), "m.zip", "emb"), embed.options());
+        CorrectJob correct = new CorrectJob();
+        Cli.commandLine(correct).parseArgs("--findings", "runs/a", "--train", "lake/train", "--output", "fixed");
+        assertEquals(CorrectOptions.of("runs/a", "lake/train", "fixed", io.shortcutlens.correct.CorrectionParams.defaults()), correct.options());
+        DecoyJob decoy = new DecoyJob();
+        Cli.commandLine(decoy).parseArgs();
+        assertEquals(new DecoyOptions(DecoyOptions.Benchmark.of(new java.io.File("decoy-out"), "standard"), DecoyOptions.Explaining.DEFAULT,
+                new DecoyOptions.Auditing(null, true, true), DecoyOptions.Correcting.NONE), decoy.options());
+    }
+
     @Test
     void optionsThatCannotRunFailWhenBuilt() {
         assertThrows(IllegalArgumentException.class, () -> ImageSource.folder(" "));
