@@ -210,7 +210,7 @@ public final class AuditJob implements Callable<Integer> {
     /** The exit status of an audit that found a verdict named by {@code --fail-on}. */
     static final int FAILED_ON = 3;
 
-    record Result(List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes,
+    public record Result(List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes,
                   String classStatsPath, String findingsPath, String subgroupsPath, String reportPath, ModelInternals.Internals internals,
                   long evidencePasses, List<FindingsDiff.Entry> diff, String summaryPath, double seconds) { }
 
@@ -222,7 +222,7 @@ public final class AuditJob implements Callable<Integer> {
     }
 
     /** How a class's maps of one method agree with its annotated object boxes. */
-    record BoxAgreement(String className, String method, long images, double relevanceMass, double pointingGame) { }
+    public record BoxAgreement(String className, String method, long images, double relevanceMass, double pointingGame) { }
 
     /** The lines of a diff with an earlier audit that say something changed (nothing when there was no earlier audit). */
     static void printDiff(List<FindingsDiff.Entry> diff, String comparedTo) {

@@ -133,14 +133,14 @@ public final class CorrectJob implements Callable<Integer> {
     LakeTables.FormatOption tables = new LakeTables.FormatOption();
 
     /** One class's accuracy on the held-out images for one model (original, corrected) and one variant (as_is, regions_hidden). */
-    record Accuracy(String model, String images, @com.fasterxml.jackson.annotation.JsonProperty("class") String className, long count, long correct) {
-        double accuracy() {
+    public record Accuracy(String model, String images, @com.fasterxml.jackson.annotation.JsonProperty("class") String className, long count, long correct) {
+        public double accuracy() {
             return count == 0 ? Double.NaN : (double) correct / count;
         }
     }
 
     /** What the correction did and found; {@code corrected} null when only the recipe was written (a model trained elsewhere). */
-    record Result(List<ShortcutRegion> regions, String recipePath, String correctedModel, List<Accuracy> accuracy, List<FindingsDiff.Entry> beforeAfter,
+    public record Result(List<ShortcutRegion> regions, String recipePath, String correctedModel, List<Accuracy> accuracy, List<FindingsDiff.Entry> beforeAfter,
                   AuditJob.Result audit, long trainingImages, List<String> unreadable, String reportPath, double seconds) { }
 
     public static void main(String[] args) {

@@ -84,7 +84,7 @@ public final class EmbedJob implements Callable<Integer> {
      * @param knn2d      leave-one-out 5-NN accuracy of the t-SNE points (NaN without t-SNE)
      * @param knnFull    the same in the layer's own space, for comparison
      */
-    record Result(String embeddingsPath, String tsnePath, String layer, int dimension, long images, long errors, int sampled, double knn2d,
+    public record Result(String embeddingsPath, String tsnePath, String layer, int dimension, long images, long errors, int sampled, double knn2d,
                   double knnFull, double seconds) { }
 
     static final StructType TSNE = DataTypes.createStructType(new StructField[] {

@@ -135,10 +135,10 @@ public final class EvaluateJob implements Callable<Integer> {
     }
 
     /** What the job wrote and measured; {@code rows} are the evaluation table's rows. */
-    record Result(String table, String report, long maps, long errors, long passes, double seconds, List<Summary> rows, List<String> lines) { }
+    public record Result(String table, String report, long maps, long errors, long passes, double seconds, List<Summary> rows, List<String> lines) { }
 
     /** One row of the evaluation table: a figure of a class (null: every class) and method at a randomisation level (null: none). */
-    record Summary(String section, String className, String method, String metric, Integer level, MetricSummary figure) { }
+    public record Summary(String section, String className, String method, String metric, Integer level, MetricSummary figure) { }
 
     static final StructType TABLE = DataTypes.createStructType(List.of(
             DataTypes.createStructField("section", DataTypes.StringType, false),

@@ -202,7 +202,7 @@ public final class ExplainJob implements Callable<Integer> {
     /** What a finished run wrote. */
     /** @param rows the run's rows after this invocation; {@code newRows} those it added */
     /** @param gradients whether the model gives gradients and layer outputs (a DL4J network; not an ONNX model) */
-    record Result(String explanationsPath, String manifestPath, String runId, long images, long rows, long newRows, long errors, double seconds,
+    public record Result(String explanationsPath, String manifestPath, String runId, long images, long rows, long newRows, long errors, double seconds,
                   boolean layers) { }
 
     public static void main(String[] args) {

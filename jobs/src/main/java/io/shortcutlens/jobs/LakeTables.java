@@ -23,13 +23,13 @@ import picocli.CommandLine.Option;
  * leaves readers the previous version; the history keeps each write's metadata and every version stays readable).
  * Readers need not be told: a folder with a {@code _delta_log} is read as Delta, any other as Parquet.
  */
-final class LakeTables {
+public final class LakeTables {
     private static final Logger LOG = LoggerFactory.getLogger(LakeTables.class);
     /** The session setting Delta copies into a commit's {@code userMetadata}. */
     private static final String COMMIT_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
     static final String DELTA_LOG = "_delta_log";
 
-    enum Format { PARQUET, DELTA }
+    public enum Format { PARQUET, DELTA }
 
     private LakeTables() { }
 

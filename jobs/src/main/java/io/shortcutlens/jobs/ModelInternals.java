@@ -23,7 +23,7 @@ import org.apache.spark.sql.SparkSession;
  * output, one image per class through a layer (its channels tiled, the strongest channel over the image), and the
  * t-SNE map the embedding job wrote.
  */
-final class ModelInternals {
+public final class ModelInternals {
     private ModelInternals() { }
 
     /**
@@ -31,19 +31,19 @@ final class ModelInternals {
      * @param before    the objective on the starting noise; {@code after}: on the dreamed image
      * @param png       the dreamed image, rescaled to its own range
      */
-    record DreamTile(String objective, String layer, float before, float after, byte[] png) { }
+    public record DreamTile(String objective, String layer, float before, float after, byte[] png) { }
 
     /**
      * @param strongest the channel with the largest single activation (MATLAB's {@code max(max(max(act)))})
      */
-    record ActivationPanel(String className, String path, String layer, int channels, int height, int width, int strongest, String imageUri,
+    public record ActivationPanel(String className, String path, String layer, int channels, int height, int width, int strongest, String imageUri,
                            String tilesUri, String strongestUri) { }
 
     /** A t-SNE map as inline SVG, with its neighbour accuracies from the embedding job. */
-    record TsnePlot(String source, String layer, int points, long misclassified, double knn2d, double knnLayer, String svg) { }
+    public record TsnePlot(String source, String layer, int points, long misclassified, double knn2d, double knnLayer, String svg) { }
 
     /** What the report shows; {@code note} says why a part is missing. */
-    record Internals(List<DreamTile> dreams, List<ActivationPanel> activations, TsnePlot tsne, List<String> notes) {
+    public record Internals(List<DreamTile> dreams, List<ActivationPanel> activations, TsnePlot tsne, List<String> notes) {
         static Internals none() {
             return new Internals(List.of(), List.of(), null, List.of());
         }

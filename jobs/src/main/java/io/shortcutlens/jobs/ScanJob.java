@@ -87,9 +87,9 @@ public final class ScanJob implements Callable<Integer> {
      * @param tested   image × target pairs re-predicted with the target's regions hidden
      * @param passes   forward passes, the images' own included
      */
-    record Result(String tablePath, String manifestPath, List<ScanTarget> targets, long images, long errors, long tested, long affected, long passes) {
+    public record Result(String tablePath, String manifestPath, List<ScanTarget> targets, long images, long errors, long tested, long affected, long passes) {
         /** Hidden-region passes per image and target: at most 1. */
-        double maskedPassesPerImageAndTarget() {
+        public double maskedPassesPerImageAndTarget() {
             long ok = images - errors;
             return ok == 0 || targets.isEmpty() ? 0 : (double) (passes - ok) / ((double) ok * targets.size());
         }
