@@ -250,9 +250,7 @@ public final class AuditJob implements Callable<Integer> {
 
     /** The options a recorded command line names (an audit summary's {@code arguments}), parsed as the command line would be. */
     static AuditOptions parse(List<String> args) {
-        AuditJob job = new AuditJob();
-        Cli.commandLine(job).parseArgs(args.toArray(new String[0]));
-        return job.options();
+        return Cli.parsed(new AuditJob(), args).options();
     }
 
     /** Runs the audit these flags ask for, on an existing session. */

@@ -23,6 +23,12 @@ final class Cli {
         return cl;
     }
 
+    /** {@code job} with {@code args} parsed into its flags, as its command line would (a recorded command line read back). */
+    static <T> T parsed(T job, java.util.List<String> args) {
+        commandLine(job).parseArgs(args.toArray(new String[0]));
+        return job;
+    }
+
     /** A command line built from typed options: a flag with its value where the value is set. */
     static final class Args {
         private final java.util.List<String> args = new java.util.ArrayList<>();

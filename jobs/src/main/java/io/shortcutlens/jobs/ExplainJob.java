@@ -228,9 +228,7 @@ public final class ExplainJob implements Callable<Integer> {
 
     /** The options a recorded command line names (a manifest's {@code arguments}), parsed as the command line would be. */
     static ExplainOptions parse(List<String> args) {
-        ExplainJob job = new ExplainJob();
-        Cli.commandLine(job).parseArgs(args.toArray(new String[0]));
-        return job.options();
+        return Cli.parsed(new ExplainJob(), args).options();
     }
 
     /** Runs the job as these flags ask, on an existing session. */
