@@ -190,29 +190,26 @@ final class PerturbationAtScale {
             }
             ImageIO.write(img, "png", new File(input, String.format(Locale.ROOT, "scene-%04d.png", i)));
         }
-        String previous = System.getProperty("spark.master");
-        System.setProperty("spark.master", "local[2]");
+        org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().master("local[2]").appName("ShortcutLens bench: explain job")
+                .config("spark.ui.enabled", "false").getOrCreate();
         try {
             for (String method : List.of("lime", "kernelshap")) {
                 File out = new File(dir, "out-" + method);
                 long t0 = System.nanoTime();
-                int rc = new picocli.CommandLine(new io.shortcutlens.jobs.ExplainJob()).execute("--input", new File(dir, "input").getPath(), "--model",
-                        linear.getPath(), "--output", out.getPath(), "--methods", method, "--lime-samples", String.valueOf(samples), "--shap-samples",
-                        String.valueOf(samples), "--lime-features", String.valueOf(features), "--batch-size", String.valueOf(batch), "--partitions", "4",
-                        "--onnx-threads", "1");
+                io.shortcutlens.jobs.ExplainOptions.ModelChoice model = new io.shortcutlens.jobs.ExplainOptions.ModelChoice(linear.getPath(),
+                        new io.shortcutlens.model.OnnxOptions(io.shortcutlens.model.OnnxOptions.InputLayout.AUTO, false, 1), null, null, null,
+                        io.shortcutlens.model.ModelSpec.DEFAULT_MAX_MODEL_BYTES);
+                io.shortcutlens.jobs.ExplainJob.Result r = io.shortcutlens.jobs.ExplainJob.run(spark, io.shortcutlens.jobs.ExplainOptions.builder(
+                                io.shortcutlens.jobs.ImageSource.folder(new File(dir, "input").getPath()).withPartitions(4), linear.getPath(), out.getPath())
+                        .model(model).methods(List.of(method)).option(io.shortcutlens.explain.LimeExplainer.SAMPLES, samples)
+                        .option(io.shortcutlens.explain.KernelShapExplainer.SAMPLES, samples).option(io.shortcutlens.explain.LimeExplainer.FEATURES, features)
+                        .option(io.shortcutlens.explain.MethodOption.BATCH_SIZE, batch).build());
                 double wall = (System.nanoTime() - t0) / 1e9;
-                String manifest = Files.readString(new File(out, "manifest.json").toPath());
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"seconds\" : ([0-9.]+)").matcher(manifest);
-                double jobSeconds = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-                System.out.printf(Locale.ROOT, "%-10s explain job, local[2], %d images of 224x224 (exit %d): %.3f s/image of wall time (%.1f s in the job;"
-                        + " %.1f s with the session's start)%n", method, jobImages, rc, jobSeconds / jobImages, jobSeconds, wall);
+                System.out.printf(Locale.ROOT, "%-10s explain job, local[2], %d images of 224x224 (%d errors): %.3f s/image of wall time (%.1f s in the job;"
+                        + " %.1f s with the session's start)%n", method, jobImages, r.errors(), r.seconds() / jobImages, r.seconds(), wall);
             }
         } finally {
-            if (previous == null) {
-                System.clearProperty("spark.master");
-            } else {
-                System.setProperty("spark.master", previous);
-            }
+            spark.stop();
         }
     }
 }
