@@ -200,7 +200,7 @@ final class PerturbationAtScale {
                         new io.shortcutlens.model.OnnxOptions(io.shortcutlens.model.OnnxOptions.InputLayout.AUTO, false, 1), null, null, null,
                         io.shortcutlens.model.ModelSpec.DEFAULT_MAX_MODEL_BYTES);
                 io.shortcutlens.jobs.ExplainJob.Result r = io.shortcutlens.jobs.ExplainJob.run(spark, io.shortcutlens.jobs.ExplainOptions.builder(
-                                io.shortcutlens.jobs.ImageSource.folder(new File(dir, "input").getPath()).withPartitions(4), linear.getPath(), out.getPath())
+                                io.shortcutlens.lake.ImageSource.folder(new File(dir, "input").getPath()).withPartitions(4), linear.getPath(), out.getPath())
                         .model(model).methods(List.of(method)).option(io.shortcutlens.explain.LimeExplainer.SAMPLES, samples)
                         .option(io.shortcutlens.explain.KernelShapExplainer.SAMPLES, samples).option(io.shortcutlens.explain.LimeExplainer.FEATURES, features)
                         .option(io.shortcutlens.explain.MethodOption.BATCH_SIZE, batch).build());

@@ -7,6 +7,8 @@ import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.audit.GlobalCueProbe;
 import io.shortcutlens.audit.Region;
 import io.shortcutlens.audit.Verdict;
+import io.shortcutlens.lake.LakeTables;
+import io.shortcutlens.lake.RunFolder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

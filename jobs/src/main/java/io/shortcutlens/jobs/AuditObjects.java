@@ -7,6 +7,9 @@ import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import io.shortcutlens.audit.Candidate;
+import io.shortcutlens.lake.Annotations;
+import io.shortcutlens.lake.LakeTables;
+import io.shortcutlens.lake.RunFolder;
 import io.shortcutlens.spark.ExplanationRows;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.shortcutlens.jobs;
 import io.shortcutlens.audit.AuditParams;
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.audit.Verdict;
+import io.shortcutlens.lake.LakeTables;
 import java.util.List;
 
 /**

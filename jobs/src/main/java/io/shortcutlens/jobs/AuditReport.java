@@ -1,10 +1,11 @@
 package io.shortcutlens.jobs;
 
-import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.audit.AuditFinding;
 import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.audit.GlobalCueProbe;
 import io.shortcutlens.audit.SubgroupDetector;
+import io.shortcutlens.lake.LakeTables;
+import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.report.Templates;
 import java.io.IOException;
 import java.io.OutputStream;

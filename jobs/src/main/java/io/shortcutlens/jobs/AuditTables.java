@@ -1,6 +1,5 @@
 package io.shortcutlens.jobs;
 
-import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.audit.AuditFinding;
 import io.shortcutlens.audit.Confirmation;
 import io.shortcutlens.audit.ContentConsistency;
@@ -14,6 +13,8 @@ import io.shortcutlens.audit.SubgroupDetector;
 import io.shortcutlens.audit.Sufficiency;
 import io.shortcutlens.audit.Transplant;
 import io.shortcutlens.audit.Verdict;
+import io.shortcutlens.lake.LakeTables;
+import io.shortcutlens.pipeline.ExplainManifest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

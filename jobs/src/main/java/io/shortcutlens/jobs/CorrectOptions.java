@@ -1,6 +1,7 @@
 package io.shortcutlens.jobs;
 
 import io.shortcutlens.correct.CorrectionParams;
+import io.shortcutlens.lake.LakeTables;
 
 /**
  * What a correction is asked to do: the typed form of the correct job's flags, and what another job or a program hands

@@ -3,6 +3,7 @@ package io.shortcutlens.jobs;
 import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.correct.CorrectionParams;
 import io.shortcutlens.correct.ShortcutRegion;
+import io.shortcutlens.lake.RunManifest;
 import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.report.Templates;
 import java.util.List;

@@ -6,6 +6,9 @@ import static org.apache.spark.sql.functions.row_number;
 
 import io.shortcutlens.embed.Tsne;
 import io.shortcutlens.image.DecodeLimits;
+import io.shortcutlens.lake.ImageInput;
+import io.shortcutlens.lake.LakeTables;
+import io.shortcutlens.lake.RunManifest;
 import io.shortcutlens.model.Differentiable;
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.model.ModelSpec;

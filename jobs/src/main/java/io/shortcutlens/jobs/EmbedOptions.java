@@ -1,5 +1,7 @@
 package io.shortcutlens.jobs;
 
+import io.shortcutlens.lake.ImageSource;
+import io.shortcutlens.lake.LakeTables;
 import io.shortcutlens.model.Differentiable;
 
 /**

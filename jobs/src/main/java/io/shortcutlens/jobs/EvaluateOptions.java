@@ -2,6 +2,7 @@ package io.shortcutlens.jobs;
 
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.evaluate.EvaluationParams;
+import io.shortcutlens.lake.LakeTables;
 import java.util.List;
 
 /**

@@ -3,6 +3,7 @@ package io.shortcutlens.jobs;
 import io.shortcutlens.evaluate.EvaluationParams;
 import io.shortcutlens.evaluate.MetricSummary;
 import io.shortcutlens.evaluate.PerturbationCurves;
+import io.shortcutlens.lake.RunManifest;
 import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.report.Html;
 import io.shortcutlens.report.Templates;

@@ -5,6 +5,8 @@ import io.shortcutlens.explain.DeepDream;
 import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.image.Normalisation;
+import io.shortcutlens.lake.LakeTables;
+import io.shortcutlens.lake.RunManifest;
 import io.shortcutlens.model.Differentiable;
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.report.Heatmaps;

@@ -1,6 +1,9 @@
 package io.shortcutlens.jobs;
 
 import io.shortcutlens.audit.RegionMasker;
+import io.shortcutlens.lake.ImageSource;
+import io.shortcutlens.lake.LakeTables;
+import io.shortcutlens.lake.RunFolder;
 import java.util.List;
 
 /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shortcutlens.demo.DemoData;
+import io.shortcutlens.lake.LakeTables;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -9,6 +9,7 @@ import io.shortcutlens.demo.DemoData;
 import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.image.ImageDecoder;
 import io.shortcutlens.image.Normalisation;
+import io.shortcutlens.lake.LakeTables;
 import io.shortcutlens.model.Differentiable;
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.model.ModelLoader;

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shortcutlens.demo.DemoData;
 import io.shortcutlens.demo.TrailCameraScenes;
+import io.shortcutlens.lake.RunManifest;
 import io.shortcutlens.maps.AttributionMap;
 import io.shortcutlens.model.ModelLoadException;
 import io.shortcutlens.model.ModelRegistry;

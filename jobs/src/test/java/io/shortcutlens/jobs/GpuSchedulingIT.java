@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shortcutlens.demo.DemoData;
+import io.shortcutlens.lake.RunManifest;
 import java.io.File;
 import java.nio.file.Files;
 import java.util.List;

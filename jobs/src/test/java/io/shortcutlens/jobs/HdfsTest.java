@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shortcutlens.demo.DemoData;
+import io.shortcutlens.lake.LakeTables;
 import java.io.File;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;

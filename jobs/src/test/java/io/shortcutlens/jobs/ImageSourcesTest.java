@@ -3,6 +3,7 @@ package io.shortcutlens.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.shortcutlens.lake.ImageSources;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

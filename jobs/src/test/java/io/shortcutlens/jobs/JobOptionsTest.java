@@ -14,6 +14,8 @@ import io.shortcutlens.audit.Verdict;
 import io.shortcutlens.explain.LimeExplainer;
 import io.shortcutlens.explain.OcclusionExplainer;
 import io.shortcutlens.image.Normalisation;
+import io.shortcutlens.lake.ImageSource;
+import io.shortcutlens.lake.LakeTables;
 import io.shortcutlens.model.OnnxOptions;
 import io.shortcutlens.pipeline.ClassSample;
 import java.util.List;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.audit.Verdict;
+import io.shortcutlens.lake.RunFolder;
+import io.shortcutlens.lake.RunManifest;
 import io.shortcutlens.pipeline.ExplainManifest;
 import java.io.File;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shortcutlens.demo.DemoData;
+import io.shortcutlens.lake.Annotations;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

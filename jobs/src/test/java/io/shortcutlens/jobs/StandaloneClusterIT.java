@@ -7,6 +7,7 @@ import static io.shortcutlens.jobs.StandaloneCluster.concat;
 import static io.shortcutlens.jobs.StandaloneCluster.tail;
 
 import io.shortcutlens.demo.DemoData;
+import io.shortcutlens.lake.RunManifest;
 import java.io.File;
 import java.nio.file.Files;
 import java.util.HashSet;

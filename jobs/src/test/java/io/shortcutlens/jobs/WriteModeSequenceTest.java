@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shortcutlens.demo.TrailCameraScenes;
+import io.shortcutlens.lake.LakeTables;
 import io.shortcutlens.pipeline.ImageExplainPipeline;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

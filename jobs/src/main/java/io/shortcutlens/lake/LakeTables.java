@@ -1,4 +1,4 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.lake;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -27,29 +27,29 @@ public final class LakeTables {
     private static final Logger LOG = LoggerFactory.getLogger(LakeTables.class);
     /** The session setting Delta copies into a commit's {@code userMetadata}. */
     private static final String COMMIT_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
-    static final String DELTA_LOG = "_delta_log";
+    public static final String DELTA_LOG = "_delta_log";
 
     public enum Format { PARQUET, DELTA }
 
     private LakeTables() { }
 
     /** How one job writes its tables: the format, and the metadata a Delta commit keeps (null: none). */
-    record Writer(Format format, String commitInfo) {
+    public record Writer(Format format, String commitInfo) {
         /** Replaces the whole table at {@code path}; see {@link LakeTables#replace}. */
-        void replace(Dataset<Row> rows, String path) {
+    public     void replace(Dataset<Row> rows, String path) {
             LakeTables.replace(rows, path, format, commitInfo);
         }
     }
 
     /** {@code --table-format}, the same option on every job that writes tables. */
-    static final class FormatOption {
+    public static final class FormatOption {
         @Option(names = "--table-format", paramLabel = "parquet|delta", description = {"Tables written as plain Parquet (default) or Delta Lake",
             "(atomic commits, history, time travel: VERSION AS OF); readers detect either."})
-        Format format = Format.PARQUET;
+        public Format format = Format.PARQUET;
     }
 
     /** The format of the table at {@code path}; null when nothing is there. A folder with a Delta log is Delta, even before its first commit. */
-    static Format existing(SparkSession spark, String path) {
+    public static Format existing(SparkSession spark, String path) {
         Path p = new Path(path);
         try {
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -67,17 +67,17 @@ public final class LakeTables {
     }
 
     /** Whether a Delta table at {@code path} has a committed version (a first write killed before its commit leaves none). */
-    static boolean hasCommit(SparkSession spark, String path) {
+    public static boolean hasCommit(SparkSession spark, String path) {
         return existing(spark, path) == Format.DELTA && DeltaTable.isDeltaTable(spark, path);
     }
 
     /** The table at {@code path}, in whichever format it was written (its latest version). */
-    static Dataset<Row> read(SparkSession spark, String path) {
+    public static Dataset<Row> read(SparkSession spark, String path) {
         return read(spark, path, null);
     }
 
     /** The table at {@code path}; a Delta table at {@code version} when given (time travel), else its latest. */
-    static Dataset<Row> read(SparkSession spark, String path, Long version) {
+    public static Dataset<Row> read(SparkSession spark, String path, Long version) {
         if (existing(spark, path) == Format.DELTA) {
             return version == null ? spark.read().format("delta").load(path)
                     : spark.read().format("delta").option("versionAsOf", version).load(path);
@@ -86,7 +86,7 @@ public final class LakeTables {
     }
 
     /** The latest committed version of the Delta table at {@code path}; null for Parquet or a table never committed. */
-    static Long version(SparkSession spark, String path) {
+    public static Long version(SparkSession spark, String path) {
         if (!hasCommit(spark, path)) {
             return null;
         }
@@ -98,7 +98,7 @@ public final class LakeTables {
      * Delta commits a new version, older ones stay readable. A table of the other format is removed first, as a Parquet
      * overwrite would remove it.
      */
-    static void replace(Dataset<Row> rows, String path, Format format, String metadata) {
+    public static void replace(Dataset<Row> rows, String path, Format format, String metadata) {
         Format was = existing(rows.sparkSession(), path);
         if (format == Format.DELTA) {
             if (was == Format.PARQUET) {
@@ -115,7 +115,7 @@ public final class LakeTables {
      * Replaces the rows of one slice ({@code sliceColumn = slice}) of a table partitioned by {@code partitions}, the other
      * slices untouched: a dynamic partition overwrite in Parquet, a {@code replaceWhere} commit in Delta.
      */
-    static void replaceSlice(Dataset<Row> rows, String path, Format format, String sliceColumn, String slice, String metadata, String... partitions) {
+    public static void replaceSlice(Dataset<Row> rows, String path, Format format, String sliceColumn, String slice, String metadata, String... partitions) {
         if (format == Format.DELTA) {
             String where = sliceColumn + " = '" + slice.replace("'", "''") + "'";
             commit(rows.sparkSession(), metadata, () -> rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", where)
@@ -130,7 +130,7 @@ public final class LakeTables {
      * commit; a table with no commit yet is created by the write. Parquet: an append, the caller having left out the
      * keys the table holds.
      */
-    static void appendNew(Dataset<Row> rows, String path, Format format, String metadata, String[] key, String... partitions) {
+    public static void appendNew(Dataset<Row> rows, String path, Format format, String metadata, String[] key, String... partitions) {
         SparkSession spark = rows.sparkSession();
         if (format == Format.DELTA && hasCommit(spark, path)) {
             Column on = Arrays.stream(key).map(k -> col("t." + k).eqNullSafe(col("s." + k))).reduce(Column::and).orElseThrow();
@@ -143,7 +143,7 @@ public final class LakeTables {
     }
 
     /** Writes a new table, refusing when one is there (Parquet: the folder exists; Delta: a version is committed). */
-    static void create(Dataset<Row> rows, String path, Format format, String metadata, String... partitions) {
+    public static void create(Dataset<Row> rows, String path, Format format, String metadata, String... partitions) {
         if (format == Format.DELTA) {
             if (hasCommit(rows.sparkSession(), path)) {
                 throw new IllegalArgumentException("table " + path + " exists (Delta, version " + version(rows.sparkSession(), path) + ")");
@@ -158,7 +158,7 @@ public final class LakeTables {
      * Marks a folder as a Delta table before its first commit, so that what a first write killed before its commit
      * leaves behind (data files no commit names) is recognised as Delta, never read as a Parquet table.
      */
-    static void claim(SparkSession spark, String path) {
+    public static void claim(SparkSession spark, String path) {
         Path log = new Path(path, DELTA_LOG);
         try {
             log.getFileSystem(spark.sparkContext().hadoopConfiguration()).mkdirs(log);

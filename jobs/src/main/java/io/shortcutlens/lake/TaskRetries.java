@@ -1,4 +1,4 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.lake;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.Success$;
@@ -11,12 +11,12 @@ import org.apache.spark.sql.SparkSession;
  * Counts, while registered, the task attempts that did not succeed (each one Spark retried or will retry, e.g. after
  * an executor was lost) and the executors removed: the run's manifest records them.
  */
-final class TaskRetries extends SparkListener implements AutoCloseable {
+public final class TaskRetries extends SparkListener implements AutoCloseable {
     private final SparkSession spark;
     private final AtomicLong failedAttempts = new AtomicLong();
     private final AtomicLong executorsLost = new AtomicLong();
 
-    TaskRetries(SparkSession spark) {
+    public TaskRetries(SparkSession spark) {
         this.spark = spark;
         spark.sparkContext().addSparkListener(this);
     }
@@ -33,11 +33,11 @@ final class TaskRetries extends SparkListener implements AutoCloseable {
         executorsLost.incrementAndGet();
     }
 
-    long failedAttempts() {
+    public long failedAttempts() {
         return failedAttempts.get();
     }
 
-    long executorsLost() {
+    public long executorsLost() {
         return executorsLost.get();
     }
 

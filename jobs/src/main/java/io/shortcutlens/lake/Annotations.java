@@ -1,4 +1,4 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.lake;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -23,32 +23,32 @@ import scala.collection.Seq;
  * {@code box} (x0, y0, x1, y1 as fractions of the image) and/or a {@code mask} (an encoded image, PNG, whose non-zero
  * pixels are the object; any size, stretched over the image). Where a row has both, the mask is used.
  */
-final class Annotations {
+public final class Annotations {
     private Annotations() { }
 
-    static final StructType SCHEMA = DataTypes.createStructType(List.of(
+    public static final StructType SCHEMA = DataTypes.createStructType(List.of(
             DataTypes.createStructField("path", DataTypes.StringType, false),
             DataTypes.createStructField("box", DataTypes.createArrayType(DataTypes.DoubleType, false), true),
             DataTypes.createStructField("mask", DataTypes.BinaryType, true)));
 
-    static final String EXPECTED = "expected 'path' (as in the explanations) and 'box' (x0, y0, x1, y1 as fractions of the image)"
+    public static final String EXPECTED = "expected 'path' (as in the explanations) and 'box' (x0, y0, x1, y1 as fractions of the image)"
             + " and/or 'mask' (an encoded image whose non-zero pixels are the object)";
 
     /** One annotation row for a local file: its path as the explain job writes it (qualified), a box or a mask. */
-    static Row row(Configuration conf, File file, double[] box, byte[] mask) throws java.io.IOException {
+    public static Row row(Configuration conf, File file, double[] box, byte[] mask) throws java.io.IOException {
         Path p = new Path(file.getAbsolutePath());
         return RowFactory.create(p.getFileSystem(conf).makeQualified(p).toString(),
                 box == null ? null : Arrays.stream(box).boxed().toArray(Double[]::new), mask);
     }
 
     /** Writes annotation rows as one Parquet file under {@code dir} and returns its path. */
-    static String write(SparkSession spark, List<Row> rows, File dir) {
+    public static String write(SparkSession spark, List<Row> rows, File dir) {
         spark.createDataFrame(rows, SCHEMA).coalesce(1).write().mode(SaveMode.Overwrite).parquet(dir.getAbsolutePath());
         return dir.getAbsolutePath();
     }
 
     /** Reads an annotation table as {@code path, box, mask}, the missing one of box and mask as nulls. */
-    static Dataset<Row> read(SparkSession spark, String path, String format) {
+    public static Dataset<Row> read(SparkSession spark, String path, String format) {
         Dataset<Row> table = spark.read().format(format).load(path);
         List<String> columns = Arrays.asList(table.columns());
         if (!columns.contains("path") || !(columns.contains("box") || columns.contains("mask"))) {
@@ -60,7 +60,7 @@ final class Annotations {
     }
 
     /** The object of one annotation row: its mask when it has one, else its box. */
-    static ObjectRegion object(Seq<Object> box, byte[] mask, String path) {
+    public static ObjectRegion object(Seq<Object> box, byte[] mask, String path) {
         try {
             if (mask != null) {
                 return ObjectRegion.mask(mask);

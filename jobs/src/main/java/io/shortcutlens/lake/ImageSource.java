@@ -1,4 +1,4 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.lake;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -50,7 +50,7 @@ public record ImageSource(String input, String format, String where, Columns col
     }
 
     /** Rows of {@code ExplainPartition.INPUT}: image id (or null), path, label, bytes (null for a folder's files). */
-    Dataset<Row> read(SparkSession spark) {
+    public Dataset<Row> read(SparkSession spark) {
         if (isFolder()) {
             return ImageSources.folder(spark, input, partitions > 0 ? partitions : spark.sparkContext().defaultParallelism() * 4, where);
         }

@@ -1,4 +1,4 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.lake;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -14,14 +14,14 @@ import org.apache.spark.sql.SparkSession;
  * Writes and reads {@code manifest.json} next to a run's data (how the output was made and what it holds), and other
  * small JSON files beside it ({@code audit-summary.json}).
  */
-final class RunManifest {
+public final class RunManifest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private RunManifest() { }
 
     /** Writes a record (or a map) as JSON: its keys as its Jackson annotations name them. */
-    static void write(SparkSession spark, String file, Object manifest) {
+    public static void write(SparkSession spark, String file, Object manifest) {
         try {
             writeText(spark, file, JSON.writeValueAsString(manifest));
         } catch (IOException e) {
@@ -30,7 +30,7 @@ final class RunManifest {
     }
 
     /** Writes JSON text as it is. */
-    static void writeText(SparkSession spark, String file, String json) {
+    public static void writeText(SparkSession spark, String file, String json) {
         Path p = new Path(file);
         try {
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -46,7 +46,7 @@ final class RunManifest {
      * Writes a page people open (a report): replaced whole, and on a local disk without the checksum file Hadoop's
      * local file system adds, so the folder copies cleanly.
      */
-    static void writePage(SparkSession spark, String file, String html) {
+    public static void writePage(SparkSession spark, String file, String html) {
         Path p = new Path(file);
         try {
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -63,7 +63,7 @@ final class RunManifest {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> read(SparkSession spark, String file) {
+    public static Map<String, Object> read(SparkSession spark, String file) {
         Path p = new Path(file);
         try {
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -76,7 +76,7 @@ final class RunManifest {
     }
 
     /** A JSON file read as the record {@code type} (keys it does not know are left alone: a later version's). */
-    static <T> T read(SparkSession spark, String file, Class<T> type) {
+    public static <T> T read(SparkSession spark, String file, Class<T> type) {
         Path p = new Path(file);
         try (InputStream in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
             return JSON.readValue(in, type);
@@ -86,7 +86,7 @@ final class RunManifest {
     }
 
     /** An explain run's manifest, typed; fails naming the file when it is not one. */
-    static io.shortcutlens.pipeline.ExplainManifest readExplain(SparkSession spark, String file) {
+    public static io.shortcutlens.pipeline.ExplainManifest readExplain(SparkSession spark, String file) {
         Path p = new Path(file);
         try (InputStream in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
             return io.shortcutlens.pipeline.ExplainManifest.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
@@ -98,7 +98,7 @@ final class RunManifest {
     }
 
     /** A map as one line of JSON (a Delta commit's metadata). */
-    static String json(Object map) {
+    public static String json(Object map) {
         try {
             return new ObjectMapper().writeValueAsString(map);
         } catch (IOException e) {
@@ -107,7 +107,7 @@ final class RunManifest {
     }
 
     /** JSON text as a tree, so a manifest nests it rather than quoting it. */
-    static com.fasterxml.jackson.databind.JsonNode tree(String json) {
+    public static com.fasterxml.jackson.databind.JsonNode tree(String json) {
         try {
             return JSON.readTree(json);
         } catch (IOException e) {
@@ -117,7 +117,7 @@ final class RunManifest {
 
     /** A JSON object (a method's parameters) as a map, so the manifest nests it rather than quoting it. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> parse(String json) {
+    public static Map<String, Object> parse(String json) {
         try {
             return JSON.readValue(json, Map.class);
         } catch (IOException e) {

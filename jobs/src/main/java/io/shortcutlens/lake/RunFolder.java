@@ -1,4 +1,4 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.lake;
 
 /**
  * Where a run's parts lie in its folder (an explain run, and what the audit, scan, evaluation and correction write into

@@ -1,4 +1,4 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.lake;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -15,13 +15,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.RowFactory;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -31,7 +31,7 @@ import org.apache.spark.sql.types.StructField;
  * folder an image sits in, like ImageFolder or imageDatastore with folder labels) or any table Spark reads with an
  * image-bytes column.
  */
-final class ImageSources {
+public final class ImageSources {
     private ImageSources() { }
 
     /**
@@ -42,7 +42,7 @@ final class ImageSources {
      * {@code dt=2026-11-26}) are columns that {@code where} (a Spark SQL condition, or null) can select on, with
      * {@code path} and {@code label}; such a folder is never an image's label.
      */
-    static Dataset<Row> folder(SparkSession spark, String root, int slices, String where) {
+    public static Dataset<Row> folder(SparkSession spark, String root, int slices, String where) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<Row> files = new ArrayList<>();
         List<Map<String, String>> partitions = new ArrayList<>();
@@ -99,7 +99,7 @@ final class ImageSources {
      * permissions, and Hadoop's local file system without its native library forks an {@code ls} process for each (60,000
      * images took over 8 minutes, one file at a time, before the first task).
      */
-    static List<FileStatus> walk(FileSystem fs, Path root) throws IOException {
+    public static List<FileStatus> walk(FileSystem fs, Path root) throws IOException {
         List<FileStatus> files = new ArrayList<>();
         List<Path> level = List.of(root);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(LISTING_THREADS, r -> {
@@ -179,7 +179,7 @@ final class ImageSources {
     }
 
     /** {@code table.where(where)}, or an error that names the input and the columns the condition may use. */
-    static Dataset<Row> filter(Dataset<Row> table, String where, String input) {
+    public static Dataset<Row> filter(Dataset<Row> table, String where, String input) {
         try {
             Dataset<Row> selected = table.where(where);
             selected.queryExecution().assertAnalyzed();
@@ -194,7 +194,7 @@ final class ImageSources {
     }
 
     /** A table with an image-bytes column and optional id, path and label columns. */
-    static Dataset<Row> table(SparkSession spark, ImageSource source) {
+    public static Dataset<Row> table(SparkSession spark, ImageSource source) {
         String path = source.input();
         Dataset<Row> table = spark.read().format(source.format()).load(path);
         if (source.where() != null) {
