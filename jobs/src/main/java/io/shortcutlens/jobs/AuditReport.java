@@ -5,6 +5,7 @@ import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.audit.GlobalCueProbe;
 import io.shortcutlens.audit.SubgroupDetector;
 import io.shortcutlens.lake.LakeTables;
+import io.shortcutlens.lake.RunFolder;
 import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.report.Templates;
 import java.io.IOException;
@@ -97,7 +98,7 @@ final class AuditReport {
     record MethodRank(String method, int images, double mean, double low, double high) {
         static List<MethodRank> read(SparkSession spark, ExplainManifest manifest) {
             String runDir = manifest.output().replaceAll("/explanations/?$", "");
-            String table = runDir + "/evaluation/evaluation";
+            String table = RunFolder.of(RunFolder.of(runDir).evaluation()).evaluationTable();
             try {
                 org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(table);
                 if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {

@@ -279,7 +279,7 @@ public final class CorrectJob implements Callable<Integer> {
                 plan.regions());
         String recipePath = plan.out() + "/recipe.json";
         RunManifest.write(spark, recipePath, recipe);
-        writeAffected(spark, training, plan.regions(), new Written(plan.out() + "/affected_images", plan.options().format()));
+        writeAffected(spark, training, plan.regions(), new Written(RunFolder.of(plan.out()).affectedImages(), plan.options().format()));
         LOG.info("[correct 1/5] recipe written to {}; affected training images to {}/affected_images", recipePath, plan.out());
         return recipePath;
     }

@@ -8,6 +8,7 @@ import io.shortcutlens.embed.Tsne;
 import io.shortcutlens.image.DecodeLimits;
 import io.shortcutlens.lake.ImageInput;
 import io.shortcutlens.lake.LakeTables;
+import io.shortcutlens.lake.RunFolder;
 import io.shortcutlens.lake.RunManifest;
 import io.shortcutlens.model.Differentiable;
 import io.shortcutlens.model.LoadedModel;
@@ -146,20 +147,20 @@ public final class EmbedJob implements Callable<Integer> {
         Differentiable.LayerActivations probe = probeLayer(staged.model(), o);
         String out = o.output();
         LakeTables.Writer tables = new LakeTables.Writer(o.format(), RunManifest.json(Map.of("job", "embed", "model", o.model(), "input", o.input().input())));
-        String embeddings = out + "/embeddings";
+        String embeddings = RunFolder.of(out).embeddings();
         tables.replace(o.input().read(spark).mapPartitions(new EmbedPartition(staged.spec(), staged.shippedName(), null, DecodeLimits.defaults(), layerArg(o),
                 o.batchSize(), o.input().isFolder() ? new HadoopConf(spark.sparkContext().hadoopConfiguration()) : null), Encoders.row(EmbedPartition.ROW)), embeddings);
         Dataset<Row> written = LakeTables.read(spark, embeddings);
         long count = written.count();
         long errors = written.where(col("error").isNotNull()).count();
         LOG.info("[2/3] wrote {} embeddings ({} errors) to {}", count, errors, embeddings);
-        String tsnePath = out + "/tsne";
+        String tsnePath = RunFolder.of(out).tsne();
         EmbedOptions.TsneMap map = o.tsne();
         Tsne tsne = new Tsne(map.perplexity(), map.iterations(), 200, map.seed());
         TsneOutcome t = map.perClass() > 0 ? tsne(spark, written, new Sampled(map, tsne), tables, tsnePath) : TsneOutcome.NONE;
         Result r = new Result(embeddings, t.sampled() > 0 ? tsnePath : null, probe.layer(), probe.size(), count, errors, t.sampled(), t.knn2d(),
                 t.knnFull(), (System.nanoTime() - t0) / 1e9);
-        RunManifest.write(spark, out + "/embed-manifest.json", manifest(staged.model(), r, o, tsne));
+        RunManifest.write(spark, RunFolder.of(out).embedManifest(), manifest(staged.model(), r, o, tsne));
         return r;
     }
 

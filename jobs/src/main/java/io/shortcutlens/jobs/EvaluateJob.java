@@ -247,7 +247,7 @@ public final class EvaluateJob implements Callable<Integer> {
                 org.apache.spark.sql.functions.sum(col("forward_passes"))).first();
         List<Row> table = summaries.stream().map(x -> RowFactory.create(x.section(), x.className(), x.method(), x.metric(), x.level(), x.figure().n(),
                 x.figure().mean(), x.figure().low(), x.figure().high(), manifest.runId())).toList();
-        LakeTables.replace(spark.createDataFrame(table, TABLE).coalesce(1), s.out() + "/evaluation", o.format(),
+        LakeTables.replace(spark.createDataFrame(table, TABLE).coalesce(1), RunFolder.of(s.out()).evaluationTable(), o.format(),
                 RunManifest.json(Map.of("job", "evaluate", "run_id", manifest.runId())));
         String report = s.out() + "/evaluation.html";
         EvaluationReport.write(spark, report, manifest, s.params(), summaries, meanCurves(curves), o.curves().grid());
@@ -258,7 +258,7 @@ public final class EvaluateJob implements Callable<Integer> {
         RunManifest.write(spark, RunFolder.of(s.out()).manifest(), new JobManifests.Evaluation("evaluate", s.dir(), manifest.runId(),
                 RunManifest.tree(s.params().toJson()), o.perClass(), s.evaluated(), maps, errors, passes, Math.round(seconds * 10) / 10.0));
         LOG.info("[4/4] evaluation table {}/evaluation, report {}", s.out(), report);
-        return new Result(s.out() + "/evaluation", report, maps, errors, passes, seconds, summaries, lines);
+        return new Result(RunFolder.of(s.out()).evaluationTable(), report, maps, errors, passes, seconds, summaries, lines);
     }
 
     /** Per class and method, each curve's area, and a map's deletion against the random order's, image by image. */

@@ -3,6 +3,7 @@ package io.shortcutlens.jobs;
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.evaluate.EvaluationParams;
 import io.shortcutlens.lake.LakeTables;
+import io.shortcutlens.lake.RunFolder;
 import java.util.List;
 
 /**
@@ -58,6 +59,6 @@ public record EvaluateOptions(String run, String output, LakeTables.Format forma
 
     /** The output folder: the one given, else the run's {@code evaluation/}. */
     String out() {
-        return output != null ? output : run + "/evaluation";
+        return output != null ? output : RunFolder.of(run).evaluation();
     }
 }

@@ -6,6 +6,7 @@ import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.lake.LakeTables;
+import io.shortcutlens.lake.RunFolder;
 import io.shortcutlens.lake.RunManifest;
 import io.shortcutlens.model.Differentiable;
 import io.shortcutlens.model.LoadedModel;
@@ -134,7 +135,7 @@ public final class ModelInternals {
         String dir = embedOutput.replaceAll("/+$", "");
         JobManifests.Embed manifest;
         try {
-            manifest = RunManifest.read(spark, dir + "/embed-manifest.json", JobManifests.Embed.class);
+            manifest = RunManifest.read(spark, RunFolder.of(dir).embedManifest(), JobManifests.Embed.class);
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException("--embeddings " + embedOutput + " is not an embed job's output (no readable embed-manifest.json;"
                     + " run ./submit.sh embed --output " + embedOutput + " first)", e);
@@ -149,7 +150,7 @@ public final class ModelInternals {
     static TsnePlot tsne(SparkSession spark, String embedOutput) {
         String dir = embedOutput.replaceAll("/+$", "");
         JobManifests.Embed manifest = embedManifest(spark, dir);
-        List<Row> rows = LakeTables.read(spark, dir + "/tsne").orderBy("image_id").collectAsList();
+        List<Row> rows = LakeTables.read(spark, RunFolder.of(dir).tsne()).orderBy("image_id").collectAsList();
         return new TsnePlot(dir, manifest.layer(), rows.size(), rows.stream().filter(ModelInternals::misclassified).count(), manifest.tsne().knn2d(),
                 manifest.tsne().knnLayer(), svg(rows));
     }

@@ -172,7 +172,7 @@ public final class ScanJob implements Callable<Integer> {
                     lit(null).cast("string").as("class"), lit(null).cast("array<string>").as("regions"), col("image_id"), col("path"), col("label"),
                     lit(null).cast("string").as("predicted_before"), lit(null).cast("float").as("score_before"), lit(null).cast("string").as("predicted_after"),
                     lit(null).cast("float").as("score_after"), lit(null).cast("float").as("score_drop"), col("error"));
-            String tablePath = out + "/affected_images";
+            String tablePath = RunFolder.of(out).affectedImages();
             LakeTables.replace(affected.unionByName(failed).withColumn("run_id", lit(manifest.runId()))
                     .coalesce(Math.max(1, images.rdd().getNumPartitions() / 8)), tablePath, o.format(),
                     RunManifest.json(Map.of("job", "scan", "run_id", manifest.runId(), "findings", dir)));

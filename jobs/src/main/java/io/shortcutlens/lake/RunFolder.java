@@ -73,4 +73,32 @@ public record RunFolder(String root) {
     public String scan() {
         return at("scan");
     }
+
+    /** The evaluation's default output folder, in a run's folder. */
+    public String evaluation() {
+        return at("evaluation");
+    }
+
+    /** The evaluation table, in an evaluation's folder. */
+    public String evaluationTable() {
+        return at("evaluation");
+    }
+
+    /** The images a finding's region decides, in a scan's or a correction's folder. */
+    public String affectedImages() {
+        return at("affected_images");
+    }
+
+    /** In an embedding's folder: the embeddings, its t-SNE points and its manifest. */
+    public String embeddings() {
+        return at("embeddings");
+    }
+
+    public String tsne() {
+        return at("tsne");
+    }
+
+    public String embedManifest() {
+        return at("embed-manifest.json");
+    }
 }
