@@ -105,7 +105,7 @@ public final class CorrectJob implements Callable<Integer> {
         "spread (the class's region pasted into other classes' images, the class's own images filled with their mean). mean and",
         "noise hide the artifact but never show it to the network, so it is not unlearned: if the re-audit still says shortcut, use",
         "spread or paste, which show it on the other side of the class boundary."})
-    String fill = CorrectionParams.DEFAULT_FILL.label();
+    CorrectionParams.Fill fill = CorrectionParams.DEFAULT_FILL;
 
     @Option(names = "--fraction", paramLabel = "F", description = "Share of the images whose region is neutralised in each epoch (default: 0.5 for paste and spread, 1 otherwise).")
     Double fraction;
@@ -165,8 +165,7 @@ public final class CorrectJob implements Callable<Integer> {
     }
 
     CorrectionParams params() {
-        CorrectionParams.Fill f = CorrectionParams.Fill.parse(fill);
-        return new CorrectionParams(f, fraction != null ? fraction : CorrectionParams.defaultFraction(f), seed, epochs, batchSize, workers, averagingFrequency,
+        return new CorrectionParams(fill, fraction != null ? fraction : CorrectionParams.defaultFraction(fill), seed, epochs, batchSize, workers, averagingFrequency,
                 learningRate);
     }
 
