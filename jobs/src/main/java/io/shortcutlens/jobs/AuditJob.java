@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.shortcutlens.audit.AuditFinding;
 import io.shortcutlens.audit.AuditParams;
+import io.shortcutlens.audit.BoxAgreement;
 import io.shortcutlens.audit.Candidate;
 import io.shortcutlens.audit.Candidates;
 import io.shortcutlens.audit.ControlChoice;
@@ -33,6 +34,8 @@ import io.shortcutlens.lake.RunFolder;
 import io.shortcutlens.lake.RunManifest;
 import io.shortcutlens.model.ModelSpec;
 import io.shortcutlens.pipeline.ExplainManifest;
+import io.shortcutlens.report.AuditReport;
+import io.shortcutlens.report.InsideTheModel;
 import io.shortcutlens.spark.ModelStaging;
 import java.util.ArrayList;
 import java.util.List;
@@ -215,7 +218,7 @@ public final class AuditJob implements Callable<Integer> {
     static final int FAILED_ON = 3;
 
     public record Result(List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes,
-                  String classStatsPath, String findingsPath, String subgroupsPath, String reportPath, ModelInternals.Internals internals,
+                  String classStatsPath, String findingsPath, String subgroupsPath, String reportPath, InsideTheModel internals,
                   long evidencePasses, List<FindingsDiff.Entry> diff, String summaryPath, double seconds) { }
 
     /** {@link #FAILED_ON} when a finding (or a global cue) has a verdict named by {@code --fail-on}, else 0. */
@@ -225,8 +228,6 @@ public final class AuditJob implements Callable<Integer> {
         return hit ? FAILED_ON : 0;
     }
 
-    /** How a class's maps of one method agree with its annotated object boxes. */
-    public record BoxAgreement(String className, String method, long images, double relevanceMass, double pointingGame) { }
 
     /** The lines of a diff with an earlier audit that say something changed (nothing when there was no earlier audit). */
     static void printDiff(List<FindingsDiff.Entry> diff, String comparedTo) {
@@ -323,7 +324,7 @@ public final class AuditJob implements Callable<Integer> {
         // 5. the report
         String reportPath = RunFolder.of(in.dir()).report();
         String compareTo = o.earlier().compareTo();
-        ModelInternals.Internals internals = new AuditPictures(o.pictures(), o.seed(), o.groupBy().label())
+        InsideTheModel internals = new AuditPictures(o.pictures(), o.seed(), o.groupBy().label())
                 .report(spark, reportPath, in.manifest(), judged.staged().model(), new AuditPictures.Rows(in.ok(), in.view(), grouped.assigned()),
                         new AuditPictures.Said(judged.confirmed(), judged.cues(), grouped.subgroups(), boxes, o.params().toJson(o.clusters()),
                                 diff == null ? null : new AuditReport.History(compareTo, diff)));

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
+import io.shortcutlens.audit.BoxAgreement;
 import io.shortcutlens.audit.Candidate;
 import io.shortcutlens.lake.Annotations;
 import io.shortcutlens.lake.LakeTables;
@@ -34,7 +35,7 @@ final class AuditObjects {
      * (writes {@code box_scores}, one row per image and method) and returns the per-class means (written as
      * {@code box_agreement}).
      */
-    static List<AuditJob.BoxAgreement> boxes(SparkSession spark, LakeTables.Writer tables, Dataset<Row> table, String dir, Dataset<Row> view) {
+    static List<BoxAgreement> boxes(SparkSession spark, LakeTables.Writer tables, Dataset<Row> table, String dir, Dataset<Row> view) {
         UserDefinedFunction score = udf((org.apache.spark.sql.api.java.UDF4<Row, scala.collection.Seq<Object>, byte[], String, float[]>) (m, box, mask, path) ->
                 io.shortcutlens.maps.ObjectScores.score(ExplanationRows.fromRow(m).toPixels(), m.getInt(m.fieldIndex("height")),
                         m.getInt(m.fieldIndex("width")), Annotations.object(box, mask, path)), DataTypes.createArrayType(DataTypes.FloatType, false));
@@ -48,9 +49,9 @@ final class AuditObjects {
                         avg(when(col("pointing_hit"), 1.0).otherwise(0.0)).as("pointing_game"))
                 .orderBy("class", "method");
         tables.replace(perClass.coalesce(1), RunFolder.of(dir).boxAgreement());
-        List<AuditJob.BoxAgreement> out = new ArrayList<>();
+        List<BoxAgreement> out = new ArrayList<>();
         for (Row r : perClass.collectAsList()) {
-            out.add(new AuditJob.BoxAgreement(r.getString(0), r.getString(1), r.getLong(2), r.getDouble(3), r.getDouble(4)));
+            out.add(new BoxAgreement(r.getString(0), r.getString(1), r.getLong(2), r.getDouble(3), r.getDouble(4)));
         }
         LOG.info("[boxes] {} (class, method) pairs scored against their object boxes, written to {}/box_agreement", out.size(), dir);
         return out;

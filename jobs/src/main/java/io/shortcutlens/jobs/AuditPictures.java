@@ -8,8 +8,8 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 
-import io.shortcutlens.pipeline.ExplainManifest;
 import io.shortcutlens.audit.AuditFinding;
+import io.shortcutlens.audit.BoxAgreement;
 import io.shortcutlens.audit.GlobalCueProbe;
 import io.shortcutlens.audit.Place;
 import io.shortcutlens.audit.Region;
@@ -19,10 +19,13 @@ import io.shortcutlens.image.ImageTensor;
 import io.shortcutlens.image.InputShape;
 import io.shortcutlens.image.Normalisation;
 import io.shortcutlens.model.LoadedModel;
+import io.shortcutlens.pipeline.ExplainManifest;
+import io.shortcutlens.report.AuditReport;
 import io.shortcutlens.report.Heatmaps;
+import io.shortcutlens.report.InsideTheModel;
 import io.shortcutlens.spark.ExplanationRows;
-import io.shortcutlens.spark.HadoopFiles;
 import io.shortcutlens.spark.HadoopConf;
+import io.shortcutlens.spark.HadoopFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +52,7 @@ record AuditPictures(AuditOptions.Pictures pictures, long seed, String groupBy) 
 
     /** What the audit said: findings, cues, subgroups, box agreement, its thresholds and the change since an earlier audit (null: none compared). */
     record Said(List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues, List<SubgroupDetector.Subgroup> subgroups,
-                List<AuditJob.BoxAgreement> boxes, String thresholds, AuditReport.History history) { }
+                List<BoxAgreement> boxes, String thresholds, AuditReport.History history) { }
 
     /** How the report reads an image: decoded, limited and normalised as the run was, from any Hadoop path. */
     record Drawing(ImageDecoder decoder, HadoopConf hadoop, InputShape shape, Normalisation norm) {
@@ -69,14 +72,14 @@ record AuditPictures(AuditOptions.Pictures pictures, long seed, String groupBy) 
     }
 
     /** Report pictures and tables: every query is bounded (aggregates, a few examples per finding, a sample per class). */
-    ModelInternals.Internals report(SparkSession spark, String path, ExplainManifest manifest, LoadedModel loaded, Rows rows, Said said) {
+    InsideTheModel report(SparkSession spark, String path, ExplainManifest manifest, LoadedModel loaded, Rows rows, Said said) {
         Drawing d = Drawing.of(spark, manifest);
         List<AuditReport.ClassPanel> classes = classPanels(rows.view(), d);
         List<AuditReport.FindingPanel> panels = new ArrayList<>();
         for (AuditFinding c : said.findings()) {
             panels.add(findingPanel(c, rows, d));
         }
-        ModelInternals.Internals internals = internals(spark, loaded, rows.view(), d);
+        InsideTheModel internals = internals(spark, loaded, rows.view(), d);
         AuditReport.write(spark, path, new AuditReport.Contents(manifest, groupBy, said.thresholds(), panels, said.cues(), classes, said.subgroups(),
                 said.boxes(), confusion(rows.ok()), internals, said.history(), AuditReport.MethodRank.read(spark, manifest)));
         return internals;
@@ -205,15 +208,15 @@ record AuditPictures(AuditOptions.Pictures pictures, long seed, String groupBy) 
     }
 
     /** Deep dream, activations of one image per class, and the t-SNE map: what the model's inside shows. */
-    private ModelInternals.Internals internals(SparkSession spark, LoadedModel loaded, Dataset<Row> view, Drawing drawing) {
+    private InsideTheModel internals(SparkSession spark, LoadedModel loaded, Dataset<Row> view, Drawing drawing) {
         List<String> notes = new ArrayList<>();
-        ModelInternals.TsnePlot tsne = null;
+        InsideTheModel.TsnePlot tsne = null;
         if (pictures.embeddings() != null) {
             tsne = ModelInternals.tsne(spark, pictures.embeddings());
         }
         boolean activations = !"none".equalsIgnoreCase(pictures.activationsLayer());
-        List<ModelInternals.DreamTile> dreams = new ArrayList<>();
-        List<ModelInternals.ActivationPanel> panels = new ArrayList<>();
+        List<InsideTheModel.DreamTile> dreams = new ArrayList<>();
+        List<InsideTheModel.ActivationPanel> panels = new ArrayList<>();
         if (pictures.dreamChannels() > 0 || pictures.dreamClasses() || activations) {
             if (!(loaded.classifier() instanceof io.shortcutlens.model.LayerOutputs net)) {
                 notes.add("Deep dream and activations need a model whose layers can be read (a DL4J network, an ONNX model).");
@@ -246,7 +249,7 @@ record AuditPictures(AuditOptions.Pictures pictures, long seed, String groupBy) 
                 }
             }
         }
-        return new ModelInternals.Internals(dreams, panels, tsne, notes);
+        return new InsideTheModel(dreams, panels, tsne, notes);
     }
 
     static String auto(String layer) {

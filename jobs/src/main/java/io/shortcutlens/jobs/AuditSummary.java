@@ -8,6 +8,7 @@ import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.audit.GlobalCueProbe;
 import io.shortcutlens.audit.Verdict;
 import io.shortcutlens.pipeline.ExplainManifest;
+import io.shortcutlens.report.AuditReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -8,6 +8,7 @@ import io.shortcutlens.audit.Region;
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.audit.ScanTarget;
 import io.shortcutlens.audit.Verdict;
+import io.shortcutlens.correct.ClassAccuracy;
 import io.shortcutlens.correct.CorrectionParams;
 import io.shortcutlens.correct.CorrectionRecipe;
 import io.shortcutlens.correct.RegionNeutraliser;
@@ -21,6 +22,7 @@ import io.shortcutlens.model.Dl4jClassifier;
 import io.shortcutlens.model.ModelLoader;
 import io.shortcutlens.model.ModelMetadata;
 import io.shortcutlens.pipeline.ExplainManifest;
+import io.shortcutlens.report.CorrectionReport;
 import io.shortcutlens.spark.HadoopConf;
 import io.shortcutlens.spark.ModelStaging;
 import java.io.File;
@@ -137,15 +139,9 @@ public final class CorrectJob implements Callable<Integer> {
     @CommandLine.Mixin
     LakeTables.FormatOption tables = new LakeTables.FormatOption();
 
-    /** One class's accuracy on the held-out images for one model (original, corrected) and one variant (as_is, regions_hidden). */
-    public record Accuracy(String model, String images, @com.fasterxml.jackson.annotation.JsonProperty("class") String className, long count, long correct) {
-        public double accuracy() {
-            return count == 0 ? Double.NaN : (double) correct / count;
-        }
-    }
 
     /** What the correction did and found; {@code corrected} null when only the recipe was written (a model trained elsewhere). */
-    public record Result(List<ShortcutRegion> regions, String recipePath, String correctedModel, List<Accuracy> accuracy, List<FindingsDiff.Entry> beforeAfter,
+    public record Result(List<ShortcutRegion> regions, String recipePath, String correctedModel, List<ClassAccuracy> accuracy, List<FindingsDiff.Entry> beforeAfter,
                   AuditJob.Result audit, long trainingImages, List<String> unreadable, String reportPath, double seconds) { }
 
     public static void main(String[] args) {
@@ -200,7 +196,7 @@ public final class CorrectJob implements Callable<Integer> {
     }
 
     /** What the correction did: the recipe, the corrected network (null: none trained), held-out accuracy, the audit of the corrected network. */
-    private record Outcome(String recipePath, String corrected, List<Accuracy> accuracy, AuditJob.Result audit, long trainingImages,
+    private record Outcome(String recipePath, String corrected, List<ClassAccuracy> accuracy, AuditJob.Result audit, long trainingImages,
                            List<String> unreadable, List<FindingsDiff.Entry> beforeAfter) {
         /** Nothing trained: the recipe and the affected images are the correction (no shortcut, or a model trained elsewhere). */
         static Outcome recipeOnly(String recipePath, long trainingImages) {
@@ -230,7 +226,7 @@ public final class CorrectJob implements Callable<Integer> {
             TrainingStream stream = new TrainingStream(plan.staged().model().inputShape(), plan.manifest().inputNormalisation(), plan.manifest().limits(),
                     new HadoopConf(spark.sparkContext().hadoopConfiguration()), plan.classNames());
             Tuned tuned = fineTune(spark, plan, stream, training, original);
-            List<Accuracy> accuracy = heldOutAccuracy(spark, plan, stream, original, tuned.net());
+            List<ClassAccuracy> accuracy = heldOutAccuracy(spark, plan, stream, original, tuned.net());
             AuditJob.Result audit = o.skipAudit() ? null : reaudit(spark, plan, tuned.path());
             return finish(spark, plan, new Outcome(recipePath, tuned.path(), accuracy, audit, tuned.trainingImages(), tuned.unreadable(),
                     beforeAfter(spark, plan, audit)), t0);
@@ -317,7 +313,7 @@ public final class CorrectJob implements Callable<Integer> {
     }
 
     /** 3. held-out accuracy before and after, with the artifact and with the regions hidden: dl4j-spark's distributed evaluation. */
-    private static List<Accuracy> heldOutAccuracy(SparkSession spark, Plan plan, TrainingStream stream, MultiLayerNetwork original,
+    private static List<ClassAccuracy> heldOutAccuracy(SparkSession spark, Plan plan, TrainingStream stream, MultiLayerNetwork original,
                                                   MultiLayerNetwork corrected) {
         List<String> classNames = plan.classNames();
         long seed = plan.params().seed();
@@ -326,7 +322,7 @@ public final class CorrectJob implements Callable<Integer> {
                 .where(col("label").isin(classNames.toArray())).persist();
         RegionMasker.Fill hide = ScanJob.auditFill(plan.findingsTable()); // hidden as the audit hid them when it confirmed the shortcut
         CollectionAccumulator<String> unreadable = spark.sparkContext().collectionAccumulator("correct: unreadable held-out images");
-        List<Accuracy> accuracy = new ArrayList<>();
+        List<ClassAccuracy> accuracy = new ArrayList<>();
         List<Row> confusion = new ArrayList<>();
         Map<String, MultiLayerNetwork> models = new LinkedHashMap<>();
         models.put("original", original);
@@ -344,19 +340,19 @@ public final class CorrectJob implements Callable<Integer> {
                         count += n;
                         confusion.add(RowFactory.create(m.getKey(), variant, classNames.get(c), classNames.get(p), (long) n));
                     }
-                    accuracy.add(new Accuracy(m.getKey(), variant, classNames.get(c), count, e.getConfusionMatrix().getCount(c, c)));
+                    accuracy.add(new ClassAccuracy(m.getKey(), variant, classNames.get(c), count, e.getConfusionMatrix().getCount(c, c)));
                 }
             }
             batches.unpersist();
         }
         held.unpersist();
-        accuracy.sort(java.util.Comparator.comparing(Accuracy::images).thenComparing(a -> classNames.indexOf(a.className()))
+        accuracy.sort(java.util.Comparator.comparing(ClassAccuracy::images).thenComparing(a -> classNames.indexOf(a.className()))
                 .thenComparing(a -> a.model().equals("original") ? 0 : 1));
         LakeTables.replace(spark.createDataFrame(accuracy.stream().map(a -> RowFactory.create(a.model(), a.images(), a.className(), a.count(), a.correct(),
                 a.accuracy())).toList(), ACCURACY).coalesce(1), plan.out() + "/accuracy", format, RunManifest.json(Map.of("job", "correct")));
         LakeTables.replace(spark.createDataFrame(confusion, CONFUSION).coalesce(1), plan.out() + "/confusion", format,
                 RunManifest.json(Map.of("job", "correct")));
-        for (Accuracy a : accuracy) {
+        for (ClassAccuracy a : accuracy) {
             LOG.info("[correct 3/5] {} {} {}: {}/{} = {}", a.model(), a.images(), a.className(), a.correct(), a.count(),
                     String.format(Locale.ROOT, "%.3f", a.accuracy()));
         }
@@ -499,8 +495,8 @@ public final class CorrectJob implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "corrected model: %s (%d training images, %d unreadable)%n", r.correctedModel(), r.trainingImages(), r.unreadable().size());
         System.out.printf(Locale.ROOT, "%-10s %-15s %-9s %9s %9s%n", "class", "images", "", "original", "corrected");
         for (int i = 0; i + 1 < r.accuracy().size(); i += 2) {
-            Accuracy o = r.accuracy().get(i);
-            Accuracy c = r.accuracy().get(i + 1);
+            ClassAccuracy o = r.accuracy().get(i);
+            ClassAccuracy c = r.accuracy().get(i + 1);
             System.out.printf(Locale.ROOT, "%-10s %-15s %-9s %9.3f %9.3f%n", o.className(), o.images(), "accuracy", o.accuracy(), c.accuracy());
         }
         r.beforeAfter().forEach(e -> System.out.println(e.describe()));

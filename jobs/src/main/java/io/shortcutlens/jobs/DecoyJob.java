@@ -1,6 +1,7 @@
 package io.shortcutlens.jobs;
 
 import io.shortcutlens.audit.RegionMasker;
+import io.shortcutlens.correct.ClassAccuracy;
 import io.shortcutlens.correct.CorrectionParams;
 import io.shortcutlens.decoy.DecoyFashion;
 import io.shortcutlens.decoy.FashionMnist;

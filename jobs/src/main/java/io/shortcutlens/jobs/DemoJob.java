@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 
+import io.shortcutlens.audit.BoxAgreement;
 import io.shortcutlens.demo.DemoData;
 import io.shortcutlens.demo.DemoNetworks;
 import io.shortcutlens.demo.TrailCameraScenes;
@@ -260,7 +261,7 @@ public final class DemoJob implements Callable<Integer> {
             AuditJob.print(a.getValue().findings(), a.getValue().cues());
             AuditJob.printDiff(a.getValue().diff(), "net2's audit");
             System.out.println("Agreement with the animals' bounding boxes (relevance mass inside the box; pointing game):");
-            for (AuditJob.BoxAgreement b : a.getValue().boxes()) {
+            for (BoxAgreement b : a.getValue().boxes()) {
                 System.out.printf(Locale.ROOT, "  %-9s %-10s %4d images  relevance mass %.3f  pointing game %.3f%n", b.className(), b.method(),
                         b.images(), b.relevanceMass(), b.pointingGame());
             }

@@ -11,7 +11,9 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.evaluate.CascadingRandomisation;
+import io.shortcutlens.evaluate.CurveKey;
 import io.shortcutlens.evaluate.EvaluationParams;
+import io.shortcutlens.evaluate.EvaluationRow;
 import io.shortcutlens.evaluate.MetricSummary;
 import io.shortcutlens.evaluate.PerturbationCurves;
 import io.shortcutlens.evaluate.RankCorrelation;
@@ -22,6 +24,7 @@ import io.shortcutlens.lake.LakeTables;
 import io.shortcutlens.lake.RunFolder;
 import io.shortcutlens.lake.RunManifest;
 import io.shortcutlens.pipeline.ExplainManifest;
+import io.shortcutlens.report.EvaluationReport;
 import io.shortcutlens.spark.EvaluatePartition;
 import io.shortcutlens.spark.ExplanationRows;
 import io.shortcutlens.spark.HadoopConf;
@@ -138,10 +141,8 @@ public final class EvaluateJob implements Callable<Integer> {
     }
 
     /** What the job wrote and measured; {@code rows} are the evaluation table's rows. */
-    public record Result(String table, String report, long maps, long errors, long passes, double seconds, List<Summary> rows, List<String> lines) { }
+    public record Result(String table, String report, long maps, long errors, long passes, double seconds, List<EvaluationRow> rows, List<String> lines) { }
 
-    /** One row of the evaluation table: a figure of a class (null: every class) and method at a randomisation level (null: none). */
-    public record Summary(String section, String className, String method, String metric, Integer level, MetricSummary figure) { }
 
     static final StructType TABLE = DataTypes.createStructType(List.of(
             DataTypes.createStructField("section", DataTypes.StringType, false),
@@ -194,7 +195,7 @@ public final class EvaluateJob implements Callable<Integer> {
         Dataset<Row> curves = s.sample().select(EvaluatePartition.INPUT.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
                 .repartition(slices, col("image_id")).mapPartitions(new EvaluatePartition(new TaskModel(staged.spec(), staged.shippedName(),
                         s.manifest().inputNormalisation(), s.manifest().limits(), hadoop), s.params()), Encoders.row(EvaluatePartition.OUTPUT)).persist();
-        List<Summary> summaries = new ArrayList<>();
+        List<EvaluationRow> summaries = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         try {
             LakeTables.replace(curves.withColumn("run_id", lit(s.manifest().runId())), s.out() + "/curves", o.format(),
@@ -240,7 +241,7 @@ public final class EvaluateJob implements Callable<Integer> {
     }
 
     /** 4. the evaluation table, the report and the manifest. */
-    private Result finish(SparkSession spark, Sampled s, Dataset<Row> curves, List<Summary> summaries, List<String> lines, long t0) {
+    private Result finish(SparkSession spark, Sampled s, Dataset<Row> curves, List<EvaluationRow> summaries, List<String> lines, long t0) {
         ExplainManifest manifest = s.manifest();
         Row counts = curves.agg(org.apache.spark.sql.functions.count("*"),
                 org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(col("error").isNotNull(), 1L).otherwise(0L)),
@@ -262,7 +263,7 @@ public final class EvaluateJob implements Callable<Integer> {
     }
 
     /** Per class and method, each curve's area, and a map's deletion against the random order's, image by image. */
-    private void curveSummaries(Dataset<Row> curves, List<Summary> summaries, List<String> lines) {
+    private void curveSummaries(Dataset<Row> curves, List<EvaluationRow> summaries, List<String> lines) {
         List<org.apache.spark.sql.Column> lists = new ArrayList<>();
         for (PerturbationCurves.Metric m : PerturbationCurves.Metric.values()) {
             lists.add(collect_list(col(m.label())).as(m.label()));
@@ -278,11 +279,11 @@ public final class EvaluateJob implements Callable<Integer> {
             Map<PerturbationCurves.Metric, double[]> values = new LinkedHashMap<>();
             for (PerturbationCurves.Metric m : PerturbationCurves.Metric.values()) {
                 values.put(m, r.<Double>getList(r.fieldIndex(m.label())).stream().mapToDouble(Double::doubleValue).toArray());
-                summaries.add(new Summary("faithfulness", cls, method, m.label() + "_area", null, MetricSummary.of(values.get(m), o.seed())));
+                summaries.add(new EvaluationRow("faithfulness", cls, method, m.label() + "_area", null, MetricSummary.of(values.get(m), o.seed())));
             }
             MetricSummary gain = MetricSummary.ofDifferences(values.get(PerturbationCurves.Metric.DELETION_MORF),
                     values.get(PerturbationCurves.Metric.DELETION_RANDOM), o.seed());
-            summaries.add(new Summary("faithfulness", cls, method, "deletion_morf_minus_random", null, gain));
+            summaries.add(new EvaluationRow("faithfulness", cls, method, "deletion_morf_minus_random", null, gain));
             lines.add(String.format(Locale.ROOT, "%-10s %-22s deletion area %.3f, random order %.3f: difference %.3f [%.3f, %.3f] over %d images%s",
                     cls == null ? "(all)" : cls, method, mean(values.get(PerturbationCurves.Metric.DELETION_MORF)),
                     mean(values.get(PerturbationCurves.Metric.DELETION_RANDOM)), gain.mean(), gain.low(), gain.high(), gain.n(),
@@ -295,7 +296,7 @@ public final class EvaluateJob implements Callable<Integer> {
     }
 
     /** Re-explains the first images of each class's sample on the model with its top layers randomised. */
-    private void randomisation(SparkSession spark, ModelStaging.Staged staged, Sampled sampled, HadoopConf hadoop, List<Summary> summaries,
+    private void randomisation(SparkSession spark, ModelStaging.Staged staged, Sampled sampled, HadoopConf hadoop, List<EvaluationRow> summaries,
                                List<String> lines) {
         ExplainManifest manifest = sampled.manifest();
         Dataset<Row> sample = sampled.sample();
@@ -320,7 +321,7 @@ public final class EvaluateJob implements Callable<Integer> {
                     RunManifest.json(Map.of("job", "evaluate", "run_id", manifest.runId())));
             for (Row r : flat.groupBy("method", "level").agg(collect_list("spearman").as("v")).orderBy("method", "level").collectAsList()) {
                 MetricSummary s = MetricSummary.of(r.<Double>getList(2).stream().mapToDouble(Double::doubleValue).toArray(), o.seed());
-                summaries.add(new Summary("randomisation", null, r.getString(0), "spearman", r.getInt(1), s));
+                summaries.add(new EvaluationRow("randomisation", null, r.getString(0), "spearman", r.getInt(1), s));
                 lines.add(String.format(Locale.ROOT, "randomisation %-22s top %d layers: rank correlation %.3f [%.3f, %.3f] over %d images", r.getString(0),
                         r.getInt(1), s.mean(), s.low(), s.high(), s.n()));
             }
@@ -330,7 +331,7 @@ public final class EvaluateJob implements Callable<Integer> {
     }
 
     /** Rank correlation of two methods' maps of the same image and target, and whether they peak in the same cell of the mass grid. */
-    private void agreement(Dataset<Row> sample, String out, List<Summary> summaries, List<String> lines) {
+    private void agreement(Dataset<Row> sample, String out, List<EvaluationRow> summaries, List<String> lines) {
         UserDefinedFunction spearman = udf((UDF2<Row, Row, Double>) (a, b) -> {
             io.shortcutlens.maps.AttributionMap ma = ExplanationRows.fromRow(a);
             io.shortcutlens.maps.AttributionMap mb = ExplanationRows.fromRow(b);
@@ -356,8 +357,8 @@ public final class EvaluateJob implements Callable<Integer> {
                 String pair = r.<String>getAs("method_a") + " ~ " + r.<String>getAs("method_b");
                 MetricSummary s = MetricSummary.of(r.<Double>getList(r.fieldIndex("s")).stream().mapToDouble(Double::doubleValue).toArray(), o.seed());
                 MetricSummary p = MetricSummary.of(r.<Double>getList(r.fieldIndex("p")).stream().mapToDouble(Double::doubleValue).toArray(), o.seed());
-                summaries.add(new Summary("agreement", cls, pair, "spearman", null, s));
-                summaries.add(new Summary("agreement", cls, pair, "same_peak_rate", null, p));
+                summaries.add(new EvaluationRow("agreement", cls, pair, "spearman", null, s));
+                summaries.add(new EvaluationRow("agreement", cls, pair, "same_peak_rate", null, p));
                 lines.add(String.format(Locale.ROOT, "agreement %-10s %-32s rank correlation %.3f [%.3f, %.3f], same peak cell %.2f, over %d images",
                         cls == null ? "(all)" : cls, pair, s.mean(), s.low(), s.high(), p.mean(), s.n()));
             }
@@ -366,8 +367,6 @@ public final class EvaluateJob implements Callable<Integer> {
         }
     }
 
-    /** A mean curve's key: the class, the method and the curve. */
-    record CurveKey(String className, String method, PerturbationCurves.Metric metric) { }
 
     /** Each class's mean curve per method and metric, computed by Spark and small enough to plot. */
     private static Map<CurveKey, double[]> meanCurves(Dataset<Row> curves) {

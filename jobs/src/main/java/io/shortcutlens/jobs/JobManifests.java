@@ -3,6 +3,7 @@ package io.shortcutlens.jobs;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.shortcutlens.correct.ClassAccuracy;
 import io.shortcutlens.correct.CorrectionParams;
 import java.time.Instant;
 import java.util.List;
@@ -73,7 +74,7 @@ final class JobManifests {
     record Correction(@JsonUnwrapped Written written, @JsonUnwrapped Source source, String train, @JsonProperty("held_out") String heldOut, CorrectionParams settings,
                       @JsonProperty("fine_tuning") FineTuning fineTuning, List<CorrectedRegion> regions,
                       @JsonProperty("training_images") long trainingImages, @JsonProperty("unreadable_training_images") List<String> unreadable,
-                      String recipe, @JsonProperty("corrected_model") String correctedModel, List<CorrectJob.Accuracy> accuracy,
+                      String recipe, @JsonProperty("corrected_model") String correctedModel, List<ClassAccuracy> accuracy,
                       @JsonProperty("before_after") List<String> beforeAfter, double seconds) { }
 
     /** How the network was fine-tuned (null when only the recipe was written). */

@@ -12,6 +12,7 @@ import io.shortcutlens.model.Differentiable;
 import io.shortcutlens.model.LoadedModel;
 import io.shortcutlens.report.Heatmaps;
 import io.shortcutlens.report.Html;
+import io.shortcutlens.report.InsideTheModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,33 +31,10 @@ public final class ModelInternals {
     private ModelInternals() { }
 
     /**
-     * @param objective "channel 3" or "class bear"
-     * @param before    the objective on the starting noise; {@code after}: on the dreamed image
-     * @param png       the dreamed image, rescaled to its own range
-     */
-    public record DreamTile(String objective, String layer, float before, float after, byte[] png) { }
-
-    /**
-     * @param strongest the channel with the largest single activation (MATLAB's {@code max(max(max(act)))})
-     */
-    public record ActivationPanel(String className, String path, String layer, int channels, int height, int width, int strongest, String imageUri,
-                           String tilesUri, String strongestUri) { }
-
-    /** A t-SNE map as inline SVG, with its neighbour accuracies from the embedding job. */
-    public record TsnePlot(String source, String layer, int points, long misclassified, double knn2d, double knnLayer, String svg) { }
-
-    /** What the report shows; {@code note} says why a part is missing. */
-    public record Internals(List<DreamTile> dreams, List<ActivationPanel> activations, TsnePlot tsne, List<String> notes) {
-        static Internals none() {
-            return new Internals(List.of(), List.of(), null, List.of());
-        }
-    }
-
-    /**
      * Deep dream from the same noise image (uniform over pixel values 88..168, seeded) for the {@code channels} channels
      * of {@code layer} most active on that noise (in channel order) and, when asked, for each class's logit.
      */
-    static List<DreamTile> dreams(Differentiable net, LoadedModel model, Normalisation norm, String layer, int channels, boolean classes, long seed) {
+    static List<InsideTheModel.DreamTile> dreams(Differentiable net, LoadedModel model, Normalisation norm, String layer, int channels, boolean classes, long seed) {
         InputShape shape = model.inputShape();
         SplittableRandom random = new SplittableRandom(seed);
         float[] noise = new float[shape.size()];
@@ -95,12 +73,12 @@ public final class ModelInternals {
                 names.add("class " + model.className(c));
             }
         }
-        List<DreamTile> out = new ArrayList<>();
+        List<InsideTheModel.DreamTile> out = new ArrayList<>();
         int scale = Math.max(1, 96 / Math.max(shape.height(), shape.width()));
         for (int i = 0; i < jobs.size(); i++) {
             DeepDream d = jobs.get(i);
             float[] dreamed = d.dream(net, shape, start);
-            out.add(new DreamTile(names.get(i), DeepDream.CLASS_SCORES.equals(d.layer()) ? DeepDream.CLASS_SCORES : layerName,
+            out.add(new InsideTheModel.DreamTile(names.get(i), DeepDream.CLASS_SCORES.equals(d.layer()) ? DeepDream.CLASS_SCORES : layerName,
                     d.objective(net, start), d.objective(net, dreamed),
                     Heatmaps.png(Heatmaps.picture(dreamed, shape.channels(), shape.height(), shape.width(), scale))));
         }
@@ -113,13 +91,13 @@ public final class ModelInternals {
     }
 
     /** One image per class through {@code layer}: the channels tiled, the strongest channel upsampled over the image. */
-    static ActivationPanel activations(io.shortcutlens.model.LayerOutputs net, InputShape shape, String className, String path, ImageTensor image, String layer) {
+    static InsideTheModel.ActivationPanel activations(io.shortcutlens.model.LayerOutputs net, InputShape shape, String className, String path, ImageTensor image, String layer) {
         Differentiable.LayerActivations a = net.activations(image.input(), 1, layer);
         int strongest = ActivationExplainer.strongestChannelIndex(a, 0);
         float[] over = io.shortcutlens.maps.Resize.bilinear(ActivationExplainer.strongestChannel(a, 0), a.height(), a.width(), shape.height(), shape.width());
         int scale = Math.max(1, 128 / Math.max(shape.height(), shape.width()));
         int tileScale = Math.max(1, 48 / Math.max(a.height(), a.width()));
-        return new ActivationPanel(className, path, a.layer(), a.channels(), a.height(), a.width(), strongest,
+        return new InsideTheModel.ActivationPanel(className, path, a.layer(), a.channels(), a.height(), a.width(), strongest,
                 Heatmaps.dataUri(Heatmaps.picture(image.pixels(), shape.channels(), shape.height(), shape.width(), scale, 0, 255)),
                 Heatmaps.dataUri(Heatmaps.tiles(a.values(), a.channels(), a.height(), a.width(), tileScale)),
                 Heatmaps.dataUri(Heatmaps.overlay(image.pixels(), shape.channels(), over, shape.height(), shape.width(), scale)));
@@ -147,11 +125,11 @@ public final class ModelInternals {
     }
 
     /** The embedding job's t-SNE points (OUTPUT/tsne) and manifest, drawn as an SVG scatter coloured by true class. */
-    static TsnePlot tsne(SparkSession spark, String embedOutput) {
+    static InsideTheModel.TsnePlot tsne(SparkSession spark, String embedOutput) {
         String dir = embedOutput.replaceAll("/+$", "");
         JobManifests.Embed manifest = embedManifest(spark, dir);
         List<Row> rows = LakeTables.read(spark, RunFolder.of(dir).tsne()).orderBy("image_id").collectAsList();
-        return new TsnePlot(dir, manifest.layer(), rows.size(), rows.stream().filter(ModelInternals::misclassified).count(), manifest.tsne().knn2d(),
+        return new InsideTheModel.TsnePlot(dir, manifest.layer(), rows.size(), rows.stream().filter(ModelInternals::misclassified).count(), manifest.tsne().knn2d(),
                 manifest.tsne().knnLayer(), svg(rows));
     }
 

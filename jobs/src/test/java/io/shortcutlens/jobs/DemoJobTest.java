@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shortcutlens.audit.BoxAgreement;
 import io.shortcutlens.demo.DemoData;
+import io.shortcutlens.evaluate.EvaluationRow;
+import io.shortcutlens.report.InsideTheModel;
 import java.io.File;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +87,7 @@ class DemoJobTest {
         // cover a fifth of the image)
         double cowArea = DemoData.split(16, DemoData.Stamping.BEARS, 1 + 2).stream().filter(p -> p.animal().equals("cow"))
                 .mapToDouble(p -> (p.box()[2] - p.box()[0]) * (p.box()[3] - p.box()[1])).average().orElseThrow();
-        for (AuditJob.BoxAgreement b : outcome.audits().get("net2").boxes()) {
+        for (BoxAgreement b : outcome.audits().get("net2").boxes()) {
             System.out.println("demo test: net2 " + b);
             if (b.className().equals("bear")) {
                 assertTrue(b.relevanceMass() < 0.1 && b.pointingGame() < 0.1, b.toString());
@@ -121,10 +124,10 @@ class DemoJobTest {
         assertEquals(48, TestSpark.session().read().parquet(embedded.embeddingsPath()).where("error IS NULL AND size(embedding) = 64").count());
         assertTrue(embedded.knn2d() > 0.8, "t-SNE separates bear, cow and sheep: " + embedded);
         // deep dream: every dreamed channel's mean activation at least 5x its value on the starting noise; the tiles in the report
-        ModelInternals.Internals inside = outcome.audits().get("net2").internals();
-        List<ModelInternals.DreamTile> channels = inside.dreams().stream().filter(d -> d.objective().startsWith("channel")).toList();
+        InsideTheModel inside = outcome.audits().get("net2").internals();
+        List<InsideTheModel.DreamTile> channels = inside.dreams().stream().filter(d -> d.objective().startsWith("channel")).toList();
         assertEquals(8, channels.size(), inside.dreams().toString());
-        for (ModelInternals.DreamTile d : inside.dreams()) {
+        for (InsideTheModel.DreamTile d : inside.dreams()) {
             System.out.printf("demo test: deep dream %s %s: %.3f -> %.3f%n", d.layer(), d.objective(), d.before(), d.after());
             if (d.objective().startsWith("channel")) {
                 assertTrue(d.before() > 0 && d.after() >= 5 * d.before(), d.objective() + ": " + d.before() + " -> " + d.after());
@@ -394,7 +397,7 @@ class DemoJobTest {
                 && s.metric().equals("deletion_morf_minus_random")).findFirst().orElseThrow().figure();
         assertTrue(gain.belowZero(), "occlusion's deletion area for bear below a random order's: " + gain);
         for (String method : all) {
-            List<EvaluateJob.Summary> curve = r.rows().stream().filter(s -> s.section().equals("randomisation") && s.method().equals(method)).toList();
+            List<EvaluationRow> curve = r.rows().stream().filter(s -> s.section().equals("randomisation") && s.method().equals(method)).toList();
             assertEquals(3, curve.size(), method + " has its randomisation curve (0, 1, 2 layers): " + curve);
         }
         for (String method : List.of("gradcam", "saliency")) {

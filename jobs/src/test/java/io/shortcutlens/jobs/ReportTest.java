@@ -3,6 +3,7 @@ package io.shortcutlens.jobs;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shortcutlens.audit.BoxAgreement;
 import io.shortcutlens.demo.DemoData;
 import io.shortcutlens.lake.Annotations;
 import java.io.File;
@@ -68,9 +69,9 @@ class ReportTest {
         String masks = Annotations.write(TestSpark.session(), rows, new File(out, "masks"));
         AuditJob withMasks = new AuditJob();
         new CommandLine(withMasks).parseArgs("--run", out.getAbsolutePath(), "--min-images", "1", "--annotations", masks);
-        List<AuditJob.BoxAgreement> agreement = withMasks.run(TestSpark.session()).boxes();
+        List<BoxAgreement> agreement = withMasks.run(TestSpark.session()).boxes();
         assertFalse(agreement.isEmpty());
-        for (AuditJob.BoxAgreement b : agreement) {
+        for (BoxAgreement b : agreement) {
             assertTrue(b.relevanceMass() == 1.0 && b.pointingGame() == 1.0, b.toString());
         }
         // a table with neither a box nor a mask column is refused with what is expected

@@ -1,6 +1,7 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.report;
 
 import io.shortcutlens.audit.AuditFinding;
+import io.shortcutlens.audit.BoxAgreement;
 import io.shortcutlens.audit.Confirmation;
 import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.audit.GlobalCueProbe;
@@ -9,7 +10,6 @@ import io.shortcutlens.audit.SubgroupDetector;
 import io.shortcutlens.audit.Sufficiency;
 import io.shortcutlens.audit.Transplant;
 import io.shortcutlens.audit.Verdict;
-import io.shortcutlens.report.Heatmaps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,11 +20,11 @@ import java.util.TreeSet;
  * What {@code report/audit.mustache} shows, section by section: text and numbers formatted here (the template escapes
  * every value), pictures as the data URIs and SVG the report draws. A section the audit has nothing for is null.
  */
-record AuditPage(String runId, String model, String input, String groupBy, Summary summary, Changes changes, Table findings, Ranks ranks,
+public record AuditPage(String runId, String model, String input, String groupBy, Summary summary, Changes changes, Table findings, Ranks ranks,
                  GlobalCues globalCues, Table parts, Examples examples, Subgroups subgroups, Objects objects, List<ClassFigure> classes,
                  Confusion confusion, Inside inside, List<Parameter> parameters) {
 
-    static AuditPage of(AuditReport.Contents c) {
+    public static AuditPage of(AuditReport.Contents c) {
         List<AuditReport.FindingPanel> main = c.findings().stream().filter(p -> p.finding().verdict() != Verdict.OBJECT_PART).toList();
         List<AuditReport.FindingPanel> parts = c.findings().stream().filter(p -> p.finding().verdict() == Verdict.OBJECT_PART).toList();
         List<Parameter> parameters = new ArrayList<>();
@@ -38,12 +38,12 @@ record AuditPage(String runId, String model, String input, String groupBy, Summa
     }
 
     /** Confirmed shortcuts and global cues first, each with its class, place, strength and reason; then how many of the rest. */
-    record Summary(List<ShortcutLine> shortcuts, List<CueLine> cues, String also) {
-        boolean none() {
+    public record Summary(List<ShortcutLine> shortcuts, List<CueLine> cues, String also) {
+    public     boolean none() {
             return shortcuts.isEmpty() && cues.isEmpty();
         }
 
-        static Summary of(List<AuditReport.FindingPanel> findings, List<GlobalCueProbe.Cue> cues) {
+    public     static Summary of(List<AuditReport.FindingPanel> findings, List<GlobalCueProbe.Cue> cues) {
             List<ShortcutLine> shortcuts = findings.stream().map(AuditReport.FindingPanel::finding).filter(f -> f.verdict() == Verdict.SHORTCUT)
                     .map(f -> new ShortcutLine(f.verdict().label(), text(f.verdict()), f.finding().className(), placeOf(f), f.finding().method(),
                             percent(f.confirmation().flipRateRegion()), percent(f.confirmation().flipRateControl()), f.judgement().reason())).toList();
@@ -68,17 +68,17 @@ record AuditPage(String runId, String model, String input, String groupBy, Summa
         }
     }
 
-    record ShortcutLine(String verdict, String verdictText, String className, String place, String method, String flips, String control, String reason) { }
+    public record ShortcutLine(String verdict, String verdictText, String className, String place, String method, String flips, String control, String reason) { }
 
-    record CueLine(String verdict, String verdictText, String className, String where, String reason) { }
+    public record CueLine(String verdict, String verdictText, String className, String where, String reason) { }
 
     /** What changed since the earlier audit: new and resolved shortcuts first, then the other changes. */
-    record Changes(String comparedTo, List<ChangeLine> lines, String unchanged) {
-        boolean none() {
+    public record Changes(String comparedTo, List<ChangeLine> lines, String unchanged) {
+    public     boolean none() {
             return lines.isEmpty();
         }
 
-        static Changes of(AuditReport.History history) {
+    public     static Changes of(AuditReport.History history) {
             List<ChangeLine> shown = history.diff().stream().filter(e -> e.change() != FindingsDiff.Change.UNCHANGED)
                     .sorted(java.util.Comparator.comparing(FindingsDiff.Entry::change)).map(e -> new ChangeLine(e.change().label(), e.describe())).toList();
             long unchanged = history.diff().size() - shown.size();
@@ -86,22 +86,22 @@ record AuditPage(String runId, String model, String input, String groupBy, Summa
         }
     }
 
-    record ChangeLine(String change, String text) { }
+    public record ChangeLine(String change, String text) { }
 
     /** A compact table of findings: what was flagged, what each test showed, the verdict; fits a laptop screen. */
-    record Table(String id, List<FindingRow> rows) {
-        boolean none() {
+    public record Table(String id, List<FindingRow> rows) {
+    public     boolean none() {
             return rows.isEmpty();
         }
 
-        static Table of(String id, List<AuditReport.FindingPanel> findings) {
+    public     static Table of(String id, List<AuditReport.FindingPanel> findings) {
             return new Table(id, findings.stream().map(p -> FindingRow.of(p.finding())).toList());
         }
     }
 
-    record FindingRow(String className, String method, String scope, String placesTitle, String place, String share, String flips, String flipsControl,
+    public record FindingRow(String className, String method, String scope, String placesTitle, String place, String share, String flips, String flipsControl,
                       String pasted, String pastedControl, String alone, String aloneControl, String stamped, String p, String verdict, String verdictText) {
-        static FindingRow of(AuditFinding c) {
+    public     static FindingRow of(AuditFinding c) {
             ShortcutFinding f = c.finding();
             Confirmation k = c.confirmation();
             Transplant t = c.evidence().transplant();
@@ -115,18 +115,18 @@ record AuditPage(String runId, String model, String input, String groupBy, Summa
     }
 
     /** The evaluate job's ranking of this run's methods, when it ran. */
-    record Ranks(List<RankRow> rows) {
-        static Ranks of(List<AuditReport.MethodRank> ranks) {
+    public record Ranks(List<RankRow> rows) {
+    public     static Ranks of(List<AuditReport.MethodRank> ranks) {
             return ranks.isEmpty() ? null
                     : new Ranks(ranks.stream().map(r -> new RankRow(r.method(), r.images(), three(r.mean()), three(r.low()), three(r.high()))).toList());
         }
     }
 
-    record RankRow(String method, int images, String mean, String low, String high) { }
+    public record RankRow(String method, int images, String mean, String low, String high) { }
 
     /** Every class's strongest whole-image change, the cues first. */
-    record GlobalCues(List<CueRow> rows) {
-        static GlobalCues of(List<GlobalCueProbe.Cue> cues) {
+    public record GlobalCues(List<CueRow> rows) {
+    public     static GlobalCues of(List<GlobalCueProbe.Cue> cues) {
             return cues.isEmpty() ? null : new GlobalCues(cues.stream().map(q -> new CueRow(q.className(), q.kind().label(), q.leaveWith().label(),
                     three(q.leaveRate()), three(q.othersLeaveRate()), q.enterWith().label(), three(q.enterRate()), three(q.typicalEnterRate()),
                     Double.isNaN(q.shift()) ? "–" : three(q.shift()), pValue(q.pAdjusted()), q.judgement().verdict().label(), text(q.judgement().verdict())))
@@ -134,20 +134,20 @@ record AuditPage(String runId, String model, String input, String groupBy, Summa
         }
     }
 
-    record CueRow(String className, String kind, String leaveWith, String leave, String othersLeave, String enterWith, String enter, String typicalEnter,
+    public record CueRow(String className, String kind, String leaveWith, String leave, String othersLeave, String enterWith, String enter, String typicalEnter,
                   String carried, String p, String verdict, String verdictText) { }
 
     /** The thresholds, then each finding's heading, reason and pictures. */
-    record Examples(String thresholds, List<Panel> panels) { }
+    public record Examples(String thresholds, List<Panel> panels) { }
 
     /** One finding: heading, reason, and for a position-free finding the artifact (the mean of its images' own blocks, then each block). */
-    record Panel(String verdict, String verdictText, String className, String method, String scope, String region, String reason, List<Figure> artifact,
+    public record Panel(String verdict, String verdictText, String className, String method, String scope, String region, String reason, List<Figure> artifact,
                  List<Figure> images) {
-        boolean anyArtifact() {
+    public     boolean anyArtifact() {
             return !artifact.isEmpty();
         }
 
-        static Panel of(AuditReport.FindingPanel p) {
+    public     static Panel of(AuditReport.FindingPanel p) {
             ShortcutFinding f = p.finding().finding();
             List<Figure> artifact = new ArrayList<>();
             for (int i = 0; i < p.artifactUris().size(); i++) {
@@ -165,43 +165,43 @@ record AuditPage(String runId, String model, String input, String groupBy, Summa
     }
 
     /** A picture with its alternative text and caption. */
-    record Figure(String alt, String uri, String caption) { }
+    public record Figure(String alt, String uri, String caption) { }
 
     /** The concentrated subgroups. */
-    record Subgroups(List<SubgroupRow> rows) {
-        boolean none() {
+    public record Subgroups(List<SubgroupRow> rows) {
+    public     boolean none() {
             return rows.isEmpty();
         }
 
-        static Subgroups of(List<SubgroupDetector.Subgroup> subgroups) {
+    public     static Subgroups of(List<SubgroupDetector.Subgroup> subgroups) {
             return new Subgroups(subgroups.stream().map(g -> new SubgroupRow(g.finding().className(), g.finding().method(),
                     g.finding().region().describe(), g.finding().images(), g.classImages(), three(g.fractionOfClass()), three(g.finding().meanShare()),
                     three(g.finding().consistency()), String.valueOf(g.clusters()))).toList());
         }
     }
 
-    record SubgroupRow(String className, String method, String region, long images, long classImages, String fraction, String meanShare,
+    public record SubgroupRow(String className, String method, String region, long images, long classImages, String fraction, String meanShare,
                        String consistency, String clusters) { }
 
     /** How the maps agree with annotated objects (annotated runs only). */
-    record Objects(List<BoxRow> rows) {
-        static Objects of(List<AuditJob.BoxAgreement> boxes) {
+    public record Objects(List<BoxRow> rows) {
+    public     static Objects of(List<BoxAgreement> boxes) {
             return boxes.isEmpty() ? null : new Objects(boxes.stream().map(b -> new BoxRow(b.className(), b.method(), b.images(),
                     three(b.relevanceMass()), three(b.pointingGame()))).toList());
         }
     }
 
-    record BoxRow(String className, String method, long images, String mass, String pointing) { }
+    public record BoxRow(String className, String method, long images, String mass, String pointing) { }
 
-    record ClassFigure(String className, String method, long images, String uri) {
-        static ClassFigure of(AuditReport.ClassPanel c) {
+    public record ClassFigure(String className, String method, long images, String uri) {
+    public     static ClassFigure of(AuditReport.ClassPanel c) {
             return new ClassFigure(c.className(), c.method(), c.images(), c.overlayUri());
         }
     }
 
     /** Image counts per (true label, predicted class). */
-    record Confusion(List<String> predicted, List<ConfusionRow> rows) {
-        static Confusion of(AuditReport.Confusion confusion) {
+    public record Confusion(List<String> predicted, List<ConfusionRow> rows) {
+    public     static Confusion of(AuditReport.Confusion confusion) {
             TreeSet<String> predicted = new TreeSet<>();
             confusion.counts().values().forEach(m -> predicted.addAll(m.keySet()));
             List<ConfusionRow> rows = new ArrayList<>();
@@ -212,15 +212,15 @@ record AuditPage(String runId, String model, String input, String groupBy, Summa
         }
     }
 
-    record ConfusionRow(String label, List<String> counts) { }
+    public record ConfusionRow(String label, List<String> counts) { }
 
     /** Deep dream tiles, activations of one image per class, the t-SNE map, and why a part is missing. */
-    record Inside(List<String> notes, List<Dream> dreams, Activations activations, Tsne tsne) {
-        boolean anyDreams() {
+    public record Inside(List<String> notes, List<Dream> dreams, Activations activations, Tsne tsne) {
+    public     boolean anyDreams() {
             return !dreams.isEmpty();
         }
 
-        static Inside of(ModelInternals.Internals in) {
+    public     static Inside of(InsideTheModel in) {
             if (in.dreams().isEmpty() && in.activations().isEmpty() && in.tsne() == null && in.notes().isEmpty()) {
                 return null;
             }
@@ -228,38 +228,38 @@ record AuditPage(String runId, String model, String input, String groupBy, Summa
                     d.after()), Heatmaps.dataUri(d.png()))).toList();
             Activations activations = null;
             if (!in.activations().isEmpty()) {
-                ModelInternals.ActivationPanel first = in.activations().get(0);
+                InsideTheModel.ActivationPanel first = in.activations().get(0);
                 activations = new Activations(first.layer(), first.channels(), first.height(), first.width(), in.activations());
             }
-            ModelInternals.TsnePlot t = in.tsne();
+            InsideTheModel.TsnePlot t = in.tsne();
             Tsne tsne = t == null ? null : new Tsne(t.layer(), t.points(), t.misclassified(), t.source(), three(t.knn2d()), three(t.knnLayer()), t.svg());
             return new Inside(in.notes(), dreams, activations, tsne);
         }
     }
 
-    record Dream(String layer, String objective, String change, String uri) { }
+    public record Dream(String layer, String objective, String change, String uri) { }
 
-    record Activations(String layer, int channels, int height, int width, List<ModelInternals.ActivationPanel> rows) { }
+    public record Activations(String layer, int channels, int height, int width, List<InsideTheModel.ActivationPanel> rows) { }
 
-    record Tsne(String layer, int points, long misclassified, String source, String knn2d, String knnLayer, String svg) { }
+    public record Tsne(String layer, int points, long misclassified, String source, String knn2d, String knnLayer, String svg) { }
 
     /** One key of the run's manifest and its value as JSON text. */
-    record Parameter(String key, String value) { }
+    public record Parameter(String key, String value) { }
 
     /** The verdict as its badge says it. */
-    static String text(Verdict v) {
+    public static String text(Verdict v) {
         return v.label().replace('_', ' ');
     }
 
     /** The region in words (all places of a places finding), without the grid cells. */
-    static String placeOf(AuditFinding f) {
+    public static String placeOf(AuditFinding f) {
         if (f.scope() == io.shortcutlens.audit.Scope.POSITION_FREE) {
             return "anywhere: each image's own most relevant block (most often the " + f.finding().region().describeBrief() + ")";
         }
         return String.join(", ", f.places().stream().map(x -> x.region().describeBrief()).distinct().toList());
     }
 
-    static String scopeOf(AuditFinding c) {
+    public static String scopeOf(AuditFinding c) {
         return switch (c.scope()) {
             case CLASS -> "whole class";
             case PLACES -> c.places().size() + " subgroups, " + c.finding().images() + " / " + c.candidate().classImages();

@@ -1,13 +1,13 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.report;
 
 import io.shortcutlens.audit.AuditFinding;
+import io.shortcutlens.audit.BoxAgreement;
 import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.audit.GlobalCueProbe;
 import io.shortcutlens.audit.SubgroupDetector;
 import io.shortcutlens.lake.LakeTables;
 import io.shortcutlens.lake.RunFolder;
 import io.shortcutlens.pipeline.ExplainManifest;
-import io.shortcutlens.report.Templates;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,20 +21,20 @@ import org.apache.spark.sql.SparkSession;
  * The audit's static HTML report: one self-contained file (pictures inlined as PNG data URIs, no scripts, no external
  * assets) that opens from disk. Every string that comes from data is escaped.
  */
-final class AuditReport {
+public final class AuditReport {
 
     /** One class's mean map drawn over its average image, for one method. */
-    record ClassPanel(String className, String method, long images, String overlayUri) { }
+    public record ClassPanel(String className, String method, long images, String overlayUri) { }
 
     /** A finding with its example overlays. */
     /**
      * One finding's pictures: example images with their maps, and — for a position-free finding — the artifact: the mean
      * of the examples' own blocks, then each block (empty otherwise).
      */
-    record FindingPanel(AuditFinding finding, List<String> exampleUris, List<String> examplePaths, List<String> artifactUris) { }
+    public record FindingPanel(AuditFinding finding, List<String> exampleUris, List<String> examplePaths, List<String> artifactUris) { }
 
     /** Image counts per (true label, predicted class). */
-    record Confusion(Map<String, Map<String, Long>> counts) { }
+    public record Confusion(Map<String, Map<String, Long>> counts) { }
 
     private AuditReport() { }
 
@@ -43,21 +43,21 @@ final class AuditReport {
      * the box agreement (annotated runs), the confusion matrix, the model's inside, the change since an earlier audit
      * ({@code history}: null when none was compared) and the methods' ranks.
      */
-    record Contents(ExplainManifest manifest, String groupBy, String thresholds, List<FindingPanel> findings, List<GlobalCueProbe.Cue> cues,
-                    List<ClassPanel> classes, List<SubgroupDetector.Subgroup> subgroups, List<AuditJob.BoxAgreement> boxes, Confusion confusion,
-                    ModelInternals.Internals internals, History history, List<MethodRank> ranks) { }
+    public record Contents(ExplainManifest manifest, String groupBy, String thresholds, List<FindingPanel> findings, List<GlobalCueProbe.Cue> cues,
+                    List<ClassPanel> classes, List<SubgroupDetector.Subgroup> subgroups, List<BoxAgreement> boxes, Confusion confusion,
+                    InsideTheModel internals, History history, List<MethodRank> ranks) { }
 
     /** The report at {@code file} (any Hadoop path), with the deep dream tiles as PNG files beside it. */
-    static void write(SparkSession spark, String file, Contents c) {
+    public static void write(SparkSession spark, String file, Contents c) {
         save(spark, file, html(c), c.internals().dreams());
     }
 
     /** The page, from {@code report/audit.mustache}. */
-    static String html(Contents c) {
+    public static String html(Contents c) {
         return Templates.render("audit", AuditPage.of(c));
     }
 
-    private static void save(SparkSession spark, String file, String html, List<ModelInternals.DreamTile> dreamTiles) {
+    private static void save(SparkSession spark, String file, String html, List<InsideTheModel.DreamTile> dreamTiles) {
         Path p = new Path(file);
         try {
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -71,7 +71,7 @@ final class AuditReport {
                 out.write(html.getBytes(StandardCharsets.UTF_8));
             }
             // the deep dream tiles also as PNG files beside the report, for slides and tickets
-            for (ModelInternals.DreamTile d : dreamTiles) {
+            for (InsideTheModel.DreamTile d : dreamTiles) {
                 try (OutputStream out = fs.create(new Path(dreams, dreamFile(d)), true)) {
                     out.write(d.png());
                 }
@@ -82,21 +82,21 @@ final class AuditReport {
     }
 
     /** "layer1-channel-3.png", "class-bear.png". */
-    static String dreamFile(ModelInternals.DreamTile d) {
+    public static String dreamFile(InsideTheModel.DreamTile d) {
         String name = d.objective().startsWith("class ") ? d.objective() : d.layer() + " " + d.objective();
         return name.replaceAll("[^A-Za-z0-9_.]+", "-") + ".png";
     }
 
     /** An earlier audit this one was compared with ({@code --compare-to}) and the diff. */
-    record History(String comparedTo, List<FindingsDiff.Entry> diff) { }
+    public record History(String comparedTo, List<FindingsDiff.Entry> diff) { }
 
     /**
      * A method's faithfulness as the evaluate job measured it on this run (every class): its deletion area less a random
      * order's, image by image, with the 95% interval. Read from {@code RUN/evaluation/evaluation} when the evaluate job
      * wrote it there; empty otherwise.
      */
-    record MethodRank(String method, int images, double mean, double low, double high) {
-        static List<MethodRank> read(SparkSession spark, ExplainManifest manifest) {
+    public record MethodRank(String method, int images, double mean, double low, double high) {
+    public     static List<MethodRank> read(SparkSession spark, ExplainManifest manifest) {
             String runDir = manifest.output().replaceAll("/explanations/?$", "");
             String table = RunFolder.of(RunFolder.of(runDir).evaluation()).evaluationTable();
             try {

@@ -1,4 +1,4 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.report;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shortcutlens.audit.FindingsDiff;
 import io.shortcutlens.audit.Region;
 import io.shortcutlens.audit.Verdict;
+import io.shortcutlens.correct.ClassAccuracy;
 import io.shortcutlens.correct.CorrectionParams;
 import io.shortcutlens.correct.ShortcutRegion;
+import io.shortcutlens.evaluate.CurveKey;
+import io.shortcutlens.evaluate.EvaluationRow;
 import io.shortcutlens.pipeline.ExplainManifest;
-import io.shortcutlens.report.Templates;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,9 +29,9 @@ class ReportTemplatesTest {
         Region corner = new Region(4, 3, 0, 1, 1);
         FindingsDiff.Stated before = new FindingsDiff.Stated(HOSTILE, "occlusion", corner, corner.describe(), Verdict.SHORTCUT, 0.61, 0.9);
         FindingsDiff.Stated after = new FindingsDiff.Stated(HOSTILE, "occlusion", corner, corner.describe(), Verdict.NOT_CONFIRMED, 0.2, 0.05);
-        List<CorrectJob.Accuracy> accuracy = List.of(new CorrectJob.Accuracy("original", "as_is", HOSTILE, 10, 9),
-                new CorrectJob.Accuracy("corrected", "as_is", HOSTILE, 10, 8), new CorrectJob.Accuracy("original", "regions_hidden", HOSTILE, 10, 2),
-                new CorrectJob.Accuracy("corrected", "regions_hidden", HOSTILE, 10, 7));
+        List<ClassAccuracy> accuracy = List.of(new ClassAccuracy("original", "as_is", HOSTILE, 10, 9),
+                new ClassAccuracy("corrected", "as_is", HOSTILE, 10, 8), new ClassAccuracy("original", "regions_hidden", HOSTILE, 10, 2),
+                new ClassAccuracy("corrected", "regions_hidden", HOSTILE, 10, 7));
         CorrectionReport.Contents trained = new CorrectionReport.Contents(manifest(), CorrectionParams.defaults(),
                 List.of(new ShortcutRegion(List.of(3), HOSTILE, 0, corner, new int[] {21, 0, 28, 7})), accuracy,
                 List.of(new FindingsDiff.Entry(FindingsDiff.Change.CHANGED, before, after)), "/out/model/corrected.zip", "/out/explain/report/index.html");
@@ -52,10 +54,10 @@ class ReportTemplatesTest {
     @Test
     void theEvaluationPageEscapesWhatDataSaysAndLeavesOutWhatDidNotRun() {
         io.shortcutlens.evaluate.MetricSummary gain = new io.shortcutlens.evaluate.MetricSummary(40, -0.2, -0.3, -0.1);
-        List<EvaluateJob.Summary> rows = List.of(new EvaluateJob.Summary("faithfulness", null, "occlusion", "deletion_morf_minus_random", null, gain),
-                new EvaluateJob.Summary("faithfulness", HOSTILE, "occlusion", "deletion_morf_area", null, new io.shortcutlens.evaluate.MetricSummary(20, 0.25, 0.2, 0.3)));
-        java.util.Map<EvaluateJob.CurveKey, double[]> curves = java.util.Map.of(
-                new EvaluateJob.CurveKey(HOSTILE, "occlusion", io.shortcutlens.evaluate.PerturbationCurves.Metric.DELETION_MORF), new double[] {0.9, 0.5, 0.1});
+        List<EvaluationRow> rows = List.of(new EvaluationRow("faithfulness", null, "occlusion", "deletion_morf_minus_random", null, gain),
+                new EvaluationRow("faithfulness", HOSTILE, "occlusion", "deletion_morf_area", null, new io.shortcutlens.evaluate.MetricSummary(20, 0.25, 0.2, 0.3)));
+        java.util.Map<CurveKey, double[]> curves = java.util.Map.of(
+                new CurveKey(HOSTILE, "occlusion", io.shortcutlens.evaluate.PerturbationCurves.Metric.DELETION_MORF), new double[] {0.9, 0.5, 0.1});
         String page = Templates.render("evaluation", EvaluationReport.page(manifest(), io.shortcutlens.evaluate.EvaluationParams.defaults(io.shortcutlens.audit.RegionMasker.Fill.ZERO), rows,
                 new EvaluationReport.Curves(curves, 8)));
         assertFalse(page.contains("<script>"), "data is escaped, in the tables and in the pictures");

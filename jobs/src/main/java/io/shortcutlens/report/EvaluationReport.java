@@ -1,12 +1,12 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.report;
 
+import io.shortcutlens.evaluate.CurveKey;
 import io.shortcutlens.evaluate.EvaluationParams;
+import io.shortcutlens.evaluate.EvaluationRow;
 import io.shortcutlens.evaluate.MetricSummary;
 import io.shortcutlens.evaluate.PerturbationCurves;
 import io.shortcutlens.lake.RunManifest;
 import io.shortcutlens.pipeline.ExplainManifest;
-import io.shortcutlens.report.Html;
-import io.shortcutlens.report.Templates;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -21,62 +21,62 @@ import org.apache.spark.sql.SparkSession;
  * evidence than a random order, the areas per class with their intervals, each class's mean deletion curves, the
  * randomisation curves and the agreement between methods.
  */
-final class EvaluationReport {
+public final class EvaluationReport {
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f"};
 
     private EvaluationReport() { }
 
-    static void write(SparkSession spark, String file, ExplainManifest manifest, EvaluationParams params, List<EvaluateJob.Summary> rows,
-                      Map<EvaluateJob.CurveKey, double[]> curves, int grid) {
+    public static void write(SparkSession spark, String file, ExplainManifest manifest, EvaluationParams params, List<EvaluationRow> rows,
+                             Map<CurveKey, double[]> curves, int grid) {
         RunManifest.writePage(spark, file, Templates.render("evaluation", page(manifest, params, rows, new Curves(curves, grid))));
     }
 
     /** The mean curves per (class, method, metric), and the side of the grid whose cells they remove. */
-    record Curves(Map<EvaluateJob.CurveKey, double[]> means, int grid) { }
+    public record Curves(Map<CurveKey, double[]> means, int grid) { }
 
     /** What {@code report/evaluation.mustache} shows: text (the template escapes it) and the SVG pictures drawn here. */
-    record Page(String runId, String model, String params, List<Figure> ranking, String rankingBars, List<ClassSection> classes,
+    public record Page(String runId, String model, String params, List<Figure> ranking, String rankingBars, List<ClassSection> classes,
                 Randomisation randomisation, Agreement agreement) { }
 
     /** One method's figure: images, mean and 95% interval ({@code level}: randomised layers, where it applies). */
-    record Figure(String method, Integer level, long n, String mean, String low, String high) {
-        static Figure of(String method, Integer level, MetricSummary s) {
+    public record Figure(String method, Integer level, long n, String mean, String low, String high) {
+    public     static Figure of(String method, Integer level, MetricSummary s) {
             return new Figure(method, level, s.n(), f(s.mean()), f(s.low()), f(s.high()));
         }
     }
 
     /** One class: the metrics' areas per method, and its deletion curves. */
-    record ClassSection(String name, List<String> metrics, List<MethodRow> rows, String plot) { }
+    public record ClassSection(String name, List<String> metrics, List<MethodRow> rows, String plot) { }
 
-    record MethodRow(String method, List<Cell> cells) { }
+    public record MethodRow(String method, List<Cell> cells) { }
 
     /** A mean and its interval; all null where the metric was not measured. */
-    record Cell(String mean, String low, String high) { }
+    public record Cell(String mean, String low, String high) { }
 
     /** The randomisation check's curves and table (null: it did not run). */
-    record Randomisation(String plot, List<Figure> rows) { }
+    public record Randomisation(String plot, List<Figure> rows) { }
 
     /** Agreement between methods (null: one method only). */
-    record Agreement(List<AgreementRow> rows) { }
+    public record Agreement(List<AgreementRow> rows) { }
 
-    record AgreementRow(String className, String methods, long n, String mean, String low, String high, String samePeak) { }
+    public record AgreementRow(String className, String methods, long n, String mean, String low, String high, String samePeak) { }
 
-    static Page page(ExplainManifest manifest, EvaluationParams params, List<EvaluateJob.Summary> rows, Curves curves) {
-        List<EvaluateJob.Summary> gains = rows.stream().filter(r -> r.section().equals("faithfulness") && r.className() == null
+    public static Page page(ExplainManifest manifest, EvaluationParams params, List<EvaluationRow> rows, Curves curves) {
+        List<EvaluationRow> gains = rows.stream().filter(r -> r.section().equals("faithfulness") && r.className() == null
                 && r.metric().equals("deletion_morf_minus_random")).sorted(Comparator.comparingDouble(r -> r.figure().mean())).toList();
         return new Page(manifest.runId(), manifest.model().path(), params.toJson(), gains.stream().map(g -> Figure.of(g.method(), null, g.figure())).toList(),
-                bars(gains.stream().map(EvaluateJob.Summary::method).toList(), gains.stream().map(EvaluateJob.Summary::figure).toList()),
+                bars(gains.stream().map(EvaluationRow::method).toList(), gains.stream().map(EvaluationRow::figure).toList()),
                 classes(rows, curves), randomisation(rows), agreement(rows));
     }
 
     /** Each class's faithfulness table and deletion curves. */
-    private static List<ClassSection> classes(List<EvaluateJob.Summary> rows, Curves curves) {
+    private static List<ClassSection> classes(List<EvaluationRow> rows, Curves curves) {
         Set<String> classes = new LinkedHashSet<>();
         rows.stream().filter(r -> r.section().equals("faithfulness") && r.className() != null).forEach(r -> classes.add(r.className()));
         List<String> metrics = java.util.Arrays.stream(PerturbationCurves.Metric.values()).map(m -> m.label() + (m.lowerIsBetter() ? " ↓" : " ↑")).toList();
         List<ClassSection> out = new ArrayList<>();
         for (String c : classes) {
-            List<String> methods = rows.stream().filter(r -> c.equals(r.className())).map(EvaluateJob.Summary::method).distinct().toList();
+            List<String> methods = rows.stream().filter(r -> c.equals(r.className())).map(EvaluationRow::method).distinct().toList();
             List<MethodRow> table = new ArrayList<>();
             for (String method : methods) {
                 List<Cell> cells = new ArrayList<>();
@@ -89,14 +89,14 @@ final class EvaluationReport {
             List<String> names = new ArrayList<>();
             List<double[]> lines = new ArrayList<>();
             for (String method : methods) {
-                double[] v = curves.means().get(new EvaluateJob.CurveKey(c, method, PerturbationCurves.Metric.DELETION_MORF));
+                double[] v = curves.means().get(new CurveKey(c, method, PerturbationCurves.Metric.DELETION_MORF));
                 if (v != null) {
                     names.add(method);
                     lines.add(v);
                 }
             }
             double[] random = methods.isEmpty() ? null
-                    : curves.means().get(new EvaluateJob.CurveKey(c, methods.get(0), PerturbationCurves.Metric.DELETION_RANDOM));
+                    : curves.means().get(new CurveKey(c, methods.get(0), PerturbationCurves.Metric.DELETION_RANDOM));
             if (random != null) {
                 names.add("random order");
                 lines.add(random);
@@ -109,15 +109,15 @@ final class EvaluationReport {
     }
 
     /** The randomisation sanity check, where it ran. */
-    private static Randomisation randomisation(List<EvaluateJob.Summary> rows) {
-        List<EvaluateJob.Summary> mprt = rows.stream().filter(r -> r.section().equals("randomisation")).toList();
+    private static Randomisation randomisation(List<EvaluationRow> rows) {
+        List<EvaluationRow> mprt = rows.stream().filter(r -> r.section().equals("randomisation")).toList();
         if (mprt.isEmpty()) {
             return null;
         }
-        List<String> names = mprt.stream().map(EvaluateJob.Summary::method).distinct().toList();
+        List<String> names = mprt.stream().map(EvaluationRow::method).distinct().toList();
         List<double[]> lines = new ArrayList<>();
         for (String method : names) {
-            lines.add(mprt.stream().filter(r -> r.method().equals(method)).sorted(Comparator.comparingInt(EvaluateJob.Summary::level))
+            lines.add(mprt.stream().filter(r -> r.method().equals(method)).sorted(Comparator.comparingInt(EvaluationRow::level))
                     .mapToDouble(r -> r.figure().mean()).toArray());
         }
         return new Randomisation(plot("Maps against the randomised model", "top layers randomised", "rank correlation", names, lines, true),
@@ -125,8 +125,8 @@ final class EvaluationReport {
     }
 
     /** Agreement between methods, where more than one ran. */
-    private static Agreement agreement(List<EvaluateJob.Summary> rows) {
-        List<EvaluateJob.Summary> agree = rows.stream().filter(r -> r.section().equals("agreement") && r.metric().equals("spearman")).toList();
+    private static Agreement agreement(List<EvaluationRow> rows) {
+        List<EvaluationRow> agree = rows.stream().filter(r -> r.section().equals("agreement") && r.metric().equals("spearman")).toList();
         if (agree.isEmpty()) {
             return null;
         }
@@ -137,9 +137,9 @@ final class EvaluationReport {
         }).toList());
     }
 
-    private static MetricSummary find(List<EvaluateJob.Summary> rows, String section, String cls, String method, String metric, Integer level) {
+    private static MetricSummary find(List<EvaluationRow> rows, String section, String cls, String method, String metric, Integer level) {
         return rows.stream().filter(r -> r.section().equals(section) && java.util.Objects.equals(r.className(), cls) && r.method().equals(method)
-                && r.metric().equals(metric) && java.util.Objects.equals(r.level(), level)).map(EvaluateJob.Summary::figure).findFirst().orElse(null);
+                && r.metric().equals(metric) && java.util.Objects.equals(r.level(), level)).map(EvaluationRow::figure).findFirst().orElse(null);
     }
 
     private static String f(double v) {
@@ -147,7 +147,7 @@ final class EvaluationReport {
     }
 
     /** Horizontal bars of each method's figure around 0, with its interval as a whisker. */
-    static String bars(List<String> names, List<MetricSummary> figures) {
+    public static String bars(List<String> names, List<MetricSummary> figures) {
         if (names.isEmpty()) {
             return "";
         }
@@ -180,7 +180,7 @@ final class EvaluationReport {
     }
 
     /** A small SVG line plot, one line per name; x runs over each line's indices; y from 0 (or the data's minimum) to its maximum. */
-    static String plot(String title, String xLabel, String yLabel, List<String> names, List<double[]> lines, boolean unitRange) {
+    public static String plot(String title, String xLabel, String yLabel, List<String> names, List<double[]> lines, boolean unitRange) {
         int w = 420;
         int hgt = 260;
         int left = 48;

@@ -1,42 +1,42 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.report;
 
 import io.shortcutlens.audit.FindingsDiff;
+import io.shortcutlens.correct.ClassAccuracy;
 import io.shortcutlens.correct.CorrectionParams;
 import io.shortcutlens.correct.ShortcutRegion;
 import io.shortcutlens.lake.RunManifest;
 import io.shortcutlens.pipeline.ExplainManifest;
-import io.shortcutlens.report.Templates;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /** The correct job's page: what was corrected and how, then before against after — per finding, and accuracy per class with and without the artifact. */
-final class CorrectionReport {
+public final class CorrectionReport {
     private CorrectionReport() { }
 
     /**
      * What the correction's page shows: the run, the correction's settings, the shortcut regions, held-out accuracy, the
      * findings before and after, the corrected network (null: trained elsewhere) and its audit's report (null: not audited).
      */
-    record Contents(ExplainManifest manifest, CorrectionParams params, List<ShortcutRegion> regions, List<CorrectJob.Accuracy> accuracy,
+    public record Contents(ExplainManifest manifest, CorrectionParams params, List<ShortcutRegion> regions, List<ClassAccuracy> accuracy,
                     List<FindingsDiff.Entry> beforeAfter, String corrected, String auditReport) { }
 
-    static void write(SparkSession spark, String file, Contents c) {
+    public static void write(SparkSession spark, String file, Contents c) {
         RunManifest.writePage(spark, file, Templates.render("correction", Page.of(c)));
     }
 
     /** What {@code report/correction.mustache} shows, as text (numbers formatted, nothing escaped: the template escapes). */
-    record Page(String runId, String model, String fill, String fraction, Tuning tuning, List<RegionRow> regions, List<DiffRow> beforeAfter,
+    public record Page(String runId, String model, String fill, String fraction, Tuning tuning, List<RegionRow> regions, List<DiffRow> beforeAfter,
                 List<AccuracyRow> accuracy, Link auditReport) {
-        boolean anyBeforeAfter() {
+    public     boolean anyBeforeAfter() {
             return !beforeAfter.isEmpty();
         }
 
-        boolean anyAccuracy() {
+    public     boolean anyAccuracy() {
             return !accuracy.isEmpty();
         }
 
-        static Page of(Contents c) {
+    public     static Page of(Contents c) {
             CorrectionParams p = c.params();
             Tuning tuning = c.corrected() == null ? null : new Tuning(p.epochs(), p.workers(), p.batchSize(), p.averagingFrequency(),
                     String.valueOf(p.learningRate()), c.corrected());
@@ -48,17 +48,17 @@ final class CorrectionReport {
     }
 
     /** How the network was fine-tuned, and where it went. */
-    record Tuning(int epochs, int workers, int batchSize, int averagingFrequency, String learningRate, String corrected) { }
+    public record Tuning(int epochs, int workers, int batchSize, int averagingFrequency, String learningRate, String corrected) { }
 
-    record RegionRow(String className, String region, String findings) { }
+    public record RegionRow(String className, String region, String findings) { }
 
     /** A link and the text it shows. */
-    record Link(String link, String path) { }
+    public record Link(String link, String path) { }
 
     /** One earlier finding before and after ({@code state}: resolved, or alert when the verdict stands). */
-    record DiffRow(String className, String method, String location, String verdictBefore, String shareBefore, String flipBefore, String state,
+    public record DiffRow(String className, String method, String location, String verdictBefore, String shareBefore, String flipBefore, String state,
                    String verdictAfter, String shareAfter, String flipAfter) {
-        static DiffRow of(FindingsDiff.Entry e) {
+    public     static DiffRow of(FindingsDiff.Entry e) {
             FindingsDiff.Stated b = e.before();
             FindingsDiff.Stated a = e.now();
             boolean still = a != null && a.verdict() == b.verdict();
@@ -69,11 +69,11 @@ final class CorrectionReport {
     }
 
     /** One class's held-out accuracy: original and corrected, as is and with the regions hidden. */
-    record AccuracyRow(String className, long images, List<String> values) {
-        static List<AccuracyRow> of(List<CorrectJob.Accuracy> accuracy) {
+    public record AccuracyRow(String className, long images, List<String> values) {
+    public     static List<AccuracyRow> of(List<ClassAccuracy> accuracy) {
             List<AccuracyRow> rows = new java.util.ArrayList<>();
-            for (String cls : accuracy.stream().map(CorrectJob.Accuracy::className).distinct().toList()) {
-                Map<String, CorrectJob.Accuracy> by = new java.util.HashMap<>();
+            for (String cls : accuracy.stream().map(ClassAccuracy::className).distinct().toList()) {
+                Map<String, ClassAccuracy> by = new java.util.HashMap<>();
                 accuracy.stream().filter(a -> a.className().equals(cls)).forEach(a -> by.put(a.model() + "/" + a.images(), a));
                 rows.add(new AccuracyRow(cls, by.get("original/as_is").count(), List.of("original/as_is", "corrected/as_is", "original/regions_hidden",
                         "corrected/regions_hidden").stream().map(k -> Templates.number(by.get(k).accuracy())).toList()));
