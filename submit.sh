@@ -109,14 +109,14 @@ case "$cmd" in
   build) build_if_stale; echo "$JAR"; exit 0 ;;
   test) run_tests "$@" ;;
   explain) CLASS=io.shortcutlens.jobs.ExplainJob ;;
-  demo) CLASS=io.shortcutlens.jobs.DemoJob ;;
+  demo) CLASS=io.shortcutlens.demo.DemoJob ;;
   audit) CLASS=io.shortcutlens.jobs.AuditJob ;;
   scan) CLASS=io.shortcutlens.jobs.ScanJob ;;
   correct) CLASS=io.shortcutlens.jobs.CorrectJob ;;
   evaluate) CLASS=io.shortcutlens.jobs.EvaluateJob ;;
   embed) CLASS=io.shortcutlens.jobs.EmbedJob ;;
-  decoy) CLASS=io.shortcutlens.jobs.DecoyJob ;;
-  decoy-family) CLASS=io.shortcutlens.jobs.DecoyFamilyJob ;;
+  decoy) CLASS=io.shortcutlens.decoy.DecoyJob ;;
+  decoy-family) CLASS=io.shortcutlens.decoy.DecoyFamilyJob ;;
   bench|bench-lake)
     build_if_stale bench
     BENCH_CLASS=io.shortcutlens.bench.ExplainBenchmark

@@ -230,7 +230,7 @@ public final class AuditJob implements Callable<Integer> {
 
 
     /** The lines of a diff with an earlier audit that say something changed (nothing when there was no earlier audit). */
-    static void printDiff(List<FindingsDiff.Entry> diff, String comparedTo) {
+    public static void printDiff(List<FindingsDiff.Entry> diff, String comparedTo) {
         if (diff == null) {
             return;
         }
@@ -531,7 +531,7 @@ public final class AuditJob implements Callable<Integer> {
         return out;
     }
 
-    static void print(List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues) {
+    public static void print(List<AuditFinding> findings, List<GlobalCueProbe.Cue> cues) {
         System.out.println();
         System.out.print(AuditTables.text(findings, cues));
     }

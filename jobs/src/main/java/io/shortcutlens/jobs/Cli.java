@@ -5,14 +5,14 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** What every job's command line shares: the version it reports and how a failure is told (one line, exit status 2). */
-final class Cli {
-    static final String VERSION = "0.1.0";
+public final class Cli {
+    public static final String VERSION = "0.1.0";
     private static final Logger LOG = LoggerFactory.getLogger("shortcutlens");
 
     private Cli() { }
 
     /** The command line of a job's flags: enum values in any case, an exception said as one line. */
-    static CommandLine commandLine(Object job) {
+    public static CommandLine commandLine(Object job) {
         CommandLine cl = new CommandLine(job);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -24,7 +24,7 @@ final class Cli {
     }
 
     /** {@code job} with {@code args} parsed into its flags, as its command line would (a recorded command line read back). */
-    static <T> T parsed(T job, java.util.List<String> args) {
+    public static <T> T parsed(T job, java.util.List<String> args) {
         commandLine(job).parseArgs(args.toArray(new String[0]));
         return job;
     }

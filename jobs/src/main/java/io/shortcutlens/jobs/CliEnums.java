@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /** Enum options whose command-line names are their constants in lower case, with '-' for '_' ({@code append-new}). */
-final class CliEnums {
+public final class CliEnums {
     private CliEnums() { }
 
     static String label(Enum<?> e) {
@@ -12,7 +12,7 @@ final class CliEnums {
     }
 
     /** The constant a name stands for (its label or its constant, any case); otherwise an error naming the option's values. */
-    static <E extends Enum<E>> E parse(Class<E> type, String option, String text) {
+    public static <E extends Enum<E>> E parse(Class<E> type, String option, String text) {
         for (E e : type.getEnumConstants()) {
             if (label(e).equalsIgnoreCase(text.trim()) || e.name().equalsIgnoreCase(text.trim())) {
                 return e;

@@ -487,7 +487,7 @@ public final class CorrectJob implements Callable<Integer> {
                 a == null ? null : a.verdict().label(), a == null ? null : a.share(), a == null ? null : a.flipRate());
     }
 
-    static void print(Result r) {
+    public static void print(Result r) {
         System.out.printf(Locale.ROOT, "%d shortcut regions; recipe %s%n", r.regions().size(), r.recipePath());
         if (r.correctedModel() == null) {
             return;

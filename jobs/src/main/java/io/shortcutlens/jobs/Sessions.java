@@ -4,14 +4,14 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /** The session a job runs in: spark-submit's master when given one, else local Spark on every core. */
-final class Sessions {
+public final class Sessions {
     private static final String EXTENSIONS = "spark.sql.extensions";
     private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
     private static final String CATALOG = "spark.sql.catalog.spark_catalog";
 
     private Sessions() { }
 
-    static SparkSession get(String appName) {
+    public static SparkSession get(String appName) {
         SparkSession.Builder b = SparkSession.builder().appName(appName);
         if (System.getProperty("spark.master") == null) {
             b.master("local[*]").config("spark.ui.showConsoleProgress", "true").config("spark.ui.enabled", "false");

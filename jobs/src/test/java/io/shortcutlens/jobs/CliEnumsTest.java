@@ -1,5 +1,7 @@
 package io.shortcutlens.jobs;
 
+import io.shortcutlens.decoy.DecoyJob;
+import io.shortcutlens.decoy.DecoyOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +34,7 @@ class CliEnumsTest {
     void theDecoyHidesWithTheMeanOrZeroOnly() {
         DecoyJob decoy = new DecoyJob();
         Cli.commandLine(decoy).parseArgs("--hide", "Mean");
-        assertEquals(io.shortcutlens.audit.RegionMasker.Fill.MEAN, decoy.hide);
+        assertEquals(io.shortcutlens.audit.RegionMasker.Fill.MEAN, decoy.options().explaining().hide());
         picocli.CommandLine.ParameterException e = org.junit.jupiter.api.Assertions.assertThrows(picocli.CommandLine.ParameterException.class,
                 () -> Cli.commandLine(new DecoyJob()).parseArgs("--hide", "inpaint"));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("--hide must be mean or zero"), e.getMessage());

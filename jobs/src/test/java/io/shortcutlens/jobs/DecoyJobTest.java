@@ -1,5 +1,7 @@
 package io.shortcutlens.jobs;
 
+import io.shortcutlens.decoy.DecoyFashion;
+import io.shortcutlens.decoy.DecoyJob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,7 +112,7 @@ class DecoyJobTest {
             List<String> classes = confirmed.stream().map(f -> f.finding().className()).distinct().sorted().toList();
             assertEquals(model.equals("decoy") ? List.of("coat", "pullover", "shirt") : List.of(), classes, found.toString());
             for (io.shortcutlens.audit.AuditFinding f : confirmed) {
-                assertTrue(DecoyJob.atSwatch(f, io.shortcutlens.decoy.DecoyFashion.standard()), f.toString());
+                assertTrue(DecoyJob.atSwatch(f, DecoyFashion.standard()), f.toString());
             }
         }
     }

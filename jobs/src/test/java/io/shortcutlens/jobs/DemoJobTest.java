@@ -1,5 +1,6 @@
 package io.shortcutlens.jobs;
 
+import io.shortcutlens.demo.DemoJob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -11,6 +11,10 @@ import io.shortcutlens.audit.ControlChoice;
 import io.shortcutlens.audit.DetectorParams;
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.audit.Verdict;
+import io.shortcutlens.decoy.DecoyFamilyJob;
+import io.shortcutlens.decoy.DecoyJob;
+import io.shortcutlens.decoy.DecoyOptions;
+import io.shortcutlens.demo.DemoJob;
 import io.shortcutlens.explain.LimeExplainer;
 import io.shortcutlens.explain.OcclusionExplainer;
 import io.shortcutlens.image.Normalisation;
@@ -106,5 +110,25 @@ class JobOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> ExplainJob.parse(List.of("--input", "in", "--model", "m", "--output", "o", "--per-class", "-1")));
         assertThrows(IllegalArgumentException.class, () -> new AuditOptions.Pictures(null, "auto", -1, true, "auto"));
         assertThrows(IllegalArgumentException.class, () -> new EmbedOptions(ImageSource.folder("in"), "m", null, "o", null, 0, null));
+    }
+
+    @Test
+    void everyJobsHelpRendersWithoutAWarning() {
+        // picocli formats descriptions with String.format: a bare '%' prints a warning and the raw text instead of help
+        List<Object> jobs = List.of(new ExplainJob(), new AuditJob(), new ScanJob(), new EvaluateJob(), new CorrectJob(),
+                new EmbedJob(), new DemoJob(), new DecoyJob(), new DecoyFamilyJob());
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            for (Object job : jobs) {
+                String help = Cli.commandLine(job).getUsageMessage();
+                assertTrue(help.startsWith("Usage: "), help);
+                assertTrue(!help.contains("%n"), job.getClass().getSimpleName() + " help shows a raw format string");
+            }
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("", captured.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

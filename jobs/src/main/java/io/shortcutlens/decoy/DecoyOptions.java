@@ -1,8 +1,8 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.decoy;
 
+import io.shortcutlens.jobs.*;
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.correct.CorrectionParams;
-import io.shortcutlens.decoy.FashionMnist;
 import io.shortcutlens.explain.OcclusionParams;
 import java.io.File;
 import java.util.List;

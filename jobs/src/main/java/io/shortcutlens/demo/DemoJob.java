@@ -1,13 +1,11 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.demo;
 
+import io.shortcutlens.jobs.*;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 
 import io.shortcutlens.audit.BoxAgreement;
-import io.shortcutlens.demo.DemoData;
-import io.shortcutlens.demo.DemoNetworks;
-import io.shortcutlens.demo.TrailCameraScenes;
 import io.shortcutlens.explain.LimeExplainer;
 import io.shortcutlens.explain.OcclusionExplainer;
 import io.shortcutlens.lake.Annotations;
@@ -82,10 +80,10 @@ public final class DemoJob implements Callable<Integer> {
     List<String> nets = new ArrayList<>(List.of("net1", "net2"));
 
     /** Mean share of positive attribution in the lower-left corner on watermarked bears, per net and method. */
-    record Finding(String net, String method, long images, double lowerLeftShare) { }
+    public record Finding(String net, String method, long images, double lowerLeftShare) { }
 
     /** What the demo found: where each net looks, each net's embedding (with its t-SNE) and each net's audit. */
-    record Outcome(List<Finding> shares, Map<String, EmbedJob.Result> embeddings, Map<String, AuditJob.Result> audits) { }
+    public record Outcome(List<Finding> shares, Map<String, EmbedJob.Result> embeddings, Map<String, AuditJob.Result> audits) { }
 
     public static void main(String[] args) {
         System.exit(Cli.commandLine(new DemoJob()).execute(args));
@@ -106,7 +104,7 @@ public final class DemoJob implements Callable<Integer> {
     /** The photos written for the demo: net2's and net1's training photos, the held-out ones, and the held-out animals' boxes. */
     private record Photos(File data, List<DemoData.Photo> train2, List<DemoData.Photo> train1, List<DemoData.Photo> test, String boxes) { }
 
-    Outcome run(SparkSession spark) throws Exception {
+    public Outcome run(SparkSession spark) throws Exception {
         long t0 = System.nanoTime();
         Map<String, File> netFiles = netFiles();
         Photos photos = photos(spark);

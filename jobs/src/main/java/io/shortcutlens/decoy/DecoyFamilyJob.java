@@ -1,11 +1,11 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.decoy;
 
+import io.shortcutlens.jobs.*;
 import io.shortcutlens.audit.AuditFinding;
 import io.shortcutlens.audit.AuditParams;
 import io.shortcutlens.audit.DetectorParams;
 import io.shortcutlens.audit.GlobalCueProbe;
 import io.shortcutlens.audit.Verdict;
-import io.shortcutlens.decoy.FashionMnist;
 import io.shortcutlens.lake.ImageSource;
 import io.shortcutlens.lake.RunFolder;
 import io.shortcutlens.lake.RunManifest;

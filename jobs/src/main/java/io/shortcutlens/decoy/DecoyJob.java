@@ -1,10 +1,9 @@
-package io.shortcutlens.jobs;
+package io.shortcutlens.decoy;
 
+import io.shortcutlens.jobs.*;
 import io.shortcutlens.audit.RegionMasker;
 import io.shortcutlens.correct.ClassAccuracy;
 import io.shortcutlens.correct.CorrectionParams;
-import io.shortcutlens.decoy.DecoyFashion;
-import io.shortcutlens.decoy.FashionMnist;
 import io.shortcutlens.demo.DemoNetworks;
 import io.shortcutlens.explain.LimeExplainer;
 import io.shortcutlens.explain.OcclusionExplainer;
@@ -86,10 +85,10 @@ public final class DecoyJob implements Callable<Integer> {
 
     @Option(names = "--variant", paramLabel = "NAME", description = {
         "standard: pullover, coat and shirt carry a 4x4 swatch in the lower-left corner; random-corner: every class, in a random",
-        "corner per image; random-corner-coded: the same with a white 4x4 pattern per class instead of a shade; subgroup: 30%",
+        "corner per image; random-corner-coded: the same with a white 4x4 pattern per class instead of a shade; subgroup: 30%%",
         "of the coats. The audit benchmark's family (./submit.sh decoy-family): top-right (t-shirt, dress), edge (3x3 at the",
         "right edge: sandal, sneaker, ankle-boot), line (2x14 along the top: pullover, shirt), centre (3x3 on the garment: coat,",
-        "shirt), places (standard in a random corner per image), half (half of the shirts), dimmed (every shirt at 55%",
+        "shirt), places (standard in a random corner per image), half (half of the shirts), dimmed (every shirt at 55%%",
         "intensity, no mark), low-contrast (pullovers' contrast halved), background (diagonal stripes of period 4, gray 90, over",
         "the dresses' black background, off the garment), background-fine (t-shirts, period 2, gray 40), background-coarse",
         "(sandals, period 8, gray 60), anywhere (a white 4x4 mark at a place drawn anywhere per image: shirt), anywhere-small",
@@ -151,25 +150,25 @@ public final class DecoyJob implements Callable<Integer> {
      * Precision and recall of one model's confirmed findings for one method: a class counts when a finding confirmed
      * as a shortcut (for the whole class or a subgroup of it) covers a place where the variant puts the swatch.
      */
-    record Score(String model, String method, List<String> flagged, double precision, double recall) { }
+    public record Score(String model, String method, List<String> flagged, double precision, double recall) { }
 
     /** Under the subgroup variant: the size of the confirmed subgroup against the number of images carrying the swatch. */
-    record SubgroupSize(String method, String className, long reported, long truth, long membersWithSwatch) { }
+    public record SubgroupSize(String method, String className, long reported, long truth, long membersWithSwatch) { }
 
     /** How long one model's explain and audit took, and over how many maps. */
-    record Timing(String model, long maps, double explainSeconds, double auditSeconds) { }
+    public record Timing(String model, long maps, double explainSeconds, double auditSeconds) { }
 
     /**
      * The ground truth of the decoy model's dependence, measured without any explanation: of a poisoned class's audited
      * images that carry the swatch and are predicted right, how many change prediction when the swatch is removed.
      */
-    record Reliance(String className, long swatched, long rightWithSwatch, long changedWithout) {
-        double share() {
+    public record Reliance(String className, long swatched, long rightWithSwatch, long changedWithout) {
+        public double share() {
             return rightWithSwatch == 0 ? 0 : (double) changedWithout / rightWithSwatch;
         }
     }
 
-    record Outcome(DecoyFashion decoy, List<Score> scores, List<SubgroupSize> subgroups, List<Timing> timings, List<Reliance> reliance,
+    public record Outcome(DecoyFashion decoy, List<Score> scores, List<SubgroupSize> subgroups, List<Timing> timings, List<Reliance> reliance,
                    Map<String, AuditJob.Result> audits, Correction correction) { }
 
     /**
@@ -177,14 +176,14 @@ public final class DecoyJob implements Callable<Integer> {
      * explanations before and after: the swatch's hold ({@link Reliance}) and the accuracy on the audited images of the
      * class with their swatch and with none (the clean garments), then the same over all classes.
      */
-    record Correction(CorrectJob.Result result, List<Reliance> relianceAfter, List<ClassAccuracy> accuracy) { }
+    public record Correction(CorrectJob.Result result, List<Reliance> relianceAfter, List<ClassAccuracy> accuracy) { }
 
     /**
      * One class's (or all classes', {@link #ALL}) accuracy on the audited images with the swatch where the variant puts it
      * and with none: the decoy model before and after its correction, and the clean model (trained without any swatch;
      * NaN under {@code --skip-clean}) as the yardstick of what a model that ignores the swatch can reach.
      */
-    record ClassAccuracy(String className, double withSwatchBefore, double withSwatchAfter, double cleanBefore, double cleanAfter,
+    public record ClassAccuracy(String className, double withSwatchBefore, double withSwatchAfter, double cleanBefore, double cleanAfter,
                          double withSwatchCleanModel, double cleanCleanModel) { }
 
     static final String ALL = "all classes";
@@ -284,14 +283,14 @@ public final class DecoyJob implements Callable<Integer> {
     }
 
     /** The options these flags name. */
-    DecoyOptions options() {
+    public DecoyOptions options() {
         return new DecoyOptions(new DecoyOptions.Benchmark(data, out, variant, trainImages, auditPerClass, epochs, seed, skipClean, reuse, decoyModel),
                 new DecoyOptions.Explaining(methods, occlusionMask, occlusionStride, limeSamples, occlusionMode, occlusionAdaptiveShare, perClass, hide),
                 new DecoyOptions.Auditing(auditFill, annotate, auditDreams), new DecoyOptions.Correcting(correct, correctEpochs, correctFill));
     }
 
     /** Runs the benchmark these flags ask for, on an existing session. */
-    Outcome run(SparkSession spark) throws Exception {
+    public Outcome run(SparkSession spark) throws Exception {
         return run(spark, options());
     }
 
@@ -500,11 +499,11 @@ public final class DecoyJob implements Callable<Integer> {
     }
 
     /** Whether every place of the finding covers a place where the variant puts the swatch. */
-    static boolean atSwatch(io.shortcutlens.audit.AuditFinding f, DecoyFashion decoy) {
+    public static boolean atSwatch(io.shortcutlens.audit.AuditFinding f, DecoyFashion decoy) {
         return f.places().stream().allMatch(place -> atSwatch(place.region(), decoy));
     }
 
-    static boolean atSwatch(io.shortcutlens.audit.Region region, DecoyFashion decoy) {
+    public static boolean atSwatch(io.shortcutlens.audit.Region region, DecoyFashion decoy) {
         int[] r = region.pixelBox(FashionMnist.SIDE, FashionMnist.SIDE);
         return decoy.swatchBoxes().stream().anyMatch(b -> r[0] < b[2] && b[0] < r[2] && r[1] < b[3] && b[1] < r[3]);
     }
