@@ -87,7 +87,8 @@ public final class LakeBenchmark implements Callable<Integer> {
             double audit = job(new File(logs, "audit-" + size + ".log"), "audit", "--run", run.getPath());
             double scan = job(new File(logs, "scan-" + size + ".log"), "scan", "--findings", run.getPath(), "--input", lakes.get(size).getPath());
             seconds.put(size, new double[] {explain, audit, scan});
-            System.out.printf(Locale.ROOT, "%,d images: explain %.1f s, audit %.1f s, scan %.1f s (logs in %s)%n", size, explain, audit, scan, logs);
+            System.out.printf(Locale.ROOT, "%,d images: explain %.1f s (listing the input %s s), audit %.1f s, scan %.1f s (listing %s s); logs in %s%n", size,
+                    explain, listing(new File(logs, "explain-" + size + ".log")), audit, scan, listing(new File(logs, "scan-" + size + ".log")), logs);
         }
         print(seconds, step);
         return 0;
@@ -151,6 +152,18 @@ public final class LakeBenchmark implements Callable<Integer> {
             throw new IllegalStateException(String.join(" ", cmd) + " failed (exit " + rc + "); see " + log);
         }
         return s;
+    }
+
+    /** The seconds a job's log says listing its input took ({@code ImageSources}: "listed N files under ROOT in S s"); "?" when it says none. */
+    static String listing(File log) throws IOException {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("listed [0-9]+ files under .* in ([0-9.]+) s");
+        for (String l : Files.readAllLines(log.toPath())) {
+            java.util.regex.Matcher m = line.matcher(l);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        return "?";
     }
 
     private void print(Map<Integer, double[]> seconds, double step) {

@@ -25,6 +25,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns what the user points at into rows of {@link ExplainPartition#INPUT}: a folder tree of images (label = the
@@ -32,6 +34,7 @@ import org.apache.spark.sql.types.StructField;
  * image-bytes column.
  */
 public final class ImageSources {
+    private static final Logger LOG = LoggerFactory.getLogger("shortcutlens.input");
     private ImageSources() { }
 
     /**
@@ -44,6 +47,7 @@ public final class ImageSources {
      */
     public static Dataset<Row> folder(SparkSession spark, String root, int slices, String where) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
+        long t0 = System.nanoTime();
         List<Row> files = new ArrayList<>();
         List<Map<String, String>> partitions = new ArrayList<>();
         try {
@@ -80,6 +84,7 @@ public final class ImageSources {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot list input " + root + ": " + e.getMessage(), e);
         }
+        LOG.info("listed {} files under {} in {} s", files.size(), root, String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
         if (where != null) {
             files = select(spark, files, partitions, where, root);
         }
