@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import onnx.Onnx;
@@ -127,6 +128,13 @@ class OnnxBackwardTest {
         c.add(one("MaxPool 3x3 stride 2 pads 1 (overlapping windows)", node("MaxPool", List.of("x"), "y", ints("kernel_shape", 3, 3), ints("strides", 2, 2),
                 ints("pads", 1, 1, 1, 1)), 3, 4, 4));
         c.add(one("MaxPool 2x2 stride 2", node("MaxPool", List.of("x"), "y", ints("kernel_shape", 2, 2), ints("strides", 2, 2)), 3, 4, 4));
+        // below opset 13 the graph is not raised to ScatterElements' opset: the MaxUnpool route
+        c.add(new Case("MaxPool 3x3 stride 2 pads 1, opset 11 (MaxUnpool)", List.of(node("MaxPool", List.of("x"), "y", ints("kernel_shape", 3, 3),
+                ints("strides", 2, 2), ints("pads", 1, 1, 1, 1))), List.of(), new long[] {3, 4, 4}, 11));
+        c.add(new Case("MaxPool 2x2 stride 2, opset 11 (MaxUnpool)", List.of(node("MaxPool", List.of("x"), "y", ints("kernel_shape", 2, 2),
+                ints("strides", 2, 2))), List.of(), new long[] {3, 4, 4}, 11));
+        c.add(new Case("MaxPool 3x3 stride 1 pads 1, opset 16", List.of(node("MaxPool", List.of("x"), "y", ints("kernel_shape", 3, 3),
+                ints("pads", 1, 1, 1, 1))), List.of(), new long[] {3, 8, 8}, 16));
         c.add(one("AveragePool 3x3 stride 2 pads 1, padding not counted", node("AveragePool", List.of("x"), "y", ints("kernel_shape", 3, 3),
                 ints("strides", 2, 2), ints("pads", 1, 1, 1, 1)), 3, 4, 4));
         c.add(one("AveragePool 3x3 pads 1, padding counted", node("AveragePool", List.of("x"), "y", ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1),
@@ -211,6 +219,52 @@ class OnnxBackwardTest {
         System.out.printf("%-55s largest |backward - finite differences| %.2g of the largest gradient %.3g%n", c, worst / scale, scale);
         assertTrue(scale > 1e-3, c + ": the gradient is not zero");
         assertTrue(worst <= 5e-3 * scale, c + ": " + worst + " against " + scale);
+    }
+
+    /**
+     * Max pooling's two routes (one scatter-add where the opset allows, MaxUnpool per subset of windows below it) give
+     * the same gradients, image by image in a batch (the pooling's indices count from the batch's first value), with
+     * ties inside windows (a flat image: every window's values equal, the first position takes the gradient, as in
+     * torch); the scatter raises the graph's opset to 16 and nothing else.
+     */
+    @Test
+    void maxPoolRoutesAgreeImageByImageAndOnTies() throws IOException {
+        Onnx.NodeProto pool = node("MaxPool", List.of("x"), "y", ints("kernel_shape", 3, 3), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1));
+        OnnxClassifier scatter = load(new Case("MaxPool, opset 13", List.of(pool), List.of(), new long[] {3, 4, 4}, 13));
+        OnnxClassifier unpool = load(new Case("MaxPool, opset 11", List.of(pool), List.of(), new long[] {3, 4, 4}, 11));
+        float[] x = seeded(3 * 3 * 8 * 8, 44, 0.6f);
+        java.util.Arrays.fill(x, 2 * 192, 3 * 192, 0.25f); // the third image flat: ties in every window
+        int[] targets = {0, 2, 1};
+        float[] a = scatter.inputGradients(x, 3, targets);
+        float[] b = unpool.inputGradients(x, 3, targets);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(b, a, 1e-6f);
+        for (int i = 0; i < 3; i++) {
+            float[] one = scatter.inputGradients(java.util.Arrays.copyOfRange(x, i * 192, (i + 1) * 192), 1, new int[] {targets[i]});
+            org.junit.jupiter.api.Assertions.assertArrayEquals(one, java.util.Arrays.copyOfRange(a, i * 192, (i + 1) * 192), 1e-6f);
+        }
+        // a flat image: each window's gradient at its first position in row-major order only (window i covers rows
+        // 2i - 1 .. 2i + 1, the padding row -1 not a position): rows and columns 0, 1, 3, 5
+        java.util.Set<Integer> firsts = java.util.Set.of(0, 1, 3, 5);
+        long nonzero = 0;
+        for (int p = 0; p < 192; p++) {
+            if (a[2 * 192 + p] != 0) {
+                nonzero++;
+                int r = p % 64 / 8;
+                int col = p % 8;
+                assertTrue(firsts.contains(r) && firsts.contains(col), "a tie's gradient at row " + r + ", column " + col);
+            }
+        }
+        assertTrue(nonzero > 0, "the flat image has a gradient");
+
+        Onnx.ModelProto m13 = Onnx.ModelProto.parseFrom(model(new Case("MaxPool, opset 13", List.of(pool), List.of(), new long[] {3, 4, 4}, 13)));
+        Map<String, long[]> shapes = Map.of("x", new long[] {3, 8, 8}, "y", new long[] {3, 4, 4}, "flat", new long[] {48}, "scores", new long[] {3});
+        Onnx.ModelProto built = Onnx.ModelProto.parseFrom(OnnxBackward.build(m13, shapes, "scores", List.of("x"), List.of()));
+        assertEquals(OnnxBackward.SCATTER_ADD_OPSET, OnnxBackward.opset(built));
+        assertTrue(built.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("ScatterElements")));
+        Onnx.ModelProto m11 = Onnx.ModelProto.parseFrom(model(new Case("MaxPool, opset 11", List.of(pool), List.of(), new long[] {3, 4, 4}, 11)));
+        Onnx.ModelProto kept = Onnx.ModelProto.parseFrom(OnnxBackward.build(m11, shapes, "scores", List.of("x"), List.of()));
+        assertEquals(11, OnnxBackward.opset(kept));
+        assertTrue(kept.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("MaxUnpool")));
     }
 
     /**
