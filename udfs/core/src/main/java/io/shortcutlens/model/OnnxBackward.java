@@ -71,8 +71,10 @@ final class OnnxBackward {
 
     private final Onnx.ModelProto model;
     private final long opset;
-    /** Whether max pooling's gradient is one scatter-add (the built model then declares opset 16 at least). */
+    /** Whether max pooling's gradient may be one scatter-add (the graph's opset is 16, or can be raised to it). */
     private final boolean scatterAdd;
+    /** Whether a scatter-add was built: the built model then declares opset 16 at least. */
+    private boolean scattered;
     /** Per-image shapes of the graph's float tensors (the image input's among them). */
     private final Map<String, long[]> shapes;
     /** Constant tensors by name: initializers, Constant nodes, and Identity nodes passing either. */
@@ -317,7 +319,7 @@ final class OnnxBackward {
                     Onnx.TypeProto.Tensor.newBuilder().setElemType(Onnx.TensorProto.DataType.FLOAT_VALUE))));
         }
         Onnx.ModelProto.Builder built = model.toBuilder().setGraph(out);
-        if (scatterAdd && opset < SCATTER_ADD_OPSET) {
+        if (scattered && opset < SCATTER_ADD_OPSET) {
             for (int i = 0; i < built.getOpsetImportCount(); i++) {
                 Onnx.OperatorSetIdProto o = built.getOpsetImport(i);
                 if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
@@ -607,6 +609,7 @@ final class OnnxBackward {
     private String maxPoolBackward(Onnx.NodeProto node, Attributes a, String dy) {
         String idx = node.getOutput(1);
         if (scatterAdd) { // every output's gradient added at its index: the indices count from the batch's first value
+            scattered = true;
             String flat = longs(new long[] {-1});
             String zeros = node("ConstantOfShape", List.of(node("Reshape", List.of(node("Size", List.of(node.getInput(0))), flat))),
                     Onnx.AttributeProto.newBuilder().setName("value").setType(Onnx.AttributeProto.AttributeType.TENSOR)

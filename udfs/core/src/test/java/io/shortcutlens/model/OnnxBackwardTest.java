@@ -265,6 +265,11 @@ class OnnxBackwardTest {
         Onnx.ModelProto kept = Onnx.ModelProto.parseFrom(OnnxBackward.build(m11, shapes, "scores", List.of("x"), List.of()));
         assertEquals(11, OnnxBackward.opset(kept));
         assertTrue(kept.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("MaxUnpool")));
+        Onnx.ModelProto noPool = Onnx.ModelProto.parseFrom(model(new Case("Relu, opset 13", List.of(node("Relu", List.of("x"), "y")), List.of(),
+                new long[] {3, 8, 8}, 13)));
+        Map<String, long[]> reluShapes = Map.of("x", new long[] {3, 8, 8}, "y", new long[] {3, 8, 8}, "flat", new long[] {192}, "scores", new long[] {3});
+        assertEquals(13, OnnxBackward.opset(Onnx.ModelProto.parseFrom(OnnxBackward.build(noPool, reluShapes, "scores", List.of("x"), List.of()))),
+                "a graph without max pooling keeps its opset");
     }
 
     /**
