@@ -155,14 +155,11 @@ public final class DecoyFamilyJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SparkSession spark = Sessions.get("ShortcutLens decoy family");
-        try {
+        return Sessions.run("ShortcutLens decoy family", spark -> {
             Outcome o = run(spark);
             System.out.print(table(o));
             return 0;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     Outcome run(SparkSession spark) throws Exception {

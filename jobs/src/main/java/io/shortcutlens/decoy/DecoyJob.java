@@ -224,8 +224,7 @@ public final class DecoyJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SparkSession spark = Sessions.get("ShortcutLens decoy");
-        try {
+        return Sessions.run("ShortcutLens decoy", spark -> {
             Outcome o = run(spark);
             System.out.println();
             for (Score s : o.scores()) {
@@ -257,9 +256,7 @@ public final class DecoyJob implements Callable<Integer> {
                 }
             }
             return 0;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     /** The audited split written as a folder tree, the garments' masks as annotations, and which of its images carry the swatch. */

@@ -91,14 +91,11 @@ public final class DemoJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SparkSession spark = Sessions.get("ShortcutLens demo");
-        try {
+        return Sessions.run("ShortcutLens demo", spark -> {
             Outcome outcome = run(spark);
             print(outcome);
             return 0;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     /** The photos written for the demo: net2's and net1's training photos, the held-out ones, and the held-out animals' boxes. */

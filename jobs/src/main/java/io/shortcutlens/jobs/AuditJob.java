@@ -269,9 +269,8 @@ public final class AuditJob implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        SparkSession spark = Sessions.get("ShortcutLens audit");
-        try {
+    public Integer call() throws Exception {
+        return Sessions.run("ShortcutLens audit", spark -> {
             Result r = run(spark);
             print(r.findings(), r.cues());
             printDiff(r.diff(), compareTo);
@@ -282,9 +281,7 @@ public final class AuditJob implements Callable<Integer> {
                 System.out.println("audit: a finding has a verdict in --fail-on " + failOn + ": exit status " + status);
             }
             return status;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     /** Earlier audits this one is compared with ({@code --compare-to}; null: none) and whose shortcut regions it tests again ({@code --recheck}). */

@@ -149,15 +149,12 @@ public final class CorrectJob implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
-        SparkSession spark = Sessions.get("ShortcutLens correct");
-        try {
+    public Integer call() throws Exception {
+        return Sessions.run("ShortcutLens correct", spark -> {
             Result r = run(spark);
             print(r);
             return 0;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     CorrectionParams params() {

@@ -108,9 +108,8 @@ public final class EmbedJob implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        SparkSession spark = Sessions.get("ShortcutLens embed");
-        try {
+    public Integer call() throws Exception {
+        return Sessions.run("ShortcutLens embed", spark -> {
             Result r = run(spark);
             System.out.printf(Locale.ROOT, "embeddings: %s (layer %s, %d values per image; %d images, %d errors)%n", r.embeddingsPath(), r.layer(),
                     r.dimension(), r.images(), r.errors());
@@ -119,9 +118,7 @@ public final class EmbedJob implements Callable<Integer> {
                         r.sampled(), NEIGHBOURS, r.knn2d(), r.knnFull());
             }
             return 0;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     /** The t-SNE sample's outcome: its size and the neighbour accuracy in 2-D and in the layer's own space (NaN without t-SNE). */

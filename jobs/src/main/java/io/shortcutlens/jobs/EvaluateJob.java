@@ -125,9 +125,8 @@ public final class EvaluateJob implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        SparkSession spark = Sessions.get("ShortcutLens evaluate");
-        try {
+    public Integer call() throws Exception {
+        return Sessions.run("ShortcutLens evaluate", spark -> {
             Result r = run(spark);
             System.out.printf(Locale.ROOT, "evaluation: %s%nreport:     %s%nevaluated %d maps (%d errors) in %.1f s; %d forward passes%n", r.table(), r.report(),
                     r.maps(), r.errors(), r.seconds(), r.passes());
@@ -135,9 +134,7 @@ public final class EvaluateJob implements Callable<Integer> {
                 System.out.println(line);
             }
             return 0;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     /** What the job wrote and measured; {@code rows} are the evaluation table's rows. */

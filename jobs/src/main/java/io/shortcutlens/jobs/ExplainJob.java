@@ -241,16 +241,13 @@ public final class ExplainJob implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        SparkSession spark = Sessions.get(appName);
-        try {
+    public Integer call() throws Exception {
+        return Sessions.run(appName, spark -> {
             Result r = run(spark);
             System.out.printf(Locale.ROOT, "explanations: %s%nmanifest:     %s%nrun %s: %d images, %d rows, %d errors, %.1f s%n",
                     r.explanationsPath(), r.manifestPath(), r.runId(), r.images(), r.rows(), r.errors(), r.seconds());
             return 0;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     /** The model staged for the executors (and loaded here) and the settings the run explains with, its run id set. */

@@ -104,17 +104,14 @@ public final class ScanJob implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        SparkSession spark = Sessions.get("ShortcutLens scan");
-        try {
+    public Integer call() throws Exception {
+        return Sessions.run("ShortcutLens scan", spark -> {
             Result r = run(spark);
             System.out.printf(Locale.ROOT, "affected_images: %s%nmanifest:        %s%nscan: %d images (%d errors), %d targets, %d images re-predicted with a"
                     + " region hidden, %d affected; %d forward passes (%.2f per image and target with a region hidden)%n", r.tablePath(), r.manifestPath(),
                     r.images(), r.errors(), r.targets().size(), r.tested(), r.affected(), r.passes(), r.maskedPassesPerImageAndTarget());
             return 0;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     static final StructType TARGETS = DataTypes.createStructType(new StructField[] {

@@ -11,6 +11,21 @@ public final class Sessions {
 
     private Sessions() { }
 
+    /** What a job's command line does in its session: the exit status. */
+    public interface Work {
+        int run(SparkSession spark) throws Exception;
+    }
+
+    /** {@code work} in the session {@link #get} gives, stopped afterwards whatever happens: a command line's whole life. */
+    public static int run(String appName, Work work) throws Exception {
+        SparkSession spark = get(appName);
+        try {
+            return work.run(spark);
+        } finally {
+            spark.stop();
+        }
+    }
+
     public static SparkSession get(String appName) {
         SparkSession.Builder b = SparkSession.builder().appName(appName);
         if (System.getProperty("spark.master") == null) {
