@@ -602,9 +602,10 @@ final class OnnxBackward {
 
     /**
      * Each output's gradient to the input position its maximum came from (the pooling's indices), summed where windows
-     * overlap. MaxUnpool scatters a gradient to those positions but overwrites where two windows chose the same one, so
-     * the outputs are split into subsets of windows that do not overlap (every ⌈k/s⌉-th window along each axis), each
-     * subset unpooled on its own and the subsets summed.
+     * overlap: one ScatterElements adding them where the opset allows ({@link #scatterAdd}). Below it, MaxUnpool
+     * scatters a gradient to those positions but overwrites where two windows chose the same one, so the outputs are
+     * split into subsets of windows that do not overlap (every ⌈k/s⌉-th window along each axis), each subset unpooled
+     * on its own and the subsets summed.
      */
     private String maxPoolBackward(Onnx.NodeProto node, Attributes a, String dy) {
         String idx = node.getOutput(1);
